@@ -1,0 +1,113 @@
+//! The interface between the daemon and the handlers.
+//!
+//! A handler runs synchronously on a blocking thread (database work is
+//! synchronous Diesel).  It sends each response document through a
+//! [`Responder`] as soon as it has it; the daemon serialises, adds
+//! `xcatdsource` and writes `serverdone` last.  A big answer therefore never sits
+//! whole in memory: the responder is a bounded channel to the connection writer.
+
+use crate::runner::Runner;
+use std::path::PathBuf;
+use std::sync::Arc;
+use xcat_proto::{Request, Response};
+use xcat_schema::db::Db;
+
+/// The client went away or aborted; the handler should stop (writes in its
+/// open transaction are rolled back when it returns the error).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[error("the client is gone")]
+pub struct Aborted;
+
+/// Where a handler's response documents go.
+pub trait Responder: Send {
+    fn send(&mut self, response: Response) -> Result<(), Aborted>;
+}
+
+/// A responder that keeps everything (tests, internal requests).
+impl Responder for Vec<Response> {
+    fn send(&mut self, response: Response) -> Result<(), Aborted> {
+        self.push(response);
+        Ok(())
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum HandlerError {
+    /// Sent to the client as `error` + `errorcode 1`.
+    #[error("{0}")]
+    Message(String),
+    #[error("database error: {0}")]
+    Db(#[from] xcat_schema::db::DbError),
+    #[error(transparent)]
+    Aborted(#[from] Aborted),
+}
+
+/// Facts about the running daemon, shared by every request.
+#[derive(Debug, Clone)]
+pub struct ServerInfo {
+    /// Short host name (`xcatdsource`).
+    pub short_host: String,
+    /// `lsxcatd -v`: `Version 2.19.0 (xcatd-rs 0.1.0, git commit abc)`.
+    pub version_line: String,
+    /// Configuration directory (default `/etc/xcat`).
+    pub confdir: PathBuf,
+    /// `/etc/xCATMN` and `/etc/xCATSN` (paths overridable for tests).
+    pub mn_marker: PathBuf,
+    pub sn_marker: PathBuf,
+}
+
+/// What a handler can use while it runs one request.
+#[derive(Clone)]
+pub struct Ctx {
+    pub db: Db,
+    pub server: Arc<ServerInfo>,
+    pub runner: Arc<dyn Runner>,
+    /// Authenticated user name (`username[0]` after policy).
+    pub user: Option<String>,
+    /// Peer host short name, when it resolved.
+    pub peer_host: Option<String>,
+    /// The caller is root or a trusted peer (may read/write files as root).
+    pub privileged: bool,
+}
+
+/// One piece of a request after `preprocess`: run here, or forward to the first
+/// service node in `dest` that accepts it (hierarchy).
+#[derive(Debug, Clone)]
+pub struct Part {
+    pub request: Request,
+    pub dest: Vec<String>,
+}
+
+impl Part {
+    pub fn local(request: Request) -> Part {
+        Part {
+            request,
+            dest: Vec::new(),
+        }
+    }
+}
+
+pub trait Handler: Send + Sync {
+    /// Command names this handler serves.
+    fn commands(&self) -> &'static [&'static str];
+
+    /// Split a request per service node.  Default: run everything here.
+    /// A request that carries `_xcatpreprocessed=1` skips this step.
+    fn preprocess(&self, _ctx: &Ctx, request: Request) -> Result<Vec<Part>, HandlerError> {
+        Ok(vec![Part::local(request)])
+    }
+
+    /// Run one (local) part, streaming every response document through `out`.
+    fn process(
+        &self,
+        ctx: &Ctx,
+        request: &Request,
+        out: &mut dyn Responder,
+    ) -> Result<(), HandlerError>;
+
+    /// Whether the daemon must expand and verify `noderange` into `node`
+    /// before `process` (stock does this for every plugin command).
+    fn wants_expanded_nodes(&self) -> bool {
+        true
+    }
+}

@@ -1,0 +1,53 @@
+//! xCAT command handlers.  The daemon (`server/`) knows no command: it asks
+//! [`registry`] for the handler of a request's command and streams what the
+//! handler sends through [`api::Responder`].  One module per command family.
+
+pub mod api;
+pub mod builtins;
+pub mod objdefs;
+pub mod runner;
+pub mod snmove;
+pub mod tables;
+
+pub use api::{Ctx, Handler, HandlerError, Part, Responder, ServerInfo};
+pub use runner::Runner;
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+/// Command name → handler, for every command this crate implements.
+pub struct Registry {
+    by_command: HashMap<&'static str, Arc<dyn Handler>>,
+}
+
+impl Registry {
+    pub fn get(&self, command: &str) -> Option<Arc<dyn Handler>> {
+        self.by_command.get(command).cloned()
+    }
+
+    pub fn commands(&self) -> Vec<&'static str> {
+        let mut v: Vec<_> = self.by_command.keys().copied().collect();
+        v.sort_unstable();
+        v
+    }
+}
+
+/// Every handler of this crate.
+pub fn registry() -> Registry {
+    let mut by_command = HashMap::new();
+    let all: Vec<Arc<dyn Handler>> = [
+        builtins::handlers(),
+        tables::handlers(),
+        objdefs::handlers(),
+        snmove::handlers(),
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
+    for h in all {
+        for c in h.commands() {
+            by_command.insert(*c, h.clone());
+        }
+    }
+    Registry { by_command }
+}

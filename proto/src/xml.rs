@@ -1,0 +1,311 @@
+//! Parsing and writing of whole xCAT documents in the XML::Simple layout.
+//!
+//! Writing: keys sorted, two spaces per level, one element per line, leaf text
+//! on one line with embedded newlines written raw, `undef` as `<x></x>`, only
+//! `& < > "` escaped (XML::Simple leaves `'` alone).  Parsing: the model of
+//! `XMLin(ForceArray => 1, SuppressEmpty => undef)`: whitespace-only content is
+//! empty, character references are decoded, DTDs are refused.
+
+use crate::tree::{Map, MapExt, Value};
+use quick_xml::events::Event;
+use quick_xml::Reader;
+
+/// Deepest nesting accepted from a peer; stock documents use three levels.
+const MAX_DEPTH: usize = 64;
+
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+pub enum ParseError {
+    #[error("not well-formed XML: {0}")]
+    Syntax(String),
+    #[error("document type declarations are not accepted")]
+    Doctype,
+    #[error("elements nested deeper than {MAX_DEPTH} levels")]
+    TooDeep,
+    #[error("no root element")]
+    NoRoot,
+    #[error("text after the root element")]
+    TrailingContent,
+}
+
+/// A parsed document: its root element's name and children.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Root {
+    pub name: String,
+    pub map: Map,
+}
+
+struct Open {
+    name: String,
+    map: Map,
+    text: String,
+    has_children: bool,
+}
+
+impl Open {
+    fn new(name: String, attrs: Vec<(String, String)>) -> Open {
+        let mut map = Map::new();
+        for (k, v) in attrs {
+            map.push(&k, v);
+        }
+        let has_children = !map.is_empty();
+        Open {
+            name,
+            map,
+            text: String::new(),
+            has_children,
+        }
+    }
+
+    fn finish(mut self) -> (String, Value) {
+        let blank = self.text.trim().is_empty();
+        let value = if self.has_children {
+            if !blank {
+                self.map.push("content", self.text);
+            }
+            Value::Map(self.map)
+        } else if blank {
+            Value::Empty
+        } else {
+            Value::Text(self.text)
+        };
+        (self.name, value)
+    }
+}
+
+fn syntax(e: impl std::fmt::Display) -> ParseError {
+    ParseError::Syntax(e.to_string())
+}
+
+fn element_start(e: &quick_xml::events::BytesStart<'_>) -> Result<Open, ParseError> {
+    let name = std::str::from_utf8(e.name().as_ref())
+        .map_err(syntax)?
+        .to_string();
+    let mut attrs = Vec::new();
+    for a in e.attributes() {
+        let a = a.map_err(syntax)?;
+        let key = std::str::from_utf8(a.key.as_ref()).map_err(syntax)?.to_string();
+        let value = a.unescape_value().map_err(syntax)?.into_owned();
+        attrs.push((key, value));
+    }
+    Ok(Open::new(name, attrs))
+}
+
+/// Parse one complete document (`<xcatrequest>…</xcatrequest>` or a response).
+pub fn parse_document(bytes: &[u8]) -> Result<Root, ParseError> {
+    let text = std::str::from_utf8(bytes).map_err(syntax)?;
+    let mut reader = Reader::from_str(text);
+    reader.config_mut().trim_text(false);
+    reader.config_mut().check_end_names = true;
+    let mut stack: Vec<Open> = Vec::new();
+    let mut root: Option<Root> = None;
+    loop {
+        let event = reader.read_event().map_err(syntax)?;
+        match event {
+            Event::Start(e) => {
+                if root.is_some() {
+                    return Err(ParseError::TrailingContent);
+                }
+                if stack.len() >= MAX_DEPTH {
+                    return Err(ParseError::TooDeep);
+                }
+                if let Some(parent) = stack.last_mut() {
+                    parent.has_children = true;
+                }
+                stack.push(element_start(&e)?);
+            }
+            Event::Empty(e) => {
+                if root.is_some() {
+                    return Err(ParseError::TrailingContent);
+                }
+                let open = element_start(&e)?;
+                match stack.last_mut() {
+                    Some(parent) => {
+                        parent.has_children = true;
+                        let (name, value) = open.finish();
+                        parent.map.push(&name, value);
+                    }
+                    None => {
+                        let (name, value) = open.finish();
+                        root = Some(Root {
+                            name,
+                            map: match value {
+                                Value::Map(m) => m,
+                                _ => Map::new(),
+                            },
+                        });
+                    }
+                }
+            }
+            Event::End(_) => {
+                let open = stack.pop().ok_or_else(|| syntax("unexpected end tag"))?;
+                let (name, value) = open.finish();
+                match stack.last_mut() {
+                    Some(parent) => parent.map.push(&name, value),
+                    None => {
+                        root = Some(Root {
+                            name,
+                            map: match value {
+                                Value::Map(m) => m,
+                                _ => Map::new(),
+                            },
+                        })
+                    }
+                }
+            }
+            Event::Text(t) => {
+                let s = t.unescape().map_err(syntax)?;
+                match stack.last_mut() {
+                    Some(open) => open.text.push_str(&s),
+                    None if s.trim().is_empty() => {}
+                    None => {
+                        return Err(if root.is_some() {
+                            ParseError::TrailingContent
+                        } else {
+                            syntax("text outside the root element")
+                        })
+                    }
+                }
+            }
+            Event::CData(t) => {
+                let s = std::str::from_utf8(&t).map_err(syntax)?;
+                match stack.last_mut() {
+                    Some(open) => open.text.push_str(s),
+                    None => return Err(syntax("CDATA outside the root element")),
+                }
+            }
+            Event::DocType(_) => return Err(ParseError::Doctype),
+            Event::Decl(_) | Event::PI(_) | Event::Comment(_) => {}
+            Event::Eof => break,
+        }
+    }
+    if !stack.is_empty() {
+        return Err(syntax("document ended inside an element"));
+    }
+    root.ok_or(ParseError::NoRoot)
+}
+
+/// Append `text` with XML::Simple's escaping (`& < > "`; `'` stays).
+pub fn escape_into(out: &mut Vec<u8>, text: &str) {
+    for b in text.bytes() {
+        match b {
+            b'&' => out.extend_from_slice(b"&amp;"),
+            b'<' => out.extend_from_slice(b"&lt;"),
+            b'>' => out.extend_from_slice(b"&gt;"),
+            b'"' => out.extend_from_slice(b"&quot;"),
+            _ => out.push(b),
+        }
+    }
+}
+
+fn indent(out: &mut Vec<u8>, level: usize) {
+    for _ in 0..level {
+        out.extend_from_slice(b"  ");
+    }
+}
+
+fn write_map(out: &mut Vec<u8>, map: &Map, level: usize) {
+    for (key, values) in map {
+        for value in values {
+            write_element(out, key, value, level);
+        }
+    }
+}
+
+fn write_element(out: &mut Vec<u8>, name: &str, value: &Value, level: usize) {
+    indent(out, level);
+    out.push(b'<');
+    out.extend_from_slice(name.as_bytes());
+    out.push(b'>');
+    match value {
+        Value::Empty => {}
+        Value::Text(t) => escape_into(out, t),
+        Value::Map(m) if m.is_empty() => {}
+        Value::Map(m) => {
+            out.push(b'\n');
+            write_map(out, m, level + 1);
+            indent(out, level);
+        }
+    }
+    out.extend_from_slice(b"</");
+    out.extend_from_slice(name.as_bytes());
+    out.extend_from_slice(b">\n");
+}
+
+/// Append one document `<root>…</root>\n` in the stock layout.
+pub fn write_document(out: &mut Vec<u8>, root: &str, map: &Map) {
+    out.push(b'<');
+    out.extend_from_slice(root.as_bytes());
+    out.extend_from_slice(b">\n");
+    write_map(out, map, 1);
+    out.extend_from_slice(b"</");
+    out.extend_from_slice(root.as_bytes());
+    out.extend_from_slice(b">\n");
+}
+
+/// The daemon's last step before writing (`tr/\011-\177/?/c`): every byte
+/// outside 0x09..=0x7F becomes `?`, so non-ASCII text reaches clients as `?`.
+pub fn ascii_only(bytes: &mut [u8]) {
+    for b in bytes.iter_mut() {
+        if !(0x09..=0x7f).contains(b) {
+            *b = b'?';
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn stock_request_round_trips_byte_exact() {
+        let text = "<xcatrequest>\n  <arg>-l</arg>\n  <clienttype>cli</clienttype>\n  <command>nodels</command>\n  <cwd>/tmp</cwd>\n  <environment>\n    <XCAT_X>y</XCAT_X>\n  </environment>\n  <noderange>n1,n2</noderange>\n</xcatrequest>\n";
+        let root = parse_document(text.as_bytes()).unwrap();
+        assert_eq!(root.name, "xcatrequest");
+        let mut out = Vec::new();
+        write_document(&mut out, &root.name, &root.map);
+        assert_eq!(String::from_utf8(out).unwrap(), text);
+    }
+
+    #[test]
+    fn whitespace_only_is_empty_and_entities_decode() {
+        let root =
+            parse_document(b"<r><a> </a><b>x &amp; &#10;y</b><c/><d>'q'</d></r>").unwrap();
+        assert_eq!(root.map["a"], vec![Value::Empty]);
+        assert_eq!(root.map["b"], vec![Value::text("x & \ny")]);
+        assert_eq!(root.map["c"], vec![Value::Empty]);
+        assert_eq!(root.map["d"], vec![Value::text("'q'")]);
+    }
+
+    #[test]
+    fn refuses_doctype_and_garbage() {
+        assert_eq!(
+            parse_document(b"<!DOCTYPE r [<!ENTITY x \"y\">]><r>&x;</r>"),
+            Err(ParseError::Doctype)
+        );
+        assert!(parse_document(b"<r><a></r>").is_err());
+        assert!(parse_document(b"").is_err());
+        assert!(parse_document(b"<r></r>junk").is_err());
+        let deep = "<a>".repeat(100) + &"</a>".repeat(100);
+        assert_eq!(parse_document(deep.as_bytes()), Err(ParseError::TooDeep));
+    }
+
+    #[test]
+    fn escapes_like_xml_simple() {
+        let mut m = Map::new();
+        m.push("data", "\"a\",'b' <&>");
+        m.push("serverdone", Value::Empty);
+        let mut out = Vec::new();
+        write_document(&mut out, "xcatresponse", &m);
+        assert_eq!(
+            String::from_utf8(out).unwrap(),
+            "<xcatresponse>\n  <data>&quot;a&quot;,'b' &lt;&amp;&gt;</data>\n  <serverdone></serverdone>\n</xcatresponse>\n"
+        );
+    }
+
+    #[test]
+    fn non_ascii_becomes_question_marks() {
+        let mut b = "a\u{e9}\x01\tb".as_bytes().to_vec();
+        ascii_only(&mut b);
+        assert_eq!(b, b"a???\tb");
+    }
+}

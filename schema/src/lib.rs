@@ -1,0 +1,9 @@
+//! The xCAT database: every stock table on SQLite (one `<table>.sqlite` file per
+//! table, as stock) and PostgreSQL, generated from one description
+//! (`xcat-schema.json`), plus the semantics layered on it: the `disable` and
+//! empty-value rules, node attribute inheritance with regular-expression rows,
+//! the noderange grammar and the object-definition data.
+//!
+//! Everything here is synchronous; async callers run it on a blocking thread.
+
+pub mod db;
