@@ -1,1 +1,184 @@
-fn main() { println!("cargo:rerun-if-changed=xcat-schema.json"); }
+//! Generates the static schema data from `xcat-schema.json` (the one source of truth) into
+//! OUT_DIR: the table registry (`registry_gen.rs`), the object definitions (`objects_gen.rs`)
+//! and the Diesel `table!` definitions (`tables_gen.rs`). The CREATE TABLE text is not copied
+//! from the JSON: `src/ddl.rs` derives it from the registry and a test compares the two.
+
+use serde_json::Value;
+use std::fmt::Write as _;
+use std::path::Path;
+
+const RUST_RESERVED: &[&str] = &[
+    "as", "break", "const", "continue", "crate", "else", "enum", "extern", "false", "fn", "for",
+    "if", "impl", "in", "let", "loop", "match", "mod", "move", "mut", "pub", "ref", "return",
+    "self", "Self", "static", "struct", "super", "trait", "true", "type", "unsafe", "use",
+    "where", "while", "async", "await", "dyn", "abstract", "become", "box", "do", "final",
+    "macro", "override", "priv", "typeof", "unsized", "virtual", "yield", "try",
+    // names the diesel table! macro uses inside each table module
+    "table", "star", "all_columns", "columns", "dsl",
+];
+
+fn main() {
+    println!("cargo:rerun-if-changed=xcat-schema.json");
+    println!("cargo:rerun-if-changed=build.rs");
+    let text = std::fs::read_to_string("xcat-schema.json").expect("read xcat-schema.json");
+    let json: Value = serde_json::from_str(&text).expect("parse xcat-schema.json");
+    let out = std::env::var("OUT_DIR").expect("OUT_DIR");
+    let out = Path::new(&out);
+    let tables = json["tables"].as_array().expect("tables[]");
+    std::fs::write(out.join("registry_gen.rs"), gen_registry(tables)).expect("write registry");
+    std::fs::write(out.join("tables_gen.rs"), gen_diesel_tables(tables)).expect("write tables");
+    std::fs::write(out.join("objects_gen.rs"), gen_objects(&json)).expect("write objects");
+}
+
+fn s(v: &Value) -> &str {
+    v.as_str().expect("string")
+}
+
+fn strs(v: &Value) -> Vec<&str> {
+    v.as_array().map(|a| a.iter().map(s).collect()).unwrap_or_default()
+}
+
+fn lit_list(items: &[&str]) -> String {
+    let inner: Vec<String> = items.iter().map(|i| format!("{i:?}")).collect();
+    format!("&[{}]", inner.join(", "))
+}
+
+fn opt_lit(v: &Value) -> String {
+    match v.as_str() {
+        Some(x) => format!("Some({x:?})"),
+        None => "None".into(),
+    }
+}
+
+fn gen_registry(tables: &[Value]) -> String {
+    let mut o = String::from("/// Every stock table, in Schema.pm source order (generated).\n");
+    o.push_str("pub static TABLES: &[TableDef] = &[\n");
+    for t in tables {
+        let types: Vec<String> = t["types"]
+            .as_object()
+            .map(|m| m.iter().map(|(k, v)| format!("({k:?}, {:?})", s(v))).collect())
+            .unwrap_or_default();
+        let _ = writeln!(
+            o,
+            "    TableDef {{ name: {:?}, cols: {}, keys: {}, required: {}, nodecol: {}, nodekey: {}, types: &[{}], tablespace: {}, compress: {} }},",
+            s(&t["name"]),
+            lit_list(&strs(&t["cols"])),
+            lit_list(&strs(&t["keys"])),
+            lit_list(&strs(&t["required"])),
+            opt_lit(&t["nodecol"]),
+            opt_lit(&t["nodekey"]),
+            types.join(", "),
+            opt_lit(&t["tablespace"]),
+            opt_lit(&t["compress"]),
+        );
+    }
+    o.push_str("];\n\n/// Index of a table in [`TABLES`] (generated).\n");
+    o.push_str("fn table_index(name: &str) -> Option<usize> {\n    match name {\n");
+    for (i, t) in tables.iter().enumerate() {
+        let _ = writeln!(o, "        {:?} => Some({i}),", s(&t["name"]));
+    }
+    o.push_str("        _ => None,\n    }\n}\n");
+    o
+}
+
+fn rust_col_name(table: &str, col: &str) -> String {
+    if RUST_RESERVED.contains(&col) || col == table {
+        format!("{col}_")
+    } else {
+        col.to_string()
+    }
+}
+
+fn gen_diesel_tables(tables: &[Value]) -> String {
+    let mut o = String::new();
+    for t in tables {
+        let name = s(&t["name"]);
+        let keys = strs(&t["keys"]);
+        let types = t["types"].as_object().cloned().unwrap_or_default();
+        let pk: Vec<String> = keys.iter().map(|k| rust_col_name(name, k)).collect();
+        let _ = writeln!(o, "diesel::table! {{\n    {name} ({}) {{", pk.join(", "));
+        for c in strs(&t["cols"]) {
+            let integer = types
+                .get(c)
+                .and_then(|v| v.as_str())
+                .is_some_and(|ty| ty.starts_with("INTEGER"));
+            let ty = if integer {
+                "Integer"
+            } else if keys.contains(&c) {
+                "Text"
+            } else {
+                "Nullable<Text>"
+            };
+            let rc = rust_col_name(name, c);
+            if rc != c {
+                let _ = writeln!(o, "        #[sql_name = {c:?}]");
+            }
+            let _ = writeln!(o, "        {rc} -> {ty},");
+        }
+        o.push_str("    }\n}\n\n");
+    }
+    o
+}
+
+fn gen_objects(json: &Value) -> String {
+    let objects = json["objects"].as_object().expect("objects");
+    let order = strs(&json["object_order"]);
+    let mut o = String::new();
+    for name in &order {
+        let ob = &objects[*name];
+        let ident = format!("ATTRS_{}", name.to_uppercase());
+        let _ = writeln!(o, "static {ident}: &[AttrDef] = &[");
+        for a in ob["attrs"].as_array().expect("attrs") {
+            let lookups: Vec<String> = a["lookup"]
+                .as_array()
+                .map(|l| {
+                    l.iter()
+                        .map(|l| {
+                            let kind = match s(&l["kind"]) {
+                                "attr" => "LookupKind::Attr",
+                                "str" => "LookupKind::Str",
+                                k => panic!("unknown lookup kind {k}"),
+                            };
+                            format!(
+                                "Lookup {{ table: {:?}, column: {:?}, kind: {kind}, value: {:?} }}",
+                                s(&l["table"]),
+                                s(&l["column"]),
+                                s(&l["value"])
+                            )
+                        })
+                        .collect()
+                })
+                .unwrap_or_default();
+            let only_if = match a.get("only_if_parsed").filter(|v| !v.is_null()) {
+                Some(p) => format!(
+                    "Some(OnlyIf {{ attr: {:?}, value: {:?} }})",
+                    s(&p["attr"]),
+                    s(&p["value"])
+                ),
+                None => "None".into(),
+            };
+            let shadowed = a.get("shadowed_in_attrhash").and_then(|v| v.as_bool()).unwrap_or(false);
+            let _ = writeln!(
+                o,
+                "    AttrDef {{ attr_name: {:?}, table: {:?}, column: {:?}, lookup: &[{}], only_if: {only_if}, shadowed: {shadowed} }},",
+                s(&a["attr_name"]),
+                s(&a["table"]),
+                s(&a["column"]),
+                lookups.join(", ")
+            );
+        }
+        o.push_str("];\n");
+    }
+    o.push_str("\n/// Every object type in stock `object_order` (generated).\npub static OBJECTS: &[ObjectDef] = &[\n");
+    for name in &order {
+        let ob = &objects[*name];
+        let _ = writeln!(
+            o,
+            "    ObjectDef {{ name: {name:?}, objkey: {:?}, attrs: ATTRS_{} }},",
+            s(&ob["objkey"]),
+            name.to_uppercase()
+        );
+    }
+    o.push_str("];\n");
+    o
+}

@@ -1,2 +1,26 @@
 //! xCAT client library: builds requests, talks TLS with the stock certificates,
 //! reads and prints responses exactly as the stock Perl client does.
+//!
+//! - [`tls`]: PEM loading, chain verification tolerant of the stock 1960
+//!   notBefore, the rustls client configuration.
+//! - [`Credentials`]: `~/.xcat/client-cred.pem` + `ca.pem` (or explicit files).
+//! - [`submit`] / [`Connection`]: send requests, read answers up to serverdone.
+//! - [`render`]: the stock printing rules (protocol.md §4f) into [`Printed`].
+//! - [`cli`]: the `xcatclient` / `xcatclientnnr` / `xcatDBcmds` behaviours.
+
+pub mod cli;
+pub mod conn;
+pub mod creds;
+pub mod dbtools;
+pub mod error;
+pub mod reader;
+pub mod render;
+pub mod request;
+pub mod styles;
+pub mod tls;
+
+pub use conn::{submit, submit_with, ConnectOptions, Connection, SubmitOutcome};
+pub use creds::{effective_home, Credentials};
+pub use error::ClientError;
+pub use render::{render, render_xml, Printed};
+pub use xcat_proto::{Request, Response};

@@ -7,3 +7,11 @@
 //! Everything here is synchronous; async callers run it on a blocking thread.
 
 pub mod db;
+pub mod csv;
+pub mod ddl;
+pub mod objects;
+pub mod registry;
+pub mod tables;
+pub mod regexattr;
+pub mod inherit;
+pub mod noderange;

@@ -1,2 +1,31 @@
 //! xcatd-rs daemon: listener, TLS, framing, policy, dispatch, hierarchy.
 //! Knows no command: handlers come from `xcat-handlers`.
+//!
+//! Request flow: [`listener`] (accept, TLS, peer identity) → [`connection`]
+//! (framing, queue, abort, writer) → [`dispatch`] on a blocking thread
+//! (auth, [`policy`], built-ins, handlers, [`forward`]) → [`output`].
+
+pub mod auth;
+pub mod builtins;
+pub mod certs;
+pub mod cli;
+pub mod cmdlog;
+pub mod config;
+pub mod connection;
+pub mod daemon;
+pub mod db_store;
+pub mod dispatch;
+pub mod forward;
+pub mod framing;
+pub mod init;
+pub mod listener;
+pub mod noderange_bridge;
+pub mod output;
+pub mod peer;
+pub mod policy;
+pub mod runner;
+pub mod server;
+pub mod state;
+pub mod store;
+pub mod tls;
+pub mod version;

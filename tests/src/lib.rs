@@ -1,1 +1,20 @@
 //! Shared test harness (started servers, fixtures, PostgreSQL).
+//!
+//! - [`fixtures`]: the stock wire transcripts in `../shared/fixtures/wire`.
+//! - [`certs`]: throwaway CAs and credentials in the stock file layout.
+//! - [`mock`]: a small TLS server that answers with scripted bytes and
+//!   records what clients sent (tests the client without a daemon).
+//! - [`server`]: a real `xcatd` (the built binary) on a free loopback port,
+//!   on SQLite or, when `XCATD_TEST_PG_URL` is set, a fresh PostgreSQL database.
+//! - [`client`]: running the client library in-process against a server.
+
+pub mod certs;
+pub mod client;
+pub mod fixtures;
+pub mod mock;
+pub mod server;
+
+pub use client::{run_client, run_client_env, send_raw, ClientHome};
+pub use fixtures::{fixture, fixtures, Fixture};
+pub use server::{Backend, Xcatd};
+pub use xcat_client::Printed;

@@ -1,8 +1,132 @@
-//! objdefs command family (placeholder until its issue lands).
+//! Object definitions: `lsdef`, `mkdef`, `chdef`, `rmdef` for all 23 object
+//! types, driven by the defspec data (`xcat_schema::objects`) through one
+//! generic engine (read / write / remove), with stock's special cases
+//! (site, monitoring, groups, nic attributes, log records).
+//!
+//! Requests come in the xcatDBcmds style (every word in `arg`, no
+//! `noderange`), so the handler expands noderanges itself.  A command that
+//! ends with a non-zero exit status writes nothing: all of its writes run in
+//! one transaction that is rolled back when an error code was sent.
 
-use crate::api::Handler;
+mod args;
+mod cache;
+mod chdef;
+mod final_attrs;
+mod groups;
+mod list;
+mod lsdef;
+mod mkdef;
+mod names;
+mod nics;
+mod nr;
+mod options;
+mod out;
+mod read;
+mod remove;
+mod rmdef;
+mod selection;
+mod spec;
+mod stanza;
+mod usage;
+mod write;
+
+use crate::api::{Aborted, Ctx, Handler, HandlerError, Responder};
 use std::sync::Arc;
+use xcat_proto::Request;
+use xcat_schema::db::DbError;
 
 pub fn handlers() -> Vec<Arc<dyn Handler>> {
-    Vec::new()
+    vec![Arc::new(ObjDefs)]
+}
+
+/// The handler of the four object commands.
+pub struct ObjDefs;
+
+impl Handler for ObjDefs {
+    fn commands(&self) -> &'static [&'static str] {
+        &["lsdef", "mkdef", "chdef", "rmdef"]
+    }
+
+    fn process(&self, ctx: &Ctx, request: &Request, out: &mut dyn Responder) -> Result<(), HandlerError> {
+        match request.command() {
+            "lsdef" => lsdef::run(ctx, request, out),
+            "mkdef" => mkdef::run(ctx, request, out),
+            "chdef" => chdef::run(ctx, request, out),
+            "rmdef" => rmdef::run(ctx, request, out),
+            other => Err(HandlerError::Message(format!("objdefs cannot run '{other}'"))),
+        }
+    }
+
+    fn wants_expanded_nodes(&self) -> bool {
+        false
+    }
+}
+
+/// Error type of a write transaction: a real failure, or "an error was
+/// reported, roll everything back".
+pub(crate) enum TxErr {
+    Handler(HandlerError),
+    Rollback,
+}
+
+impl From<DbError> for TxErr {
+    fn from(e: DbError) -> TxErr {
+        TxErr::Handler(HandlerError::Db(e))
+    }
+}
+
+impl From<HandlerError> for TxErr {
+    fn from(e: HandlerError) -> TxErr {
+        TxErr::Handler(e)
+    }
+}
+
+impl From<Aborted> for TxErr {
+    fn from(e: Aborted) -> TxErr {
+        TxErr::Handler(HandlerError::Aborted(e))
+    }
+}
+
+/// Run a command body in one write transaction; commits only when the body
+/// returns `Ok` and no error code was sent.
+pub(crate) fn in_write_tx<F>(ctx: &Ctx, out: &mut out::Out, body: F) -> Result<u8, HandlerError>
+where
+    F: FnOnce(&mut xcat_schema::db::Conn, &mut cache::Cache, &mut out::Out) -> Result<u8, HandlerError>,
+{
+    let mut rc = 0u8;
+    let r = ctx.db.write(|conn| -> Result<(), TxErr> {
+        let mut cache = cache::Cache::new();
+        rc = body(conn, &mut cache, out)?;
+        if out.failed || rc != 0 {
+            return Err(TxErr::Rollback);
+        }
+        Ok(())
+    });
+    match r {
+        Ok(()) | Err(TxErr::Rollback) => Ok(rc),
+        Err(TxErr::Handler(e)) => Err(e),
+    }
+}
+
+/// Run a read-only command body.
+pub(crate) fn in_read<F>(ctx: &Ctx, out: &mut out::Out, body: F) -> Result<u8, HandlerError>
+where
+    F: FnOnce(&mut xcat_schema::db::Conn, &mut cache::Cache, &mut out::Out) -> Result<u8, HandlerError>,
+{
+    let mut res: Result<u8, HandlerError> = Ok(0);
+    ctx.db.read(|conn| {
+        let mut cache = cache::Cache::new();
+        res = body(conn, &mut cache, out);
+        Ok(())
+    })?;
+    res
+}
+
+/// The final stock callback: an `errorcode` document when the command
+/// returned non-zero.
+pub(crate) fn finish(out: &mut out::Out, rc: u8) -> Result<(), HandlerError> {
+    if rc != 0 {
+        out.errorcode_only()?;
+    }
+    Ok(())
 }

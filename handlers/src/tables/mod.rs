@@ -1,8 +1,81 @@
-//! tables command family (placeholder until its issue lands).
+//! The table command family (schema.md §5.1-5.5): tabdump, tabrestore, tabch,
+//! gettab, tabgrep, tabprune, nodels, nodeadd, noderm, nodech, nodegrpch.
+//! One file per command; shared pieces: option parsing (`args`), streamed
+//! output (`output`), `-w` filters (`where_filter`), table helpers (`dbutil`),
+//! node attribute resolution (`resolve`) and the assignment engine shared by
+//! nodech/nodeadd/nodegrpch (`nodechange`).
 
-use crate::api::Handler;
+pub mod args;
+pub mod dbutil;
+pub mod descriptions;
+pub mod gettab;
+pub mod nodeadd;
+pub mod nodechange;
+pub mod nodech;
+pub mod nodegrpch;
+pub mod nodels;
+pub mod noderange_util;
+pub mod noderm;
+pub mod output;
+pub mod resolve;
+pub mod tabch;
+pub mod tabdump;
+pub mod tabgrep;
+pub mod tabprune;
+pub mod tabrestore;
+pub mod where_filter;
+
+use crate::api::{Ctx, Handler, HandlerError, Responder};
 use std::sync::Arc;
+use xcat_proto::Request;
 
+type RunFn = fn(&Ctx, &Request, &mut dyn Responder) -> Result<(), HandlerError>;
+
+/// One table command: its names, its entry point and whether the daemon
+/// expands and verifies `noderange` into `node` first.
+struct TableCommand {
+    names: &'static [&'static str],
+    run: RunFn,
+    expand: bool,
+}
+
+impl Handler for TableCommand {
+    fn commands(&self) -> &'static [&'static str] {
+        self.names
+    }
+
+    fn process(
+        &self,
+        ctx: &Ctx,
+        request: &Request,
+        out: &mut dyn Responder,
+    ) -> Result<(), HandlerError> {
+        (self.run)(ctx, request, out)
+    }
+
+    fn wants_expanded_nodes(&self) -> bool {
+        self.expand
+    }
+}
+
+/// Every table command.  nodeadd takes a noderange of nodes that do not exist
+/// yet (sent as its first `arg`), so the daemon must not verify anything for
+/// it; the others get verified `node` lists (stock behaviour, fixture 15).
 pub fn handlers() -> Vec<Arc<dyn Handler>> {
-    Vec::new()
+    let cmds = [
+        TableCommand { names: &["tabdump"], run: tabdump::run, expand: true },
+        TableCommand { names: &["tabrestore"], run: tabrestore::run, expand: true },
+        TableCommand { names: &["tabch"], run: tabch::run, expand: true },
+        TableCommand { names: &["gettab"], run: gettab::run, expand: true },
+        TableCommand { names: &["tabgrep"], run: tabgrep::run, expand: true },
+        TableCommand { names: &["tabprune"], run: tabprune::run, expand: true },
+        TableCommand { names: &["nodels"], run: nodels::run, expand: true },
+        TableCommand { names: &["nodeadd", "addnode"], run: nodeadd::run, expand: false },
+        TableCommand { names: &["noderm", "rmnode"], run: noderm::run, expand: true },
+        TableCommand { names: &["nodech", "chnode"], run: nodech::run, expand: true },
+        TableCommand { names: &["nodegrpch", "chnodegrp"], run: nodegrpch::run, expand: false },
+    ];
+    cmds.into_iter()
+        .map(|c| Arc::new(c) as Arc<dyn Handler>)
+        .collect()
 }

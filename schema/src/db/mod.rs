@@ -1,12 +1,176 @@
-//! Database handle: backend selection, pooled connections, transactions.
-//! (Skeleton: the storage work fills this in.)
+//! Database handle: backend selection, pooled connections, transactions and the dynamic
+//! row access every handler uses.
+//!
+//! * `location` — where the database is (`--db`, cfgloc) and the `lsxcatd -d` lines.
+//! * `sqlite` / `pg` — pools and the per-open schema check (create missing tables with the
+//!   stock DDL, add missing columns, never drop anything).
+//! * `conn` — reads, deletes, plain inserts; `set_attribs` — stock `setAttribs` semantics,
+//!   single and bulk.
+//! * `query` — the dynamic, cacheable Diesel statement all of them use.
+//!
+//! There is no cache of table data: every call reads the database, because stock tools and
+//! service nodes write the same tables.
 
+mod conn;
+mod location;
+pub(crate) mod pg;
+mod query;
+mod set_attribs;
+pub(crate) mod sqlite;
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+pub use conn::Conn;
+
+/// Errors of the database layer.
 #[derive(Debug, thiserror::Error)]
 pub enum DbError {
+    /// Neither a schema table nor an existing user (`x_*`) table.
+    #[error("No such table: {0}")]
+    NoTable(String),
+    /// A column that the table does not have.
+    #[error("No column \"{column}\" in table \"{table}\"")]
+    NoColumn { table: String, column: String },
+    /// An error reported by the database (the text is the database's message).
+    #[error("{0}")]
+    Sql(#[from] diesel::result::Error),
+    /// Could not get a connection.
+    #[error("cannot connect to the database: {0}")]
+    Connect(String),
+    /// Bad `--db` / cfgloc value.
+    #[error("{0}")]
+    Config(String),
+    /// A database engine xcatd-rs does not run on (MySQL, DB2, CSV).
+    #[error("{0}")]
+    Unsupported(String),
+    /// A write was attempted inside [`Db::read`].
+    #[error("internal error: write attempted in a read-only database section")]
+    ReadOnly,
     #[error("{0}")]
     Other(String),
 }
 
+impl From<r2d2::Error> for DbError {
+    fn from(e: r2d2::Error) -> Self {
+        DbError::Connect(e.to_string())
+    }
+}
+
+impl From<std::io::Error> for DbError {
+    fn from(e: std::io::Error) -> Self {
+        DbError::Other(e.to_string())
+    }
+}
+
+/// Which SQL engine a [`Db`] talks to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Pg,
+}
+
+/// Where the database lives.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DbLocation {
+    /// Stock layout: one `<table>.sqlite` file per table in this directory.
+    SqliteDir(PathBuf),
+    /// A PostgreSQL database (`postgres://user:pw@host:port/dbname`).
+    Pg { url: String },
+}
+
+/// One row: values in the order of the columns asked for (`None` = SQL NULL; `''` is
+/// returned as `Some("")` — both mean "not set", schema.md §2.4).
+pub type Row = Vec<Option<String>>;
+
+/// True if a value counts as set (not NULL and not empty, schema.md §2.4).
+pub fn is_set(v: &Option<String>) -> bool {
+    v.as_deref().is_some_and(|s| !s.is_empty())
+}
+
+enum Pools {
+    Sqlite(sqlite::SqlitePool),
+    Pg(pg::PgPool),
+}
+
+struct DbInner {
+    loc: DbLocation,
+    pools: Pools,
+}
+
 /// Pooled handle on the xCAT database (cheap to clone).
 #[derive(Clone)]
-pub struct Db {}
+pub struct Db {
+    inner: Arc<DbInner>,
+}
+
+impl Db {
+    /// Opens the database, creating missing tables/columns (never dropping anything).
+    pub fn open(loc: &DbLocation) -> Result<Db, DbError> {
+        let pools = match loc {
+            DbLocation::SqliteDir(dir) => Pools::Sqlite(sqlite::open(dir)?),
+            DbLocation::Pg { url } => Pools::Pg(pg::open(url)?),
+        };
+        Ok(Db {
+            inner: Arc::new(DbInner {
+                loc: loc.clone(),
+                pools,
+            }),
+        })
+    }
+
+    pub fn backend(&self) -> Backend {
+        match self.inner.pools {
+            Pools::Sqlite(_) => Backend::Sqlite,
+            Pools::Pg(_) => Backend::Pg,
+        }
+    }
+
+    pub fn location(&self) -> &DbLocation {
+        &self.inner.loc
+    }
+
+    /// The `lsxcatd -d` lines for this database.
+    pub fn describe(&self) -> Vec<String> {
+        self.inner.loc.describe()
+    }
+
+    fn checkout(&self, writable: bool) -> Result<Conn, DbError> {
+        match &self.inner.pools {
+            Pools::Sqlite(p) => Ok(Conn::sqlite(p.get()?, writable)),
+            Pools::Pg(p) => Ok(Conn::pg(p.get()?, writable)),
+        }
+    }
+
+    /// Runs `f` on a pooled connection without a transaction (each statement is atomic).
+    /// Writes inside are refused with [`DbError::ReadOnly`].
+    pub fn read<T>(&self, f: impl FnOnce(&mut Conn) -> Result<T, DbError>) -> Result<T, DbError> {
+        let mut conn = self.checkout(false)?;
+        f(&mut conn)
+    }
+
+    /// Runs `f` in ONE transaction: committed when `f` returns `Ok`, rolled back when it
+    /// returns `Err` (or panics, or the process dies). SQLite starts with `BEGIN IMMEDIATE`
+    /// (retried while another writer holds the lock); PostgreSQL takes a transaction-level
+    /// advisory lock so concurrent writers of xcatd-rs serialise like on SQLite.
+    pub fn write<T, E: From<DbError>>(
+        &self,
+        f: impl FnOnce(&mut Conn) -> Result<T, E>,
+    ) -> Result<T, E> {
+        let mut conn = self.checkout(true)?;
+        conn.begin_write()?;
+        match f(&mut conn) {
+            Ok(v) => match conn.commit() {
+                Ok(()) => Ok(v),
+                Err(e) => {
+                    conn.rollback();
+                    Err(e.into())
+                }
+            },
+            Err(e) => {
+                conn.rollback();
+                Err(e)
+            }
+        }
+    }
+}

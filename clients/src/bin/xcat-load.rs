@@ -1,0 +1,262 @@
+//! `xcat-load`: load generator for xcatd.  C concurrent connections send a
+//! request (default `lsxcatd -v`) in a loop, either many requests per TLS
+//! connection (`--mode reuse`) or a full TCP + TLS handshake per request
+//! (`--mode handshake`); after a warm-up it measures for a fixed duration
+//! and reports requests/s and latency percentiles.
+
+use clap::{Parser, ValueEnum};
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+use xcat_client::cli::{resolve, Action};
+use xcat_client::conn::{ConnectOptions, Connection, SubmitOutcome};
+use xcat_client::request::{build, Built, FakeStdin, Invocation};
+use xcat_client::Credentials;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum Mode {
+    /// Sequential requests on one TLS connection per client.
+    Reuse,
+    /// New TCP connection and full TLS handshake for every request.
+    Handshake,
+}
+
+#[derive(Debug, Parser)]
+#[command(name = "xcat-load", about = "Load generator for xcatd (requests/s, p50, p99)")]
+struct Args {
+    /// Server address host:port (default: $XCATHOST or localhost:3001).
+    #[arg(long)]
+    host: Option<String>,
+    /// Concurrent connections.
+    #[arg(short = 'c', long, default_value_t = 8)]
+    connections: usize,
+    #[arg(short = 'm', long, value_enum, default_value_t = Mode::Reuse)]
+    mode: Mode,
+    /// Measured seconds.
+    #[arg(short = 'd', long, default_value_t = 30.0)]
+    duration: f64,
+    /// Warm-up seconds (requests sent, not measured).
+    #[arg(short = 'w', long, default_value_t = 5.0)]
+    warmup: f64,
+    /// Home whose .xcat/ holds client-cred.pem and ca.pem (default: the
+    /// effective user's home).
+    #[arg(long)]
+    home: Option<PathBuf>,
+    /// Connect without a client certificate.
+    #[arg(long)]
+    no_cert: bool,
+    /// Runtime worker threads.
+    #[arg(long, default_value_t = 2)]
+    threads: usize,
+    /// Print one JSON object instead of text.
+    #[arg(long)]
+    json: bool,
+    /// The command to send, e.g. `lsxcatd -v` (default) or `nodels all`.
+    #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
+    command: Vec<String>,
+}
+
+#[derive(Default)]
+struct Tally {
+    latencies_us: Vec<u32>,
+    errors: u64,
+}
+
+fn request_bytes(command: &[String]) -> Result<Vec<u8>, String> {
+    let argv: Vec<String> = if command.is_empty() {
+        vec!["lsxcatd".into(), "-v".into()]
+    } else {
+        command.to_vec()
+    };
+    let Action::Command {
+        command,
+        style,
+        args,
+    } = resolve(&argv[0], argv[1..].to_vec())
+    else {
+        return Err(format!("{} is not a plain request command", argv[0]));
+    };
+    let env = Default::default();
+    let inv = Invocation {
+        command,
+        style,
+        args,
+        cwd: PathBuf::from("/"),
+        env: &env,
+    };
+    match build(&inv, &mut FakeStdin::tty()) {
+        Built::Send { request, .. } => Ok(request.to_xml()),
+        Built::Exit(p) => Err(p.stdout),
+    }
+}
+
+async fn one(conn: &mut Connection, bytes: &[u8]) -> bool {
+    let mut sink = |_r: xcat_client::Response| true;
+    matches!(
+        conn.request_raw(bytes, &mut sink).await,
+        Ok(SubmitOutcome::Done(_))
+    )
+}
+
+async fn worker(
+    addr: Arc<str>,
+    creds: Option<Arc<Credentials>>,
+    bytes: Arc<[u8]>,
+    mode: Mode,
+    measure_from: Instant,
+    end: Instant,
+) -> Tally {
+    let opts = ConnectOptions::default();
+    let mut tally = Tally::default();
+    let mut conn: Option<Connection> = None;
+    while Instant::now() < end {
+        let start = Instant::now();
+        let ok = match mode {
+            Mode::Reuse => {
+                if conn.is_none() {
+                    conn = Connection::connect(&addr, creds.as_deref(), &opts).await.ok();
+                }
+                match conn.as_mut() {
+                    Some(c) => {
+                        let ok = one(c, &bytes).await;
+                        if !ok {
+                            conn = None;
+                        }
+                        ok
+                    }
+                    None => false,
+                }
+            }
+            Mode::Handshake => match Connection::connect(&addr, creds.as_deref(), &opts).await {
+                Ok(mut c) => {
+                    let ok = one(&mut c, &bytes).await;
+                    c.close().await;
+                    ok
+                }
+                Err(_) => false,
+            },
+        };
+        if start < measure_from {
+            continue;
+        }
+        if ok {
+            let us = start.elapsed().as_micros().min(u32::MAX as u128) as u32;
+            tally.latencies_us.push(us);
+        } else {
+            tally.errors += 1;
+            tokio::time::sleep(Duration::from_millis(10)).await;
+        }
+    }
+    if let Some(c) = conn {
+        c.close().await;
+    }
+    tally
+}
+
+fn percentile(sorted: &[u32], p: f64) -> f64 {
+    if sorted.is_empty() {
+        return 0.0;
+    }
+    let idx = ((sorted.len() as f64 - 1.0) * p).round() as usize;
+    f64::from(sorted[idx.min(sorted.len() - 1)]) / 1000.0
+}
+
+fn main() {
+    let args = Args::parse();
+    let bytes: Arc<[u8]> = match request_bytes(&args.command) {
+        Ok(b) => b.into(),
+        Err(e) => {
+            eprintln!("xcat-load: {e}");
+            std::process::exit(2);
+        }
+    };
+    let addr: Arc<str> = args
+        .host
+        .clone()
+        .or_else(|| std::env::var("XCATHOST").ok())
+        .unwrap_or_else(|| "localhost:3001".into())
+        .into();
+    let creds = if args.no_cert {
+        None
+    } else {
+        let home = args.home.clone().or_else(xcat_client::effective_home);
+        match home.map(|h| Credentials::for_user_home(&h)) {
+            Some(Ok(c)) => Some(Arc::new(c)),
+            Some(Err(e)) => {
+                eprintln!("xcat-load: no client credentials ({e}); use --no-cert to go without");
+                std::process::exit(2);
+            }
+            None => None,
+        }
+    };
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(args.threads.max(1))
+        .enable_all()
+        .build()
+    {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("xcat-load: runtime: {e}");
+            std::process::exit(2);
+        }
+    };
+    let warmup = Duration::from_secs_f64(args.warmup.max(0.0));
+    let duration = Duration::from_secs_f64(args.duration.max(0.1));
+    let tallies = runtime.block_on(async {
+        let start = Instant::now();
+        let measure_from = start + warmup;
+        let end = measure_from + duration;
+        let tasks: Vec<_> = (0..args.connections.max(1))
+            .map(|_| {
+                tokio::spawn(worker(
+                    addr.clone(),
+                    creds.clone(),
+                    bytes.clone(),
+                    args.mode,
+                    measure_from,
+                    end,
+                ))
+            })
+            .collect();
+        let mut out = Vec::new();
+        for t in tasks {
+            if let Ok(t) = t.await {
+                out.push(t);
+            }
+        }
+        out
+    });
+    let mut all: Vec<u32> = tallies.iter().flat_map(|t| t.latencies_us.iter().copied()).collect();
+    let errors: u64 = tallies.iter().map(|t| t.errors).sum();
+    all.sort_unstable();
+    let secs = duration.as_secs_f64();
+    let rps = all.len() as f64 / secs;
+    let (p50, p90, p99) = (
+        percentile(&all, 0.50),
+        percentile(&all, 0.90),
+        percentile(&all, 0.99),
+    );
+    let max = all.last().map(|v| f64::from(*v) / 1000.0).unwrap_or(0.0);
+    let mode = match args.mode {
+        Mode::Reuse => "reuse",
+        Mode::Handshake => "handshake",
+    };
+    if args.json {
+        println!(
+            "{{\"mode\":\"{mode}\",\"connections\":{},\"duration_s\":{secs},\"requests\":{},\"errors\":{errors},\"rps\":{rps:.1},\"p50_ms\":{p50:.3},\"p90_ms\":{p90:.3},\"p99_ms\":{p99:.3},\"max_ms\":{max:.3}}}",
+            args.connections,
+            all.len()
+        );
+    } else {
+        println!(
+            "mode={mode} connections={} duration={secs:.1}s requests={} errors={errors}",
+            args.connections,
+            all.len()
+        );
+        println!("requests/s: {rps:.1}");
+        println!("latency ms: p50 {p50:.3}  p90 {p90:.3}  p99 {p99:.3}  max {max:.3}");
+    }
+    if all.is_empty() {
+        std::process::exit(1);
+    }
+}

@@ -1,0 +1,345 @@
+//! The command-line client: argv[0] (or the first argument of `xcatclient`)
+//! picks the command and its stock script style; the request is sent to
+//! `XCATHOST` with the effective user's credentials and the answer printed
+//! progressively with the stock rules and exit codes (protocol.md §2c, §4e,
+//! §4f, §7e).
+
+use crate::conn::{tcp_connect, ConnectOptions, Connection, SubmitOutcome, CONNECT_TIMEOUT};
+use crate::creds::{effective_home, Credentials};
+use crate::render::{render, render_xml, Printed};
+use crate::request::{build, Built, Invocation, StdinSource};
+use crate::styles::{command_for_link, generic_script, style_of, Style};
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use xcat_proto::Request;
+
+/// Default server address (`XCATHOST` unset).
+pub const DEFAULT_XCATHOST: &str = "localhost:3001";
+
+pub const PREMATURE_END: &str =
+    "ERROR/WARNING: communication with the xCAT server seems to have been ended prematurely\n";
+
+/// The version line of the local scripts' `-v`.
+pub fn version_line() -> String {
+    format!(
+        "Version 2.19.0 (xcatd-rs client {})",
+        env!("CARGO_PKG_VERSION")
+    )
+}
+
+/// Where printed text goes.
+pub trait Sink: Send {
+    fn out(&mut self, text: &str);
+    fn err(&mut self, text: &str);
+}
+
+impl Sink for Printed {
+    fn out(&mut self, text: &str) {
+        self.stdout.push_str(text);
+    }
+    fn err(&mut self, text: &str) {
+        self.stderr.push_str(text);
+    }
+}
+
+/// The process's stdout / stderr, flushed after every write.
+#[derive(Debug, Default)]
+pub struct StdSink;
+
+impl Sink for StdSink {
+    fn out(&mut self, text: &str) {
+        use std::io::Write;
+        let mut o = std::io::stdout().lock();
+        let _ = o.write_all(text.as_bytes());
+        let _ = o.flush();
+    }
+    fn err(&mut self, text: &str) {
+        use std::io::Write;
+        let _ = std::io::stderr().lock().write_all(text.as_bytes());
+    }
+}
+
+/// The environment of one client run (the real process's, or a test's).
+#[derive(Debug, Clone, Default)]
+pub struct CliContext {
+    pub env: BTreeMap<String, String>,
+    pub cwd: PathBuf,
+    /// Home whose `.xcat/` holds the credentials; `None`: the effective
+    /// user's home from the password database.
+    pub home: Option<PathBuf>,
+}
+
+impl CliContext {
+    /// The current process's environment and directory.
+    pub fn from_process() -> CliContext {
+        CliContext {
+            env: std::env::vars_os()
+                .map(|(k, v)| (k.to_string_lossy().into_owned(), v.to_string_lossy().into_owned()))
+                .collect(),
+            cwd: std::env::current_dir().unwrap_or_else(|_| PathBuf::from("/")),
+            home: None,
+        }
+    }
+
+    fn var(&self, name: &str) -> Option<&str> {
+        self.env.get(name).map(String::as_str)
+    }
+
+    /// Perl truthiness of an environment variable.
+    fn flag(&self, name: &str) -> bool {
+        self.var(name).is_some_and(|v| !v.is_empty() && v != "0")
+    }
+
+    pub fn xcathost(&self) -> String {
+        self.var("XCATHOST")
+            .filter(|h| !h.is_empty())
+            .unwrap_or(DEFAULT_XCATHOST)
+            .to_string()
+    }
+}
+
+/// What an invocation asks for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Action {
+    Command { command: String, style: Style, args: Vec<String> },
+    DumpDb(Vec<String>),
+    RestoreDb(Vec<String>),
+    Usage,
+}
+
+/// Map argv[0] and the arguments to an action.
+pub fn resolve(argv0: &str, mut args: Vec<String>) -> Action {
+    let name = Path::new(argv0)
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let (command, forced) = match generic_script(&name) {
+        Some(forced) => {
+            if args.is_empty() {
+                return Action::Usage;
+            }
+            (args.remove(0), forced)
+        }
+        None => (name, None),
+    };
+    match command.as_str() {
+        "dumpxCATdb" => return Action::DumpDb(args),
+        "restorexCATdb" => return Action::RestoreDb(args),
+        _ => {}
+    }
+    let style = forced
+        .or_else(|| style_of(&command))
+        .or_else(|| (command == "chtab").then_some(Style::NoNodeRange))
+        .unwrap_or(Style::NodeRange);
+    Action::Command {
+        command: command_for_link(&command).to_string(),
+        style,
+        args,
+    }
+}
+
+const USAGE: &str = "Usage: xcatclient <command> [args...]
+       (or run it through a symlink named after the command, e.g. nodels)
+";
+
+/// Run one client invocation; returns the exit status.
+pub async fn run(
+    argv0: &str,
+    args: Vec<String>,
+    ctx: &CliContext,
+    stdin: &mut dyn StdinSource,
+    sink: &mut dyn Sink,
+) -> i32 {
+    match resolve(argv0, args) {
+        Action::Usage => {
+            sink.out(USAGE);
+            1
+        }
+        Action::DumpDb(args) => crate::dbtools::dump(&args, ctx, sink).await,
+        Action::RestoreDb(args) => crate::dbtools::restore(&args, ctx, sink).await,
+        Action::Command {
+            command,
+            style,
+            args,
+        } => {
+            let inv = Invocation {
+                command,
+                style,
+                args,
+                cwd: ctx.cwd.clone(),
+                env: &ctx.env,
+            };
+            match build(&inv, stdin) {
+                Built::Exit(p) => {
+                    sink.out(&p.stdout);
+                    sink.err(&p.stderr);
+                    p.exit_code
+                }
+                Built::Send {
+                    request,
+                    show_source,
+                } => execute(&request, show_source, ctx, sink).await,
+            }
+        }
+    }
+}
+
+fn connection_failure(host: &str, why: &str, sink: &mut dyn Sink) -> i32 {
+    sink.out(&format!(
+        "Unable to open socket connection to xcatd daemon on {host}.\n\
+         Verify that the xcatd daemon is running and that your SSL setup is correct.\n"
+    ));
+    sink.err(&format!("Connection failure: {why}\n"));
+    255
+}
+
+fn readable(p: &Path) -> bool {
+    std::fs::File::open(p).is_ok()
+}
+
+/// Send `request` to `XCATHOST` as the stock client does and print the
+/// answer to `sink` as it arrives; returns the exit status.
+pub async fn execute(
+    request: &Request,
+    show_source: bool,
+    ctx: &CliContext,
+    sink: &mut dyn Sink,
+) -> i32 {
+    let host = ctx.xcathost();
+    let opts = match ConnectOptions::from_sslver(ctx.var("XCATSSLVER")) {
+        Ok(o) => o,
+        Err(e) => return connection_failure(&host, &e.to_string(), sink),
+    };
+    let tcp = match tcp_connect(&host, CONNECT_TIMEOUT).await {
+        Ok(t) => t,
+        Err(e) => return connection_failure(&host, &e.to_string(), sink),
+    };
+    let home = ctx.home.clone().or_else(effective_home).unwrap_or_default();
+    let dir = home.join(".xcat");
+    let (cred, ca) = (dir.join("client-cred.pem"), dir.join("ca.pem"));
+    let creds = if readable(&cred) && readable(&ca) {
+        match Credentials::from_files(&cred, &ca) {
+            Ok(c) => Some(c),
+            Err(e) => return connection_failure(&host, &e.to_string(), sink),
+        }
+    } else {
+        sink.out(&format!(
+            "warning: the client certificates under {}/.xcat/ are not setup correctly, please run '/opt/xcat/share/xcat/scripts/setup-local-client.sh {}' as 'root' to generate the client certificates; otherwise, the SSL connection between xcat client and xcatd will be setup without certificate verification and open to Man-In-The-Middle attacks.\n",
+            home.display(),
+            ctx.var("USER").unwrap_or("")
+        ));
+        None
+    };
+    let mut conn = match Connection::handshake(tcp, &host, creds.as_ref(), &opts).await {
+        Ok(c) => c,
+        Err(e) => return connection_failure(&host, &e.to_string(), sink),
+    };
+    let show_source = show_source || ctx.flag("XCATSHOWSVR");
+    let show_xml = ctx.flag("XCATSHOWXML");
+    let mut exit_code = 0;
+    let outcome = {
+        let mut print = |resp: xcat_proto::Response| {
+            let mut p = Printed::new();
+            if show_xml {
+                render_xml(&resp, &mut p);
+            } else {
+                render(&resp, show_source, &mut p);
+            }
+            exit_code |= p.exit_code;
+            sink.err(&p.stderr);
+            sink.out(&p.stdout);
+            true
+        };
+        let outcome = conn.request(request, &mut print).await;
+        if let Ok(SubmitOutcome::Done(last)) = &outcome {
+            print(last.clone());
+        }
+        outcome
+    };
+    match outcome {
+        Ok(SubmitOutcome::Done(_)) | Ok(SubmitOutcome::Stopped) => {
+            conn.close().await;
+            exit_code
+        }
+        Ok(SubmitOutcome::Premature) => {
+            sink.err(PREMATURE_END);
+            1
+        }
+        Err(e) => {
+            sink.err(&format!("{e}\n"));
+            255
+        }
+    }
+}
+
+/// Run `request` and collect its output instead of printing it.
+pub async fn capture(request: &Request, ctx: &CliContext) -> Printed {
+    let mut p = Printed::new();
+    let code = execute(request, false, ctx, &mut p).await;
+    p.exit_code = code;
+    p
+}
+
+/// Feed a recorded response stream through the reader and the printer, as
+/// the client does with a live server (used to check the fixtures).
+pub fn print_stream(bytes: &[u8], show_source: bool) -> Printed {
+    use crate::reader::{is_serverdone, parse_response, DocReader};
+    let mut out = Printed::new();
+    let mut reader = DocReader::new();
+    reader.push(bytes);
+    while let Some(doc) = reader.next_doc() {
+        match parse_response(&doc) {
+            Ok(Some(resp)) => {
+                render(&resp, show_source, &mut out);
+                if is_serverdone(&resp) {
+                    return out;
+                }
+            }
+            Ok(None) => {}
+            Err(e) => {
+                out.stderr.push_str(&format!("{e}\n"));
+                out.exit_code = 255;
+                return out;
+            }
+        }
+    }
+    out.stderr.push_str(PREMATURE_END);
+    out.exit_code = 1;
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn argv0_resolution() {
+        let a = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        assert_eq!(
+            resolve("/opt/xcat/bin/nodels", a(&["all"])),
+            Action::Command { command: "nodels".into(), style: Style::NodeRange, args: a(&["all"]) }
+        );
+        assert_eq!(
+            resolve("xcatclient", a(&["lsdef", "cn01"])),
+            Action::Command { command: "lsdef".into(), style: Style::DbCmds, args: a(&["cn01"]) }
+        );
+        assert_eq!(
+            resolve("chtab", a(&["key=x", "site.value=y"])),
+            Action::Command { command: "tabch".into(), style: Style::NoNodeRange, args: a(&["key=x", "site.value=y"]) }
+        );
+        assert_eq!(
+            resolve("xcatclientnnr", a(&["frob", "x"])),
+            Action::Command { command: "frob".into(), style: Style::NoNodeRange, args: a(&["x"]) }
+        );
+        assert_eq!(resolve("xcatclient", vec![]), Action::Usage);
+        assert_eq!(resolve("dumpxCATdb", a(&["-p", "/x"])), Action::DumpDb(a(&["-p", "/x"])));
+    }
+
+    #[test]
+    fn premature_and_denial_streams() {
+        let p = print_stream(b"<xcatresponse>\n  <data>x</data>\n</xcatresponse>\n", false);
+        assert_eq!((p.stdout.as_str(), p.stderr.as_str(), p.exit_code), ("x\n", PREMATURE_END, 1));
+        let p = print_stream(b"<xcatresponse>\n  <error>Permission denied for request</error>\n  <errorcode>1</errorcode>\n  <serverdone></serverdone>\n</xcatresponse>\n", false);
+        assert_eq!((p.stderr.as_str(), p.exit_code), ("Error: Permission denied for request\n", 1));
+    }
+}

@@ -1,0 +1,199 @@
+//! `lsxcatd` (stock `tabutils.pm` lsxcatd, protocol.md §7b): the daemon's
+//! version, node type and database.
+//!
+//! Options as stock's Getopt::Long with bundling: `-h|-?|--help`,
+//! `-v|--version`, `-a|--all`, `-t|--type`, `-d|--database`; single letters
+//! may be bundled (`-vd`), long names may be abbreviated (`--ver`).  We also
+//! accept `--nodetype`, the spelling the usage text shows but stock rejects.
+//! No argument or a bad option: the five usage lines with errorcode 1; `-h`:
+//! the same without errorcode.  Each item is its own response document: the
+//! version line, then "This is a Management Node" (`/etc/xCATMN` exists)
+//! and/or "This is a Service Node" (`/etc/xCATSN`), then the database lines
+//! (one document).  Words that are not options are ignored, as stock does.
+
+use crate::api::{Ctx, Handler, HandlerError, Responder, ServerInfo};
+use std::path::Path;
+use xcat_proto::{Request, Response};
+
+pub struct Lsxcatd;
+
+const USAGE: [&str; 5] = [
+    "       lsxcatd [-v|--version]",
+    "       lsxcatd [-h|--help]",
+    "       lsxcatd [-d|--database]",
+    "       lsxcatd [-t|--nodetype]",
+    "       lsxcatd [-a|--all]",
+];
+
+const LONG_NAMES: [(&str, char); 6] = [
+    ("help", 'h'),
+    ("version", 'v'),
+    ("all", 'a'),
+    ("type", 't'),
+    ("nodetype", 't'),
+    ("database", 'd'),
+];
+
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct Options {
+    pub help: bool,
+    pub version: bool,
+    pub all: bool,
+    pub nodetype: bool,
+    pub database: bool,
+}
+
+fn set(c: char, o: &mut Options) -> bool {
+    match c {
+        'h' | '?' => o.help = true,
+        'v' => o.version = true,
+        'a' => o.all = true,
+        't' => o.nodetype = true,
+        'd' => o.database = true,
+        _ => return false,
+    }
+    true
+}
+
+/// Parse the arguments; `None` means usage error.
+pub fn parse_args(args: &[&str]) -> Option<Options> {
+    let mut o = Options::default();
+    let mut options_done = false;
+    for &arg in args {
+        if options_done {
+            continue;
+        }
+        if arg == "--" {
+            options_done = true;
+        } else if let Some(name) = arg.strip_prefix("--") {
+            if name.contains('=') {
+                return None;
+            }
+            let exact = LONG_NAMES.iter().find(|(n, _)| *n == name);
+            let letter = match exact {
+                Some((_, c)) => *c,
+                None => {
+                    let mut hits: Vec<char> = LONG_NAMES
+                        .iter()
+                        .filter(|(n, _)| !name.is_empty() && n.starts_with(name))
+                        .map(|(_, c)| *c)
+                        .collect();
+                    hits.dedup();
+                    match hits.as_slice() {
+                        [c] => *c,
+                        _ => return None,
+                    }
+                }
+            };
+            set(letter, &mut o);
+        } else if let Some(letters) = arg.strip_prefix('-').filter(|l| !l.is_empty()) {
+            for c in letters.chars() {
+                if !set(c, &mut o) {
+                    return None;
+                }
+            }
+        }
+        // Anything else is not an option and is ignored.
+    }
+    Some(o)
+}
+
+fn usage(errorcode: bool) -> Response {
+    let mut r = Response::new();
+    for line in USAGE {
+        r = r.data(line);
+    }
+    if errorcode {
+        r = r.errorcode(1);
+    }
+    r
+}
+
+/// The response documents of one `lsxcatd` run.
+pub fn responses(args: &[&str], server: &ServerInfo, db_lines: &[String]) -> Vec<Response> {
+    if args.is_empty() {
+        return vec![usage(true)];
+    }
+    let Some(o) = parse_args(args) else {
+        return vec![usage(true)];
+    };
+    if o.help {
+        return vec![usage(false)];
+    }
+    let mut out = Vec::new();
+    if o.version || o.all {
+        out.push(Response::new().data(server.version_line.clone()));
+        if !o.all {
+            return out;
+        }
+    }
+    if o.nodetype || o.all {
+        if is_file(&server.mn_marker) {
+            out.push(Response::new().data("This is a Management Node"));
+        }
+        if is_file(&server.sn_marker) {
+            out.push(Response::new().data("This is a Service Node"));
+        }
+        if !o.all {
+            return out;
+        }
+    }
+    if (o.database || o.all) && !db_lines.is_empty() {
+        let mut r = Response::new();
+        for l in db_lines {
+            r = r.data(l.clone());
+        }
+        out.push(r);
+    }
+    out
+}
+
+/// Stock tests `-e`: anything at that path counts.
+fn is_file(p: &Path) -> bool {
+    p.exists()
+}
+
+impl Handler for Lsxcatd {
+    fn commands(&self) -> &'static [&'static str] {
+        &["lsxcatd"]
+    }
+
+    fn process(
+        &self,
+        ctx: &Ctx,
+        request: &Request,
+        out: &mut dyn Responder,
+    ) -> Result<(), HandlerError> {
+        let args = request.args();
+        let db_lines = ctx.db.describe();
+        for r in responses(&args, &ctx.server, &db_lines) {
+            out.send(r)?;
+        }
+        Ok(())
+    }
+
+    fn wants_expanded_nodes(&self) -> bool {
+        false
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn option_parsing() {
+        let p = |a: &[&str]| parse_args(a);
+        assert_eq!(p(&["-v"]).map(|o| o.version), Some(true));
+        assert_eq!(p(&["--ver"]).map(|o| o.version), Some(true));
+        assert!(p(&["-vd"]).is_some_and(|o| o.version && o.database));
+        assert!(p(&["--type"]).is_some_and(|o| o.nodetype));
+        assert!(p(&["--nodetype"]).is_some_and(|o| o.nodetype));
+        assert!(p(&["-?"]).is_some_and(|o| o.help));
+        assert_eq!(p(&["-x"]), None);
+        assert_eq!(p(&["--bogus"]), None);
+        assert!(p(&["--t"]).is_some_and(|o| o.nodetype));
+        assert_eq!(p(&["--version=1"]), None);
+        assert_eq!(p(&["foo"]), Some(Options::default()));
+    }
+}

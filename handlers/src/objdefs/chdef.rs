@@ -1,0 +1,378 @@
+//! `chdef`: change (or create) object definitions: `attr=val`, `-p`/`-m`
+//! list edits, `-z` stanzas, `-n` rename, static/dynamic group membership.
+//! All or nothing: any error rolls the whole command back.
+
+use super::args::{self, Cmd, Early, Plan};
+use super::cache::Cache;
+use super::final_attrs::{self, FinalObj};
+use super::mkdef::add_group_to_nodes;
+use super::out::Out;
+use super::read::{ReadOpts, Reader};
+use super::write::{self, Mode, WriteReq};
+use super::{groups, list, names, nr, remove, usage};
+use crate::api::{Ctx, HandlerError, Responder};
+use std::collections::{BTreeMap, BTreeSet};
+use xcat_proto::{Request, Response};
+use xcat_schema::db::Conn;
+
+pub fn run(ctx: &Ctx, req: &Request, resp: &mut dyn Responder) -> Result<(), HandlerError> {
+    let mut out = Out::new(resp);
+    let version = ctx.server.version_line.clone();
+    let rc = super::in_write_tx(ctx, &mut out, |conn, cache, out| {
+        let args = req.args();
+        let plan = match args::plan(Cmd::Chdef, &args, req.stdin(), &version, conn, cache, out)? {
+            Ok(p) => p,
+            Err(Early::Done) => return Ok(0),
+            Err(Early::Usage) => {
+                usage::usage(Cmd::Chdef, out)?;
+                return Ok(0);
+            }
+            Err(Early::Fail) => return Ok(1),
+        };
+        change(conn, cache, &plan, out)
+    })?;
+    super::finish(&mut out, rc)
+}
+
+fn usage_fail(out: &mut Out, lines: &[&str]) -> Result<u8, HandlerError> {
+    out.error(lines)?;
+    usage::usage(Cmd::Chdef, out)?;
+    Ok(1)
+}
+
+fn rename(conn: &mut Conn, cache: &mut Cache, p: &Plan, new: &str, out: &mut Out) -> Result<u8, HandlerError> {
+    let o = &p.opts;
+    if o.dynamic || o.plus || o.minus || o.stanza || !o.wheres.is_empty() {
+        return usage_fail(out, &["Cannot combine '-n' and '-d','-p','-m','-z','-w' options."]);
+    }
+    if p.names.len() > 1 {
+        return usage_fail(out, &["The '-n' option (changing object name) can only work on one object."]);
+    }
+    let t = p.types.first().cloned().unwrap_or_else(|| "node".into());
+    let Some(old) = p.names.first() else {
+        return usage_fail(out, &["No object names were provided."]);
+    };
+    let valid = list::objects_of_type(conn, cache, &t)?;
+    if !valid.contains(old) {
+        out.error1(format!("The {old} is not a valid object."))?;
+        return Ok(1);
+    }
+    if valid.contains(new) {
+        out.error1(format!("Object {new} already exists."))?;
+        return Ok(1);
+    }
+    remove::rename_object(conn, cache, &t, old, new)?;
+    if t == "group" {
+        // Members follow the renamed group (stock leaves nodelist.groups unchanged).
+        let members = groups::static_members(conn, cache, old)?;
+        add_group_to_nodes(conn, cache, new, &members, Mode::Plus, false, out)?;
+        add_group_to_nodes(conn, cache, old, &members, Mode::Minus, false, out)?;
+    }
+    out.info(&[format!("Changed the object name from {old} to {new}.")])?;
+    Ok(0)
+}
+
+fn change(conn: &mut Conn, cache: &mut Cache, p: &Plan, out: &mut Out) -> Result<u8, HandlerError> {
+    let o = &p.opts;
+    if let Some(new) = &o.newname {
+        return rename(conn, cache, p, new, out);
+    }
+    if o.force {
+        return usage_fail(out, &["The '-f' option is not valid for the chdef command."]);
+    }
+    if o.types.is_some() && (o.all || o.stanza || o.xml) {
+        return usage_fail(out, &["Cannot combine '-t' and '-a', '-z', or '-x' options."]);
+    }
+    if o.stanza && (o.objects.is_some() || !p.noderange.is_empty()) {
+        return usage_fail(
+            out,
+            &["Cannot use '-z' with '-o' or a noderange.", "Example of -z usage:\n\t'cat stanzafile | chdef -z'"],
+        );
+    }
+    if o.types.as_deref() == Some("osimage") && o.setattr && (o.plus || o.minus) {
+        out.error1("Cannot use '-u' with '-p' or '-m'.")?;
+        return Ok(1);
+    }
+    if p.names.is_empty() && p.file.objects.is_empty() {
+        return usage_fail(out, &["No object names were provided."]);
+    }
+    let (cli, mut error) = final_attrs::cli_attrs(p, out)?;
+    let f = final_attrs::finals(conn, cache, Cmd::Chdef, p, cli, out)?;
+    error |= f.error;
+    let finals = f.objs;
+    let types: BTreeSet<String> = finals.iter().map(|f| f.objtype().to_string()).collect();
+    let mut existing: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    for t in &types {
+        existing.insert(t.clone(), list::objects_of_type(conn, cache, t)?);
+    }
+    let requested = finals.len();
+    let mut keep: Vec<FinalObj> = Vec::new();
+    let mut new_objects: BTreeSet<String> = BTreeSet::new();
+    let mut dotted = Vec::new();
+    let mut invalid = Vec::new();
+    for mut fo in finals {
+        let t = fo.objtype().to_string();
+        if t.is_empty() {
+            out.error(&[format!("No type was provided for object '{}'.", fo.name), "Skipping to the next object.".into()])?;
+            error = true;
+            continue;
+        }
+        if t == "node" && fo.name.contains('.') && fo.name.parse::<std::net::IpAddr>().is_err() {
+            dotted.push(fo.name.clone());
+            continue;
+        }
+        if !names::valid_object_name(conn, cache, &fo.name, &t)? {
+            invalid.push(fo.name.clone());
+            continue;
+        }
+        let defined = existing.get(&t).is_some_and(|s| s.contains(&fo.name));
+        if t == "network" && !network_ok(conn, cache, &fo, defined, existing.get("network"), out)? {
+            error = true;
+            continue;
+        }
+        if !defined && t == "node" && fo.attrs.get("groups").is_none_or(|g| g.is_empty()) {
+            out.error1(format!("Attribute 'groups' is not specified for node '{}', skipping to the next node.", fo.name))?;
+            error = true;
+            continue;
+        }
+        if !defined {
+            new_objects.insert(fo.name.clone());
+        }
+        if !defined && o.minus {
+            out.error1(format!("The '-m' option is not valid since the '{}' definition does not exist.", fo.name))?;
+            error = true;
+            continue;
+        }
+        if t == "group" && !group_change(conn, cache, p, &mut fo, defined, out)? {
+            error = true;
+            continue;
+        }
+        if o.setattr && t == "osimage" {
+            out.error1("The '-u' option (osimage attributes from the distribution files) is not supported by this xcatd.")?;
+            error = true;
+            continue;
+        }
+        if !defined && t == "osimage" && !fo.attrs.contains_key("imagetype") {
+            fo.attrs.insert("imagetype".into(), "NIM".into());
+        }
+        keep.push(fo);
+    }
+    if !dotted.is_empty() {
+        out.error1(format!("The object name '{}' is invalid, Cannot use '.' in node name.", dotted.join(",")))?;
+    }
+    if !invalid.is_empty() {
+        out.error1(format!(
+            "The object name '{}' is invalid, please refer to \"man xcatdb\" for the valid \"xCAT Object Name Format\"",
+            invalid.join(",")
+        ))?;
+    }
+    let mode = if o.plus {
+        Mode::Plus
+    } else if o.minus {
+        Mode::Minus
+    } else {
+        Mode::Set
+    };
+    let reqs: Vec<WriteReq> = keep
+        .iter()
+        .map(|f| WriteReq {
+            name: f.name.clone(),
+            type_name: f.objtype().to_string(),
+            attrs: f.attrs.iter().filter(|(k, _)| *k != "objtype").map(|(k, v)| (k.clone(), v.clone())).collect(),
+        })
+        .collect();
+    let res = write::set_objects(conn, cache, &reqs, mode, false)?;
+    for m in &res.errors {
+        out.error1(m)?;
+    }
+    if !res.warnings.is_empty() {
+        out.warning(&res.warnings)?;
+    }
+    if error || !res.failed.is_empty() || out.failed {
+        out.resp.send(
+            Response::new()
+                .error("One or more errors occured when attempting to create or modify xCAT object definitions.")
+                .set("numofnodes", requested.to_string()),
+        )?;
+        out.failed = true;
+        return Ok(1);
+    }
+    let n = res.updated.len();
+    if o.verbose {
+        if n > 0 {
+            let mut l = vec!["The database was updated for the following objects:".to_string()];
+            l.extend(res.updated.iter().map(|o| format!("{o}\n")));
+            out.resp.send({
+                let mut r = Response::new();
+                for x in l {
+                    r = r.info(x);
+                }
+                r.set("numofnodes", keep.len().to_string())
+            })?;
+        } else {
+            out.info_count("No database was updated", keep.len())?;
+        }
+    } else if n > 0 {
+        out.info_count(&format!("{n} object definitions have been created or modified."), keep.len())?;
+    } else {
+        out.info_count("No object definitions have been created or modified.", keep.len())?;
+    }
+    if !o.verbose && !new_objects.is_empty() {
+        let list: Vec<String> = new_objects.iter().cloned().collect();
+        out.info(&[format!("New object definitions '{}' have been created.", list.join(","))])?;
+        let caps: Vec<String> = list
+            .iter()
+            .filter(|n| n.chars().any(|c| c.is_ascii_uppercase()))
+            .filter(|n| keep.iter().any(|k| &k.name == *n && k.objtype() == "node"))
+            .cloned()
+            .collect();
+        if !caps.is_empty() {
+            out.warning(&[format!(
+                "The node name '{}' contains capital letters which may not be resolved correctly by the dns server.",
+                caps.join(",")
+            )])?;
+        }
+    }
+    Ok(0)
+}
+
+/// Group handling of chdef (grouptype, wherevals, membership edits).
+/// Returns false when the group is rejected.
+fn group_change(
+    conn: &mut Conn,
+    cache: &mut Cache,
+    p: &Plan,
+    fo: &mut FinalObj,
+    defined: bool,
+    out: &mut Out,
+) -> Result<bool, HandlerError> {
+    let o = &p.opts;
+    if o.dynamic && fo.attrs.len() > 1 && fo.attrs.keys().any(|k| k != "objtype") {
+        out.error1(format!("Can not assign attributes to dynamic node group '{}'.", fo.name))?;
+        return Ok(false);
+    }
+    let grptype = if defined {
+        let mut r = Reader::new(conn, cache);
+        let wanted: BTreeSet<String> = ["grouptype".to_string()].into_iter().collect();
+        let cur = r.read_one("group", &fo.name, &ReadOpts { wanted: Some(wanted), ..Default::default() })?;
+        let gt = cur.attrs.get("grouptype").cloned().unwrap_or_default();
+        if gt == "dynamic" && fo.attrs.len() > 1 {
+            out.error1(format!("Can not assign attributes to dynamic node group '{}'.", fo.name))?;
+            return Ok(false);
+        }
+        gt
+    } else if let Some(g) = fo.attrs.get("grouptype") {
+        g.clone()
+    } else if o.dynamic {
+        "dynamic".into()
+    } else {
+        "static".into()
+    };
+    if !fo.attrs.contains_key("wherevals") && !o.wheres.is_empty() {
+        fo.attrs.insert("wherevals".into(), o.wheres.join("::"));
+    }
+    let mut members: Vec<String> = Vec::new();
+    let mut have_members = false;
+    if grptype.is_empty() || grptype == "static" {
+        if !o.wheres.is_empty() && fo.attrs.contains_key("members") {
+            out.error1("Cannot use a list of members together with the '-w' option.")?;
+            return Ok(false);
+        }
+        if let Some(m) = fo.attrs.get("members").cloned().filter(|m| !m.is_empty() && m != "static") {
+            members = nr::expand(conn, cache, &m, false)?;
+            fo.attrs.insert("members".into(), "static".into());
+            have_members = true;
+        } else if let Some(w) = fo.attrs.get("wherevals").cloned() {
+            fo.attrs.insert("members".into(), "static".into());
+            if let Some(m) = groups::dynamic_members(conn, cache, &w)? {
+                members = m;
+            } else {
+                out.error1("Incorrect selection string")?;
+                return Ok(false);
+            }
+            have_members = true;
+        }
+    }
+    let nodes = list::objects_of_type(conn, cache, "node")?;
+    let mut ok = Vec::new();
+    for m in members {
+        if nodes.contains(&m) {
+            ok.push(m);
+        } else {
+            out.error1(format!("Could not find a node named '{m}', skipping to the next node."))?;
+        }
+    }
+    let member_msgs = o.types.as_deref() == Some("group") && grptype != "dynamic";
+    if !defined {
+        if !fo.attrs.contains_key("grouptype") {
+            if o.dynamic {
+                fo.attrs.insert("grouptype".into(), "dynamic".into());
+                fo.attrs.insert("members".into(), "dynamic".into());
+                if !fo.attrs.contains_key("wherevals") {
+                    out.error(&[
+                        format!("The 'where' attributes and values were not provided for dynamic group '{}'.", fo.name),
+                        "Skipping to the next group.".into(),
+                    ])?;
+                    return Ok(false);
+                }
+            } else {
+                fo.attrs.insert("grouptype".into(), "static".into());
+            }
+        }
+        if fo.attrs.get("grouptype").map(String::as_str) == Some("static") {
+            add_group_to_nodes(conn, cache, &fo.name, &ok, Mode::Plus, false, out)?;
+        }
+    } else if have_members && !ok.is_empty() {
+        if o.minus {
+            return add_group_to_nodes(conn, cache, &fo.name, &ok, Mode::Minus, member_msgs, out);
+        } else if o.plus {
+            add_group_to_nodes(conn, cache, &fo.name, &ok, Mode::Plus, false, out)?;
+        } else {
+            let current = groups::static_members(conn, cache, &fo.name)?;
+            add_group_to_nodes(conn, cache, &fo.name, &current, Mode::Minus, false, out)?;
+            add_group_to_nodes(conn, cache, &fo.name, &ok, Mode::Plus, false, out)?;
+        }
+    }
+    Ok(true)
+}
+
+/// chdef network checks (new networks need net and mask; no duplicate net/mask).
+fn network_ok(
+    conn: &mut Conn,
+    cache: &mut Cache,
+    fo: &FinalObj,
+    defined: bool,
+    existing: Option<&BTreeSet<String>>,
+    out: &mut Out,
+) -> Result<bool, HandlerError> {
+    let net = fo.attrs.get("net").filter(|v| !v.is_empty());
+    let mask = fo.attrs.get("mask").filter(|v| !v.is_empty());
+    if !defined && (net.is_none() || mask.is_none()) {
+        out.error1(format!("Net or mask value should not be empty for xCAT network object '{}'.", fo.name))?;
+        return Ok(false);
+    }
+    let Some(e) = existing else { return Ok(true) };
+    let mut r = Reader::new(conn, cache);
+    for other in e {
+        let ob = r.read_one("network", other, &Default::default())?;
+        if defined {
+            if other == &fo.name {
+                if ob.attrs.get("net").is_none() && net.is_none() {
+                    out.error1(format!("Attribute 'net' is not specified for network entry '{}', skipping.", fo.name))?;
+                    return Ok(false);
+                }
+                if ob.attrs.get("mask").is_none() && mask.is_none() {
+                    out.error1(format!("Attribute 'mask' is not specified for network entry '{}', skipping.", fo.name))?;
+                    return Ok(false);
+                }
+            }
+        } else if ob.attrs.get("net") == net && ob.attrs.get("mask") == mask {
+            out.error1(format!(
+                "A network definition called '{other}' already exists that contains the same net and mask values. Cannot create a definition for '{}'.",
+                fo.name
+            ))?;
+            return Ok(false);
+        }
+    }
+    Ok(true)
+}

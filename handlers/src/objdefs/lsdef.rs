@@ -1,0 +1,350 @@
+//! `lsdef`: names-only, long, compressed (`-c`) and stanza (`-z`) listings,
+//! `-i`, `-w`, `-V`, `-S`, `--nics`, `--osimage`; node objects resolved with
+//! inheritance (xcatdefaults postscripts merged unless `-z`), groups raw with
+//! computed `members=`.  Output is streamed in bounded chunks.
+
+use super::args::{self, Cmd, Early, Plan};
+use super::cache::Cache;
+use super::out::{Out, CHUNK_LINES};
+use super::read::{Obj, ReadOpts, Reader};
+use super::{groups, list, nics, spec, stanza, usage, write};
+use crate::api::{Ctx, HandlerError, Responder};
+use std::collections::{BTreeMap, BTreeSet};
+use xcat_proto::Request;
+use xcat_schema::db::Conn;
+
+pub fn run(ctx: &Ctx, req: &Request, resp: &mut dyn Responder) -> Result<(), HandlerError> {
+    let mut out = Out::new(resp);
+    let version = ctx.server.version_line.clone();
+    let rc = super::in_read(ctx, &mut out, |conn, cache, out| {
+        let args = req.args();
+        let plan = match args::plan(Cmd::Lsdef, &args, req.stdin(), &version, conn, cache, out)? {
+            Ok(p) => p,
+            Err(Early::Done) => return Ok(0),
+            Err(Early::Usage) => {
+                usage::usage(Cmd::Lsdef, out)?;
+                return Ok(0);
+            }
+            Err(Early::Fail) => return Ok(1),
+        };
+        list_objects(conn, cache, &plan, out)
+    })?;
+    super::finish(&mut out, rc)
+}
+
+/// Which attributes to read.
+enum AttrSel {
+    None,
+    All,
+    Some(BTreeSet<String>),
+}
+
+fn list_objects(conn: &mut Conn, cache: &mut Cache, p: &Plan, out: &mut Out) -> Result<u8, HandlerError> {
+    let o = &p.opts;
+    let mut long = o.long || !p.noderange.is_empty() || o.objects.is_some() || o.attrs_i.is_some() || o.stanza;
+    if o.short {
+        long = false;
+    }
+    let sel = if o.long || !o.wheres.is_empty() {
+        AttrSel::All
+    } else if o.attrs_i.is_some() {
+        let mut w: BTreeSet<String> = p.attr_list.iter().cloned().collect();
+        if let Some(s) = &p.selection {
+            w.extend(s.attrs());
+        }
+        AttrSel::Some(w)
+    } else if !p.noderange.is_empty() || o.objects.is_some() || o.stanza {
+        if o.short {
+            AttrSel::None
+        } else {
+            AttrSel::All
+        }
+    } else {
+        AttrSel::None
+    };
+
+    // (type -> names) in display order.
+    let mut by_type: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    let mut types: Vec<String> = p.types.clone();
+    if p.from_opto || p.from_nr || p.from_args {
+        let t = p.types.first().cloned().unwrap_or_else(|| "node".into());
+        by_type.entry(t).or_default().extend(p.names.iter().cloned());
+    }
+    if p.from_optt || p.from_opta {
+        for (n, t) in &p.typed {
+            by_type.entry(t.clone()).or_default().insert(n.clone());
+        }
+    }
+    if o.all {
+        types = xcat_schema::objects::objects().iter().map(|d| d.name.to_string()).collect();
+    }
+    if by_type.values().all(BTreeSet::is_empty) {
+        out.info(&["Could not find any objects to display."])?;
+        return Ok(0);
+    }
+    let several_types = types.len() > 1;
+    let defaults = if !o.stanza && types.iter().any(|t| t == "node") {
+        write::xcatdefaults(conn, cache)?
+    } else {
+        Default::default()
+    };
+
+    if o.stanza {
+        out.line(stanza::HEADER.to_string())?;
+    }
+    let mut total = 0usize;
+    for t in &types {
+        let Some(names) = by_type.get(t) else { continue };
+        let Some(def) = spec::def(t) else { continue };
+        let mut names: Vec<String> = names.iter().cloned().collect();
+        if t == "node" && !o.hidden {
+            let nl = cache.active(conn, "nodelist")?;
+            if let Some(hc) = nl.col("hidden") {
+                names.retain(|n| {
+                    !nl.rows_for(n)
+                        .first()
+                        .and_then(|&i| nl.get(i, hc))
+                        .is_some_and(|h| h.trim().parse::<f64>().ok() == Some(1.0))
+                });
+            }
+        }
+        let existing = list::objects_of_type(conn, cache, t)?;
+        if existing.is_empty() {
+            out.info(&[format!("Could not find any objects of type '{t}'.")])?;
+            continue;
+        }
+        // Attributes shown.
+        let mut attrlist: Vec<String> = Vec::new();
+        if !spec::free_form(t) {
+            if o.attrs_i.is_some() {
+                for a in &p.attr_list {
+                    if def.attrs.iter().any(|x| x.attr_name == a) {
+                        if !attrlist.contains(a) {
+                            attrlist.push(a.clone());
+                        }
+                    } else {
+                        out.error1(format!("'{a}' is not a valid attribute name for an object type of '{t}'."))?;
+                    }
+                }
+            } else {
+                attrlist = def.attr_names().into_iter().map(str::to_string).collect();
+            }
+        }
+        let check_exists = p.from_args || o.objects.is_some() || (t == "node" && !p.noderange.is_empty());
+        let ropts = ReadOpts {
+            wanted: match &sel {
+                AttrSel::Some(w) => {
+                    let mut w = w.clone();
+                    if t == "group" {
+                        w.insert("grouptype".into());
+                        w.insert("wherevals".into());
+                    }
+                    Some(w)
+                }
+                _ => None,
+            },
+            verbose: o.verbose,
+            raw: false,
+        };
+        for chunk in names.chunks(CHUNK_LINES) {
+            let objs: Vec<(String, Obj)> = if matches!(sel, AttrSel::None) {
+                chunk.iter().map(|n| (n.clone(), Obj::default())).collect()
+            } else {
+                let mut r = Reader::new(conn, cache);
+                let mut v = Vec::with_capacity(chunk.len());
+                for n in chunk {
+                    let mut ob = r.read_one(t, n, &ropts)?;
+                    if t == "node" {
+                        merge_defaults(&mut ob, &defaults, o.verbose);
+                    }
+                    v.push((n.clone(), ob));
+                }
+                v
+            };
+            for (name, ob) in objs {
+                total += 1;
+                if let Some(s) = &p.selection {
+                    if !s.matches(|a| ob.attrs.get(a).map(String::as_str)) {
+                        continue;
+                    }
+                }
+                if check_exists && !existing.contains(&name) {
+                    out.error1(format!("Could not find an object named '{name}' of type '{t}'."))?;
+                    continue;
+                }
+                let mut attrs_here = attrlist.clone();
+                if spec::free_form(t) {
+                    attrs_here.extend(ob.attrs.keys().cloned());
+                    if o.attrs_i.is_some() {
+                        attrs_here = p.attr_list.clone();
+                    }
+                }
+                if long {
+                    show_long(conn, cache, p, t, &name, &ob, &attrs_here, several_types, out)?;
+                } else if o.all {
+                    out.line(if o.stanza { format!("\n{name}:") } else { format!("{name} ({t})") })?;
+                } else {
+                    out.line(if o.stanza { format!("\n{name}:") } else { format!("{name}  ({t})") })?;
+                }
+            }
+        }
+    }
+    if out.has_lines() {
+        out.flush(Some(total))?;
+    } else if total > 0 {
+        out.info_count("No object definitions have been found", total)?;
+    }
+    Ok(0)
+}
+
+/// Prepend the xcatdefaults postscripts/postbootscripts to a node's values.
+fn merge_defaults(ob: &mut Obj, defaults: &std::collections::HashMap<&'static str, Vec<String>>, verbose: bool) {
+    for col in ["postscripts", "postbootscripts"] {
+        let Some(d) = defaults.get(col) else { continue };
+        if d.is_empty() {
+            continue;
+        }
+        let d = d.join(",");
+        let v = match ob.attrs.get(col) {
+            Some(own) => format!("{d},{own}"),
+            None => {
+                if verbose {
+                    ob.sources.insert(col.to_string(), format!("Table:postscripts - Key:node - Column:{col}"));
+                }
+                d
+            }
+        };
+        ob.attrs.insert(col.to_string(), v);
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+fn show_long(
+    conn: &mut Conn,
+    cache: &mut Cache,
+    p: &Plan,
+    t: &str,
+    name: &str,
+    ob: &Obj,
+    attrlist: &[String],
+    several_types: bool,
+    out: &mut Out,
+) -> Result<(), HandlerError> {
+    let o = &p.opts;
+    if o.stanza {
+        for l in stanza::object_lines(name, t) {
+            out.line(l)?;
+        }
+    } else if several_types {
+        out.line(format!("Object name: {name}  ({t})"))?;
+    } else if !o.compress {
+        out.line(format!("Object name: {name}"))?;
+    }
+    let mut sorted: Vec<&String> = attrlist.iter().collect();
+    sorted.sort();
+    sorted.dedup();
+    let is_group = t == "group";
+    let mut regex = xcat_schema::regexattr::RegexEval::new();
+    let shown = |a: &str, v: &str| -> String {
+        match ob.sources.get(a) {
+            Some(s) if o.verbose => format!("{v}\t({s})"),
+            _ => v.to_string(),
+        }
+    };
+    for a in sorted {
+        if a == "objtype" {
+            continue;
+        }
+        let val = ob.attrs.get(a.as_str()).map(String::as_str);
+        let explicit = o.attrs_i.is_some();
+        if explicit && !p.attr_list.iter().any(|x| x == a) {
+            continue;
+        }
+        if is_group && a == "members" {
+            let m = groups::members_value(
+                conn,
+                cache,
+                name,
+                ob.attrs.get("grouptype").map(String::as_str),
+                ob.attrs.get("wherevals").map(String::as_str),
+            )?;
+            out.line(format!("    members={m}"))?;
+            continue;
+        }
+        if a.starts_with("nic") && (explicit || val.is_some_and(|v| !v.is_empty())) {
+            let only = p.nic_names.get(a.as_str()).map(Vec::as_slice);
+            let mut eval = |v: &str| -> Option<String> {
+                if is_group {
+                    Some(v.to_string())
+                } else {
+                    regex.eval(name, v)
+                }
+            };
+            let lines = nics::expand(a, val.unwrap_or(""), only, &mut eval);
+            for l in lines {
+                if o.compress {
+                    out.line(format!("{name}: {}", l.trim_start()))?;
+                } else {
+                    out.line(l)?;
+                }
+            }
+            continue;
+        }
+        if explicit {
+            let v = shown(a, val.unwrap_or(""));
+            out.line(if o.compress { format!("{name}: {a}={v}") } else { format!("    {a}={v}") })?;
+        } else if let Some(v) = val.filter(|v| !v.is_empty()) {
+            out.line(format!("    {a}={}", shown(a, v)))?;
+        }
+    }
+    if t == "node" && o.osimage {
+        osimage_lines(conn, cache, name, ob, out)?;
+    }
+    Ok(())
+}
+
+/// `--osimage`: the attributes of the node's osimage (provmethod naming an
+/// image), or the defaults derived from os/arch/profile/provmethod.
+fn osimage_lines(conn: &mut Conn, cache: &mut Cache, name: &str, ob: &Obj, out: &mut Out) -> Result<(), HandlerError> {
+    let get = |a: &str| ob.attrs.get(a).cloned();
+    let pm = get("provmethod");
+    let mut attrs: BTreeMap<String, String> = BTreeMap::new();
+    match pm.as_deref() {
+        Some(img) if !matches!(img, "install" | "netboot" | "statelite") => {
+            let mut r = Reader::new(conn, cache);
+            let exists = list::objects_of_type(r.conn, r.cache, "osimage")?.contains(img);
+            if exists {
+                attrs = r.read_one("osimage", img, &ReadOpts::default())?.attrs;
+            }
+            if attrs.is_empty() {
+                out.warning(&[format!("{name}: could not find information for osimage {img}")])?;
+            }
+        }
+        _ => {
+            let (Some(os), Some(arch), Some(pm), Some(profile)) = (get("os"), get("arch"), pm, get("profile")) else {
+                out.error1(format!(
+                    "Missing attributes for node {name}, check the node attributes 'os', 'arch','profile' and 'provmethod'."
+                ))?;
+                return Ok(());
+            };
+            let root = Reader::new(conn, cache).site_value("installdir")?.unwrap_or_else(|| "/install".into());
+            attrs.insert("osvers".into(), os.clone());
+            attrs.insert("osarch".into(), arch.clone());
+            attrs.insert("imagetype".into(), "linux".into());
+            attrs.insert("osname".into(), "Linux".into());
+            attrs.insert("profile".into(), profile.clone());
+            attrs.insert("provmethod".into(), pm.clone());
+            attrs.insert("pkgdir".into(), format!("{root}/{os}/{arch}"));
+            if pm == "netboot" || pm == "statelite" {
+                attrs.insert("rootimgdir".into(), format!("{root}/netboot/{os}/{arch}/{profile}"));
+            }
+            attrs.insert("otherpkgdir".into(), format!("{root}/post/otherpkgs/{os}/{arch}"));
+        }
+    }
+    for (k, v) in attrs {
+        if !v.is_empty() {
+            out.line(format!("    {k}={v}"))?;
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,91 @@
+//! Response helpers for the object commands: stock MsgUtils shapes (E/W/I)
+//! and the streamed info output of lsdef (bounded chunks of lines).
+
+use crate::api::{Aborted, Responder};
+use xcat_proto::Response;
+
+/// Lines per streamed response document.
+pub const CHUNK_LINES: usize = 1000;
+
+/// Where one command's messages go; remembers whether an error code was sent.
+pub struct Out<'a> {
+    pub resp: &'a mut dyn Responder,
+    pub failed: bool,
+    pending: Vec<String>,
+}
+
+impl<'a> Out<'a> {
+    pub fn new(resp: &'a mut dyn Responder) -> Out<'a> {
+        Out { resp, failed: false, pending: Vec::new() }
+    }
+
+    /// MsgUtils "E": every line an `error`, plus `errorcode 1`.
+    pub fn error<S: AsRef<str>>(&mut self, lines: &[S]) -> Result<(), Aborted> {
+        let mut r = Response::new();
+        for l in lines {
+            r = r.error_text(l.as_ref());
+        }
+        self.failed = true;
+        self.resp.send(r.errorcode(1))
+    }
+
+    pub fn error1(&mut self, line: impl AsRef<str>) -> Result<(), Aborted> {
+        self.error(&[line.as_ref()])
+    }
+
+    /// MsgUtils "W".
+    pub fn warning<S: AsRef<str>>(&mut self, lines: &[S]) -> Result<(), Aborted> {
+        let mut r = Response::new();
+        for l in lines {
+            r = r.warning(l.as_ref());
+        }
+        self.resp.send(r)
+    }
+
+    /// MsgUtils "I" (data lines become `info`).
+    pub fn info<S: AsRef<str>>(&mut self, lines: &[S]) -> Result<(), Aborted> {
+        let mut r = Response::new();
+        for l in lines {
+            r = r.info(l.as_ref());
+        }
+        self.resp.send(r)
+    }
+
+    /// Info with `numofnodes` (stock final summaries).
+    pub fn info_count(&mut self, line: &str, count: usize) -> Result<(), Aborted> {
+        self.resp.send(Response::new().info(line).set("numofnodes", count.to_string()))
+    }
+
+    pub fn errorcode_only(&mut self) -> Result<(), Aborted> {
+        self.failed = true;
+        self.resp.send(Response::new().errorcode(1))
+    }
+
+    /// Queue one streamed info line; flushes every [`CHUNK_LINES`].
+    pub fn line(&mut self, l: String) -> Result<(), Aborted> {
+        self.pending.push(l);
+        if self.pending.len() >= CHUNK_LINES {
+            self.flush(None)?;
+        }
+        Ok(())
+    }
+
+    pub fn has_lines(&self) -> bool {
+        !self.pending.is_empty()
+    }
+
+    /// Send queued lines (with `numofnodes` on the last document).
+    pub fn flush(&mut self, count: Option<usize>) -> Result<(), Aborted> {
+        if self.pending.is_empty() && count.is_none() {
+            return Ok(());
+        }
+        let mut r = Response::new();
+        for l in self.pending.drain(..) {
+            r = r.info(l);
+        }
+        if let Some(c) = count {
+            r = r.set("numofnodes", c.to_string());
+        }
+        self.resp.send(r)
+    }
+}

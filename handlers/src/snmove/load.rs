@@ -1,0 +1,179 @@
+//! Reads everything one snmove run needs, in one read transaction: site
+//! keys, the selected nodes' attributes (inherited), the hosts table for name
+//! resolution, networks, statelite, nimimage and postscripts.
+
+use super::attrs::Table;
+use super::model::{NodeDef, Postscripts, Site, StateliteRow, World};
+use super::options::Options;
+use super::resolve::{HostEntry, Names, SystemResolver};
+use super::select;
+use super::subnet::Network;
+use std::collections::{HashMap, HashSet};
+use xcat_schema::db::{Conn, DbError, Row};
+use xcat_schema::inherit::InheritCtx;
+
+pub enum Loaded {
+    /// Names in the noderange that are not nodes.
+    InvalidNodes(Vec<String>),
+    /// A noderange that cannot be expanded (syntax, size, `^file`).
+    BadRange(String),
+    World(World),
+}
+
+fn text(r: &Row, i: usize) -> Option<String> {
+    r.get(i)
+        .cloned()
+        .flatten()
+        .map(|s| s.trim().to_string())
+        .filter(|s| !s.is_empty())
+}
+
+fn site(conn: &mut Conn) -> Result<Site, DbError> {
+    let rows = conn.select("site", &["key", "value"], &[], true)?;
+    let get = |k: &str| rows.iter().find(|r| text(r, 0).as_deref() == Some(k)).and_then(|r| text(r, 1));
+    Ok(Site {
+        master: get("master"),
+        sharedinstall: get("sharedinstall").unwrap_or_else(|| "no".to_string()),
+    })
+}
+
+/// Load the world for `opts` (`cwd` for relative `^file` noderanges).
+pub fn load(conn: &mut Conn, opts: &Options, cwd: Option<&str>, system: Box<dyn SystemResolver>) -> Result<Loaded, DbError> {
+    let site = site(conn)?;
+    let ctx = InheritCtx::load(conn)?;
+    let mut noderes = Table::load(conn, &ctx, "noderes", &["servicenode", "xcatmaster", "tftpserver", "nfsserver", "monserver"])?;
+
+    let selected: Vec<String> = match opts.positional.first() {
+        Some(range) => match select::expand(conn, range, cwd, true)? {
+            Err(message) => return Ok(Loaded::BadRange(message)),
+            Ok((_, missing)) if !missing.is_empty() => return Ok(Loaded::InvalidNodes(missing)),
+            Ok((nodes, _)) => nodes,
+        },
+        None => select::by_primary_sn(&ctx, &mut noderes, opts.source.as_deref().unwrap_or("")),
+    };
+
+    let mut nodehm = Table::load(conn, &ctx, "nodehm", &["conserver"])?;
+    let mut nodetype = Table::load(conn, &ctx, "nodetype", &["os", "provmethod"])?;
+    let mut nodes = Vec::with_capacity(selected.len());
+    for n in &selected {
+        let mut r = noderes.values(n).into_iter();
+        let mut t = nodetype.values(n).into_iter();
+        let next = |it: &mut std::vec::IntoIter<Option<String>>| it.next().flatten();
+        nodes.push(NodeDef {
+            name: n.clone(),
+            os: next(&mut t),
+            provmethod: next(&mut t),
+            servicenode: next(&mut r),
+            xcatmaster: next(&mut r),
+            tftpserver: next(&mut r),
+            nfsserver: next(&mut r),
+            monserver: next(&mut r),
+            conserver: nodehm.value(n),
+        });
+    }
+
+    let names = hosts(conn, &ctx, system)?;
+    let networks = networks(conn)?;
+    let any_aix = nodes.iter().any(NodeDef::is_aix);
+    let statelite = if any_aix { statelite(conn, &selected)? } else { Vec::new() };
+    let nimtype = if any_aix { nimtypes(conn, &nodes)? } else { HashMap::new() };
+    let postscripts = postscripts(conn, &ctx, &selected)?;
+    Ok(Loaded::World(World {
+        site,
+        nodes,
+        names,
+        networks,
+        statelite,
+        nimtype,
+        postscripts,
+    }))
+}
+
+/// The hosts table: inherited entries of every node, literal rows of the rest.
+fn hosts(conn: &mut Conn, ctx: &InheritCtx, system: Box<dyn SystemResolver>) -> Result<Names, DbError> {
+    let cols = ["ip", "hostnames", "otherinterfaces"];
+    let mut table = Table::load(conn, ctx, "hosts", &cols)?;
+    let mut entries = HashMap::new();
+    for n in ctx.groups.nodes() {
+        let v = table.values(n);
+        if v.iter().any(Option::is_some) {
+            entries.insert(n.clone(), HostEntry::from_columns(n, v[0].as_deref(), v[1].as_deref(), v[2].as_deref()));
+        }
+    }
+    let is_regex = xcat_schema::regexattr::is_regex_value;
+    let mut literal = Vec::new();
+    for r in conn.select("hosts", &["node", "ip", "hostnames", "otherinterfaces"], &[], true)? {
+        let Some(key) = text(&r, 0) else { continue };
+        if ctx.groups.is_node(&key) {
+            continue;
+        }
+        let ip = text(&r, 1).filter(|v| !is_regex(v));
+        let other = text(&r, 3).filter(|v| !is_regex(v));
+        literal.push((key.clone(), HostEntry::from_columns(&key, ip.as_deref(), text(&r, 2).as_deref(), other.as_deref())));
+    }
+    Ok(Names::new(entries, &literal, system))
+}
+
+fn networks(conn: &mut Conn) -> Result<Vec<Network>, DbError> {
+    let rows = conn.select("networks", &["netname", "net", "mask", "gateway", "mgtifname"], &[], true)?;
+    Ok(rows
+        .iter()
+        .filter_map(|r| {
+            Some(Network {
+                netname: text(r, 0),
+                net: text(r, 1)?,
+                mask: text(r, 2)?,
+                gateway: text(r, 3),
+                mgtifname: text(r, 4),
+            })
+        })
+        .collect())
+}
+
+fn statelite(conn: &mut Conn, selected: &[String]) -> Result<Vec<StateliteRow>, DbError> {
+    let rows = conn.select("statelite", &["node", "image", "statemnt", "mntopts"], &[], true)?;
+    let moved: HashSet<&str> = selected.iter().map(String::as_str).collect();
+    let mut out = Vec::new();
+    for r in rows {
+        let (Some(node), Some(statemnt)) = (text(&r, 0), text(&r, 2)) else {
+            continue;
+        };
+        // Exact membership (stock: a regex substring test, §9 item 6).
+        let members = match select::expand(conn, &node, None, false)? {
+            Ok((m, _)) => m.into_iter().filter(|m| moved.contains(m.as_str())).collect(),
+            Err(_) => Vec::new(),
+        };
+        out.push(StateliteRow {
+            node,
+            image: text(&r, 1),
+            statemnt,
+            mntopts: text(&r, 3),
+            members,
+        });
+    }
+    Ok(out)
+}
+
+fn nimtypes(conn: &mut Conn, nodes: &[NodeDef]) -> Result<HashMap<String, String>, DbError> {
+    let rows = conn.select("nimimage", &["imagename", "nimtype"], &[], true)?;
+    let by_image: HashMap<String, String> = rows.iter().filter_map(|r| Some((text(r, 0)?, text(r, 1)?))).collect();
+    Ok(nodes
+        .iter()
+        .filter_map(|n| Some((n.name.clone(), by_image.get(n.provmethod.as_deref()?)?.clone())))
+        .collect())
+}
+
+fn postscripts(conn: &mut Conn, ctx: &InheritCtx, selected: &[String]) -> Result<Postscripts, DbError> {
+    let mut ps = Table::load(conn, ctx, "postscripts", &["postscripts", "postbootscripts"])?;
+    let d = ps.raw("xcatdefaults");
+    let nonempty = |v: Option<&Option<String>>| v.cloned().flatten().filter(|s| !s.is_empty());
+    let defaults = (nonempty(d.first()), nonempty(d.get(1)));
+    let by_node = selected
+        .iter()
+        .map(|n| {
+            let v = ps.values(n);
+            (n.clone(), (v[0].clone(), v[1].clone()))
+        })
+        .collect();
+    Ok(Postscripts { defaults, by_node })
+}

@@ -1,0 +1,55 @@
+//! `nodeadd <noderange> groups=<g1,g2> [table.column=value] ...`: the
+//! noderange (first argument; the nodes do not exist yet) is expanded without
+//! verification; every node gets the assignments (`nodechange`).  Names with
+//! capital letters draw stock's DNS warning.
+
+use super::args::{self, Opt, Order};
+use super::nodechange::{self, Mode};
+use super::{noderange_util, output};
+use crate::api::{Ctx, HandlerError, Responder};
+use xcat_proto::{Request, Response};
+
+const USAGE: &[&str] = &[
+    "Usage: nodeadd <noderange> groups=<groupnames> [table.column=value] [...]",
+    "       nodeadd {-v | --version}",
+    "       nodeadd [-? | -h | --help]",
+];
+
+const OPTS: &[Opt] = &[Opt::flag(&["h", "?", "help"]), Opt::flag(&["v", "version"])];
+
+pub fn run(ctx: &Ctx, req: &Request, out: &mut dyn Responder) -> Result<(), HandlerError> {
+    let argv = req.args();
+    let Ok(opts) = args::parse(&argv, OPTS, Order::Permute) else {
+        return Ok(output::usage(out, USAGE, 1)?);
+    };
+    if opts.has("h") {
+        return Ok(output::usage(out, USAGE, 0)?);
+    }
+    if opts.has("v") {
+        return Ok(output::version(ctx, out)?);
+    }
+    if opts.rest.len() < 2 {
+        return Ok(output::usage(out, USAGE, 1)?);
+    }
+    let range = opts.rest[0].clone();
+    let privileged = ctx.privileged;
+    let nodes = ctx
+        .db
+        .read(|c| noderange_util::expand_unverified(c, &range, req.cwd(), privileged))?;
+    if nodes.is_empty() {
+        return Ok(output::error(out, "No noderange to add.\n", 1)?);
+    }
+    let capitals: Vec<&str> = nodes
+        .iter()
+        .filter(|n| n.chars().any(|c| c.is_ascii_uppercase()))
+        .map(String::as_str)
+        .collect();
+    if !capitals.is_empty() {
+        out.send(Response::new().warning(format!(
+            "The node name '{}' contains capital letters which may not be resolved correctly by the dns server.",
+            capitals.join(",")
+        )))?;
+    }
+    let parsed = nodechange::parse(&opts.rest[1..], false);
+    nodechange::run_plan(ctx, out, Mode::Add, nodes, parsed, req.cwd())
+}

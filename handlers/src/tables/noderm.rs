@@ -1,0 +1,105 @@
+//! `noderm <noderange>`: deletes the node's rows (`node=<n>`) from every table
+//! that has a `node` column, in one write transaction.  When
+//! `site.pruneservices` is set (and not n/no) `makedhcp -d` runs first through
+//! the runner; for CEC/frame nodes it notes the child nodes left behind.
+
+use super::args::{self, Opt, Order};
+use super::nodechange::{self, Mode, Plan};
+use super::{dbutil, output};
+use crate::api::{Ctx, HandlerError, Responder};
+use std::time::Duration;
+use xcat_proto::{Request, Response};
+use xcat_schema::db::{Conn, DbError};
+use xcat_schema::registry;
+
+const USAGE: &[&str] = &[
+    "Usage:",
+    "  noderm noderange",
+    "  noderm {-v|--version}",
+    "  noderm [-?|-h|--help]",
+];
+
+const OPTS: &[Opt] = &[Opt::flag(&["h", "?", "help"]), Opt::flag(&["v", "version"])];
+
+/// Stock's test: prune unless the value matches `/n(\z|o)/i`.
+pub fn prune_enabled(value: Option<&str>) -> bool {
+    let Some(v) = value else { return false };
+    let l = v.to_ascii_lowercase();
+    !(l.ends_with('n') || l.contains("no"))
+}
+
+/// Child nodes of CEC/frame nodes: (node, type, children).
+fn hardware_children(conn: &mut Conn, nodes: &[String]) -> Result<Vec<(String, String, Vec<String>)>, DbError> {
+    let mut found = Vec::new();
+    for n in nodes {
+        let ty = conn
+            .select("nodetype", &["nodetype"], &[("node", n)], true)?
+            .into_iter()
+            .find_map(|r| r.into_iter().next().flatten())
+            .unwrap_or_default();
+        if ty != "cec" && ty != "frame" {
+            continue;
+        }
+        let kids: Vec<String> = conn
+            .select("ppc", &["node"], &[("parent", n)], true)?
+            .into_iter()
+            .filter_map(|r| r.into_iter().next().flatten())
+            .collect();
+        if !kids.is_empty() {
+            found.push((n.clone(), ty, kids));
+        }
+    }
+    Ok(found)
+}
+
+pub fn run(ctx: &Ctx, req: &Request, out: &mut dyn Responder) -> Result<(), HandlerError> {
+    let argv = req.args();
+    let Ok(opts) = args::parse(&argv, OPTS, Order::Permute) else {
+        return Ok(output::usage(out, USAGE, 1)?);
+    };
+    if opts.has("h") {
+        return Ok(output::usage(out, USAGE, 0)?);
+    }
+    if opts.has("v") {
+        return Ok(output::version(ctx, out)?);
+    }
+    let nodes: Vec<String> = req.nodes().iter().map(|s| s.to_string()).collect();
+    if nodes.is_empty() {
+        return Ok(output::usage(out, USAGE, 1)?);
+    }
+    let (prune, children) = ctx.db.read(|c| {
+        let prune = prune_enabled(dbutil::site_value(c, "pruneservices")?.as_deref());
+        Ok((prune, hardware_children(c, &nodes)?))
+    })?;
+    if prune {
+        let mut sub = Request::new("makedhcp");
+        sub.set_nodes(&nodes);
+        sub.set_args(&["-d"]);
+        for r in ctx.runner.xcat(sub, Duration::from_secs(600)) {
+            out.send(r)?;
+        }
+    }
+    for (n, ty, kids) in children {
+        let _ = n;
+        out.send(Response::new().info(format!(
+            "Removed a {ty} node, please remove these nodes belongs to it manually: {} \n",
+            kids.join(",")
+        )))?;
+    }
+    let mut tables: Vec<String> = registry::tables()
+        .iter()
+        .filter(|t| t.has_col("node"))
+        .map(|t| t.name.to_string())
+        .collect();
+    tables.sort();
+    let plan = Plan {
+        delete_tables: tables,
+        ..Default::default()
+    };
+    let parsed = nodechange::Parsed {
+        plan,
+        errors: Vec::new(),
+        fatal: None,
+    };
+    nodechange::run_plan(ctx, out, Mode::Change, nodes, parsed, req.cwd())
+}

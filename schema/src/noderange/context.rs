@@ -1,0 +1,195 @@
+//! State of one expansion: the lazily loaded, in-memory copies of the tables
+//! the grammar needs (each read at most once), the list of misses, and the
+//! depth / size counters that guard against pathological input.
+
+use super::{parse, ExpandOpts, NodeRangeError, MAX_DEPTH};
+use crate::inherit::{site_value, GroupMap, Hierarchy, InheritCtx, NodeAttrs, RowSource};
+use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
+
+/// One active `nodegroup` row.
+pub(super) struct NodeGroupRow {
+    pub name: String,
+    pub grouptype: Option<String>,
+    pub wherevals: Option<String>,
+}
+
+pub(super) struct Ctx<'a> {
+    pub src: &'a mut dyn RowSource,
+    pub opts: &'a ExpandOpts,
+    groups: Option<Arc<GroupMap>>,
+    members: Option<HashMap<String, Vec<usize>>>,
+    nodegroups: Option<Arc<Vec<NodeGroupRow>>>,
+    inherit: Option<InheritCtx>,
+    attrs: HashMap<(String, String), NodeAttrs>,
+    missing: Vec<String>,
+    depth: usize,
+    generated: usize,
+}
+
+impl<'a> Ctx<'a> {
+    pub fn new(src: &'a mut dyn RowSource, opts: &'a ExpandOpts) -> Ctx<'a> {
+        Ctx {
+            src,
+            opts,
+            groups: None,
+            members: None,
+            nodegroups: None,
+            inherit: None,
+            attrs: HashMap::new(),
+            missing: Vec::new(),
+            depth: 0,
+            generated: 0,
+        }
+    }
+
+    /// Active nodelist rows (node → groups), read once.
+    pub fn group_map(&mut self) -> Result<Arc<GroupMap>, NodeRangeError> {
+        if let Some(g) = &self.groups {
+            return Ok(g.clone());
+        }
+        let g = Arc::new(GroupMap::load(self.src)?);
+        self.groups = Some(g.clone());
+        Ok(g)
+    }
+
+    pub fn is_node(&mut self, name: &str) -> Result<bool, NodeRangeError> {
+        Ok(self.group_map()?.is_node(name))
+    }
+
+    /// Members of a static group (nodes whose nodelist.groups lists it).
+    pub fn static_members(&mut self, group: &str) -> Result<Vec<String>, NodeRangeError> {
+        let map = self.group_map()?;
+        let idx = self.members.get_or_insert_with(|| {
+            let mut idx: HashMap<String, Vec<usize>> = HashMap::new();
+            for (i, node) in map.nodes().iter().enumerate() {
+                for g in map.groups_of(node) {
+                    let m = idx.entry(g.clone()).or_default();
+                    if m.last() != Some(&i) {
+                        m.push(i);
+                    }
+                }
+            }
+            idx
+        });
+        let nodes = map.nodes();
+        Ok(idx
+            .get(group)
+            .map(|m| m.iter().map(|&i| nodes[i].clone()).collect())
+            .unwrap_or_default())
+    }
+
+    /// Active nodegroup rows, read once.
+    pub fn nodegroups(&mut self) -> Result<Arc<Vec<NodeGroupRow>>, NodeRangeError> {
+        if let Some(n) = &self.nodegroups {
+            return Ok(n.clone());
+        }
+        let rows: Vec<NodeGroupRow> = self
+            .src
+            .active_rows("nodegroup", &["groupname", "grouptype", "wherevals"])?
+            .into_iter()
+            .filter_map(|r| {
+                let mut it = r.into_iter();
+                let name = it.next().flatten()?;
+                let grouptype = it.next().flatten().filter(|v| !v.is_empty());
+                let wherevals = it.next().flatten().filter(|v| !v.is_empty());
+                Some(NodeGroupRow { name, grouptype, wherevals })
+            })
+            .collect();
+        let rows = Arc::new(rows);
+        self.nodegroups = Some(rows.clone());
+        Ok(rows)
+    }
+
+    fn inherit_ctx(&mut self) -> Result<InheritCtx, NodeRangeError> {
+        if let Some(c) = &self.inherit {
+            return Ok(c.clone());
+        }
+        let groups = self.group_map()?;
+        let hierarchy = site_value(self.src, "hierarchicalattrs")?
+            .map(|v| Hierarchy::parse(&v))
+            .unwrap_or_default();
+        let c = InheritCtx { groups, hierarchy: Arc::new(hierarchy) };
+        self.inherit = Some(c.clone());
+        Ok(c)
+    }
+
+    /// Resolved values (inheritance + regex rows) of `table.column` for
+    /// `node`: one entry per resolved row; a node without any row gives one
+    /// `None` (stock compares such nodes against the empty string).
+    pub fn attr_values(
+        &mut self,
+        table: &str,
+        column: &str,
+        node: &str,
+    ) -> Result<Vec<Option<String>>, NodeRangeError> {
+        let key = (table.to_string(), column.to_string());
+        if !self.attrs.contains_key(&key) {
+            let ctx = self.inherit_ctx()?;
+            let a = NodeAttrs::load(self.src, &ctx, table, &[column])?;
+            self.attrs.insert(key.clone(), a);
+        }
+        let Some(attrs) = self.attrs.get_mut(&key) else {
+            return Ok(vec![None]);
+        };
+        let rows = attrs.resolve(node);
+        if rows.is_empty() {
+            return Ok(vec![None]);
+        }
+        Ok(rows.into_iter().map(|r| r.values.into_iter().next().flatten()).collect())
+    }
+
+    pub fn push_missing(&mut self, atom: &str) {
+        self.missing.push(atom.to_string());
+    }
+
+    pub fn missing_len(&self) -> usize {
+        self.missing.len()
+    }
+
+    pub fn truncate_missing(&mut self, len: usize) {
+        self.missing.truncate(len);
+    }
+
+    pub fn take_missing(&mut self) -> Vec<String> {
+        std::mem::take(&mut self.missing)
+    }
+
+    /// Enters one nesting level.
+    pub fn enter(&mut self) -> Result<(), NodeRangeError> {
+        self.depth += 1;
+        if self.depth > MAX_DEPTH {
+            return Err(NodeRangeError::TooLarge(format!(
+                "noderange nested more than {MAX_DEPTH} levels deep"
+            )));
+        }
+        Ok(())
+    }
+
+    pub fn leave(&mut self) {
+        self.depth = self.depth.saturating_sub(1);
+    }
+
+    /// Counts `n` generated names against the cap.
+    pub fn count(&mut self, n: usize) -> Result<(), NodeRangeError> {
+        self.generated = self.generated.saturating_add(n);
+        if self.generated > self.opts.max_nodes {
+            return Err(NodeRangeError::TooLarge(format!(
+                "noderange expands to more than {} names",
+                self.opts.max_nodes
+            )));
+        }
+        Ok(())
+    }
+
+    /// Nodes of `site.excludenodes` (verify mode, its misses not reported).
+    pub fn excluded_nodes(&mut self) -> Result<HashSet<String>, NodeRangeError> {
+        let Some(value) = site_value(self.src, "excludenodes")? else {
+            return Ok(HashSet::new());
+        };
+        let before = self.missing_len();
+        let set = parse::eval_range(self, &value, true, false)?;
+        self.truncate_missing(before);
+        Ok(set)
+    }
+}

@@ -1,0 +1,77 @@
+//! Dynamic groups (`nodegroup.grouptype=dynamic`): the members are the nodes
+//! whose node-object attributes satisfy every `attr==v::attr=~re::…` item of
+//! `wherevals` (stock `getGroupMembers` + `selection_string_match`).
+//! Attributes are node object attributes (`os`, `mgt`, `groups`, …) mapped
+//! to their table column through the object definitions and resolved with
+//! inheritance; `node` is the node name.  An unset attribute never matches.
+//! Attributes stored under a non-node key (the `passwd.*` entries of
+//! `ppcdirect`) count as unset here.
+
+use super::context::Ctx;
+use super::selectors::{parse_selector, Matcher, SelectorSyntax};
+use super::NodeRangeError;
+use crate::inherit::nodekey_of;
+use crate::objects::{self, AttrDef, LookupKind};
+
+/// Member nodes of a dynamic group, in nodelist order.
+pub(super) fn members(cx: &mut Ctx<'_>, wherevals: &str) -> Result<Vec<String>, NodeRangeError> {
+    let mut tests: Vec<(String, Matcher)> = Vec::new();
+    for item in wherevals.split("::") {
+        // Stock stops parsing at the first malformed item.
+        let Some(sel) = parse_selector(item, SelectorSyntax::Where) else { break };
+        let Ok(m) = sel.matcher() else { break };
+        tests.retain(|(a, _)| *a != sel.label);
+        tests.push((sel.label, m));
+    }
+    let map = cx.group_map()?;
+    let mut out = Vec::new();
+    'nodes: for node in map.nodes() {
+        for (attr, matcher) in &tests {
+            match node_attr(cx, attr, node, 0)? {
+                Some(v) if matcher.matches(&v) => {}
+                _ => continue 'nodes,
+            }
+        }
+        out.push(node.clone());
+    }
+    Ok(out)
+}
+
+/// The value of node-object attribute `attr` for `node`.
+fn node_attr(
+    cx: &mut Ctx<'_>,
+    attr: &str,
+    node: &str,
+    depth: usize,
+) -> Result<Option<String>, NodeRangeError> {
+    if attr == "node" {
+        return Ok(Some(node.to_string()));
+    }
+    let Some(def) = objects::object("node") else { return Ok(None) };
+    let entries: Vec<&AttrDef> = def.entries(attr).collect();
+    for entry in entries {
+        if let Some(cond) = entry.only_if {
+            if depth > 2 {
+                continue;
+            }
+            let v = node_attr(cx, cond.attr, node, depth + 1)?;
+            if v.as_deref() != Some(cond.value) {
+                continue;
+            }
+        }
+        if !keyed_by_node(entry) {
+            return Ok(None);
+        }
+        let values = cx.attr_values(entry.table, entry.column, node)?;
+        return Ok(values.into_iter().next().flatten());
+    }
+    Ok(None)
+}
+
+/// True for the ordinary `table.nodekey=attr:node` lookup.
+fn keyed_by_node(entry: &AttrDef) -> bool {
+    matches!(entry.lookup, [l] if l.kind == LookupKind::Attr
+        && l.value == "node"
+        && l.table == entry.table
+        && l.column == nodekey_of(entry.table))
+}

@@ -1,0 +1,275 @@
+//! Regular-expression attribute values (schema.md §3.4): a stored value of the
+//! form `/pattern/replacement/` or `|pattern|replacement|` (or the "easy"
+//! `|replacement|`) is evaluated against the node name.  Parenthesised parts
+//! of a `|...|` replacement are integer arithmetic (see [`expr`]).
+//!
+//! Any value that cannot be evaluated (bad pattern, unknown function,
+//! division by zero, ...) counts as unset; nothing here panics.
+//! Patterns are Perl-compatible through `fancy-regex`.  [`RegexEval`] caches
+//! compiled rows so a 10,000-node resolution compiles each row once.
+
+mod expr;
+mod helpers;
+mod sprintf;
+mod value;
+
+pub use value::numify;
+
+use fancy_regex::Regex;
+use std::collections::HashMap;
+use std::sync::Arc;
+
+/// At most this many `( … )` groups are evaluated in one value.
+const MAX_GROUPS: usize = 64;
+
+/// Evaluates one stored value for `node` (no cache): `None` = unset.
+pub fn eval(node: &str, stored: &str) -> Option<String> {
+    RegexEval::new().eval(node, stored)
+}
+
+/// True if `value` has one of the two regular-expression shapes.
+pub fn is_regex_value(value: &str) -> bool {
+    is_slash_form(value) || is_pipe_form(value)
+}
+
+/// `^/[^/]*/[^/]*/$`: exactly three slashes, first and last character.
+fn is_slash_form(v: &str) -> bool {
+    v.len() >= 3 && v.starts_with('/') && v.ends_with('/') && v.matches('/').count() == 3
+}
+
+/// `^\|.*\|$` (`.` does not cross a newline).
+fn is_pipe_form(v: &str) -> bool {
+    v.len() >= 2 && v.starts_with('|') && v.ends_with('|') && !v.contains('\n')
+}
+
+/// A stored value, parsed once.
+enum Compiled {
+    /// Not a regex row.
+    Plain,
+    /// `/pat/repl/` or `|pat|repl|` without parentheses: literal replacement.
+    Substitute { pattern: Pattern, repl: String },
+    /// `|pat|…(expr)…|`.
+    Arithmetic { pattern: Pattern, repl: String },
+    /// The pattern does not compile: the value is unset.
+    Broken,
+}
+
+/// The row's pattern, or the "easy regex" generated from the node name.
+enum Pattern {
+    Given(Regex),
+    Easy,
+}
+
+/// Cache of compiled rows and easy-regex patterns.
+#[derive(Default)]
+pub struct RegexEval {
+    rows: HashMap<String, Arc<Compiled>>,
+    easy: HashMap<usize, Option<Regex>>,
+}
+
+impl RegexEval {
+    pub fn new() -> RegexEval {
+        RegexEval::default()
+    }
+
+    /// Evaluates `stored` for `node`: the plain value when it is no regex
+    /// row, `None` when the result is empty or cannot be computed.
+    pub fn eval(&mut self, node: &str, stored: &str) -> Option<String> {
+        if stored.is_empty() {
+            return None;
+        }
+        if !is_regex_value(stored) {
+            return Some(stored.to_string());
+        }
+        let compiled = self.compiled(stored);
+        let result = match &*compiled {
+            Compiled::Plain => Some(stored.to_string()),
+            Compiled::Broken => None,
+            Compiled::Substitute { pattern, repl } => {
+                let re = self.pattern(pattern, node)?;
+                substitute_literal(&re, node, repl)
+            }
+            Compiled::Arithmetic { pattern, repl } => {
+                let re = self.pattern(pattern, node)?;
+                arithmetic(&re, node, repl)
+            }
+        };
+        result.filter(|v| !v.is_empty())
+    }
+
+    fn compiled(&mut self, stored: &str) -> Arc<Compiled> {
+        if let Some(c) = self.rows.get(stored) {
+            return c.clone();
+        }
+        let c = Arc::new(compile(stored));
+        self.rows.insert(stored.to_string(), c.clone());
+        c
+    }
+
+    fn pattern(&mut self, pattern: &Pattern, node: &str) -> Option<Regex> {
+        match pattern {
+            Pattern::Given(re) => Some(re.clone()),
+            Pattern::Easy => {
+                let groups = digit_groups(node);
+                self.easy
+                    .entry(groups)
+                    .or_insert_with(|| Regex::new(&easy_pattern(groups)).ok())
+                    .clone()
+            }
+        }
+    }
+}
+
+fn compile(stored: &str) -> Compiled {
+    let given = |p: &str| match Regex::new(p) {
+        Ok(re) => Some(Pattern::Given(re)),
+        Err(_) => None,
+    };
+    if is_slash_form(stored) {
+        let inner = &stored[1..stored.len() - 1];
+        let (pat, repl) = inner.split_once('/').unwrap_or((inner, ""));
+        return match given(pat) {
+            Some(pattern) => Compiled::Substitute { pattern, repl: repl.to_string() },
+            None => Compiled::Broken,
+        };
+    }
+    if !is_pipe_form(stored) {
+        return Compiled::Plain;
+    }
+    let inner = &stored[1..stored.len() - 1];
+    let (pattern, repl) = match inner.split_once('|') {
+        Some((pat, repl)) => match given(pat) {
+            Some(p) => (p, repl),
+            None => return Compiled::Broken,
+        },
+        None => (Pattern::Easy, inner),
+    };
+    let repl = repl.to_string();
+    if first_balanced(&repl).is_some() {
+        Compiled::Arithmetic { pattern, repl }
+    } else {
+        Compiled::Substitute { pattern, repl }
+    }
+}
+
+/// Number of digit runs as counted by `m/[\D0]*(\d+)/g` (zeros directly
+/// after non-digits are skipped, so `n00500` has one run).
+fn digit_groups(node: &str) -> usize {
+    let b = node.as_bytes();
+    let mut i = 0;
+    let mut n = 0;
+    while i < b.len() {
+        // [\D0]* then (\d+): leading zeros join the skipped part, but a run
+        // made only of zeros still counts through backtracking.
+        let start = i;
+        while i < b.len() && (!b[i].is_ascii_digit() || b[i] == b'0') {
+            i += 1;
+        }
+        if i < b.len() {
+            while i < b.len() && b[i].is_ascii_digit() {
+                i += 1;
+            }
+            n += 1;
+        } else {
+            // Backtracking gives a zero of the skipped tail to `(\d+)`.
+            if b[start..].contains(&b'0') {
+                n += 1;
+            }
+        }
+    }
+    n
+}
+
+fn easy_pattern(groups: usize) -> String {
+    let mut p = r"[\D0]*(\d+)".repeat(groups);
+    p.push_str(".*$");
+    p
+}
+
+/// First match replaced by `repl` taken literally; no match = the node name.
+fn substitute_literal(re: &Regex, node: &str, repl: &str) -> Option<String> {
+    match re.find(node) {
+        Ok(Some(m)) => Some(format!("{}{}{}", &node[..m.start()], repl, &node[m.end()..])),
+        Ok(None) => Some(node.to_string()),
+        Err(_) => None,
+    }
+}
+
+/// The `(…)` loop of transRegexAttrs: each first balanced group, left to
+/// right, becomes the replacement of the pattern in the node name and the
+/// result is evaluated; the final text replaces the match once more.
+fn arithmetic(re: &Regex, node: &str, repl: &str) -> Option<String> {
+    let caps = match re.captures(node) {
+        Ok(Some(c)) => c,
+        // No match: the final substitution leaves the node name unchanged.
+        Ok(None) => return Some(node.to_string()),
+        Err(_) => return None,
+    };
+    let whole = caps.get(0)?;
+    let (before, after) = (&node[..whole.start()], &node[whole.end()..]);
+    let groups: Vec<Option<String>> =
+        (0..caps.len()).map(|i| caps.get(i).map(|m| m.as_str().to_string())).collect();
+    let mut text = repl.to_string();
+    for _ in 0..MAX_GROUPS {
+        let Some((start, end)) = first_balanced(&text) else {
+            return Some(format!("{before}{text}{after}"));
+        };
+        let code = format!("{before}{}{after}", &text[start..end]);
+        let value = expr::evaluate(&code, &groups).ok()?.to_str();
+        text = format!("{}{}{}", &text[..start], value, &text[end..]);
+    }
+    None
+}
+
+/// Byte range of the first balanced `( … )` group, Text::Balanced style: the
+/// text before it must not contain `)`; backslash-escaped parentheses do not
+/// count.
+fn first_balanced(text: &str) -> Option<(usize, usize)> {
+    let b = text.as_bytes();
+    let open = b.iter().position(|c| *c == b'(' || *c == b')')?;
+    if b[open] != b'(' {
+        return None;
+    }
+    let mut depth = 0usize;
+    let mut i = open;
+    while i < b.len() {
+        match b[i] {
+            b'\\' => i += 1,
+            b'(' => depth += 1,
+            b')' => {
+                depth -= 1;
+                if depth == 0 {
+                    return Some((open, i + 1));
+                }
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn digit_group_counting() {
+        assert_eq!(digit_groups("node5"), 1);
+        assert_eq!(digit_groups("r2n7"), 2);
+        assert_eq!(digit_groups("n00500"), 1);
+        assert_eq!(digit_groups("node"), 0);
+        assert_eq!(digit_groups("c01f02x03v04"), 4);
+        assert_eq!(digit_groups("n0"), 1);
+        assert_eq!(digit_groups("n10a0"), 2);
+        assert_eq!(digit_groups("n0a"), 1);
+    }
+
+    #[test]
+    fn balanced_groups() {
+        assert_eq!(first_balanced("cmm(a(b))x"), Some((3, 9)));
+        assert_eq!(first_balanced("a)b(c)"), None);
+        assert_eq!(first_balanced("(a"), None);
+        assert_eq!(first_balanced("abc"), None);
+    }
+}

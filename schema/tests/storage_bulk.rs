@@ -1,0 +1,98 @@
+//! set_attribs_many: the same result as item-by-item set_attribs, and fast (10,000 rows × 3
+//! tables well under 0.5 s on SQLite in release builds, < 1 s on PostgreSQL).
+
+mod storage_support;
+use std::time::Instant;
+use storage_support::{backends, s};
+use xcat_schema::db::{Db, DbError};
+
+type Items = Vec<(Vec<(String, String)>, Vec<(String, Option<String>)>)>;
+
+fn item(keys: &[(&str, &str)], vals: &[(&str, Option<&str>)]) -> (Vec<(String, String)>, Vec<(String, Option<String>)>) {
+    (
+        keys.iter().map(|(a, b)| (a.to_string(), b.to_string())).collect(),
+        vals.iter().map(|(a, b)| (a.to_string(), b.map(str::to_string))).collect(),
+    )
+}
+
+fn dump(db: &Db, table: &str) -> Vec<Vec<Option<String>>> {
+    let mut r = db.read(|c| c.all_rows(table, false)).unwrap();
+    r.sort();
+    r
+}
+
+#[test]
+fn bulk_equals_one_by_one() {
+    let items: Items = vec![
+        item(&[("node", "n1")], &[("groups", Some("a"))]),
+        item(&[("node", "n2")], &[("groups", Some("b")), ("status", Some("booted"))]),
+        item(&[("node", "n1")], &[("status", Some("x"))]), // update of a pending insert
+        item(&[("node", "n1")], &[("status", Some("NULL"))]), // NULL rule on update
+        item(&[("node", "n3")], &[("groups", Some(""))]), // blank insert skipped
+        item(&[("node", "n2")], &[("groups", Some("c"))]),
+        item(&[("node", "n2")], &[("groups", Some("d")), ("comments", Some("hi"))]),
+        item(&[("node", "n4")], &[("groups", Some("NULL"))]), // literal on insert
+        item(&[], &[("comments", Some("all rows"))]), // no keys: every row
+        item(&[("node", "n5")], &[("groups", Some("e"))]),
+    ];
+    for t in backends() {
+        let one = t.open();
+        let other = storage_support::sqlite();
+        let bulk = if t.label == "pg" { storage_support::pg().unwrap().open() } else { other.open() };
+        one.write(|c| {
+            for (k, v) in &items {
+                let k: Vec<(&str, &str)> = k.iter().map(|(a, b)| (a.as_str(), b.as_str())).collect();
+                let v: Vec<(&str, Option<&str>)> = v.iter().map(|(a, b)| (a.as_str(), b.as_deref())).collect();
+                c.set_attribs("nodelist", &k, &v)?;
+            }
+            Ok::<_, DbError>(())
+        })
+        .unwrap();
+        bulk.write(|c| c.set_attribs_many("nodelist", &items)).unwrap();
+        assert_eq!(dump(&one, "nodelist"), dump(&bulk, "nodelist"), "{}", t.label);
+        let n1 = one.read(|c| c.select("nodelist", &["groups", "status"], &[("node", "n1")], false)).unwrap();
+        assert_eq!(n1, vec![vec![s("a"), None]]);
+    }
+}
+
+#[test]
+fn bulk_ten_thousand_rows_times_three_tables() {
+    for t in backends() {
+        let db = t.open();
+        let nodes: Vec<String> = (1..=10_000).map(|i| format!("n{i:05}")).collect();
+        let mk = |col: &str, val: &str| -> Items {
+            nodes.iter().map(|n| item(&[("node", n)], &[(col, Some(val))])).collect()
+        };
+        let (a, b, c3) = (mk("groups", "all,compute"), mk("mgt", "ipmi"), mk("os", "rhels9"));
+        let start = Instant::now();
+        db.write(|c| {
+            c.set_attribs_many("nodelist", &a)?;
+            c.set_attribs_many("nodehm", &b)?;
+            c.set_attribs_many("nodetype", &c3)
+        })
+        .unwrap();
+        let insert_time = start.elapsed();
+        let (a, b, c3) = (mk("groups", "all"), mk("mgt", "openbmc"), mk("os", "rhels8"));
+        let start = Instant::now();
+        db.write(|c| {
+            c.set_attribs_many("nodelist", &a)?;
+            c.set_attribs_many("nodehm", &b)?;
+            c.set_attribs_many("nodetype", &c3)
+        })
+        .unwrap();
+        let update_time = start.elapsed();
+        let start = Instant::now();
+        let rows = db.read(|c| c.all_rows("nodelist", true)).unwrap();
+        let read_time = start.elapsed();
+        assert_eq!(rows.len(), 10_000);
+        assert_eq!(rows[9_999][1], s("all"));
+        eprintln!(
+            "{}: insert 3x10000 {insert_time:?}, update 3x10000 {update_time:?}, read 10000 {read_time:?}",
+            t.label
+        );
+        // generous in debug builds; the targets (0.5 s SQLite / 1 s PG) hold in release
+        let limit = if cfg!(debug_assertions) { 10.0 } else if t.label == "pg" { 1.0 } else { 0.5 };
+        assert!(insert_time.as_secs_f64() < limit, "{} insert {insert_time:?}", t.label);
+        assert!(update_time.as_secs_f64() < limit, "{} update {update_time:?}", t.label);
+    }
+}

@@ -1,0 +1,402 @@
+//! One request from bytes to its final document (protocol.md §§5–6):
+//! parse, authenticate, `_xcatver` check, policy, tagging, then dispatch to a
+//! built-in, a registered handler (noderange expansion, `site.master` check,
+//! preprocess, local or hierarchical parts), the `--fallback` daemon, or
+//! "Unsupported request".  Runs on a blocking thread.
+
+use crate::auth::{self, Auth};
+use crate::builtins;
+use crate::cmdlog::ResponseLog;
+use crate::forward::hierarchy::{self, Route};
+use crate::output::{serverdone, AbortFlag, ChannelResponder};
+use crate::peer::PeerInfo;
+use crate::policy::{self, Peer};
+use crate::state::Shared;
+use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::sync::Arc;
+use std::time::Instant;
+use xcat_handlers::api::Aborted;
+use xcat_handlers::{Ctx, Handler, HandlerError, Part, Responder};
+use xcat_proto::{Request, Response, Value};
+
+/// How a request ends: `doc` is merged with `serverdone`.
+#[derive(Debug, Default)]
+pub struct Tail {
+    pub doc: Response,
+    /// Echo the request's `transid` in the final document.
+    pub transid: bool,
+    /// Close the connection afterwards.
+    pub close: bool,
+}
+
+impl Tail {
+    /// A plain `serverdone` (everything was streamed before).
+    pub fn done() -> Tail {
+        Tail::with(Response::new())
+    }
+
+    pub fn with(doc: Response) -> Tail {
+        Tail {
+            doc,
+            transid: true,
+            close: false,
+        }
+    }
+}
+
+/// Who a request runs for, after authentication and policy.
+#[derive(Debug, Clone, Default)]
+pub struct Caller {
+    /// Certificate CN (or `becomeuser` name): `authcheck` shows it.
+    pub auth_name: Option<String>,
+    pub peer_host: Option<String>,
+    pub privileged: bool,
+    pub abort: AbortFlag,
+}
+
+/// Parse a complete frame into a request.
+pub fn parse(bytes: &[u8]) -> Result<Request, String> {
+    let root = xcat_proto::parse_document(bytes).map_err(|e| e.to_string())?;
+    if root.name != "xcatrequest" {
+        return Err(format!("root element is <{}>, not <xcatrequest>", root.name));
+    }
+    Ok(Request::from_map(root.map))
+}
+
+/// Passes responses on and keeps their text for the command log.
+struct LogTap<'a> {
+    inner: &'a mut dyn Responder,
+    log: Option<ResponseLog>,
+}
+
+impl Responder for LogTap<'_> {
+    fn send(&mut self, response: Response) -> Result<(), Aborted> {
+        if let Some(l) = self.log.as_mut() {
+            l.add(&response);
+        }
+        self.inner.send(response)
+    }
+}
+
+/// Serve one client request and send its final document.
+pub fn serve(shared: &Shared, peer: &PeerInfo, bytes: &[u8], out: &mut ChannelResponder) {
+    let started = Instant::now();
+    let mut req = match parse(bytes) {
+        Ok(r) => r,
+        Err(e) => {
+            tracing::warn!("xcatd: Error parsing XML request - {e}");
+            let doc = Response::new().error(format!("Invalid XML in request: {e}"));
+            let _ = out.send(serverdone(doc, None));
+            return;
+        }
+    };
+    let transid = req.transid().map(str::to_string);
+    let abort = out.abort_flag().clone();
+    let cmdlog = shared.cmdlog.get();
+    let mut tap = LogTap {
+        inner: out,
+        log: cmdlog.map(|_| ResponseLog::new(&shared.cfg.source_name)),
+    };
+    let result = client_request(shared, peer, &mut req, abort, &mut tap);
+    let mut log = tap.log.take();
+    match result {
+        Ok(tail) => {
+            let t = if tail.transid { transid.as_deref() } else { None };
+            let last = serverdone(tail.doc, t);
+            if let Some(l) = log.as_mut() {
+                l.add(&last);
+            }
+            let _ = out.send(last);
+            if tail.close {
+                out.close();
+            }
+        }
+        Err(Aborted) => tracing::info!("Client abort requested: {}", req.command()),
+    }
+    if let (Some(c), Some(l)) = (cmdlog, log) {
+        c.log_request(
+            &req,
+            req.username(),
+            peer.host.as_deref(),
+            &l.text(),
+            req.nodes().len(),
+            started.elapsed(),
+        );
+    }
+    tracing::debug!(
+        "{} for {:?}@{:?} took {:.3} s",
+        req.command(),
+        peer.name,
+        peer.host,
+        started.elapsed().as_secs_f64()
+    );
+}
+
+fn client_request(
+    shared: &Shared,
+    peer: &PeerInfo,
+    req: &mut Request,
+    abort: AbortFlag,
+    out: &mut dyn Responder,
+) -> Result<Tail, Aborted> {
+    let name = match auth::authenticate(shared, req, peer.name.clone()) {
+        Auth::Continue(n) => n,
+        Auth::Reply(tail) => return Ok(tail),
+    };
+    if let Some(theirs) = req.get("_xcatver") {
+        if theirs != shared.cfg.xcatver {
+            out.send(Response::new().warning(format!(
+                "xCAT Version mismatch! \n {}: {}\n {}: {}\n",
+                shared.cfg.source_name,
+                shared.cfg.xcatver,
+                peer.host.as_deref().unwrap_or(""),
+                theirs
+            )))?;
+        }
+    }
+    let rows = match shared.store.policy() {
+        Ok(r) => r,
+        Err(e) => {
+            tracing::error!("Unable to open policy data, denying: {e}");
+            Arc::new(Vec::new())
+        }
+    };
+    let cwd = req.cwd().map(str::to_string);
+    let allow_files = name.as_deref() == Some("root") || policy::is_trusted(&rows, name.as_deref());
+    let decision = policy::decide(
+        &rows,
+        &Peer {
+            name: name.as_deref(),
+            host: peer.host.as_deref(),
+        },
+        req,
+        &mut |range| {
+            shared
+                .store
+                .inner()
+                .expand(range, cwd.as_deref(), allow_files)
+                .map(|e| e.nodes)
+                .unwrap_or_default()
+        },
+    );
+    if !decision.allowed() {
+        tracing::warn!(
+            "Permission denied for request: peername={}, peerhost={}, peerfqdn={}, peerport={} command= {}",
+            name.as_deref().unwrap_or(""),
+            peer.host.as_deref().unwrap_or(""),
+            peer.fqdn.as_deref().unwrap_or(""),
+            peer.port,
+            req.command()
+        );
+        return Ok(Tail::with(
+            Response::new().error("Permission denied for request"),
+        ));
+    }
+    policy::apply_username(req, name.as_deref(), decision.trusted);
+    tag(req, name.as_deref(), peer);
+    let caller = Caller {
+        privileged: decision.trusted || name.as_deref() == Some("root"),
+        auth_name: name,
+        peer_host: peer.host.clone(),
+        abort,
+    };
+    dispatch(shared, req, &caller, out)
+}
+
+fn opt(v: Option<&str>) -> Value {
+    v.map(Value::text).unwrap_or(Value::Empty)
+}
+
+/// `_xcat_authname`, `_xcat_clienthost`, `_xcat_clientfqdn`, `_xcat_clientport`
+/// (and `_xcat_clientip` for `signx509cert`), overwriting client values.
+pub fn tag(req: &mut Request, name: Option<&str>, peer: &PeerInfo) {
+    req.set("_xcat_authname", opt(name));
+    req.set("_xcat_clienthost", opt(peer.host.as_deref()));
+    req.set("_xcat_clientfqdn", opt(peer.fqdn.as_deref()));
+    req.set("_xcat_clientport", peer.port.to_string());
+    if req.command() == "signx509cert" {
+        let ip = peer.ip.map(|i| i.to_string());
+        req.set("_xcat_clientip", opt(ip.as_deref()));
+    }
+}
+
+/// Dispatch an authorised (or internal) request.
+pub fn dispatch(
+    shared: &Shared,
+    req: &mut Request,
+    caller: &Caller,
+    out: &mut dyn Responder,
+) -> Result<Tail, Aborted> {
+    let cmd = req.command().to_string();
+    if cmd == "authcheck" {
+        return Ok(builtins::authcheck(caller.auth_name.as_deref()));
+    }
+    if let Some(h) = shared.handlers.get(&cmd) {
+        return run_handler(shared, h.as_ref(), req, caller, out);
+    }
+    if cmd == "noderange" && req.noderange().is_some() {
+        return Ok(builtins::noderange(shared, req, caller.privileged));
+    }
+    if cmd == "extnoderange" && req.noderange().is_some() {
+        return Ok(builtins::extnoderange(shared, req, caller.privileged));
+    }
+    if let (Some(addr), Some(fwd)) = (&shared.cfg.fallback, &shared.forwarder) {
+        let abort = caller.abort.clone();
+        crate::forward::fallback(fwd.as_ref(), addr, req, &move || abort.is_raised(), out)?;
+        return Ok(Tail::done());
+    }
+    tracing::warn!("Unsupported request: command={cmd}");
+    Ok(Tail::with(Response::new().error_text("Unsupported request")))
+}
+
+fn report(err: HandlerError, out: &mut dyn Responder) -> Result<(), Aborted> {
+    match err {
+        HandlerError::Aborted(a) => Err(a),
+        HandlerError::Message(m) => out.send(Response::new().error(m)),
+        HandlerError::Db(e) => out.send(Response::new().error(format!("database error: {e}"))),
+    }
+}
+
+/// Expand `noderange` into `node` unless the request already lists nodes.
+/// `Err` carries the final document for unknown names.
+fn expand_nodes(shared: &Shared, req: &mut Request, privileged: bool) -> Result<(), Tail> {
+    if req.map.contains_key("node") {
+        return Ok(());
+    }
+    let Some(range) = req.noderange().map(str::to_string) else {
+        return Ok(());
+    };
+    match shared.store.inner().expand(&range, req.cwd(), privileged) {
+        Ok(exp) if !exp.missing.is_empty() => Err(Tail::with(Response::new().error(format!(
+            "Invalid nodes and/or groups in noderange: {}",
+            exp.missing.join(",")
+        )))),
+        Ok(exp) if exp.nodes.is_empty() => {
+            req.set("emptynoderange", "1");
+            Ok(())
+        }
+        Ok(exp) => {
+            req.set_nodes(&exp.nodes);
+            Ok(())
+        }
+        Err(e) => Err(Tail::with(Response::new().error(format!("noderange: {e}")))),
+    }
+}
+
+fn own_names(shared: &Shared) -> Vec<String> {
+    let mut names = vec![shared.info.short_host.clone(), "localhost".to_string()];
+    if let Ok(h) = nix::unistd::gethostname() {
+        if let Ok(h) = h.into_string() {
+            names.push(crate::config::short_name(&h).to_string());
+            names.push(h);
+        }
+    }
+    names
+}
+
+fn run_handler(
+    shared: &Shared,
+    handler: &dyn Handler,
+    req: &mut Request,
+    caller: &Caller,
+    out: &mut dyn Responder,
+) -> Result<Tail, Aborted> {
+    let cmd = req.command().to_string();
+    if handler.wants_expanded_nodes() {
+        if let Err(tail) = expand_nodes(shared, req, caller.privileged) {
+            return Ok(tail);
+        }
+    }
+    if !req.nodes().is_empty() && shared.store.site_value("master").is_none() {
+        return Ok(Tail::with(Response::new().error(format!(
+            "site.master is not set, unable to dispatch '{cmd}'"
+        ))));
+    }
+    let Some(db) = shared.store.inner().db() else {
+        return Ok(Tail::with(
+            Response::new().error("xcatd has no database to run this command"),
+        ));
+    };
+    let ctx = Ctx {
+        db,
+        server: shared.info.clone(),
+        runner: shared.runner(),
+        user: req.username().map(str::to_string),
+        peer_host: caller.peer_host.clone(),
+        privileged: caller.privileged,
+    };
+    let guarded = |f: &mut dyn FnMut() -> Result<(), HandlerError>| -> Result<(), HandlerError> {
+        catch_unwind(AssertUnwindSafe(f)).unwrap_or_else(|_| {
+            tracing::error!("handler for {cmd} panicked");
+            Err(HandlerError::Message(format!(
+                "{cmd}: internal error in xcatd-rs (see the daemon log)"
+            )))
+        })
+    };
+    let parts: Vec<Part> = if req.get("_xcatpreprocessed") == Some("1") {
+        vec![Part::local(req.clone())]
+    } else {
+        let mut parts = Vec::new();
+        let r = guarded(&mut || {
+            parts = handler.preprocess(&ctx, req.clone())?;
+            Ok(())
+        });
+        if let Err(e) = r {
+            report(e, out)?;
+            return Ok(Tail::done());
+        }
+        parts
+    };
+    let names = own_names(shared);
+    let names: Vec<&str> = names.iter().map(String::as_str).collect();
+    for part in parts {
+        match hierarchy::route(&part.dest, &names, shared.cfg.port) {
+            Route::Local => {
+                if let Err(e) = guarded(&mut || handler.process(&ctx, &part.request, out)) {
+                    report(e, out)?;
+                }
+            }
+            Route::Remote(dests) => {
+                let fwd = match &shared.forwarder {
+                    Some(f) => f.clone(),
+                    None => {
+                        out.send(Response::new().error(format!(
+                            "Unable to dispatch hierarchical sub-command to {}: no credentials to forward with",
+                            dests.join(",")
+                        )))?;
+                        continue;
+                    }
+                };
+                let sub = hierarchy::forwarded_request(&part.request, &shared.cfg.xcatver);
+                let abort = caller.abort.clone();
+                hierarchy::forward(
+                    fwd.as_ref(),
+                    &dests,
+                    shared.cfg.sn_port,
+                    &sub,
+                    &move || abort.is_raised(),
+                    out,
+                )?;
+            }
+        }
+    }
+    Ok(Tail::done())
+}
+
+/// An internal request (handlers through `Runner::xcat`): no policy, all
+/// responses collected, the final document included when it has content.
+pub fn internal(shared: &Shared, mut req: Request) -> Vec<Response> {
+    let mut out: Vec<Response> = Vec::new();
+    let caller = Caller {
+        auth_name: req.username().map(str::to_string),
+        peer_host: None,
+        privileged: true,
+        abort: AbortFlag::new(),
+    };
+    if let Ok(tail) = dispatch(shared, &mut req, &caller, &mut out) {
+        if !tail.doc.is_empty() {
+            out.push(tail.doc);
+        }
+    }
+    out
+}

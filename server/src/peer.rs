@@ -1,0 +1,197 @@
+//! The peer's host name (protocol.md §2b): reverse lookup of its address
+//! (bounded in time, cached briefly), then the domain and a trailing
+//! `-eth<N>`, `-ib<N>` or `-myri<N>` stripped.  `::ffff:` mapped addresses are
+//! treated as IPv4.
+
+use std::collections::HashMap;
+use std::net::{IpAddr, SocketAddr};
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+/// Identity of the other end of a connection.
+#[derive(Debug, Clone, Default)]
+pub struct PeerInfo {
+    pub ip: Option<IpAddr>,
+    pub port: u16,
+    /// CN of the verified client certificate.
+    pub name: Option<String>,
+    /// Reverse-resolved name as returned (`_xcat_clientfqdn`).
+    pub fqdn: Option<String>,
+    /// Short host name (`_xcat_clienthost`).
+    pub host: Option<String>,
+}
+
+/// `::ffff:a.b.c.d` → `a.b.c.d`.
+pub fn unmap(addr: SocketAddr) -> SocketAddr {
+    match addr {
+        SocketAddr::V6(v6) => match v6.ip().to_ipv4_mapped() {
+            Some(v4) => SocketAddr::new(IpAddr::V4(v4), v6.port()),
+            None => addr,
+        },
+        v4 => v4,
+    }
+}
+
+/// Strip `.domain` (or from the first dot when no domain is known), then a
+/// trailing `-eth<digits>`, `-myri<digits>` or `-ib<digits>`.
+pub fn short_host(fqdn: &str, domain: Option<&str>) -> String {
+    let name = fqdn.trim_end_matches('.');
+    let mut host = match domain.map(|d| d.trim_matches('.')).filter(|d| !d.is_empty()) {
+        Some(d) => {
+            let suffix = format!(".{d}");
+            name.strip_suffix(&suffix).unwrap_or(name).to_string()
+        }
+        None => name.split('.').next().unwrap_or(name).to_string(),
+    };
+    for tag in ["-eth", "-myri", "-ib"] {
+        if let Some(pos) = host.rfind(tag) {
+            let digits = &host[pos + tag.len()..];
+            if !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit()) {
+                host.truncate(pos);
+                break;
+            }
+        }
+    }
+    host
+}
+
+/// Blocking reverse lookup (getnameinfo, name required).
+pub fn reverse_lookup_blocking(ip: IpAddr) -> Option<String> {
+    let sa = SocketAddr::new(ip, 0);
+    let (storage, len) = socket_addr_raw(&sa);
+    let mut host = [0 as libc::c_char; 1025];
+    // SAFETY: storage holds a valid sockaddr of `len` bytes; host is a
+    // writable buffer whose length is passed.
+    let rc = unsafe {
+        libc::getnameinfo(
+            &storage as *const libc::sockaddr_storage as *const libc::sockaddr,
+            len,
+            host.as_mut_ptr(),
+            host.len() as libc::socklen_t,
+            std::ptr::null_mut(),
+            0,
+            libc::NI_NAMEREQD,
+        )
+    };
+    if rc != 0 {
+        return None;
+    }
+    // SAFETY: getnameinfo wrote a NUL-terminated string on success.
+    let name = unsafe { std::ffi::CStr::from_ptr(host.as_ptr()) };
+    name.to_str().ok().map(str::to_string).filter(|s| !s.is_empty())
+}
+
+fn socket_addr_raw(sa: &SocketAddr) -> (libc::sockaddr_storage, libc::socklen_t) {
+    // SAFETY: sockaddr_storage is plain old data; all-zero is valid.
+    let mut storage: libc::sockaddr_storage = unsafe { std::mem::zeroed() };
+    let len = match sa {
+        SocketAddr::V4(v4) => {
+            let sin = libc::sockaddr_in {
+                sin_family: libc::AF_INET as libc::sa_family_t,
+                sin_port: v4.port().to_be(),
+                sin_addr: libc::in_addr {
+                    s_addr: u32::from_ne_bytes(v4.ip().octets()),
+                },
+                sin_zero: [0; 8],
+            };
+            // SAFETY: sockaddr_in fits in sockaddr_storage.
+            unsafe {
+                std::ptr::write(
+                    &mut storage as *mut libc::sockaddr_storage as *mut libc::sockaddr_in,
+                    sin,
+                )
+            };
+            std::mem::size_of::<libc::sockaddr_in>()
+        }
+        SocketAddr::V6(v6) => {
+            let sin6 = libc::sockaddr_in6 {
+                sin6_family: libc::AF_INET6 as libc::sa_family_t,
+                sin6_port: v6.port().to_be(),
+                sin6_flowinfo: v6.flowinfo(),
+                sin6_addr: libc::in6_addr {
+                    s6_addr: v6.ip().octets(),
+                },
+                sin6_scope_id: v6.scope_id(),
+            };
+            // SAFETY: sockaddr_in6 fits in sockaddr_storage.
+            unsafe {
+                std::ptr::write(
+                    &mut storage as *mut libc::sockaddr_storage as *mut libc::sockaddr_in6,
+                    sin6,
+                )
+            };
+            std::mem::size_of::<libc::sockaddr_in6>()
+        }
+    };
+    (storage, len as libc::socklen_t)
+}
+
+/// Reverse lookups with a time bound and a short cache.
+pub struct Resolver {
+    timeout: Duration,
+    ttl: Duration,
+    cache: Mutex<HashMap<IpAddr, (Instant, Option<String>)>>,
+}
+
+impl Resolver {
+    pub fn new(timeout: Duration, ttl: Duration) -> Resolver {
+        Resolver {
+            timeout,
+            ttl,
+            cache: Mutex::new(HashMap::new()),
+        }
+    }
+
+    /// The FQDN of `ip`, `None` when it does not resolve in time.
+    pub async fn lookup(&self, ip: IpAddr) -> Option<String> {
+        if let Ok(cache) = self.cache.lock() {
+            if let Some((at, name)) = cache.get(&ip) {
+                if at.elapsed() < self.ttl {
+                    return name.clone();
+                }
+            }
+        }
+        let task = tokio::task::spawn_blocking(move || reverse_lookup_blocking(ip));
+        let name = match tokio::time::timeout(self.timeout, task).await {
+            Ok(Ok(name)) => name,
+            _ => None,
+        };
+        if let Ok(mut cache) = self.cache.lock() {
+            if cache.len() > 4096 {
+                let ttl = self.ttl;
+                cache.retain(|_, (at, _)| at.elapsed() < ttl);
+            }
+            cache.insert(ip, (Instant::now(), name.clone()));
+        }
+        name
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn stripping() {
+        assert_eq!(short_host("cn1.cluster.net", Some("cluster.net")), "cn1");
+        assert_eq!(short_host("cn1-eth0.cluster.net.", Some("cluster.net")), "cn1");
+        assert_eq!(short_host("cn1-ib12.a.b", None), "cn1");
+        assert_eq!(short_host("cn1-ibx", None), "cn1-ibx");
+        assert_eq!(short_host("a.b.other", Some("cluster")), "a.b.other");
+        assert_eq!(short_host("localhost", None), "localhost");
+    }
+
+    #[test]
+    fn unmapping() {
+        let a: SocketAddr = "[::ffff:10.1.2.3]:40000".parse().unwrap();
+        assert_eq!(unmap(a).to_string(), "10.1.2.3:40000");
+        let b: SocketAddr = "[::1]:5".parse().unwrap();
+        assert_eq!(unmap(b), b);
+    }
+
+    #[test]
+    fn loopback_resolves() {
+        let n = reverse_lookup_blocking("127.0.0.1".parse().unwrap());
+        assert!(n.is_some());
+    }
+}

@@ -1,0 +1,346 @@
+//! The stock policy engine (protocol.md §5c): rows in numeric priority order,
+//! the first surviving row decides; `name`, `host`, `commands`, `parameters`
+//! (unanchored Perl-compatible regex) and `noderange` with partial grants by
+//! allow rows; "trusted" peers keep the `username` they send.
+
+use crate::store::PolicyRow;
+use std::cmp::Ordering;
+use xcat_proto::Request;
+
+/// Commands whose requests keep their `username` and are not audited.
+const UNLOGGED: &[&str] = &[
+    "getdestiny",
+    "getbladecons",
+    "getipmicons",
+    "getopenbmccons",
+    "getcons",
+];
+
+/// Who is asking.
+#[derive(Debug, Clone, Default)]
+pub struct Peer<'a> {
+    /// Client certificate CN.
+    pub name: Option<&'a str>,
+    /// Short host name of the peer (§2b).
+    pub host: Option<&'a str>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Verdict {
+    Allow,
+    Deny,
+    /// No row survived.
+    NoMatch,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Decision {
+    pub verdict: Verdict,
+    /// The peer's CN has a `trusted` row.
+    pub trusted: bool,
+    /// Priority of the deciding row (for logs).
+    pub row: Option<String>,
+}
+
+impl Decision {
+    pub fn allowed(&self) -> bool {
+        self.verdict == Verdict::Allow
+    }
+}
+
+/// Perl's numeric value of a priority string: leading number, else 0.
+fn numeric(p: &Option<String>) -> f64 {
+    let s = p.as_deref().unwrap_or("").trim();
+    let end = s
+        .char_indices()
+        .take_while(|(i, c)| {
+            c.is_ascii_digit() || *c == '.' || (*i == 0 && (*c == '-' || *c == '+'))
+        })
+        .map(|(i, c)| i + c.len_utf8())
+        .last()
+        .unwrap_or(0);
+    s[..end].parse().unwrap_or(0.0)
+}
+
+fn set(v: &Option<String>) -> Option<&str> {
+    v.as_deref().filter(|s| !s.is_empty())
+}
+
+/// `set` and not `*`.
+fn restricting(v: &Option<String>) -> Option<&str> {
+    set(v).filter(|s| *s != "*")
+}
+
+fn is_allow_rule(rule: &str) -> bool {
+    let r = rule.to_ascii_lowercase();
+    r.contains("allow") || r.contains("accept") || r.contains("trusted")
+}
+
+/// Rows in stock order (stable sort by numeric priority).
+pub fn sorted(rows: &[PolicyRow]) -> Vec<&PolicyRow> {
+    let mut v: Vec<&PolicyRow> = rows.iter().collect();
+    v.sort_by(|a, b| {
+        numeric(&a.priority)
+            .partial_cmp(&numeric(&b.priority))
+            .unwrap_or(Ordering::Equal)
+    });
+    v
+}
+
+/// Whether `peer_name` has a `trusted` row.
+pub fn is_trusted(rows: &[PolicyRow], peer_name: Option<&str>) -> bool {
+    let Some(peer) = peer_name else { return false };
+    rows.iter().any(|r| {
+        set(&r.name) == Some(peer)
+            && r.rule
+                .as_deref()
+                .is_some_and(|x| x.to_ascii_lowercase().contains("trusted"))
+    })
+}
+
+/// Unanchored Perl-compatible match; an invalid pattern matches nothing.
+fn regex_matches(pattern: &str, text: &str) -> bool {
+    match fancy_regex::Regex::new(pattern) {
+        Ok(re) => re.is_match(text).unwrap_or(false),
+        Err(e) => {
+            tracing::warn!("policy parameters regex {pattern:?} is invalid: {e}");
+            false
+        }
+    }
+}
+
+/// Decide on `req`.  `expand` expands a noderange to node names (unknown
+/// names dropped), used for the request's `noderange` and rows' `noderange`.
+pub fn decide(
+    rows: &[PolicyRow],
+    peer: &Peer<'_>,
+    req: &Request,
+    expand: &mut dyn FnMut(&str) -> Vec<String>,
+) -> Decision {
+    let trusted = is_trusted(rows, peer.name);
+    let command = req.command();
+    let remote = req
+        .get("remote_client")
+        .filter(|s| !s.is_empty())
+        .map(str::to_string);
+    let mut left: Vec<String> = match req.noderange() {
+        Some(r) => expand(r),
+        None => Vec::new(),
+    };
+    let params = req.args().join(" ");
+    for row in sorted(rows) {
+        if let Some(name) = set(&row.name) {
+            if name == "*" {
+                if peer.name.is_none() {
+                    continue;
+                }
+            } else if peer.name != Some(name) {
+                continue;
+            }
+        }
+        if let Some(host) = restricting(&row.host) {
+            let hit = match &remote {
+                Some(list) => list.split(',').any(|h| h == host),
+                None => peer.host == Some(host),
+            };
+            if !hit {
+                continue;
+            }
+        }
+        if let Some(cmds) = restricting(&row.commands) {
+            if !cmds.split(',').any(|c| c == command) {
+                continue;
+            }
+        }
+        if let Some(pattern) = restricting(&row.parameters) {
+            if !regex_matches(pattern, &params) {
+                continue;
+            }
+        }
+        if let Some(range) = restricting(&row.noderange) {
+            if left.is_empty() {
+                continue;
+            }
+            let row_nodes = expand(range);
+            let (hit, rest): (Vec<String>, Vec<String>) =
+                left.iter().cloned().partition(|n| row_nodes.contains(n));
+            if hit.is_empty() {
+                continue;
+            }
+            let allow_row = row.rule.as_deref().is_some_and(is_allow_rule);
+            if !rest.is_empty() && allow_row {
+                // Partial grant: these nodes are allowed, the rest go on.
+                left = rest;
+                continue;
+            }
+        }
+        let verdict = match set(&row.rule) {
+            Some(rule) if is_allow_rule(rule) => Verdict::Allow,
+            Some(_) => Verdict::Deny,
+            None => {
+                tracing::error!("Impossible line in xcatd reached (policy row without rule)");
+                Verdict::Deny
+            }
+        };
+        return Decision {
+            verdict,
+            trusted,
+            row: row.priority.clone(),
+        };
+    }
+    Decision {
+        verdict: Verdict::NoMatch,
+        trusted,
+        row: None,
+    }
+}
+
+/// Stock side effect of a decision on the request: `username` becomes the
+/// peer's CN unless the peer is trusted and sent one (how the MN forwards the
+/// real user to service nodes).  Not applied to the console commands.
+pub fn apply_username(req: &mut Request, peer_name: Option<&str>, trusted: bool) {
+    if UNLOGGED.contains(&req.command()) {
+        return;
+    }
+    let has_user = req.username().is_some();
+    if has_user && trusted {
+        return;
+    }
+    match peer_name {
+        Some(n) => req.set("username", n),
+        None => req.set("username", xcat_proto::Value::Empty),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn row(prio: &str, name: &str, rule: &str) -> PolicyRow {
+        PolicyRow {
+            priority: Some(prio.into()),
+            name: Some(name.into()).filter(|s: &String| !s.is_empty()),
+            rule: Some(rule.into()),
+            ..Default::default()
+        }
+    }
+
+    fn req(cmd: &str, range: Option<&str>, args: &[&str]) -> Request {
+        let mut r = Request::new(cmd);
+        if let Some(nr) = range {
+            r.set("noderange", nr);
+        }
+        r.set_args(args);
+        r
+    }
+
+    fn expand(range: &str) -> Vec<String> {
+        // "nA-nB" style and comma lists of literal names
+        let mut out = Vec::new();
+        for item in range.split(',') {
+            if let Some((a, b)) = item.split_once('-') {
+                let (a, b): (u32, u32) = (a[1..].parse().unwrap(), b[1..].parse().unwrap());
+                for i in a..=b {
+                    out.push(format!("n{i}"));
+                }
+            } else {
+                out.push(item.to_string());
+            }
+        }
+        out
+    }
+
+    fn run(rows: &[PolicyRow], name: Option<&str>, host: Option<&str>, r: &Request) -> Verdict {
+        decide(rows, &Peer { name, host }, r, &mut |s| expand(s)).verdict
+    }
+
+    #[test]
+    fn numeric_priority_order_not_text_order() {
+        let rows = vec![row("10", "bob", "deny"), row("9", "bob", "allow")];
+        assert_eq!(run(&rows, Some("bob"), None, &req("x", None, &[])), Verdict::Allow);
+        let rows = vec![row("1.10", "bob", "deny"), row("1.9", "bob", "allow")];
+        // 1.10 < 1.9 numerically
+        assert_eq!(run(&rows, Some("bob"), None, &req("x", None, &[])), Verdict::Deny);
+    }
+
+    #[test]
+    fn name_rules() {
+        let rows = vec![row("1", "root", "allow"), row("2", "*", "allow")];
+        assert_eq!(run(&rows, Some("root"), None, &req("x", None, &[])), Verdict::Allow);
+        assert_eq!(run(&rows, Some("bob"), None, &req("x", None, &[])), Verdict::Allow);
+        assert_eq!(run(&rows, None, None, &req("x", None, &[])), Verdict::NoMatch);
+        let mut nameless = row("4.4", "", "allow");
+        nameless.commands = Some("getpostscript,getcredentials".into());
+        let rows = vec![row("1", "root", "allow"), nameless];
+        assert_eq!(run(&rows, None, None, &req("getcredentials", None, &[])), Verdict::Allow);
+        assert_eq!(run(&rows, None, None, &req("nodels", None, &[])), Verdict::NoMatch);
+    }
+
+    #[test]
+    fn host_and_remote_client() {
+        let mut r1 = row("1", "", "allow");
+        r1.host = Some("cn1".into());
+        let rows = vec![r1];
+        assert_eq!(run(&rows, None, Some("cn1"), &req("x", None, &[])), Verdict::Allow);
+        assert_eq!(run(&rows, None, Some("cn2"), &req("x", None, &[])), Verdict::NoMatch);
+        let mut r = req("x", None, &[]);
+        r.set("remote_client", "web,cn1");
+        assert_eq!(run(&rows, None, Some("cn2"), &r), Verdict::Allow);
+    }
+
+    #[test]
+    fn parameters_regex_is_unanchored_perl() {
+        let mut r1 = row("1", "bob", "allow");
+        r1.parameters = Some(r"-l\b".into());
+        let mut r2 = row("2", "bob", "deny");
+        r2.parameters = Some("(?<=a)b".into());
+        let rows = vec![r1, r2];
+        assert_eq!(run(&rows, Some("bob"), None, &req("x", None, &["a", "-l"])), Verdict::Allow);
+        assert_eq!(run(&rows, Some("bob"), None, &req("x", None, &["ab"])), Verdict::Deny);
+        assert_eq!(run(&rows, Some("bob"), None, &req("x", None, &["-la"])), Verdict::NoMatch);
+    }
+
+    #[test]
+    fn partial_noderange_grant() {
+        let mut r1 = row("1", "bob", "allow");
+        r1.noderange = Some("n1-n2".into());
+        let mut r2 = row("2", "bob", "allow");
+        r2.noderange = Some("n3-n4".into());
+        let rows = vec![r1.clone(), r2];
+        // n1..n4 granted in two pieces
+        assert_eq!(run(&rows, Some("bob"), None, &req("x", Some("n1-n4"), &[])), Verdict::Allow);
+        // n5 is left over: nothing decides it
+        assert_eq!(run(&rows, Some("bob"), None, &req("x", Some("n1-n5"), &[])), Verdict::NoMatch);
+        // a deny row that overlaps partially applies to the whole request
+        let mut d = row("0.5", "bob", "deny");
+        d.noderange = Some("n2".into());
+        let rows = vec![d, r1];
+        assert_eq!(run(&rows, Some("bob"), None, &req("x", Some("n1-n2"), &[])), Verdict::Deny);
+        // a noderange row never matches a request without nodes
+        let mut only = row("1", "bob", "allow");
+        only.noderange = Some("n1".into());
+        assert_eq!(run(&[only], Some("bob"), None, &req("x", None, &[])), Verdict::NoMatch);
+    }
+
+    #[test]
+    fn empty_rule_denies_and_disabled_rows_are_the_stores_job() {
+        let mut r = row("1", "bob", "");
+        r.rule = None;
+        assert_eq!(run(&[r], Some("bob"), None, &req("x", None, &[])), Verdict::Deny);
+    }
+
+    #[test]
+    fn trusted_username_pass_through() {
+        let rows = vec![row("1", "root", "allow"), row("1.2", "mn", "trusted")];
+        let mut r = req("x", None, &[]);
+        r.set("username", "alice");
+        let d = decide(&rows, &Peer { name: Some("mn"), host: None }, &r, &mut |s| expand(s));
+        assert!(d.allowed() && d.trusted);
+        apply_username(&mut r, Some("mn"), d.trusted);
+        assert_eq!(r.username(), Some("alice"));
+        // an untrusted peer cannot claim another user
+        let d = decide(&rows, &Peer { name: Some("root"), host: None }, &r, &mut |s| expand(s));
+        apply_username(&mut r, Some("root"), d.trusted);
+        assert_eq!(r.username(), Some("root"));
+    }
+}

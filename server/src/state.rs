@@ -1,0 +1,87 @@
+//! What every connection and request shares: configuration, the (cached)
+//! store, the handler set, the forwarder, the peer-name resolver and the
+//! global budget for request bytes in memory.
+
+use crate::config::ServeConfig;
+use crate::forward::Forwarder;
+use crate::peer::Resolver;
+use crate::store::CachedStore;
+use std::collections::HashMap;
+use std::sync::{Arc, OnceLock};
+use std::time::Duration;
+use tokio::sync::Semaphore;
+use xcat_handlers::{Handler, Runner, ServerInfo};
+
+/// Command → handler.
+pub trait HandlerSet: Send + Sync {
+    fn get(&self, command: &str) -> Option<Arc<dyn Handler>>;
+}
+
+impl HandlerSet for xcat_handlers::Registry {
+    fn get(&self, command: &str) -> Option<Arc<dyn Handler>> {
+        xcat_handlers::Registry::get(self, command)
+    }
+}
+
+impl HandlerSet for HashMap<String, Arc<dyn Handler>> {
+    fn get(&self, command: &str) -> Option<Arc<dyn Handler>> {
+        HashMap::get(self, command).cloned()
+    }
+}
+
+/// Bytes per permit of the request-memory budget.
+pub const BUDGET_UNIT: usize = 4096;
+
+pub struct Shared {
+    pub cfg: ServeConfig,
+    pub info: Arc<ServerInfo>,
+    pub store: CachedStore,
+    pub handlers: Arc<dyn HandlerSet>,
+    pub forwarder: Option<Arc<dyn Forwarder>>,
+    pub resolver: Resolver,
+    /// Permits of [`BUDGET_UNIT`] bytes for request bytes in flight.
+    pub budget: Arc<Semaphore>,
+    /// The runner handed to handlers (set once the `Arc<Shared>` exists).
+    pub runner: OnceLock<Arc<dyn Runner>>,
+    /// `/var/log/xcat/commands.log`, when it could be opened.
+    pub cmdlog: OnceLock<crate::cmdlog::CommandLog>,
+}
+
+impl Shared {
+    pub fn new(
+        cfg: ServeConfig,
+        store: Arc<dyn crate::store::Store>,
+        handlers: Arc<dyn HandlerSet>,
+        forwarder: Option<Arc<dyn Forwarder>>,
+    ) -> Arc<Shared> {
+        let info = Arc::new(ServerInfo {
+            short_host: cfg.source_name.clone(),
+            version_line: cfg.version_line.clone(),
+            confdir: cfg.confdir.clone(),
+            mn_marker: "/etc/xCATMN".into(),
+            sn_marker: "/etc/xCATSN".into(),
+        });
+        let permits = (cfg.limits.inflight_bytes / BUDGET_UNIT).max(1);
+        let shared = Arc::new(Shared {
+            store: CachedStore::new(store, cfg.limits.config_ttl),
+            resolver: Resolver::new(Duration::from_secs(2), Duration::from_secs(30)),
+            budget: Arc::new(Semaphore::new(permits)),
+            info,
+            cfg,
+            handlers,
+            forwarder,
+            runner: OnceLock::new(),
+            cmdlog: OnceLock::new(),
+        });
+        let runner: Arc<dyn Runner> = Arc::new(crate::runner::ServerRunner::new(&shared));
+        let _ = shared.runner.set(runner);
+        shared
+    }
+
+    pub fn runner(&self) -> Arc<dyn Runner> {
+        match self.runner.get() {
+            Some(r) => r.clone(),
+            None => Arc::new(crate::runner::ServerRunner::detached()),
+        }
+    }
+}

@@ -1,0 +1,210 @@
+//! What the protocol engine reads from the xCAT database, behind a trait so the
+//! engine can be tested without one: site values, policy rows, noderange
+//! expansion, group membership and `passwd` rows.  [`CachedStore`] keeps site
+//! and policy rows for a few seconds only, since stock tools write the same
+//! database.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+use xcat_schema::db::Db;
+
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub struct StoreError(pub String);
+
+/// One row of the `policy` table (empty strings read as `None`).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct PolicyRow {
+    pub priority: Option<String>,
+    pub name: Option<String>,
+    pub host: Option<String>,
+    pub commands: Option<String>,
+    pub noderange: Option<String>,
+    pub parameters: Option<String>,
+    pub rule: Option<String>,
+}
+
+/// Result of expanding a noderange in verify mode.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Expansion {
+    /// Expanded node names in stock order.
+    pub nodes: Vec<String>,
+    /// Names that are neither nodes nor groups.
+    pub missing: Vec<String>,
+}
+
+pub type SiteValues = HashMap<String, String>;
+
+pub trait Store: Send + Sync {
+    /// Every `site` key with a non-empty value.
+    fn site(&self) -> Result<SiteValues, StoreError>;
+    /// Active (`disable` unset) policy rows.
+    fn policy(&self) -> Result<Vec<PolicyRow>, StoreError>;
+    /// Expand `range` (verify mode) relative to `cwd` for `^file` items,
+    /// which are read only when `allow_files`.
+    fn expand(&self, range: &str, cwd: Option<&str>, allow_files: bool)
+        -> Result<Expansion, StoreError>;
+    /// `nodelist.groups` of each node (for `extnoderange subgroups`).
+    fn groups_of(&self, nodes: &[String]) -> Result<Vec<String>, StoreError>;
+    /// `passwd` table password for `key=xcat, username=user`.
+    fn xcat_password(&self, user: &str) -> Result<Option<String>, StoreError>;
+    /// The database handle given to handlers, when there is one.
+    fn db(&self) -> Option<Db>;
+}
+
+struct Cached<T> {
+    at: Instant,
+    value: Arc<T>,
+}
+
+/// A [`Store`] that reuses site and policy rows for `ttl`.
+pub struct CachedStore {
+    inner: Arc<dyn Store>,
+    ttl: Duration,
+    site: Mutex<Option<Cached<SiteValues>>>,
+    policy: Mutex<Option<Cached<Vec<PolicyRow>>>>,
+}
+
+impl CachedStore {
+    pub fn new(inner: Arc<dyn Store>, ttl: Duration) -> CachedStore {
+        CachedStore {
+            inner,
+            ttl,
+            site: Mutex::new(None),
+            policy: Mutex::new(None),
+        }
+    }
+
+    pub fn inner(&self) -> &Arc<dyn Store> {
+        &self.inner
+    }
+
+    fn cached<T>(
+        &self,
+        slot: &Mutex<Option<Cached<T>>>,
+        load: impl FnOnce() -> Result<T, StoreError>,
+    ) -> Result<Arc<T>, StoreError> {
+        if let Ok(guard) = slot.lock() {
+            if let Some(c) = guard.as_ref() {
+                if c.at.elapsed() < self.ttl {
+                    return Ok(c.value.clone());
+                }
+            }
+        }
+        let value = Arc::new(load()?);
+        if let Ok(mut guard) = slot.lock() {
+            *guard = Some(Cached {
+                at: Instant::now(),
+                value: value.clone(),
+            });
+        }
+        Ok(value)
+    }
+
+    /// Site values, at most `ttl` old.
+    pub fn site(&self) -> Result<Arc<SiteValues>, StoreError> {
+        self.cached(&self.site, || self.inner.site())
+    }
+
+    /// Policy rows, at most `ttl` old.
+    pub fn policy(&self) -> Result<Arc<Vec<PolicyRow>>, StoreError> {
+        self.cached(&self.policy, || self.inner.policy())
+    }
+
+    /// One site value (empty values count as unset).
+    pub fn site_value(&self, key: &str) -> Option<String> {
+        self.site()
+            .ok()
+            .and_then(|s| s.get(key).cloned())
+            .filter(|v| !v.is_empty())
+    }
+
+    /// Forget cached rows (after a handler wrote site or policy).
+    pub fn invalidate(&self) {
+        if let Ok(mut g) = self.site.lock() {
+            *g = None;
+        }
+        if let Ok(mut g) = self.policy.lock() {
+            *g = None;
+        }
+    }
+}
+
+/// An in-memory store (tests, and a daemon started without a database).
+#[derive(Default)]
+pub struct MemStore {
+    pub site: Mutex<SiteValues>,
+    pub policy: Mutex<Vec<PolicyRow>>,
+    /// group name → members
+    pub groups: Mutex<HashMap<String, Vec<String>>>,
+    pub nodes: Mutex<Vec<String>>,
+    pub passwords: Mutex<HashMap<String, String>>,
+    pub db: Option<Db>,
+}
+
+impl MemStore {
+    fn lock<T: Clone>(m: &Mutex<T>) -> T {
+        match m.lock() {
+            Ok(g) => g.clone(),
+            Err(p) => p.into_inner().clone(),
+        }
+    }
+}
+
+impl Store for MemStore {
+    fn site(&self) -> Result<SiteValues, StoreError> {
+        Ok(Self::lock(&self.site))
+    }
+
+    fn policy(&self) -> Result<Vec<PolicyRow>, StoreError> {
+        Ok(Self::lock(&self.policy))
+    }
+
+    /// Comma lists of node and group names only (enough for tests).
+    fn expand(
+        &self,
+        range: &str,
+        _cwd: Option<&str>,
+        _allow_files: bool,
+    ) -> Result<Expansion, StoreError> {
+        let nodes = Self::lock(&self.nodes);
+        let groups = Self::lock(&self.groups);
+        let mut out = Expansion::default();
+        for item in range.split(',').filter(|s| !s.is_empty()) {
+            if nodes.iter().any(|n| n == item) {
+                if !out.nodes.iter().any(|n| n == item) {
+                    out.nodes.push(item.to_string());
+                }
+            } else if let Some(members) = groups.get(item) {
+                for m in members {
+                    if !out.nodes.contains(m) {
+                        out.nodes.push(m.clone());
+                    }
+                }
+            } else {
+                out.missing.push(item.to_string());
+            }
+        }
+        Ok(out)
+    }
+
+    fn groups_of(&self, nodes: &[String]) -> Result<Vec<String>, StoreError> {
+        let groups = Self::lock(&self.groups);
+        let mut out: Vec<String> = groups
+            .iter()
+            .filter(|(_, members)| members.iter().any(|m| nodes.contains(m)))
+            .map(|(g, _)| g.clone())
+            .collect();
+        out.sort();
+        Ok(out)
+    }
+
+    fn xcat_password(&self, user: &str) -> Result<Option<String>, StoreError> {
+        Ok(Self::lock(&self.passwords).get(user).cloned())
+    }
+
+    fn db(&self) -> Option<Db> {
+        self.db.clone()
+    }
+}

@@ -1,0 +1,244 @@
+//! A real `xcatd` for end-to-end tests: `xcatd init` into a temporary
+//! confdir (host name `vm`, client credentials for root in a temporary
+//! home), then `xcatd -f` on 127.0.0.1 and a free port with
+//! `XCATD_SOURCE_NAME=vm` so responses carry the fixtures' `xcatdsource`.
+//! Database: SQLite in the temp dir, or a fresh PostgreSQL database when
+//! `XCATD_TEST_PG_URL` is set.  The binary is `$XCATD_BIN`, else
+//! `<target>/debug/xcatd` (build it first: `cargo build --workspace --bins`).
+
+use crate::client::{run_client, run_client_env, send_raw};
+use std::net::TcpListener;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
+use tempfile::TempDir;
+use xcat_client::Printed;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Pg,
+}
+
+/// A running daemon (killed and its files removed when dropped).
+pub struct Xcatd {
+    child: Child,
+    pub addr: String,
+    pub port: u16,
+    pub confdir: PathBuf,
+    /// Home of the client user (`root`): `<home>/.xcat/client-cred.pem`.
+    pub home: PathBuf,
+    pub db_url: String,
+    pub backend: Backend,
+    pub log: PathBuf,
+    dir: TempDir,
+}
+
+/// Path of the built `xcatd` binary.
+pub fn xcatd_bin() -> PathBuf {
+    if let Ok(p) = std::env::var("XCATD_BIN") {
+        return PathBuf::from(p);
+    }
+    let target = std::env::var("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|_| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../target"));
+    let bin = target.join("debug/xcatd");
+    assert!(
+        bin.exists(),
+        "{} not found: run `cargo build --workspace --bins` (or set XCATD_BIN) before these tests",
+        bin.display()
+    );
+    bin
+}
+
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("free port")
+}
+
+static DB_SEQ: AtomicUsize = AtomicUsize::new(0);
+
+/// A fresh PostgreSQL database next to `XCATD_TEST_PG_URL`'s.
+fn fresh_pg_database(base: &str) -> String {
+    let name = format!(
+        "xcattest_{}_{}",
+        std::process::id(),
+        DB_SEQ.fetch_add(1, Ordering::SeqCst)
+    );
+    let out = Command::new("psql")
+        .arg(base)
+        .args(["-v", "ON_ERROR_STOP=1", "-qc"])
+        .arg(format!("CREATE DATABASE {name}"))
+        .output()
+        .expect("psql (needed with XCATD_TEST_PG_URL)");
+    assert!(out.status.success(), "CREATE DATABASE: {}", String::from_utf8_lossy(&out.stderr));
+    // Replace the database name (the path after the authority).
+    let (head, tail) = match base.split_once('?') {
+        Some((h, q)) => (h, format!("?{q}")),
+        None => (base, String::new()),
+    };
+    let prefix_end = head.find("://").map(|p| p + 3).unwrap_or(0);
+    let db_start = head[prefix_end..].find('/').map(|p| p + prefix_end);
+    match db_start {
+        Some(p) => format!("{}/{name}{tail}", &head[..p]),
+        None => format!("{head}/{name}{tail}"),
+    }
+}
+
+fn run_checked(cmd: &mut Command, what: &str) {
+    let out = cmd.output().unwrap_or_else(|e| panic!("{what}: {e}"));
+    assert!(
+        out.status.success(),
+        "{what} failed: {}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+impl Xcatd {
+    /// Backend chosen by the environment: PostgreSQL when
+    /// `XCATD_TEST_PG_URL` is set, else SQLite.
+    pub fn default_backend() -> Backend {
+        if std::env::var("XCATD_TEST_PG_URL").is_ok_and(|u| !u.is_empty()) {
+            Backend::Pg
+        } else {
+            Backend::Sqlite
+        }
+    }
+
+    /// Start on the default backend.
+    pub fn start() -> Xcatd {
+        Xcatd::start_on(Xcatd::default_backend())
+    }
+
+    /// Start with an explicit backend.
+    pub fn start_on(backend: Backend) -> Xcatd {
+        Xcatd::start_with(backend, &[])
+    }
+
+    /// Start with extra serve arguments (e.g. `--fallback 127.0.0.1:N`).
+    pub fn start_with(backend: Backend, extra: &[&str]) -> Xcatd {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let confdir = dir.path().join("etc-xcat");
+        let home = dir.path().join("root-home");
+        std::fs::create_dir_all(&home).expect("home");
+        let db_url = match backend {
+            Backend::Sqlite => format!("sqlite-dir:{}", dir.path().join("db").display()),
+            Backend::Pg => fresh_pg_database(
+                &std::env::var("XCATD_TEST_PG_URL").expect("XCATD_TEST_PG_URL"),
+            ),
+        };
+        let bin = xcatd_bin();
+        run_checked(
+            Command::new(&bin)
+                .arg("init")
+                .arg("--confdir")
+                .arg(&confdir)
+                .args(["--db", &db_url, "--hostname", "vm", "--client-user", "root"])
+                .arg("--client-home")
+                .arg(&home),
+            "xcatd init",
+        );
+        let port = free_port();
+        let log = dir.path().join("xcatd.log");
+        let logfile = std::fs::File::create(&log).expect("log");
+        let child = Command::new(&bin)
+            .arg("-f")
+            .arg("--confdir")
+            .arg(&confdir)
+            .args(["--db", &db_url, "--listen", "127.0.0.1", "--port", &port.to_string()])
+            .args(extra)
+            .env("XCATD_SOURCE_NAME", "vm")
+            .stdin(Stdio::null())
+            .stdout(logfile.try_clone().expect("log"))
+            .stderr(logfile)
+            .spawn()
+            .expect("spawn xcatd");
+        let mut server = Xcatd {
+            child,
+            addr: format!("127.0.0.1:{port}"),
+            port,
+            confdir,
+            home,
+            db_url,
+            backend,
+            log,
+            dir,
+        };
+        server.wait_ready();
+        server
+    }
+
+    fn wait_ready(&mut self) {
+        let deadline = Instant::now() + Duration::from_secs(30);
+        while Instant::now() < deadline {
+            if let Ok(Some(status)) = self.child.try_wait() {
+                panic!("xcatd exited early ({status}):\n{}", self.log_text());
+            }
+            if std::net::TcpStream::connect(&self.addr).is_ok() {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        panic!("xcatd did not listen on {} within 30 s:\n{}", self.addr, self.log_text());
+    }
+
+    /// What the daemon wrote to stdout/stderr so far.
+    pub fn log_text(&self) -> String {
+        std::fs::read_to_string(&self.log).unwrap_or_default()
+    }
+
+    /// Scratch directory owned by this server (removed on drop).
+    pub fn scratch(&self) -> &Path {
+        self.dir.path()
+    }
+
+    /// Run a client command as root (`argv[0]` is the command).
+    pub async fn run(&self, argv: &[&str]) -> Printed {
+        run_client(&self.addr, &self.home, argv, None).await
+    }
+
+    /// Run with stdin from a pipe.
+    pub async fn run_stdin(&self, argv: &[&str], stdin: &str) -> Printed {
+        run_client(&self.addr, &self.home, argv, Some(stdin)).await
+    }
+
+    /// Run with extra environment variables.
+    pub async fn run_env(&self, argv: &[&str], env: &[(&str, &str)]) -> Printed {
+        run_client_env(&self.addr, &self.home, argv, None, env).await
+    }
+
+    /// Run as a user without credentials (empty home).
+    pub async fn run_anonymous(&self, argv: &[&str]) -> Printed {
+        let home = self.dir.path().join("nobody-home");
+        let _ = std::fs::create_dir_all(&home);
+        run_client(&self.addr, &home, argv, None).await
+    }
+
+    /// Send request bytes verbatim as root and print the answer.
+    pub async fn send_raw(&self, request: &[u8]) -> Printed {
+        send_raw(&self.addr, &self.home, request).await
+    }
+}
+
+impl Drop for Xcatd {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+        if self.backend == Backend::Pg {
+            if let (Ok(base), Some(name)) = (
+                std::env::var("XCATD_TEST_PG_URL"),
+                self.db_url.rsplit('/').next().map(|s| s.split('?').next().unwrap_or(s).to_string()),
+            ) {
+                let _ = Command::new("psql")
+                    .arg(base)
+                    .arg("-qc")
+                    .arg(format!("DROP DATABASE IF EXISTS {name}"))
+                    .output();
+            }
+        }
+    }
+}
