@@ -268,9 +268,9 @@ pub async fn restore(args: &[String], ctx: &CliContext, sink: &mut dyn Sink) -> 
     for entry in entries.flatten() {
         let name = entry.file_name().to_string_lossy().into_owned();
         let base = name.split('.').next().unwrap_or("").to_string();
-        if skipped_by_rule(&name, o.all) || skip.iter().any(|s| *s == base) {
+        if skipped_by_rule(&name, o.all) || skip.contains(&base) {
             if o.verbose && !name.starts_with("isnm_perf") {
-                let shown = if skip.iter().any(|s| *s == base) { &base } else { &name };
+                let shown = if skip.contains(&base) { &base } else { &name };
                 sink.out(&format!("Skipping {shown}\n\n"));
             }
             continue;

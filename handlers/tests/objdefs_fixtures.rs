@@ -22,7 +22,12 @@ fn sort_members(s: &str) -> String {
 fn check(e: &Env, fixture_name: &str, cmd: &str, args: &[&str]) {
     let (out, err, code) = fixture(fixture_name);
     let r = run(e, cmd, args);
-    assert_eq!(sort_members(&r.stdout), sort_members(&out), "[{}] stdout of {fixture_name}", e.label);
+    assert_eq!(
+        sort_members(&r.stdout),
+        sort_members(&out),
+        "[{}] stdout of {fixture_name}",
+        e.label
+    );
     assert_eq!(r.stderr, err, "[{}] stderr of {fixture_name}", e.label);
     assert_eq!(r.exit, code, "[{}] exit of {fixture_name}", e.label);
 }
@@ -30,19 +35,59 @@ fn check(e: &Env, fixture_name: &str, cmd: &str, args: &[&str]) {
 #[test]
 fn stock_transcripts_in_order() {
     for e in backends() {
-        check(&e, "04-chdef-site.txt", "chdef", &["-t", "site", "useNFSv4onAIX=yes"]);
-        let r = ok(&e, "lsdef", &["-t", "site", "-o", "clustersite", "-i", "useNFSv4onAIX"]);
-        assert_eq!(r.stdout, "Object name: clustersite\n    useNFSv4onAIX=yes\n");
+        check(
+            &e,
+            "04-chdef-site.txt",
+            "chdef",
+            &["-t", "site", "useNFSv4onAIX=yes"],
+        );
+        let r = ok(
+            &e,
+            "lsdef",
+            &["-t", "site", "-o", "clustersite", "-i", "useNFSv4onAIX"],
+        );
+        assert_eq!(
+            r.stdout,
+            "Object name: clustersite\n    useNFSv4onAIX=yes\n"
+        );
         check(
             &e,
             "05-mkdef-node-range.txt",
             "mkdef",
-            &["-t", "node", "-o", "cn[01-20]", "groups=compute,all", "servicenode=sn1,sn2", "xcatmaster=sn1"],
+            &[
+                "-t",
+                "node",
+                "-o",
+                "cn[01-20]",
+                "groups=compute,all",
+                "servicenode=sn1,sn2",
+                "xcatmaster=sn1",
+            ],
         );
-        check(&e, "06-mkdef-group-w.txt", "mkdef", &["-t", "group", "-o", "sn1nodes", "-w", "servicenode=sn1"]);
+        check(
+            &e,
+            "06-mkdef-group-w.txt",
+            "mkdef",
+            &["-t", "group", "-o", "sn1nodes", "-w", "servicenode=sn1"],
+        );
         let r = ok(&e, "lsdef", &["-t", "group", "-o", "sn1nodes", "-l"]);
-        assert_eq!(r.stdout, "Object name: sn1nodes\n    grouptype=static\n    members=\n");
-        ok(&e, "mkdef", &["-t", "group", "-o", "sn1nodes_dyn", "-d", "-w", "servicenode==sn1,sn2"]);
+        assert_eq!(
+            r.stdout,
+            "Object name: sn1nodes\n    grouptype=static\n    members=\n"
+        );
+        ok(
+            &e,
+            "mkdef",
+            &[
+                "-t",
+                "group",
+                "-o",
+                "sn1nodes_dyn",
+                "-d",
+                "-w",
+                "servicenode==sn1,sn2",
+            ],
+        );
         let r = ok(&e, "lsdef", &["-t", "group", "-o", "sn1nodes_dyn", "-l"]);
         let members: Vec<String> = (1..=20).map(|i| format!("cn{i:02}")).collect();
         assert_eq!(
@@ -53,23 +98,59 @@ fn stock_transcripts_in_order() {
             )
         );
         ok(&e, "rmdef", &["-t", "group", "-o", "sn1nodes_dyn"]);
-        check(&e, "07-mkdef-group-dynamic.txt", "mkdef", &["-t", "group", "-o", "sn1nodes_re", "-d", "-w", "servicenode=~^sn1"]);
+        check(
+            &e,
+            "07-mkdef-group-dynamic.txt",
+            "mkdef",
+            &[
+                "-t",
+                "group",
+                "-o",
+                "sn1nodes_re",
+                "-d",
+                "-w",
+                "servicenode=~^sn1",
+            ],
+        );
         check(&e, "08-lsdef-cn01.txt", "lsdef", &["cn01"]);
         check(&e, "09-lsdef-l-cn01.txt", "lsdef", &["-l", "cn01"]);
-        check(&e, "10-lsdef-t-node-w.txt", "lsdef", &["-t", "node", "-w", "servicenode=sn1,sn2"]);
+        check(
+            &e,
+            "10-lsdef-t-node-w.txt",
+            "lsdef",
+            &["-t", "node", "-w", "servicenode=sn1,sn2"],
+        );
         check(&e, "11-lsdef-group-l.txt", "lsdef", &["-t", "group", "-l"]);
         let r = ok(&e, "lsdef", &[]);
         let mut want: String = members.iter().map(|m| format!("{m}  (node)\n")).collect();
         want.push_str("vm  (node)\n");
         assert_eq!(r.stdout, want);
         check(&e, "14-lsdef-nosuchnode.txt", "lsdef", &["nosuchnode"]);
-        ok(&e, "mkdef", &["-t", "node", "-o", "cn21", "groups=compute,all", "os=rhels8", "servicenode=sn1", "xcatmaster=sn1"]);
+        ok(
+            &e,
+            "mkdef",
+            &[
+                "-t",
+                "node",
+                "-o",
+                "cn21",
+                "groups=compute,all",
+                "os=rhels8",
+                "servicenode=sn1",
+                "xcatmaster=sn1",
+            ],
+        );
         let r = ok(&e, "lsdef", &["cn21"]);
         assert_eq!(
             r.stdout,
             "Object name: cn21\n    groups=compute,all\n    os=rhels8\n    postbootscripts=otherpkgs\n    postscripts=syslog,remoteshell,syncfiles\n    servicenode=sn1\n    xcatmaster=sn1\n"
         );
-        check(&e, "24-rmdef-group.txt", "rmdef", &["-t", "group", "-o", "sn1nodes"]);
+        check(
+            &e,
+            "24-rmdef-group.txt",
+            "rmdef",
+            &["-t", "group", "-o", "sn1nodes"],
+        );
     }
 }
 
@@ -78,8 +159,15 @@ fn wire_shape_of_lsdef_nosuchnode() {
     for e in backends() {
         let r = run(&e, "lsdef", &["nosuchnode"]);
         // error document first, then the info with numofnodes
-        assert_eq!(r.responses[0].map.get("errorcode").map(|v| v.len()), Some(1));
-        let last_info = r.responses.iter().find(|x| x.map.contains_key("info")).unwrap();
+        assert_eq!(
+            r.responses[0].map.get("errorcode").map(|v| v.len()),
+            Some(1)
+        );
+        let last_info = r
+            .responses
+            .iter()
+            .find(|x| x.map.contains_key("info"))
+            .unwrap();
         assert_eq!(
             last_info.map.get("numofnodes").and_then(|v| v[0].as_text()),
             Some("1")

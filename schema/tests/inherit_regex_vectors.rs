@@ -6,14 +6,22 @@ use xcat_schema::regexattr::{eval, is_regex_value, RegexEval};
 #[test]
 fn schema_md_vectors() {
     let cases: &[(&str, &str, Option<&str>)] = &[
-        ("node20", r"|\D+(\d+)|cmm(sprintf('%02d',($1-1)/14+1))|", Some("cmm02")),
+        (
+            "node20",
+            r"|\D+(\d+)|cmm(sprintf('%02d',($1-1)/14+1))|",
+            Some("cmm02"),
+        ),
         ("node20", r"|\D+(\d+)|(($1-1)%14+1)|", Some("6")),
         ("node05", r"|node(\d+)|10.0.0.($1+0)|", Some("10.0.0.5")),
         ("node1", r"/\z/-bmc/", Some("node1-bmc")),
         ("node5", r"|10.1.1.($1+10)|", Some("10.1.1.15")),
         ("r2n7", r"|10.($1).($2*2)|", Some("10.2.14")),
         ("node5", r"|node(\d+)|node($1+1)-ib|", Some("node6-ib")),
-        ("blade7", r"|\D+(\d+)|10.0.(a2idx('c')).($1)|", Some("10.0.3.7")),
+        (
+            "blade7",
+            r"|\D+(\d+)|10.0.(a2idx('c')).($1)|",
+            Some("10.0.3.7"),
+        ),
         ("node5", r"|foo(\d+)|x($1)|", Some("node5")),
         ("node5", r"|(.*)|$1-bmc|", Some("$1-bmc")),
         ("node5", r"|^.*$||", None),
@@ -28,8 +36,14 @@ fn documented_examples() {
     let vm = r"|\D+(\d+)\D+(\d+)\D+(\d+)\D+(\d+)|c($1)f($2)x($3)|";
     assert_eq!(eval("c01f02x03v04", vm).as_deref(), Some("c01f02x03"));
     let st = r"|\D+(\d+)\D+(\d+)\D+(\d+)\D+(\d+)|dir:///install/vms/vm($4+0)|";
-    assert_eq!(eval("c01f02x03v04", st).as_deref(), Some("dir:///install/vms/vm4"));
-    assert_eq!(eval("node7", r"|10.0.0.($1+0)|").as_deref(), Some("10.0.0.7"));
+    assert_eq!(
+        eval("c01f02x03v04", st).as_deref(),
+        Some("dir:///install/vms/vm4")
+    );
+    assert_eq!(
+        eval("node7", r"|10.0.0.($1+0)|").as_deref(),
+        Some("10.0.0.7")
+    );
     let rack = r"|row(\d+)-col(\d+)|(dim2idx($1, 4, $2))|";
     assert_eq!(eval("row2-col3", rack).as_deref(), Some("7"));
     let skip = r"|row(\d+)-col(\d+)|(skip(dim2idx($1, 4, $2),'3:2'))|";
@@ -58,6 +72,9 @@ fn plain_values_and_edge_cases() {
     let mut cache = RegexEval::new();
     for i in 1..50 {
         let n = format!("node{i}");
-        assert_eq!(cache.eval(&n, r"|\D+(\d+)|10.1.0.($1+0)|"), Some(format!("10.1.0.{i}")));
+        assert_eq!(
+            cache.eval(&n, r"|\D+(\d+)|10.1.0.($1+0)|"),
+            Some(format!("10.1.0.{i}"))
+        );
     }
 }

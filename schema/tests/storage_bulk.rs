@@ -6,9 +6,10 @@ use std::time::Instant;
 use storage_support::{backends, s};
 use xcat_schema::db::{Db, DbError};
 
-type Items = Vec<(Vec<(String, String)>, Vec<(String, Option<String>)>)>;
+type Item = (Vec<(String, String)>, Vec<(String, Option<String>)>);
+type Items = Vec<Item>;
 
-fn item(keys: &[(&str, &str)], vals: &[(&str, Option<&str>)]) -> (Vec<(String, String)>, Vec<(String, Option<String>)>) {
+fn item(keys: &[(&str, &str)], vals: &[(&str, Option<&str>)]) -> Item {
     (
         keys.iter().map(|(a, b)| (a.to_string(), b.to_string())).collect(),
         vals.iter().map(|(a, b)| (a.to_string(), b.map(str::to_string))).collect(),

@@ -98,6 +98,7 @@ fn eighty_attached_table_files() {
 fn write_error_type_passes_through() {
     #[derive(Debug)]
     enum MyErr {
+        #[allow(dead_code)]
         Db(DbError),
         Mine,
     }

@@ -8,7 +8,11 @@ use clap::{Args, Parser, Subcommand};
 use std::path::PathBuf;
 
 #[derive(Debug, Parser)]
-#[command(name = "xcatd", version, about = "xcatd-rs: the xCAT management daemon")]
+#[command(
+    name = "xcatd",
+    version,
+    about = "xcatd-rs: the xCAT management daemon"
+)]
 #[command(args_conflicts_with_subcommands = true)]
 pub struct Cli {
     #[command(subcommand)]

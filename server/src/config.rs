@@ -74,6 +74,9 @@ pub struct ServeConfig {
     /// `_xcatver` sent to service nodes and compared with incoming `_xcatver`.
     pub xcatver: String,
     pub limits: Limits,
+    /// `/etc/xCATMN` and `/etc/xCATSN` (`lsxcatd -t`; tests point elsewhere).
+    pub mn_marker: PathBuf,
+    pub sn_marker: PathBuf,
 }
 
 impl ServeConfig {
@@ -102,6 +105,8 @@ impl ServeConfig {
             version_line: crate::version::version_line(),
             xcatver: crate::version::xcatver_for_peers(None),
             limits: Limits::default(),
+            mn_marker: PathBuf::from("/etc/xCATMN"),
+            sn_marker: PathBuf::from("/etc/xCATSN"),
         }
     }
 }

@@ -76,7 +76,12 @@ async fn read_more<R: AsyncRead + Unpin>(
     rd.read_buf(buf).await
 }
 
-fn start(shared: &Arc<Shared>, peer: &Arc<PeerInfo>, bytes: Vec<u8>, permit: Option<OwnedSemaphorePermit>) -> Running {
+fn start(
+    shared: &Arc<Shared>,
+    peer: &Arc<PeerInfo>,
+    bytes: Vec<u8>,
+    permit: Option<OwnedSemaphorePermit>,
+) -> Running {
     let (tx, rx) = mpsc::channel(shared.cfg.limits.response_queue.max(1));
     let abort = AbortFlag::new();
     let source: Arc<str> = Arc::from(shared.cfg.source_name.as_str());

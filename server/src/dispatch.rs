@@ -58,7 +58,10 @@ pub struct Caller {
 pub fn parse(bytes: &[u8]) -> Result<Request, String> {
     let root = xcat_proto::parse_document(bytes).map_err(|e| e.to_string())?;
     if root.name != "xcatrequest" {
-        return Err(format!("root element is <{}>, not <xcatrequest>", root.name));
+        return Err(format!(
+            "root element is <{}>, not <xcatrequest>",
+            root.name
+        ));
     }
     Ok(Request::from_map(root.map))
 }
@@ -101,7 +104,11 @@ pub fn serve(shared: &Shared, peer: &PeerInfo, bytes: &[u8], out: &mut ChannelRe
     let mut log = tap.log.take();
     match result {
         Ok(tail) => {
-            let t = if tail.transid { transid.as_deref() } else { None };
+            let t = if tail.transid {
+                transid.as_deref()
+            } else {
+                None
+            };
             let last = serverdone(tail.doc, t);
             if let Some(l) = log.as_mut() {
                 l.add(&last);
@@ -246,7 +253,9 @@ pub fn dispatch(
         return Ok(Tail::done());
     }
     tracing::warn!("Unsupported request: command={cmd}");
-    Ok(Tail::with(Response::new().error_text("Unsupported request")))
+    Ok(Tail::with(
+        Response::new().error_text("Unsupported request"),
+    ))
 }
 
 fn report(err: HandlerError, out: &mut dyn Responder) -> Result<(), Aborted> {

@@ -143,8 +143,14 @@ mod tests {
         let mut two = REQ.to_vec();
         two.extend_from_slice(REQ);
         f.push(&two);
-        assert_eq!(f.next_frame(1 << 20).unwrap().unwrap(), REQ.trim_ascii_end());
-        assert_eq!(f.next_frame(1 << 20).unwrap().unwrap(), REQ.trim_ascii_end());
+        assert_eq!(
+            f.next_frame(1 << 20).unwrap().unwrap(),
+            REQ.trim_ascii_end()
+        );
+        assert_eq!(
+            f.next_frame(1 << 20).unwrap().unwrap(),
+            REQ.trim_ascii_end()
+        );
         assert_eq!(f.next_frame(1 << 20).unwrap(), None);
         assert!(!f.has_partial());
     }
@@ -180,14 +186,18 @@ mod tests {
         assert_eq!(f.next_frame(1 << 20), Err(FrameError::NotXcat));
         let mut f = Framer::new();
         f.push(b"<xcatrequest>");
-        f.push(&vec![b'a'; 100]);
+        f.push(&[b'a'; 100]);
         assert_eq!(f.next_frame(64), Err(FrameError::TooLarge { limit: 64 }));
     }
 
     #[test]
     fn abort_detection() {
-        assert!(is_abort(b"<xcatrequest><abortcommand>1</abortcommand></xcatrequest>"));
-        assert!(!is_abort(b"<xcatrequest><abortcommand>0</abortcommand></xcatrequest>"));
+        assert!(is_abort(
+            b"<xcatrequest><abortcommand>1</abortcommand></xcatrequest>"
+        ));
+        assert!(!is_abort(
+            b"<xcatrequest><abortcommand>0</abortcommand></xcatrequest>"
+        ));
         assert!(!is_abort(REQ));
     }
 }

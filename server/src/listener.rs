@@ -35,7 +35,9 @@ pub fn parse_listen(s: &str, port: u16) -> Option<SocketAddr> {
         return Some(sa);
     }
     let bare = s.trim_start_matches('[').trim_end_matches(']');
-    bare.parse::<IpAddr>().ok().map(|ip| SocketAddr::new(ip, port))
+    bare.parse::<IpAddr>()
+        .ok()
+        .map(|ip| SocketAddr::new(ip, port))
 }
 
 /// Bind the request port(s) (blocking; before daemonising).
@@ -61,8 +63,14 @@ pub fn bind(cfg: &ServeConfig) -> std::io::Result<Vec<std::net::TcpListener>> {
 
 fn tls_settings(site: &crate::store::SiteValues) -> TlsSettings {
     TlsSettings {
-        ciphers: site.get("xcatsslciphers").cloned().filter(|s| !s.is_empty()),
-        version: site.get("xcatsslversion").cloned().filter(|s| !s.is_empty()),
+        ciphers: site
+            .get("xcatsslciphers")
+            .cloned()
+            .filter(|s| !s.is_empty()),
+        version: site
+            .get("xcatsslversion")
+            .cloned()
+            .filter(|s| !s.is_empty()),
     }
 }
 

@@ -7,6 +7,7 @@
 use clap::Parser;
 use std::process::ExitCode;
 use std::sync::Arc;
+use xcat_schema::db::{Db, DbLocation};
 use xcatd::cli::{Cli, Command, InitCli, ServeArgs};
 use xcatd::config::ServeConfig;
 use xcatd::daemon::DaemonHandle;
@@ -17,7 +18,6 @@ use xcatd::listener;
 use xcatd::server::Server;
 use xcatd::state::Shared;
 use xcatd::store::Store;
-use xcat_schema::db::{Db, DbLocation};
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
@@ -78,7 +78,8 @@ fn serve(args: ServeArgs) -> Result<(), String> {
         .collect::<Result<_, _>>()?;
     cfg.fallback = args.fallback.clone();
     cfg.xcatver = xcatd::version::xcatver_for_peers(
-        site.get(xcatd::version::XCATVER_SITE_KEY).map(String::as_str),
+        site.get(xcatd::version::XCATVER_SITE_KEY)
+            .map(String::as_str),
     );
     let forwarder: Option<Arc<dyn Forwarder>> =
         match TlsForwarder::new(&cfg.server_cred(), &cfg.ca_file()) {
@@ -108,7 +109,10 @@ fn serve(args: ServeArgs) -> Result<(), String> {
             Ok(log) => {
                 let _ = shared.cmdlog.set(log);
             }
-            Err(e) => tracing::warn!("command log {} unavailable: {e}", xcatd::cmdlog::DEFAULT_PATH),
+            Err(e) => tracing::warn!(
+                "command log {} unavailable: {e}",
+                xcatd::cmdlog::DEFAULT_PATH
+            ),
         }
         let server = match Server::start(shared, listeners) {
             Ok(s) => s,

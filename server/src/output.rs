@@ -70,11 +70,7 @@ pub struct ChannelResponder {
 
 impl ChannelResponder {
     pub fn new(tx: mpsc::Sender<Out>, abort: AbortFlag, source: Arc<str>) -> ChannelResponder {
-        ChannelResponder {
-            tx,
-            abort,
-            source,
-        }
+        ChannelResponder { tx, abort, source }
     }
 
     pub fn abort_flag(&self) -> &AbortFlag {
@@ -124,7 +120,13 @@ mod tests {
             "<xcatresponse>\n  <error>Permission denied for request</error>\n  <errorcode>1</errorcode>\n  <serverdone></serverdone>\n</xcatresponse>\n"
         );
         let mut out = Vec::new();
-        render(&Response::new().data("x").set("xcatdsource", "sn1"), "vm", &mut out);
-        assert!(String::from_utf8(out).unwrap().contains("<xcatdsource>sn1</xcatdsource>"));
+        render(
+            &Response::new().data("x").set("xcatdsource", "sn1"),
+            "vm",
+            &mut out,
+        );
+        assert!(String::from_utf8(out)
+            .unwrap()
+            .contains("<xcatdsource>sn1</xcatdsource>"));
     }
 }

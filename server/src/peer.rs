@@ -36,7 +36,10 @@ pub fn unmap(addr: SocketAddr) -> SocketAddr {
 /// trailing `-eth<digits>`, `-myri<digits>` or `-ib<digits>`.
 pub fn short_host(fqdn: &str, domain: Option<&str>) -> String {
     let name = fqdn.trim_end_matches('.');
-    let mut host = match domain.map(|d| d.trim_matches('.')).filter(|d| !d.is_empty()) {
+    let mut host = match domain
+        .map(|d| d.trim_matches('.'))
+        .filter(|d| !d.is_empty())
+    {
         Some(d) => {
             let suffix = format!(".{d}");
             name.strip_suffix(&suffix).unwrap_or(name).to_string()
@@ -78,7 +81,10 @@ pub fn reverse_lookup_blocking(ip: IpAddr) -> Option<String> {
     }
     // SAFETY: getnameinfo wrote a NUL-terminated string on success.
     let name = unsafe { std::ffi::CStr::from_ptr(host.as_ptr()) };
-    name.to_str().ok().map(str::to_string).filter(|s| !s.is_empty())
+    name.to_str()
+        .ok()
+        .map(str::to_string)
+        .filter(|s| !s.is_empty())
 }
 
 fn socket_addr_raw(sa: &SocketAddr) -> (libc::sockaddr_storage, libc::socklen_t) {
@@ -174,7 +180,10 @@ mod tests {
     #[test]
     fn stripping() {
         assert_eq!(short_host("cn1.cluster.net", Some("cluster.net")), "cn1");
-        assert_eq!(short_host("cn1-eth0.cluster.net.", Some("cluster.net")), "cn1");
+        assert_eq!(
+            short_host("cn1-eth0.cluster.net.", Some("cluster.net")),
+            "cn1"
+        );
         assert_eq!(short_host("cn1-ib12.a.b", None), "cn1");
         assert_eq!(short_host("cn1-ibx", None), "cn1-ibx");
         assert_eq!(short_host("a.b.other", Some("cluster")), "a.b.other");

@@ -257,23 +257,44 @@ mod tests {
     #[test]
     fn numeric_priority_order_not_text_order() {
         let rows = vec![row("10", "bob", "deny"), row("9", "bob", "allow")];
-        assert_eq!(run(&rows, Some("bob"), None, &req("x", None, &[])), Verdict::Allow);
+        assert_eq!(
+            run(&rows, Some("bob"), None, &req("x", None, &[])),
+            Verdict::Allow
+        );
         let rows = vec![row("1.10", "bob", "deny"), row("1.9", "bob", "allow")];
         // 1.10 < 1.9 numerically
-        assert_eq!(run(&rows, Some("bob"), None, &req("x", None, &[])), Verdict::Deny);
+        assert_eq!(
+            run(&rows, Some("bob"), None, &req("x", None, &[])),
+            Verdict::Deny
+        );
     }
 
     #[test]
     fn name_rules() {
         let rows = vec![row("1", "root", "allow"), row("2", "*", "allow")];
-        assert_eq!(run(&rows, Some("root"), None, &req("x", None, &[])), Verdict::Allow);
-        assert_eq!(run(&rows, Some("bob"), None, &req("x", None, &[])), Verdict::Allow);
-        assert_eq!(run(&rows, None, None, &req("x", None, &[])), Verdict::NoMatch);
+        assert_eq!(
+            run(&rows, Some("root"), None, &req("x", None, &[])),
+            Verdict::Allow
+        );
+        assert_eq!(
+            run(&rows, Some("bob"), None, &req("x", None, &[])),
+            Verdict::Allow
+        );
+        assert_eq!(
+            run(&rows, None, None, &req("x", None, &[])),
+            Verdict::NoMatch
+        );
         let mut nameless = row("4.4", "", "allow");
         nameless.commands = Some("getpostscript,getcredentials".into());
         let rows = vec![row("1", "root", "allow"), nameless];
-        assert_eq!(run(&rows, None, None, &req("getcredentials", None, &[])), Verdict::Allow);
-        assert_eq!(run(&rows, None, None, &req("nodels", None, &[])), Verdict::NoMatch);
+        assert_eq!(
+            run(&rows, None, None, &req("getcredentials", None, &[])),
+            Verdict::Allow
+        );
+        assert_eq!(
+            run(&rows, None, None, &req("nodels", None, &[])),
+            Verdict::NoMatch
+        );
     }
 
     #[test]
@@ -281,8 +302,14 @@ mod tests {
         let mut r1 = row("1", "", "allow");
         r1.host = Some("cn1".into());
         let rows = vec![r1];
-        assert_eq!(run(&rows, None, Some("cn1"), &req("x", None, &[])), Verdict::Allow);
-        assert_eq!(run(&rows, None, Some("cn2"), &req("x", None, &[])), Verdict::NoMatch);
+        assert_eq!(
+            run(&rows, None, Some("cn1"), &req("x", None, &[])),
+            Verdict::Allow
+        );
+        assert_eq!(
+            run(&rows, None, Some("cn2"), &req("x", None, &[])),
+            Verdict::NoMatch
+        );
         let mut r = req("x", None, &[]);
         r.set("remote_client", "web,cn1");
         assert_eq!(run(&rows, None, Some("cn2"), &r), Verdict::Allow);
@@ -295,9 +322,18 @@ mod tests {
         let mut r2 = row("2", "bob", "deny");
         r2.parameters = Some("(?<=a)b".into());
         let rows = vec![r1, r2];
-        assert_eq!(run(&rows, Some("bob"), None, &req("x", None, &["a", "-l"])), Verdict::Allow);
-        assert_eq!(run(&rows, Some("bob"), None, &req("x", None, &["ab"])), Verdict::Deny);
-        assert_eq!(run(&rows, Some("bob"), None, &req("x", None, &["-la"])), Verdict::NoMatch);
+        assert_eq!(
+            run(&rows, Some("bob"), None, &req("x", None, &["a", "-l"])),
+            Verdict::Allow
+        );
+        assert_eq!(
+            run(&rows, Some("bob"), None, &req("x", None, &["ab"])),
+            Verdict::Deny
+        );
+        assert_eq!(
+            run(&rows, Some("bob"), None, &req("x", None, &["-la"])),
+            Verdict::NoMatch
+        );
     }
 
     #[test]
@@ -308,25 +344,40 @@ mod tests {
         r2.noderange = Some("n3-n4".into());
         let rows = vec![r1.clone(), r2];
         // n1..n4 granted in two pieces
-        assert_eq!(run(&rows, Some("bob"), None, &req("x", Some("n1-n4"), &[])), Verdict::Allow);
+        assert_eq!(
+            run(&rows, Some("bob"), None, &req("x", Some("n1-n4"), &[])),
+            Verdict::Allow
+        );
         // n5 is left over: nothing decides it
-        assert_eq!(run(&rows, Some("bob"), None, &req("x", Some("n1-n5"), &[])), Verdict::NoMatch);
+        assert_eq!(
+            run(&rows, Some("bob"), None, &req("x", Some("n1-n5"), &[])),
+            Verdict::NoMatch
+        );
         // a deny row that overlaps partially applies to the whole request
         let mut d = row("0.5", "bob", "deny");
         d.noderange = Some("n2".into());
         let rows = vec![d, r1];
-        assert_eq!(run(&rows, Some("bob"), None, &req("x", Some("n1-n2"), &[])), Verdict::Deny);
+        assert_eq!(
+            run(&rows, Some("bob"), None, &req("x", Some("n1-n2"), &[])),
+            Verdict::Deny
+        );
         // a noderange row never matches a request without nodes
         let mut only = row("1", "bob", "allow");
         only.noderange = Some("n1".into());
-        assert_eq!(run(&[only], Some("bob"), None, &req("x", None, &[])), Verdict::NoMatch);
+        assert_eq!(
+            run(&[only], Some("bob"), None, &req("x", None, &[])),
+            Verdict::NoMatch
+        );
     }
 
     #[test]
     fn empty_rule_denies_and_disabled_rows_are_the_stores_job() {
         let mut r = row("1", "bob", "");
         r.rule = None;
-        assert_eq!(run(&[r], Some("bob"), None, &req("x", None, &[])), Verdict::Deny);
+        assert_eq!(
+            run(&[r], Some("bob"), None, &req("x", None, &[])),
+            Verdict::Deny
+        );
     }
 
     #[test]
@@ -334,12 +385,28 @@ mod tests {
         let rows = vec![row("1", "root", "allow"), row("1.2", "mn", "trusted")];
         let mut r = req("x", None, &[]);
         r.set("username", "alice");
-        let d = decide(&rows, &Peer { name: Some("mn"), host: None }, &r, &mut |s| expand(s));
+        let d = decide(
+            &rows,
+            &Peer {
+                name: Some("mn"),
+                host: None,
+            },
+            &r,
+            &mut |s| expand(s),
+        );
         assert!(d.allowed() && d.trusted);
         apply_username(&mut r, Some("mn"), d.trusted);
         assert_eq!(r.username(), Some("alice"));
         // an untrusted peer cannot claim another user
-        let d = decide(&rows, &Peer { name: Some("root"), host: None }, &r, &mut |s| expand(s));
+        let d = decide(
+            &rows,
+            &Peer {
+                name: Some("root"),
+                host: None,
+            },
+            &r,
+            &mut |s| expand(s),
+        );
         apply_username(&mut r, Some("root"), d.trusted);
         assert_eq!(r.username(), Some("root"));
     }

@@ -141,11 +141,17 @@ mod tests {
     #[test]
     fn local_run_with_timeout() {
         let r = ServerRunner::detached();
-        let cmd = Cmd { program: "sh".into(), args: vec!["-c".into(), "echo hi".into()] };
+        let cmd = Cmd {
+            program: "sh".into(),
+            args: vec!["-c".into(), "echo hi".into()],
+        };
         let o = r.run(&Target::Local, &cmd, Duration::from_secs(5));
         assert!(o.ok());
         assert_eq!(o.stdout, "hi\n");
-        let cmd = Cmd { program: "sleep".into(), args: vec!["5".into()] };
+        let cmd = Cmd {
+            program: "sleep".into(),
+            args: vec!["5".into()],
+        };
         let o = r.run(&Target::Local, &cmd, Duration::from_millis(100));
         assert_eq!(o.status, None);
     }

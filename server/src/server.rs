@@ -32,8 +32,7 @@ impl Server {
         let mut tokio_listeners = Vec::new();
         for l in listeners {
             addrs.push(l.local_addr().map_err(|e| e.to_string())?);
-            tokio_listeners
-                .push(tokio::net::TcpListener::from_std(l).map_err(|e| e.to_string())?);
+            tokio_listeners.push(tokio::net::TcpListener::from_std(l).map_err(|e| e.to_string())?);
         }
         let (stop, stop_rx) = watch::channel(false);
         let grace = shared.cfg.limits.shutdown_grace;
@@ -41,7 +40,10 @@ impl Server {
             let (guard, mut all_closed) = mpsc::channel::<()>(1);
             accept_loop(tokio_listeners, shared, acceptors, stop_rx, guard).await;
             // Every connection task holds a guard clone; recv() ends with them.
-            if tokio::time::timeout(grace, all_closed.recv()).await.is_err() {
+            if tokio::time::timeout(grace, all_closed.recv())
+                .await
+                .is_err()
+            {
                 tracing::warn!("requests still running after {grace:?}; exiting anyway");
             }
         });

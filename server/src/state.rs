@@ -58,8 +58,8 @@ impl Shared {
             short_host: cfg.source_name.clone(),
             version_line: cfg.version_line.clone(),
             confdir: cfg.confdir.clone(),
-            mn_marker: "/etc/xCATMN".into(),
-            sn_marker: "/etc/xCATSN".into(),
+            mn_marker: cfg.mn_marker.clone(),
+            sn_marker: cfg.sn_marker.clone(),
         });
         let permits = (cfg.limits.inflight_bytes / BUDGET_UNIT).max(1);
         let shared = Arc::new(Shared {

@@ -43,8 +43,12 @@ pub trait Store: Send + Sync {
     fn policy(&self) -> Result<Vec<PolicyRow>, StoreError>;
     /// Expand `range` (verify mode) relative to `cwd` for `^file` items,
     /// which are read only when `allow_files`.
-    fn expand(&self, range: &str, cwd: Option<&str>, allow_files: bool)
-        -> Result<Expansion, StoreError>;
+    fn expand(
+        &self,
+        range: &str,
+        cwd: Option<&str>,
+        allow_files: bool,
+    ) -> Result<Expansion, StoreError>;
     /// `nodelist.groups` of each node (for `extnoderange subgroups`).
     fn groups_of(&self, nodes: &[String]) -> Result<Vec<String>, StoreError>;
     /// `passwd` table password for `key=xcat, username=user`.

@@ -50,7 +50,7 @@ fn ca_server_client_fields_and_openssl() {
         3661 // 1970-01-01 01:01:01Z
     );
     let days = (c.validity().not_after.timestamp()
-        - time::OffsetDateTime::now_utc().unix_timestamp())
+        - ::time::OffsetDateTime::now_utc().unix_timestamp())
         / 86400;
     assert!((7304..=7305).contains(&days), "{days}");
     assert_eq!(
@@ -212,7 +212,8 @@ fn ca_server_client_fields_and_openssl() {
     let (ok, text) = openssl(&ca_root, &["verify", "-CAfile", "ca-cert.pem", "root.cert"]);
     assert!(ok, "{text}");
     let signed = std::fs::read_to_string(ca_root.join("root.cert")).unwrap();
-    let (_, r) = parse_x509_certificate(&der_of(&signed)).unwrap();
+    let signed_der = der_of(&signed);
+    let (_, r) = parse_x509_certificate(&signed_der).unwrap();
     assert_eq!(r.subject().to_string(), "CN=root");
     assert_eq!(r.serial.to_bytes_be(), vec![4]);
     assert_eq!(
@@ -262,7 +263,8 @@ fn ca_server_client_fields_and_openssl() {
     );
     assert!(ok, "server sign: {text}");
     let signed = std::fs::read_to_string(ca_root.join("mn2.cert")).unwrap();
-    let (_, r) = parse_x509_certificate(&der_of(&signed)).unwrap();
+    let signed_der = der_of(&signed);
+    let (_, r) = parse_x509_certificate(&signed_der).unwrap();
     assert!(r.subject_alternative_name().unwrap().is_some());
 }
 
@@ -330,6 +332,7 @@ fn existing_ca_loads_and_signs() {
         ],
     );
     assert!(ok, "{t}");
-    let (_, s) = parse_x509_certificate(&der_of(&server.cert_pem)).unwrap();
+    let s_der = der_of(&server.cert_pem);
+    let (_, s) = parse_x509_certificate(&s_der).unwrap();
     assert_eq!(s.serial.to_bytes_be(), vec![2]);
 }

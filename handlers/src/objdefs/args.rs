@@ -98,7 +98,9 @@ pub fn plan(
     cache: &mut Cache,
     out: &mut Out,
 ) -> Result<Result<Plan, Early>, HandlerError> {
-    let Some(words) = default_args(cmd, args) else { return Ok(Err(Early::Usage)) };
+    let Some(words) = default_args(cmd, args) else {
+        return Ok(Err(Early::Usage));
+    };
     let wr: Vec<&str> = words.iter().map(String::as_str).collect();
     let mut o = match options::parse(&wr) {
         Ok(o) => o,
@@ -108,30 +110,61 @@ pub fn plan(
     let filedata = stdin.filter(|s| !s.trim().is_empty());
 
     if o.setattr && cmd != Cmd::Chdef && cmd != Cmd::Mkdef {
-        fail!(out, Early::Usage, format!("Option '-u' can not work with {}.", cmd.name()));
+        fail!(
+            out,
+            Early::Usage,
+            format!("Option '-u' can not work with {}.", cmd.name())
+        );
     }
     if o.cleanup && cmd != Cmd::Rmdef {
-        fail!(out, Early::Usage, format!("Option '-C' can not be used with {}.", cmd.name()));
+        fail!(
+            out,
+            Early::Usage,
+            format!("Option '-C' can not be used with {}.", cmd.name())
+        );
     }
     if o.setattr {
         if o.types.is_none() && filedata.is_none() {
             o.types = Some("osimage".into());
         } else if o.types.as_deref() != Some("osimage") {
-            fail!(out, Early::Usage, "Option '-u' only work for objtype 'osimage'.");
+            fail!(
+                out,
+                Early::Usage,
+                "Option '-u' only work for objtype 'osimage'."
+            );
         }
     }
     if o.types.is_none() && !o.all && !o.help && cmd == Cmd::Lsdef {
         o.types = Some("node".into());
     }
     if o.xml {
-        fail!(out, Early::Usage, "The '-x' (XML format) option is not yet implemented.");
+        fail!(
+            out,
+            Early::Usage,
+            "The '-x' (XML format) option is not yet implemented."
+        );
     }
     let pairs = [
-        (o.attrs_i.is_some() && o.osimage, "The flags '-i' and '--osimage' cannot be used together."),
-        (o.stanza && o.osimage, "The flags '-z' and '--osimage' cannot be used together."),
-        (o.all && o.types.is_some(), "The flags '-a' and '-t' cannot be used together."),
-        (o.long && o.short, "The flags '-l' and '-s' cannot be used together."),
-        (o.nics && o.attrs_i.is_some(), "The flags '-i' and '--nics' cannot be used together."),
+        (
+            o.attrs_i.is_some() && o.osimage,
+            "The flags '-i' and '--osimage' cannot be used together.",
+        ),
+        (
+            o.stanza && o.osimage,
+            "The flags '-z' and '--osimage' cannot be used together.",
+        ),
+        (
+            o.all && o.types.is_some(),
+            "The flags '-a' and '-t' cannot be used together.",
+        ),
+        (
+            o.long && o.short,
+            "The flags '-l' and '-s' cannot be used together.",
+        ),
+        (
+            o.nics && o.attrs_i.is_some(),
+            "The flags '-i' and '--nics' cannot be used together.",
+        ),
     ];
     for (bad, msg) in pairs {
         if bad {
@@ -145,14 +178,27 @@ pub fn plan(
         );
     }
     if o.attrs_i.is_some() && o.short {
-        fail!(out, Early::Usage, "The flags '-i' and '-s' cannot be used together.");
+        fail!(
+            out,
+            Early::Usage,
+            "The flags '-i' and '-s' cannot be used together."
+        );
     }
     if o.compress && o.attrs_i.is_none() {
-        fail!(out, Early::Usage, "The flags '-c' and '-i' must be used together.");
+        fail!(
+            out,
+            Early::Usage,
+            "The flags '-c' and '-i' must be used together."
+        );
     }
     if cmd == Cmd::Chdef {
         if let Some(n) = &o.newname {
-            if !super::names::valid_object_name(conn, cache, n, o.types.as_deref().unwrap_or("node"))? {
+            if !super::names::valid_object_name(
+                conn,
+                cache,
+                n,
+                o.types.as_deref().unwrap_or("node"),
+            )? {
                 fail!(
                     out,
                     Early::Usage,
@@ -163,9 +209,20 @@ pub fn plan(
     }
     if o.template.is_some() {
         if cmd != Cmd::Mkdef && cmd != Cmd::Lsdef {
-            fail!(out, Early::Usage, format!("The option '--template' can not be used with '{}'.", cmd.name()));
+            fail!(
+                out,
+                Early::Usage,
+                format!(
+                    "The option '--template' can not be used with '{}'.",
+                    cmd.name()
+                )
+            );
         }
-        fail!(out, Early::Fail, "The '--template' option (object definition templates) is not supported by this xcatd.");
+        fail!(
+            out,
+            Early::Fail,
+            "The '--template' option (object definition templates) is not supported by this xcatd."
+        );
     }
 
     // Positional words and attr=val pairs.
@@ -173,22 +230,39 @@ pub fn plan(
         fail!(out, Early::Usage, "noderange can not contain spaces.");
     }
     if let Some(w) = o.bad_pairs.first() {
-        fail!(out, Early::Fail, format!("Incorrect 'attr=val' pair - {w}."));
+        fail!(
+            out,
+            Early::Fail,
+            format!("Incorrect 'attr=val' pair - {w}.")
+        );
     }
     let type_single = o.types.clone();
     if let Some(a) = o.positional.first().cloned() {
         if type_single.as_deref().is_some_and(|t| t != "node") {
-            p.names = a.split(',').filter(|s| !s.is_empty()).map(str::to_string).collect();
+            p.names = a
+                .split(',')
+                .filter(|s| !s.is_empty())
+                .map(str::to_string)
+                .collect();
             p.noderange = p.names.clone();
             p.from_args = true;
         } else {
-            if cmd != Cmd::Mkdef && a.starts_with('/') && fancy_regex::Regex::new(&a[1..]).is_err() {
-                fail!(out, Early::Fail, format!("Invalid regular expression {a}, check the noderange syntax."));
+            if cmd != Cmd::Mkdef && a.starts_with('/') && fancy_regex::Regex::new(&a[1..]).is_err()
+            {
+                fail!(
+                    out,
+                    Early::Fail,
+                    format!("Invalid regular expression {a}, check the noderange syntax.")
+                );
             }
             let verify = cmd != Cmd::Mkdef && a.starts_with('/');
             p.noderange = nr::expand(conn, cache, &a, verify)?;
             if p.noderange.is_empty() {
-                fail!(out, Early::Fail, format!("No node in '{a}', check the noderange syntax."));
+                fail!(
+                    out,
+                    Early::Fail,
+                    format!("No node in '{a}', check the noderange syntax.")
+                );
             }
         }
     }
@@ -199,14 +273,32 @@ pub fn plan(
     if (o.types.is_none() || o.types.as_deref() == Some("node"))
         && cmd == Cmd::Chdef
         && (o.minus || o.plus)
-        && p.attrs.keys().any(|k| super::nics::split_nic_attr(k).is_some())
+        && p.attrs
+            .keys()
+            .any(|k| super::nics::split_nic_attr(k).is_some())
     {
-        fail!(out, Early::Fail, "chdef does not support to change the nic related attributes with -m or -p flag.");
+        fail!(
+            out,
+            Early::Fail,
+            "chdef does not support to change the nic related attributes with -m or -p flag."
+        );
     }
     if cmd == Cmd::Rmdef
-        && (o.dynamic || o.attrs_i.is_some() || o.long || o.minus || o.plus || !o.wheres.is_empty() || o.xml || o.stanza || o.short)
+        && (o.dynamic
+            || o.attrs_i.is_some()
+            || o.long
+            || o.minus
+            || o.plus
+            || !o.wheres.is_empty()
+            || o.xml
+            || o.stanza
+            || o.short)
     {
-        fail!(out, Early::Usage, "Invalid flag specified, see rmdef manpage for details.");
+        fail!(
+            out,
+            Early::Usage,
+            "Invalid flag specified, see rmdef manpage for details."
+        );
     }
     if o.help && o.types.is_none() {
         return Ok(Err(Early::Usage));
@@ -224,11 +316,19 @@ pub fn plan(
     let tlist = o.type_list();
     if !tlist.is_empty() {
         if tlist.len() > 1 && gotattrs {
-            fail!(out, Early::Fail, "Cannot combine multiple types with 'att=val' pairs on the command line.");
+            fail!(
+                out,
+                Early::Fail,
+                "Cannot combine multiple types with 'att=val' pairs on the command line."
+            );
         }
         for t in &tlist {
             if spec::def(t).is_none() {
-                fail!(out, Early::Fail, format!("\nType '{t}' is not a valid xCAT object type."));
+                fail!(
+                    out,
+                    Early::Fail,
+                    format!("\nType '{t}' is not a valid xCAT object type.")
+                );
             }
             p.types.push(t.clone());
         }
@@ -262,7 +362,13 @@ pub fn plan(
         }
         p.from_opto = true;
     }
-    if o.types.is_some() && o.objects.is_none() && filedata.is_none() && !o.all && p.noderange.is_empty() && p.names.is_empty() {
+    if o.types.is_some()
+        && o.objects.is_none()
+        && filedata.is_none()
+        && !o.all
+        && p.noderange.is_empty()
+        && p.names.is_empty()
+    {
         if cmd == Cmd::Rmdef || cmd == Cmd::Chdef {
             fail!(out, Early::Usage, "No object names were provided.");
         }
@@ -271,7 +377,11 @@ pub fn plan(
             for t in p.types.clone() {
                 let objs = list::objects_of_type(conn, cache, &t)?;
                 if objs.is_empty() {
-                    fail!(out, Early::Fail, format!("Could not get objects of type '{t}'."));
+                    fail!(
+                        out,
+                        Early::Fail,
+                        format!("Could not get objects of type '{t}'.")
+                    );
                 }
                 for n in objs {
                     p.names.push(n.clone());
@@ -281,7 +391,11 @@ pub fn plan(
         }
     }
     if o.all && (o.objects.is_some() || filedata.is_some() || !p.noderange.is_empty()) {
-        fail!(out, Early::Fail, "Cannot use '-a' with '-o', a noderange or file input.");
+        fail!(
+            out,
+            Early::Fail,
+            "Cannot use '-a' with '-o', a noderange or file input."
+        );
     }
     if o.all {
         for def in xcat_schema::objects::objects() {
@@ -316,17 +430,28 @@ pub fn plan(
                 }
                 p.selection = Some(s);
             }
-            Err(_) => fail!(out, Early::Fail, "Incorrect selection string specified with -w flag."),
+            Err(_) => fail!(
+                out,
+                Early::Fail,
+                "Incorrect selection string specified with -w flag."
+            ),
         }
     }
     if o.attrs_i.is_some() && cmd != Cmd::Lsdef {
-        fail!(out, Early::Fail, "The '-i' option is only valid for the lsdef command.");
+        fail!(
+            out,
+            Early::Fail,
+            "The '-i' option is only valid for the lsdef command."
+        );
     }
     if let Some(i) = &o.attrs_i {
         for a in i.split(',') {
             match super::nics::split_nic_attr(a) {
                 Some((base, nic)) => {
-                    p.nic_names.entry(base.to_string()).or_default().push(nic.to_string());
+                    p.nic_names
+                        .entry(base.to_string())
+                        .or_default()
+                        .push(nic.to_string());
                     p.attr_list.push(base.to_string());
                 }
                 None => p.attr_list.push(a.to_string()),

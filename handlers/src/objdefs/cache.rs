@@ -6,6 +6,7 @@ use crate::api::HandlerError;
 use std::collections::HashMap;
 use std::rc::Rc;
 use xcat_schema::db::{Conn, Row};
+use xcat_schema::inherit::{InheritCtx, NodeAttrs};
 use xcat_schema::registry;
 
 /// One table's rows.
@@ -22,8 +23,11 @@ pub struct Table {
 
 impl Table {
     fn new(name: &str, cols: Vec<String>, rows: Vec<Row>) -> Table {
-        let col_idx: HashMap<String, usize> =
-            cols.iter().enumerate().map(|(i, c)| (c.clone(), i)).collect();
+        let col_idx: HashMap<String, usize> = cols
+            .iter()
+            .enumerate()
+            .map(|(i, c)| (c.clone(), i))
+            .collect();
         let mut by_node: HashMap<String, Vec<usize>> = HashMap::new();
         let key = registry::table(name).and_then(|t| t.nodekey).or_else(|| {
             // user tables and key/value tables: index the first key column
@@ -37,7 +41,13 @@ impl Table {
                 }
             }
         }
-        Table { cols, rows, col_idx, by_node, key_col }
+        Table {
+            cols,
+            rows,
+            col_idx,
+            by_node,
+            key_col,
+        }
     }
 
     pub fn col(&self, name: &str) -> Option<usize> {
@@ -72,7 +82,10 @@ impl Table {
             .into_iter()
             .filter(|&i| {
                 eq.iter().zip(&idx).all(|((_, v), c)| {
-                    let cell = c.and_then(|c| self.rows[i].get(c)).and_then(|x| x.as_deref()).unwrap_or("");
+                    let cell = c
+                        .and_then(|c| self.rows[i].get(c))
+                        .and_then(|x| x.as_deref())
+                        .unwrap_or("");
                     cell == v
                 })
             })
@@ -85,6 +98,14 @@ impl Table {
 pub struct Cache {
     active: HashMap<String, Rc<Table>>,
     all: HashMap<String, Rc<Table>>,
+    /// The request's cwd (relative `^file` noderanges).
+    pub cwd: Option<std::path::PathBuf>,
+    /// Whether `^file` noderanges may be read (privileged callers).
+    pub allow_files: bool,
+    /// Inheritance context (nodelist groups, hierarchicalattrs).
+    inherit: Option<InheritCtx>,
+    /// Per-table node resolvers (every schema column of the table).
+    node_attrs: HashMap<String, NodeAttrs>,
 }
 
 impl Cache {
@@ -120,5 +141,33 @@ impl Cache {
     pub fn forget(&mut self, table: &str) {
         self.active.remove(table);
         self.all.remove(table);
+        self.node_attrs.remove(table);
+        if table == "nodelist" || table == "site" {
+            self.inherit = None;
+            self.node_attrs.clear();
+        }
+    }
+
+    /// The node resolver of `table` (xcat_schema::inherit), loaded once.
+    pub fn node_attrs(
+        &mut self,
+        conn: &mut Conn,
+        table: &str,
+    ) -> Result<&mut NodeAttrs, HandlerError> {
+        if self.inherit.is_none() {
+            self.inherit = Some(InheritCtx::load(conn)?);
+        }
+        if !self.node_attrs.contains_key(table) {
+            // Registry columns in schema order (the engine indexes them so).
+            let cols: Vec<&str> = registry::table(table)
+                .map(|t| t.cols.to_vec())
+                .unwrap_or_default();
+            let ctx = self.inherit.clone().unwrap_or_default();
+            let na = NodeAttrs::load(conn, &ctx, table, &cols)?;
+            self.node_attrs.insert(table.to_string(), na);
+        }
+        self.node_attrs
+            .get_mut(table)
+            .ok_or_else(|| HandlerError::Message(format!("cannot read table {table}")))
     }
 }

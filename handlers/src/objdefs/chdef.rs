@@ -18,7 +18,7 @@ use xcat_schema::db::Conn;
 pub fn run(ctx: &Ctx, req: &Request, resp: &mut dyn Responder) -> Result<(), HandlerError> {
     let mut out = Out::new(resp);
     let version = ctx.server.version_line.clone();
-    let rc = super::in_write_tx(ctx, &mut out, |conn, cache, out| {
+    let rc = super::in_write_tx(ctx, req, &mut out, |conn, cache, out| {
         let args = req.args();
         let plan = match args::plan(Cmd::Chdef, &args, req.stdin(), &version, conn, cache, out)? {
             Ok(p) => p,
@@ -40,13 +40,25 @@ fn usage_fail(out: &mut Out, lines: &[&str]) -> Result<u8, HandlerError> {
     Ok(1)
 }
 
-fn rename(conn: &mut Conn, cache: &mut Cache, p: &Plan, new: &str, out: &mut Out) -> Result<u8, HandlerError> {
+fn rename(
+    conn: &mut Conn,
+    cache: &mut Cache,
+    p: &Plan,
+    new: &str,
+    out: &mut Out,
+) -> Result<u8, HandlerError> {
     let o = &p.opts;
     if o.dynamic || o.plus || o.minus || o.stanza || !o.wheres.is_empty() {
-        return usage_fail(out, &["Cannot combine '-n' and '-d','-p','-m','-z','-w' options."]);
+        return usage_fail(
+            out,
+            &["Cannot combine '-n' and '-d','-p','-m','-z','-w' options."],
+        );
     }
     if p.names.len() > 1 {
-        return usage_fail(out, &["The '-n' option (changing object name) can only work on one object."]);
+        return usage_fail(
+            out,
+            &["The '-n' option (changing object name) can only work on one object."],
+        );
     }
     let t = p.types.first().cloned().unwrap_or_else(|| "node".into());
     let Some(old) = p.names.first() else {
@@ -78,15 +90,24 @@ fn change(conn: &mut Conn, cache: &mut Cache, p: &Plan, out: &mut Out) -> Result
         return rename(conn, cache, p, new, out);
     }
     if o.force {
-        return usage_fail(out, &["The '-f' option is not valid for the chdef command."]);
+        return usage_fail(
+            out,
+            &["The '-f' option is not valid for the chdef command."],
+        );
     }
     if o.types.is_some() && (o.all || o.stanza || o.xml) {
-        return usage_fail(out, &["Cannot combine '-t' and '-a', '-z', or '-x' options."]);
+        return usage_fail(
+            out,
+            &["Cannot combine '-t' and '-a', '-z', or '-x' options."],
+        );
     }
     if o.stanza && (o.objects.is_some() || !p.noderange.is_empty()) {
         return usage_fail(
             out,
-            &["Cannot use '-z' with '-o' or a noderange.", "Example of -z usage:\n\t'cat stanzafile | chdef -z'"],
+            &[
+                "Cannot use '-z' with '-o' or a noderange.",
+                "Example of -z usage:\n\t'cat stanzafile | chdef -z'",
+            ],
         );
     }
     if o.types.as_deref() == Some("osimage") && o.setattr && (o.plus || o.minus) {
@@ -113,7 +134,10 @@ fn change(conn: &mut Conn, cache: &mut Cache, p: &Plan, out: &mut Out) -> Result
     for mut fo in finals {
         let t = fo.objtype().to_string();
         if t.is_empty() {
-            out.error(&[format!("No type was provided for object '{}'.", fo.name), "Skipping to the next object.".into()])?;
+            out.error(&[
+                format!("No type was provided for object '{}'.", fo.name),
+                "Skipping to the next object.".into(),
+            ])?;
             error = true;
             continue;
         }
@@ -131,7 +155,10 @@ fn change(conn: &mut Conn, cache: &mut Cache, p: &Plan, out: &mut Out) -> Result
             continue;
         }
         if !defined && t == "node" && fo.attrs.get("groups").is_none_or(|g| g.is_empty()) {
-            out.error1(format!("Attribute 'groups' is not specified for node '{}', skipping to the next node.", fo.name))?;
+            out.error1(format!(
+                "Attribute 'groups' is not specified for node '{}', skipping to the next node.",
+                fo.name
+            ))?;
             error = true;
             continue;
         }
@@ -139,7 +166,10 @@ fn change(conn: &mut Conn, cache: &mut Cache, p: &Plan, out: &mut Out) -> Result
             new_objects.insert(fo.name.clone());
         }
         if !defined && o.minus {
-            out.error1(format!("The '-m' option is not valid since the '{}' definition does not exist.", fo.name))?;
+            out.error1(format!(
+                "The '-m' option is not valid since the '{}' definition does not exist.",
+                fo.name
+            ))?;
             error = true;
             continue;
         }
@@ -158,7 +188,10 @@ fn change(conn: &mut Conn, cache: &mut Cache, p: &Plan, out: &mut Out) -> Result
         keep.push(fo);
     }
     if !dotted.is_empty() {
-        out.error1(format!("The object name '{}' is invalid, Cannot use '.' in node name.", dotted.join(",")))?;
+        out.error1(format!(
+            "The object name '{}' is invalid, Cannot use '.' in node name.",
+            dotted.join(",")
+        ))?;
     }
     if !invalid.is_empty() {
         out.error1(format!(
@@ -178,7 +211,12 @@ fn change(conn: &mut Conn, cache: &mut Cache, p: &Plan, out: &mut Out) -> Result
         .map(|f| WriteReq {
             name: f.name.clone(),
             type_name: f.objtype().to_string(),
-            attrs: f.attrs.iter().filter(|(k, _)| *k != "objtype").map(|(k, v)| (k.clone(), v.clone())).collect(),
+            attrs: f
+                .attrs
+                .iter()
+                .filter(|(k, _)| *k != "objtype")
+                .map(|(k, v)| (k.clone(), v.clone()))
+                .collect(),
         })
         .collect();
     let res = write::set_objects(conn, cache, &reqs, mode, false)?;
@@ -213,13 +251,22 @@ fn change(conn: &mut Conn, cache: &mut Cache, p: &Plan, out: &mut Out) -> Result
             out.info_count("No database was updated", keep.len())?;
         }
     } else if n > 0 {
-        out.info_count(&format!("{n} object definitions have been created or modified."), keep.len())?;
+        out.info_count(
+            &format!("{n} object definitions have been created or modified."),
+            keep.len(),
+        )?;
     } else {
-        out.info_count("No object definitions have been created or modified.", keep.len())?;
+        out.info_count(
+            "No object definitions have been created or modified.",
+            keep.len(),
+        )?;
     }
     if !o.verbose && !new_objects.is_empty() {
         let list: Vec<String> = new_objects.iter().cloned().collect();
-        out.info(&[format!("New object definitions '{}' have been created.", list.join(","))])?;
+        out.info(&[format!(
+            "New object definitions '{}' have been created.",
+            list.join(",")
+        )])?;
         let caps: Vec<String> = list
             .iter()
             .filter(|n| n.chars().any(|c| c.is_ascii_uppercase()))
@@ -248,16 +295,29 @@ fn group_change(
 ) -> Result<bool, HandlerError> {
     let o = &p.opts;
     if o.dynamic && fo.attrs.len() > 1 && fo.attrs.keys().any(|k| k != "objtype") {
-        out.error1(format!("Can not assign attributes to dynamic node group '{}'.", fo.name))?;
+        out.error1(format!(
+            "Can not assign attributes to dynamic node group '{}'.",
+            fo.name
+        ))?;
         return Ok(false);
     }
     let grptype = if defined {
         let mut r = Reader::new(conn, cache);
         let wanted: BTreeSet<String> = ["grouptype".to_string()].into_iter().collect();
-        let cur = r.read_one("group", &fo.name, &ReadOpts { wanted: Some(wanted), ..Default::default() })?;
+        let cur = r.read_one(
+            "group",
+            &fo.name,
+            &ReadOpts {
+                wanted: Some(wanted),
+                ..Default::default()
+            },
+        )?;
         let gt = cur.attrs.get("grouptype").cloned().unwrap_or_default();
         if gt == "dynamic" && fo.attrs.len() > 1 {
-            out.error1(format!("Can not assign attributes to dynamic node group '{}'.", fo.name))?;
+            out.error1(format!(
+                "Can not assign attributes to dynamic node group '{}'.",
+                fo.name
+            ))?;
             return Ok(false);
         }
         gt
@@ -278,7 +338,12 @@ fn group_change(
             out.error1("Cannot use a list of members together with the '-w' option.")?;
             return Ok(false);
         }
-        if let Some(m) = fo.attrs.get("members").cloned().filter(|m| !m.is_empty() && m != "static") {
+        if let Some(m) = fo
+            .attrs
+            .get("members")
+            .cloned()
+            .filter(|m| !m.is_empty() && m != "static")
+        {
             members = nr::expand(conn, cache, &m, false)?;
             fo.attrs.insert("members".into(), "static".into());
             have_members = true;
@@ -299,7 +364,9 @@ fn group_change(
         if nodes.contains(&m) {
             ok.push(m);
         } else {
-            out.error1(format!("Could not find a node named '{m}', skipping to the next node."))?;
+            out.error1(format!(
+                "Could not find a node named '{m}', skipping to the next node."
+            ))?;
         }
     }
     let member_msgs = o.types.as_deref() == Some("group") && grptype != "dynamic";
@@ -348,7 +415,10 @@ fn network_ok(
     let net = fo.attrs.get("net").filter(|v| !v.is_empty());
     let mask = fo.attrs.get("mask").filter(|v| !v.is_empty());
     if !defined && (net.is_none() || mask.is_none()) {
-        out.error1(format!("Net or mask value should not be empty for xCAT network object '{}'.", fo.name))?;
+        out.error1(format!(
+            "Net or mask value should not be empty for xCAT network object '{}'.",
+            fo.name
+        ))?;
         return Ok(false);
     }
     let Some(e) = existing else { return Ok(true) };
@@ -358,11 +428,17 @@ fn network_ok(
         if defined {
             if other == &fo.name {
                 if ob.attrs.get("net").is_none() && net.is_none() {
-                    out.error1(format!("Attribute 'net' is not specified for network entry '{}', skipping.", fo.name))?;
+                    out.error1(format!(
+                        "Attribute 'net' is not specified for network entry '{}', skipping.",
+                        fo.name
+                    ))?;
                     return Ok(false);
                 }
                 if ob.attrs.get("mask").is_none() && mask.is_none() {
-                    out.error1(format!("Attribute 'mask' is not specified for network entry '{}', skipping.", fo.name))?;
+                    out.error1(format!(
+                        "Attribute 'mask' is not specified for network entry '{}', skipping.",
+                        fo.name
+                    ))?;
                     return Ok(false);
                 }
             }

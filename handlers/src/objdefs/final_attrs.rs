@@ -50,7 +50,9 @@ pub fn cli_attrs(p: &Plan, out: &mut Out) -> Result<(Vec<FinalObj>, bool), Handl
             valid.insert(a.clone(), v.clone());
         } else {
             error = true;
-            let base = nics::split_nic_attr(a).map(|(b, _)| b.to_string()).unwrap_or_else(|| a.clone());
+            let base = nics::split_nic_attr(a)
+                .map(|(b, _)| b.to_string())
+                .unwrap_or_else(|| a.clone());
             if reported.insert(base.clone()) {
                 out.error(&[
                     format!("'{base}' is not a valid attribute name for an object type of '{t}'."),
@@ -64,7 +66,10 @@ pub fn cli_attrs(p: &Plan, out: &mut Out) -> Result<(Vec<FinalObj>, bool), Handl
         if !t.is_empty() {
             attrs.insert("objtype".into(), t.clone());
         }
-        objs.push(FinalObj { name: n.clone(), attrs });
+        objs.push(FinalObj {
+            name: n.clone(),
+            attrs,
+        });
     }
     Ok((objs, error))
 }
@@ -82,7 +87,10 @@ pub fn finals(
     let mut objs: Vec<FinalObj> = Vec::new();
     for so in &p.file.objects {
         let Some(t) = so.attrs.get("objtype").cloned() else {
-            out.error1(format!("\nNo objtype value was specified for '{}'. Cannot create object definition.", so.name))?;
+            out.error1(format!(
+                "\nNo objtype value was specified for '{}'. Cannot create object definition.",
+                so.name
+            ))?;
             error = true;
             continue;
         };
@@ -101,18 +109,25 @@ pub fn finals(
                 kept.insert(a, v);
             } else {
                 // stock names the command-line type here; we name the object's
-                out.error1(format!("'{a}' is not a valid attribute name for an object type of '{t}'."))?;
+                out.error1(format!(
+                    "'{a}' is not a valid attribute name for an object type of '{t}'."
+                ))?;
                 error = true;
             }
         }
         if t == "node" {
             kept.insert("node".into(), so.name.clone());
         }
-        objs.push(FinalObj { name: so.name.clone(), attrs: kept });
+        objs.push(FinalObj {
+            name: so.name.clone(),
+            attrs: kept,
+        });
     }
     for mut c in cli {
         let t = c.objtype().to_string();
-        if (t == "node" || t == "group") && c.attrs.keys().any(|k| nics::split_nic_attr(k).is_some()) {
+        if (t == "node" || t == "group")
+            && c.attrs.keys().any(|k| nics::split_nic_attr(k).is_some())
+        {
             if cmd == Cmd::Chdef {
                 let bases: BTreeSet<String> = c
                     .attrs
@@ -120,7 +135,14 @@ pub fn finals(
                     .filter_map(|k| nics::split_nic_attr(k).map(|(b, _)| b.to_string()))
                     .collect();
                 let mut r = Reader::new(conn, cache);
-                let cur = r.read_one(&t, &c.name, &ReadOpts { wanted: Some(bases.clone()), ..Default::default() })?;
+                let cur = r.read_one(
+                    &t,
+                    &c.name,
+                    &ReadOpts {
+                        wanted: Some(bases.clone()),
+                        ..Default::default()
+                    },
+                )?;
                 for b in bases {
                     if let Some(v) = cur.attrs.get(&b) {
                         for (nic, val) in nics::entries(v) {

@@ -10,11 +10,20 @@ use std::collections::BTreeSet;
 use xcat_schema::db::Conn;
 
 /// Nodes whose own `nodelist.groups` contains `group`.
-pub fn static_members(conn: &mut Conn, cache: &mut Cache, group: &str) -> Result<Vec<String>, HandlerError> {
+pub fn static_members(
+    conn: &mut Conn,
+    cache: &mut Cache,
+    group: &str,
+) -> Result<Vec<String>, HandlerError> {
     let t = cache.active(conn, "nodelist")?;
-    let (Some(nc), Some(gc)) = (t.col("node"), t.col("groups")) else { return Ok(Vec::new()) };
+    let (Some(nc), Some(gc)) = (t.col("node"), t.col("groups")) else {
+        return Ok(Vec::new());
+    };
     let mut v: Vec<String> = (0..t.rows.len())
-        .filter(|&i| t.get(i, gc).is_some_and(|g| g.split(',').any(|x| x == group)))
+        .filter(|&i| {
+            t.get(i, gc)
+                .is_some_and(|g| g.split(',').any(|x| x == group))
+        })
         .filter_map(|i| t.get(i, nc).map(str::to_string))
         .collect();
     v.sort();
@@ -25,9 +34,15 @@ pub fn static_members(conn: &mut Conn, cache: &mut Cache, group: &str) -> Result
 /// Nodes matching a dynamic group's `wherevals` (`a==b::c=~d`), with node
 /// attributes resolved through inheritance; `node` is the node name.
 /// `None` when the selection string is invalid.
-pub fn dynamic_members(conn: &mut Conn, cache: &mut Cache, wherevals: &str) -> Result<Option<Vec<String>>, HandlerError> {
+pub fn dynamic_members(
+    conn: &mut Conn,
+    cache: &mut Cache,
+    wherevals: &str,
+) -> Result<Option<Vec<String>>, HandlerError> {
     let words: Vec<&str> = wherevals.split("::").collect();
-    let Ok(sel) = Selection::parse(&words) else { return Ok(None) };
+    let Ok(sel) = Selection::parse(&words) else {
+        return Ok(None);
+    };
     let nodes = super::list::objects_of_type(conn, cache, "node")?;
     Ok(Some(matching_nodes(conn, cache, &sel, nodes)?))
 }
@@ -40,7 +55,10 @@ pub fn matching_nodes(
     nodes: BTreeSet<String>,
 ) -> Result<Vec<String>, HandlerError> {
     let wanted: BTreeSet<String> = sel.attrs().into_iter().collect();
-    let opts = ReadOpts { wanted: Some(wanted), ..ReadOpts::default() };
+    let opts = ReadOpts {
+        wanted: Some(wanted),
+        ..ReadOpts::default()
+    };
     let mut r = Reader::new(conn, cache);
     let mut out = Vec::new();
     for n in nodes {

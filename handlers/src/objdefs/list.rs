@@ -9,13 +9,19 @@ use std::collections::BTreeSet;
 use xcat_schema::db::Conn;
 
 /// Object names of `type_name`, sorted (byte order) and unique.
-pub fn objects_of_type(conn: &mut Conn, cache: &mut Cache, type_name: &str) -> Result<BTreeSet<String>, HandlerError> {
+pub fn objects_of_type(
+    conn: &mut Conn,
+    cache: &mut Cache,
+    type_name: &str,
+) -> Result<BTreeSet<String>, HandlerError> {
     let mut out = BTreeSet::new();
     if type_name == "site" {
         out.insert("clustersite".to_string());
         return Ok(out);
     }
-    let Some(def) = spec::def(type_name) else { return Ok(out) };
+    let Some(def) = spec::def(type_name) else {
+        return Ok(out);
+    };
     if let Some(a) = def.attrs.iter().find(|a| a.attr_name == def.objkey) {
         let t = cache.active(conn, spec::row_table(a))?;
         if let Some(c) = t.col(a.column) {

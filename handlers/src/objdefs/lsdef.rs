@@ -16,7 +16,7 @@ use xcat_schema::db::Conn;
 pub fn run(ctx: &Ctx, req: &Request, resp: &mut dyn Responder) -> Result<(), HandlerError> {
     let mut out = Out::new(resp);
     let version = ctx.server.version_line.clone();
-    let rc = super::in_read(ctx, &mut out, |conn, cache, out| {
+    let rc = super::in_read(ctx, req, &mut out, |conn, cache, out| {
         let args = req.args();
         let plan = match args::plan(Cmd::Lsdef, &args, req.stdin(), &version, conn, cache, out)? {
             Ok(p) => p,
@@ -39,9 +39,15 @@ enum AttrSel {
     Some(BTreeSet<String>),
 }
 
-fn list_objects(conn: &mut Conn, cache: &mut Cache, p: &Plan, out: &mut Out) -> Result<u8, HandlerError> {
+fn list_objects(
+    conn: &mut Conn,
+    cache: &mut Cache,
+    p: &Plan,
+    out: &mut Out,
+) -> Result<u8, HandlerError> {
     let o = &p.opts;
-    let mut long = o.long || !p.noderange.is_empty() || o.objects.is_some() || o.attrs_i.is_some() || o.stanza;
+    let mut long =
+        o.long || !p.noderange.is_empty() || o.objects.is_some() || o.attrs_i.is_some() || o.stanza;
     if o.short {
         long = false;
     }
@@ -68,7 +74,10 @@ fn list_objects(conn: &mut Conn, cache: &mut Cache, p: &Plan, out: &mut Out) -> 
     let mut types: Vec<String> = p.types.clone();
     if p.from_opto || p.from_nr || p.from_args {
         let t = p.types.first().cloned().unwrap_or_else(|| "node".into());
-        by_type.entry(t).or_default().extend(p.names.iter().cloned());
+        by_type
+            .entry(t)
+            .or_default()
+            .extend(p.names.iter().cloned());
     }
     if p.from_optt || p.from_opta {
         for (n, t) in &p.typed {
@@ -76,7 +85,10 @@ fn list_objects(conn: &mut Conn, cache: &mut Cache, p: &Plan, out: &mut Out) -> 
         }
     }
     if o.all {
-        types = xcat_schema::objects::objects().iter().map(|d| d.name.to_string()).collect();
+        types = xcat_schema::objects::objects()
+            .iter()
+            .map(|d| d.name.to_string())
+            .collect();
     }
     if by_type.values().all(BTreeSet::is_empty) {
         out.info(&["Could not find any objects to display."])?;
@@ -94,7 +106,9 @@ fn list_objects(conn: &mut Conn, cache: &mut Cache, p: &Plan, out: &mut Out) -> 
     }
     let mut total = 0usize;
     for t in &types {
-        let Some(names) = by_type.get(t) else { continue };
+        let Some(names) = by_type.get(t) else {
+            continue;
+        };
         let Some(def) = spec::def(t) else { continue };
         let mut names: Vec<String> = names.iter().cloned().collect();
         if t == "node" && !o.hidden {
@@ -123,14 +137,17 @@ fn list_objects(conn: &mut Conn, cache: &mut Cache, p: &Plan, out: &mut Out) -> 
                             attrlist.push(a.clone());
                         }
                     } else {
-                        out.error1(format!("'{a}' is not a valid attribute name for an object type of '{t}'."))?;
+                        out.error1(format!(
+                            "'{a}' is not a valid attribute name for an object type of '{t}'."
+                        ))?;
                     }
                 }
             } else {
                 attrlist = def.attr_names().into_iter().map(str::to_string).collect();
             }
         }
-        let check_exists = p.from_args || o.objects.is_some() || (t == "node" && !p.noderange.is_empty());
+        let check_exists =
+            p.from_args || o.objects.is_some() || (t == "node" && !p.noderange.is_empty());
         let ropts = ReadOpts {
             wanted: match &sel {
                 AttrSel::Some(w) => {
@@ -169,7 +186,9 @@ fn list_objects(conn: &mut Conn, cache: &mut Cache, p: &Plan, out: &mut Out) -> 
                     }
                 }
                 if check_exists && !existing.contains(&name) {
-                    out.error1(format!("Could not find an object named '{name}' of type '{t}'."))?;
+                    out.error1(format!(
+                        "Could not find an object named '{name}' of type '{t}'."
+                    ))?;
                     continue;
                 }
                 let mut attrs_here = attrlist.clone();
@@ -180,11 +199,29 @@ fn list_objects(conn: &mut Conn, cache: &mut Cache, p: &Plan, out: &mut Out) -> 
                     }
                 }
                 if long {
-                    show_long(conn, cache, p, t, &name, &ob, &attrs_here, several_types, out)?;
+                    show_long(
+                        conn,
+                        cache,
+                        p,
+                        t,
+                        &name,
+                        &ob,
+                        &attrs_here,
+                        several_types,
+                        out,
+                    )?;
                 } else if o.all {
-                    out.line(if o.stanza { format!("\n{name}:") } else { format!("{name} ({t})") })?;
+                    out.line(if o.stanza {
+                        format!("\n{name}:")
+                    } else {
+                        format!("{name} ({t})")
+                    })?;
                 } else {
-                    out.line(if o.stanza { format!("\n{name}:") } else { format!("{name}  ({t})") })?;
+                    out.line(if o.stanza {
+                        format!("\n{name}:")
+                    } else {
+                        format!("{name}  ({t})")
+                    })?;
                 }
             }
         }
@@ -198,7 +235,11 @@ fn list_objects(conn: &mut Conn, cache: &mut Cache, p: &Plan, out: &mut Out) -> 
 }
 
 /// Prepend the xcatdefaults postscripts/postbootscripts to a node's values.
-fn merge_defaults(ob: &mut Obj, defaults: &std::collections::HashMap<&'static str, Vec<String>>, verbose: bool) {
+fn merge_defaults(
+    ob: &mut Obj,
+    defaults: &std::collections::HashMap<&'static str, Vec<String>>,
+    verbose: bool,
+) {
     for col in ["postscripts", "postbootscripts"] {
         let Some(d) = defaults.get(col) else { continue };
         if d.is_empty() {
@@ -209,7 +250,10 @@ fn merge_defaults(ob: &mut Obj, defaults: &std::collections::HashMap<&'static st
             Some(own) => format!("{d},{own}"),
             None => {
                 if verbose {
-                    ob.sources.insert(col.to_string(), format!("Table:postscripts - Key:node - Column:{col}"));
+                    ob.sources.insert(
+                        col.to_string(),
+                        format!("Table:postscripts - Key:node - Column:{col}"),
+                    );
                 }
                 d
             }
@@ -292,7 +336,11 @@ fn show_long(
         }
         if explicit {
             let v = shown(a, val.unwrap_or(""));
-            out.line(if o.compress { format!("{name}: {a}={v}") } else { format!("    {a}={v}") })?;
+            out.line(if o.compress {
+                format!("{name}: {a}={v}")
+            } else {
+                format!("    {a}={v}")
+            })?;
         } else if let Some(v) = val.filter(|v| !v.is_empty()) {
             out.line(format!("    {a}={}", shown(a, v)))?;
         }
@@ -305,7 +353,13 @@ fn show_long(
 
 /// `--osimage`: the attributes of the node's osimage (provmethod naming an
 /// image), or the defaults derived from os/arch/profile/provmethod.
-fn osimage_lines(conn: &mut Conn, cache: &mut Cache, name: &str, ob: &Obj, out: &mut Out) -> Result<(), HandlerError> {
+fn osimage_lines(
+    conn: &mut Conn,
+    cache: &mut Cache,
+    name: &str,
+    ob: &Obj,
+    out: &mut Out,
+) -> Result<(), HandlerError> {
     let get = |a: &str| ob.attrs.get(a).cloned();
     let pm = get("provmethod");
     let mut attrs: BTreeMap<String, String> = BTreeMap::new();
@@ -317,17 +371,23 @@ fn osimage_lines(conn: &mut Conn, cache: &mut Cache, name: &str, ob: &Obj, out: 
                 attrs = r.read_one("osimage", img, &ReadOpts::default())?.attrs;
             }
             if attrs.is_empty() {
-                out.warning(&[format!("{name}: could not find information for osimage {img}")])?;
+                out.warning(&[format!(
+                    "{name}: could not find information for osimage {img}"
+                )])?;
             }
         }
         _ => {
-            let (Some(os), Some(arch), Some(pm), Some(profile)) = (get("os"), get("arch"), pm, get("profile")) else {
+            let (Some(os), Some(arch), Some(pm), Some(profile)) =
+                (get("os"), get("arch"), pm, get("profile"))
+            else {
                 out.error1(format!(
                     "Missing attributes for node {name}, check the node attributes 'os', 'arch','profile' and 'provmethod'."
                 ))?;
                 return Ok(());
             };
-            let root = Reader::new(conn, cache).site_value("installdir")?.unwrap_or_else(|| "/install".into());
+            let root = Reader::new(conn, cache)
+                .site_value("installdir")?
+                .unwrap_or_else(|| "/install".into());
             attrs.insert("osvers".into(), os.clone());
             attrs.insert("osarch".into(), arch.clone());
             attrs.insert("imagetype".into(), "linux".into());
@@ -336,9 +396,15 @@ fn osimage_lines(conn: &mut Conn, cache: &mut Cache, name: &str, ob: &Obj, out: 
             attrs.insert("provmethod".into(), pm.clone());
             attrs.insert("pkgdir".into(), format!("{root}/{os}/{arch}"));
             if pm == "netboot" || pm == "statelite" {
-                attrs.insert("rootimgdir".into(), format!("{root}/netboot/{os}/{arch}/{profile}"));
+                attrs.insert(
+                    "rootimgdir".into(),
+                    format!("{root}/netboot/{os}/{arch}/{profile}"),
+                );
             }
-            attrs.insert("otherpkgdir".into(), format!("{root}/post/otherpkgs/{os}/{arch}"));
+            attrs.insert(
+                "otherpkgdir".into(),
+                format!("{root}/post/otherpkgs/{os}/{arch}"),
+            );
         }
     }
     for (k, v) in attrs {

@@ -17,7 +17,7 @@ use xcat_schema::db::Conn;
 pub fn run(ctx: &Ctx, req: &Request, resp: &mut dyn Responder) -> Result<(), HandlerError> {
     let mut out = Out::new(resp);
     let version = ctx.server.version_line.clone();
-    let rc = super::in_write_tx(ctx, &mut out, |conn, cache, out| {
+    let rc = super::in_write_tx(ctx, req, &mut out, |conn, cache, out| {
         let args = req.args();
         let plan = match args::plan(Cmd::Mkdef, &args, req.stdin(), &version, conn, cache, out)? {
             Ok(p) => p,
@@ -64,7 +64,10 @@ pub(super) fn check_names(
         }
     }
     if !dotted.is_empty() {
-        out.error1(format!("The object name '{}' is invalid, Cannot use '.' in node name.", dotted.join(",")))?;
+        out.error1(format!(
+            "The object name '{}' is invalid, Cannot use '.' in node name.",
+            dotted.join(",")
+        ))?;
         return Ok(false);
     }
     if !invalid.is_empty() {
@@ -86,21 +89,34 @@ pub(super) fn check_names(
 fn make(conn: &mut Conn, cache: &mut Cache, p: &Plan, out: &mut Out) -> Result<u8, HandlerError> {
     let o = &p.opts;
     if o.plus || o.minus {
-        return usage_fail(out, &["The '-p' and '-m' options are not valid for the mkdef command."]);
+        return usage_fail(
+            out,
+            &["The '-p' and '-m' options are not valid for the mkdef command."],
+        );
     }
     if o.types.is_some() && (o.all || o.stanza || o.xml) {
-        return usage_fail(out, &["Cannot combine '-t' and '-a', '-z', or '-x' options."]);
+        return usage_fail(
+            out,
+            &["Cannot combine '-t' and '-a', '-z', or '-x' options."],
+        );
     }
     if o.stanza && (o.objects.is_some() || !p.noderange.is_empty()) {
         return usage_fail(
             out,
-            &["Cannot use '-z' with '-o' or a noderange.", "Example of -z usage:\n\t'cat stanzafile | mkdef -z'"],
+            &[
+                "Cannot use '-z' with '-o' or a noderange.",
+                "Example of -z usage:\n\t'cat stanzafile | mkdef -z'",
+            ],
         );
     }
     let t0 = o.types.clone().unwrap_or_default();
     let mut all: Vec<(String, String)> = p.names.iter().map(|n| (n.clone(), t0.clone())).collect();
     for so in &p.file.objects {
-        let t = if t0.is_empty() { so.attrs.get("objtype").cloned().unwrap_or_default() } else { t0.clone() };
+        let t = if t0.is_empty() {
+            so.attrs.get("objtype").cloned().unwrap_or_default()
+        } else {
+            t0.clone()
+        };
         all.push((so.name.clone(), t));
     }
     if all.is_empty() {
@@ -113,7 +129,11 @@ fn make(conn: &mut Conn, cache: &mut Cache, p: &Plan, out: &mut Out) -> Result<u
     let command_level_error = error;
     let f = final_attrs::finals(conn, cache, Cmd::Mkdef, p, cli, out)?;
     error |= f.error;
-    let mut finals: Vec<FinalObj> = if command_level_error || f.error { Vec::new() } else { f.objs };
+    let mut finals: Vec<FinalObj> = if command_level_error || f.error {
+        Vec::new()
+    } else {
+        f.objs
+    };
     if finals.is_empty() {
         if error {
             return Ok(1);
@@ -137,7 +157,10 @@ fn make(conn: &mut Conn, cache: &mut Cache, p: &Plan, out: &mut Out) -> Result<u
     for mut fo in finals.drain(..) {
         let t = fo.objtype().to_string();
         if t.is_empty() {
-            out.info(&[format!("No type was provided for object '{}'.", fo.name), "Skipping to the next object.".into()])?;
+            out.info(&[
+                format!("No type was provided for object '{}'.", fo.name),
+                "Skipping to the next object.".into(),
+            ])?;
             error = true;
             continue;
         }
@@ -154,7 +177,10 @@ fn make(conn: &mut Conn, cache: &mut Cache, p: &Plan, out: &mut Out) -> Result<u
             continue;
         }
         if t == "node" && fo.attrs.get("groups").is_none_or(|g| g.is_empty()) {
-            out.error1(format!("Attribute 'groups' is not specified for node '{}', skipping to the next node.", fo.name))?;
+            out.error1(format!(
+                "Attribute 'groups' is not specified for node '{}', skipping to the next node.",
+                fo.name
+            ))?;
             error = true;
             continue;
         }
@@ -164,7 +190,10 @@ fn make(conn: &mut Conn, cache: &mut Cache, p: &Plan, out: &mut Out) -> Result<u
                 None | Some("") => {
                     if o.dynamic {
                         if fo.attrs.len() > 1 {
-                            out.error1(format!("Can not assign attributes to dynamic node group '{}'.", fo.name))?;
+                            out.error1(format!(
+                                "Can not assign attributes to dynamic node group '{}'.",
+                                fo.name
+                            ))?;
                             error = true;
                             continue;
                         }
@@ -190,7 +219,11 @@ fn make(conn: &mut Conn, cache: &mut Cache, p: &Plan, out: &mut Out) -> Result<u
         }
         if let Some(def) = spec::def(&t) {
             let empty = BTreeMap::new();
-            let src = spec::CondSources { new: &fo.attrs, db: Some(&empty), groups: &group_values(conn, cache, &fo)? };
+            let src = spec::CondSources {
+                new: &fo.attrs,
+                db: Some(&empty),
+                groups: &group_values(conn, cache, &fo)?,
+            };
             let fails = spec::only_if_failures(def, &src);
             if !fails.is_empty() {
                 for m in fails {
@@ -211,11 +244,18 @@ fn make(conn: &mut Conn, cache: &mut Cache, p: &Plan, out: &mut Out) -> Result<u
                     fo.attrs.insert("wherevals".into(), o.wheres.join("::"));
                 }
             } else {
-                fo.attrs.entry("grouptype".into()).or_insert_with(|| "static".into());
+                fo.attrs
+                    .entry("grouptype".into())
+                    .or_insert_with(|| "static".into());
             }
             if fo.attrs.get("grouptype").map(String::as_str) == Some("static") {
                 let mut members: Vec<String> = Vec::new();
-                if let Some(m) = fo.attrs.get("members").cloned().filter(|m| !m.is_empty() && m != "static") {
+                if let Some(m) = fo
+                    .attrs
+                    .get("members")
+                    .cloned()
+                    .filter(|m| !m.is_empty() && m != "static")
+                {
                     members = nr::expand(conn, cache, &m, false)?;
                     fo.attrs.insert("members".into(), "static".into());
                 } else if let Some(sel) = &p.selection {
@@ -223,18 +263,12 @@ fn make(conn: &mut Conn, cache: &mut Cache, p: &Plan, out: &mut Out) -> Result<u
                     let nodes = list::objects_of_type(conn, cache, "node")?;
                     members = groups::matching_nodes(conn, cache, sel, nodes)?;
                 } else {
-                    out.warning(&[format!("Cannot determine a member list for group '{}'.", fo.name)])?;
+                    out.warning(&[format!(
+                        "Cannot determine a member list for group '{}'.",
+                        fo.name
+                    )])?;
                 }
-                let nodes = list::objects_of_type(conn, cache, "node")?;
-                let mut ok = Vec::new();
-                for m in members {
-                    if nodes.contains(&m) {
-                        ok.push(m);
-                    } else {
-                        out.error1(format!("Could not find a node named '{m}', skipping to the next node."))?;
-                    }
-                }
-                member_adds.push((fo.name.clone(), ok));
+                member_adds.push((fo.name.clone(), members));
             }
         }
         if o.setattr && t == "osimage" {
@@ -244,15 +278,17 @@ fn make(conn: &mut Conn, cache: &mut Cache, p: &Plan, out: &mut Out) -> Result<u
         }
         keep.push(fo);
     }
-    for (g, members) in member_adds {
-        add_group_to_nodes(conn, cache, &g, &members, Mode::Plus, false, out)?;
-    }
     let reqs: Vec<WriteReq> = keep
         .iter()
         .map(|f| WriteReq {
             name: f.name.clone(),
             type_name: f.objtype().to_string(),
-            attrs: f.attrs.iter().filter(|(k, _)| *k != "objtype").map(|(k, v)| (k.clone(), v.clone())).collect(),
+            attrs: f
+                .attrs
+                .iter()
+                .filter(|(k, _)| *k != "objtype")
+                .map(|(k, v)| (k.clone(), v.clone()))
+                .collect(),
         })
         .collect();
     let res = write::set_objects(conn, cache, &reqs, Mode::Set, false)?;
@@ -261,6 +297,23 @@ fn make(conn: &mut Conn, cache: &mut Cache, p: &Plan, out: &mut Out) -> Result<u
     }
     if !res.warnings.is_empty() {
         out.warning(&res.warnings)?;
+    }
+    // Static group members (nodes created by this command count as existing).
+    if !member_adds.is_empty() {
+        let nodes = list::objects_of_type(conn, cache, "node")?;
+        for (g, members) in member_adds {
+            let mut ok = Vec::new();
+            for m in members {
+                if nodes.contains(&m) {
+                    ok.push(m);
+                } else {
+                    out.error1(format!(
+                        "Could not find a node named '{m}', skipping to the next node."
+                    ))?;
+                }
+            }
+            add_group_to_nodes(conn, cache, &g, &ok, Mode::Plus, false, out)?;
+        }
     }
     if error || !res.failed.is_empty() || out.failed {
         out.resp.send(
@@ -286,14 +339,22 @@ fn make(conn: &mut Conn, cache: &mut Cache, p: &Plan, out: &mut Out) -> Result<u
         out.info_count(&msg, keep.len())?;
         Ok(0)
     } else {
-        out.resp.send(xcat_proto::Response::new().error(msg).set("numofnodes", keep.len().to_string()))?;
+        out.resp.send(
+            xcat_proto::Response::new()
+                .error(msg)
+                .set("numofnodes", keep.len().to_string()),
+        )?;
         out.failed = true;
         Ok(0)
     }
 }
 
 /// Values of the groups named in an object's `groups` attribute (only_if).
-fn group_values(conn: &mut Conn, cache: &mut Cache, fo: &FinalObj) -> Result<Vec<BTreeMap<String, String>>, HandlerError> {
+fn group_values(
+    conn: &mut Conn,
+    cache: &mut Cache,
+    fo: &FinalObj,
+) -> Result<Vec<BTreeMap<String, String>>, HandlerError> {
     let mut v = Vec::new();
     if let Some(g) = fo.attrs.get("groups") {
         let mut r = super::read::Reader::new(conn, cache);
@@ -323,7 +384,10 @@ fn network_ok(
         fo.attrs.get("net").filter(|v| !v.is_empty()),
         fo.attrs.get("mask").filter(|v| !v.is_empty()),
     ) else {
-        out.error1(format!("Net or mask value should not be empty for xCAT network object '{}'.", fo.name))?;
+        out.error1(format!(
+            "Net or mask value should not be empty for xCAT network object '{}'.",
+            fo.name
+        ))?;
         return Ok(false);
     };
     if let Some(e) = existing {
@@ -360,7 +424,9 @@ pub(super) fn add_group_to_nodes(
         .map(|n| WriteReq {
             name: n.clone(),
             type_name: "node".into(),
-            attrs: [("groups".to_string(), g.to_string())].into_iter().collect(),
+            attrs: [("groups".to_string(), g.to_string())]
+                .into_iter()
+                .collect(),
         })
         .collect();
     let res = write::set_objects(conn, cache, &reqs, mode, member_msgs)?;

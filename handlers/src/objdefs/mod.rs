@@ -47,13 +47,20 @@ impl Handler for ObjDefs {
         &["lsdef", "mkdef", "chdef", "rmdef"]
     }
 
-    fn process(&self, ctx: &Ctx, request: &Request, out: &mut dyn Responder) -> Result<(), HandlerError> {
+    fn process(
+        &self,
+        ctx: &Ctx,
+        request: &Request,
+        out: &mut dyn Responder,
+    ) -> Result<(), HandlerError> {
         match request.command() {
             "lsdef" => lsdef::run(ctx, request, out),
             "mkdef" => mkdef::run(ctx, request, out),
             "chdef" => chdef::run(ctx, request, out),
             "rmdef" => rmdef::run(ctx, request, out),
-            other => Err(HandlerError::Message(format!("objdefs cannot run '{other}'"))),
+            other => Err(HandlerError::Message(format!(
+                "objdefs cannot run '{other}'"
+            ))),
         }
     }
 
@@ -89,13 +96,22 @@ impl From<Aborted> for TxErr {
 
 /// Run a command body in one write transaction; commits only when the body
 /// returns `Ok` and no error code was sent.
-pub(crate) fn in_write_tx<F>(ctx: &Ctx, out: &mut out::Out, body: F) -> Result<u8, HandlerError>
+pub(crate) fn in_write_tx<F>(
+    ctx: &Ctx,
+    req: &Request,
+    out: &mut out::Out,
+    body: F,
+) -> Result<u8, HandlerError>
 where
-    F: FnOnce(&mut xcat_schema::db::Conn, &mut cache::Cache, &mut out::Out) -> Result<u8, HandlerError>,
+    F: FnOnce(
+        &mut xcat_schema::db::Conn,
+        &mut cache::Cache,
+        &mut out::Out,
+    ) -> Result<u8, HandlerError>,
 {
     let mut rc = 0u8;
     let r = ctx.db.write(|conn| -> Result<(), TxErr> {
-        let mut cache = cache::Cache::new();
+        let mut cache = new_cache(ctx, req);
         rc = body(conn, &mut cache, out)?;
         if out.failed || rc != 0 {
             return Err(TxErr::Rollback);
@@ -108,14 +124,30 @@ where
     }
 }
 
+fn new_cache(ctx: &Ctx, req: &Request) -> cache::Cache {
+    let mut c = cache::Cache::new();
+    c.cwd = req.cwd().map(std::path::PathBuf::from);
+    c.allow_files = ctx.privileged;
+    c
+}
+
 /// Run a read-only command body.
-pub(crate) fn in_read<F>(ctx: &Ctx, out: &mut out::Out, body: F) -> Result<u8, HandlerError>
+pub(crate) fn in_read<F>(
+    ctx: &Ctx,
+    req: &Request,
+    out: &mut out::Out,
+    body: F,
+) -> Result<u8, HandlerError>
 where
-    F: FnOnce(&mut xcat_schema::db::Conn, &mut cache::Cache, &mut out::Out) -> Result<u8, HandlerError>,
+    F: FnOnce(
+        &mut xcat_schema::db::Conn,
+        &mut cache::Cache,
+        &mut out::Out,
+    ) -> Result<u8, HandlerError>,
 {
     let mut res: Result<u8, HandlerError> = Ok(0);
     ctx.db.read(|conn| {
-        let mut cache = cache::Cache::new();
+        let mut cache = new_cache(ctx, req);
         res = body(conn, &mut cache, out);
         Ok(())
     })?;

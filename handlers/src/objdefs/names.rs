@@ -7,7 +7,10 @@ use xcat_schema::db::Conn;
 
 /// Node names: letters, digits, `-`, `_`, or an IP address.
 pub fn valid_node_name(name: &str) -> bool {
-    (!name.is_empty() && name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_'))
+    (!name.is_empty()
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_'))
         || name.parse::<std::net::IpAddr>().is_ok()
 }
 
@@ -16,7 +19,10 @@ pub fn valid_node_name(name: &str) -> bool {
 pub fn valid_group_name(name: &str) -> bool {
     !name.is_empty()
         && !name.starts_with('-')
-        && !name.contains([',', '[', ']', '@', '^', '(', ')', '*', '/', '+', ':', '!', '=', '~', ' ', '\t', '\'', '"'])
+        && !name.contains([
+            ',', '[', ']', '@', '^', '(', ')', '*', '/', '+', ':', '!', '=', '~', ' ', '\t', '\'',
+            '"',
+        ])
 }
 
 /// Stock isobjnamevalid for `type_name`.

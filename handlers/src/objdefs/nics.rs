@@ -57,11 +57,18 @@ pub fn expand(
 /// an empty per-NIC value drops that NIC).
 pub fn collapse(attrs: &mut BTreeMap<String, String>) {
     let mut folded: BTreeMap<String, Vec<(String, String)>> = BTreeMap::new();
-    let keys: Vec<String> = attrs.keys().filter(|k| split_nic_attr(k).is_some()).cloned().collect();
+    let keys: Vec<String> = attrs
+        .keys()
+        .filter(|k| split_nic_attr(k).is_some())
+        .cloned()
+        .collect();
     for k in keys {
         if let Some(v) = attrs.remove(&k) {
             if let Some((base, nic)) = split_nic_attr(&k) {
-                folded.entry(base.to_string()).or_default().push((nic.to_string(), v));
+                folded
+                    .entry(base.to_string())
+                    .or_default()
+                    .push((nic.to_string(), v));
             }
         }
     }
@@ -82,7 +89,10 @@ pub fn entries(value: &str) -> Vec<(String, String)> {
         .filter(|e| !e.is_empty())
         .map(|e| {
             let mut p = e.split('!');
-            (p.next().unwrap_or("").to_string(), p.next().unwrap_or("").to_string())
+            (
+                p.next().unwrap_or("").to_string(),
+                p.next().unwrap_or("").to_string(),
+            )
         })
         .collect()
 }
@@ -101,8 +111,14 @@ mod tests {
         assert_eq!(m["nicips"], "eth0!1.1.1.1|2.1.1.1,eth1!3.1.1.1");
         let mut id = |s: &str| Some(s.to_string());
         let lines = expand("nicips", &m["nicips"], None, &mut id);
-        assert_eq!(lines, vec!["    nicips.eth0=1.1.1.1|2.1.1.1", "    nicips.eth1=3.1.1.1"]);
+        assert_eq!(
+            lines,
+            vec!["    nicips.eth0=1.1.1.1|2.1.1.1", "    nicips.eth1=3.1.1.1"]
+        );
         let only = vec!["eth1".to_string()];
-        assert_eq!(expand("nicips", &m["nicips"], Some(&only), &mut id).len(), 1);
+        assert_eq!(
+            expand("nicips", &m["nicips"], Some(&only), &mut id).len(),
+            1
+        );
     }
 }

@@ -5,31 +5,31 @@
 /// Everything the four commands accept.  `None`/`false` = not given.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Opts {
-    pub all: bool,          // -a --all
-    pub compress: bool,     // -c --compress
-    pub dynamic: bool,      // -d --dynamic
-    pub force: bool,        // -f --force
-    pub attrs_i: Option<String>, // -i
-    pub help: bool,         // -h --help -?
-    pub long: bool,         // -l --long
-    pub short: bool,        // -s --short
-    pub minus: bool,        // -m --minus
-    pub newname: Option<String>, // -n
-    pub objects: Option<String>, // -o
-    pub plus: bool,         // -p --plus
-    pub types: Option<String>, // -t
-    pub verbose: bool,      // -V --verbose
-    pub version: bool,      // -v --version
-    pub wheres: Vec<String>, // -w (repeatable)
-    pub xml: bool,          // -x --xml
-    pub stanza: bool,       // -z --stanza
-    pub nocache: bool,      // --nocache
-    pub hidden: bool,       // -S
-    pub osimage: bool,      // --osimage
-    pub nics: bool,         // --nics
-    pub setattr: bool,      // -u
+    pub all: bool,                // -a --all
+    pub compress: bool,           // -c --compress
+    pub dynamic: bool,            // -d --dynamic
+    pub force: bool,              // -f --force
+    pub attrs_i: Option<String>,  // -i
+    pub help: bool,               // -h --help -?
+    pub long: bool,               // -l --long
+    pub short: bool,              // -s --short
+    pub minus: bool,              // -m --minus
+    pub newname: Option<String>,  // -n
+    pub objects: Option<String>,  // -o
+    pub plus: bool,               // -p --plus
+    pub types: Option<String>,    // -t
+    pub verbose: bool,            // -V --verbose
+    pub version: bool,            // -v --version
+    pub wheres: Vec<String>,      // -w (repeatable)
+    pub xml: bool,                // -x --xml
+    pub stanza: bool,             // -z --stanza
+    pub nocache: bool,            // --nocache
+    pub hidden: bool,             // -S
+    pub osimage: bool,            // --osimage
+    pub nics: bool,               // --nics
+    pub setattr: bool,            // -u
     pub template: Option<String>, // --template [name]
-    pub cleanup: bool,      // -C --cleanup
+    pub cleanup: bool,            // -C --cleanup
     /// Words without `=` (the noderange or object list), in order.
     pub positional: Vec<String>,
     /// `attr=value` pairs in command-line order (later duplicates win).

@@ -16,7 +16,11 @@ pub struct Out<'a> {
 
 impl<'a> Out<'a> {
     pub fn new(resp: &'a mut dyn Responder) -> Out<'a> {
-        Out { resp, failed: false, pending: Vec::new() }
+        Out {
+            resp,
+            failed: false,
+            pending: Vec::new(),
+        }
     }
 
     /// MsgUtils "E": every line an `error`, plus `errorcode 1`.
@@ -53,7 +57,11 @@ impl<'a> Out<'a> {
 
     /// Info with `numofnodes` (stock final summaries).
     pub fn info_count(&mut self, line: &str, count: usize) -> Result<(), Aborted> {
-        self.resp.send(Response::new().info(line).set("numofnodes", count.to_string()))
+        self.resp.send(
+            Response::new()
+                .info(line)
+                .set("numofnodes", count.to_string()),
+        )
     }
 
     pub fn errorcode_only(&mut self) -> Result<(), Aborted> {

@@ -10,8 +10,9 @@ use crate::api::HandlerError;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::rc::Rc;
 use xcat_schema::db::Conn;
+use xcat_schema::inherit::ResolvedRow;
 use xcat_schema::objects::{AttrDef, ObjectDef};
-use xcat_schema::regexattr::RegexEval;
+use xcat_schema::registry;
 
 /// One object's attributes (`objtype` not included) and, with `-V`, where
 /// each value came from.
@@ -36,35 +37,15 @@ pub struct ReadOpts {
 pub struct Reader<'a> {
     pub conn: &'a mut Conn,
     pub cache: &'a mut Cache,
-    hier: Option<HashMap<String, String>>,
-    regex: RegexEval,
 }
 
 impl<'a> Reader<'a> {
     pub fn new(conn: &'a mut Conn, cache: &'a mut Cache) -> Reader<'a> {
-        Reader { conn, cache, hier: None, regex: RegexEval::new() }
+        Reader { conn, cache }
     }
 
     pub fn table(&mut self, name: &str) -> Result<Rc<Table>, HandlerError> {
         self.cache.active(self.conn, name)
-    }
-
-    /// `site.hierarchicalattrs`: column → delimiter.
-    fn hierarchical(&mut self) -> Result<HashMap<String, String>, HandlerError> {
-        if let Some(h) = &self.hier {
-            return Ok(h.clone());
-        }
-        let mut h = HashMap::new();
-        if let Some(v) = self.site_value("hierarchicalattrs")? {
-            for item in v.split(',').map(str::trim).filter(|s| !s.is_empty()) {
-                match item.split_once(':') {
-                    Some((c, d)) => h.insert(c.to_string(), d.to_string()),
-                    None => h.insert(item.to_string(), ",".to_string()),
-                };
-            }
-        }
-        self.hier = Some(h.clone());
-        Ok(h)
     }
 
     /// One site key's value.
@@ -74,83 +55,40 @@ impl<'a> Reader<'a> {
             return Ok(None);
         };
         Ok(t.rows_for(key).iter().find_map(|&i| {
-            (t.get(i, k) == Some(key)).then(|| t.get(i, v).map(str::to_string)).flatten()
+            (t.get(i, k) == Some(key))
+                .then(|| t.get(i, v).map(str::to_string))
+                .flatten()
         }))
-    }
-
-    /// The groups of a node (its own active nodelist row, split on commas).
-    pub fn node_groups(&mut self, node: &str) -> Result<Vec<String>, HandlerError> {
-        let t = self.table("nodelist")?;
-        let Some(c) = t.col("groups") else { return Ok(Vec::new()) };
-        Ok(t.rows_for(node)
-            .first()
-            .and_then(|&i| t.get(i, c))
-            .map(|g| g.split(',').filter(|s| !s.is_empty()).map(str::to_string).collect())
-            .unwrap_or_default())
-    }
-
-    /// `table.column` of `name` via its node column: own row, then (nodes
-    /// only) the groups in order; hierarchical columns concatenate.
-    fn node_value(
-        &mut self,
-        table: &str,
-        column: &str,
-        name: &str,
-        groups: Option<&[String]>,
-    ) -> Result<Option<String>, HandlerError> {
-        let t = self.table(table)?;
-        let Some(c) = t.col(column) else { return Ok(None) };
-        let own = t.rows_for(name).first().and_then(|&i| t.get(i, c)).map(str::to_string);
-        let Some(groups) = groups.filter(|_| table != "nodelist") else {
-            return Ok(own);
-        };
-        let hier = self.hierarchical()?;
-        if let Some(delim) = hier.get(column) {
-            let mut parts: Vec<String> = Vec::new();
-            let mut push = |v: &str| {
-                for p in v.split(delim.as_str()) {
-                    if !p.is_empty() && !parts.iter().any(|x| x == p) {
-                        parts.push(p.to_string());
-                    }
-                }
-            };
-            if let Some(v) = &own {
-                push(v);
-            }
-            for g in groups {
-                if let Some(v) = t.rows_for(g).first().and_then(|&i| t.get(i, c)) {
-                    push(v);
-                }
-            }
-            return Ok((!parts.is_empty()).then(|| parts.join(delim)));
-        }
-        if own.is_some() {
-            return Ok(own);
-        }
-        for g in groups {
-            if let Some(v) = t.rows_for(g).first().and_then(|&i| t.get(i, c)) {
-                return Ok(Some(v.to_string()));
-            }
-        }
-        Ok(None)
     }
 
     /// The value of one scan-path entry: the last active row matching every
     /// lookup pair.
     fn scan_value(&mut self, a: &AttrDef, name: &str) -> Result<Option<String>, HandlerError> {
         let t = self.table(spec::row_table(a))?;
-        let Some(c) = t.col(a.column) else { return Ok(None) };
+        let Some(c) = t.col(a.column) else {
+            return Ok(None);
+        };
         let keys = spec::row_keys(a, name);
-        Ok(t.rows_where(&keys).last().and_then(|&i| t.get(i, c)).map(str::to_string))
+        Ok(t.rows_where(&keys)
+            .last()
+            .and_then(|&i| t.get(i, c))
+            .map(str::to_string))
     }
 
     /// Read one object.
-    pub fn read_one(&mut self, type_name: &str, name: &str, opts: &ReadOpts) -> Result<Obj, HandlerError> {
+    pub fn read_one(
+        &mut self,
+        type_name: &str,
+        name: &str,
+        opts: &ReadOpts,
+    ) -> Result<Obj, HandlerError> {
         match type_name {
             "site" => self.read_site(opts),
             "auditlog" | "eventlog" => self.read_log(type_name, name, opts),
             _ => {
-                let Some(def) = spec::def(type_name) else { return Ok(Obj::default()) };
+                let Some(def) = spec::def(type_name) else {
+                    return Ok(Obj::default());
+                };
                 let mut o = self.read_generic(def, type_name, name, opts)?;
                 if type_name == "monitoring" {
                     self.add_monsettings(name, &mut o, opts)?;
@@ -163,12 +101,15 @@ impl<'a> Reader<'a> {
     fn read_site(&mut self, opts: &ReadOpts) -> Result<Obj, HandlerError> {
         let t = self.table("site")?;
         let mut o = Obj::default();
-        let (Some(k), Some(v)) = (t.col("key"), t.col("value")) else { return Ok(o) };
+        let (Some(k), Some(v)) = (t.col("key"), t.col("value")) else {
+            return Ok(o);
+        };
         for i in 0..t.rows.len() {
             if let (Some(key), Some(val)) = (t.get(i, k), t.get(i, v)) {
                 o.attrs.insert(key.to_string(), val.to_string());
                 if opts.verbose {
-                    o.sources.insert(key.to_string(), format!("Table:site - Key:{key}"));
+                    o.sources
+                        .insert(key.to_string(), format!("Table:site - Key:{key}"));
                 }
             }
         }
@@ -178,8 +119,12 @@ impl<'a> Reader<'a> {
     fn read_log(&mut self, table: &str, name: &str, opts: &ReadOpts) -> Result<Obj, HandlerError> {
         let t = self.table(table)?;
         let mut o = Obj::default();
-        let Some(rc) = t.col("recid") else { return Ok(o) };
-        let Some(i) = (0..t.rows.len()).find(|&i| t.get(i, rc) == Some(name)) else { return Ok(o) };
+        let Some(rc) = t.col("recid") else {
+            return Ok(o);
+        };
+        let Some(i) = (0..t.rows.len()).find(|&i| t.get(i, rc) == Some(name)) else {
+            return Ok(o);
+        };
         for (ci, col) in t.cols.iter().enumerate() {
             if col == "recid" {
                 continue;
@@ -187,14 +132,20 @@ impl<'a> Reader<'a> {
             if let Some(v) = t.get(i, ci) {
                 o.attrs.insert(col.clone(), v.to_string());
                 if opts.verbose {
-                    o.sources.insert(col.clone(), format!("Table:{table} - Key:{col}"));
+                    o.sources
+                        .insert(col.clone(), format!("Table:{table} - Key:{col}"));
                 }
             }
         }
         Ok(o)
     }
 
-    fn add_monsettings(&mut self, name: &str, o: &mut Obj, opts: &ReadOpts) -> Result<(), HandlerError> {
+    fn add_monsettings(
+        &mut self,
+        name: &str,
+        o: &mut Obj,
+        opts: &ReadOpts,
+    ) -> Result<(), HandlerError> {
         let t = self.table("monsetting")?;
         let (Some(nc), Some(kc), Some(vc)) = (t.col("name"), t.col("key"), t.col("value")) else {
             return Ok(());
@@ -206,7 +157,8 @@ impl<'a> Reader<'a> {
             if let (Some(k), Some(v)) = (t.get(i, kc), t.get(i, vc)) {
                 o.attrs.insert(k.to_string(), v.to_string());
                 if opts.verbose {
-                    o.sources.insert(k.to_string(), "Table:monsetting".to_string());
+                    o.sources
+                        .insert(k.to_string(), "Table:monsetting".to_string());
                 }
             }
         }
@@ -239,8 +191,13 @@ impl<'a> Reader<'a> {
     ) -> Result<Obj, HandlerError> {
         let is_node = type_name == "node";
         let nodeish = is_node || type_name == "group";
-        let wanted = opts.wanted.as_ref().map(|w| Self::wanted_with_conditions(def, w));
-        let groups = if is_node && !opts.raw { Some(self.node_groups(name)?) } else { None };
+        let wanted = opts
+            .wanted
+            .as_ref()
+            .map(|w| Self::wanted_with_conditions(def, w));
+        let inherit = is_node && !opts.raw;
+        // table -> (columns, resolved first row) for this object
+        let mut resolved: HashMap<&'static str, Option<ResolvedRow>> = HashMap::new();
         let mut o = Obj::default();
         for a in def.attrs {
             if a.attr_name == def.objkey {
@@ -252,24 +209,48 @@ impl<'a> Reader<'a> {
                 }
             }
             if let Some(c) = a.only_if {
-                let ok = o.attrs.get(c.attr).is_some_and(|v| spec::word_match(v, c.value));
+                let ok = o
+                    .attrs
+                    .get(c.attr)
+                    .is_some_and(|v| spec::word_match(v, c.value));
                 if !ok {
                     continue;
                 }
             }
             let table = spec::row_table(a);
             let (value, source) = if nodeish && spec::is_node_keyed(a) {
-                let v = self.node_value(table, a.column, name, groups.as_deref())?;
-                let v = match (v, is_node && !opts.raw) {
-                    (Some(v), true) => self.regex.eval(name, &v),
-                    (v, _) => v,
-                };
+                if !resolved.contains_key(table) {
+                    let na = self.cache.node_attrs(self.conn, table)?;
+                    let rows = if inherit {
+                        na.resolve(name)
+                    } else {
+                        na.resolve_raw(name)
+                    };
+                    resolved.insert(table, rows.into_iter().next());
+                }
+                // NodeAttrs columns are the registry columns of the table.
+                let i =
+                    registry::table(table).and_then(|t| t.cols.iter().position(|c| *c == a.column));
+                let v = i.and_then(|i| {
+                    let row = resolved.get(table)?.as_ref()?;
+                    row.get(i).filter(|v| !v.is_empty()).map(str::to_string)
+                });
                 let key = a.lookup[0].column;
-                (v, format!("Table:{table} - Key:{key} - Column:{}", a.column))
+                (
+                    v,
+                    format!("Table:{table} - Key:{key} - Column:{}", a.column),
+                )
             } else {
                 let v = self.scan_value(a, name)?;
                 let keys: Vec<&str> = a.lookup.iter().map(|l| l.column).collect();
-                (v, format!("Table:{table} - Key: {} - Column:{}", keys.join(" "), a.column))
+                (
+                    v,
+                    format!(
+                        "Table:{table} - Key: {} - Column:{}",
+                        keys.join(" "),
+                        a.column
+                    ),
+                )
             };
             if let Some(v) = value {
                 if opts.verbose {

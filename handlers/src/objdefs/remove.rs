@@ -21,7 +21,9 @@ pub fn remove_objects(
         cache.forget("site");
         return Ok(());
     }
-    let Some(def) = spec::def(type_name) else { return Ok(()) };
+    let Some(def) = spec::def(type_name) else {
+        return Ok(());
+    };
     // table -> distinct lookup shapes (column, Some(literal) | None = object name)
     let mut shapes: BTreeMap<&str, BTreeSet<Vec<(&str, Option<&str>)>>> = BTreeMap::new();
     for a in def.attrs {
@@ -39,7 +41,10 @@ pub fn remove_objects(
         shapes.entry(spec::row_table(a)).or_default().insert(shape);
     }
     if type_name == "monitoring" {
-        shapes.entry("monsetting").or_default().insert(vec![("name", None)]);
+        shapes
+            .entry("monsetting")
+            .or_default()
+            .insert(vec![("name", None)]);
     }
     let wanted: BTreeSet<&str> = names.iter().map(String::as_str).collect();
     for (table, shapes) in shapes {
@@ -77,7 +82,8 @@ pub fn remove_objects(
             continue;
         }
         for keys in &dels {
-            let eq: Vec<(&str, &str)> = keys.iter().map(|(a, b)| (a.as_str(), b.as_str())).collect();
+            let eq: Vec<(&str, &str)> =
+                keys.iter().map(|(a, b)| (a.as_str(), b.as_str())).collect();
             conn.delete_where(table, &eq)?;
         }
         cache.forget(table);
@@ -94,7 +100,9 @@ pub fn rename_object(
     old: &str,
     new: &str,
 ) -> Result<Vec<String>, HandlerError> {
-    let Some(def) = spec::def(type_name) else { return Ok(Vec::new()) };
+    let Some(def) = spec::def(type_name) else {
+        return Ok(Vec::new());
+    };
     let mut done: BTreeSet<(String, Vec<(String, String)>)> = BTreeSet::new();
     let mut changed = Vec::new();
     for a in def.attrs {

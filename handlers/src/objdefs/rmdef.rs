@@ -24,7 +24,7 @@ pub fn run(ctx: &Ctx, req: &Request, resp: &mut dyn Responder) -> Result<(), Han
     let version = ctx.server.version_line.clone();
     // Phase 1 (read): arguments and which objects exist.
     let mut planned: Option<(Plan, Vec<(String, String)>, usize)> = None;
-    let rc = super::in_read(ctx, &mut out, |conn, cache, out| {
+    let rc = super::in_read(ctx, req, &mut out, |conn, cache, out| {
         let args = req.args();
         let plan = match args::plan(Cmd::Rmdef, &args, req.stdin(), &version, conn, cache, out)? {
             Ok(p) => p,
@@ -44,14 +44,23 @@ pub fn run(ctx: &Ctx, req: &Request, resp: &mut dyn Responder) -> Result<(), Han
         planned = Some((plan, objs, total));
         Ok(0)
     })?;
-    let Some((plan, objs, total)) = planned else { return super::finish(&mut out, rc) };
+    let Some((plan, objs, total)) = planned else {
+        return super::finish(&mut out, rc);
+    };
     if out.failed {
-        out.info_count("No objects have been removed from the xCAT database.", total)?;
+        out.info_count(
+            "No objects have been removed from the xCAT database.",
+            total,
+        )?;
         return super::finish(&mut out, 1);
     }
     // Phase 2: cleanup of node configuration (outside the transaction).
     if plan.opts.cleanup {
-        let nodes: Vec<String> = objs.iter().filter(|(_, t)| t == "node").map(|(n, _)| n.clone()).collect();
+        let nodes: Vec<String> = objs
+            .iter()
+            .filter(|(_, t)| t == "node")
+            .map(|(n, _)| n.clone())
+            .collect();
         if !nodes.is_empty() {
             if nodes.len() > CLEANUP_NOTICE {
                 out.info(&["Performing configuration cleanup. This might take a some time."])?;
@@ -65,7 +74,9 @@ pub fn run(ctx: &Ctx, req: &Request, resp: &mut dyn Responder) -> Result<(), Han
         }
     }
     // Phase 3 (write): remove.
-    let rc = super::in_write_tx(ctx, &mut out, |conn, cache, out| remove_all(conn, cache, &plan, &objs, total, out))?;
+    let rc = super::in_write_tx(ctx, req, &mut out, |conn, cache, out| {
+        remove_all(conn, cache, &plan, &objs, total, out)
+    })?;
     super::finish(&mut out, rc)
 }
 
@@ -94,7 +105,9 @@ fn existing_objects(
         if lists.get(&t).is_some_and(|l| l.contains(&n)) {
             keep.push((n, t));
         } else {
-            out.error1(format!("Could not find an object named '{n}' of type '{t}'."))?;
+            out.error1(format!(
+                "Could not find an object named '{n}' of type '{t}'."
+            ))?;
         }
     }
     Ok((keep, total))
@@ -114,10 +127,17 @@ fn remove_all(
         let gt = {
             let mut r = Reader::new(conn, cache);
             let w: BTreeSet<String> = ["grouptype".to_string()].into_iter().collect();
-            r.read_one("group", g, &ReadOpts { wanted: Some(w), ..Default::default() })?
-                .attrs
-                .get("grouptype")
-                .cloned()
+            r.read_one(
+                "group",
+                g,
+                &ReadOpts {
+                    wanted: Some(w),
+                    ..Default::default()
+                },
+            )?
+            .attrs
+            .get("grouptype")
+            .cloned()
         };
         if gt.as_deref() == Some("dynamic") {
             continue;
@@ -133,11 +153,16 @@ fn remove_all(
         remove::remove_objects(conn, cache, t, names)?;
     }
     if out.failed {
-        out.error1("One or more errors occured when attempting to remove xCAT object definitions.")?;
+        out.error1(
+            "One or more errors occured when attempting to remove xCAT object definitions.",
+        )?;
         return Ok(1);
     }
     if objs.is_empty() {
-        out.info_count("No objects have been removed from the xCAT database.", total)?;
+        out.info_count(
+            "No objects have been removed from the xCAT database.",
+            total,
+        )?;
     } else if p.opts.verbose {
         let mut r = xcat_proto::Response::new().info("The following objects were removed:");
         let mut names: Vec<&String> = objs.iter().map(|(n, _)| n).collect();
@@ -147,7 +172,10 @@ fn remove_all(
         }
         out.resp.send(r.set("numofnodes", total.to_string()))?;
     } else {
-        out.info_count(&format!("{} object definitions have been removed.", objs.len()), total)?;
+        out.info_count(
+            &format!("{} object definitions have been removed.", objs.len()),
+            total,
+        )?;
     }
     Ok(0)
 }

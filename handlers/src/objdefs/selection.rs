@@ -61,7 +61,9 @@ impl Selection {
                 (&w[..p], Test::Ne(w[p + 2..].to_string()))
             } else if let Some(p) = w.find("!~") {
                 (&w[..p], Test::NotRe(regex(&w[p + 2..], w)?))
-            } else if let Some(p) = first_eq.filter(|&p| p + 1 < w.len() && !w[p + 1..].contains('=')) {
+            } else if let Some(p) =
+                first_eq.filter(|&p| p + 1 < w.len() && !w[p + 1..].contains('='))
+            {
                 (&w[..p], Test::Eq(w[p + 1..].to_string()))
             } else {
                 return Err(BadSelection(w.to_string()));
@@ -101,8 +103,14 @@ mod tests {
 
     #[test]
     fn operators() {
-        let s = Selection::parse(&["servicenode=sn1,sn2", "os=~^rh", "arch!=ppc64", "x!~/^a/"]).unwrap();
-        let vals = [("servicenode", "sn1,sn2"), ("os", "rhels8"), ("arch", "x86_64"), ("x", "b")];
+        let s = Selection::parse(&["servicenode=sn1,sn2", "os=~^rh", "arch!=ppc64", "x!~/^a/"])
+            .unwrap();
+        let vals = [
+            ("servicenode", "sn1,sn2"),
+            ("os", "rhels8"),
+            ("arch", "x86_64"),
+            ("x", "b"),
+        ];
         let get = |a: &str| vals.iter().find(|(k, _)| *k == a).map(|(_, v)| *v);
         assert!(s.matches(get));
         let s = Selection::parse(&["servicenode==sn1"]).unwrap();

@@ -139,7 +139,10 @@ pub fn only_if_failures(def: &ObjectDef, src: &CondSources) -> Vec<String> {
         if unconditional.contains(&attr) || valid.contains(&attr) {
             continue;
         }
-        let list: Vec<&str> = conds.get(cond).map(|s| s.iter().copied().collect()).unwrap_or_default();
+        let list: Vec<&str> = conds
+            .get(cond)
+            .map(|s| s.iter().copied().collect())
+            .unwrap_or_default();
         out.push(format!(
             "Cannot set the attr='{attr}' attribute unless {cond} value is {}.",
             list.join(" or ")
@@ -165,13 +168,24 @@ mod tests {
         let d = def("node").unwrap();
         let mut new = BTreeMap::new();
         new.insert("bmc".to_string(), "x".to_string());
-        let src = CondSources { new: &new, db: None, groups: &[] };
+        let src = CondSources {
+            new: &new,
+            db: None,
+            groups: &[],
+        };
         assert_eq!(
             only_if_failures(d, &src),
-            vec!["Cannot set the attr='bmc' attribute unless mgt value is ipmi or openbmc.".to_string()]
+            vec![
+                "Cannot set the attr='bmc' attribute unless mgt value is ipmi or openbmc."
+                    .to_string()
+            ]
         );
         new.insert("mgt".to_string(), "openbmc".to_string());
-        let src = CondSources { new: &new, db: None, groups: &[] };
+        let src = CondSources {
+            new: &new,
+            db: None,
+            groups: &[],
+        };
         assert!(only_if_failures(d, &src).is_empty());
     }
 }

@@ -42,7 +42,10 @@ pub fn parse(text: &str) -> Stanzas {
                 cur = Cur::None;
                 continue;
             }
-            if let Some(ty) = name.strip_prefix("default-").filter(|r| !r.is_empty() && !r.contains('-')) {
+            if let Some(ty) = name
+                .strip_prefix("default-")
+                .filter(|r| !r.is_empty() && !r.contains('-'))
+            {
                 cur = Cur::Default(ty.to_string());
                 continue;
             }

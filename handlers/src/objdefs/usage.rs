@@ -69,7 +69,10 @@ fn describe(def: &xcat_schema::objects::ObjectDef, attr: &str) -> String {
         }
     }
     if attr.starts_with("nic") {
-        format!("Per-NIC values ({attr}.<nic>=value), stored in {}.", places.join("; "))
+        format!(
+            "Per-NIC values ({attr}.<nic>=value), stored in {}.",
+            places.join("; ")
+        )
     } else {
         format!("Stored in {}.", places.join("; "))
     }
@@ -108,7 +111,9 @@ pub fn attr_help(types: &[String], only: Option<&str>, out: &mut Out) -> Result<
         text.pop();
         let mut lines: Vec<String> = Vec::new();
         if only.is_none() {
-            lines.push(format!("The valid attribute names for object type '{t}' are:"));
+            lines.push(format!(
+                "The valid attribute names for object type '{t}' are:"
+            ));
         }
         lines.push("Attribute          Description\n".into());
         lines.push(text);

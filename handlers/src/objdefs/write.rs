@@ -52,7 +52,8 @@ pub fn set_objects(
 ) -> Result<WriteResult, HandlerError> {
     let mut res = WriteResult::default();
     // (table, keys) -> column -> value, in first-seen order per table
-    let mut rows: HashMap<String, Vec<(Vec<(String, String)>, Vec<(String, Option<String>)>)>> = HashMap::new();
+    let mut rows: HashMap<String, Vec<(Vec<(String, String)>, Vec<(String, Option<String>)>)>> =
+        HashMap::new();
     let mut row_pos: HashMap<RowKey, usize> = HashMap::new();
     let mut group_cache: HashMap<String, BTreeMap<String, String>> = HashMap::new();
     let mut deletes: Vec<(String, Vec<(String, String)>)> = Vec::new();
@@ -72,11 +73,16 @@ pub fn set_objects(
     };
 
     for req in reqs {
-        let Some(def) = spec::def(&req.type_name) else { continue };
+        let Some(def) = spec::def(&req.type_name) else {
+            continue;
+        };
         let wanted: BTreeSet<String> = req.attrs.keys().cloned().collect();
         let db = {
             let mut r = Reader::new(conn, cache);
-            let o = ReadOpts { wanted: Some(wanted), ..ReadOpts::default() };
+            let o = ReadOpts {
+                wanted: Some(wanted),
+                ..ReadOpts::default()
+            };
             r.read_one(&req.type_name, &req.name, &o)?.attrs
         };
         match req.type_name.as_str() {
@@ -103,9 +109,17 @@ pub fn set_objects(
                     }
                     let val = simple_list_edit(mode, db.get(attr), given);
                     if def.attrs.iter().any(|a| a.attr_name == attr) {
-                        put("monitoring", vec![("name".into(), req.name.clone())], attr, Some(val));
+                        put(
+                            "monitoring",
+                            vec![("name".into(), req.name.clone())],
+                            attr,
+                            Some(val),
+                        );
                     } else {
-                        let keys = vec![("name".into(), req.name.clone()), ("key".into(), attr.clone())];
+                        let keys = vec![
+                            ("name".into(), req.name.clone()),
+                            ("key".into(), attr.clone()),
+                        ];
                         put("monsetting", keys, "value", Some(val));
                     }
                 }
@@ -128,14 +142,20 @@ pub fn set_objects(
                 }
             }
         }
-        let src = CondSources { new: &req.attrs, db: Some(&db), groups: &gvals };
+        let src = CondSources {
+            new: &req.attrs,
+            db: Some(&db),
+            groups: &gvals,
+        };
         let fails = spec::only_if_failures(def, &src);
         if !fails.is_empty() {
             res.errors.extend(fails);
             res.failed.insert(req.name.clone());
             continue;
         }
-        let delim = if req.type_name == "group" && db.get("grouptype").map(String::as_str) == Some("dynamic") {
+        let delim = if req.type_name == "group"
+            && db.get("grouptype").map(String::as_str) == Some("dynamic")
+        {
             "::"
         } else {
             ","
@@ -147,7 +167,9 @@ pub fn set_objects(
             if a.attr_name == def.objkey {
                 continue;
             }
-            let Some(given) = req.attrs.get(a.attr_name) else { continue };
+            let Some(given) = req.attrs.get(a.attr_name) else {
+                continue;
+            };
             if let Some(c) = a.only_if {
                 if !src.satisfied(c.attr, c.value) {
                     continue;
@@ -189,7 +211,8 @@ pub fn set_objects(
                                 continue;
                             }
                             let minus: Vec<&str> = given.split(delim).collect();
-                            let kept: Vec<&str> = current.into_iter().filter(|i| !minus.contains(i)).collect();
+                            let kept: Vec<&str> =
+                                current.into_iter().filter(|i| !minus.contains(i)).collect();
                             (!kept.is_empty()).then(|| kept.join(delim))
                         }
                     },
@@ -197,7 +220,12 @@ pub fn set_objects(
                 done_attr.insert(a.attr_name, v.clone());
                 v
             };
-            pending.push((spec::row_table(a).to_string(), spec::row_keys(a, &req.name), a.column.to_string(), val));
+            pending.push((
+                spec::row_table(a).to_string(),
+                spec::row_keys(a, &req.name),
+                a.column.to_string(),
+                val,
+            ));
         }
         if failed {
             res.failed.insert(req.name.clone());
@@ -220,12 +248,16 @@ pub fn set_objects(
                 continue;
             }
             for (col, val) in vals.iter_mut() {
-                let Some(defs) = defaults.get(col.as_str()) else { continue };
+                let Some(defs) = defaults.get(col.as_str()) else {
+                    continue;
+                };
                 let Some(v) = val.as_ref() else { continue };
                 let mut kept = Vec::new();
                 for s in v.split(',') {
                     if !s.is_empty() && defs.iter().any(|d| d == s) {
-                        res.warnings.push(format!("{obj}: {col} '{s}' is already included in the 'xcatdefaults'."));
+                        res.warnings.push(format!(
+                            "{obj}: {col} '{s}' is already included in the 'xcatdefaults'."
+                        ));
                     } else {
                         kept.push(s);
                     }
@@ -250,16 +282,28 @@ pub fn set_objects(
 }
 
 /// The active `xcatdefaults` row of postscripts: column → script list.
-pub fn xcatdefaults(conn: &mut Conn, cache: &mut Cache) -> Result<HashMap<&'static str, Vec<String>>, HandlerError> {
+pub fn xcatdefaults(
+    conn: &mut Conn,
+    cache: &mut Cache,
+) -> Result<HashMap<&'static str, Vec<String>>, HandlerError> {
     let t = cache.active(conn, "postscripts")?;
     let mut out = HashMap::new();
     if let Some(&i) = t.rows_for("xcatdefaults").first() {
         // stock: Perl truthiness of `disable`
-        let disabled = t.col("disable").and_then(|c| t.get(i, c)).is_some_and(|d| d != "0");
+        let disabled = t
+            .col("disable")
+            .and_then(|c| t.get(i, c))
+            .is_some_and(|d| d != "0");
         if !disabled {
             for col in ["postscripts", "postbootscripts"] {
                 if let Some(v) = t.col(col).and_then(|c| t.get(i, c)) {
-                    out.insert(col, v.split(',').filter(|s| !s.is_empty()).map(str::to_string).collect());
+                    out.insert(
+                        col,
+                        v.split(',')
+                            .filter(|s| !s.is_empty())
+                            .map(str::to_string)
+                            .collect(),
+                    );
                 }
             }
         }
@@ -290,7 +334,10 @@ fn simple_list_edit(mode: Mode, current: Option<&String>, given: &str) -> String
         (Mode::Minus, None) => String::new(),
         (Mode::Minus, Some(c)) => {
             let minus: Vec<&str> = given.split(',').collect();
-            c.split(',').filter(|i| !minus.contains(i)).collect::<Vec<_>>().join(",")
+            c.split(',')
+                .filter(|i| !minus.contains(i))
+                .collect::<Vec<_>>()
+                .join(",")
         }
     }
 }

@@ -63,7 +63,7 @@ pub fn parse_interfaces(text: &str) -> Vec<IpAddr> {
         let addr = addr.split('/').next().unwrap_or(addr);
         let addr = addr.split('%').next().unwrap_or(addr);
         if let Ok(ip) = addr.parse::<IpAddr>() {
-            if !ip.is_loopback() && !out.contains(&ip) {
+            if !out.contains(&ip) {
                 out.push(ip);
             }
         }
@@ -165,6 +165,6 @@ mod tests {
     fn ip_addr_output() {
         let text = "1: lo: <LOOPBACK,UP> mtu 65536\n    inet 127.0.0.1/8 scope host lo\n    inet6 ::1/128 scope host\n2: eth0: <UP>\n    inet 10.3.0.2/16 brd 10.3.255.255 scope global eth0\n    inet6 fe80::1%eth0/64 scope link\nsn2: inet 10.4.0.2 netmask 0xffff0000\n";
         let v = parse_interfaces(text);
-        assert_eq!(v, vec!["10.3.0.2".parse::<std::net::IpAddr>().unwrap(), "fe80::1".parse().unwrap(), "10.4.0.2".parse().unwrap()]);
+        assert_eq!(v, vec!["127.0.0.1".parse::<std::net::IpAddr>().unwrap(), "::1".parse().unwrap(), "10.3.0.2".parse::<std::net::IpAddr>().unwrap(), "fe80::1".parse().unwrap(), "10.4.0.2".parse().unwrap()]);
     }
 }

@@ -189,6 +189,10 @@ impl Names {
                 add(name, ip, &mut aliases);
             }
         }
+        let mut entries = entries;
+        for (node, e) in literal_rows {
+            entries.entry(node.clone()).or_insert_with(|| e.clone());
+        }
         Names {
             entries,
             aliases,

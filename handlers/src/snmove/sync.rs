@@ -82,7 +82,7 @@ pub fn sync(world: &World, moves: &[NodeMove], verbose: bool, runner: &dyn Runne
     for (dodir, o) in dirs.iter().zip(outs) {
         if !o.ok() {
             let text = format!("{}{}", o.stdout, o.stderr);
-            out.send(Response::new().error(msg::sync_failed(dodir)).error_text(format!("{}\n", text.trim_end())))?;
+            out.send(Response::new().error(msg::sync_failed(dodir)).error_text(text.trim_end().to_string()))?;
             ok = false;
         }
     }

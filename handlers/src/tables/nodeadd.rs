@@ -5,7 +5,8 @@
 
 use super::args::{self, Opt, Order};
 use super::nodechange::{self, Mode};
-use super::{noderange_util, output};
+use super::noderange_util::{self, ExpandError};
+use super::output;
 use crate::api::{Ctx, HandlerError, Responder};
 use xcat_proto::{Request, Response};
 
@@ -33,9 +34,14 @@ pub fn run(ctx: &Ctx, req: &Request, out: &mut dyn Responder) -> Result<(), Hand
     }
     let range = opts.rest[0].clone();
     let privileged = ctx.privileged;
-    let nodes = ctx
-        .db
-        .read(|c| noderange_util::expand_unverified(c, &range, req.cwd(), privileged))?;
+    let expanded = ctx.db.read(|c| {
+        Ok(noderange_util::expand_unverified(c, &range, req.cwd(), privileged))
+    })?;
+    let nodes = match expanded {
+        Ok(n) => n,
+        Err(ExpandError::Db(e)) => return Err(HandlerError::Db(e)),
+        Err(ExpandError::Message(m)) => return Ok(output::error(out, m, 1)?),
+    };
     if nodes.is_empty() {
         return Ok(output::error(out, "No noderange to add.\n", 1)?);
     }

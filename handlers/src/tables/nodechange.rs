@@ -8,7 +8,8 @@
 use super::nodels::{shortname, split_selector, Match, Selector};
 use super::output;
 use super::resolve::{self, Opts as ResolveOpts};
-use super::{dbutil, noderange_util};
+use super::dbutil;
+use super::noderange_util::{self, ExpandError};
 use crate::api::{Ctx, HandlerError, Responder};
 use xcat_proto::Response;
 use xcat_schema::db::{Conn, DbError};
@@ -239,6 +240,7 @@ pub fn apply(
     plan: &Plan,
     cwd: Option<&str>,
 ) -> Result<Result<Vec<Response>, Stop>, HandlerError> {
+    let privileged = ctx.privileged;
     let r = ctx.db.write(|conn| -> Result<Vec<Response>, Stop> {
         let entities = if mode == Mode::Group {
             entities
@@ -345,7 +347,12 @@ pub fn apply(
                     let v: Vec<(&str, Option<&str>)> =
                         values.iter().map(|(a, b)| (a.as_str(), b.as_deref())).collect();
                     conn.set_attribs(table, &k, &v)?;
-                    let members = noderange_util::expand_verified(conn, group, cwd)?;
+                    let members =
+                        match noderange_util::expand_verified(conn, group, cwd, privileged) {
+                            Ok(m) => m,
+                            Err(ExpandError::Db(e)) => return Err(Stop::Db(e)),
+                            Err(ExpandError::Message(m)) => return Err(Stop::Error(m, 1)),
+                        };
                     let clear: Vec<(String, Option<String>)> = values
                         .iter()
                         .filter(|(c, _)| c != nodekey)

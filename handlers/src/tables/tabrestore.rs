@@ -153,20 +153,13 @@ pub fn header_columns(header: Option<&str>, table: &str, known: &[String]) -> Re
     Ok(cols)
 }
 
-/// Write one record with stock setAttribs(record, record) semantics.
+/// Write one record with the effect of stock's setAttribs(record, record):
+/// a line identical to an existing row (every column given) changes
+/// nothing; otherwise the row is INSERTed (a key pair with an empty value
+/// never matches in SQL), key columns not given set to `''` (not for the log
+/// tables), so a second row with the same key is a database error.  A truly
+/// blank line inserts nothing.
 fn write_record(conn: &mut Conn, table: &str, record: &Record) -> Result<(), DbError> {
-    let all_defined = record.iter().all(|(_, v)| v.is_some());
-    if all_defined && !record.is_empty() {
-        let keys: Vec<(&str, &str)> = record
-            .iter()
-            .map(|(c, v)| (c.as_str(), v.as_deref().unwrap_or("")))
-            .collect();
-        let vals: Vec<(&str, Option<&str>)> =
-            record.iter().map(|(c, v)| (c.as_str(), v.as_deref())).collect();
-        return conn.set_attribs(table, &keys, &vals);
-    }
-    // A key pair with an empty value never matches in SQL, so stock inserts;
-    // a truly blank line inserts nothing.
     if record
         .iter()
         .all(|(_, v)| v.as_deref().is_none_or(str::is_empty))
@@ -179,6 +172,16 @@ fn write_record(conn: &mut Conn, table: &str, record: &Record) -> Result<(), DbE
         if let Some(v) = v {
             cols.push(c);
             vals.push(Some(v));
+        }
+    }
+    if cols.len() == record.len() {
+        let eq: Vec<(&str, &str)> = cols
+            .iter()
+            .zip(&vals)
+            .map(|(c, v)| (*c, v.unwrap_or("")))
+            .collect();
+        if !conn.select(table, &cols[..1], &eq, false)?.is_empty() {
+            return Ok(());
         }
     }
     if table != "eventlog" && table != "auditlog" {

@@ -26,7 +26,10 @@ fn with_dbname(url: &str, name: &str) -> String {
         None => (url, None),
     };
     let scheme_end = base.find("://").map(|i| i + 3).unwrap_or(0);
-    let cut = base[scheme_end..].find('/').map(|i| i + scheme_end).unwrap_or(base.len());
+    let cut = base[scheme_end..]
+        .find('/')
+        .map(|i| i + scheme_end)
+        .unwrap_or(base.len());
     let mut out = format!("{}/{}", &base[..cut], name);
     if let Some(q) = query {
         out.push('?');
@@ -36,7 +39,9 @@ fn with_dbname(url: &str, name: &str) -> String {
 }
 
 fn fresh_pg() -> Option<(String, String)> {
-    let url = std::env::var("XCATD_TEST_PG_URL").ok().filter(|u| !u.is_empty())?;
+    let url = std::env::var("XCATD_TEST_PG_URL")
+        .ok()
+        .filter(|u| !u.is_empty())?;
     let name = format!(
         "objdefs_{}_{}_{}",
         std::process::id(),
@@ -47,7 +52,14 @@ fn fresh_pg() -> Option<(String, String)> {
             .unwrap_or(0)
     );
     let st = std::process::Command::new("psql")
-        .args([url.as_str(), "-q", "-v", "ON_ERROR_STOP=1", "-c", &format!("CREATE DATABASE {name}")])
+        .args([
+            url.as_str(),
+            "-q",
+            "-v",
+            "ON_ERROR_STOP=1",
+            "-c",
+            &format!("CREATE DATABASE {name}"),
+        ])
         .status()
         .expect("psql");
     assert!(st.success(), "CREATE DATABASE {name} failed");
@@ -55,7 +67,12 @@ fn fresh_pg() -> Option<(String, String)> {
 }
 
 fn env(label: String, db: Db, dir: tempfile::TempDir) -> Env {
-    Env { label, db, runner: Arc::new(RecordingRunner::new()), _dir: dir }
+    Env {
+        label,
+        db,
+        runner: Arc::new(RecordingRunner::new()),
+        _dir: dir,
+    }
 }
 
 /// Empty databases, one per backend under test.
@@ -95,10 +112,21 @@ pub fn stock_fresh(db: &Db) {
         c.set_attribs(
             "postscripts",
             &[("node", "xcatdefaults")],
-            &[("postscripts", Some("syslog,remoteshell,syncfiles")), ("postbootscripts", Some("otherpkgs"))],
+            &[
+                ("postscripts", Some("syslog,remoteshell,syncfiles")),
+                ("postbootscripts", Some("otherpkgs")),
+            ],
         )?;
-        c.set_attribs("nodelist", &[("node", "vm")], &[("groups", Some("__mgmtnode"))])?;
-        c.set_attribs("servicenode", &[("node", "__mgmtnode")], &[("setuptftp", Some("yes"))])?;
+        c.set_attribs(
+            "nodelist",
+            &[("node", "vm")],
+            &[("groups", Some("__mgmtnode"))],
+        )?;
+        c.set_attribs(
+            "servicenode",
+            &[("node", "__mgmtnode")],
+            &[("tftpserver", Some("yes"))],
+        )?;
         Ok(())
     })
     .unwrap();
@@ -142,7 +170,10 @@ pub fn request(cmd: &str, args: &[&str], stdin: &str) -> Request {
 
 pub fn run_stdin(e: &Env, cmd: &str, args: &[&str], stdin: &str) -> Run {
     let handlers = xcat_handlers::objdefs::handlers();
-    let h = handlers.iter().find(|h| h.commands().contains(&cmd)).expect("handler");
+    let h = handlers
+        .iter()
+        .find(|h| h.commands().contains(&cmd))
+        .expect("handler");
     assert!(!h.wants_expanded_nodes());
     let req = request(cmd, args, stdin);
     let mut resp: Vec<Response> = Vec::new();
@@ -151,7 +182,12 @@ pub fn run_stdin(e: &Env, cmd: &str, args: &[&str], stdin: &str) -> Run {
     for r in &resp {
         xcat_client::render::render(r, false, &mut p);
     }
-    Run { stdout: p.stdout, stderr: p.stderr, exit: p.exit_code, responses: resp }
+    Run {
+        stdout: p.stdout,
+        stderr: p.stderr,
+        exit: p.exit_code,
+        responses: resp,
+    }
 }
 
 pub fn run(e: &Env, cmd: &str, args: &[&str]) -> Run {
@@ -161,13 +197,20 @@ pub fn run(e: &Env, cmd: &str, args: &[&str]) -> Run {
 /// Run and require exit 0.
 pub fn ok(e: &Env, cmd: &str, args: &[&str]) -> Run {
     let r = run(e, cmd, args);
-    assert_eq!(r.exit, 0, "[{}] {cmd} {args:?}: {}{}", e.label, r.stdout, r.stderr);
+    assert_eq!(
+        r.exit, 0,
+        "[{}] {cmd} {args:?}: {}{}",
+        e.label, r.stdout, r.stderr
+    );
     r
 }
 
 /// A fixture's client stdout/stderr with the `[vm]: ` source prefix removed.
 pub fn fixture(name: &str) -> (String, String, i32) {
-    let path = format!("{}/../../shared/fixtures/wire/{name}", env!("CARGO_MANIFEST_DIR"));
+    let path = format!(
+        "{}/../../shared/fixtures/wire/{name}",
+        env!("CARGO_MANIFEST_DIR")
+    );
     let path = if std::path::Path::new(&path).exists() {
         path
     } else {

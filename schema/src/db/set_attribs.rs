@@ -202,6 +202,10 @@ fn set_one(
 
 /// One bulk item with columns resolved to indexes.
 type Item = (Vec<(usize, String)>, Vec<(usize, Option<String>)>);
+/// Column indexes of a statement (the cache key of a statement shape).
+type Sig = Vec<usize>;
+/// Pending UPDATE rows: (key tuple, new values).
+type UpdateRows = Vec<(Vec<String>, Vec<Option<String>>)>;
 
 /// Pending work of the bulk writer for one key column set.
 struct Bulk {
@@ -209,10 +213,10 @@ struct Bulk {
     keyset: Vec<usize>,
     existing: HashSet<Vec<String>>,
     pending_insert_keys: HashSet<Vec<String>>,
-    inserts: HashMap<Vec<usize>, Vec<Vec<Option<String>>>>,
+    inserts: HashMap<Sig, Vec<Vec<Option<String>>>>,
     pending_update_keys: HashSet<Vec<String>>,
     /// value columns → list of (key tuple, values)
-    updates: HashMap<Vec<usize>, Vec<(Vec<String>, Vec<Option<String>>)>>,
+    updates: HashMap<Sig, UpdateRows>,
 }
 
 impl Bulk {
@@ -276,7 +280,7 @@ impl Bulk {
     }
 
     fn flush_inserts(&mut self, conn: &mut Conn) -> Result<(), DbError> {
-        let mut groups: Vec<(Vec<usize>, Vec<Vec<Option<String>>>)> = self.inserts.drain().collect();
+        let mut groups: Vec<(Sig, Vec<Vec<Option<String>>>)> = self.inserts.drain().collect();
         groups.sort_by(|a, b| a.0.cmp(&b.0));
         for (sig, rows) in groups {
             let inserted = insert_rows(conn, &self.tc, &sig, &rows, true)?;

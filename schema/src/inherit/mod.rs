@@ -41,11 +41,17 @@ impl InheritCtx {
         let hierarchy = site_value(src, "hierarchicalattrs")?
             .map(|v| Hierarchy::parse(&v))
             .unwrap_or_default();
-        Ok(InheritCtx { groups: Arc::new(groups), hierarchy: Arc::new(hierarchy) })
+        Ok(InheritCtx {
+            groups: Arc::new(groups),
+            hierarchy: Arc::new(hierarchy),
+        })
     }
 
     /// Builds a context from already known parts.
     pub fn new(groups: GroupMap, hierarchy: Hierarchy) -> InheritCtx {
-        InheritCtx { groups: Arc::new(groups), hierarchy: Arc::new(hierarchy) }
+        InheritCtx {
+            groups: Arc::new(groups),
+            hierarchy: Arc::new(hierarchy),
+        }
     }
 }

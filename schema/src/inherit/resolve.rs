@@ -59,7 +59,9 @@ struct Partial {
 
 /// The column `nodels`/inheritance use to find node and group rows.
 pub fn nodekey_of(table: &str) -> &'static str {
-    registry::table(table).and_then(|t| t.nodekey).unwrap_or("node")
+    registry::table(table)
+        .and_then(|t| t.nodekey)
+        .unwrap_or("node")
 }
 
 impl NodeAttrs {
@@ -84,11 +86,16 @@ impl NodeAttrs {
             }
         }
         let rows = src.active_rows(table, &query)?;
-        let pos: Vec<Option<usize>> =
-            cols.iter().map(|c| query.iter().position(|q| q == c)).collect();
+        let pos: Vec<Option<usize>> = cols
+            .iter()
+            .map(|c| query.iter().position(|q| q == c))
+            .collect();
         let keyed = rows.into_iter().filter_map(|r| {
             let key = r.first().cloned().flatten()?;
-            let vals = pos.iter().map(|p| p.and_then(|i| r.get(i).cloned().flatten())).collect();
+            let vals = pos
+                .iter()
+                .map(|p| p.and_then(|i| r.get(i).cloned().flatten()))
+                .collect();
             Some((key, vals))
         });
         Ok(NodeAttrs::from_rows(ctx, table, nodekey, cols, keyed))
@@ -142,7 +149,10 @@ impl NodeAttrs {
     /// no inheritance, no regex evaluation.
     pub fn resolve_raw(&self, key: &str) -> Vec<ResolvedRow> {
         self.own_rows(key)
-            .map(|vals| ResolvedRow { from: vec![None; vals.len()], values: vals.clone() })
+            .map(|vals| ResolvedRow {
+                from: vec![None; vals.len()],
+                values: vals.clone(),
+            })
             .collect()
     }
 
@@ -158,7 +168,10 @@ impl NodeAttrs {
                     .into_iter()
                     .map(|v| v.and_then(|v| self.regex.eval(node, &v)))
                     .collect();
-                ResolvedRow { values, from: p.from }
+                ResolvedRow {
+                    values,
+                    from: p.from,
+                }
             })
             .collect()
     }
@@ -190,11 +203,18 @@ impl NodeAttrs {
                         }
                     }
                 }
-                Partial { vals, from: vec![None; n] }
+                Partial {
+                    vals,
+                    from: vec![None; n],
+                }
             })
             .collect();
         let mut todo: Vec<usize> = (0..n)
-            .filter(|&i| !results.iter().any(|r| r.vals[i].is_some() && !self.is_hier(i)))
+            .filter(|&i| {
+                !results
+                    .iter()
+                    .any(|r| r.vals[i].is_some() && !self.is_hier(i))
+            })
             .collect();
         if !(todo.is_empty() || nodelist) {
             results = self.merge_groups(node, results, &mut todo);
@@ -209,7 +229,12 @@ impl NodeAttrs {
         results
     }
 
-    fn merge_groups(&self, node: &str, mut results: Vec<Partial>, todo: &mut Vec<usize>) -> Vec<Partial> {
+    fn merge_groups(
+        &self,
+        node: &str,
+        mut results: Vec<Partial>,
+        todo: &mut Vec<usize>,
+    ) -> Vec<Partial> {
         let n = self.cols.len();
         let groups = self.ctx.groups.clone();
         for group in groups.groups_of(node) {
@@ -229,7 +254,10 @@ impl NodeAttrs {
                 let mut current = results.clone();
                 if current.is_empty() {
                     // No row yet: the group row becomes a new result row.
-                    let mut p = Partial { vals: vec![None; n], from: vec![None; n] };
+                    let mut p = Partial {
+                        vals: vec![None; n],
+                        from: vec![None; n],
+                    };
                     for &i in todo.iter() {
                         if let Some(v) = &grow[i] {
                             p.vals[i] = Some(self.with_delim(v, i));

@@ -77,7 +77,12 @@ impl MemTables {
         let row = entry
             .0
             .iter()
-            .map(|c| values.iter().find(|(k, _)| k == c).map(|(_, v)| v.to_string()))
+            .map(|c| {
+                values
+                    .iter()
+                    .find(|(k, _)| k == c)
+                    .map(|(_, v)| v.to_string())
+            })
             .collect();
         entry.1.push(row);
         self
@@ -92,9 +97,14 @@ impl MemTables {
         rows.iter()
             .filter(|r| is_active(disable.and_then(|i| r[i].as_deref())))
             .filter(|r| {
-                eq.iter().all(|(c, v)| pos(c).and_then(|i| r[i].as_deref()) == Some(*v))
+                eq.iter()
+                    .all(|(c, v)| pos(c).and_then(|i| r[i].as_deref()) == Some(*v))
             })
-            .map(|r| cols.iter().map(|c| pos(c).and_then(|i| r[i].clone())).collect())
+            .map(|r| {
+                cols.iter()
+                    .map(|c| pos(c).and_then(|i| r[i].clone()))
+                    .collect()
+            })
             .collect()
     }
 }
@@ -120,7 +130,14 @@ mod tests {
 
     #[test]
     fn disable_rule() {
-        for v in [None, Some("0"), Some("no"), Some("NO"), Some("No"), Some("nO")] {
+        for v in [
+            None,
+            Some("0"),
+            Some("no"),
+            Some("NO"),
+            Some("No"),
+            Some("nO"),
+        ] {
             assert!(is_active(v));
         }
         for v in [Some(""), Some("1"), Some("yes"), Some("x")] {

@@ -30,10 +30,14 @@ fn expand_inner(
     }
     if atom.len() >= 2 && atom.starts_with('(') && atom.ends_with(')') {
         let inner = &atom[1..atom.len() - 1];
-        return Ok(parse::eval_range(cx, inner, verify, generic)?.into_iter().collect());
+        return Ok(parse::eval_range(cx, inner, verify, generic)?
+            .into_iter()
+            .collect());
     }
     if atom.contains('@') {
-        return Ok(parse::eval_range(cx, atom, verify, generic)?.into_iter().collect());
+        return Ok(parse::eval_range(cx, atom, verify, generic)?
+            .into_iter()
+            .collect());
     }
 
     let mut nodes = Vec::new();

@@ -93,7 +93,11 @@ impl<'a> Ctx<'a> {
                 let name = it.next().flatten()?;
                 let grouptype = it.next().flatten().filter(|v| !v.is_empty());
                 let wherevals = it.next().flatten().filter(|v| !v.is_empty());
-                Some(NodeGroupRow { name, grouptype, wherevals })
+                Some(NodeGroupRow {
+                    name,
+                    grouptype,
+                    wherevals,
+                })
             })
             .collect();
         let rows = Arc::new(rows);
@@ -109,7 +113,10 @@ impl<'a> Ctx<'a> {
         let hierarchy = site_value(self.src, "hierarchicalattrs")?
             .map(|v| Hierarchy::parse(&v))
             .unwrap_or_default();
-        let c = InheritCtx { groups, hierarchy: Arc::new(hierarchy) };
+        let c = InheritCtx {
+            groups,
+            hierarchy: Arc::new(hierarchy),
+        };
         self.inherit = Some(c.clone());
         Ok(c)
     }
@@ -136,7 +143,10 @@ impl<'a> Ctx<'a> {
         if rows.is_empty() {
             return Ok(vec![None]);
         }
-        Ok(rows.into_iter().map(|r| r.values.into_iter().next().flatten()).collect())
+        Ok(rows
+            .into_iter()
+            .map(|r| r.values.into_iter().next().flatten())
+            .collect())
     }
 
     pub fn push_missing(&mut self, atom: &str) {

@@ -18,7 +18,9 @@ pub(super) fn members(cx: &mut Ctx<'_>, wherevals: &str) -> Result<Vec<String>, 
     let mut tests: Vec<(String, Matcher)> = Vec::new();
     for item in wherevals.split("::") {
         // Stock stops parsing at the first malformed item.
-        let Some(sel) = parse_selector(item, SelectorSyntax::Where) else { break };
+        let Some(sel) = parse_selector(item, SelectorSyntax::Where) else {
+            break;
+        };
         let Ok(m) = sel.matcher() else { break };
         tests.retain(|(a, _)| *a != sel.label);
         tests.push((sel.label, m));
@@ -47,7 +49,9 @@ fn node_attr(
     if attr == "node" {
         return Ok(Some(node.to_string()));
     }
-    let Some(def) = objects::object("node") else { return Ok(None) };
+    let Some(def) = objects::object("node") else {
+        return Ok(None);
+    };
     let entries: Vec<&AttrDef> = def.entries(attr).collect();
     for entry in entries {
         if let Some(cond) = entry.only_if {

@@ -119,7 +119,11 @@ pub enum NodeRangeError {
 }
 
 /// Expands `range` over the database (pinned entry point).
-pub fn expand(conn: &mut Conn, range: &str, opts: &ExpandOpts) -> Result<Expansion, NodeRangeError> {
+pub fn expand(
+    conn: &mut Conn,
+    range: &str,
+    opts: &ExpandOpts,
+) -> Result<Expansion, NodeRangeError> {
     expand_in(conn, range, opts)
 }
 
@@ -138,5 +142,8 @@ pub fn expand_in(
     }
     let mut nodes: Vec<String> = set.into_iter().collect();
     sort_stock(&mut nodes);
-    Ok(Expansion { nodes, missing: cx.take_missing() })
+    Ok(Expansion {
+        nodes,
+        missing: cx.take_missing(),
+    })
 }

@@ -41,7 +41,9 @@ fn eval_inner(
 
     if range.contains('(') {
         let Some((open, close)) = first_balanced(range) else {
-            return Err(NodeRangeError::Syntax("Unbalanced parentheses in noderange".into()));
+            return Err(NodeRangeError::Syntax(
+                "Unbalanced parentheses in noderange".into(),
+            ));
         };
         let mut start = &range[..open];
         let middle = &range[open + 1..close - 1];
@@ -92,7 +94,9 @@ fn eval_inner(
         let newset: HashSet<String> = if let Some(path) = atom.strip_prefix('^') {
             files::expand_file(cx, path, verify, generic)?
         } else {
-            atoms::expand_atom(cx, atom, verify, generic)?.into_iter().collect()
+            atoms::expand_atom(cx, atom, verify, generic)?
+                .into_iter()
+                .collect()
         };
         match kind {
             // Exclusions are delayed to the end of this level.
@@ -193,10 +197,16 @@ mod tests {
 
     #[test]
     fn splitting() {
-        assert_eq!(split_commas("a,b[1,2],(c,d)"), vec!["a", ",", "b[1,2]", ",", "(c,d)"]);
+        assert_eq!(
+            split_commas("a,b[1,2],(c,d)"),
+            vec!["a", ",", "b[1,2]", ",", "(c,d)"]
+        );
         assert_eq!(split_commas("a"), vec!["a"]);
         assert_eq!(split_commas(",a,"), vec!["", ",", "a", ","]);
-        assert_eq!(split_at_signs("a@b@(c@d)"), vec!["a", "@", "b", "@", "(c@d)"]);
+        assert_eq!(
+            split_at_signs("a@b@(c@d)"),
+            vec!["a", "@", "b", "@", "(c@d)"]
+        );
         assert_eq!(first_balanced("a,(b,(c)),d"), Some((2, 9)));
         assert_eq!(first_balanced("a)(b)"), None);
         assert_eq!(first_balanced("(b"), None);

@@ -64,7 +64,12 @@ pub(super) fn expand_brackets(
         if more {
             let prefixes = expand_atom(cx, part, false, true)?;
             for p in prefixes {
-                nodes.extend(expand_atom(cx, &format!("{p}{}", b.ending), verify, generic)?);
+                nodes.extend(expand_atom(
+                    cx,
+                    &format!("{p}{}", b.ending),
+                    verify,
+                    generic,
+                )?);
             }
         } else {
             nodes.extend(expand_atom(cx, part, verify, generic)?);
@@ -116,7 +121,9 @@ pub(super) fn expand_plus(
     if start.len() > 30 {
         return Ok(None);
     }
-    let Ok(first) = start.parse::<u128>() else { return Ok(None) };
+    let Ok(first) = start.parse::<u128>() else {
+        return Ok(None);
+    };
     let inc = u128::try_from(regexattr::numify(increment).max(0)).unwrap_or(0);
     let end = first.saturating_add(inc);
     let mut endnum = end.to_string();
@@ -133,7 +140,12 @@ pub(super) fn expand_plus(
     }
     let mut nodes = Vec::new();
     for n in string_range(cx, start, &endnum)? {
-        nodes.extend(expand_atom(cx, &format!("{pref}{n}{suf}"), verify, generic)?);
+        nodes.extend(expand_atom(
+            cx,
+            &format!("{pref}{n}{suf}"),
+            verify,
+            generic,
+        )?);
     }
     Ok(Some(nodes))
 }
@@ -171,10 +183,13 @@ pub(super) fn expand_dash_range(
 ) -> Result<Vec<String>, NodeRangeError> {
     let (left, right) = if atom.contains(':') {
         let mut it = perl_split(atom, ':').into_iter();
-        (it.next().unwrap_or("").to_string(), it.next().unwrap_or("").to_string())
+        (
+            it.next().unwrap_or("").to_string(),
+            it.next().unwrap_or("").to_string(),
+        )
     } else {
         let count = atom.matches('-').count();
-        if count % 2 == 0 {
+        if count & 1 == 0 {
             return Ok(miss(cx, atom, verify));
         }
         match split_middle_dash(atom, count / 2) {
@@ -201,7 +216,12 @@ pub(super) fn expand_dash_range(
             }
             let mut nodes = Vec::new();
             for n in string_range(cx, l[idx], r[idx])? {
-                nodes.extend(expand_atom(cx, &format!("{prefix}{n}{luffix}"), verify, generic)?);
+                nodes.extend(expand_atom(
+                    cx,
+                    &format!("{prefix}{n}{luffix}"),
+                    verify,
+                    generic,
+                )?);
             }
             return Ok(nodes);
         }
@@ -217,8 +237,13 @@ pub(super) fn expand_dash_range(
 fn split_middle_dash(atom: &str, k: usize) -> Option<(&str, &str)> {
     let b = atom.as_bytes();
     let first = b.iter().position(|c| *c != b'-')?;
-    let dashes: Vec<usize> =
-        b.iter().enumerate().skip(first).filter(|(_, c)| **c == b'-').map(|(i, _)| i).collect();
+    let dashes: Vec<usize> = b
+        .iter()
+        .enumerate()
+        .skip(first)
+        .filter(|(_, c)| **c == b'-')
+        .map(|(i, _)| i)
+        .collect();
     let cut = *dashes.get(k)?;
     Some((&atom[first..cut], &atom[cut + 1..]))
 }
@@ -265,7 +290,9 @@ pub(super) fn string_range(
     let mut out = Vec::new();
     if !l.starts_with('0') {
         let (Ok(a), Ok(b)) = (l.parse::<u128>(), r.parse::<u128>()) else {
-            return Err(NodeRangeError::TooLarge(format!("range {l}..{r} is too large")));
+            return Err(NodeRangeError::TooLarge(format!(
+                "range {l}..{r} is too large"
+            )));
         };
         if a > b {
             return Ok(out);
@@ -326,7 +353,10 @@ mod tests {
         assert_eq!(split_digits("10"), vec!["", "10"]);
         assert_eq!(split_digits("f1n2x"), vec!["f", "1", "n", "2", "x"]);
         assert_eq!(split_keep_seps("1-3,5"), vec!["1", "-", "3", ",", "5"]);
-        assert_eq!(split_middle_dash("node1-compute-node9-compute", 1), Some(("node1-compute", "node9-compute")));
+        assert_eq!(
+            split_middle_dash("node1-compute-node9-compute", 1),
+            Some(("node1-compute", "node9-compute"))
+        );
         assert_eq!(split_middle_dash("a-b", 0), Some(("a", "b")));
         assert_eq!(split_middle_dash("-b", 0), None);
         assert_eq!(increment_digits("09"), "10");
@@ -338,7 +368,10 @@ mod tests {
     fn last_number() {
         assert_eq!(split_last_number("node10"), Some(("node", "10", "")));
         assert_eq!(split_last_number("n1r05"), Some(("n1r", "05", "")));
-        assert_eq!(split_last_number("node1.cluster"), Some(("node", "1", ".cluster")));
+        assert_eq!(
+            split_last_number("node1.cluster"),
+            Some(("node", "1", ".cluster"))
+        );
         assert_eq!(split_last_number("10"), Some(("", "10", "")));
         assert_eq!(split_last_number("abc"), None);
         assert_eq!(split_last_number("n1.a2"), Some(("n", "1", ".a2")));

@@ -70,17 +70,29 @@ pub fn parse_selector(text: &str, syntax: SelectorSyntax) -> Option<Selector> {
         ],
     };
     for (pat, op, is_anchored) in order {
-        let hit = if *is_anchored { anchored(pat) } else { text.contains(pat) };
+        let hit = if *is_anchored {
+            anchored(pat)
+        } else {
+            text.contains(pat)
+        };
         if hit {
             let (label, value) = text.split_once(pat)?;
-            return Some(Selector { label: label.to_string(), op: *op, value: strip(value, *op) });
+            return Some(Selector {
+                label: label.to_string(),
+                op: *op,
+                value: strip(value, *op),
+            });
         }
     }
     if syntax == SelectorSyntax::Where {
         // `^[^=]*=[^=]+$`
         let (label, value) = text.split_once('=')?;
         if !value.is_empty() && !value.contains('=') {
-            return Some(Selector { label: label.into(), op: MatchOp::Eq, value: value.into() });
+            return Some(Selector {
+                label: label.into(),
+                op: MatchOp::Eq,
+                value: value.into(),
+            });
         }
     }
     None
@@ -103,7 +115,9 @@ impl Selector {
         match self.label.as_str() {
             "groups" | "tags" => Some(("nodelist".into(), "groups".into())),
             "mgt" => Some(("nodehm".into(), "mgt".into())),
-            l => l.split_once('.').map(|(t, c)| (t.to_string(), c.to_string())),
+            l => l
+                .split_once('.')
+                .map(|(t, c)| (t.to_string(), c.to_string())),
         }
     }
 
@@ -116,7 +130,11 @@ impl Selector {
             ),
             _ => None,
         };
-        Ok(Matcher { op: self.op, value: self.value.clone(), regex })
+        Ok(Matcher {
+            op: self.op,
+            value: self.value.clone(),
+            regex,
+        })
     }
 }
 
@@ -131,7 +149,11 @@ pub struct Matcher {
 impl Matcher {
     /// True if `value` (unset = empty string) satisfies the selector.
     pub fn matches(&self, value: &str) -> bool {
-        let found = || self.regex.as_ref().is_some_and(|r| r.is_match(value).unwrap_or(false));
+        let found = || {
+            self.regex
+                .as_ref()
+                .is_some_and(|r| r.is_match(value).unwrap_or(false))
+        };
         match self.op {
             MatchOp::Eq => value == self.value,
             MatchOp::Ne => value != self.value,
@@ -158,7 +180,10 @@ pub(super) fn select_nodes(cx: &mut Ctx<'_>, atom: &str) -> Result<Vec<String>, 
     let mut out = Vec::new();
     for node in map.nodes() {
         let values = cx.attr_values(&table, &column, node)?;
-        if values.iter().any(|v| matcher.matches(v.as_deref().unwrap_or(""))) {
+        if values
+            .iter()
+            .any(|v| matcher.matches(v.as_deref().unwrap_or("")))
+        {
             out.push(node.clone());
         }
     }
@@ -178,10 +203,19 @@ mod tests {
         use MatchOp::*;
         use SelectorSyntax::*;
         let t = |l: &str, o, v: &str| Some((l.to_string(), o, v.to_string()));
-        assert_eq!(p("nodehm.mgt==ipmi", NodeRange), t("nodehm.mgt", Eq, "ipmi"));
+        assert_eq!(
+            p("nodehm.mgt==ipmi", NodeRange),
+            t("nodehm.mgt", Eq, "ipmi")
+        );
         assert_eq!(p("nodehm.mgt=ipmi", NodeRange), t("nodehm.mgt", Eq, "ipmi"));
-        assert_eq!(p("nodehm.mgt!=ipmi", NodeRange), t("nodehm.mgt", Ne, "ipmi"));
-        assert_eq!(p("mp.mpa=~/^amm.*/", NodeRange), t("mp.mpa", Regex, "^amm.*"));
+        assert_eq!(
+            p("nodehm.mgt!=ipmi", NodeRange),
+            t("nodehm.mgt", Ne, "ipmi")
+        );
+        assert_eq!(
+            p("mp.mpa=~/^amm.*/", NodeRange),
+            t("mp.mpa", Regex, "^amm.*")
+        );
         assert_eq!(p("groups!~rack", NodeRange), t("groups", NotRegex, "rack"));
         assert_eq!(p("a~b", NodeRange), None);
         assert_eq!(p("nodehm.mgt=ipmi", Nodels), None);
@@ -194,10 +228,19 @@ mod tests {
 
     #[test]
     fn matching() {
-        let m = parse_selector("t.c=~^amm", SelectorSyntax::NodeRange).unwrap().matcher().unwrap();
+        let m = parse_selector("t.c=~^amm", SelectorSyntax::NodeRange)
+            .unwrap()
+            .matcher()
+            .unwrap();
         assert!(m.matches("amm1") && !m.matches("xamm"));
-        let m = parse_selector("t.c!=", SelectorSyntax::NodeRange).unwrap().matcher().unwrap();
+        let m = parse_selector("t.c!=", SelectorSyntax::NodeRange)
+            .unwrap()
+            .matcher()
+            .unwrap();
         assert!(m.matches("x") && !m.matches(""));
-        assert!(parse_selector("t.c=~[", SelectorSyntax::NodeRange).unwrap().matcher().is_err());
+        assert!(parse_selector("t.c=~[", SelectorSyntax::NodeRange)
+            .unwrap()
+            .matcher()
+            .is_err());
     }
 }

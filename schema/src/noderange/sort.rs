@@ -24,7 +24,9 @@ pub fn sort_numericish(nodes: &mut [String]) {
 
 fn first_number(s: &str) -> i128 {
     let b = s.as_bytes();
-    let Some(start) = b.iter().position(u8::is_ascii_digit) else { return -1 };
+    let Some(start) = b.iter().position(u8::is_ascii_digit) else {
+        return -1;
+    };
     let mut n: i128 = 0;
     for c in &b[start..] {
         if !c.is_ascii_digit() {
@@ -67,7 +69,9 @@ mod tests {
 
     #[test]
     fn orders() {
-        let mut v: Vec<String> = ["node2", "node10", "a", "node1", "node2"].map(String::from).to_vec();
+        let mut v: Vec<String> = ["node2", "node10", "a", "node1", "node2"]
+            .map(String::from)
+            .to_vec();
         sort_stock(&mut v);
         assert_eq!(v, ["a", "node1", "node10", "node2"]);
         sort_numericish(&mut v);

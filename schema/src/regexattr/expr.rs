@@ -20,7 +20,11 @@ pub fn evaluate(text: &str, caps: &[Option<String>]) -> Result<Scalar, String> {
         return Err("expression too long".into());
     }
     let tokens = lex(text, caps)?;
-    let mut p = Parser { tokens, pos: 0, depth: 0 };
+    let mut p = Parser {
+        tokens,
+        pos: 0,
+        depth: 0,
+    };
     let v = p.ternary()?;
     if p.pos != p.tokens.len() {
         return Err(format!("unexpected {:?}", p.tokens[p.pos]));
@@ -39,8 +43,7 @@ enum Tok {
 }
 
 const OPS: &[&str] = &[
-    "**", "==", "!=", "<=", ">=", "&&", "||", "+", "-", "*", "/", "%", ".", "<", ">", "!", "?",
-    ":",
+    "**", "==", "!=", "<=", ">=", "&&", "||", "+", "-", "*", "/", "%", ".", "<", ">", "!", "?", ":",
 ];
 
 fn lex(text: &str, caps: &[Option<String>]) -> Result<Vec<Tok>, String> {
@@ -65,7 +68,9 @@ fn lex(text: &str, caps: &[Option<String>]) -> Result<Vec<Tok>, String> {
                 out.push(Tok::Val(Scalar::Str(chars[start..i].iter().collect())));
             } else {
                 let s: String = chars[start..i].iter().collect();
-                let v = s.parse::<i64>().map_err(|_| "number too large".to_string())?;
+                let v = s
+                    .parse::<i64>()
+                    .map_err(|_| "number too large".to_string())?;
                 out.push(Tok::Val(Scalar::Int(v)));
             }
         } else if c == '$' {

@@ -26,7 +26,13 @@ pub fn call(name: &str, args: &[Scalar]) -> Result<Scalar, String> {
         "length" => Scalar::Int(i64::try_from(arg(0).to_str().chars().count()).unwrap_or(0)),
         "lc" => Scalar::Str(arg(0).to_str().to_lowercase()),
         "uc" => Scalar::Str(arg(0).to_str().to_uppercase()),
-        "ord" => Scalar::Int(arg(0).to_str().chars().next().map_or(0, |c| i64::from(u32::from(c)))),
+        "ord" => Scalar::Int(
+            arg(0)
+                .to_str()
+                .chars()
+                .next()
+                .map_or(0, |c| i64::from(u32::from(c))),
+        ),
         "chr" => Scalar::Str(
             u32::try_from(int(0))
                 .ok()
@@ -34,7 +40,11 @@ pub fn call(name: &str, args: &[Scalar]) -> Result<Scalar, String> {
                 .map(String::from)
                 .ok_or("chr: bad code point")?,
         ),
-        "substr" => Scalar::Str(substr(&arg(0).to_str(), int(1), args.get(2).map(Scalar::to_int))),
+        "substr" => Scalar::Str(substr(
+            &arg(0).to_str(),
+            int(1),
+            args.get(2).map(Scalar::to_int),
+        )),
         "hex" => Scalar::Int(radix(&arg(0).to_str(), 16)),
         "oct" => Scalar::Int(oct(&arg(0).to_str())),
         _ => return Err(format!("unknown function {name}")),
@@ -145,12 +155,18 @@ fn substr(s: &str, offset: i64, len: Option<i64>) -> String {
         Some(l) => start.saturating_add(l).min(n),
     };
     let (a, b) = (start as usize, end as usize);
-    chars.get(a..b).map(|c| c.iter().collect()).unwrap_or_default()
+    chars
+        .get(a..b)
+        .map(|c| c.iter().collect())
+        .unwrap_or_default()
 }
 
 fn radix(s: &str, base: u32) -> i64 {
     let t = s.trim();
-    let t = t.strip_prefix("0x").or_else(|| t.strip_prefix("0X")).unwrap_or(t);
+    let t = t
+        .strip_prefix("0x")
+        .or_else(|| t.strip_prefix("0X"))
+        .unwrap_or(t);
     let mut n: i64 = 0;
     for c in t.chars() {
         if c == '_' {
@@ -189,7 +205,10 @@ mod tests {
         assert_eq!(call("a2idx", &[s("a")]), Ok(i(1)));
         assert_eq!(call("a2idx", &[s("C")]), Ok(i(3)));
         assert_eq!(call("a2zidx", &[s("b")]), Ok(i(1)));
-        assert_eq!(call("dim2idx", &[i(2), i(10), i(3), i(8), i(4), i(8), i(5)]), Ok(i(797)));
+        assert_eq!(
+            call("dim2idx", &[i(2), i(10), i(3), i(8), i(4), i(8), i(5)]),
+            Ok(i(797))
+        );
         assert_eq!(call("dim2idx", &[s("2"), i(4), s("03")]), Ok(i(7)));
         assert_eq!(call("skip", &[i(10), s("3")]), Ok(i(9)));
         assert_eq!(call("skip", &[i(10), s("3:2")]), Ok(i(8)));

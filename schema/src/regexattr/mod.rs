@@ -129,7 +129,10 @@ fn compile(stored: &str) -> Compiled {
         let inner = &stored[1..stored.len() - 1];
         let (pat, repl) = inner.split_once('/').unwrap_or((inner, ""));
         return match given(pat) {
-            Some(pattern) => Compiled::Substitute { pattern, repl: repl.to_string() },
+            Some(pattern) => Compiled::Substitute {
+                pattern,
+                repl: repl.to_string(),
+            },
             None => Compiled::Broken,
         };
     }
@@ -189,7 +192,12 @@ fn easy_pattern(groups: usize) -> String {
 /// First match replaced by `repl` taken literally; no match = the node name.
 fn substitute_literal(re: &Regex, node: &str, repl: &str) -> Option<String> {
     match re.find(node) {
-        Ok(Some(m)) => Some(format!("{}{}{}", &node[..m.start()], repl, &node[m.end()..])),
+        Ok(Some(m)) => Some(format!(
+            "{}{}{}",
+            &node[..m.start()],
+            repl,
+            &node[m.end()..]
+        )),
         Ok(None) => Some(node.to_string()),
         Err(_) => None,
     }
@@ -207,8 +215,9 @@ fn arithmetic(re: &Regex, node: &str, repl: &str) -> Option<String> {
     };
     let whole = caps.get(0)?;
     let (before, after) = (&node[..whole.start()], &node[whole.end()..]);
-    let groups: Vec<Option<String>> =
-        (0..caps.len()).map(|i| caps.get(i).map(|m| m.as_str().to_string())).collect();
+    let groups: Vec<Option<String>> = (0..caps.len())
+        .map(|i| caps.get(i).map(|m| m.as_str().to_string()))
+        .collect();
     let mut text = repl.to_string();
     for _ in 0..MAX_GROUPS {
         let Some((start, end)) = first_balanced(&text) else {

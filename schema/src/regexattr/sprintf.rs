@@ -71,8 +71,13 @@ pub fn sprintf(fmt: &str, args: &[Scalar]) -> Result<String, String> {
                 } else {
                     ""
                 };
-                Num { sign, prefix: "", digits, zero_ok: precision.is_none() }
-                    .render(width, left, zero)
+                Num {
+                    sign,
+                    prefix: "",
+                    digits,
+                    zero_ok: precision.is_none(),
+                }
+                .render(width, left, zero)
             }
             'x' | 'X' | 'o' | 'b' | 'B' => {
                 // Perl formats negative values as their 64-bit two's complement.
@@ -92,8 +97,13 @@ pub fn sprintf(fmt: &str, args: &[Scalar]) -> Result<String, String> {
                 } else {
                     ""
                 };
-                Num { sign: "", prefix, digits, zero_ok: precision.is_none() }
-                    .render(width, left, zero)
+                Num {
+                    sign: "",
+                    prefix,
+                    digits,
+                    zero_ok: precision.is_none(),
+                }
+                .render(width, left, zero)
             }
             's' => {
                 let mut s = next_arg(&mut args).to_str();
@@ -133,7 +143,12 @@ impl Num<'_> {
             let zeros = "0".repeat(width - len);
             format!("{}{}{}{}", self.sign, self.prefix, zeros, self.digits)
         } else {
-            pad(&format!("{}{}{}", self.sign, self.prefix, self.digits), width, left, ' ')
+            pad(
+                &format!("{}{}{}", self.sign, self.prefix, self.digits),
+                width,
+                left,
+                ' ',
+            )
         }
     }
 }
@@ -153,7 +168,11 @@ fn read_count<'a>(
     let mut n: Option<i64> = None;
     while let Some(&d) = chars.peek() {
         let Some(v) = d.to_digit(10) else { break };
-        n = Some(n.unwrap_or(0).saturating_mul(10).saturating_add(i64::from(v)));
+        n = Some(
+            n.unwrap_or(0)
+                .saturating_mul(10)
+                .saturating_add(i64::from(v)),
+        );
         chars.next();
     }
     Ok(n)
@@ -164,7 +183,7 @@ fn pad_left(s: &str, width: usize, fill: char) -> String {
     if len >= width {
         return s.to_string();
     }
-    let mut out: String = std::iter::repeat(fill).take(width - len).collect();
+    let mut out = fill.to_string().repeat(width - len);
     out.push_str(s);
     out
 }
@@ -174,7 +193,7 @@ fn pad(s: &str, width: usize, left: bool, fill: char) -> String {
     if len >= width {
         return s.to_string();
     }
-    let fillers: String = std::iter::repeat(fill).take(width - len).collect();
+    let fillers = fill.to_string().repeat(width - len);
     if left {
         format!("{s}{fillers}")
     } else {
@@ -196,8 +215,17 @@ mod tests {
         assert_eq!(f("%02d", &[i(2)]), "02");
         assert_eq!(f("%03d", &[i(-5)]), "-05");
         assert_eq!(f("%5d|%-5d|", &[i(42), i(42)]), "   42|42   |");
-        assert_eq!(f("%x %X %#x %04x", &[i(255), i(255), i(255), i(10)]), "ff FF 0xff 000a");
-        assert_eq!(f("%s-%3s", &[Scalar::Str("a".into()), Scalar::Str("b".into())]), "a-  b");
+        assert_eq!(
+            f("%x %X %#x %04x", &[i(255), i(255), i(255), i(10)]),
+            "ff FF 0xff 000a"
+        );
+        assert_eq!(
+            f(
+                "%s-%3s",
+                &[Scalar::Str("a".into()), Scalar::Str("b".into())]
+            ),
+            "a-  b"
+        );
         assert_eq!(f("%d%%", &[Scalar::Str("007".into())]), "7%");
         assert_eq!(f("%.3d", &[i(7)]), "007");
         assert_eq!(f("%o %b", &[i(8), i(5)]), "10 101");

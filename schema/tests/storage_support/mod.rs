@@ -37,7 +37,9 @@ pub fn unique_name(prefix: &str) -> String {
 
 /// The admin URL of the test cluster, if any.
 pub fn pg_admin_url() -> Option<String> {
-    std::env::var("XCATD_TEST_PG_URL").ok().filter(|s| !s.is_empty())
+    std::env::var("XCATD_TEST_PG_URL")
+        .ok()
+        .filter(|s| !s.is_empty())
 }
 
 /// Creates an empty PostgreSQL database and returns its URL.
@@ -46,7 +48,11 @@ pub fn new_pg_database() -> Option<String> {
     let name = unique_name("xcatt");
     let mut c = PgConnection::establish(&admin).expect("connect to XCATD_TEST_PG_URL");
     c.batch_execute(&format!("CREATE DATABASE {name}")).unwrap();
-    let base = admin.rsplit_once('/').map(|(b, _)| b).unwrap_or(&admin).to_string();
+    let base = admin
+        .rsplit_once('/')
+        .map(|(b, _)| b)
+        .unwrap_or(&admin)
+        .to_string();
     Some(format!("{base}/{name}"))
 }
 
@@ -62,7 +68,9 @@ pub fn sqlite() -> TestDb {
 pub fn pg() -> Option<TestDb> {
     Some(TestDb {
         label: "pg",
-        loc: DbLocation::Pg { url: new_pg_database()? },
+        loc: DbLocation::Pg {
+            url: new_pg_database()?,
+        },
         dir: None,
     })
 }
@@ -73,7 +81,9 @@ pub fn backends() -> Vec<TestDb> {
     if let Some(p) = pg() {
         v.push(p);
     } else {
-        eprintln!("XCATD_TEST_PG_URL not set: PostgreSQL part skipped (run under scripts/with-postgres)");
+        eprintln!(
+            "XCATD_TEST_PG_URL not set: PostgreSQL part skipped (run under scripts/with-postgres)"
+        );
     }
     v
 }

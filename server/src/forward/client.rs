@@ -39,7 +39,7 @@ impl ServerCertVerifier for CaVerifier {
     ) -> Result<ServerCertVerified, rustls::Error> {
         verify_issued_by(end_entity.as_ref(), &self.cas)
             .map(|_| ServerCertVerified::assertion())
-            .map_err(|e| rustls::Error::General(e))
+            .map_err(rustls::Error::General)
     }
 
     fn verify_tls12_signature(
@@ -162,13 +162,23 @@ impl Forwarder for TlsForwarder {
             match tls.read(&mut chunk) {
                 Ok(0) => {
                     let e = "connection closed before serverdone".to_string();
-                    return Err(if relayed { ForwardError::Broken(e) } else { ForwardError::Connect(e) });
+                    return Err(if relayed {
+                        ForwardError::Broken(e)
+                    } else {
+                        ForwardError::Connect(e)
+                    });
                 }
                 Ok(n) => buf.extend_from_slice(&chunk[..n]),
-                Err(e) if matches!(e.kind(), ErrorKind::WouldBlock | ErrorKind::TimedOut) => continue,
+                Err(e) if matches!(e.kind(), ErrorKind::WouldBlock | ErrorKind::TimedOut) => {
+                    continue
+                }
                 Err(e) => {
                     let e = e.to_string();
-                    return Err(if relayed { ForwardError::Broken(e) } else { ForwardError::Connect(e) });
+                    return Err(if relayed {
+                        ForwardError::Broken(e)
+                    } else {
+                        ForwardError::Connect(e)
+                    });
                 }
             }
             for doc in take_documents(&mut buf) {

@@ -22,7 +22,10 @@ pub fn with_port(dest: &str, default_port: u16) -> String {
     if is_v6_literal {
         return format!("[{dest}]:{default_port}");
     }
-    if dest.rsplit_once(':').is_some_and(|(_, p)| p.parse::<u16>().is_ok()) {
+    if dest
+        .rsplit_once(':')
+        .is_some_and(|(_, p)| p.parse::<u16>().is_ok())
+    {
         dest.to_string()
     } else {
         format!("{dest}:{default_port}")
@@ -58,9 +61,9 @@ pub fn is_local(dest: &str, own_names: &[&str], own_port: u16) -> bool {
         Ok(addrs) => {
             let addrs: Vec<_> = addrs.collect();
             !addrs.is_empty()
-                && addrs.iter().any(|a| {
-                    a.ip().is_loopback() || UdpSocket::bind((a.ip(), 0)).is_ok()
-                })
+                && addrs
+                    .iter()
+                    .any(|a| a.ip().is_loopback() || UdpSocket::bind((a.ip(), 0)).is_ok())
         }
         Err(_) => false,
     }
@@ -142,7 +145,9 @@ mod tests {
         assert!(!is_local("127.0.0.1:4001", &[], 3001));
         assert!(is_local("mn", &["mn"], 3001));
         assert!(!is_local("198.51.100.77", &[], 3001));
-        assert!(matches!(route(&["198.51.100.1,198.51.100.2".into()], &[], 3001), Route::Remote(d) if d.len() == 2));
+        assert!(
+            matches!(route(&["198.51.100.1,198.51.100.2".into()], &[], 3001), Route::Remote(d) if d.len() == 2)
+        );
     }
 
     #[test]

@@ -35,8 +35,7 @@ pub fn load_key(path: &Path) -> Result<PrivateKeyDer<'static>, String> {
 /// its validity period; notBefore dates before 1970 are accepted (stock
 /// certificates start in 1960).  No key-usage requirements.
 pub fn verify_issued_by(cert: &[u8], cas: &[CertificateDer<'_>]) -> Result<(), String> {
-    let (_, leaf) =
-        X509Certificate::from_der(cert).map_err(|e| format!("bad certificate: {e}"))?;
+    let (_, leaf) = X509Certificate::from_der(cert).map_err(|e| format!("bad certificate: {e}"))?;
     if !leaf.validity().is_valid() {
         return Err("certificate expired or not yet valid".to_string());
     }

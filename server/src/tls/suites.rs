@@ -11,13 +11,34 @@ fn known() -> Vec<(&'static str, SupportedCipherSuite)> {
     vec![
         ("TLS_AES_256_GCM_SHA384", cs::TLS13_AES_256_GCM_SHA384),
         ("TLS_AES_128_GCM_SHA256", cs::TLS13_AES_128_GCM_SHA256),
-        ("TLS_CHACHA20_POLY1305_SHA256", cs::TLS13_CHACHA20_POLY1305_SHA256),
-        ("ECDHE-RSA-AES256-GCM-SHA384", cs::TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384),
-        ("ECDHE-RSA-AES128-GCM-SHA256", cs::TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256),
-        ("ECDHE-RSA-CHACHA20-POLY1305", cs::TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256),
-        ("ECDHE-ECDSA-AES256-GCM-SHA384", cs::TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384),
-        ("ECDHE-ECDSA-AES128-GCM-SHA256", cs::TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256),
-        ("ECDHE-ECDSA-CHACHA20-POLY1305", cs::TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256),
+        (
+            "TLS_CHACHA20_POLY1305_SHA256",
+            cs::TLS13_CHACHA20_POLY1305_SHA256,
+        ),
+        (
+            "ECDHE-RSA-AES256-GCM-SHA384",
+            cs::TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384,
+        ),
+        (
+            "ECDHE-RSA-AES128-GCM-SHA256",
+            cs::TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256,
+        ),
+        (
+            "ECDHE-RSA-CHACHA20-POLY1305",
+            cs::TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256,
+        ),
+        (
+            "ECDHE-ECDSA-AES256-GCM-SHA384",
+            cs::TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384,
+        ),
+        (
+            "ECDHE-ECDSA-AES128-GCM-SHA256",
+            cs::TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256,
+        ),
+        (
+            "ECDHE-ECDSA-CHACHA20-POLY1305",
+            cs::TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256,
+        ),
     ]
 }
 
@@ -48,7 +69,9 @@ pub fn ciphers(spec: Option<&str>) -> Option<Vec<SupportedCipherSuite>> {
         );
     }
     if out.is_empty() {
-        tracing::warn!("site.xcatsslciphers={spec:?} names no suite rustls offers; using the defaults");
+        tracing::warn!(
+            "site.xcatsslciphers={spec:?} names no suite rustls offers; using the defaults"
+        );
         return None;
     }
     // TLS 1.3 needs one of its suites when 1.3 stays enabled.
@@ -100,7 +123,9 @@ pub fn versions(spec: Option<&str>) -> Vec<&'static SupportedProtocolVersion> {
         out.push(&rustls::version::TLS12);
     }
     if out.is_empty() {
-        tracing::warn!("site.xcatsslversion={spec:?} leaves no version rustls offers; using TLS 1.2 and 1.3");
+        tracing::warn!(
+            "site.xcatsslversion={spec:?} leaves no version rustls offers; using TLS 1.2 and 1.3"
+        );
         return all;
     }
     out
@@ -113,7 +138,10 @@ mod tests {
     #[test]
     fn version_mapping() {
         assert_eq!(versions(None).len(), 2);
-        assert_eq!(versions(Some("SSLv23:!SSLv2:!SSLv3:!TLSv1:!TLSv1_1")).len(), 2);
+        assert_eq!(
+            versions(Some("SSLv23:!SSLv2:!SSLv3:!TLSv1:!TLSv1_1")).len(),
+            2
+        );
         assert_eq!(versions(Some("TLSv1_2")), vec![&rustls::version::TLS12]);
         assert_eq!(versions(Some("TLSv1")).len(), 2, "refused → defaults");
     }
@@ -123,6 +151,9 @@ mod tests {
         assert!(ciphers(None).is_none());
         assert!(ciphers(Some("HIGH:!aNULL")).is_none());
         let c = ciphers(Some("ECDHE-RSA-AES256-GCM-SHA384:HIGH")).unwrap();
-        assert_eq!(c[0].suite(), cs::TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384.suite());
+        assert_eq!(
+            c[0].suite(),
+            cs::TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384.suite()
+        );
     }
 }

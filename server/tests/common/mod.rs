@@ -92,8 +92,13 @@ impl Cred {
         let certs = rustls_pemfile::certs(&mut cert.as_bytes())
             .collect::<Result<Vec<_>, _>>()
             .unwrap();
-        let key = rustls_pemfile::private_key(&mut key.as_bytes()).unwrap().unwrap();
-        Cred { certs, key: Arc::new(key) }
+        let key = rustls_pemfile::private_key(&mut key.as_bytes())
+            .unwrap()
+            .unwrap();
+        Cred {
+            certs,
+            key: Arc::new(key),
+        }
     }
 }
 
@@ -129,7 +134,10 @@ impl Default for Options {
     fn default() -> Options {
         Options {
             handlers: HashMap::new(),
-            policy: vec![row("1", "root", "", "allow"), row("1.2", "vm", "", "trusted")],
+            policy: vec![
+                row("1", "root", "", "allow"),
+                row("1.2", "vm", "", "trusted"),
+            ],
             tweak: Box::new(|_| {}),
             pki: None,
             server_cn: "vm".to_string(),
@@ -138,6 +146,14 @@ impl Default for Options {
 }
 
 pub async fn start(opts: Options) -> TestServer {
+    let handlers = Arc::new(opts.handlers.clone());
+    start_with_registry(opts, handlers).await
+}
+
+pub async fn start_with_registry(
+    opts: Options,
+    handlers: Arc<dyn xcatd::state::HandlerSet>,
+) -> TestServer {
     let _ = tracing_subscriber::fmt()
         .with_env_filter("xcatd=debug")
         .with_test_writer()
@@ -148,8 +164,11 @@ pub async fn start(opts: Options) -> TestServer {
     let db_dir = tempfile::tempdir().unwrap();
     let db = xcat_schema::db::Db::open(&xcat_schema::db::DbLocation::SqliteDir(
         db_dir.path().to_path_buf(),
-    ))
-    .ok();
+    ));
+    if let Err(e) = &db {
+        eprintln!("test database unavailable: {e}");
+    }
+    let db = db.ok();
     let store = Arc::new(MemStore {
         db,
         ..Default::default()
@@ -161,10 +180,11 @@ pub async fn start(opts: Options) -> TestServer {
         .unwrap()
         .insert("master".into(), "127.0.0.1".into());
     *store.nodes.lock().unwrap() = (1..=5).map(|i| format!("n{i}")).collect();
-    store.groups.lock().unwrap().insert(
-        "compute".into(),
-        (1..=5).map(|i| format!("n{i}")).collect(),
-    );
+    store
+        .groups
+        .lock()
+        .unwrap()
+        .insert("compute".into(), (1..=5).map(|i| format!("n{i}")).collect());
     let mut cfg = ServeConfig::new(&pki.confdir());
     cfg.source_name = opts.server_cn.clone();
     cfg.listen = vec!["127.0.0.1:0".parse().unwrap()];
@@ -174,7 +194,7 @@ pub async fn start(opts: Options) -> TestServer {
             .ok()
             .map(|f| Arc::new(f) as _);
     let listeners = xcatd::listener::bind(&cfg).unwrap();
-    let shared = Shared::new(cfg, store.clone(), Arc::new(opts.handlers), forwarder);
+    let shared = Shared::new(cfg, store.clone(), handlers, forwarder);
     let server = Server::start(shared.clone(), listeners).unwrap();
     TestServer {
         addr: server.addrs[0],
@@ -314,7 +334,10 @@ pub async fn ask(addr: std::net::SocketAddr, cred: Option<&Cred>, bytes: &[u8]) 
 pub fn fixture_request(path: &Path) -> Vec<u8> {
     let text = std::fs::read(path).unwrap();
     let marker = b"=== REQUEST (client -> server): ";
-    let pos = text.windows(marker.len()).position(|w| w == marker).unwrap();
+    let pos = text
+        .windows(marker.len())
+        .position(|w| w == marker)
+        .unwrap();
     let rest = &text[pos + marker.len()..];
     let nl = rest.iter().position(|b| *b == b' ').unwrap();
     let n: usize = std::str::from_utf8(&rest[..nl]).unwrap().parse().unwrap();
