@@ -67,6 +67,9 @@ pub struct CliContext {
     /// Home whose `.xcat/` holds the credentials; `None`: the effective
     /// user's home from the password database.
     pub home: Option<PathBuf>,
+    /// On SIGINT/SIGTERM send `abortcommand`, wait 2 s and end with status
+    /// 0, as the stock client does (only for the real command).
+    pub handle_signals: bool,
 }
 
 impl CliContext {
@@ -74,10 +77,16 @@ impl CliContext {
     pub fn from_process() -> CliContext {
         CliContext {
             env: std::env::vars_os()
-                .map(|(k, v)| (k.to_string_lossy().into_owned(), v.to_string_lossy().into_owned()))
+                .map(|(k, v)| {
+                    (
+                        k.to_string_lossy().into_owned(),
+                        v.to_string_lossy().into_owned(),
+                    )
+                })
                 .collect(),
             cwd: std::env::current_dir().unwrap_or_else(|_| PathBuf::from("/")),
             home: None,
+            handle_signals: true,
         }
     }
 
@@ -101,7 +110,11 @@ impl CliContext {
 /// What an invocation asks for.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Action {
-    Command { command: String, style: Style, args: Vec<String> },
+    Command {
+        command: String,
+        style: Style,
+        args: Vec<String>,
+    },
     DumpDb(Vec<String>),
     RestoreDb(Vec<String>),
     Usage,
@@ -237,25 +250,35 @@ pub async fn execute(
     let show_source = show_source || ctx.flag("XCATSHOWSVR");
     let show_xml = ctx.flag("XCATSHOWXML");
     let mut exit_code = 0;
-    let outcome = {
-        let mut print = |resp: xcat_proto::Response| {
-            let mut p = Printed::new();
-            if show_xml {
-                render_xml(&resp, &mut p);
-            } else {
-                render(&resp, show_source, &mut p);
-            }
-            exit_code |= p.exit_code;
-            sink.err(&p.stderr);
-            sink.out(&p.stdout);
-            true
-        };
-        let outcome = conn.request(request, &mut print).await;
-        if let Ok(SubmitOutcome::Done(last)) = &outcome {
-            print(last.clone());
+    let mut print = |resp: xcat_proto::Response| {
+        let mut p = Printed::new();
+        if show_xml {
+            render_xml(&resp, &mut p);
+        } else {
+            render(&resp, show_source, &mut p);
         }
-        outcome
+        exit_code |= p.exit_code;
+        sink.err(&p.stderr);
+        sink.out(&p.stdout);
+        true
     };
+    let outcome = if ctx.handle_signals {
+        tokio::select! {
+            o = conn.request(request, &mut print) => Some(o),
+            _ = interrupted() => None,
+        }
+    } else {
+        Some(conn.request(request, &mut print).await)
+    };
+    let Some(outcome) = outcome else {
+        // Stock: tell the server to abort the command, give it 2 s, exit 0.
+        let _ = conn.send_raw(ABORT_REQUEST).await;
+        tokio::time::sleep(std::time::Duration::from_secs(2)).await;
+        return 0;
+    };
+    if let Ok(SubmitOutcome::Done(last)) = &outcome {
+        print(last.clone());
+    }
     match outcome {
         Ok(SubmitOutcome::Done(_)) | Ok(SubmitOutcome::Stopped) => {
             conn.close().await;
@@ -269,6 +292,25 @@ pub async fn execute(
             sink.err(&format!("{e}\n"));
             255
         }
+    }
+}
+
+/// What the stock client sends on SIGINT/SIGTERM.
+pub const ABORT_REQUEST: &[u8] =
+    b"<xcatrequest>\n  <abortcommand>1</abortcommand>\n</xcatrequest>\n";
+
+/// Resolves on SIGINT or SIGTERM (never, if the handlers cannot be set).
+async fn interrupted() {
+    use tokio::signal::unix::{signal, SignalKind};
+    let (Ok(mut int), Ok(mut term)) = (
+        signal(SignalKind::interrupt()),
+        signal(SignalKind::terminate()),
+    ) else {
+        return std::future::pending().await;
+    };
+    tokio::select! {
+        _ = int.recv() => {}
+        _ = term.recv() => {}
     }
 }
 
@@ -317,29 +359,57 @@ mod tests {
         let a = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
         assert_eq!(
             resolve("/opt/xcat/bin/nodels", a(&["all"])),
-            Action::Command { command: "nodels".into(), style: Style::NodeRange, args: a(&["all"]) }
+            Action::Command {
+                command: "nodels".into(),
+                style: Style::NodeRange,
+                args: a(&["all"])
+            }
         );
         assert_eq!(
             resolve("xcatclient", a(&["lsdef", "cn01"])),
-            Action::Command { command: "lsdef".into(), style: Style::DbCmds, args: a(&["cn01"]) }
+            Action::Command {
+                command: "lsdef".into(),
+                style: Style::DbCmds,
+                args: a(&["cn01"])
+            }
         );
         assert_eq!(
             resolve("chtab", a(&["key=x", "site.value=y"])),
-            Action::Command { command: "tabch".into(), style: Style::NoNodeRange, args: a(&["key=x", "site.value=y"]) }
+            Action::Command {
+                command: "tabch".into(),
+                style: Style::NoNodeRange,
+                args: a(&["key=x", "site.value=y"])
+            }
         );
         assert_eq!(
             resolve("xcatclientnnr", a(&["frob", "x"])),
-            Action::Command { command: "frob".into(), style: Style::NoNodeRange, args: a(&["x"]) }
+            Action::Command {
+                command: "frob".into(),
+                style: Style::NoNodeRange,
+                args: a(&["x"])
+            }
         );
         assert_eq!(resolve("xcatclient", vec![]), Action::Usage);
-        assert_eq!(resolve("dumpxCATdb", a(&["-p", "/x"])), Action::DumpDb(a(&["-p", "/x"])));
+        assert_eq!(
+            resolve("dumpxCATdb", a(&["-p", "/x"])),
+            Action::DumpDb(a(&["-p", "/x"]))
+        );
     }
 
     #[test]
     fn premature_and_denial_streams() {
-        let p = print_stream(b"<xcatresponse>\n  <data>x</data>\n</xcatresponse>\n", false);
-        assert_eq!((p.stdout.as_str(), p.stderr.as_str(), p.exit_code), ("x\n", PREMATURE_END, 1));
+        let p = print_stream(
+            b"<xcatresponse>\n  <data>x</data>\n</xcatresponse>\n",
+            false,
+        );
+        assert_eq!(
+            (p.stdout.as_str(), p.stderr.as_str(), p.exit_code),
+            ("x\n", PREMATURE_END, 1)
+        );
         let p = print_stream(b"<xcatresponse>\n  <error>Permission denied for request</error>\n  <errorcode>1</errorcode>\n  <serverdone></serverdone>\n</xcatresponse>\n", false);
-        assert_eq!((p.stderr.as_str(), p.exit_code), ("Error: Permission denied for request\n", 1));
+        assert_eq!(
+            (p.stderr.as_str(), p.exit_code),
+            ("Error: Permission denied for request\n", 1)
+        );
     }
 }

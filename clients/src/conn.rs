@@ -73,7 +73,10 @@ fn split_addr(addr: &str) -> (String, Option<String>, String) {
     let host = if let Some(inner) = rest.strip_prefix('[') {
         inner.split(']').next().unwrap_or("").to_string()
     } else {
-        rest.rsplit_once(':').map(|(h, _)| h).unwrap_or(&rest).to_string()
+        rest.rsplit_once(':')
+            .map(|(h, _)| h)
+            .unwrap_or(&rest)
+            .to_string()
     };
     (host, scope, rest)
 }
@@ -92,9 +95,10 @@ fn scope_id(scope: &str) -> Option<u32> {
 pub async fn tcp_connect(addr: &str, timeout: Duration) -> Result<TcpStream, ClientError> {
     let (_, scope, plain) = split_addr(addr);
     let scope = match scope {
-        Some(s) => Some(scope_id(&s).ok_or_else(|| {
-            ClientError::Connect(format!("Unable to identify scope {s}"))
-        })?),
+        Some(s) => Some(
+            scope_id(&s)
+                .ok_or_else(|| ClientError::Connect(format!("Unable to identify scope {s}")))?,
+        ),
         None => None,
     };
     let resolved = tokio::time::timeout(timeout, tokio::net::lookup_host(plain.as_str()))
@@ -251,7 +255,14 @@ pub async fn submit(
     request: &Request,
     on_response: &mut (dyn FnMut(Response) -> bool + Send),
 ) -> Result<SubmitOutcome, ClientError> {
-    submit_with(addr, creds, &ConnectOptions::default(), request, on_response).await
+    submit_with(
+        addr,
+        creds,
+        &ConnectOptions::default(),
+        request,
+        on_response,
+    )
+    .await
 }
 
 /// [`submit`] with explicit TLS options.
@@ -280,7 +291,11 @@ mod tests {
         );
         assert_eq!(
             split_addr("[fe80::1%eth0]:3001"),
-            ("fe80::1".into(), Some("eth0".into()), "[fe80::1]:3001".into())
+            (
+                "fe80::1".into(),
+                Some("eth0".into()),
+                "[fe80::1]:3001".into()
+            )
         );
         assert_eq!(split_addr("[::1]:3001").0, "::1");
     }

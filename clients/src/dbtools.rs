@@ -307,7 +307,10 @@ mod tests {
 
     #[test]
     fn csv_and_options() {
-        assert_eq!(csv_fields("\"skiptables\",\"a,b\",,"), vec!["skiptables", "a,b", "", ""]);
+        assert_eq!(
+            csv_fields("\"skiptables\",\"a,b\",,"),
+            vec!["skiptables", "a,b", "", ""]
+        );
         assert_eq!(csv_fields("\"x\"\"y\",z"), vec!["x\"y", "z"]);
         let mut p = crate::Printed::new();
         let a = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();

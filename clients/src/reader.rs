@@ -12,7 +12,9 @@ const END_TAG: &[u8] = b"</xcatresponse>";
 #[derive(Debug, Default)]
 pub struct DocReader {
     buf: Vec<u8>,
-    /// Bytes of `buf` already searched for the end tag (minus overlap).
+    /// Start of the first byte not yet handed out.
+    start: usize,
+    /// Bytes from `start` already searched for the end tag.
     scanned: usize,
 }
 
@@ -22,24 +24,30 @@ impl DocReader {
     }
 
     pub fn push(&mut self, bytes: &[u8]) {
+        // Drop what was handed out before growing (amortised, no per-document shifting).
+        if self.start > 0 && self.start >= self.buf.len() / 2 {
+            self.buf.drain(..self.start);
+            self.start = 0;
+        }
         self.buf.extend_from_slice(bytes);
     }
 
     /// The next complete document (up to and including its end tag).
     pub fn next_doc(&mut self) -> Option<Vec<u8>> {
-        let start = self.scanned.saturating_sub(END_TAG.len() - 1);
-        let found = self.buf[start..]
+        let from = self.start + self.scanned.saturating_sub(END_TAG.len() - 1);
+        let found = self.buf[from..]
             .windows(END_TAG.len())
             .position(|w| w == END_TAG);
         match found {
             Some(pos) => {
-                let end = start + pos + END_TAG.len();
-                let doc: Vec<u8> = self.buf.drain(..end).collect();
+                let end = from + pos + END_TAG.len();
+                let doc = self.buf[self.start..end].to_vec();
+                self.start = end;
                 self.scanned = 0;
                 Some(doc)
             }
             None => {
-                self.scanned = self.buf.len();
+                self.scanned = self.buf.len() - self.start;
                 None
             }
         }
@@ -47,17 +55,18 @@ impl DocReader {
 
     /// Bytes received after the last complete document.
     pub fn pending(&self) -> &[u8] {
-        &self.buf
+        &self.buf[self.start..]
     }
 
     /// True when nothing but whitespace is pending.
     pub fn is_idle(&self) -> bool {
-        self.buf.iter().all(u8::is_ascii_whitespace)
+        self.pending().iter().all(u8::is_ascii_whitespace)
     }
 
     /// Forget the pending bytes (after a serverdone, stock ignores the rest).
     pub fn clear(&mut self) {
         self.buf.clear();
+        self.start = 0;
         self.scanned = 0;
     }
 }

@@ -61,7 +61,9 @@ pub fn perl_int(s: &str) -> i64 {
         .bytes()
         .position(|b| !b.is_ascii_digit())
         .unwrap_or(digits.len());
-    let n = digits[..end].parse::<i64>().unwrap_or(if end > 0 { i64::MAX } else { 0 });
+    let n = digits[..end]
+        .parse::<i64>()
+        .unwrap_or(if end > 0 { i64::MAX } else { 0 });
     if neg {
         -n
     } else {
@@ -210,7 +212,11 @@ fn render_nodes(map: &Map, src: &str, showsource: bool, out: &mut Printed) {
             desc.push_str(&String::from_utf8_lossy(&bytes));
         }
         if truthy(&desc) && desc != format!("[{src}]") {
-            let stream = if errflg { &mut out.stderr } else { &mut out.stdout };
+            let stream = if errflg {
+                &mut out.stderr
+            } else {
+                &mut out.stdout
+            };
             stream.push_str(&desc);
             stream.push('\n');
         }
@@ -319,7 +325,13 @@ mod tests {
             false,
         );
         assert_eq!(p.stderr, "[vm]: x\n");
-        let p = show(&Response::new().push("host", "sn1").info("hi").set("xcatdsource", "sn1"), false);
+        let p = show(
+            &Response::new()
+                .push("host", "sn1")
+                .info("hi")
+                .set("xcatdsource", "sn1"),
+            false,
+        );
         assert_eq!(p.stdout, "[sn1]: hi\n");
     }
 

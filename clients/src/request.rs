@@ -339,7 +339,15 @@ fn build_tabrestore(args: &[String], cwd: &Path) -> Built {
             "-h" | "-?" | "--help" => help = true,
             "-v" | "--version" => version = true,
             "-a" | "--addrows" => addrows = true,
-            _ => return exit_with(&format!("Unknown option: {}\n{TABRESTORE_USAGE}", a.trim_start_matches('-')), 1),
+            _ => {
+                return exit_with(
+                    &format!(
+                        "Unknown option: {}\n{TABRESTORE_USAGE}",
+                        a.trim_start_matches('-')
+                    ),
+                    1,
+                )
+            }
         }
     }
     if version {
@@ -381,7 +389,13 @@ fn build_tabrestore(args: &[String], cwd: &Path) -> Built {
 mod tests {
     use super::*;
 
-    fn req(style: Style, cmd: &str, args: &[&str], env: &[(&str, &str)], stdin: FakeStdin) -> String {
+    fn req(
+        style: Style,
+        cmd: &str,
+        args: &[&str],
+        env: &[(&str, &str)],
+        stdin: FakeStdin,
+    ) -> String {
         let env: BTreeMap<String, String> = env
             .iter()
             .map(|(k, v)| (k.to_string(), v.to_string()))
@@ -416,12 +430,36 @@ mod tests {
     fn stdin_rules() {
         let t = [("TERM", "xterm")];
         // xcatclient: only a pipe; xcatDBcmds: anything but a tty.
-        assert!(!req(Style::NodeRange, "nodels", &["a"], &t, FakeStdin::dev_null()).contains("stdin"));
-        assert!(req(Style::NodeRange, "nodels", &["a"], &t, FakeStdin::pipe("x\n")).contains("<stdin>x\n</stdin>"));
-        assert!(req(Style::DbCmds, "lsdef", &["a"], &t, FakeStdin::dev_null()).contains("<stdin></stdin>"));
+        assert!(!req(
+            Style::NodeRange,
+            "nodels",
+            &["a"],
+            &t,
+            FakeStdin::dev_null()
+        )
+        .contains("stdin"));
+        assert!(req(
+            Style::NodeRange,
+            "nodels",
+            &["a"],
+            &t,
+            FakeStdin::pipe("x\n")
+        )
+        .contains("<stdin>x\n</stdin>"));
+        assert!(
+            req(Style::DbCmds, "lsdef", &["a"], &t, FakeStdin::dev_null())
+                .contains("<stdin></stdin>")
+        );
         assert!(!req(Style::DbCmds, "lsdef", &["a"], &t, FakeStdin::tty()).contains("stdin"));
         // no TERM: whatever is readable within a second
-        assert!(req(Style::NodeRange, "nodels", &["a"], &[], FakeStdin::dev_null()).contains("<stdin></stdin>"));
+        assert!(req(
+            Style::NodeRange,
+            "nodels",
+            &["a"],
+            &[],
+            FakeStdin::dev_null()
+        )
+        .contains("<stdin></stdin>"));
     }
 
     #[test]
@@ -429,16 +467,43 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let d = dir.path().canonicalize().unwrap();
         std::fs::write(d.join("nr"), "n1\n").unwrap();
-        assert_eq!(absolutize_noderange(&d, "^nr,n2,^/abs"), format!("^{}/nr,n2,^/abs", d.display()));
+        assert_eq!(
+            absolutize_noderange(&d, "^nr,n2,^/abs"),
+            format!("^{}/nr,n2,^/abs", d.display())
+        );
         assert_eq!(absolutize_noderange(&d, "a,b,"), "a,b");
         let t = [("TERM", "xterm")];
-        let x = req(Style::NodeRange, "rpower", &["-V", "n1", "stat", "-V"], &t, FakeStdin::dev_null());
+        let x = req(
+            Style::NodeRange,
+            "rpower",
+            &["-V", "n1", "stat", "-V"],
+            &t,
+            FakeStdin::dev_null(),
+        );
         assert!(x.contains("<arg>-V</arg>\n  <arg>stat</arg>\n  <arg>-V</arg>"));
-        let x = req(Style::NodeRange, "rpower", &["-h"], &t, FakeStdin::dev_null());
+        let x = req(
+            Style::NodeRange,
+            "rpower",
+            &["-h"],
+            &t,
+            FakeStdin::dev_null(),
+        );
         assert!(x.contains("<noderange></noderange>"));
-        let x = req(Style::DbCmds, "mkdsklsnode", &["-i", "img", "-f", "n1", "a=b"], &t, FakeStdin::tty());
+        let x = req(
+            Style::DbCmds,
+            "mkdsklsnode",
+            &["-i", "img", "-f", "n1", "a=b"],
+            &t,
+            FakeStdin::tty(),
+        );
         assert!(x.contains("<noderange>n1</noderange>"), "{x}");
-        let x = req(Style::DbCmds, "lsdef", &["-t", "node", "n1"], &t, FakeStdin::tty());
+        let x = req(
+            Style::DbCmds,
+            "lsdef",
+            &["-t", "node", "n1"],
+            &t,
+            FakeStdin::tty(),
+        );
         assert!(!x.contains("noderange"));
     }
 }

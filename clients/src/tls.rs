@@ -190,7 +190,9 @@ impl ServerCertVerifier for StockServerVerifier {
 /// `SSL_version` syntax, e.g. `TLSv1_2`, `TLSv1.3`, `SSLv23:!TLSv1_3`).
 /// Versions rustls cannot speak (SSLv3, TLS 1.0/1.1) are ignored; a value that
 /// selects nothing rustls has gives an error naming it.
-pub fn versions_for(spec: Option<&str>) -> Result<Vec<&'static rustls::SupportedProtocolVersion>, ClientError> {
+pub fn versions_for(
+    spec: Option<&str>,
+) -> Result<Vec<&'static rustls::SupportedProtocolVersion>, ClientError> {
     let all = [&rustls::version::TLS12, &rustls::version::TLS13];
     let Some(spec) = spec.map(str::trim).filter(|s| !s.is_empty()) else {
         return Ok(all.to_vec());
@@ -267,8 +269,14 @@ mod tests {
     #[test]
     fn sslver_mapping() {
         assert_eq!(versions_for(None).unwrap().len(), 2);
-        assert_eq!(versions_for(Some("TLSv1_2")).unwrap(), vec![&rustls::version::TLS12]);
-        assert_eq!(versions_for(Some("TLSv1.3")).unwrap(), vec![&rustls::version::TLS13]);
+        assert_eq!(
+            versions_for(Some("TLSv1_2")).unwrap(),
+            vec![&rustls::version::TLS12]
+        );
+        assert_eq!(
+            versions_for(Some("TLSv1.3")).unwrap(),
+            vec![&rustls::version::TLS13]
+        );
         assert_eq!(
             versions_for(Some("SSLv23:!SSLv2:!SSLv3:!TLSv1_3")).unwrap(),
             vec![&rustls::version::TLS12]

@@ -34,10 +34,20 @@ fn cn(n: usize) -> Vec<String> {
 /// Fixture 05's cluster: cn01..cn20 in compute,all with sn1,sn2 / sn1.
 fn seed_cluster(env: &Env, sn: &str, master: &str) {
     for n in cn(20) {
-        seed(env, "nodelist", &["node", "groups"], &[&[&n, "compute,all"]]);
+        seed(
+            env,
+            "nodelist",
+            &["node", "groups"],
+            &[&[&n, "compute,all"]],
+        );
     }
     for n in cn(20) {
-        seed(env, "noderes", &["node", "servicenode", "xcatmaster"], &[&[&n, sn, master]]);
+        seed(
+            env,
+            "noderes",
+            &["node", "servicenode", "xcatmaster"],
+            &[&[&n, sn, master]],
+        );
     }
 }
 
@@ -71,7 +81,12 @@ fn fixture_20_tabdump_noderes_insertion_order() {
         let f = fixture("20-");
         for line in f.stdout.lines().skip(1) {
             let node = line.split('"').nth(1).unwrap();
-            seed(&env, "noderes", &["node", "servicenode", "xcatmaster"], &[&[node, "sn2,sn1", "sn2"]]);
+            seed(
+                &env,
+                "noderes",
+                &["node", "servicenode", "xcatmaster"],
+                &[&[node, "sn2,sn1", "sn2"]],
+            );
         }
         let out = run_req(&env, &parse_request(&f.exchanges[0].request));
         assert_fixture(&env, "20-", &out);
@@ -110,7 +125,11 @@ fn commands_13_nodels_after_snmove() {
             &env,
             "nodels",
             Some(&["cn01", "cn02", "cn03"]),
-            &["noderes.servicenode", "noderes.xcatmaster", "nodelist.groups"],
+            &[
+                "noderes.servicenode",
+                "noderes.xcatmaster",
+                "nodelist.groups",
+            ],
         );
         assert_eq!(
             out.stdout,
@@ -140,9 +159,19 @@ fn fixtures_21_22_23_nodeadd_tabch_noderm() {
         let res = env
             .ctx
             .db
-            .read(|c| c.select("noderes", &["servicenode", "xcatmaster"], &[("node", "cn21")], false))
+            .read(|c| {
+                c.select(
+                    "noderes",
+                    &["servicenode", "xcatmaster"],
+                    &[("node", "cn21")],
+                    false,
+                )
+            })
             .unwrap();
-        assert_eq!(res, vec![vec![Some("sn1".to_string()), Some("sn1".to_string())]]);
+        assert_eq!(
+            res,
+            vec![vec![Some("sn1".to_string()), Some("sn1".to_string())]]
+        );
         // 16 (chtab, sent by our client as tabch)
         ok(&env, "tabch", None, &["node=cn21", "nodetype.os=rhels8"]);
         // 23: noderm cn21 (daemon expanded the noderange)
@@ -170,7 +199,12 @@ fn fixture_25_dumpxcatdb_and_26_tabrestore() {
         let f = fixture("20-");
         for line in f.stdout.lines().skip(1) {
             let node = line.split('"').nth(1).unwrap();
-            seed(&env, "noderes", &["node", "servicenode", "xcatmaster"], &[&[node, "sn2,sn1", "sn2"]]);
+            seed(
+                &env,
+                "noderes",
+                &["node", "servicenode", "xcatmaster"],
+                &[&[node, "sn2,sn1", "sn2"]],
+            );
         }
         let dump = fixture("25-");
         // connection 1: the table list
@@ -188,11 +222,20 @@ fn fixture_25_dumpxcatdb_and_26_tabrestore() {
         for ex in &dump.exchanges[1..] {
             let mut req = parse_request(&ex.request);
             let args: Vec<String> = req.args().iter().map(|s| s.to_string()).collect();
-            let file = std::path::Path::new(&args[1]).file_name().unwrap().to_owned();
+            let file = std::path::Path::new(&args[1])
+                .file_name()
+                .unwrap()
+                .to_owned();
             let target = dir.join(&file);
             req.set_args(&[args[0].as_str(), target.to_str().unwrap(), args[2].as_str()]);
             let out = run_req(&env, &req);
-            assert_eq!(wire(&out.docs, "vm"), ex.response, "{} {:?}", env.label, file);
+            assert_eq!(
+                wire(&out.docs, "vm"),
+                ex.response,
+                "{} {:?}",
+                env.label,
+                file
+            );
             assert!(target.exists());
         }
         let noderes = std::fs::read_to_string(dir.join("noderes.csv")).unwrap();
@@ -200,10 +243,7 @@ fn fixture_25_dumpxcatdb_and_26_tabrestore() {
         let site = std::fs::read_to_string(dir.join("site.csv")).unwrap();
         assert_eq!(site, fixture("03-").stdout, "{} site.csv", env.label);
         // 26: the stock tabrestore request of noderes.csv, into an emptied table
-        env.ctx
-            .db
-            .write(|c| c.delete_all("noderes"))
-            .unwrap();
+        env.ctx.db.write(|c| c.delete_all("noderes")).unwrap();
         assert!(rows(&env, "noderes", &["node"]).is_empty());
         let rf = fixture("26-");
         let out = run_req(&env, &parse_request(&rf.exchanges[0].request));

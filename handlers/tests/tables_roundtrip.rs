@@ -12,18 +12,66 @@ use tables_support::*;
 use xcat_proto::{Request, Value};
 
 fn populate(env: &Env) {
-    seed(env, "site", &["key", "value"], &[&["master", "10.0.0.1"], &["domain", "cluster.test"]]);
-    seed(env, "site", &["key", "value", "comments", "disable"], &[&["quoted", "a \"b\", c\nnext line", "multi\nline", "1"]]);
+    seed(
+        env,
+        "site",
+        &["key", "value"],
+        &[&["master", "10.0.0.1"], &["domain", "cluster.test"]],
+    );
+    seed(
+        env,
+        "site",
+        &["key", "value", "comments", "disable"],
+        &[&["quoted", "a \"b\", c\nnext line", "multi\nline", "1"]],
+    );
     for i in 1..=30 {
         let n = format!("cn{i:02}");
-        seed(env, "nodelist", &["node", "groups", "status"], &[&[&n, "compute,all", "booted"]]);
-        seed(env, "noderes", &["node", "servicenode", "xcatmaster"], &[&[&n, "sn2,sn1", "sn2"]]);
+        seed(
+            env,
+            "nodelist",
+            &["node", "groups", "status"],
+            &[&[&n, "compute,all", "booted"]],
+        );
+        seed(
+            env,
+            "noderes",
+            &["node", "servicenode", "xcatmaster"],
+            &[&[&n, "sn2,sn1", "sn2"]],
+        );
     }
-    seed(env, "nodehm", &["node", "mgt", "power"], &[&["compute", "ipmi", "ipmi"]]);
-    seed(env, "hosts", &["node", "ip"], &[&["compute", "|\\D+(\\d+)|10.0.0.($1+0)|"]]);
-    seed(env, "switch", &["node", "switch", "port"], &[&["cn01", "sw1", "1"], &["cn01", "sw2", "2"]]);
-    seed(env, "passwd", &["key", "username", "password"], &[&["system", "root", "c,x\"y"]]);
-    seed(env, "eventlog", &["eventtime", "message"], &[&["2020-01-01 00:00:00", "one"], &["2020-01-02 00:00:00", "two"]]);
+    seed(
+        env,
+        "nodehm",
+        &["node", "mgt", "power"],
+        &[&["compute", "ipmi", "ipmi"]],
+    );
+    seed(
+        env,
+        "hosts",
+        &["node", "ip"],
+        &[&["compute", "|\\D+(\\d+)|10.0.0.($1+0)|"]],
+    );
+    seed(
+        env,
+        "switch",
+        &["node", "switch", "port"],
+        &[&["cn01", "sw1", "1"], &["cn01", "sw2", "2"]],
+    );
+    seed(
+        env,
+        "passwd",
+        &["key", "username", "password"],
+        &[&["system", "root", "c,x\"y"]],
+    );
+    seed(
+        env,
+        "eventlog",
+        &["eventtime", "message"],
+        &[
+            &["2020-01-01 00:00:00", "one"],
+            &["2020-01-02 00:00:00", "two"],
+        ],
+    );
 }
 
 fn dump(env: &Env, dir: &Path) -> Vec<String> {
@@ -35,13 +83,21 @@ fn dump(env: &Env, dir: &Path) -> Vec<String> {
     for t in &tables {
         let file = dir.join(format!("{t}.csv"));
         let out = run(env, "tabdump", None, &["-f", file.to_str().unwrap(), t]);
-        assert_eq!((out.stderr.as_str(), out.exit), ("", 0), "{} dump {t}", env.label);
+        assert_eq!(
+            (out.stderr.as_str(), out.exit),
+            ("", 0),
+            "{} dump {t}",
+            env.label
+        );
     }
     tables
 }
 
 fn restore(env: &Env, dir: &Path) {
-    let mut files: Vec<_> = std::fs::read_dir(dir).unwrap().map(|e| e.unwrap().path()).collect();
+    let mut files: Vec<_> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
     files.sort();
     for f in files {
         let name = f.file_name().unwrap().to_str().unwrap().to_string();
@@ -53,7 +109,12 @@ fn restore(env: &Env, dir: &Path) {
         let lines: Vec<Value> = text.split_inclusive('\n').map(Value::text).collect();
         req.map.insert("data".into(), lines);
         let out = run_req(env, &req);
-        assert_eq!((out.stderr.as_str(), out.exit), ("", 0), "{} restore {table}", env.label);
+        assert_eq!(
+            (out.stderr.as_str(), out.exit),
+            ("", 0),
+            "{} restore {table}",
+            env.label
+        );
     }
 }
 

@@ -130,19 +130,31 @@ fn expansion(c: &mut Conn) -> Result<usize, DbError> {
     Ok(e.nodes.len())
 }
 
+/// CPU time of this thread (ns), from /proc/thread-self/schedstat.
+fn thread_cpu_ns() -> u64 {
+    std::fs::read_to_string("/proc/thread-self/schedstat")
+        .ok()
+        .and_then(|s| s.split_whitespace().next().and_then(|v| v.parse().ok()))
+        .unwrap_or(0)
+}
+
+/// Median wall time and median thread CPU time of 5 warm runs.
 fn median(
     db: &Db,
     f: fn(&mut Conn) -> Result<usize, DbError>,
-) -> Result<(Duration, usize), DbError> {
+) -> Result<(Duration, Duration, usize), DbError> {
     let mut n = db.read(f)?; // warm-up
-    let mut times = Vec::new();
+    let mut wall = Vec::new();
+    let mut cpu = Vec::new();
     for _ in 0..5 {
-        let t = Instant::now();
+        let (t, c) = (Instant::now(), thread_cpu_ns());
         n = db.read(f)?;
-        times.push(t.elapsed());
+        wall.push(t.elapsed());
+        cpu.push(Duration::from_nanos(thread_cpu_ns().saturating_sub(c)));
     }
-    times.sort();
-    Ok((times[2], n))
+    wall.sort();
+    cpu.sort();
+    Ok((wall[2], cpu[2], n))
 }
 
 fn vm_hwm() -> String {
@@ -154,6 +166,103 @@ fn vm_hwm() -> String {
                 .map(|l| l.split_whitespace().skip(1).collect::<Vec<_>>().join(" "))
         })
         .unwrap_or_else(|| "?".into())
+}
+
+/// Per-phase timings (BENCH_DETAIL=1).
+fn detail(db: &Db) -> Result<(), DbError> {
+    let time = |label: &str, f: &mut dyn FnMut() -> Result<(), DbError>| -> Result<(), DbError> {
+        f()?;
+        let (t, c) = (Instant::now(), thread_cpu_ns());
+        f()?;
+        let cpu = thread_cpu_ns().saturating_sub(c) as f64 / 1e6;
+        println!(
+            "  {label}: {:.2} ms wall, {cpu:.2} ms CPU",
+            t.elapsed().as_secs_f64() * 1e3
+        );
+        Ok(())
+    };
+    time("empty read", &mut || db.read(|_| Ok(())))?;
+    time("select nodelist node,groups", &mut || {
+        db.read(|c| {
+            c.select("nodelist", &["node", "groups"], &[], true)
+                .map(|_| ())
+        })
+    })?;
+    time("3x select nodelist in one read", &mut || {
+        db.read(|c| {
+            for _ in 0..3 {
+                c.select("nodelist", &["node", "groups"], &[], true)?;
+            }
+            Ok(())
+        })
+    })?;
+    time("select site key", &mut || {
+        db.read(|c| {
+            c.select("site", &["value"], &[("key", "excludenodes")], true)
+                .map(|_| ())
+        })
+    })?;
+    time("select nodegroup", &mut || {
+        db.read(|c| {
+            c.select(
+                "nodegroup",
+                &["groupname", "grouptype", "wherevals"],
+                &[],
+                true,
+            )
+            .map(|_| ())
+        })
+    })?;
+    time("select hosts node,ip", &mut || {
+        db.read(|c| c.select("hosts", &["node", "ip"], &[], true).map(|_| ()))
+    })?;
+    time("GroupMap::from_pairs (no DB)", &mut || {
+        let pairs: Vec<(String, Option<String>)> = (1..=NODES)
+            .map(|i| (format!("n{i:05}"), Some("compute,rack1,all".to_string())))
+            .collect();
+        std::hint::black_box(xcat_schema::inherit::GroupMap::from_pairs(pairs));
+        Ok(())
+    })?;
+    time("InheritCtx::load", &mut || {
+        db.read(|c| InheritCtx::load(c).map(|_| ()))
+    })?;
+    time("expand all", &mut || {
+        db.read(|c| {
+            expand(c, "all", &ExpandOpts::default()).map_err(|e| DbError::Other(e.to_string()))?;
+            Ok(())
+        })
+    })?;
+    time("load+resolve hosts.ip", &mut || {
+        db.read(|c| {
+            let ctx = InheritCtx::load(c)?;
+            let mut a = NodeAttrs::load(c, &ctx, "hosts", &["ip"])?;
+            for i in 1..=NODES {
+                std::hint::black_box(a.resolve(&format!("n{i:05}")));
+            }
+            Ok(())
+        })
+    })?;
+    time("load+resolve ipmi.bmc", &mut || {
+        db.read(|c| {
+            let ctx = InheritCtx::load(c)?;
+            let mut a = NodeAttrs::load(c, &ctx, "ipmi", &["bmc"])?;
+            for i in 1..=NODES {
+                std::hint::black_box(a.resolve(&format!("n{i:05}")));
+            }
+            Ok(())
+        })
+    })?;
+    time("load+resolve nodehm.mgt", &mut || {
+        db.read(|c| {
+            let ctx = InheritCtx::load(c)?;
+            let mut a = NodeAttrs::load(c, &ctx, "nodehm", &["mgt"])?;
+            for i in 1..=NODES {
+                std::hint::black_box(a.resolve(&format!("n{i:05}")));
+            }
+            Ok(())
+        })
+    })?;
+    Ok(())
 }
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
@@ -169,16 +278,21 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let t = Instant::now();
     populate(&db)?;
     println!("populate: {:?}", t.elapsed());
-    let (d, lines) = median(&db, nodels_all)?;
+    let (d, cpu, lines) = median(&db, nodels_all)?;
     println!(
-        "nodels all nodehm.mgt hosts.ip ipmi.bmc: median {:.1} ms ({lines} lines)",
-        d.as_secs_f64() * 1e3
+        "nodels all nodehm.mgt hosts.ip ipmi.bmc: median {:.1} ms wall, {:.1} ms CPU ({lines} lines)",
+        d.as_secs_f64() * 1e3,
+        cpu.as_secs_f64() * 1e3
     );
-    let (d, n) = median(&db, expansion)?;
+    let (d, cpu2, n) = median(&db, expansion)?;
     println!(
-        "expand n[00001-10000],-n00500,compute@rack1: median {:.1} ms ({n} nodes)",
-        d.as_secs_f64() * 1e3
+        "expand n[00001-10000],-n00500,compute@rack1: median {:.1} ms wall, {:.1} ms CPU ({n} nodes)",
+        d.as_secs_f64() * 1e3,
+        cpu2.as_secs_f64() * 1e3
     );
+    if std::env::var_os("BENCH_DETAIL").is_some() {
+        detail(&db)?;
+    }
     println!("VmHWM: {}", vm_hwm());
     Ok(())
 }

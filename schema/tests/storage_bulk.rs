@@ -36,6 +36,15 @@ fn bulk_equals_one_by_one() {
         item(&[], &[("comments", Some("all rows"))]), // no keys: every row
         item(&[("node", "n5")], &[("groups", Some("e"))]),
     ];
+    let mut items = items;
+    for i in 0..5 {
+        let n = format!("s{i}");
+        items.push(item(&[("node", &n)], &[("groups", Some("x\"y\\z,{}")), ("status", None)]));
+    }
+    for i in 0..5 {
+        let n = format!("s{i}");
+        items.push(item(&[("node", &n)], &[("groups", Some("NULL")), ("comments", Some("c\"\\ é"))]));
+    }
     for t in backends() {
         let one = t.open();
         let other = storage_support::sqlite();
@@ -96,4 +105,68 @@ fn bulk_ten_thousand_rows_times_three_tables() {
         assert!(insert_time.as_secs_f64() < limit, "{} insert {insert_time:?}", t.label);
         assert!(update_time.as_secs_f64() < limit, "{} update {update_time:?}", t.label);
     }
+}
+
+/// Timing breakdown (run with --ignored --nocapture).
+#[test]
+#[ignore]
+fn bulk_timing_breakdown() {
+    for t in backends() {
+        let db = t.open();
+        let start = Instant::now();
+        for _ in 0..10 {
+            db.write(|_c| Ok::<_, DbError>(())).unwrap();
+        }
+        eprintln!("{}: empty write x10 {:?}", t.label, start.elapsed());
+        let nodes: Vec<String> = (1..=10_000).map(|i| format!("n{i:05}")).collect();
+        let items: Items = nodes.iter().map(|n| item(&[("node", n)], &[("groups", Some("all"))])).collect();
+        let start = Instant::now();
+        db.write(|c| {
+            let s = Instant::now();
+            c.set_attribs_many("nodelist", &items)?;
+            eprintln!("{}: nodelist insert in txn {:?}", t.label, s.elapsed());
+            Ok::<_, DbError>(())
+        })
+        .unwrap();
+        eprintln!("{}: nodelist insert incl commit {:?}", t.label, start.elapsed());
+        let start = Instant::now();
+        db.write(|c| {
+            let s = Instant::now();
+            c.set_attribs_many("nodelist", &items)?;
+            eprintln!("{}: nodelist update in txn {:?}", t.label, s.elapsed());
+            Ok::<_, DbError>(())
+        })
+        .unwrap();
+        eprintln!("{}: nodelist update incl commit {:?}", t.label, start.elapsed());
+    }
+}
+
+/// Per-request overhead on SQLite (run with --ignored --nocapture).
+#[test]
+#[ignore]
+fn sqlite_request_overhead() {
+    let t = storage_support::sqlite();
+    let db = t.open();
+    db.read(|_c| Ok(())).unwrap();
+    let start = Instant::now();
+    for _ in 0..100 {
+        db.read(|_c| Ok(())).unwrap();
+    }
+    eprintln!("checkout x100 {:?}", start.elapsed());
+    let start = Instant::now();
+    for _ in 0..100 {
+        db.write(|_c| Ok::<_, DbError>(())).unwrap();
+    }
+    eprintln!("empty write x100 {:?}", start.elapsed());
+    let start = Instant::now();
+    for i in 0..100 {
+        let v = format!("{i}");
+        db.write(|c| c.set_attribs("site", &[("key", "k")], &[("value", Some(&v))])).unwrap();
+    }
+    eprintln!("one-row write x100 {:?}", start.elapsed());
+    let start = Instant::now();
+    for _ in 0..100 {
+        db.read(|c| c.select("site", &["value"], &[("key", "k")], true)).unwrap();
+    }
+    eprintln!("one-row read x100 {:?}", start.elapsed());
 }

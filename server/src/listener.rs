@@ -75,6 +75,9 @@ fn tls_settings(site: &crate::store::SiteValues) -> TlsSettings {
 }
 
 async fn site(shared: &Arc<Shared>) -> Arc<crate::store::SiteValues> {
+    if let Some(site) = shared.store.fresh_site() {
+        return site;
+    }
     let s = shared.clone();
     match tokio::task::spawn_blocking(move || s.store.site()).await {
         Ok(Ok(v)) => v,

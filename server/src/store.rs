@@ -106,6 +106,13 @@ impl CachedStore {
         Ok(value)
     }
 
+    /// Site values when the cached copy is still fresh (never blocks on the DB).
+    pub fn fresh_site(&self) -> Option<Arc<SiteValues>> {
+        let guard = self.site.lock().ok()?;
+        let c = guard.as_ref()?;
+        (c.at.elapsed() < self.ttl).then(|| c.value.clone())
+    }
+
     /// Site values, at most `ttl` old.
     pub fn site(&self) -> Result<Arc<SiteValues>, StoreError> {
         self.cached(&self.site, || self.inner.site())

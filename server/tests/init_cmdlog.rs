@@ -69,7 +69,10 @@ fn quoting_and_redaction() {
     );
     let text = format_entry(&e, "d").unwrap();
     assert!(text.contains("[ClientType]  \n"), "{text}");
-    assert!(text.contains("[Request]    bmcdiscover -s nmap -p xxxxxxxx \n"), "{text}");
+    assert!(
+        text.contains("[Request]    bmcdiscover -s nmap -p xxxxxxxx \n"),
+        "{text}"
+    );
     assert!(!text.contains("pw123"));
 
     let e = entry(
@@ -78,7 +81,9 @@ fn quoting_and_redaction() {
         0,
         0,
     );
-    assert!(format_entry(&e, "d").unwrap().contains("[Response]\n*REDACTED*\n"));
+    assert!(format_entry(&e, "d")
+        .unwrap()
+        .contains("[Response]\n*REDACTED*\n"));
 }
 
 #[test]
@@ -95,9 +100,20 @@ fn console_commands_not_logged() {
 #[test]
 fn response_collection_feeds_the_log() {
     let mut r = ResponseLog::new("vm");
-    r.add(&Response::new().data("Version 2.19.0").set("xcatdsource", "vm"));
-    r.add(&Response::new().error("Unsupported request").set("xcatdsource", "sn1"));
-    assert_eq!(r.text(), "Version 2.19.0\nError: [sn1]: Unsupported request\n");
+    r.add(
+        &Response::new()
+            .data("Version 2.19.0")
+            .set("xcatdsource", "vm"),
+    );
+    r.add(
+        &Response::new()
+            .error("Unsupported request")
+            .set("xcatdsource", "sn1"),
+    );
+    assert_eq!(
+        r.text(),
+        "Version 2.19.0\nError: [sn1]: Unsupported request\n"
+    );
 }
 
 #[test]
@@ -108,7 +124,14 @@ fn writes_file_0600_and_reopens() {
     let req = request(
         "<xcatrequest><arg>-v</arg><clienttype>cli</clienttype><command>lsxcatd</command></xcatrequest>",
     );
-    log.log_request(&req, Some("root"), Some("vm"), "Version 2.19.0\n", 0, Duration::from_millis(3));
+    log.log_request(
+        &req,
+        Some("root"),
+        Some("vm"),
+        "Version 2.19.0\n",
+        0,
+        Duration::from_millis(3),
+    );
     let cons = request("<xcatrequest><command>getipmicons</command></xcatrequest>");
     log.log_request(&cons, None, None, "", 0, Duration::ZERO);
     log.flush();
@@ -116,7 +139,9 @@ fn writes_file_0600_and_reopens() {
     assert_eq!(meta.permissions().mode() & 0o777, 0o600);
     let text = std::fs::read_to_string(&path).unwrap();
     assert!(text.starts_with(SEP), "{text}");
-    assert!(text.contains("[Request]    lsxcatd -v \n[Response]\nVersion 2.19.0\n[NumberNodes] 0 \n"));
+    assert!(
+        text.contains("[Request]    lsxcatd -v \n[Response]\nVersion 2.19.0\n[NumberNodes] 0 \n")
+    );
     assert!(!text.contains("getipmicons"));
     assert_eq!(text.matches(SEP).count(), 1);
 
@@ -127,5 +152,7 @@ fn writes_file_0600_and_reopens() {
     log.log_request(&req, None, None, "x\n", 0, Duration::ZERO);
     log.flush();
     assert_eq!(std::fs::read_to_string(&rotated).unwrap(), text);
-    assert!(std::fs::read_to_string(&path).unwrap().contains("lsxcatd -v"));
+    assert!(std::fs::read_to_string(&path)
+        .unwrap()
+        .contains("lsxcatd -v"));
 }

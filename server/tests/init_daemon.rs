@@ -16,7 +16,9 @@ const DIR: &str = "XCATD_DAEMON_TEST_DIR";
 
 #[test]
 fn child_entry() {
-    let Ok(mode) = std::env::var(MODE) else { return };
+    let Ok(mode) = std::env::var(MODE) else {
+        return;
+    };
     let dir = std::path::PathBuf::from(std::env::var(DIR).unwrap());
     let handle = daemonize(&dir.join("xcatd.pid")).unwrap();
     // In the daemon: record our pid, cwd and session, then report.
@@ -98,5 +100,8 @@ fn syslog_datagrams() {
     let n = server.recv(&mut buf).unwrap();
     let line = String::from_utf8_lossy(&buf[..n]).to_string();
     assert!(line.starts_with("<166>"), "{line}");
-    assert!(line.ends_with(&format!(" xcat[{}]: hello", std::process::id())), "{line}");
+    assert!(
+        line.ends_with(&format!(" xcat[{}]: hello", std::process::id())),
+        "{line}"
+    );
 }

@@ -95,10 +95,18 @@ fn init_twice_then_force() {
     let text = report.lines.join("\n");
     assert!(text.contains("CA: created"), "{text}");
     assert!(text.contains("server credential: created"), "{text}");
-    assert!(text.contains("client credential for root: created"), "{text}");
+    assert!(
+        text.contains("client credential for root: created"),
+        "{text}"
+    );
 
     let cert = confdir.join("cert");
-    for f in ["server-cred.pem", "server-cert.pem", "server-key.pem", "ca.pem"] {
+    for f in [
+        "server-cred.pem",
+        "server-cert.pem",
+        "server-key.pem",
+        "ca.pem",
+    ] {
         assert_eq!(mode(&cert.join(f)), 0o600, "{f}");
     }
     assert_eq!(mode(&cert), 0o700);
@@ -110,22 +118,37 @@ fn init_twice_then_force() {
     assert_eq!(mode(&x.join("ca.pem")), 0o644);
     assert_eq!(mode(&confdir.join("ca/private/ca-key.pem")), 0o600);
     assert_eq!(mode(&confdir.join("ca/private")), 0o700);
-    for f in ["openssl.cnf", "index", "serial", "index.attr", "ca-cert.pem"] {
+    for f in [
+        "openssl.cnf",
+        "index",
+        "serial",
+        "index.attr",
+        "ca-cert.pem",
+    ] {
         assert!(confdir.join("ca").join(f).is_file(), "{f}");
     }
     // cred = cert + key
     let cred = String::from_utf8(read(&cert.join("server-cred.pem"))).unwrap();
     assert!(cred.starts_with(&String::from_utf8(read(&cert.join("server-cert.pem"))).unwrap()));
     assert!(cred.ends_with(&String::from_utf8(read(&cert.join("server-key.pem"))).unwrap()));
-    assert_eq!(read(&cert.join("ca.pem")), read(&confdir.join("ca/ca-cert.pem")));
-    assert_eq!(read(&x.join("ca.pem")), read(&confdir.join("ca/ca-cert.pem")));
+    assert_eq!(
+        read(&cert.join("ca.pem")),
+        read(&confdir.join("ca/ca-cert.pem"))
+    );
+    assert_eq!(
+        read(&x.join("ca.pem")),
+        read(&confdir.join("ca/ca-cert.pem"))
+    );
 
     // openssl accepts the chains
     let (ok, t) = openssl(&cert, &["verify", "-CAfile", "ca.pem", "server-cert.pem"]);
     assert!(ok, "{t}");
     let (ok, t) = openssl(&x, &["verify", "-CAfile", "ca.pem", "client-cert.pem"]);
     assert!(ok, "{t}");
-    let (ok, t) = openssl(&cert, &["x509", "-noout", "-subject", "-in", "server-cert.pem"]);
+    let (ok, t) = openssl(
+        &cert,
+        &["x509", "-noout", "-subject", "-in", "server-cert.pem"],
+    );
     assert!(ok && t.contains("CN = vm"), "{t}");
 
     // ---- the database is what xcatconfig -d -m writes
@@ -171,7 +194,11 @@ fn init_twice_then_force() {
     );
     let nodes = table(&confdir, "nodelist");
     assert_eq!(nodes.len(), 1);
-    assert!(nodes[0].starts_with("\"vm\",\"__mgmtnode\""), "{}", nodes[0]);
+    assert!(
+        nodes[0].starts_with("\"vm\",\"__mgmtnode\""),
+        "{}",
+        nodes[0]
+    );
     let sn = table(&confdir, "servicenode");
     assert_eq!(sn.len(), 1);
     assert!(sn[0].starts_with("\"__mgmtnode\""));
@@ -192,8 +219,14 @@ fn init_twice_then_force() {
     let report = run_with(&args(&confdir, &home, false), &facts()).unwrap();
     let text = report.lines.join("\n");
     assert!(text.contains("CA: ") && text.contains("kept"), "{text}");
-    assert!(text.contains("server credential: ") && !text.contains("created"), "{text}");
-    assert!(text.contains("site: table already has data, kept"), "{text}");
+    assert!(
+        text.contains("server credential: ") && !text.contains("created"),
+        "{text}"
+    );
+    assert!(
+        text.contains("site: table already has data, kept"),
+        "{text}"
+    );
     let after: Vec<Vec<u8>> = [
         cert.join("server-cred.pem"),
         x.join("client-cred.pem"),
@@ -222,7 +255,15 @@ fn init_twice_then_force() {
         let certfile = format!("certs/{id}.pem");
         let (ok, t) = openssl(
             &ca,
-            &["ca", "-startdate", "19600101010101Z", "-config", &cnf, "-revoke", &certfile],
+            &[
+                "ca",
+                "-startdate",
+                "19600101010101Z",
+                "-config",
+                &cnf,
+                "-revoke",
+                &certfile,
+            ],
         );
         assert!(ok, "revoke: {t}");
     }
@@ -233,8 +274,17 @@ fn init_twice_then_force() {
     let (ok, t) = openssl(
         &user,
         &[
-            "req", "-config", &cnf, "-new", "-key", "client-key.pem", "-out", "client-req.pem",
-            "-subj", "/CN=root", "-batch",
+            "req",
+            "-config",
+            &cnf,
+            "-new",
+            "-key",
+            "client-key.pem",
+            "-out",
+            "client-req.pem",
+            "-subj",
+            "/CN=root",
+            "-batch",
         ],
     );
     assert!(ok, "{t}");
@@ -242,8 +292,16 @@ fn init_twice_then_force() {
     let (ok, t) = openssl(
         &ca,
         &[
-            "ca", "-startdate", "600101010101Z", "-config", &cnf, "-in", "root.csr", "-out",
-            "root.cert", "-batch",
+            "ca",
+            "-startdate",
+            "600101010101Z",
+            "-config",
+            &cnf,
+            "-in",
+            "root.csr",
+            "-out",
+            "root.cert",
+            "-batch",
         ],
     );
     assert!(ok, "sign: {t}");

@@ -93,7 +93,11 @@ impl Pki {
         std::fs::create_dir_all(&dir).expect("cert dir");
         let issued = self.issue_with(hostname, &[hostname], 7300);
         std::fs::write(dir.join("server-cred.pem"), issued.cred_pem()).expect("write");
-        std::fs::write(dir.join("server-cert.pem"), with_text_dump(&issued.cert_pem)).expect("write");
+        std::fs::write(
+            dir.join("server-cert.pem"),
+            with_text_dump(&issued.cert_pem),
+        )
+        .expect("write");
         std::fs::write(dir.join("server-key.pem"), &issued.key_pem).expect("write");
         std::fs::write(dir.join("ca.pem"), self.ca_pem()).expect("write");
         dir
@@ -128,22 +132,80 @@ pub fn stock_openssl(dir: &Path, server_cn: &str, users: &[&str]) -> Option<Path
     );
     std::fs::write(ca.join("openssl.cnf"), cnf).ok()?;
     let run = |args: &[&str]| -> Option<()> {
-        let out = Command::new("openssl").args(args).current_dir(&ca).output().ok()?;
+        let out = Command::new("openssl")
+            .args(args)
+            .current_dir(&ca)
+            .output()
+            .ok()?;
         out.status.success().then_some(())
     };
     let cnf = ca.join("openssl.cnf");
     let cnf = cnf.to_str()?;
     run(&["genrsa", "-out", "ca-key.pem", "2048"])?;
-    run(&["req", "-new", "-key", "ca-key.pem", "-out", "ca-req.csr", "-subj", "/CN=xCAT CA", "-config", cnf])?;
-    run(&["ca", "-batch", "-selfsign", "-config", cnf, "-keyfile", "ca-key.pem", "-in", "ca-req.csr", "-out", "ca-cert.pem", "-startdate", "700101010101Z", "-days", "7305", "-extensions", "v3_ca"])?;
+    run(&[
+        "req",
+        "-new",
+        "-key",
+        "ca-key.pem",
+        "-out",
+        "ca-req.csr",
+        "-subj",
+        "/CN=xCAT CA",
+        "-config",
+        cnf,
+    ])?;
+    run(&[
+        "ca",
+        "-batch",
+        "-selfsign",
+        "-config",
+        cnf,
+        "-keyfile",
+        "ca-key.pem",
+        "-in",
+        "ca-req.csr",
+        "-out",
+        "ca-cert.pem",
+        "-startdate",
+        "700101010101Z",
+        "-days",
+        "7305",
+        "-extensions",
+        "v3_ca",
+    ])?;
     let issue = |name: &str, cn: &str, ext: &str| -> Option<()> {
         let key = format!("{name}-key.pem");
         let csr = format!("{name}.csr");
         let cert = format!("{name}-cert.pem");
         run(&["genrsa", "-out", &key, "2048"])?;
-        run(&["req", "-new", "-key", &key, "-out", &csr, "-subj", &format!("/CN={cn}"), "-config", cnf])?;
-        run(&["ca", "-batch", "-config", cnf, "-in", &csr, "-out", &cert, "-startdate", "600101010101Z", "-extensions", ext])?;
-        let cred = std::fs::read_to_string(ca.join(&cert)).ok()? + &std::fs::read_to_string(ca.join(&key)).ok()?;
+        run(&[
+            "req",
+            "-new",
+            "-key",
+            &key,
+            "-out",
+            &csr,
+            "-subj",
+            &format!("/CN={cn}"),
+            "-config",
+            cnf,
+        ])?;
+        run(&[
+            "ca",
+            "-batch",
+            "-config",
+            cnf,
+            "-in",
+            &csr,
+            "-out",
+            &cert,
+            "-startdate",
+            "600101010101Z",
+            "-extensions",
+            ext,
+        ])?;
+        let cred = std::fs::read_to_string(ca.join(&cert)).ok()?
+            + &std::fs::read_to_string(ca.join(&key)).ok()?;
         std::fs::write(ca.join(format!("{name}-cred.pem")), cred).ok()
     };
     issue("server", server_cn, "server")?;

@@ -43,6 +43,7 @@ pub async fn run_client_env(
         env: vars,
         cwd: PathBuf::from("/tmp"),
         home: Some(home.to_path_buf()),
+        handle_signals: false,
     };
     let mut input = match stdin {
         Some(s) => FakeStdin::pipe(s.as_bytes().to_vec()),
@@ -60,7 +61,8 @@ pub async fn run_client_env(
 pub async fn send_raw(addr: &str, home: &Path, request: &[u8]) -> Printed {
     let creds = Credentials::for_user_home(home).ok();
     let mut out = Printed::new();
-    let mut conn = match Connection::connect(addr, creds.as_ref(), &ConnectOptions::default()).await {
+    let mut conn = match Connection::connect(addr, creds.as_ref(), &ConnectOptions::default()).await
+    {
         Ok(c) => c,
         Err(e) => {
             out.stderr = format!("Connection failure: {e}\n");

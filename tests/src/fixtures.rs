@@ -37,7 +37,12 @@ impl Fixture {
 
     /// The only connection's exchange (panics for multi-connection files).
     pub fn single(&self) -> &Exchange {
-        assert_eq!(self.connections.len(), 1, "{} has several connections", self.name);
+        assert_eq!(
+            self.connections.len(),
+            1,
+            "{} has several connections",
+            self.name
+        );
         &self.connections[0]
     }
 }
@@ -139,8 +144,15 @@ pub fn fixtures() -> Vec<Fixture> {
     names
         .iter()
         .map(|p| {
-            let stem = p.file_stem().unwrap_or_default().to_string_lossy().into_owned();
-            parse(&stem, &std::fs::read(p).unwrap_or_else(|e| panic!("{}: {e}", p.display())))
+            let stem = p
+                .file_stem()
+                .unwrap_or_default()
+                .to_string_lossy()
+                .into_owned();
+            parse(
+                &stem,
+                &std::fs::read(p).unwrap_or_else(|e| panic!("{}: {e}", p.display())),
+            )
         })
         .collect()
 }

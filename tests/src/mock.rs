@@ -136,7 +136,9 @@ impl MockServer {
                 index += 1;
                 let (acceptor, script, rec) = (acceptor.clone(), script.clone(), rec.clone());
                 tokio::spawn(async move {
-                    let Ok(mut tls) = acceptor.accept(tcp).await else { return };
+                    let Ok(mut tls) = acceptor.accept(tcp).await else {
+                        return;
+                    };
                     let cn = tls
                         .get_ref()
                         .1
@@ -170,13 +172,17 @@ impl MockServer {
                                     let _ = tls.shutdown().await;
                                     return;
                                 }
-                                if tls.write_all(&piece).await.is_err() || tls.flush().await.is_err() {
+                                if tls.write_all(&piece).await.is_err()
+                                    || tls.flush().await.is_err()
+                                {
                                     return;
                                 }
                                 tokio::time::sleep(Duration::from_millis(1)).await;
                             }
                         }
-                        match tokio::time::timeout(Duration::from_secs(15), tls.read(&mut chunk)).await {
+                        match tokio::time::timeout(Duration::from_secs(15), tls.read(&mut chunk))
+                            .await
+                        {
                             Ok(Ok(n)) if n > 0 => buf.extend_from_slice(&chunk[..n]),
                             _ => return,
                         }

@@ -52,6 +52,20 @@ pub fn xcatd_bin() -> PathBuf {
     bin
 }
 
+/// Path of the built `xcatclient` binary (`$XCATCLIENT_BIN` overrides).
+pub fn xcatclient_bin() -> PathBuf {
+    if let Ok(p) = std::env::var("XCATCLIENT_BIN") {
+        return PathBuf::from(p);
+    }
+    let bin = xcatd_bin().with_file_name("xcatclient");
+    assert!(
+        bin.exists(),
+        "{} not found: run `cargo build --workspace --bins` first",
+        bin.display()
+    );
+    bin
+}
+
 fn free_port() -> u16 {
     TcpListener::bind("127.0.0.1:0")
         .and_then(|l| l.local_addr())
@@ -74,7 +88,11 @@ fn fresh_pg_database(base: &str) -> String {
         .arg(format!("CREATE DATABASE {name}"))
         .output()
         .expect("psql (needed with XCATD_TEST_PG_URL)");
-    assert!(out.status.success(), "CREATE DATABASE: {}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "CREATE DATABASE: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     // Replace the database name (the path after the authority).
     let (head, tail) = match base.split_once('?') {
         Some((h, q)) => (h, format!("?{q}")),
@@ -127,9 +145,9 @@ impl Xcatd {
         std::fs::create_dir_all(&home).expect("home");
         let db_url = match backend {
             Backend::Sqlite => format!("sqlite-dir:{}", dir.path().join("db").display()),
-            Backend::Pg => fresh_pg_database(
-                &std::env::var("XCATD_TEST_PG_URL").expect("XCATD_TEST_PG_URL"),
-            ),
+            Backend::Pg => {
+                fresh_pg_database(&std::env::var("XCATD_TEST_PG_URL").expect("XCATD_TEST_PG_URL"))
+            }
         };
         let bin = xcatd_bin();
         run_checked(
@@ -149,7 +167,14 @@ impl Xcatd {
             .arg("-f")
             .arg("--confdir")
             .arg(&confdir)
-            .args(["--db", &db_url, "--listen", "127.0.0.1", "--port", &port.to_string()])
+            .args([
+                "--db",
+                &db_url,
+                "--listen",
+                "127.0.0.1",
+                "--port",
+                &port.to_string(),
+            ])
             .args(extra)
             .env("XCATD_SOURCE_NAME", "vm")
             .stdin(Stdio::null())
@@ -183,7 +208,11 @@ impl Xcatd {
             }
             std::thread::sleep(Duration::from_millis(50));
         }
-        panic!("xcatd did not listen on {} within 30 s:\n{}", self.addr, self.log_text());
+        panic!(
+            "xcatd did not listen on {} within 30 s:\n{}",
+            self.addr,
+            self.log_text()
+        );
     }
 
     /// What the daemon wrote to stdout/stderr so far.
@@ -218,6 +247,28 @@ impl Xcatd {
         run_client(&self.addr, &home, argv, None).await
     }
 
+    /// An open TLS connection as root (for pipelining, slow senders, abort).
+    pub async fn connect(&self) -> xcat_client::Connection {
+        let creds = xcat_client::Credentials::for_user_home(&self.home).expect("root credentials");
+        xcat_client::Connection::connect(&self.addr, Some(&creds), &Default::default())
+            .await
+            .expect("connect to xcatd")
+    }
+
+    /// An open TLS connection without a client certificate.
+    pub async fn connect_anonymous(&self) -> xcat_client::Connection {
+        xcat_client::Connection::connect(&self.addr, None, &Default::default())
+            .await
+            .expect("connect to xcatd")
+    }
+
+    /// Send request bytes verbatim without a client certificate.
+    pub async fn send_raw_anonymous(&self, request: &[u8]) -> Printed {
+        let home = self.dir.path().join("nobody-home");
+        let _ = std::fs::create_dir_all(&home);
+        send_raw(&self.addr, &home, request).await
+    }
+
     /// Send request bytes verbatim as root and print the answer.
     pub async fn send_raw(&self, request: &[u8]) -> Printed {
         send_raw(&self.addr, &self.home, request).await
@@ -231,7 +282,10 @@ impl Drop for Xcatd {
         if self.backend == Backend::Pg {
             if let (Ok(base), Some(name)) = (
                 std::env::var("XCATD_TEST_PG_URL"),
-                self.db_url.rsplit('/').next().map(|s| s.split('?').next().unwrap_or(s).to_string()),
+                self.db_url
+                    .rsplit('/')
+                    .next()
+                    .map(|s| s.split('?').next().unwrap_or(s).to_string()),
             ) {
                 let _ = Command::new("psql")
                     .arg(base)

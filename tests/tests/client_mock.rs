@@ -26,7 +26,12 @@ fn setup() -> Setup {
     let certs = pki.write_server(&dir.path().join("etc"), "vm");
     let home = dir.path().join("home");
     pki.write_client(&home, "root");
-    Setup { _dir: dir, home, certs, pki }
+    Setup {
+        _dir: dir,
+        home,
+        certs,
+        pki,
+    }
 }
 
 /// A mock that answers each known request with its recorded response, split
@@ -36,7 +41,10 @@ async fn replay_mock(certs: &Path, table: HashMap<Vec<u8>, Vec<u8>>) -> MockServ
     MockServer::start(
         certs,
         Arc::new(move |_, _, req| {
-            let resp = table.get(req).cloned().unwrap_or_else(|| SERVERDONE.to_vec());
+            let resp = table
+                .get(req)
+                .cloned()
+                .unwrap_or_else(|| SERVERDONE.to_vec());
             let mid = resp.len() / 2;
             Some(vec![resp[..mid].to_vec(), resp[mid..].to_vec()])
         }),
@@ -69,7 +77,12 @@ async fn every_single_connection_fixture_replays_over_tls() {
         );
         let got = mock.received();
         assert_eq!(got.len(), 1, "{}", f.name);
-        assert_eq!(String::from_utf8_lossy(&got[0].bytes), String::from_utf8_lossy(&ex.request), "{}", f.name);
+        assert_eq!(
+            String::from_utf8_lossy(&got[0].bytes),
+            String::from_utf8_lossy(&ex.request),
+            "{}",
+            f.name
+        );
         assert_eq!(got[0].client_cn.as_deref(), Some("root"));
     }
 }
@@ -81,8 +94,16 @@ async fn dumpxcatdb_sends_one_tabdump_per_table() {
     let out_dir = tempfile::tempdir().unwrap();
     let dump = out_dir.path().join("xcatdump");
     let dump_s = dump.to_string_lossy().into_owned();
-    let fix = |b: &[u8]| String::from_utf8_lossy(b).replace("/tmp/xcatdump", &dump_s).into_bytes();
-    let table: HashMap<_, _> = f.connections.iter().map(|c| (fix(&c.request), c.response.clone())).collect();
+    let fix = |b: &[u8]| {
+        String::from_utf8_lossy(b)
+            .replace("/tmp/xcatdump", &dump_s)
+            .into_bytes()
+    };
+    let table: HashMap<_, _> = f
+        .connections
+        .iter()
+        .map(|c| (fix(&c.request), c.response.clone()))
+        .collect();
     let mock = replay_mock(&s.certs, table).await;
     let p = run_client(&mock.addr, &s.home, &["dumpxCATdb", "-p", &dump_s], None).await;
     assert_eq!(p.stdout, f.stdout.replace("/tmp/xcatdump", &dump_s));
@@ -123,11 +144,17 @@ async fn stock_openssl_certificates_work_both_ways() {
     // The issued certificates really start in 1960 and carry the text dump.
     let pem = std::fs::read_to_string(home.join(".xcat/client-cred.pem")).unwrap();
     assert!(pem.starts_with("Certificate:"), "{pem}");
-    assert!(pem.contains("Not Before: Jan  1 01:01:01 1960 GMT"), "{pem}");
+    assert!(
+        pem.contains("Not Before: Jan  1 01:01:01 1960 GMT"),
+        "{pem}"
+    );
     let f = fixture("01");
     let mock = MockServer::replying(&certs, f.single().response.clone()).await;
     let p = run_client(&mock.addr, &home, &["lsxcatd", "-a"], None).await;
-    assert_eq!((p.stdout.as_str(), p.stderr.as_str(), p.exit_code), (f.stdout.as_str(), "", 0));
+    assert_eq!(
+        (p.stdout.as_str(), p.stderr.as_str(), p.exit_code),
+        (f.stdout.as_str(), "", 0)
+    );
     assert_eq!(mock.received()[0].client_cn.as_deref(), Some("root"));
 }
 
@@ -198,26 +225,44 @@ async fn no_credentials_warns_and_connects_without_certificate() {
 #[tokio::test]
 async fn nothing_listening_is_a_connection_failure() {
     let s = setup();
-    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
     let addr = format!("127.0.0.1:{port}");
     let p = run_client(&addr, &s.home, &["nodels"], None).await;
     assert_eq!(p.exit_code, 255);
-    assert!(p.stdout.starts_with(&format!("Unable to open socket connection to xcatd daemon on {addr}.\n")));
+    assert!(p.stdout.starts_with(&format!(
+        "Unable to open socket connection to xcatd daemon on {addr}.\n"
+    )));
     assert!(p.stderr.starts_with("Connection failure: "));
 }
 
 #[tokio::test]
 async fn close_before_serverdone_is_premature() {
     let s = setup();
-    let partial = b"<xcatresponse>\n  <data>partial</data>\n  <errorcode>2</errorcode>\n</xcatresponse>\n".to_vec();
+    let partial =
+        b"<xcatresponse>\n  <data>partial</data>\n  <errorcode>2</errorcode>\n</xcatresponse>\n"
+            .to_vec();
     // An empty piece makes the mock close the connection.
-    let mock = MockServer::start(&s.certs, Arc::new(move |_, _, _| Some(vec![partial.clone(), Vec::new()]))).await;
+    let mock = MockServer::start(
+        &s.certs,
+        Arc::new(move |_, _, _| Some(vec![partial.clone(), Vec::new()])),
+    )
+    .await;
     let p = run_client(&mock.addr, &s.home, &["lsxcatd", "-v"], None).await;
-    assert_eq!((p.stdout.as_str(), p.stderr.as_str(), p.exit_code), ("partial\n", PREMATURE_END, 1));
+    assert_eq!(
+        (p.stdout.as_str(), p.stderr.as_str(), p.exit_code),
+        ("partial\n", PREMATURE_END, 1)
+    );
     // Closing without any answer.
     let mock = MockServer::start(&s.certs, Arc::new(|_, _, _| None)).await;
     let p = run_client(&mock.addr, &s.home, &["lsxcatd", "-v"], None).await;
-    assert_eq!((p.stdout.as_str(), p.stderr.as_str(), p.exit_code), ("", PREMATURE_END, 1));
+    assert_eq!(
+        (p.stdout.as_str(), p.stderr.as_str(), p.exit_code),
+        ("", PREMATURE_END, 1)
+    );
 }
 
 #[tokio::test]
@@ -225,14 +270,40 @@ async fn show_xml_and_verbose() {
     let s = setup();
     let f = fixture("12");
     let mock = MockServer::replying(&s.certs, f.single().response.clone()).await;
-    let p = run_client_env(&mock.addr, &s.home, &["nodels", "compute"], None, &[("XCATSHOWXML", "1")]).await;
+    let p = run_client_env(
+        &mock.addr,
+        &s.home,
+        &["nodels", "compute"],
+        None,
+        &[("XCATSHOWXML", "1")],
+    )
+    .await;
     assert_eq!(p.exit_code, 0);
-    assert!(p.stdout.starts_with("<xcatresponse>\n  <node>\n    <name>cn01</name>\n  </node>\n"), "{}", p.stdout);
-    assert!(p.stdout.ends_with("<xcatresponse>\n  <serverdone></serverdone>\n</xcatresponse>\n\n"));
+    assert!(
+        p.stdout
+            .starts_with("<xcatresponse>\n  <node>\n    <name>cn01</name>\n  </node>\n"),
+        "{}",
+        p.stdout
+    );
+    assert!(p
+        .stdout
+        .ends_with("<xcatresponse>\n  <serverdone></serverdone>\n</xcatresponse>\n\n"));
     let f = fixture("13");
     let mock = MockServer::replying(&s.certs, f.single().response.clone()).await;
-    let p = run_client_env(&mock.addr, &s.home, &["nodels", "cn01-cn03"], None, &[("XCATSHOWSVR", "1")]).await;
-    assert!(p.stdout.starts_with("cn01: [vm]: noderes.servicenode: sn1,sn2\n"), "{}", p.stdout);
+    let p = run_client_env(
+        &mock.addr,
+        &s.home,
+        &["nodels", "cn01-cn03"],
+        None,
+        &[("XCATSHOWSVR", "1")],
+    )
+    .await;
+    assert!(
+        p.stdout
+            .starts_with("cn01: [vm]: noderes.servicenode: sn1,sn2\n"),
+        "{}",
+        p.stdout
+    );
     // -V among the arguments after the noderange does the same.
     let p = run_client(&mock.addr, &s.home, &["nodels", "cn01-cn03", "-V"], None).await;
     assert!(p.stdout.starts_with("cn01: [vm]: noderes"), "{}", p.stdout);
@@ -245,11 +316,19 @@ async fn one_connection_carries_sequential_requests() {
     let f = fixture("01");
     let mock = MockServer::replying(&s.certs, f.single().response.clone()).await;
     let creds = xcat_client::Credentials::for_user_home(&s.home).unwrap();
-    let mut conn = Connection::connect(&mock.addr, Some(&creds), &ConnectOptions::default()).await.unwrap();
+    let mut conn = Connection::connect(&mock.addr, Some(&creds), &ConnectOptions::default())
+        .await
+        .unwrap();
     assert_eq!(conn.server_cert_cn().as_deref(), Some("vm"));
     for _ in 0..5 {
         let mut n = 0;
-        let out = conn.request_raw(&f.single().request, &mut |_| { n += 1; true }).await.unwrap();
+        let out = conn
+            .request_raw(&f.single().request, &mut |_| {
+                n += 1;
+                true
+            })
+            .await
+            .unwrap();
         assert!(matches!(out, SubmitOutcome::Done(_)));
         assert_eq!(n, 3);
     }
@@ -268,12 +347,40 @@ async fn submit_api_returns_after_serverdone() {
     let mut req = xcat_proto::Request::new("nodels");
     req.set("noderange", "nosuchgroup");
     let mut seen = 0;
-    let out = xcat_client::submit(&mock.addr, Some(&creds), &req, &mut |_| { seen += 1; true }).await.unwrap();
+    let out = xcat_client::submit(&mock.addr, Some(&creds), &req, &mut |_| {
+        seen += 1;
+        true
+    })
+    .await
+    .unwrap();
     // The denial-like error travels in the serverdone document itself.
-    let xcat_client::SubmitOutcome::Done(last) = out else { panic!("{out:?}") };
+    let xcat_client::SubmitOutcome::Done(last) = out else {
+        panic!("{out:?}")
+    };
     assert_eq!(seen, 0);
     let mut p = xcat_client::Printed::new();
     xcat_client::render(&last, false, &mut p);
     assert_eq!((p.stderr.as_str(), p.exit_code), (f.stderr.as_str(), 1));
-    assert!(String::from_utf8_lossy(&mock.received()[0].bytes).contains("<clienttype>cli</clienttype>"));
+    assert!(
+        String::from_utf8_lossy(&mock.received()[0].bytes).contains("<clienttype>cli</clienttype>")
+    );
+}
+
+#[tokio::test]
+async fn ten_thousand_node_answer_streams() {
+    let s = setup();
+    let mut doc = Vec::new();
+    for i in 0..10_000 {
+        doc.extend_from_slice(format!("<xcatresponse>\n  <node>\n    <data>on</data>\n    <name>n{i:05}</name>\n  </node>\n  <xcatdsource>vm</xcatdsource>\n</xcatresponse>\n").as_bytes());
+    }
+    let pieces: Vec<Vec<u8>> = doc
+        .chunks(4096)
+        .map(<[u8]>::to_vec)
+        .chain([SERVERDONE.to_vec()])
+        .collect();
+    let mock = MockServer::start(&s.certs, Arc::new(move |_, _, _| Some(pieces.clone()))).await;
+    let p = run_client(&mock.addr, &s.home, &["rpower", "all", "stat"], None).await;
+    assert_eq!(p.exit_code, 0);
+    assert_eq!(p.stdout.lines().count(), 10_000);
+    assert!(p.stdout.starts_with("n00000: on\nn00001: on\n"));
 }

@@ -28,7 +28,12 @@ async fn lsxcatd_all_fixture_replays() {
     let server = Xcatd::start();
     let f = fixture("01");
     let p = server.send_raw(&f.single().request).await;
-    assert_eq!((p.stderr.as_str(), p.exit_code), ("", 0), "{}", server.log_text());
+    assert_eq!(
+        (p.stderr.as_str(), p.exit_code),
+        ("", 0),
+        "{}",
+        server.log_text()
+    );
     let got = lines(&p.stdout);
     // Version (ours names xcatd-rs), node type (depends on /etc/xCATMN of
     // this machine), database engine.
@@ -50,18 +55,29 @@ async fn client_commands_by_link_name() {
     let p = server.run(&["xcatclient", "lsxcatd"]).await;
     assert_eq!(p, {
         let f = fixture("02");
-        xcat_client::Printed { stdout: f.stdout, stderr: f.stderr, exit_code: f.exit_code }
+        xcat_client::Printed {
+            stdout: f.stdout,
+            stderr: f.stderr,
+            exit_code: f.exit_code,
+        }
     });
     // -V shows the source of data lines.
     let p = server.run(&["lsxcatd", "-v", "-V"]).await;
-    assert!(p.stdout.starts_with("[vm]: Version 2.19.0 (") || p.exit_code != 0, "{p:?}");
+    assert!(
+        p.stdout.starts_with("[vm]: Version 2.19.0 (") || p.exit_code != 0,
+        "{p:?}"
+    );
 }
 
 #[tokio::test]
 async fn anonymous_client_gets_warning_and_only_nameless_rows() {
     let server = Xcatd::start();
     let p = server.run_anonymous(&["lsxcatd", "-v"]).await;
-    assert!(p.stdout.starts_with("warning: the client certificates under "), "{p:?}");
+    assert!(
+        p.stdout
+            .starts_with("warning: the client certificates under "),
+        "{p:?}"
+    );
     assert!(p.stdout.contains("\nVersion 2.19.0 ("), "{p:?}");
     assert_eq!(p.exit_code, 0);
     let p = server.run_anonymous(&["tabdump", "site"]).await;
@@ -73,7 +89,10 @@ async fn anonymous_client_gets_warning_and_only_nameless_rows() {
 async fn unknown_command_is_unsupported_without_errorcode() {
     let server = Xcatd::start();
     let p = server.run(&["xcatclientnnr", "frobnicate", "x"]).await;
-    assert_eq!((p.stdout.as_str(), p.stderr.as_str(), p.exit_code), ("", "Error: Unsupported request\n", 0));
+    assert_eq!(
+        (p.stdout.as_str(), p.stderr.as_str(), p.exit_code),
+        ("", "Error: Unsupported request\n", 0)
+    );
 }
 
 #[tokio::test]
@@ -99,7 +118,13 @@ async fn several_requests_on_one_connection() {
     let req = fixture("02").single().request.clone();
     for _ in 0..3 {
         let mut n = 0;
-        let out = conn.request_raw(&req, &mut |_| { n += 1; true }).await.unwrap();
+        let out = conn
+            .request_raw(&req, &mut |_| {
+                n += 1;
+                true
+            })
+            .await
+            .unwrap();
         assert!(matches!(out, SubmitOutcome::Done(_)), "{out:?}");
         assert_eq!(n, 1);
     }
@@ -146,7 +171,12 @@ async fn fixture_sequence_replays() {
         }
         replayed += 1;
     }
-    assert!(failures.is_empty(), "{}\n{}", failures.join("\n"), server.log_text());
+    assert!(
+        failures.is_empty(),
+        "{}\n{}",
+        failures.join("\n"),
+        server.log_text()
+    );
     assert_eq!(replayed, 18);
 }
 
@@ -168,4 +198,36 @@ async fn tabdump_site_has_the_stock_header_and_keys() {
     for k in want.iter().filter(|k| k.as_str() != "\"domain\"") {
         assert!(got.contains(k), "site key {k} missing:\n{}", p.stdout);
     }
+}
+
+/// dumpxCATdb writes one CSV per table through the daemon; restorexCATdb
+/// puts them back.
+#[tokio::test]
+async fn dump_and_restore_the_database() {
+    let server = Xcatd::start();
+    let dump = server.scratch().join("dump");
+    let dump_s = dump.to_string_lossy().into_owned();
+    let before = server.run(&["tabdump", "site"]).await;
+    let p = server.run(&["dumpxCATdb", "-p", &dump_s]).await;
+    assert_eq!(
+        (p.stdout.as_str(), p.stderr.as_str(), p.exit_code),
+        (
+            format!(" Creating {dump_s} for database dump\nBackup Complete.\n").as_str(),
+            "",
+            0
+        ),
+        "{}",
+        server.log_text()
+    );
+    for t in ["site", "nodelist", "policy", "postscripts"] {
+        assert!(dump.join(format!("{t}.csv")).is_file(), "{t}.csv missing");
+    }
+    assert!(!dump.join("auditlog.csv").exists());
+    let p = server.run(&["restorexCATdb", "-p", &dump_s]).await;
+    assert_eq!(
+        (p.stdout.as_str(), p.stderr.as_str(), p.exit_code),
+        ("Restore of Database Complete.\n", "", 0)
+    );
+    let after = server.run(&["tabdump", "site"]).await;
+    assert_eq!(before, after);
 }

@@ -51,10 +51,21 @@ fn responses_split_at_every_byte_print_the_same() {
 
 fn build_for(argv: &[String], cwd: PathBuf) -> Vec<u8> {
     let env: BTreeMap<String, String> = [("TERM".to_string(), "xterm".to_string())].into();
-    let Action::Command { command, style, args } = resolve(&argv[0], argv[1..].to_vec()) else {
+    let Action::Command {
+        command,
+        style,
+        args,
+    } = resolve(&argv[0], argv[1..].to_vec())
+    else {
         panic!("not a plain command: {argv:?}");
     };
-    let inv = Invocation { command, style, args, cwd, env: &env };
+    let inv = Invocation {
+        command,
+        style,
+        args,
+        cwd,
+        env: &env,
+    };
     match build(&inv, &mut FakeStdin::dev_null()) {
         Built::Send { request, .. } => request.to_xml(),
         Built::Exit(p) => panic!("{argv:?} exited: {p:?}"),
@@ -75,7 +86,10 @@ fn every_fixture_request_is_built_byte_identical() {
             let req = parse_document(&f.single().request).unwrap();
             let content: String = req.map.texts("data").concat();
             let dir = tempfile::tempdir().unwrap();
-            let name = std::path::Path::new(&argv[1]).file_name().unwrap().to_owned();
+            let name = std::path::Path::new(&argv[1])
+                .file_name()
+                .unwrap()
+                .to_owned();
             let path = dir.path().join(name);
             std::fs::write(&path, content).unwrap();
             argv[1] = path.to_string_lossy().into_owned();

@@ -22,7 +22,10 @@ enum Mode {
 }
 
 #[derive(Debug, Parser)]
-#[command(name = "xcat-load", about = "Load generator for xcatd (requests/s, p50, p99)")]
+#[command(
+    name = "xcat-load",
+    about = "Load generator for xcatd (requests/s, p50, p99)"
+)]
 struct Args {
     /// Server address host:port (default: $XCATHOST or localhost:3001).
     #[arg(long)]
@@ -114,7 +117,9 @@ async fn worker(
         let ok = match mode {
             Mode::Reuse => {
                 if conn.is_none() {
-                    conn = Connection::connect(&addr, creds.as_deref(), &opts).await.ok();
+                    conn = Connection::connect(&addr, creds.as_deref(), &opts)
+                        .await
+                        .ok();
                 }
                 match conn.as_mut() {
                     Some(c) => {
@@ -226,7 +231,10 @@ fn main() {
         }
         out
     });
-    let mut all: Vec<u32> = tallies.iter().flat_map(|t| t.latencies_us.iter().copied()).collect();
+    let mut all: Vec<u32> = tallies
+        .iter()
+        .flat_map(|t| t.latencies_us.iter().copied())
+        .collect();
     let errors: u64 = tallies.iter().map(|t| t.errors).sum();
     all.sort_unstable();
     let secs = duration.as_secs_f64();

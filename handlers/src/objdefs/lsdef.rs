@@ -284,9 +284,35 @@ fn show_long(
     } else if !o.compress {
         out.line(format!("Object name: {name}"))?;
     }
-    let mut sorted: Vec<&String> = attrlist.iter().collect();
-    sorted.sort();
-    sorted.dedup();
+    // Without -i only set attributes print: walk the object's own (sorted)
+    // attributes instead of every defspec name; groups always show members.
+    let members = "members".to_string();
+    let names: Vec<&String> = if o.attrs_i.is_some() || spec::free_form(t) {
+        attrlist.iter().collect()
+    } else {
+        let mut v: Vec<&String> = ob.attrs.keys().collect();
+        if t == "group" && !ob.attrs.contains_key("members") {
+            let pos = v.partition_point(|k| k.as_str() < "members");
+            v.insert(pos, &members);
+        }
+        v
+    };
+    show_attrs(conn, cache, p, t, name, ob, &names, out)
+}
+
+#[allow(clippy::too_many_arguments)]
+fn show_attrs(
+    conn: &mut Conn,
+    cache: &mut Cache,
+    p: &Plan,
+    t: &str,
+    name: &str,
+    ob: &Obj,
+    attrlist: &[&String],
+    out: &mut Out,
+) -> Result<(), HandlerError> {
+    let o = &p.opts;
+    let explicit = o.attrs_i.is_some();
     let is_group = t == "group";
     let mut regex = xcat_schema::regexattr::RegexEval::new();
     let shown = |a: &str, v: &str| -> String {
@@ -295,12 +321,11 @@ fn show_long(
             _ => v.to_string(),
         }
     };
-    for a in sorted {
+    for &a in attrlist {
         if a == "objtype" {
             continue;
         }
         let val = ob.attrs.get(a.as_str()).map(String::as_str);
-        let explicit = o.attrs_i.is_some();
         if explicit && !p.attr_list.iter().any(|x| x == a) {
             continue;
         }

@@ -8,7 +8,7 @@ use super::cache::Cache;
 use super::final_attrs::{self, FinalObj};
 use super::out::Out;
 use super::write::{self, Mode, WriteReq};
-use super::{groups, list, names, nr, remove, spec, usage};
+use super::{groups, list, names, nr, remove, usage};
 use crate::api::{Ctx, HandlerError, Responder};
 use std::collections::{BTreeMap, BTreeSet};
 use xcat_proto::Request;
@@ -217,22 +217,8 @@ fn make(conn: &mut Conn, cache: &mut Cache, p: &Plan, out: &mut Out) -> Result<u
                 continue;
             }
         }
-        if let Some(def) = spec::def(&t) {
-            let empty = BTreeMap::new();
-            let src = spec::CondSources {
-                new: &fo.attrs,
-                db: Some(&empty),
-                groups: &group_values(conn, cache, &fo)?,
-            };
-            let fails = spec::only_if_failures(def, &src);
-            if !fails.is_empty() {
-                for m in fails {
-                    out.error1(m)?;
-                }
-                error = true;
-                continue;
-            }
-        }
+        // only_if conditions are checked by the write (stock checks them
+        // twice, with the same messages).
         if exists && o.force {
             remove::remove_objects(conn, cache, &t, std::slice::from_ref(&fo.name))?;
         }
@@ -347,22 +333,6 @@ fn make(conn: &mut Conn, cache: &mut Cache, p: &Plan, out: &mut Out) -> Result<u
         out.failed = true;
         Ok(0)
     }
-}
-
-/// Values of the groups named in an object's `groups` attribute (only_if).
-fn group_values(
-    conn: &mut Conn,
-    cache: &mut Cache,
-    fo: &FinalObj,
-) -> Result<Vec<BTreeMap<String, String>>, HandlerError> {
-    let mut v = Vec::new();
-    if let Some(g) = fo.attrs.get("groups") {
-        let mut r = super::read::Reader::new(conn, cache);
-        for grp in g.split(',').filter(|s| !s.is_empty()) {
-            v.push(r.read_one("group", grp, &Default::default())?.attrs);
-        }
-    }
-    Ok(v)
 }
 
 /// Network objects need net and mask, and no other network with both.

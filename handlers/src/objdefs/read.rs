@@ -7,12 +7,11 @@
 use super::cache::{Cache, Table};
 use super::spec;
 use crate::api::HandlerError;
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet};
 use std::rc::Rc;
 use xcat_schema::db::Conn;
 use xcat_schema::inherit::ResolvedRow;
 use xcat_schema::objects::{AttrDef, ObjectDef};
-use xcat_schema::registry;
 
 /// One object's attributes (`objtype` not included) and, with `-V`, where
 /// each value came from.
@@ -196,17 +195,18 @@ impl<'a> Reader<'a> {
             .as_ref()
             .map(|w| Self::wanted_with_conditions(def, w));
         let inherit = is_node && !opts.raw;
-        // table -> (columns, resolved first row) for this object
-        let mut resolved: HashMap<&'static str, Option<ResolvedRow>> = HashMap::new();
+        let plan = spec::plan(def);
+        // node-keyed table slot -> resolved first row of this object
+        let mut resolved: Vec<Option<Option<ResolvedRow>>> = vec![None; plan.tables.len()];
         let mut o = Obj::default();
-        for a in def.attrs {
+        let order: Vec<usize> = match &wanted {
+            Some(w) => plan.indexes(w.iter().map(String::as_str)),
+            None => (0..def.attrs.len()).collect(),
+        };
+        for i in order {
+            let (a, ep) = (&def.attrs[i], &plan.entries[i]);
             if a.attr_name == def.objkey {
                 continue;
-            }
-            if let Some(w) = &wanted {
-                if !w.contains(a.attr_name) {
-                    continue;
-                }
             }
             if let Some(c) = a.only_if {
                 let ok = o
@@ -217,43 +217,40 @@ impl<'a> Reader<'a> {
                     continue;
                 }
             }
-            let table = spec::row_table(a);
-            let (value, source) = if nodeish && spec::is_node_keyed(a) {
-                if !resolved.contains_key(table) {
+            let table = ep.table;
+            let value = if nodeish && ep.node_keyed {
+                if resolved[ep.slot].is_none() {
                     let na = self.cache.node_attrs(self.conn, table)?;
                     let rows = if inherit {
                         na.resolve(name)
                     } else {
                         na.resolve_raw(name)
                     };
-                    resolved.insert(table, rows.into_iter().next());
+                    resolved[ep.slot] = Some(rows.into_iter().next());
                 }
                 // NodeAttrs columns are the registry columns of the table.
-                let i =
-                    registry::table(table).and_then(|t| t.cols.iter().position(|c| *c == a.column));
-                let v = i.and_then(|i| {
-                    let row = resolved.get(table)?.as_ref()?;
+                ep.col.and_then(|i| {
+                    let row = resolved[ep.slot].as_ref()?.as_ref()?;
                     row.get(i).filter(|v| !v.is_empty()).map(str::to_string)
-                });
-                let key = a.lookup[0].column;
-                (
-                    v,
-                    format!("Table:{table} - Key:{key} - Column:{}", a.column),
-                )
+                })
             } else {
-                let v = self.scan_value(a, name)?;
-                let keys: Vec<&str> = a.lookup.iter().map(|l| l.column).collect();
-                (
-                    v,
-                    format!(
-                        "Table:{table} - Key: {} - Column:{}",
-                        keys.join(" "),
-                        a.column
-                    ),
-                )
+                self.scan_value(a, name)?
             };
             if let Some(v) = value {
                 if opts.verbose {
+                    let source = if nodeish && ep.node_keyed {
+                        format!(
+                            "Table:{table} - Key:{} - Column:{}",
+                            a.lookup[0].column, a.column
+                        )
+                    } else {
+                        let keys: Vec<&str> = a.lookup.iter().map(|l| l.column).collect();
+                        format!(
+                            "Table:{table} - Key: {} - Column:{}",
+                            keys.join(" "),
+                            a.column
+                        )
+                    };
                     o.sources.insert(a.attr_name.to_string(), source);
                 }
                 o.attrs.insert(a.attr_name.to_string(), v);

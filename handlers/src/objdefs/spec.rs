@@ -118,10 +118,9 @@ pub fn only_if_failures(def: &ObjectDef, src: &CondSources) -> Vec<String> {
     let mut valid: Vec<&str> = Vec::new();
     let mut invalid: BTreeMap<&str, &str> = BTreeMap::new();
     let mut conds: BTreeMap<&str, std::collections::BTreeSet<&str>> = BTreeMap::new();
-    for a in def.attrs {
-        if !src.new.contains_key(a.attr_name) {
-            continue;
-        }
+    let p = plan(def);
+    for i in p.indexes(src.new.keys().map(String::as_str)) {
+        let a = &def.attrs[i];
         match a.only_if {
             None => unconditional.push(a.attr_name),
             Some(c) => {
@@ -188,4 +187,83 @@ mod tests {
         };
         assert!(only_if_failures(d, &src).is_empty());
     }
+}
+
+/// Precomputed facts about one attribute entry (hot loops of the reader).
+#[derive(Debug, Clone, Copy)]
+pub struct EntryPlan {
+    /// Table the entry's row lives in.
+    pub table: &'static str,
+    /// Read through node/group resolution.
+    pub node_keyed: bool,
+    /// Index of the entry's column among the table's registry columns.
+    pub col: Option<usize>,
+    /// Index of `table` in [`TypePlan::tables`] (node-keyed entries).
+    pub slot: usize,
+}
+
+/// Per object type: one plan per attribute entry, and the node-keyed tables.
+#[derive(Debug, Clone, Default)]
+pub struct TypePlan {
+    pub entries: Vec<EntryPlan>,
+    pub tables: Vec<&'static str>,
+    /// attr_name → indexes of its entries (defspec order).
+    pub by_name: std::collections::HashMap<&'static str, Vec<usize>>,
+}
+
+impl TypePlan {
+    /// Entry indexes (ascending) of the named attributes.
+    pub fn indexes<'a>(&self, names: impl IntoIterator<Item = &'a str>) -> Vec<usize> {
+        let mut v: Vec<usize> = names
+            .into_iter()
+            .filter_map(|n| self.by_name.get(n))
+            .flatten()
+            .copied()
+            .collect();
+        v.sort_unstable();
+        v.dedup();
+        v
+    }
+}
+
+fn build_plan(def: &ObjectDef) -> TypePlan {
+    let mut p = TypePlan::default();
+    for a in def.attrs {
+        let table = row_table(a);
+        let node_keyed = is_node_keyed(a);
+        let col = registry::table(table).and_then(|t| t.cols.iter().position(|c| *c == a.column));
+        let slot = if node_keyed {
+            match p.tables.iter().position(|t| *t == table) {
+                Some(i) => i,
+                None => {
+                    p.tables.push(table);
+                    p.tables.len() - 1
+                }
+            }
+        } else {
+            0
+        };
+        p.by_name
+            .entry(a.attr_name)
+            .or_default()
+            .push(p.entries.len());
+        p.entries.push(EntryPlan {
+            table,
+            node_keyed,
+            col,
+            slot,
+        });
+    }
+    p
+}
+
+/// The plan of `def` (built once per process).
+pub fn plan(def: &ObjectDef) -> &'static TypePlan {
+    static PLANS: std::sync::OnceLock<Vec<TypePlan>> = std::sync::OnceLock::new();
+    let plans = PLANS.get_or_init(|| objects::objects().iter().map(build_plan).collect());
+    let i = objects::objects()
+        .iter()
+        .position(|o| o.name == def.name)
+        .unwrap_or(0);
+    &plans[i]
 }

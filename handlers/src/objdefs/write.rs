@@ -39,8 +39,6 @@ pub struct WriteResult {
     pub warnings: Vec<String>,
 }
 
-type RowKey = (String, Vec<(String, String)>);
-
 /// Write objects.  `member_msgs`: `-m` misses are reported as group
 /// membership problems (`chdef -t group -m members=`).
 pub fn set_objects(
@@ -54,30 +52,57 @@ pub fn set_objects(
     // (table, keys) -> column -> value, in first-seen order per table
     let mut rows: HashMap<String, Vec<(Vec<(String, String)>, Vec<(String, Option<String>)>)>> =
         HashMap::new();
-    let mut row_pos: HashMap<RowKey, usize> = HashMap::new();
     let mut group_cache: HashMap<String, BTreeMap<String, String>> = HashMap::new();
     let mut deletes: Vec<(String, Vec<(String, String)>)> = Vec::new();
-
-    let mut put = |table: &str, keys: Vec<(String, String)>, col: &str, val: Option<String>| {
-        let list = rows.entry(table.to_string()).or_default();
-        let rk = (table.to_string(), keys.clone());
-        let pos = *row_pos.entry(rk).or_insert_with(|| {
-            list.push((keys, Vec::new()));
-            list.len() - 1
-        });
-        let vals = &mut list[pos].1;
+    // The rows of the object being processed: (table, keys, values).
+    type LocalRows = Vec<(String, Vec<(String, String)>, Vec<(String, Option<String>)>)>;
+    let put = |local: &mut LocalRows,
+               table: &str,
+               keys: Vec<(String, String)>,
+               col: &str,
+               val: Option<String>| {
+        let pos = match local.iter().position(|(t, k, _)| t == table && *k == keys) {
+            Some(p) => p,
+            None => {
+                local.push((table.to_string(), keys, Vec::new()));
+                local.len() - 1
+            }
+        };
+        let vals = &mut local[pos].2;
         match vals.iter_mut().find(|(c, _)| c == col) {
             Some(slot) => slot.1 = val,
             None => vals.push((col.to_string(), val)),
         }
     };
+    let mut flush = |local: &mut LocalRows| {
+        for (t, k, v) in local.drain(..) {
+            rows.entry(t).or_default().push((k, v));
+        }
+    };
+    let mut local: LocalRows = Vec::new();
 
     for req in reqs {
         let Some(def) = spec::def(&req.type_name) else {
             continue;
         };
-        let wanted: BTreeSet<String> = req.attrs.keys().cloned().collect();
-        let db = {
+        // Stored values are needed for list edits and for only_if conditions.
+        let plan = spec::plan(def);
+        let wanted: BTreeSet<String> = if mode != Mode::Set {
+            req.attrs.keys().cloned().collect()
+        } else {
+            let mut w: BTreeSet<String> = plan
+                .indexes(req.attrs.keys().map(String::as_str))
+                .into_iter()
+                .filter_map(|i| def.attrs[i].only_if.map(|c| c.attr.to_string()))
+                .collect();
+            if req.type_name == "group" {
+                w.insert("grouptype".into());
+            }
+            w
+        };
+        let db = if wanted.is_empty() || spec::free_form(&req.type_name) && mode == Mode::Set {
+            BTreeMap::new()
+        } else {
             let mut r = Reader::new(conn, cache);
             let o = ReadOpts {
                 wanted: Some(wanted),
@@ -96,9 +121,10 @@ pub fn set_objects(
                     if val.is_empty() {
                         deletes.push(("site".to_string(), keys));
                     } else {
-                        put("site", keys, "value", Some(val));
+                        put(&mut local, "site", keys, "value", Some(val));
                     }
                 }
+                flush(&mut local);
                 res.updated.insert(req.name.clone());
                 continue;
             }
@@ -110,6 +136,7 @@ pub fn set_objects(
                     let val = simple_list_edit(mode, db.get(attr), given);
                     if def.attrs.iter().any(|a| a.attr_name == attr) {
                         put(
+                            &mut local,
                             "monitoring",
                             vec![("name".into(), req.name.clone())],
                             attr,
@@ -120,9 +147,10 @@ pub fn set_objects(
                             ("name".into(), req.name.clone()),
                             ("key".into(), attr.clone()),
                         ];
-                        put("monsetting", keys, "value", Some(val));
+                        put(&mut local, "monsetting", keys, "value", Some(val));
                     }
                 }
+                flush(&mut local);
                 res.updated.insert(req.name.clone());
                 continue;
             }
@@ -163,7 +191,8 @@ pub fn set_objects(
         let mut pending: Vec<(String, Vec<(String, String)>, String, Option<String>)> = Vec::new();
         let mut failed = false;
         let mut done_attr: BTreeMap<&str, Option<String>> = BTreeMap::new();
-        for a in def.attrs {
+        for i in plan.indexes(req.attrs.keys().map(String::as_str)) {
+            let a = &def.attrs[i];
             if a.attr_name == def.objkey {
                 continue;
             }
@@ -235,8 +264,9 @@ pub fn set_objects(
             res.updated.insert(req.name.clone());
         }
         for (table, keys, col, val) in pending {
-            put(&table, keys, &col, val);
+            put(&mut local, &table, keys, &col, val);
         }
+        flush(&mut local);
     }
 
     // Scripts already run through xcatdefaults are dropped with a warning.

@@ -2,7 +2,7 @@
 //! one bulk read per table, then per-node resolution in memory (own row,
 //! groups in `nodelist.groups` order, hierarchical columns, regex rows).
 
-use xcat_schema::db::{Conn, DbError};
+use xcat_schema::db::{Conn, DbError, Row};
 use xcat_schema::inherit::{InheritCtx, NodeAttrs};
 
 /// Inherited columns of one table for many nodes.
@@ -16,6 +16,13 @@ impl Table {
         Ok(Table {
             attrs: NodeAttrs::load(conn, ctx, table, cols)?,
         })
+    }
+
+    /// Build from rows already read: `(key, values aligned with cols)`.
+    pub fn from_rows(ctx: &InheritCtx, table: &str, cols: &[&str], rows: impl IntoIterator<Item = (String, Row)>) -> Table {
+        Table {
+            attrs: NodeAttrs::from_rows(ctx, table, xcat_schema::inherit::nodekey_of(table), cols, rows),
+        }
     }
 
     /// `node`'s values (first resolved row), aligned with the columns asked

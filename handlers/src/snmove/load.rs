@@ -43,20 +43,23 @@ pub fn load(conn: &mut Conn, opts: &Options, cwd: Option<&str>, system: Box<dyn 
     let ctx = InheritCtx::load(conn)?;
     let mut noderes = Table::load(conn, &ctx, "noderes", &["servicenode", "xcatmaster", "tftpserver", "nfsserver", "monserver"])?;
 
-    let selected: Vec<String> = match opts.positional.first() {
+    let (selected, mut resolved): (Vec<String>, HashMap<String, Vec<Option<String>>>) = match opts.positional.first() {
         Some(range) => match select::expand(conn, range, cwd, true)? {
             Err(message) => return Ok(Loaded::BadRange(message)),
             Ok((_, missing)) if !missing.is_empty() => return Ok(Loaded::InvalidNodes(missing)),
-            Ok((nodes, _)) => nodes,
+            Ok((nodes, _)) => (nodes, HashMap::new()),
         },
-        None => select::by_primary_sn(&ctx, &mut noderes, opts.source.as_deref().unwrap_or("")),
+        None => {
+            let picked = select::by_primary_sn(&ctx, &mut noderes, opts.source.as_deref().unwrap_or(""));
+            let names = picked.iter().map(|(n, _)| n.clone()).collect();
+            (names, picked.into_iter().collect())
+        }
     };
-
     let mut nodehm = Table::load(conn, &ctx, "nodehm", &["conserver"])?;
     let mut nodetype = Table::load(conn, &ctx, "nodetype", &["os", "provmethod"])?;
     let mut nodes = Vec::with_capacity(selected.len());
     for n in &selected {
-        let mut r = noderes.values(n).into_iter();
+        let mut r = resolved.remove(n).unwrap_or_else(|| noderes.values(n)).into_iter();
         let mut t = nodetype.values(n).into_iter();
         let next = |it: &mut std::vec::IntoIter<Option<String>>| it.next().flatten();
         nodes.push(NodeDef {
@@ -77,7 +80,8 @@ pub fn load(conn: &mut Conn, opts: &Options, cwd: Option<&str>, system: Box<dyn 
     let any_aix = nodes.iter().any(NodeDef::is_aix);
     let statelite = if any_aix { statelite(conn, &selected)? } else { Vec::new() };
     let nimtype = if any_aix { nimtypes(conn, &nodes)? } else { HashMap::new() };
-    let postscripts = postscripts(conn, &ctx, &selected)?;
+    // Only needed to run postscripts on the nodes.
+    let postscripts = if opts.ignore_nodes { Postscripts::default() } else { postscripts(conn, &ctx, &selected)? };
     Ok(Loaded::World(World {
         site,
         nodes,
@@ -89,27 +93,58 @@ pub fn load(conn: &mut Conn, opts: &Options, cwd: Option<&str>, system: Box<dyn 
     }))
 }
 
-/// The hosts table: inherited entries of every node, literal rows of the rest.
+/// The hosts table, read once: inherited entries of every node, literal
+/// rows of the other keys (service nodes that are not nodes, aliases).
 fn hosts(conn: &mut Conn, ctx: &InheritCtx, system: Box<dyn SystemResolver>) -> Result<Names, DbError> {
     let cols = ["ip", "hostnames", "otherinterfaces"];
-    let mut table = Table::load(conn, ctx, "hosts", &cols)?;
+    let rows = conn.select("hosts", &["node", "ip", "hostnames", "otherinterfaces"], &[], true)?;
+    let is_regex = xcat_schema::regexattr::is_regex_value;
+    let mut literal = Vec::new();
+    for r in &rows {
+        let Some(key) = text(r, 0) else { continue };
+        if ctx.groups.is_node(&key) {
+            continue;
+        }
+        let ip = text(r, 1).filter(|v| !is_regex(v));
+        let other = text(r, 3).filter(|v| !is_regex(v));
+        literal.push((key.clone(), HostEntry::from_columns(&key, ip.as_deref(), text(r, 2).as_deref(), other.as_deref())));
+    }
+    // Fast path: without group rows in the hosts table, a node's entry is
+    // its own row (regex values evaluated) — same result, no merge per node.
+    let groups: HashSet<&str> = ctx
+        .groups
+        .nodes()
+        .iter()
+        .flat_map(|n| ctx.groups.groups_of(n).iter().map(String::as_str))
+        .collect();
     let mut entries = HashMap::new();
+    if !literal.iter().any(|(k, _)| groups.contains(k.as_str())) {
+        let mut regex = xcat_schema::regexattr::RegexEval::new();
+        for r in &rows {
+            let Some(key) = text(r, 0) else { continue };
+            if !ctx.groups.is_node(&key) {
+                continue;
+            }
+            let mut v = |i: usize| text(r, i).and_then(|x| if is_regex(&x) { regex.eval(&key, &x) } else { Some(x) });
+            let (ip, hn, other) = (v(1), v(2), v(3));
+            if ip.is_some() || hn.is_some() || other.is_some() {
+                let e = HostEntry::from_columns(&key, ip.as_deref(), hn.as_deref(), other.as_deref());
+                entries.entry(key).or_insert(e);
+            }
+        }
+        return Ok(Names::new(entries, &literal, system));
+    }
+    let keyed = rows.into_iter().filter_map(|mut r| {
+        let key = r.first_mut()?.take()?;
+        r.remove(0);
+        Some((key, r))
+    });
+    let mut table = Table::from_rows(ctx, "hosts", &cols, keyed);
     for n in ctx.groups.nodes() {
         let v = table.values(n);
         if v.iter().any(Option::is_some) {
             entries.insert(n.clone(), HostEntry::from_columns(n, v[0].as_deref(), v[1].as_deref(), v[2].as_deref()));
         }
-    }
-    let is_regex = xcat_schema::regexattr::is_regex_value;
-    let mut literal = Vec::new();
-    for r in conn.select("hosts", &["node", "ip", "hostnames", "otherinterfaces"], &[], true)? {
-        let Some(key) = text(&r, 0) else { continue };
-        if ctx.groups.is_node(&key) {
-            continue;
-        }
-        let ip = text(&r, 1).filter(|v| !is_regex(v));
-        let other = text(&r, 3).filter(|v| !is_regex(v));
-        literal.push((key.clone(), HostEntry::from_columns(&key, ip.as_deref(), text(&r, 2).as_deref(), other.as_deref())));
     }
     Ok(Names::new(entries, &literal, system))
 }

@@ -29,7 +29,8 @@ pub fn plan(world: &World, opts: &Options, new_sn: &HashMap<String, String>, new
             continue;
         };
         let old_master = opts.source_n.clone().or_else(|| n.xcatmaster.clone());
-        let master_ip = old_master.as_ref().and_then(|m| {
+        let needs_ip = n.tftpserver.is_some() || n.nfsserver.is_some() || n.is_aix();
+        let master_ip = old_master.as_ref().filter(|_| needs_ip).and_then(|m| {
             ip_cache
                 .entry(m.clone())
                 .or_insert_with(|| world.names.resolve(m).map(|ip| ip.to_string()))

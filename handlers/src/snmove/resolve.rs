@@ -158,10 +158,8 @@ pub fn short_name(name: &str) -> String {
 pub struct Names {
     /// Hosts-table entries (inherited) of the nodes and service nodes involved.
     entries: HashMap<String, HostEntry>,
-    /// Alias / interface name → address, from every literal hosts row.
+    /// Alias / interface name → address.
     aliases: HashMap<String, String>,
-    /// Address → name, from the same rows (first one wins).
-    reverse: HashMap<String, String>,
     system: Box<dyn SystemResolver>,
 }
 
@@ -171,32 +169,26 @@ impl Names {
         literal_rows: &[(String, HostEntry)],
         system: Box<dyn SystemResolver>,
     ) -> Names {
-        let mut aliases = HashMap::new();
-        let mut reverse = HashMap::new();
-        let mut add = |name: &str, ip: &str, aliases: &mut HashMap<String, String>| {
-            aliases.entry(name.to_string()).or_insert_with(|| ip.to_string());
-            reverse.entry(ip.to_string()).or_insert_with(|| name.to_string());
-        };
-        let rows = literal_rows.iter().map(|(n, e)| (n, e)).chain(entries.iter());
-        for (node, e) in rows {
-            if let Some(ip) = e.ip.as_deref().filter(|ip| ip.parse::<IpAddr>().is_ok()) {
-                add(node, ip, &mut aliases);
-                for h in &e.hostnames {
-                    add(h, ip, &mut aliases);
-                }
-            }
-            for (name, ip) in &e.interfaces {
-                add(name, ip, &mut aliases);
-            }
-        }
         let mut entries = entries;
         for (node, e) in literal_rows {
             entries.entry(node.clone()).or_insert_with(|| e.clone());
         }
+        // Aliases: `hostnames` and `otherinterfaces` names (node names are
+        // the entries' keys already).
+        let mut aliases = HashMap::new();
+        for e in entries.values() {
+            if let Some(ip) = e.ip.as_deref().filter(|ip| ip.parse::<IpAddr>().is_ok()) {
+                for h in &e.hostnames {
+                    aliases.entry(h.clone()).or_insert_with(|| ip.to_string());
+                }
+            }
+            for (name, ip) in &e.interfaces {
+                aliases.entry(name.clone()).or_insert_with(|| ip.clone());
+            }
+        }
         Names {
             entries,
             aliases,
-            reverse,
             system,
         }
     }
@@ -255,12 +247,26 @@ impl Names {
         out
     }
 
-    /// The host name of an address: the hosts table, then the system resolver.
+    /// The host name of an address: the hosts table (a host's own address,
+    /// then interface names, smallest name first for a stable answer), then
+    /// the system resolver.  Rare (ssh fallback only), so a plain scan.
     pub fn name_of(&self, ip: &IpAddr) -> Option<String> {
-        self.reverse
-            .get(&ip.to_string())
-            .cloned()
-            .or_else(|| self.system.reverse(ip))
+        let want = ip.to_string();
+        let own = self
+            .entries
+            .iter()
+            .filter(|(_, e)| e.ip.as_deref() == Some(want.as_str()))
+            .map(|(n, _)| n)
+            .min();
+        let iface = || {
+            self.entries
+                .values()
+                .flat_map(|e| e.interfaces.iter())
+                .filter(|(_, a)| *a == want)
+                .map(|(n, _)| n)
+                .min()
+        };
+        own.or_else(iface).cloned().or_else(|| self.system.reverse(ip))
     }
 }
 

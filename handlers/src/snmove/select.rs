@@ -28,18 +28,17 @@ pub fn expand(conn: &mut Conn, range: &str, cwd: Option<&str>, verify: bool) -> 
 }
 
 /// Every node whose (inherited) servicenode list starts with exactly `sn`.
-pub fn by_primary_sn(ctx: &InheritCtx, servicenode: &mut Table, sn: &str) -> Vec<String> {
-    let mut out: Vec<String> = ctx
-        .groups
-        .nodes()
-        .iter()
-        .filter(|n| {
-            let v = servicenode.value(n);
-            rules::primary_sn(v.as_deref()) == Some(sn)
-        })
-        .cloned()
-        .collect();
-    out.sort_by(|a, b| natural_cmp(a, b));
+/// `noderes` must have `servicenode` as its first column; the resolved rows
+/// of the selected nodes come back with them (no second resolution).
+pub fn by_primary_sn(ctx: &InheritCtx, noderes: &mut Table, sn: &str) -> Vec<(String, Vec<Option<String>>)> {
+    let mut out: Vec<(String, Vec<Option<String>>)> = Vec::new();
+    for n in ctx.groups.nodes() {
+        let v = noderes.values(n);
+        if rules::primary_sn(v.first().and_then(|x| x.as_deref())) == Some(sn) {
+            out.push((n.clone(), v));
+        }
+    }
+    out.sort_by(|a, b| natural_cmp(&a.0, &b.0));
     out
 }
 

@@ -105,8 +105,11 @@ pub enum Order {
 }
 
 fn find_short(opts: &[Opt], c: char) -> Option<&Opt> {
-    opts.iter()
-        .find(|o| o.names.iter().any(|n| n.chars().count() == 1 && n.starts_with(c)))
+    opts.iter().find(|o| {
+        o.names
+            .iter()
+            .any(|n| n.chars().count() == 1 && n.starts_with(c))
+    })
 }
 
 fn find_long<'a>(opts: &'a [Opt], name: &str) -> Option<&'a Opt> {
@@ -168,8 +171,8 @@ pub fn parse<S: AsRef<str>>(args: &[S], opts: &[Opt], order: Order) -> Result<Pa
                 Some((n, v)) => (n, Some(v.to_string())),
                 None => (long, None),
             };
-            let opt = find_long(opts, name)
-                .ok_or_else(|| BadArgs(format!("Unknown option: {name}")))?;
+            let opt =
+                find_long(opts, name).ok_or_else(|| BadArgs(format!("Unknown option: {name}")))?;
             let value = if opt.kind == Kind::Flag {
                 if inline.is_some() {
                     return Err(BadArgs(format!("Option {name} does not take an argument")));
@@ -189,8 +192,7 @@ pub fn parse<S: AsRef<str>>(args: &[S], opts: &[Opt], order: Order) -> Result<Pa
         // Bundled short options: -Hb, -ffile, -f file.
         let body = &arg[1..];
         for (pos, c) in body.char_indices() {
-            let opt = find_short(opts, c)
-                .ok_or_else(|| BadArgs(format!("Unknown option: {c}")))?;
+            let opt = find_short(opts, c).ok_or_else(|| BadArgs(format!("Unknown option: {c}")))?;
             if opt.kind == Kind::Flag {
                 store(&mut parsed, opt, None)?;
                 continue;
@@ -226,8 +228,12 @@ mod tests {
 
     #[test]
     fn bundles_and_values() {
-        let p = parse(&["-Hb", "all", "-fout.csv", "-w", "a==b", "-wc=~d"], OPTS, Order::Permute)
-            .unwrap();
+        let p = parse(
+            &["-Hb", "all", "-fout.csv", "-w", "a==b", "-wc=~d"],
+            OPTS,
+            Order::Permute,
+        )
+        .unwrap();
         assert!(p.has("H") && p.has("b") && !p.has("h"));
         assert_eq!(p.value("f"), Some("out.csv"));
         assert_eq!(p.list("w"), vec!["a==b", "c=~d"]);

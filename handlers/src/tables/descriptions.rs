@@ -7,7 +7,9 @@
 pub fn table(name: &str) -> Option<&'static str> {
     let d = match name {
         "auditlog" => "Audit trail of the commands run through xcatd.",
-        "bootparams" => "Current kernel, initrd and kernel arguments used to network boot each node.",
+        "bootparams" => {
+            "Current kernel, initrd and kernel arguments used to network boot each node."
+        }
         "boottarget" => "Boot profiles naming a kernel, initrd and kernel arguments.",
         "cfgmgt" => "Configuration-management (Chef, Puppet) settings per node.",
         "chain" => "Discovery and deployment task chains run on each node.",

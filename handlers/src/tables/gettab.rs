@@ -4,7 +4,7 @@
 //! Tables and columns are printed in command-line order (stock: hash order).
 
 use super::args::{self, Opt, Order};
-use super::output;
+use super::{dbutil, output};
 use crate::api::{Ctx, HandlerError, Responder};
 use xcat_proto::{Request, Response};
 use xcat_schema::db::{Conn, DbError};
@@ -61,7 +61,9 @@ pub fn get_attribs(
     for mut row in rows {
         let nulls_ok = row[cols.len()..].iter().all(Option::is_none);
         row.truncate(cols.len());
-        let any = row.iter().any(|v| v.as_deref().is_some_and(|v| !v.is_empty()));
+        let any = row
+            .iter()
+            .any(|v| v.as_deref().is_some_and(|v| !v.is_empty()));
         if nulls_ok && any {
             return Ok(Some(row));
         }
@@ -103,14 +105,24 @@ pub fn run(ctx: &Ctx, req: &Request, out: &mut dyn Responder) -> Result<(), Hand
         }
     }
     for (t, cols) in &tables {
-        let known = registry::table(t).map(|d| d.cols.to_vec()).unwrap_or_default();
+        let known: Vec<String> = match registry::table(t) {
+            Some(d) => d.cols.iter().map(|c| c.to_string()).collect(),
+            None if registry::is_user_table_name(t) => ctx.db.read(|c| {
+                if dbutil::table_exists(c, t)? {
+                    c.columns(t)
+                } else {
+                    Ok(Vec::new())
+                }
+            })?,
+            None => Vec::new(),
+        };
         for (k, _) in &keys {
-            if !known.contains(&k.as_str()) {
+            if !known.contains(k) {
                 return Ok(output::error(out, format!("Unknown key {k} to {t}"), 1)?);
             }
         }
         for c in cols {
-            if !known.contains(&c.as_str()) {
+            if !known.contains(c) {
                 let msg = format!("{t}.{c} not a valid table.column description");
                 return Ok(output::error(out, msg, 1)?);
             }

@@ -10,8 +10,8 @@ pub mod dbutil;
 pub mod descriptions;
 pub mod gettab;
 pub mod nodeadd;
-pub mod nodechange;
 pub mod nodech;
+pub mod nodechange;
 pub mod nodegrpch;
 pub mod nodels;
 pub mod noderange_util;
@@ -63,17 +63,61 @@ impl Handler for TableCommand {
 /// it; the others get verified `node` lists (stock behaviour, fixture 15).
 pub fn handlers() -> Vec<Arc<dyn Handler>> {
     let cmds = [
-        TableCommand { names: &["tabdump"], run: tabdump::run, expand: true },
-        TableCommand { names: &["tabrestore"], run: tabrestore::run, expand: true },
-        TableCommand { names: &["tabch"], run: tabch::run, expand: true },
-        TableCommand { names: &["gettab"], run: gettab::run, expand: true },
-        TableCommand { names: &["tabgrep"], run: tabgrep::run, expand: true },
-        TableCommand { names: &["tabprune"], run: tabprune::run, expand: true },
-        TableCommand { names: &["nodels"], run: nodels::run, expand: true },
-        TableCommand { names: &["nodeadd", "addnode"], run: nodeadd::run, expand: false },
-        TableCommand { names: &["noderm", "rmnode"], run: noderm::run, expand: true },
-        TableCommand { names: &["nodech", "chnode"], run: nodech::run, expand: true },
-        TableCommand { names: &["nodegrpch", "chnodegrp"], run: nodegrpch::run, expand: false },
+        TableCommand {
+            names: &["tabdump"],
+            run: tabdump::run,
+            expand: true,
+        },
+        TableCommand {
+            names: &["tabrestore"],
+            run: tabrestore::run,
+            expand: true,
+        },
+        TableCommand {
+            names: &["tabch"],
+            run: tabch::run,
+            expand: true,
+        },
+        TableCommand {
+            names: &["gettab"],
+            run: gettab::run,
+            expand: true,
+        },
+        TableCommand {
+            names: &["tabgrep"],
+            run: tabgrep::run,
+            expand: true,
+        },
+        TableCommand {
+            names: &["tabprune"],
+            run: tabprune::run,
+            expand: true,
+        },
+        TableCommand {
+            names: &["nodels"],
+            run: nodels::run,
+            expand: true,
+        },
+        TableCommand {
+            names: &["nodeadd", "addnode"],
+            run: nodeadd::run,
+            expand: false,
+        },
+        TableCommand {
+            names: &["noderm", "rmnode"],
+            run: noderm::run,
+            expand: true,
+        },
+        TableCommand {
+            names: &["nodech", "chnode"],
+            run: nodech::run,
+            expand: true,
+        },
+        TableCommand {
+            names: &["nodegrpch", "chnodegrp"],
+            run: nodegrpch::run,
+            expand: false,
+        },
     ];
     cmds.into_iter()
         .map(|c| Arc::new(c) as Arc<dyn Handler>)

@@ -35,7 +35,12 @@ pub fn run(ctx: &Ctx, req: &Request, out: &mut dyn Responder) -> Result<(), Hand
     let range = opts.rest[0].clone();
     let privileged = ctx.privileged;
     let expanded = ctx.db.read(|c| {
-        Ok(noderange_util::expand_unverified(c, &range, req.cwd(), privileged))
+        Ok(noderange_util::expand_unverified(
+            c,
+            &range,
+            req.cwd(),
+            privileged,
+        ))
     })?;
     let nodes = match expanded {
         Ok(n) => n,

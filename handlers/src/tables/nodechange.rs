@@ -5,11 +5,11 @@
 //! writes, all inside ONE write transaction (list edits read the current,
 //! inherited value inside it, so concurrent edits never lose an element).
 
+use super::dbutil;
 use super::nodels::{shortname, split_selector, Match, Selector};
+use super::noderange_util::{self, ExpandError};
 use super::output;
 use super::resolve::{self, Opts as ResolveOpts};
-use super::dbutil;
-use super::noderange_util::{self, ExpandError};
 use crate::api::{Ctx, HandlerError, Responder};
 use xcat_proto::Response;
 use xcat_schema::db::{Conn, DbError};
@@ -114,7 +114,9 @@ pub fn parse(args: &[String], delete: bool) -> Parsed {
             return Parsed {
                 plan,
                 errors,
-                fatal: Some(format!("{table}.{column} not a valid table.column description")),
+                fatal: Some(format!(
+                    "{table}.{column} not a valid table.column description"
+                )),
             };
         }
         let cols = match plan.edits.iter_mut().find(|(t, _)| *t == table) {
@@ -175,7 +177,11 @@ fn apply_criteria(conn: &mut Conn, nodes: Vec<String>, plan: &Plan) -> Result<Ve
         let resolved = resolve::resolve(conn, t, &keep, &cols, &ResolveOpts::default())?;
         keep.retain(|n| {
             let recs = resolved.get(n).cloned().unwrap_or_default();
-            let recs = if recs.is_empty() { vec![Default::default()] } else { recs };
+            let recs = if recs.is_empty() {
+                vec![Default::default()]
+            } else {
+                recs
+            };
             recs.iter().all(|rec: &resolve::Rec| {
                 sels.iter().all(|(col, sel)| {
                     sel.passes(rec.get(*col).map(|v| v.text.as_str()).unwrap_or(""))
@@ -412,21 +418,35 @@ mod tests {
 
     #[test]
     fn list_edits() {
-        assert_eq!(prepend("all,rhels5.5", "rhels5.5,rhels5.6"), "rhels5.6,all,rhels5.5");
+        assert_eq!(
+            prepend("all,rhels5.5", "rhels5.5,rhels5.6"),
+            "rhels5.6,all,rhels5.5"
+        );
         assert_eq!(remove("a,b,c,b", "b"), "a,c");
         let p = parse(
-            &["groups,=a".into(), "nodehm.mgt=".into(), "nodehm.power=@=x".into(), "nodepos.rack==2".into()],
+            &[
+                "groups,=a".into(),
+                "nodehm.mgt=".into(),
+                "nodehm.power=@=x".into(),
+                "nodepos.rack==2".into(),
+            ],
             false,
         );
         assert!(p.fatal.is_none());
         assert_eq!(p.plan.criteria.len(), 1);
-        assert_eq!(p.plan.edits[0].1[0].1[0], ("a".to_string(), EditOp::Prepend));
+        assert_eq!(
+            p.plan.edits[0].1[0].1[0],
+            ("a".to_string(), EditOp::Prepend)
+        );
         assert_eq!(p.plan.edits[1].1[0].1[0].0, "|^.*$||");
         assert_eq!(p.plan.edits[1].1[1].1[0].0, "=x");
         let p = parse(&["bogus".into()], false);
         assert_eq!(p.errors, vec!["Malformed argument bogus ignored."]);
         let p = parse(&["nodehm.nosuch=1".into()], false);
-        assert_eq!(p.fatal.as_deref(), Some("nodehm.nosuch not a valid table.column description"));
+        assert_eq!(
+            p.fatal.as_deref(),
+            Some("nodehm.nosuch not a valid table.column description")
+        );
         let p = parse(&["nodehm".into(), "a.b".into()], true);
         assert_eq!(p.plan.delete_tables, vec!["nodehm"]);
         assert_eq!(p.errors, vec![". and = not valid in delete mode."]);

@@ -7,9 +7,9 @@
 //! unset columns sorted (stock: hash order); set columns sorted (stock).
 
 use super::args::{self, Opt, Order};
+use super::dbutil;
 use super::output::{self, Chunked};
 use super::resolve::{self, Opts as ResolveOpts, Rec};
-use super::dbutil;
 use crate::api::{Ctx, HandlerError, Responder};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use xcat_proto::response::NodeEntry;
@@ -58,16 +58,28 @@ pub fn split_selector(arg: &str) -> (String, Option<(Match, String)>) {
     };
     let before_eq = |op: &str| arg.find(op).filter(|at| !arg[..*at].contains('='));
     if let Some(at) = before_eq("!=") {
-        return (arg[..at].to_string(), Some((Match::Ne, arg[at + 2..].to_string())));
+        return (
+            arg[..at].to_string(),
+            Some((Match::Ne, arg[at + 2..].to_string())),
+        );
     }
     if let Some(at) = before_eq("=~") {
-        return (arg[..at].to_string(), Some((Match::Regex, strip(&arg[at + 2..]))));
+        return (
+            arg[..at].to_string(),
+            Some((Match::Regex, strip(&arg[at + 2..]))),
+        );
     }
     if let Some(at) = arg.find("==") {
-        return (arg[..at].to_string(), Some((Match::Eq, arg[at + 2..].to_string())));
+        return (
+            arg[..at].to_string(),
+            Some((Match::Eq, arg[at + 2..].to_string())),
+        );
     }
     if let Some(at) = arg.find("!~") {
-        return (arg[..at].to_string(), Some((Match::NotRegex, strip(&arg[at + 2..]))));
+        return (
+            arg[..at].to_string(),
+            Some((Match::NotRegex, strip(&arg[at + 2..]))),
+        );
     }
     (arg.to_string(), None)
 }
@@ -202,7 +214,9 @@ pub fn run(ctx: &Ctx, req: &Request, out: &mut dyn Responder) -> Result<(), Hand
         };
         let valid = registry::table(&table).is_some_and(|d| d.has_col(&column));
         if !valid || dbutil::nodekey(&table).is_none() {
-            errors.push(format!("{table}.{column} not a valid table.column description"));
+            errors.push(format!(
+                "{table}.{column} not a valid table.column description"
+            ));
             continue;
         }
         query_for(&mut queries, &table).wants.push(Want {
@@ -366,10 +380,12 @@ fn render(
                         Some(g) => format!("{} (inherited from group {g})", val.text),
                         None => val.text.clone(),
                     };
-                    records
-                        .entry(node.clone())
-                        .or_default()
-                        .push(entry(node, &plan.label, &contents, terse));
+                    records.entry(node.clone()).or_default().push(entry(
+                        node,
+                        &plan.label,
+                        &contents,
+                        terse,
+                    ));
                 }
             }
             for (col, plan) in &plans {
@@ -410,10 +426,19 @@ mod tests {
 
     #[test]
     fn selectors() {
-        assert_eq!(split_selector("mp.mpa==amm1").1, Some((Match::Eq, "amm1".into())));
+        assert_eq!(
+            split_selector("mp.mpa==amm1").1,
+            Some((Match::Eq, "amm1".into()))
+        );
         assert_eq!(split_selector("a.b!=x").1, Some((Match::Ne, "x".into())));
-        assert_eq!(split_selector("a.b=~/^x/").1, Some((Match::Regex, "^x".into())));
-        assert_eq!(split_selector("a.b!~y").1, Some((Match::NotRegex, "y".into())));
+        assert_eq!(
+            split_selector("a.b=~/^x/").1,
+            Some((Match::Regex, "^x".into()))
+        );
+        assert_eq!(
+            split_selector("a.b!~y").1,
+            Some((Match::NotRegex, "y".into()))
+        );
         assert_eq!(split_selector("nodehm.mgt").1, None);
         assert!(hides(Some("1")) && !hides(Some("0")) && !hides(Some("yes")) && !hides(None));
     }

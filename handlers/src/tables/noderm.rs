@@ -29,7 +29,10 @@ pub fn prune_enabled(value: Option<&str>) -> bool {
 }
 
 /// Child nodes of CEC/frame nodes: (node, type, children).
-fn hardware_children(conn: &mut Conn, nodes: &[String]) -> Result<Vec<(String, String, Vec<String>)>, DbError> {
+fn hardware_children(
+    conn: &mut Conn,
+    nodes: &[String],
+) -> Result<Vec<(String, String, Vec<String>)>, DbError> {
     let mut found = Vec::new();
     for n in nodes {
         let ty = conn

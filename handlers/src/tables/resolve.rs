@@ -174,11 +174,7 @@ fn resolve_node(
     let mut todo: Vec<&str> = cols
         .iter()
         .copied()
-        .filter(|c| {
-            !results
-                .iter()
-                .any(|r| r.get(*c).is_some_and(|w| !w.open))
-        })
+        .filter(|c| !results.iter().any(|r| r.get(*c).is_some_and(|w| !w.open)))
         .collect();
     if todo.is_empty() || groups.is_empty() {
         return results;
@@ -287,7 +283,13 @@ fn finish(
                 None => w.parts.concat(),
             };
             if let Some(v) = regex.eval(node, &text) {
-                rec.insert(col, Val { text: v, from: w.from });
+                rec.insert(
+                    col,
+                    Val {
+                        text: v,
+                        from: w.from,
+                    },
+                );
             }
         }
         out.push(rec);

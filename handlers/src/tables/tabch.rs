@@ -102,7 +102,10 @@ fn check_keys(conn: &mut Conn, table: &str, keys: &[(String, String)]) -> Result
     let cols = conn.columns(table)?;
     for (k, _) in keys {
         if !cols.iter().any(|c| c == k) {
-            return Err(error_stop(format!("No column \"{k}\" in table \"{table}\""), 1));
+            return Err(error_stop(
+                format!("No column \"{k}\" in table \"{table}\""),
+                1,
+            ));
         }
     }
     Ok(())

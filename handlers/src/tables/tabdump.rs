@@ -59,20 +59,36 @@ pub fn run(ctx: &Ctx, req: &Request, out: &mut dyn Responder) -> Result<(), Hand
     let filters = opts.list("w");
     let file = opts.value("f").filter(|f| !f.is_empty());
     if lines.is_some() && desc {
-        return Ok(output::error(out, "You  cannot use the -n and -d flag together. ", 1)?);
+        return Ok(output::error(
+            out,
+            "You  cannot use the -n and -d flag together. ",
+            1,
+        )?);
     }
     if lines.is_some() && !filters.is_empty() {
-        return Ok(output::error(out, "You  cannot use the -n and -w flag together. ", 1)?);
+        return Ok(output::error(
+            out,
+            "You  cannot use the -n and -w flag together. ",
+            1,
+        )?);
     }
     if lines.is_some() && file.is_some() {
-        return Ok(output::error(out, "You  cannot use the -n and -f flag together. ", 1)?);
+        return Ok(output::error(
+            out,
+            "You  cannot use the -n and -f flag together. ",
+            1,
+        )?);
     }
     if opts.rest.len() > 1 {
         return Ok(output::usage(out, USAGE, 1)?);
     }
     let Some(table) = opts.rest.first().map(String::as_str) else {
         if file.is_some() {
-            return Ok(output::error(out, "table name missing from the command input. ", 1)?);
+            return Ok(output::error(
+                out,
+                "table name missing from the command input. ",
+                1,
+            )?);
         }
         return list_tables(ctx, out, desc);
     };
@@ -155,7 +171,11 @@ fn describe_table(ctx: &Ctx, out: &mut dyn Responder, table: &str) -> Result<(),
         }
     })?;
     let Some(cols) = cols else {
-        return Ok(output::error(out, format!("table {table} does not exist."), 1)?);
+        return Ok(output::error(
+            out,
+            format!("table {table} does not exist."),
+            1,
+        )?);
     };
     let mut lines: Vec<String> = cols
         .iter()
@@ -191,7 +211,10 @@ fn parse_filters(
     let cols = ctx.db.read(|c| c.columns(table))?;
     for c in &conds {
         if !cols.contains(&c.column) {
-            return Ok(Err(format!("No column \"{}\" in table \"{table}\"", c.column)));
+            return Ok(Err(format!(
+                "No column \"{}\" in table \"{table}\"",
+                c.column
+            )));
         }
     }
     Ok(Ok(conds))

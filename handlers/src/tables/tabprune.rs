@@ -72,14 +72,26 @@ pub fn run(ctx: &Ctx, req: &Request, out: &mut dyn Responder) -> Result<(), Hand
         return msg(out, &t, 1);
     }
     if !log_table && opts.has("d") {
-        return msg(out, &format!("Table {table} not supported for the -d option."), 1);
+        return msg(
+            out,
+            &format!("Table {table} not supported for the -d option."),
+            1,
+        );
     }
     let given = ["p", "i", "a", "n"].iter().filter(|k| opts.has(k)).count();
     if given == 0 && !opts.has("d") {
-        return msg(out, "One option -p or -i or -n or -a or -d must be supplied.", 1);
+        return msg(
+            out,
+            "One option -p or -i or -n or -a or -d must be supplied.",
+            1,
+        );
     }
     if given > 1 {
-        return msg(out, "Only one option -p or -i or -n or -a maybe used at a time.", 1);
+        return msg(
+            out,
+            "Only one option -p or -i or -n or -a maybe used at a time.",
+            1,
+        );
     }
     let mut modes = Vec::new();
     if all {
@@ -105,16 +117,18 @@ pub fn run(ctx: &Ctx, req: &Request, out: &mut dyn Responder) -> Result<(), Hand
         "period"
     };
     let verbose = opts.has("V");
-    let result = ctx.db.write(|conn| -> Result<Result<Vec<Response>, String>, DbError> {
-        if !dbutil::table_exists(conn, &table)? {
-            return Ok(Err(format!("Unable to open {table}")));
-        }
-        let mut replies = Vec::new();
-        for m in &modes {
-            replies.extend(prune(conn, &table, recid_col, m, verbose)?);
-        }
-        Ok(Ok(replies))
-    })?;
+    let result = ctx
+        .db
+        .write(|conn| -> Result<Result<Vec<Response>, String>, DbError> {
+            if !dbutil::table_exists(conn, &table)? {
+                return Ok(Err(format!("Unable to open {table}")));
+            }
+            let mut replies = Vec::new();
+            for m in &modes {
+                replies.extend(prune(conn, &table, recid_col, m, verbose)?);
+            }
+            Ok(Ok(replies))
+        })?;
     match result {
         Err(e) => Ok(output::error(out, e, 4)?),
         Ok(replies) => {

@@ -135,7 +135,11 @@ pub fn parse_lines(
 }
 
 /// Check the header and return its columns, or stock's error text.
-pub fn header_columns(header: Option<&str>, table: &str, known: &[String]) -> Result<Vec<String>, String> {
+pub fn header_columns(
+    header: Option<&str>,
+    table: &str,
+    known: &[String],
+) -> Result<Vec<String>, String> {
     let Some(h) = header.filter(|h| h.starts_with('#')) else {
         return Err("Data missing header line starting with #".to_string());
     };
@@ -218,7 +222,12 @@ pub fn run(ctx: &Ctx, req: &Request, out: &mut dyn Responder) -> Result<(), Hand
             format!("{table} is not supported in tabrestore. Use Teal maintenance commands. ");
         return Ok(output::error(out, msg, 1)?);
     }
-    let data: Vec<String> = req.map.texts("data").into_iter().map(str::to_string).collect();
+    let data: Vec<String> = req
+        .map
+        .texts("data")
+        .into_iter()
+        .map(str::to_string)
+        .collect();
     let auto_cols: &[&str] = if table == "eventlog" || table == "auditlog" {
         &["recid"]
     } else {
@@ -305,7 +314,10 @@ mod tests {
             msgs[0],
             "CSV missing opening \" for record with \" characters on line 0, character 0: a\"b,c"
         );
-        assert_eq!(msgs[1], "CSV unescaped \" in record on line 1, character 0: \"a\"b,c");
+        assert_eq!(
+            msgs[1],
+            "CSV unescaped \" in record on line 1, character 0: \"a\"b,c"
+        );
         assert_eq!(msgs[2], "Too many fields on line 2: a,b,c | c");
         assert_eq!(
             msgs[3],

@@ -215,8 +215,10 @@ pub fn seed(env: &Env, table: &str, cols: &[&str], rows: &[&[&str]]) {
         .db
         .write(|c| -> Result<(), xcat_schema::db::DbError> {
             for r in rows {
-                let vals: Vec<Option<&str>> =
-                    r.iter().map(|v| if v.is_empty() { None } else { Some(*v) }).collect();
+                let vals: Vec<Option<&str>> = r
+                    .iter()
+                    .map(|v| if v.is_empty() { None } else { Some(*v) })
+                    .collect();
                 c.insert(table, cols, &vals)?;
             }
             Ok(())
@@ -226,7 +228,10 @@ pub fn seed(env: &Env, table: &str, cols: &[&str], rows: &[&[&str]]) {
 
 /// Rows of a table with plain reads.
 pub fn rows(env: &Env, table: &str, cols: &[&str]) -> Vec<Vec<Option<String>>> {
-    env.ctx.db.read(|c| c.select(table, cols, &[], false)).unwrap()
+    env.ctx
+        .db
+        .read(|c| c.select(table, cols, &[], false))
+        .unwrap()
 }
 
 // ---- wire fixtures ----
@@ -272,7 +277,10 @@ fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
 }
 
 fn section(text: &str, start: &str, end: &str) -> String {
-    let s = text.find(start).map(|i| i + start.len()).unwrap_or(text.len());
+    let s = text
+        .find(start)
+        .map(|i| i + start.len())
+        .unwrap_or(text.len());
     let rest = &text[s..];
     let e = rest.find(end).unwrap_or(rest.len());
     rest[..e].to_string()
@@ -328,6 +336,8 @@ pub fn wire(docs: &[Response], source: &str) -> Vec<u8> {
         }
         d.write_to(&mut out);
     }
-    Response::new().set("serverdone", xcat_proto::Value::Empty).write_to(&mut out);
+    Response::new()
+        .set("serverdone", xcat_proto::Value::Empty)
+        .write_to(&mut out);
     out
 }

@@ -77,6 +77,8 @@ pub struct Conn {
     pub(crate) inner: Inner,
     writable: bool,
     in_txn: bool,
+    /// A statement that may have changed data ran in this transaction.
+    dirty: bool,
     cols: HashMap<String, Arc<TableCols>>,
 }
 
@@ -86,6 +88,7 @@ impl Conn {
             inner: Inner::Sqlite(c),
             writable,
             in_txn: false,
+            dirty: false,
             cols: HashMap::new(),
         }
     }
@@ -95,6 +98,7 @@ impl Conn {
             inner: Inner::Pg(c),
             writable,
             in_txn: false,
+            dirty: false,
             cols: HashMap::new(),
         }
     }
@@ -111,7 +115,7 @@ impl Conn {
 
     pub(crate) fn begin_write(&mut self) -> Result<(), DbError> {
         match &mut self.inner {
-            Inner::Sqlite(c) => sqlite::exec_retrying_busy(c, "BEGIN IMMEDIATE")?,
+            Inner::Sqlite(c) => sqlite::exec_retrying_busy(c, "BEGIN")?,
             Inner::Pg(c) => c.batch_execute(&format!(
                 "BEGIN; SELECT pg_advisory_xact_lock({});",
                 pg::WRITE_LOCK
@@ -122,6 +126,13 @@ impl Conn {
     }
 
     pub(crate) fn commit(&mut self) -> Result<(), DbError> {
+        if !self.dirty {
+            // Nothing written: ending the transaction with ROLLBACK releases the locks
+            // without SQLite's multi-file commit work (BEGIN IMMEDIATE write-locks every
+            // attached file, and COMMIT would write a super-journal for all of them).
+            self.rollback();
+            return Ok(());
+        }
         match &mut self.inner {
             Inner::Sqlite(c) => sqlite::exec_retrying_busy(c, "COMMIT")?,
             Inner::Pg(c) => c.batch_execute("COMMIT")?,
@@ -157,6 +168,7 @@ impl Conn {
         if !self.writable {
             return Err(DbError::ReadOnly);
         }
+        self.dirty = true;
         Ok(match &mut self.inner {
             Inner::Sqlite(c) => q.execute(&mut **c)?,
             Inner::Pg(c) => q.execute(&mut **c)?,

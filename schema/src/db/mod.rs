@@ -96,6 +96,31 @@ enum Pools {
 struct DbInner {
     loc: DbLocation,
     pools: Pools,
+    write_mutex: std::sync::Mutex<()>,
+}
+
+thread_local! {
+    static IN_WRITE: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Marks the current thread as inside `Db::write` (refuses nesting).
+struct WriteNesting;
+
+impl WriteNesting {
+    fn enter() -> Result<WriteNesting, DbError> {
+        if IN_WRITE.with(|w| w.replace(true)) {
+            return Err(DbError::Other(
+                "internal error: Db::write called inside another Db::write".into(),
+            ));
+        }
+        Ok(WriteNesting)
+    }
+}
+
+impl Drop for WriteNesting {
+    fn drop(&mut self) {
+        IN_WRITE.with(|w| w.set(false));
+    }
 }
 
 /// Pooled handle on the xCAT database (cheap to clone).
@@ -115,6 +140,7 @@ impl Db {
             inner: Arc::new(DbInner {
                 loc: loc.clone(),
                 pools,
+                write_mutex: std::sync::Mutex::new(()),
             }),
         })
     }
@@ -153,10 +179,24 @@ impl Db {
     /// returns `Err` (or panics, or the process dies). SQLite starts with `BEGIN IMMEDIATE`
     /// (retried while another writer holds the lock); PostgreSQL takes a transaction-level
     /// advisory lock so concurrent writers of xcatd-rs serialise like on SQLite.
+    ///
+    /// On SQLite the writers of this process also queue on an in-process mutex, so they hand
+    /// over without the busy-handler's sleeps. A `write` nested inside another `write` on the
+    /// same thread is refused (it would wait for itself).
     pub fn write<T, E: From<DbError>>(
         &self,
         f: impl FnOnce(&mut Conn) -> Result<T, E>,
     ) -> Result<T, E> {
+        let _nesting = WriteNesting::enter()?;
+        let _serial = match &self.inner.pools {
+            Pools::Sqlite(_) => Some(
+                self.inner
+                    .write_mutex
+                    .lock()
+                    .unwrap_or_else(|poisoned| poisoned.into_inner()),
+            ),
+            Pools::Pg(_) => None,
+        };
         let mut conn = self.checkout(true)?;
         conn.begin_write()?;
         match f(&mut conn) {

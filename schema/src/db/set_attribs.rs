@@ -77,6 +77,9 @@ pub(crate) fn insert_rows(
         return Ok(0);
     }
     let backend = conn.backend();
+    if backend == Backend::Pg && rows.len() > 1 && !idx.is_empty() {
+        return insert_rows_pg_arrays(conn, tc, idx, rows, ignore_conflicts);
+    }
     let cols: Vec<String> = idx.iter().map(|i| quote_ident(&tc.names[*i])).collect();
     let head = format!("INSERT INTO {} ({}) VALUES ", conn.table_ref(&tc.table), cols.join(", "));
     let mut done = 0;
@@ -104,6 +107,90 @@ pub(crate) fn insert_rows(
         }
         affected += conn.exec(q)?;
         done += size;
+    }
+    Ok(affected)
+}
+
+/// Rows per PostgreSQL array statement.
+const PG_ARRAY_ROWS: usize = 10_000;
+
+/// A PostgreSQL array literal (`{"a","b\"c",NULL}`) of text values, bound as one parameter.
+fn pg_text_array<'a>(values: impl Iterator<Item = Option<&'a str>>) -> String {
+    let mut out = String::from("{");
+    for (n, v) in values.enumerate() {
+        if n > 0 {
+            out.push(',');
+        }
+        match v {
+            None => out.push_str("NULL"),
+            Some(v) => {
+                out.push('"');
+                for ch in v.chars() {
+                    if ch == '"' || ch == '\\' {
+                        out.push('\\');
+                    }
+                    out.push(ch);
+                }
+                out.push('"');
+            }
+        }
+    }
+    out.push('}');
+    out
+}
+
+/// Appends `unnest(CAST($1 AS TEXT[]), …) AS "alias"("p0", …)` with one array per column.
+fn push_unnest(q: &mut DynQuery, columns: &[Vec<Option<&str>>], alias: &str, names: &[String]) {
+    q.sql("unnest(");
+    for (n, col) in columns.iter().enumerate() {
+        if n > 0 {
+            q.sql(", ");
+        }
+        q.sql("CAST(")
+            .bind(Some(pg_text_array(col.iter().copied())))
+            .sql(" AS TEXT[])");
+    }
+    q.sql(&format!(") AS \"{alias}\"({})", names.join(", ")));
+}
+
+/// PostgreSQL bulk INSERT: one statement per chunk with one array parameter per column
+/// (`INSERT … SELECT … FROM unnest(…)`), so the server plans few, small statements.
+fn insert_rows_pg_arrays(
+    conn: &mut Conn,
+    tc: &TableCols,
+    idx: &[usize],
+    rows: &[Vec<Option<String>>],
+    ignore_conflicts: bool,
+) -> Result<usize, DbError> {
+    let cols: Vec<String> = idx.iter().map(|i| quote_ident(&tc.names[*i])).collect();
+    let names: Vec<String> = (0..idx.len()).map(|n| format!("\"c{n}\"")).collect();
+    let exprs: Vec<String> = idx
+        .iter()
+        .enumerate()
+        .map(|(n, i)| {
+            if tc.integer[*i] {
+                format!("CAST(\"u\".\"c{n}\" AS INTEGER)")
+            } else {
+                format!("\"u\".\"c{n}\"")
+            }
+        })
+        .collect();
+    let mut affected = 0;
+    for chunk in rows.chunks(PG_ARRAY_ROWS) {
+        let columns: Vec<Vec<Option<&str>>> = (0..idx.len())
+            .map(|k| chunk.iter().map(|r| r[k].as_deref()).collect())
+            .collect();
+        let mut q = DynQuery::new(format!(
+            "INSERT INTO {} ({}) SELECT {} FROM ",
+            conn.table_ref(&tc.table),
+            cols.join(", "),
+            exprs.join(", ")
+        ));
+        push_unnest(&mut q, &columns, "u", &names);
+        if ignore_conflicts {
+            q.sql(" ON CONFLICT DO NOTHING");
+        }
+        affected += conn.exec(q)?;
     }
     Ok(affected)
 }
@@ -361,6 +448,23 @@ fn bulk_update(
         } else {
             tail.push_str(&format!("{col} = \"v\".\"k{n}\""));
         }
+    }
+    if pg && rows.len() > 1 {
+        let set_where = tail.trim_start_matches(") ");
+        let (set_part, where_part) = set_where.split_once(" FROM \"v\" WHERE ").unwrap_or((set_where, "TRUE"));
+        for chunk in rows.chunks(PG_ARRAY_ROWS) {
+            let mut columns: Vec<Vec<Option<&str>>> = (0..keyset.len())
+                .map(|k| chunk.iter().map(|(keys, _)| Some(keys[k].as_str())).collect())
+                .collect();
+            columns.extend(
+                (0..sig.len()).map(|k| chunk.iter().map(|(_, vals)| vals[k].as_deref()).collect()),
+            );
+            let mut q = DynQuery::new(format!("{set_part} FROM "));
+            push_unnest(&mut q, &columns, "v", &names);
+            q.sql(" WHERE ").sql(where_part);
+            conn.exec(q)?;
+        }
+        return Ok(());
     }
     let head = format!("WITH \"v\"({}) AS (VALUES ", names.join(", "));
     let mut done = 0;

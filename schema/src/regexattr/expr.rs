@@ -15,26 +15,139 @@ const MAX_LEN: usize = 4096;
 const MAX_DEPTH: usize = 64;
 
 /// Evaluates `text`; `caps[i]` is `$i` (`None` = undefined, reads as "").
+#[cfg(test)]
 pub fn evaluate(text: &str, caps: &[Option<String>]) -> Result<Scalar, String> {
+    compile(text)?.eval(caps)
+}
+
+/// Parses `text` once; the result can be evaluated for many nodes.
+pub fn compile(text: &str) -> Result<Expr, String> {
     if text.len() > MAX_LEN {
         return Err("expression too long".into());
     }
-    let tokens = lex(text, caps)?;
+    let tokens = lex(text)?;
     let mut p = Parser {
         tokens,
         pos: 0,
         depth: 0,
     };
-    let v = p.ternary()?;
+    let e = p.ternary()?;
     if p.pos != p.tokens.len() {
         return Err(format!("unexpected {:?}", p.tokens[p.pos]));
     }
-    Ok(v)
+    Ok(e)
+}
+
+/// A parsed expression.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Expr {
+    Lit(Scalar),
+    /// `$N`
+    Cap(usize),
+    /// A double-quoted string with `$N` interpolations.
+    Interp(Vec<Part>),
+    Neg(Box<Expr>),
+    Plus(Box<Expr>),
+    Not(Box<Expr>),
+    Bin(&'static str, Box<Expr>, Box<Expr>),
+    Cond(Box<Expr>, Box<Expr>, Box<Expr>),
+    Call(String, Vec<Expr>),
+}
+
+/// Piece of an interpolated string.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Part {
+    Text(String),
+    Cap(usize),
+}
+
+impl Expr {
+    /// Evaluates with the captures `caps` (`caps[i]` = `$i`).
+    pub fn eval(&self, caps: &[Option<String>]) -> Result<Scalar, String> {
+        Ok(match self {
+            Expr::Lit(v) => v.clone(),
+            Expr::Cap(n) => Scalar::Str(capture(caps, *n)),
+            Expr::Interp(parts) => Scalar::Str(
+                parts
+                    .iter()
+                    .map(|p| match p {
+                        Part::Text(t) => t.clone(),
+                        Part::Cap(n) => capture(caps, *n),
+                    })
+                    .collect(),
+            ),
+            // Perl's unary minus on a bareword-like string prefixes a '-'.
+            Expr::Neg(e) => match e.eval(caps)? {
+                Scalar::Str(s) if s.starts_with(|c: char| c.is_ascii_alphabetic()) => {
+                    Scalar::Str(format!("-{s}"))
+                }
+                other => Scalar::Int(other.to_int().wrapping_neg()),
+            },
+            Expr::Plus(e) => e.eval(caps)?,
+            Expr::Not(e) => boolean(!e.eval(caps)?.truthy()),
+            Expr::Cond(c, a, b) => {
+                if c.eval(caps)?.truthy() {
+                    a.eval(caps)?
+                } else {
+                    b.eval(caps)?
+                }
+            }
+            Expr::Call(name, args) => {
+                let vals = args
+                    .iter()
+                    .map(|a| a.eval(caps))
+                    .collect::<Result<Vec<_>, _>>()?;
+                helpers::call(name, &vals)?
+            }
+            Expr::Bin(op, l, r) => {
+                let left = l.eval(caps)?;
+                match *op {
+                    "&&" if !left.truthy() => return Ok(left),
+                    "||" if left.truthy() => return Ok(left),
+                    "&&" | "||" => return r.eval(caps),
+                    _ => {}
+                }
+                binary(op, left, r.eval(caps)?)?
+            }
+        })
+    }
+}
+
+fn binary(op: &str, left: Scalar, right: Scalar) -> Result<Scalar, String> {
+    let (a, b) = (left.to_int(), right.to_int());
+    Ok(match op {
+        "+" => Scalar::Int(a.wrapping_add(b)),
+        "-" => Scalar::Int(a.wrapping_sub(b)),
+        "*" => Scalar::Int(a.wrapping_mul(b)),
+        "/" | "%" if b == 0 => return Err("Illegal division by zero".into()),
+        "/" => Scalar::Int(a.wrapping_div(b)),
+        "%" => Scalar::Int(a.wrapping_rem(b)),
+        "**" => {
+            let e = u32::try_from(b).map_err(|_| "negative exponent".to_string())?;
+            Scalar::Int(a.checked_pow(e).ok_or("exponent overflow")?)
+        }
+        "." => Scalar::Str(left.to_str() + &right.to_str()),
+        "==" => boolean(a == b),
+        "!=" => boolean(a != b),
+        "<" => boolean(a < b),
+        ">" => boolean(a > b),
+        "<=" => boolean(a <= b),
+        ">=" => boolean(a >= b),
+        "eq" => boolean(left.to_str() == right.to_str()),
+        "ne" => boolean(left.to_str() != right.to_str()),
+        "lt" => boolean(left.to_str() < right.to_str()),
+        "gt" => boolean(left.to_str() > right.to_str()),
+        "le" => boolean(left.to_str() <= right.to_str()),
+        "ge" => boolean(left.to_str() >= right.to_str()),
+        other => return Err(format!("unsupported operator {other}")),
+    })
 }
 
 #[derive(Debug, Clone, PartialEq)]
 enum Tok {
     Val(Scalar),
+    Cap(usize),
+    Interp(Vec<Part>),
     Ident(String),
     Op(&'static str),
     LParen,
@@ -46,7 +159,7 @@ const OPS: &[&str] = &[
     "**", "==", "!=", "<=", ">=", "&&", "||", "+", "-", "*", "/", "%", ".", "<", ">", "!", "?", ":",
 ];
 
-fn lex(text: &str, caps: &[Option<String>]) -> Result<Vec<Tok>, String> {
+fn lex(text: &str) -> Result<Vec<Tok>, String> {
     let chars: Vec<char> = text.chars().collect();
     let mut out = Vec::new();
     let mut i = 0;
@@ -75,15 +188,15 @@ fn lex(text: &str, caps: &[Option<String>]) -> Result<Vec<Tok>, String> {
             }
         } else if c == '$' {
             let (n, next) = capture_ref(&chars, i + 1)?;
-            out.push(Tok::Val(Scalar::Str(capture(caps, n))));
+            out.push(Tok::Cap(n));
             i = next;
         } else if c == '\'' {
             let (s, next) = single_quoted(&chars, i + 1)?;
             out.push(Tok::Val(Scalar::Str(s)));
             i = next;
         } else if c == '"' {
-            let (s, next) = double_quoted(&chars, i + 1, caps)?;
-            out.push(Tok::Val(Scalar::Str(s)));
+            let (parts, next) = double_quoted(&chars, i + 1)?;
+            out.push(Tok::Interp(parts));
             i = next;
         } else if c.is_ascii_alphabetic() || c == '_' {
             let start = i;
@@ -175,18 +288,20 @@ fn single_quoted(chars: &[char], mut i: usize) -> Result<(String, usize), String
     Err("unterminated string".into())
 }
 
-fn double_quoted(
-    chars: &[char],
-    mut i: usize,
-    caps: &[Option<String>],
-) -> Result<(String, usize), String> {
-    let mut s = String::new();
+fn double_quoted(chars: &[char], mut i: usize) -> Result<(Vec<Part>, usize), String> {
+    let mut parts = Vec::new();
+    let mut text = String::new();
     while i < chars.len() {
         match chars[i] {
-            '"' => return Ok((s, i + 1)),
+            '"' => {
+                if !text.is_empty() {
+                    parts.push(Part::Text(text));
+                }
+                return Ok((parts, i + 1));
+            }
             '\\' => {
                 let e = chars.get(i + 1).ok_or("unterminated string")?;
-                s.push(match e {
+                text.push(match e {
                     'n' => '\n',
                     't' => '\t',
                     other => *other,
@@ -195,12 +310,15 @@ fn double_quoted(
             }
             '$' => {
                 let (n, next) = capture_ref(chars, i + 1)?;
-                s.push_str(&capture(caps, n));
+                if !text.is_empty() {
+                    parts.push(Part::Text(std::mem::take(&mut text)));
+                }
+                parts.push(Part::Cap(n));
                 i = next;
             }
             '@' => return Err("arrays are not supported".into()),
             c => {
-                s.push(c);
+                text.push(c);
                 i += 1;
             }
         }
@@ -213,6 +331,8 @@ struct Parser {
     pos: usize,
     depth: usize,
 }
+
+type Parsed = Result<Expr, String>;
 
 impl Parser {
     fn peek(&self) -> Option<&Tok> {
@@ -234,10 +354,10 @@ impl Parser {
         Ok(())
     }
 
-    fn ternary(&mut self) -> Result<Scalar, String> {
+    fn ternary(&mut self) -> Parsed {
         self.enter()?;
-        let cond = self.logical()?;
-        let v = if self.peek_op() == Some("?") {
+        let cond = self.binary_level(0)?;
+        let e = if self.peek_op() == Some("?") {
             self.pos += 1;
             let a = self.ternary()?;
             if self.peek_op() != Some(":") {
@@ -245,160 +365,76 @@ impl Parser {
             }
             self.pos += 1;
             let b = self.ternary()?;
-            if cond.truthy() {
-                a
-            } else {
-                b
-            }
+            Expr::Cond(Box::new(cond), Box::new(a), Box::new(b))
         } else {
             cond
         };
         self.depth -= 1;
-        Ok(v)
+        Ok(e)
     }
 
-    fn logical(&mut self) -> Result<Scalar, String> {
-        let mut left = self.equality()?;
-        while let Some(op @ ("&&" | "||")) = self.peek_op() {
+    /// Left-associative binary levels, loosest first.
+    fn binary_level(&mut self, level: usize) -> Parsed {
+        const LEVELS: &[&[&str]] = &[
+            &["&&", "||"],
+            &["==", "!=", "eq", "ne"],
+            &["<", ">", "<=", ">=", "lt", "gt", "le", "ge"],
+            &["+", "-", "."],
+            &["*", "/", "%"],
+        ];
+        let Some(ops) = LEVELS.get(level) else {
+            return self.unary();
+        };
+        let mut left = self.binary_level(level + 1)?;
+        while let Some(op) = self.peek_op().filter(|op| ops.contains(op)) {
             self.pos += 1;
-            let right = self.equality()?;
-            left = match (op, left.truthy()) {
-                ("&&", false) | ("||", true) => left,
-                _ => right,
-            };
+            let right = self.binary_level(level + 1)?;
+            left = Expr::Bin(op, Box::new(left), Box::new(right));
         }
         Ok(left)
     }
 
-    fn equality(&mut self) -> Result<Scalar, String> {
-        let mut left = self.relational()?;
-        while let Some(op @ ("==" | "!=" | "eq" | "ne")) = self.peek_op() {
-            self.pos += 1;
-            let right = self.relational()?;
-            let b = match op {
-                "==" => left.to_int() == right.to_int(),
-                "!=" => left.to_int() != right.to_int(),
-                "eq" => left.to_str() == right.to_str(),
-                _ => left.to_str() != right.to_str(),
-            };
-            left = boolean(b);
-        }
-        Ok(left)
+    fn unary(&mut self) -> Parsed {
+        let wrap: fn(Box<Expr>) -> Expr = match self.peek_op() {
+            Some("-") => Expr::Neg,
+            Some("+") => Expr::Plus,
+            Some("!") => Expr::Not,
+            _ => return self.power(),
+        };
+        self.pos += 1;
+        self.enter()?;
+        let e = self.unary()?;
+        self.depth -= 1;
+        Ok(wrap(Box::new(e)))
     }
 
-    fn relational(&mut self) -> Result<Scalar, String> {
-        let mut left = self.additive()?;
-        while let Some(op @ ("<" | ">" | "<=" | ">=" | "lt" | "gt" | "le" | "ge")) = self.peek_op()
-        {
-            self.pos += 1;
-            let right = self.additive()?;
-            let (a, b) = (left.to_int(), right.to_int());
-            let (x, y) = (left.to_str(), right.to_str());
-            let r = match op {
-                "<" => a < b,
-                ">" => a > b,
-                "<=" => a <= b,
-                ">=" => a >= b,
-                "lt" => x < y,
-                "gt" => x > y,
-                "le" => x <= y,
-                _ => x >= y,
-            };
-            left = boolean(r);
-        }
-        Ok(left)
-    }
-
-    fn additive(&mut self) -> Result<Scalar, String> {
-        let mut left = self.multiplicative()?;
-        while let Some(op @ ("+" | "-" | ".")) = self.peek_op() {
-            self.pos += 1;
-            let right = self.multiplicative()?;
-            left = match op {
-                "+" => Scalar::Int(left.to_int().wrapping_add(right.to_int())),
-                "-" => Scalar::Int(left.to_int().wrapping_sub(right.to_int())),
-                _ => Scalar::Str(left.to_str() + &right.to_str()),
-            };
-        }
-        Ok(left)
-    }
-
-    fn multiplicative(&mut self) -> Result<Scalar, String> {
-        let mut left = self.unary()?;
-        while let Some(op @ ("*" | "/" | "%")) = self.peek_op() {
-            self.pos += 1;
-            let right = self.unary()?;
-            let (a, b) = (left.to_int(), right.to_int());
-            left = Scalar::Int(match op {
-                "*" => a.wrapping_mul(b),
-                _ if b == 0 => return Err("Illegal division by zero".into()),
-                "/" => a.wrapping_div(b),
-                _ => a.wrapping_rem(b),
-            });
-        }
-        Ok(left)
-    }
-
-    fn unary(&mut self) -> Result<Scalar, String> {
-        match self.peek_op() {
-            Some("-") => {
-                self.pos += 1;
-                self.enter()?;
-                let v = self.unary()?;
-                self.depth -= 1;
-                // Perl's unary minus on a bareword string prefixes a '-'.
-                Ok(match v {
-                    Scalar::Str(s) if s.starts_with(|c: char| c.is_ascii_alphabetic()) => {
-                        Scalar::Str(format!("-{s}"))
-                    }
-                    other => Scalar::Int(other.to_int().wrapping_neg()),
-                })
-            }
-            Some("+") => {
-                self.pos += 1;
-                self.enter()?;
-                let v = self.unary();
-                self.depth -= 1;
-                v
-            }
-            Some("!") => {
-                self.pos += 1;
-                self.enter()?;
-                let v = self.unary()?;
-                self.depth -= 1;
-                Ok(boolean(!v.truthy()))
-            }
-            _ => self.power(),
-        }
-    }
-
-    fn power(&mut self) -> Result<Scalar, String> {
+    fn power(&mut self) -> Parsed {
         let base = self.primary()?;
         if self.peek_op() == Some("**") {
             self.pos += 1;
             self.enter()?;
             let exp = self.unary()?;
             self.depth -= 1;
-            let e = u32::try_from(exp.to_int()).map_err(|_| "negative exponent".to_string())?;
-            let v = base.to_int().checked_pow(e).ok_or("exponent overflow")?;
-            return Ok(Scalar::Int(v));
+            return Ok(Expr::Bin("**", Box::new(base), Box::new(exp)));
         }
         Ok(base)
     }
 
-    fn primary(&mut self) -> Result<Scalar, String> {
+    fn primary(&mut self) -> Parsed {
         let tok = self.peek().cloned().ok_or("unexpected end of expression")?;
         self.pos += 1;
         match tok {
-            Tok::Val(v) => Ok(v),
+            Tok::Val(v) => Ok(Expr::Lit(v)),
+            Tok::Cap(n) => Ok(Expr::Cap(n)),
+            Tok::Interp(parts) => Ok(Expr::Interp(parts)),
             Tok::LParen => {
-                let v = if self.peek() == Some(&Tok::RParen) {
-                    Scalar::Str(String::new())
+                let e = if self.peek() == Some(&Tok::RParen) {
+                    Expr::Lit(Scalar::Str(String::new()))
                 } else {
                     self.ternary()?
                 };
                 self.expect_rparen()?;
-                Ok(v)
+                Ok(e)
             }
             Tok::Ident(name) => {
                 if self.peek() == Some(&Tok::LParen) {
@@ -407,11 +443,12 @@ impl Parser {
                     }
                     self.pos += 1;
                     let args = self.arguments()?;
-                    helpers::call(&name, &args)
+                    Ok(Expr::Call(name, args))
                 } else if helpers::is_function(&name) {
                     Err(format!("{name} needs parentheses"))
                 } else {
-                    Ok(Scalar::Str(name))
+                    // Perl without `strict`: a bareword is a string.
+                    Ok(Expr::Lit(Scalar::Str(name)))
                 }
             }
             other => Err(format!("unexpected {other:?}")),
@@ -419,7 +456,7 @@ impl Parser {
     }
 
     /// Comma-separated arguments up to the closing parenthesis.
-    fn arguments(&mut self) -> Result<Vec<Scalar>, String> {
+    fn arguments(&mut self) -> Result<Vec<Expr>, String> {
         let mut args = Vec::new();
         if self.peek() == Some(&Tok::RParen) {
             self.pos += 1;

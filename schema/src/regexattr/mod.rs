@@ -65,7 +65,15 @@ enum Pattern {
 pub struct RegexEval {
     rows: HashMap<String, Arc<Compiled>>,
     easy: HashMap<usize, Option<Regex>>,
+    exprs: ExprCache,
 }
+
+/// Parsed `( … )` expressions by their text (the text is the same for every
+/// node whose name the pattern matches whole, so each is parsed once).
+type ExprCache = HashMap<String, Option<Arc<expr::Expr>>>;
+
+/// Entries kept in the expression cache before it is cleared.
+const MAX_CACHED_EXPRS: usize = 100_000;
 
 impl RegexEval {
     pub fn new() -> RegexEval {
@@ -82,17 +90,28 @@ impl RegexEval {
             return Some(stored.to_string());
         }
         let compiled = self.compiled(stored);
-        let result = match &*compiled {
-            Compiled::Plain => Some(stored.to_string()),
-            Compiled::Broken => None,
-            Compiled::Substitute { pattern, repl } => {
-                let re = self.pattern(pattern, node)?;
-                substitute_literal(&re, node, repl)
+        let (pattern, repl, literal) = match &*compiled {
+            Compiled::Plain => return Some(stored.to_string()),
+            Compiled::Broken => return None,
+            Compiled::Substitute { pattern, repl } => (pattern, repl, true),
+            Compiled::Arithmetic { pattern, repl } => (pattern, repl, false),
+        };
+        // Borrow the compiled regex (cloning a regex would drop its
+        // per-thread match caches).
+        let re = match pattern {
+            Pattern::Given(re) => re,
+            Pattern::Easy => {
+                let groups = digit_groups(node);
+                self.easy
+                    .entry(groups)
+                    .or_insert_with(|| Regex::new(&easy_pattern(groups)).ok())
+                    .as_ref()?
             }
-            Compiled::Arithmetic { pattern, repl } => {
-                let re = self.pattern(pattern, node)?;
-                arithmetic(&re, node, repl)
-            }
+        };
+        let result = if literal {
+            substitute_literal(re, node, repl)
+        } else {
+            arithmetic(re, node, repl, &mut self.exprs)
         };
         result.filter(|v| !v.is_empty())
     }
@@ -104,19 +123,6 @@ impl RegexEval {
         let c = Arc::new(compile(stored));
         self.rows.insert(stored.to_string(), c.clone());
         c
-    }
-
-    fn pattern(&mut self, pattern: &Pattern, node: &str) -> Option<Regex> {
-        match pattern {
-            Pattern::Given(re) => Some(re.clone()),
-            Pattern::Easy => {
-                let groups = digit_groups(node);
-                self.easy
-                    .entry(groups)
-                    .or_insert_with(|| Regex::new(&easy_pattern(groups)).ok())
-                    .clone()
-            }
-        }
     }
 }
 
@@ -206,7 +212,7 @@ fn substitute_literal(re: &Regex, node: &str, repl: &str) -> Option<String> {
 /// The `(…)` loop of transRegexAttrs: each first balanced group, left to
 /// right, becomes the replacement of the pattern in the node name and the
 /// result is evaluated; the final text replaces the match once more.
-fn arithmetic(re: &Regex, node: &str, repl: &str) -> Option<String> {
+fn arithmetic(re: &Regex, node: &str, repl: &str, cache: &mut ExprCache) -> Option<String> {
     let caps = match re.captures(node) {
         Ok(Some(c)) => c,
         // No match: the final substitution leaves the node name unchanged.
@@ -224,7 +230,14 @@ fn arithmetic(re: &Regex, node: &str, repl: &str) -> Option<String> {
             return Some(format!("{before}{text}{after}"));
         };
         let code = format!("{before}{}{after}", &text[start..end]);
-        let value = expr::evaluate(&code, &groups).ok()?.to_str();
+        if cache.len() > MAX_CACHED_EXPRS {
+            cache.clear();
+        }
+        let parsed = cache
+            .entry(code)
+            .or_insert_with_key(|code| expr::compile(code).ok().map(Arc::new))
+            .clone()?;
+        let value = parsed.eval(&groups).ok()?.to_str();
         text = format!("{}{}{}", &text[..start], value, &text[end..]);
     }
     None

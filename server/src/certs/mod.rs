@@ -41,11 +41,14 @@ pub fn utc(y: i32, mo: u8, d: u8, h: u8, mi: u8, s: u8) -> Result<OffsetDateTime
 /// text dumps are skipped).
 pub fn first_cert_der(text: &str) -> Result<Vec<u8>, CertError> {
     let mut reader = text.as_bytes();
-    for item in rustls_pemfile::certs(&mut reader) {
-        let der = item.map_err(|e| CertError::Parse(format!("bad certificate PEM: {e}")))?;
-        return Ok(der.to_vec());
+    let first = rustls_pemfile::certs(&mut reader).next();
+    match first {
+        Some(item) => {
+            let der = item.map_err(|e| CertError::Parse(format!("bad certificate PEM: {e}")))?;
+            Ok(der.to_vec())
+        }
+        None => Err(CertError::Parse("no certificate found".into())),
     }
-    Err(CertError::Parse("no certificate found".into()))
 }
 
 /// Subject common name of the first certificate in a PEM text.

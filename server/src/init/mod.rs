@@ -68,14 +68,9 @@ fn absolute(p: &Path) -> PathBuf {
 /// `init` with given host facts (tests use fixed ones).
 pub fn run_with(args: &InitArgs, facts: &HostFacts) -> Result<InitReport, InitError> {
     let confdir = absolute(&args.confdir);
-    crate::certs::fsutil::mkdir_mode(&confdir, 0o755).or_else(|e| {
-        // An existing confdir keeps its mode.
-        if confdir.is_dir() {
-            Ok(())
-        } else {
-            Err(e)
-        }
-    })?;
+    if !confdir.is_dir() {
+        crate::certs::fsutil::mkdir_mode(&confdir, 0o755)?;
+    }
     let mut report = InitReport::default();
     let target = ClientTarget::resolve(&args.client_user, args.client_home.as_deref())
         .map_err(InitError::Other)?;

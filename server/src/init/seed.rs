@@ -15,6 +15,9 @@ pub struct SeedReport {
     pub lines: Vec<String>,
 }
 
+/// One `set_attribs_many` item: key columns, value columns.
+type AttrItem = (Vec<(String, String)>, Vec<(String, Option<String>)>);
+
 pub struct SeedInput<'a> {
     pub facts: &'a HostFacts,
     pub confdir: &'a str,
@@ -49,7 +52,7 @@ fn seed_site(
         return Ok(());
     }
     let rows = site_rows(input.facts, input.confdir);
-    let items: Vec<(Vec<(String, String)>, Vec<(String, Option<String>)>)> = rows
+    let items: Vec<AttrItem> = rows
         .iter()
         .map(|(k, v)| {
             (
@@ -78,15 +81,16 @@ fn seed_policy(
     }
     let rows = policy_rows(input.mn_cert_cn);
     for r in &rows {
-        conn.set_attribs(
-            "policy",
-            &[("priority", r.priority)],
-            &[
-                ("name", r.name.as_deref()),
-                ("commands", r.commands),
-                ("rule", Some(r.rule)),
-            ],
-        )?;
+        // Like stock's chtab: only the columns a default names are written.
+        let mut values: Vec<(&str, Option<&str>)> = Vec::new();
+        if let Some(n) = r.name.as_deref() {
+            values.push(("name", Some(n)));
+        }
+        if let Some(c) = r.commands {
+            values.push(("commands", Some(c)));
+        }
+        values.push(("rule", Some(r.rule)));
+        conn.set_attribs("policy", &[("priority", r.priority)], &values)?;
     }
     let trusted = input
         .mn_cert_cn
