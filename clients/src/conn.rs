@@ -156,9 +156,29 @@ impl Connection {
         creds: Option<&Credentials>,
         opts: &ConnectOptions,
     ) -> Result<Connection, ClientError> {
-        let config = tls::client_config(creds, &opts.versions)?;
-        let connector = TlsConnector::from(Arc::new(config));
-        let stream = tokio::time::timeout(opts.timeout, connector.connect(server_name(addr), tcp))
+        let config = Arc::new(tls::client_config(creds, &opts.versions)?);
+        Connection::handshake_with(tcp, addr, config, opts.timeout).await
+    }
+
+    /// Connect with a prepared rustls configuration (reused across many
+    /// connections, e.g. by the load tool; see [`tls::client_config`]).
+    pub async fn connect_with(
+        addr: &str,
+        config: Arc<rustls::ClientConfig>,
+        timeout: Duration,
+    ) -> Result<Connection, ClientError> {
+        let tcp = tcp_connect(addr, timeout).await?;
+        Connection::handshake_with(tcp, addr, config, timeout).await
+    }
+
+    async fn handshake_with(
+        tcp: TcpStream,
+        addr: &str,
+        config: Arc<rustls::ClientConfig>,
+        timeout: Duration,
+    ) -> Result<Connection, ClientError> {
+        let connector = TlsConnector::from(config);
+        let stream = tokio::time::timeout(timeout, connector.connect(server_name(addr), tcp))
             .await
             .map_err(|_| {
                 ClientError::Connect("SSL Timeout or incorrect certificates in ~/.xcat".into())

@@ -6,8 +6,13 @@
 //! - [`Credentials`]: `~/.xcat/client-cred.pem` + `ca.pem` (or explicit files).
 //! - [`submit`] / [`Connection`]: send requests, read answers up to serverdone.
 //! - [`render`]: the stock printing rules (protocol.md §4f) into [`Printed`].
-//! - [`cli`]: the `xcatclient` / `xcatclientnnr` / `xcatDBcmds` behaviours.
+//! - [`reader`]: splitting the byte stream into `<xcatresponse>` documents.
+//! - [`request`] + [`styles`]: argv → request as the stock scripts build it
+//!   (`xcatclient`, `xcatclientnnr`, `xcatDBcmds`, `tabrestore`).
+//! - [`cli`]: the whole command (connect, warn, print progressively, exit
+//!   codes); [`dbtools`]: `dumpxCATdb` / `restorexCATdb`.
 
+pub mod blocking;
 pub mod cli;
 pub mod conn;
 pub mod creds;
@@ -19,6 +24,7 @@ pub mod request;
 pub mod styles;
 pub mod tls;
 
+pub use blocking::submit_blocking;
 pub use conn::{submit, submit_with, ConnectOptions, Connection, SubmitOutcome};
 pub use creds::{effective_home, Credentials};
 pub use error::ClientError;

@@ -19,7 +19,10 @@ type Item = (Vec<(String, String)>, Vec<(String, Option<String>)>);
 fn item(node: &str, values: &[(&str, &str)]) -> Item {
     (
         vec![("node".to_string(), node.to_string())],
-        values.iter().map(|(c, v)| (c.to_string(), Some(v.to_string()))).collect(),
+        values
+            .iter()
+            .map(|(c, v)| (c.to_string(), Some(v.to_string())))
+            .collect(),
     )
 }
 
@@ -42,7 +45,10 @@ fn run(ctx: &Ctx, args: &[&str]) -> (Duration, Vec<Response>) {
 }
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
-    let n: usize = std::env::args().nth(1).and_then(|a| a.parse().ok()).unwrap_or(10_000);
+    let n: usize = std::env::args()
+        .nth(1)
+        .and_then(|a| a.parse().ok())
+        .unwrap_or(10_000);
     let dir = tempfile::tempdir()?;
     let db = Db::open(&DbLocation::SqliteDir(dir.path().to_path_buf()))?;
     let names: Vec<String> = (1..=n).map(|i| format!("cn{i:05}")).collect();
@@ -51,14 +57,28 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         c.insert("site", &["key", "value"], &[Some("master"), Some("mn")])?;
         c.insert("hosts", &["node", "ip"], &[Some("sn1"), Some("10.0.0.1")])?;
         c.insert("hosts", &["node", "ip"], &[Some("sn2"), Some("10.0.0.2")])?;
-        let nodelist: Vec<Item> = names.iter().map(|m| item(m, &[("groups", "compute,all")])).collect();
+        let nodelist: Vec<Item> = names
+            .iter()
+            .map(|m| item(m, &[("groups", "compute,all")]))
+            .collect();
         c.set_attribs_many("nodelist", &nodelist)?;
-        let noderes: Vec<Item> = names.iter().map(|m| item(m, &[("servicenode", "sn1,sn2"), ("xcatmaster", "sn1")])).collect();
+        let noderes: Vec<Item> = names
+            .iter()
+            .map(|m| item(m, &[("servicenode", "sn1,sn2"), ("xcatmaster", "sn1")]))
+            .collect();
         c.set_attribs_many("noderes", &noderes)?;
         let hosts: Vec<Item> = names
             .iter()
             .enumerate()
-            .map(|(i, m)| item(m, &[("ip", &format!("10.{}.{}.{}", 1 + i / 65536, (i / 256) % 256, i % 256))]))
+            .map(|(i, m)| {
+                item(
+                    m,
+                    &[(
+                        "ip",
+                        &format!("10.{}.{}.{}", 1 + i / 65536, (i / 256) % 256, i % 256),
+                    )],
+                )
+            })
             .collect();
         c.set_attribs_many("hosts", &hosts)
     })?;

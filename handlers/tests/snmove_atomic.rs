@@ -15,7 +15,11 @@ static SERIAL: Mutex<()> = Mutex::new(());
 
 fn moved(env: &Env) -> usize {
     (1..=20)
-        .filter(|i| env.raw("noderes", &format!("cn{i:02}"), "xcatmaster").as_deref() == Some("sn2"))
+        .filter(|i| {
+            env.raw("noderes", &format!("cn{i:02}"), "xcatmaster")
+                .as_deref()
+                == Some("sn2")
+        })
         .count()
 }
 
@@ -32,13 +36,22 @@ fn error_midway_moves_nothing_then_everything() {
         assert_eq!(p.exit_code, 1, "{}", env.label);
         assert!(p.stderr.contains("failpoint"), "{}", p.stderr);
         assert_eq!(moved(&env), 0, "{}: rolled back", env.label);
-        assert_eq!(env.raw("nodehm", "cn20", "conserver").as_deref(), Some("sn1"));
-        assert!(env.runner.calls().is_empty(), "no action after a failed update");
+        assert_eq!(
+            env.raw("nodehm", "cn20", "conserver").as_deref(),
+            Some("sn1")
+        );
+        assert!(
+            env.runner.calls().is_empty(),
+            "no action after a failed update"
+        );
 
         let p = render(&env.snmove(&["-s", "sn1", "-d", "sn2", "-D", "sn2", "-i"]));
         assert_eq!(p.exit_code, 0, "{}: {}", env.label, p.stderr);
         assert_eq!(moved(&env), 20);
-        assert_eq!(env.raw("nodehm", "cn20", "conserver").as_deref(), Some("sn2"));
+        assert_eq!(
+            env.raw("nodehm", "cn20", "conserver").as_deref(),
+            Some("sn2")
+        );
     }
 }
 
@@ -49,7 +62,11 @@ fn child_abort_inside_transaction() {
     let Ok(loc) = std::env::var("SNMOVE_CHILD_DB") else {
         return;
     };
-    let location = if loc.starts_with("postgres") { DbLocation::Pg { url: loc } } else { DbLocation::SqliteDir(loc.into()) };
+    let location = if loc.starts_with("postgres") {
+        DbLocation::Pg { url: loc }
+    } else {
+        DbLocation::SqliteDir(loc.into())
+    };
     let db = Db::open(&location).unwrap();
     let env = snmove_support::Env::attach("child", db);
     arm(Some(Failpoint::Abort));
@@ -64,12 +81,22 @@ fn killed_midway_moves_nothing() {
         env.seed();
         let loc = env.location_string();
         let out = Command::new(std::env::current_exe().unwrap())
-            .args(["--exact", "child_abort_inside_transaction", "--nocapture", "--test-threads=1"])
+            .args([
+                "--exact",
+                "child_abort_inside_transaction",
+                "--nocapture",
+                "--test-threads=1",
+            ])
             .env("SNMOVE_CHILD_DB", &loc)
             .output()
             .unwrap();
         assert!(!out.status.success(), "{}: the child must die", env.label);
-        assert_eq!(moved(&env), 0, "{}: nothing committed by the killed process", env.label);
+        assert_eq!(
+            moved(&env),
+            0,
+            "{}: nothing committed by the killed process",
+            env.label
+        );
         let p = render(&env.snmove(&["-s", "sn1", "-d", "sn2", "-D", "sn2", "-i"]));
         assert_eq!(p.exit_code, 0, "{}: {}", env.label, p.stderr);
         assert_eq!(moved(&env), 20);

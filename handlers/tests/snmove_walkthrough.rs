@@ -28,13 +28,29 @@ fn fixture_16_unresolved_nodes_change_nothing() {
         for i in 1..=5 {
             let n = format!("cn{i:02}");
             env.insert("nodelist", &[("node", &n), ("groups", "compute,all")]);
-            env.insert("noderes", &[("node", &n), ("servicenode", "sn1,sn2"), ("xcatmaster", "sn1")]);
+            env.insert(
+                "noderes",
+                &[
+                    ("node", &n),
+                    ("servicenode", "sn1,sn2"),
+                    ("xcatmaster", "sn1"),
+                ],
+            );
         }
-        let before: Vec<String> = (1..=5).map(|i| env.noderes_line(&format!("cn{i:02}"))).collect();
+        let before: Vec<String> = (1..=5)
+            .map(|i| env.noderes_line(&format!("cn{i:02}")))
+            .collect();
         let p = render(&env.snmove(&["cn01-cn05", "-d", "sn2", "-D", "sn2", "-i"]));
         let (out, err, code) = fixture_output("16-snmove-unresolved.txt");
-        assert_eq!((p.stdout.as_str(), p.stderr.as_str(), p.exit_code), (out.as_str(), err.as_str(), code), "{}", env.label);
-        let after: Vec<String> = (1..=5).map(|i| env.noderes_line(&format!("cn{i:02}"))).collect();
+        assert_eq!(
+            (p.stdout.as_str(), p.stderr.as_str(), p.exit_code),
+            (out.as_str(), err.as_str(), code),
+            "{}",
+            env.label
+        );
+        let after: Vec<String> = (1..=5)
+            .map(|i| env.noderes_line(&format!("cn{i:02}")))
+            .collect();
         assert_eq!(before, after, "{}", env.label);
         assert!(env.runner.calls().is_empty());
     }
@@ -47,30 +63,59 @@ fn walk(env: &Env) {
     // 17 / 09b: snmove cn01-cn05 -d sn2 -D sn2 -i
     let p = render(&env.snmove(&["cn01-cn05", "-d", "sn2", "-D", "sn2", "-i"]));
     let (out, err, code) = fixture_output("17-snmove-range-dD.txt");
-    assert_eq!((p.stdout.as_str(), p.stderr.as_str(), p.exit_code), (out.as_str(), err.as_str(), code), "{}", env.label);
+    assert_eq!(
+        (p.stdout.as_str(), p.stderr.as_str(), p.exit_code),
+        (out.as_str(), err.as_str(), code),
+        "{}",
+        env.label
+    );
     let mut expect = diff_lines("09b-snmove-range-resolved", ">");
     expect.extend(diff_lines("10c-snmove-s-dD-resolved", "<"));
     assert_eq!(env.all_noderes(), expect, "{}: after 17", env.label);
-    assert!(env.runner.calls().is_empty(), "-i and no provmethod: no action");
+    assert!(
+        env.runner.calls().is_empty(),
+        "-i and no provmethod: no action"
+    );
 
     // 18 / 10b: snmove -s sn1 -i, no networks, sn2 cannot be asked.
-    env.runner.on_run("/sbin/ip", Some(Target::Host("sn2".into())), None, Output::failure(255, "ssh: connect to host sn2 port 22: Connection refused"));
+    env.runner.on_run(
+        "/sbin/ip",
+        Some(Target::Host("sn2".into())),
+        None,
+        Output::failure(255, "ssh: connect to host sn2 port 22: Connection refused"),
+    );
     let p = render(&env.snmove(&["-s", "sn1", "-i"]));
     let (out, err, code) = fixture_output("18-snmove-s-sn1.txt");
     assert_eq!(p.stdout, out, "{}", env.label);
     // Stock printed the nodes in hash order; ours are sorted.
     assert_eq!(sorted_lines(&p.stderr), sorted_lines(&err));
-    assert_eq!(p.stderr.lines().next(), Some("Error: [vm]: Could not determine an xcatmaster value for node cn06."));
+    assert_eq!(
+        p.stderr.lines().next(),
+        Some("Error: [vm]: Could not determine an xcatmaster value for node cn06.")
+    );
     // Deliberate: stock exited 0 although nothing moved (handlers.md §9 item 1).
     assert_eq!((code, p.exit_code), (0, 1));
-    assert_eq!(env.all_noderes(), expect, "{}: 18 changes nothing", env.label);
-    assert_eq!(env.runner.runs(), vec![(Target::Host("sn2".into()), "/sbin/ip addr".to_string())]);
+    assert_eq!(
+        env.all_noderes(),
+        expect,
+        "{}: 18 changes nothing",
+        env.label
+    );
+    assert_eq!(
+        env.runner.runs(),
+        vec![(Target::Host("sn2".into()), "/sbin/ip addr".to_string())]
+    );
     env.runner.clear();
 
     // 19 / 10c: snmove -s sn1 -d sn2 -D sn2 -i
     let p = render(&env.snmove(&["-s", "sn1", "-d", "sn2", "-D", "sn2", "-i"]));
     let (out, err, code) = fixture_output("19-snmove-s-sn1-dD.txt");
-    assert_eq!((p.stdout.as_str(), p.stderr.as_str(), p.exit_code), (out.as_str(), err.as_str(), code), "{}", env.label);
+    assert_eq!(
+        (p.stdout.as_str(), p.stderr.as_str(), p.exit_code),
+        (out.as_str(), err.as_str(), code),
+        "{}",
+        env.label
+    );
     let mut moved = diff_lines("09b-snmove-range-resolved", ">");
     moved.extend(diff_lines("10c-snmove-s-dD-resolved", ">"));
     assert_eq!(env.all_noderes(), moved, "{}: after 19", env.label);
@@ -78,7 +123,10 @@ fn walk(env: &Env) {
 
     // Nothing has sn1 first any more.
     let p = render(&env.snmove(&["-s", "sn1", "-i"]));
-    assert_eq!(p.stderr, "Error: [vm]: Could not get xCAT object definitions.\n\n");
+    assert_eq!(
+        p.stderr,
+        "Error: [vm]: Could not get xCAT object definitions.\n\n"
+    );
     assert_eq!(p.exit_code, 1);
 
     // Moving back (no -d: the backup is now sn1), touching the nodes: the
@@ -94,11 +142,22 @@ fn walk(env: &Env) {
     assert_eq!(
         env.runner.xcats(),
         vec![
-            ("updatenode".to_string(), all.clone(), vec!["-s".to_string()]),
-            ("updatenode".to_string(), all, vec!["-P".to_string(), "syslog".to_string()]),
+            (
+                "updatenode".to_string(),
+                all.clone(),
+                vec!["-s".to_string()]
+            ),
+            (
+                "updatenode".to_string(),
+                all,
+                vec!["-P".to_string(), "syslog".to_string()]
+            ),
         ]
     );
-    assert!(env.runner.runs().is_empty(), "no networks with <xcatmaster> gateway: no route change");
+    assert!(
+        env.runner.runs().is_empty(),
+        "no networks with <xcatmaster> gateway: no route change"
+    );
 }
 
 #[test]

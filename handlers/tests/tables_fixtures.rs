@@ -266,3 +266,40 @@ fn commands_02_08_tabdump_and_nodels_all() {
         assert_eq!(out.exit, 0);
     }
 }
+
+/// Fixture 15 is answered by the daemon before nodels runs (verify-mode
+/// expansion of the noderange, because nodels wants expanded nodes); this
+/// checks that nodels asks for it and that the expansion gives the stock text.
+#[test]
+fn fixture_15_nodels_unknown_group_is_the_daemons_error() {
+    for env in backends() {
+        seed_cluster(&env, "sn1,sn2", "sn1");
+        let f = fixture("15-");
+        let req = parse_request(&f.exchanges[0].request);
+        assert!(handler("nodels").wants_expanded_nodes());
+        let opts = xcat_schema::noderange::ExpandOpts::default();
+        let e = env
+            .ctx
+            .db
+            .read(|c| {
+                Ok(
+                    xcat_schema::noderange::expand(c, req.noderange().unwrap(), &opts)
+                        .map_err(|e| e.to_string()),
+                )
+            })
+            .unwrap()
+            .unwrap();
+        let msg = e.missing_message().unwrap();
+        let doc = xcat_proto::Response::new()
+            .error(msg)
+            .set("serverdone", xcat_proto::Value::Empty);
+        let mut bytes = Vec::new();
+        doc.write_to(&mut bytes);
+        assert_eq!(bytes, f.exchanges[0].response);
+        let out = render(vec![doc]);
+        assert_eq!(
+            (out.stdout, out.stderr, out.exit),
+            (f.stdout, f.stderr, f.exit)
+        );
+    }
+}

@@ -14,7 +14,7 @@
 use std::time::{Duration, Instant};
 use xcat_schema::db::{Conn, Db, DbError, DbLocation};
 use xcat_schema::inherit::{InheritCtx, NodeAttrs};
-use xcat_schema::noderange::{expand, is_hidden, ExpandOpts};
+use xcat_schema::noderange::{expand, expand_with_groups, is_hidden, ExpandOpts};
 
 const NODES: usize = 10_000;
 type Item = (Vec<(String, String)>, Vec<(String, Option<String>)>);

@@ -1,13 +1,12 @@
 //! The authentication pseudo-requests that precede policy (protocol.md §5a):
 //! `becomeuser` (passwd table, key `xcat`, plain-text match), `gettoken` and
-//! `tokens`.  Tokens are not implemented yet: they are answered with the stock
-//! "Authentication failure" and the connection closes, as stock does on
-//! failure.
+//! `tokens` ([`crate::tokens`]).  Failures answer "Authentication failure"
+//! (errorcode 1) and close the connection, as stock; `gettoken` always closes.
 
 use crate::dispatch::Tail;
 use crate::state::Shared;
 use xcat_proto::tree::MapExt;
-use xcat_proto::{Request, Response};
+use xcat_proto::{Map, Request, Response};
 
 pub enum Auth {
     /// Go on to policy with this peer name.
@@ -52,12 +51,41 @@ pub fn authenticate(shared: &Shared, req: &mut Request, peer_name: Option<String
         req.remove("becomeuser");
     }
     if req.map.contains_key("gettoken") {
-        tracing::warn!("gettoken requested: token authentication is not implemented");
-        return failure();
+        let Some((user, pass)) = credentials(req, "gettoken") else {
+            return failure();
+        };
+        if !password_ok(shared, &user, &pass) {
+            return failure();
+        }
+        return match crate::tokens::create(shared, &user) {
+            Ok((id, expire)) => {
+                let mut token = Map::new();
+                token.set("expire", expire);
+                token.set("id", id);
+                let mut data = Map::new();
+                data.push("token", token);
+                let mut tail = Tail::with(Response::new().push("data", data));
+                tail.close = true;
+                Auth::Reply(tail)
+            }
+            Err(e) => {
+                tracing::error!("token not stored: {e}");
+                failure()
+            }
+        };
     }
     if req.map.contains_key("tokens") {
-        tracing::warn!("token authentication requested: not implemented");
-        return failure();
+        let id = req
+            .map
+            .get("tokens")
+            .and_then(|v| v.first())
+            .and_then(|v| v.as_map())
+            .and_then(|m| m.first_text("tokenid"))
+            .map(str::to_string);
+        match id.and_then(|id| crate::tokens::owner(shared, &id)) {
+            Some(user) => name = Some(user),
+            None => return failure(),
+        }
     }
     Auth::Continue(name)
 }

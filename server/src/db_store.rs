@@ -2,7 +2,7 @@
 //! nodelist groups and passwd rows; noderange expansion by the schema crate's
 //! noderange engine.
 
-use crate::store::{Expansion, PolicyRow, SiteValues, Store, StoreError};
+use crate::store::{Expansion, PolicyRow, SiteValues, Store, StoreError, TokenRow};
 use std::collections::HashMap;
 use xcat_schema::db::{Db, DbError};
 
@@ -119,5 +119,33 @@ impl Store for DbStore {
 
     fn db(&self) -> Option<Db> {
         Some(self.db.clone())
+    }
+
+    fn token(&self, id: &str) -> Result<Option<(String, String)>, StoreError> {
+        let rows = self
+            .db
+            .read(|c| c.select("token", &["username", "expire"], &[("tokenid", id)], true))
+            .map_err(err)?;
+        Ok(rows.first().and_then(|r| {
+            let user = r.first().and_then(val)?;
+            Some((user, r.get(1).and_then(val).unwrap_or_default()))
+        }))
+    }
+
+    /// Only the fields that are set are written (a use updates `access` only).
+    fn put_token(&self, row: &TokenRow) -> Result<(), StoreError> {
+        let mut values: Vec<(&str, Option<&str>)> = vec![
+            ("username", Some(row.username.as_str())),
+            ("expire", Some(row.expire.as_str())),
+        ];
+        if let Some(c) = row.created.as_deref() {
+            values.push(("created", Some(c)));
+        }
+        if let Some(a) = row.access.as_deref() {
+            values.push(("access", Some(a)));
+        }
+        self.db
+            .write(|c| c.set_attribs("token", &[("tokenid", row.tokenid.as_str())], &values))
+            .map_err(err)
     }
 }

@@ -28,4 +28,5 @@ pub mod server;
 pub mod state;
 pub mod store;
 pub mod tls;
+pub mod tokens;
 pub mod version;

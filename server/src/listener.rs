@@ -168,3 +168,37 @@ pub async fn accept_loop(
         a.abort();
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn listen_addresses() {
+        assert_eq!(
+            parse_listen("127.0.0.1", 3001),
+            Some("127.0.0.1:3001".parse().unwrap())
+        );
+        assert_eq!(parse_listen("::", 3001), Some("[::]:3001".parse().unwrap()));
+        assert_eq!(
+            parse_listen("[::1]:4000", 3001),
+            Some("[::1]:4000".parse().unwrap())
+        );
+        assert_eq!(parse_listen("nonsense", 3001), None);
+    }
+
+    #[test]
+    fn wildcard_is_dual_stack_and_v4_peers_are_unmapped() {
+        let mut cfg = ServeConfig::new(std::path::Path::new("/nonexistent"));
+        cfg.port = 0;
+        let l = bind(&cfg).unwrap().remove(0);
+        l.set_nonblocking(false).unwrap();
+        let addr = l.local_addr().unwrap();
+        if addr.is_ipv6() {
+            let c = std::net::TcpStream::connect(("127.0.0.1", addr.port())).unwrap();
+            let (_, peer) = l.accept().unwrap();
+            assert!(peer.is_ipv6(), "v4 client arrives v4-mapped: {peer}");
+            assert_eq!(unmap(peer).ip(), c.local_addr().unwrap().ip());
+        }
+    }
+}

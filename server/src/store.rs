@@ -55,6 +55,20 @@ pub trait Store: Send + Sync {
     fn xcat_password(&self, user: &str) -> Result<Option<String>, StoreError>;
     /// The database handle given to handlers, when there is one.
     fn db(&self) -> Option<Db>;
+    /// A `token` row: (username, expire) of `tokenid`.
+    fn token(&self, id: &str) -> Result<Option<(String, String)>, StoreError>;
+    /// Write (insert or update) a `token` row.
+    fn put_token(&self, row: &TokenRow) -> Result<(), StoreError>;
+}
+
+/// One row of the `token` table (times as stock `time2string`).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct TokenRow {
+    pub tokenid: String,
+    pub username: String,
+    pub expire: String,
+    pub created: Option<String>,
+    pub access: Option<String>,
 }
 
 struct Cached<T> {
@@ -151,6 +165,7 @@ pub struct MemStore {
     pub groups: Mutex<HashMap<String, Vec<String>>>,
     pub nodes: Mutex<Vec<String>>,
     pub passwords: Mutex<HashMap<String, String>>,
+    pub tokens: Mutex<HashMap<String, TokenRow>>,
     pub db: Option<Db>,
 }
 
@@ -217,5 +232,17 @@ impl Store for MemStore {
 
     fn db(&self) -> Option<Db> {
         self.db.clone()
+    }
+
+    fn token(&self, id: &str) -> Result<Option<(String, String)>, StoreError> {
+        Ok(Self::lock(&self.tokens)
+            .get(id)
+            .map(|t| (t.username.clone(), t.expire.clone())))
+    }
+
+    fn put_token(&self, row: &TokenRow) -> Result<(), StoreError> {
+        let mut m = self.tokens.lock().map_err(|e| StoreError(e.to_string()))?;
+        m.insert(row.tokenid.clone(), row.clone());
+        Ok(())
     }
 }

@@ -5,7 +5,7 @@
 //! frame ends with `</xcatrequest>`, and the buffer respects its limit.  A
 //! live part sends mutated requests to a running server, which must answer
 //! with one `serverdone` or close, and keep serving.
-//! `XCATD_FUZZ_ITERS` sets the iteration count (default 20000).
+//! `XCATD_FUZZ_ITERS` sets the iteration count (default 5000).
 
 mod common;
 
@@ -105,7 +105,7 @@ fn framer_and_parser_survive_mutations() {
     let iters: usize = std::env::var("XCATD_FUZZ_ITERS")
         .ok()
         .and_then(|s| s.parse().ok())
-        .unwrap_or(20_000);
+        .unwrap_or(5_000);
     let corpus = fixtures();
     let mut rng = rand::rngs::StdRng::seed_from_u64(0x5eed_0001);
     let limit = 64 * 1024;

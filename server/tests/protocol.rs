@@ -359,3 +359,61 @@ async fn trusted_peer_keeps_username() {
     .await;
     assert!(a.contains("user=root"), "{a}");
 }
+
+fn with_auth(inner: &str) -> Vec<u8> {
+    format!("<xcatrequest>\n  <command>authcheck</command>\n{inner}</xcatrequest>\n").into_bytes()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn becomeuser_gettoken_and_tokens() {
+    let mut o = with_echo();
+    o.policy.push(row("2", "alice", "", "allow"));
+    let s = start(o).await;
+    s.store
+        .passwords
+        .lock()
+        .unwrap()
+        .insert("alice".into(), "secret".into());
+    let fail = "<xcatresponse>\n  <error>Authentication failure</error>\n  <errorcode>1</errorcode>\n  <serverdone></serverdone>\n</xcatresponse>\n";
+    // wrong password: failure and close
+    let mut tls = connect(s.addr, None).await.unwrap();
+    tls.write_all(&with_auth("  <becomeuser>\n    <password>nope</password>\n    <username>alice</username>\n  </becomeuser>\n")).await.unwrap();
+    let (text, closed) = read_to_close(&mut tls, Duration::from_secs(3)).await;
+    assert!(closed);
+    assert_eq!(text, fail);
+    // right password: the request runs as alice
+    let a = ask(s.addr, None, &with_auth("  <becomeuser>\n    <password>secret</password>\n    <username>alice</username>\n  </becomeuser>\n")).await;
+    assert!(a.contains("<username>alice</username>"), "{a}");
+    // gettoken answers and closes
+    let mut tls = connect(s.addr, None).await.unwrap();
+    tls.write_all(&with_auth("  <gettoken>\n    <password>secret</password>\n    <username>alice</username>\n  </gettoken>\n")).await.unwrap();
+    let (text, closed) = read_to_close(&mut tls, Duration::from_secs(3)).await;
+    assert!(closed, "{text}");
+    let id = text
+        .split("<id>")
+        .nth(1)
+        .and_then(|r| r.split("</id>").next())
+        .unwrap()
+        .to_string();
+    assert!(
+        text.contains("<token>") && text.contains("<expire>"),
+        "{text}"
+    );
+    // the token authenticates later requests
+    let a = ask(
+        s.addr,
+        None,
+        &with_auth(&format!(
+            "  <tokens>\n    <tokenid>{id}</tokenid>\n  </tokens>\n"
+        )),
+    )
+    .await;
+    assert!(a.contains("<username>alice</username>"), "{a}");
+    let a = ask(
+        s.addr,
+        None,
+        &with_auth("  <tokens>\n    <tokenid>bogus</tokenid>\n  </tokens>\n"),
+    )
+    .await;
+    assert_eq!(a, fail);
+}

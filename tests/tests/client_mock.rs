@@ -384,3 +384,51 @@ async fn ten_thousand_node_answer_streams() {
     assert_eq!(p.stdout.lines().count(), 10_000);
     assert!(p.stdout.starts_with("n00000: on\nn00001: on\n"));
 }
+
+#[test]
+fn blocking_submit_for_synchronous_callers() {
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let s = setup();
+    let f = fixture("13");
+    let mock = rt.block_on(MockServer::replying(&s.certs, f.single().response.clone()));
+    let creds = xcat_client::Credentials::for_user_home(&s.home).unwrap();
+    let mut req = xcat_proto::Request::new("nodels");
+    req.set("noderange", "cn01-cn03");
+    let mut docs = Vec::new();
+    let out = xcat_client::submit_blocking(
+        &mock.addr,
+        Some(&creds),
+        &Default::default(),
+        &req,
+        &mut |r| {
+            docs.push(r);
+            true
+        },
+        &|| false,
+    )
+    .unwrap();
+    assert!(matches!(out, xcat_client::SubmitOutcome::Done(_)));
+    assert_eq!(docs.len(), 2);
+    // A silent server and an abort request: abortcommand is sent.
+    let silent = rt.block_on(MockServer::start(
+        &s.certs,
+        Arc::new(|_, _, _| Some(vec![])),
+    ));
+    let started = std::time::Instant::now();
+    let out = xcat_client::submit_blocking(
+        &silent.addr,
+        Some(&creds),
+        &Default::default(),
+        &req,
+        &mut |_| true,
+        &|| started.elapsed() > std::time::Duration::from_millis(300),
+    )
+    .unwrap();
+    assert_eq!(out, xcat_client::SubmitOutcome::Stopped);
+    std::thread::sleep(std::time::Duration::from_millis(200));
+    let got = silent.received();
+    assert_eq!(
+        got.last().map(|r| r.bytes.as_slice()),
+        Some(xcat_client::cli::ABORT_REQUEST)
+    );
+}

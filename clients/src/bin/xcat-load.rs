@@ -51,6 +51,10 @@ struct Args {
     /// Runtime worker threads.
     #[arg(long, default_value_t = 2)]
     threads: usize,
+    /// Allow TLS session resumption in handshake mode (default: every
+    /// handshake is a full one).
+    #[arg(long)]
+    resume: bool,
     /// Print one JSON object instead of text.
     #[arg(long)]
     json: bool,
@@ -103,13 +107,13 @@ async fn one(conn: &mut Connection, bytes: &[u8]) -> bool {
 
 async fn worker(
     addr: Arc<str>,
-    creds: Option<Arc<Credentials>>,
+    config: Arc<rustls::ClientConfig>,
     bytes: Arc<[u8]>,
     mode: Mode,
     measure_from: Instant,
     end: Instant,
 ) -> Tally {
-    let opts = ConnectOptions::default();
+    let timeout = ConnectOptions::default().timeout;
     let mut tally = Tally::default();
     let mut conn: Option<Connection> = None;
     while Instant::now() < end {
@@ -132,7 +136,7 @@ async fn worker(
                     None => false,
                 }
             }
-            Mode::Handshake => match Connection::connect(&addr, creds.as_deref(), &opts).await {
+            Mode::Handshake => match Connection::connect_with(&addr, config.clone(), timeout).await {
                 Ok(mut c) => {
                     let ok = one(&mut c, &bytes).await;
                     c.close().await;
@@ -194,6 +198,18 @@ fn main() {
             None => None,
         }
     };
+    let versions = ConnectOptions::default().versions;
+    let mut config = match xcat_client::tls::client_config(creds.as_deref(), &versions) {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("xcat-load: {e}");
+            std::process::exit(2);
+        }
+    };
+    if !args.resume {
+        config.resumption = rustls::client::Resumption::disabled();
+    }
+    let config = Arc::new(config);
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .worker_threads(args.threads.max(1))
         .enable_all()
@@ -215,7 +231,7 @@ fn main() {
             .map(|_| {
                 tokio::spawn(worker(
                     addr.clone(),
-                    creds.clone(),
+                    config.clone(),
                     bytes.clone(),
                     args.mode,
                     measure_from,

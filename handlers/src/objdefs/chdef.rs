@@ -427,14 +427,14 @@ fn network_ok(
         let ob = r.read_one("network", other, &Default::default())?;
         if defined {
             if other == &fo.name {
-                if ob.attrs.get("net").is_none() && net.is_none() {
+                if !ob.attrs.contains_key("net") && net.is_none() {
                     out.error1(format!(
                         "Attribute 'net' is not specified for network entry '{}', skipping.",
                         fo.name
                     ))?;
                     return Ok(false);
                 }
-                if ob.attrs.get("mask").is_none() && mask.is_none() {
+                if !ob.attrs.contains_key("mask") && mask.is_none() {
                     out.error1(format!(
                         "Attribute 'mask' is not specified for network entry '{}', skipping.",
                         fo.name

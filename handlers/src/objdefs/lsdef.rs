@@ -146,6 +146,8 @@ fn list_objects(
                 attrlist = def.attr_names().into_iter().map(str::to_string).collect();
             }
         }
+        attrlist.sort();
+        attrlist.dedup();
         let check_exists =
             p.from_args || o.objects.is_some() || (t == "node" && !p.noderange.is_empty());
         let ropts = ReadOpts {

@@ -187,18 +187,16 @@ fn make(conn: &mut Conn, cache: &mut Cache, p: &Plan, out: &mut Out) -> Result<u
         let mut dynamic = false;
         if t == "group" {
             match fo.attrs.get("grouptype").map(String::as_str) {
-                None | Some("") => {
-                    if o.dynamic {
-                        if fo.attrs.len() > 1 {
-                            out.error1(format!(
-                                "Can not assign attributes to dynamic node group '{}'.",
-                                fo.name
-                            ))?;
-                            error = true;
-                            continue;
-                        }
-                        dynamic = true;
+                None | Some("") if o.dynamic => {
+                    if fo.attrs.len() > 1 {
+                        out.error1(format!(
+                            "Can not assign attributes to dynamic node group '{}'.",
+                            fo.name
+                        ))?;
+                        error = true;
+                        continue;
                     }
+                    dynamic = true;
                 }
                 Some("dynamic") => dynamic = true,
                 _ => {}

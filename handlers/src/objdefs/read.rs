@@ -197,7 +197,8 @@ impl<'a> Reader<'a> {
         let inherit = is_node && !opts.raw;
         let plan = spec::plan(def);
         // node-keyed table slot -> resolved first row of this object
-        let mut resolved: Vec<Option<Option<ResolvedRow>>> = vec![None; plan.tables.len()];
+        let mut resolved: Vec<Option<Option<ResolvedRow>>> =
+            (0..plan.tables.len()).map(|_| None).collect();
         let mut o = Obj::default();
         let order: Vec<usize> = match &wanted {
             Some(w) => plan.indexes(w.iter().map(String::as_str)),

@@ -25,7 +25,9 @@ pub fn remove_objects(
         return Ok(());
     };
     // table -> distinct lookup shapes (column, Some(literal) | None = object name)
-    let mut shapes: BTreeMap<&str, BTreeSet<Vec<(&str, Option<&str>)>>> = BTreeMap::new();
+    // (column, Some(literal) | None = the object name) pairs of one lookup
+    type Shape<'a> = Vec<(&'a str, Option<&'a str>)>;
+    let mut shapes: BTreeMap<&str, BTreeSet<Shape>> = BTreeMap::new();
     for a in def.attrs {
         let shape: Vec<(&str, Option<&str>)> = a
             .lookup

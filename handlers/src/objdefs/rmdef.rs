@@ -23,7 +23,8 @@ pub fn run(ctx: &Ctx, req: &Request, resp: &mut dyn Responder) -> Result<(), Han
     let mut out = Out::new(resp);
     let version = ctx.server.version_line.clone();
     // Phase 1 (read): arguments and which objects exist.
-    let mut planned: Option<(Plan, Vec<(String, String)>, usize)> = None;
+    type Planned = (Plan, Vec<(String, String)>, usize);
+    let mut planned: Option<Planned> = None;
     let rc = super::in_read(ctx, req, &mut out, |conn, cache, out| {
         let args = req.args();
         let plan = match args::plan(Cmd::Rmdef, &args, req.stdin(), &version, conn, cache, out)? {

@@ -39,6 +39,11 @@ pub struct WriteResult {
     pub warnings: Vec<String>,
 }
 
+/// Lookup key pairs of a row.
+type Keys = Vec<(String, String)>;
+/// One `set_attribs_many` item: keys and column values.
+type Item = (Keys, Vec<(String, Option<String>)>);
+
 /// Write objects.  `member_msgs`: `-m` misses are reported as group
 /// membership problems (`chdef -t group -m members=`).
 pub fn set_objects(
@@ -50,8 +55,7 @@ pub fn set_objects(
 ) -> Result<WriteResult, HandlerError> {
     let mut res = WriteResult::default();
     // (table, keys) -> column -> value, in first-seen order per table
-    let mut rows: HashMap<String, Vec<(Vec<(String, String)>, Vec<(String, Option<String>)>)>> =
-        HashMap::new();
+    let mut rows: HashMap<String, Vec<Item>> = HashMap::new();
     let mut group_cache: HashMap<String, BTreeMap<String, String>> = HashMap::new();
     let mut deletes: Vec<(String, Vec<(String, String)>)> = Vec::new();
     // The rows of the object being processed: (table, keys, values).
@@ -188,7 +192,8 @@ pub fn set_objects(
         } else {
             ","
         };
-        let mut pending: Vec<(String, Vec<(String, String)>, String, Option<String>)> = Vec::new();
+        // (table, keys, column, value)
+        let mut pending: Vec<(String, Keys, String, Option<String>)> = Vec::new();
         let mut failed = false;
         let mut done_attr: BTreeMap<&str, Option<String>> = BTreeMap::new();
         for i in plan.indexes(req.attrs.keys().map(String::as_str)) {

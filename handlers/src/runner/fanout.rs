@@ -17,7 +17,10 @@ pub fn run_each(
 ) -> Vec<Output> {
     let workers = parallelism.max(1).min(jobs.len());
     if workers <= 1 {
-        return jobs.iter().map(|(t, c)| runner.run(t, c, timeout)).collect();
+        return jobs
+            .iter()
+            .map(|(t, c)| runner.run(t, c, timeout))
+            .collect();
     }
     let next = AtomicUsize::new(0);
     let results: Mutex<Vec<Option<Output>>> = Mutex::new(vec![None; jobs.len()]);

@@ -16,7 +16,7 @@ mod system;
 pub use fanout::{run_each, run_many};
 pub use quote::{shell_quote, validate_host};
 pub use recording::{Call, RecordingRunner};
-pub use system::{XcatDispatch, SystemRunner};
+pub use system::{SystemRunner, XcatDispatch};
 
 use std::time::Duration;
 use xcat_proto::{Request, Response};

@@ -74,10 +74,26 @@ mod tests {
 
     #[test]
     fn hosts() {
-        for ok in ["sn1", "sn1.cluster.net", "10.0.0.1", "fe80::1", "node_01", "a-b"] {
+        for ok in [
+            "sn1",
+            "sn1.cluster.net",
+            "10.0.0.1",
+            "fe80::1",
+            "node_01",
+            "a-b",
+        ] {
             assert!(validate_host(ok).is_ok(), "{ok}");
         }
-        for bad in ["", "-oProxyCommand=x", "a b", "a;b", "$(id)", "a..b", "x`y`", ".a"] {
+        for bad in [
+            "",
+            "-oProxyCommand=x",
+            "a b",
+            "a;b",
+            "$(id)",
+            "a..b",
+            "x`y`",
+            ".a",
+        ] {
             assert!(validate_host(bad).is_err(), "{bad}");
         }
     }

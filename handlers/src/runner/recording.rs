@@ -11,8 +11,15 @@ use xcat_proto::{Request, Response};
 /// One recorded call.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Call {
-    Run { target: Target, cmd: Cmd },
-    Xcat { command: String, nodes: Vec<String>, args: Vec<String> },
+    Run {
+        target: Target,
+        cmd: Cmd,
+    },
+    Xcat {
+        command: String,
+        nodes: Vec<String>,
+        args: Vec<String>,
+    },
 }
 
 struct RunRule {
@@ -60,7 +67,12 @@ impl RecordingRunner {
     }
 
     /// Answer the internal request `command` (for exactly `nodes` if given).
-    pub fn on_xcat(&self, command: &str, nodes: Option<&[&str]>, responses: Vec<Response>) -> &Self {
+    pub fn on_xcat(
+        &self,
+        command: &str,
+        nodes: Option<&[&str]>,
+        responses: Vec<Response>,
+    ) -> &Self {
         if let Ok(mut rules) = self.xcat_rules.lock() {
             rules.push(XcatRule {
                 command: command.to_string(),
@@ -92,7 +104,11 @@ impl RecordingRunner {
         self.calls()
             .into_iter()
             .filter_map(|c| match c {
-                Call::Xcat { command, nodes, args } => Some((command, nodes, args)),
+                Call::Xcat {
+                    command,
+                    nodes,
+                    args,
+                } => Some((command, nodes, args)),
                 Call::Run { .. } => None,
             })
             .collect()
@@ -125,8 +141,8 @@ impl Runner for RecordingRunner {
             .enumerate()
             .filter(|(_, r)| {
                 r.program == cmd.program
-                    && r.target.as_ref().map_or(true, |t| t == target)
-                    && r.args.as_ref().map_or(true, |a| *a == cmd.args)
+                    && r.target.as_ref().is_none_or(|t| t == target)
+                    && r.args.as_ref().is_none_or(|a| *a == cmd.args)
             })
             .max_by_key(|(i, r)| (r.args.is_some() as u8 + r.target.is_some() as u8, *i))
             .map(|(_, r)| r.output.clone())
@@ -147,7 +163,7 @@ impl Runner for RecordingRunner {
         rules
             .iter()
             .enumerate()
-            .filter(|(_, r)| r.command == command && r.nodes.as_ref().map_or(true, |n| *n == nodes))
+            .filter(|(_, r)| r.command == command && r.nodes.as_ref().is_none_or(|n| *n == nodes))
             .max_by_key(|(i, r)| (r.nodes.is_some() as u8, *i))
             .map(|(_, r)| r.responses.clone())
             .unwrap_or_default()

@@ -46,7 +46,12 @@ impl SystemRunner {
     }
 
     /// The ssh argument vector for `cmd` on `host` (validated).
-    pub fn ssh_args(&self, host: &str, cmd: &Cmd, timeout: Duration) -> Result<Vec<String>, String> {
+    pub fn ssh_args(
+        &self,
+        host: &str,
+        cmd: &Cmd,
+        timeout: Duration,
+    ) -> Result<Vec<String>, String> {
         let host = quote::validate_host(host)?;
         let secs = self.connect_timeout.min(timeout).as_secs().max(1);
         Ok(vec![

@@ -40,7 +40,13 @@ pub fn flatten(responses: &[Response]) -> (Vec<String>, bool) {
         for key in ["info", "sinfo", "data", "error", "warning"] {
             lines.extend(r.map.texts(key).into_iter().map(str::to_string));
         }
-        for n in r.map.get("node").into_iter().flatten().filter_map(Value::as_map) {
+        for n in r
+            .map
+            .get("node")
+            .into_iter()
+            .flatten()
+            .filter_map(Value::as_map)
+        {
             let name = n.first_text("name").unwrap_or("");
             for key in ["data", "error"] {
                 for v in n.get(key).into_iter().flatten() {
@@ -72,7 +78,14 @@ impl Act<'_> {
     }
 
     /// Internal request; its output is relayed as `info` (or `data`).
-    fn xcat(&mut self, command: &str, nodes: &[String], args: &[String], timeout: Duration, as_data: bool) -> Result<bool, HandlerError> {
+    fn xcat(
+        &mut self,
+        command: &str,
+        nodes: &[String],
+        args: &[String],
+        timeout: Duration,
+        as_data: bool,
+    ) -> Result<bool, HandlerError> {
         let mut req = Request::new(command);
         req.set_nodes(nodes);
         if !args.is_empty() {
@@ -80,7 +93,8 @@ impl Act<'_> {
         }
         if self.verbose {
             let line = format!("{command} {} {}", nodes.join(","), args.join(" "));
-            self.out.send(Response::new().info(msg::running_internal(line.trim_end())))?;
+            self.out
+                .send(Response::new().info(msg::running_internal(line.trim_end())))?;
         }
         let (lines, failed) = flatten(&self.runner.xcat(req, timeout));
         if !lines.is_empty() {
@@ -97,7 +111,9 @@ impl Act<'_> {
     fn on_nodes(&mut self, jobs: Vec<(Target, Cmd)>) -> Result<Vec<Output>, HandlerError> {
         if self.verbose {
             for (t, c) in &jobs {
-                self.out.send(Response::new().info(msg::running_on(&t.to_string(), &c.to_shell_line())))?;
+                self.out.send(
+                    Response::new().info(msg::running_on(&t.to_string(), &c.to_shell_line())),
+                )?;
             }
         }
         Ok(run_each(self.runner, &jobs, FANOUT, NODE_TIMEOUT))
@@ -109,7 +125,13 @@ fn host(node: &str) -> Result<Target, String> {
 }
 
 /// Run every post-move action; returns the failures (already reported per node).
-pub fn run(world: &World, moves: &[NodeMove], opts: &Options, runner: &dyn Runner, out: &mut dyn Responder) -> Result<Failures, HandlerError> {
+pub fn run(
+    world: &World,
+    moves: &[NodeMove],
+    opts: &Options,
+    runner: &dyn Runner,
+    out: &mut dyn Responder,
+) -> Result<Failures, HandlerError> {
     let mut a = Act {
         runner,
         out,
@@ -142,11 +164,16 @@ pub fn run(world: &World, moves: &[NodeMove], opts: &Options, runner: &dyn Runne
 }
 
 fn makeconservercf(a: &mut Act, moves: &[NodeMove]) -> Result<(), HandlerError> {
-    let nodes: Vec<String> = moves.iter().filter(|m| m.conserver_changed()).map(|m| m.node.clone()).collect();
+    let nodes: Vec<String> = moves
+        .iter()
+        .filter(|m| m.conserver_changed())
+        .map(|m| m.node.clone())
+        .collect();
     if nodes.is_empty() {
         return Ok(());
     }
-    a.out.send(Response::new().data(msg::running_makeconservercf(&nodes)))?;
+    a.out
+        .send(Response::new().data(msg::running_makeconservercf(&nodes)))?;
     if !a.xcat("makeconservercf", &nodes, &[], XCAT_TIMEOUT, true)? {
         a.fail("makeconservercf", nodes);
     }
@@ -157,19 +184,30 @@ fn niminit(a: &mut Act, world: &World, moves: &[NodeMove]) -> Result<(), Handler
     let mut jobs = Vec::new();
     let mut names = Vec::new();
     let mut failed = Vec::new();
-    for m in moves.iter().filter(|m| world.nimtype.get(&m.node).map(String::as_str) == Some("standalone")) {
+    for m in moves
+        .iter()
+        .filter(|m| world.nimtype.get(&m.node).map(String::as_str) == Some("standalone"))
+    {
         if a.verbose {
-            a.out.send(Response::new().info(msg::niminit_running(&m.node)))?;
+            a.out
+                .send(Response::new().info(msg::niminit_running(&m.node)))?;
         }
         match (host(&m.node), validate_host(&m.new_sn)) {
             (Ok(t), Ok(sn)) => {
                 let name = format!("name={}", m.node);
                 let master = format!("master={sn}");
-                jobs.push((t, Cmd::new("/usr/sbin/niminit", ["-a", name.as_str(), "-a", master.as_str()])));
+                jobs.push((
+                    t,
+                    Cmd::new(
+                        "/usr/sbin/niminit",
+                        ["-a", name.as_str(), "-a", master.as_str()],
+                    ),
+                ));
                 names.push(m.node.clone());
             }
             _ => {
-                a.out.send(Response::new().error(msg::niminit_failed(&m.node)))?;
+                a.out
+                    .send(Response::new().error(msg::niminit_failed(&m.node)))?;
                 failed.push(m.node.clone());
             }
         }
@@ -193,8 +231,18 @@ fn nodeset(a: &mut Act, world: &World) -> Result<(), HandlerError> {
     }
     for (pm, nodes) in groups {
         let plain = matches!(pm, "netboot" | "install" | "statelite");
-        let arg = if plain { pm.to_string() } else { format!("osimage={pm}") };
-        if !a.xcat("nodeset", &nodes, &[arg.clone()], XCAT_TIMEOUT, false)? {
+        let arg = if plain {
+            pm.to_string()
+        } else {
+            format!("osimage={pm}")
+        };
+        if !a.xcat(
+            "nodeset",
+            &nodes,
+            std::slice::from_ref(&arg),
+            XCAT_TIMEOUT,
+            false,
+        )? {
             if !plain {
                 a.out.send(Response::new().error(msg::NODESET_FAILED))?;
             }
@@ -215,7 +263,18 @@ fn xcatinfo(a: &mut Act, world: &World, moves: &[NodeMove]) -> Result<(), Handle
         match (host(&m.node), world.names.resolve(&m.new_master)) {
             (Ok(t), Some(ip)) => {
                 let script = "echo \"XCATSERVER=$1\" > /etc/xcatinfo";
-                jobs.push((t, Cmd::new("sh", ["-c".to_string(), script.to_string(), "sh".to_string(), ip.to_string()])));
+                jobs.push((
+                    t,
+                    Cmd::new(
+                        "sh",
+                        [
+                            "-c".to_string(),
+                            script.to_string(),
+                            "sh".to_string(),
+                            ip.to_string(),
+                        ],
+                    ),
+                ));
                 names.push(m.node.clone());
             }
             _ => failed.push(m.node.clone()),
@@ -227,7 +286,10 @@ fn xcatinfo(a: &mut Act, world: &World, moves: &[NodeMove]) -> Result<(), Handle
         }
     }
     if !failed.is_empty() {
-        a.out.send(Response::new().error(format!("Could not update /etc/xcatinfo on: {}.", failed.join(","))))?;
+        a.out.send(Response::new().error(format!(
+            "Could not update /etc/xcatinfo on: {}.",
+            failed.join(",")
+        )))?;
     }
     a.fail("/etc/xcatinfo", failed);
     Ok(())
@@ -237,9 +299,12 @@ fn xcatinfo(a: &mut Act, world: &World, moves: &[NodeMove]) -> Result<(), Handle
 fn gateway_nodes(world: &World, moves: &[NodeMove]) -> Vec<(String, IpAddr, Option<IpAddr>)> {
     let mut out = Vec::new();
     for m in moves {
-        let Some(ip) = world.names.resolve(&m.node) else { continue };
+        let Some(ip) = world.names.resolve(&m.node) else {
+            continue;
+        };
         let in_gw_net = world.networks.iter().any(|n| {
-            n.gateway.as_deref() == Some("<xcatmaster>") && super::subnet::in_subnet(&ip, &n.net, &n.mask)
+            n.gateway.as_deref() == Some("<xcatmaster>")
+                && super::subnet::in_subnet(&ip, &n.net, &n.mask)
         });
         if !in_gw_net {
             continue;
@@ -288,7 +353,10 @@ fn routes(a: &mut Act, world: &World, moves: &[NodeMove], aix: bool) -> Result<(
             }
             if found_old && !found_new {
                 let g = gw.to_string();
-                jobs.push((Target::Host(n.clone()), Cmd::new("route", ["change", "default", g.as_str()])));
+                jobs.push((
+                    Target::Host(n.clone()),
+                    Cmd::new("route", ["change", "default", g.as_str()]),
+                ));
                 names.push(n.clone());
             }
         }
@@ -355,15 +423,18 @@ fn bootlist(a: &mut Act, world: &World, moves: &[NodeMove]) -> Result<(), Handle
             (w.get(3) == Some(&ip.to_string().as_str())).then(|| w[0].to_string())
         });
         let bserver = world.names.resolve(&m.new_master);
-        let gateway = network_of(&ip, &world.networks).and_then(|n| n.gateway.clone()).map(|g| {
-            if g == "<xcatmaster>" {
-                bserver.map(|b| b.to_string()).unwrap_or_default()
-            } else {
-                g
-            }
-        });
+        let gateway = network_of(&ip, &world.networks)
+            .and_then(|n| n.gateway.clone())
+            .map(|g| {
+                if g == "<xcatmaster>" {
+                    bserver.map(|b| b.to_string()).unwrap_or_default()
+                } else {
+                    g
+                }
+            });
         let (Some(ifname), Some(bserver)) = (ifname, bserver) else {
-            a.out.send(Response::new().error(msg::could_not_run("/usr/bin/bootlist", &m.node)))?;
+            a.out
+                .send(Response::new().error(msg::could_not_run("/usr/bin/bootlist", &m.node)))?;
             failed.push(m.node.clone());
             continue;
         };
@@ -375,13 +446,17 @@ fn bootlist(a: &mut Act, world: &World, moves: &[NodeMove]) -> Result<(), Handle
             format!("bserver={bserver}"),
             format!("client={ip}"),
         ];
-        jobs.push((Target::Host(m.node.clone()), Cmd::new("/usr/bin/bootlist", args)));
+        jobs.push((
+            Target::Host(m.node.clone()),
+            Cmd::new("/usr/bin/bootlist", args),
+        ));
         names.push(m.node.clone());
     }
     let cmds: Vec<String> = jobs.iter().map(|(_, c)| c.to_shell_line()).collect();
     for ((n, c), o) in names.iter().zip(cmds).zip(a.on_nodes(jobs)?) {
         if !o.ok() {
-            a.out.send(Response::new().error(msg::could_not_run(&c, n)))?;
+            a.out
+                .send(Response::new().error(msg::could_not_run(&c, n)))?;
             failed.push(n.clone());
         }
     }
@@ -390,15 +465,28 @@ fn bootlist(a: &mut Act, world: &World, moves: &[NodeMove]) -> Result<(), Handle
 }
 
 /// The postscripts to run for one node (handlers.md §2.11.9).
-pub fn scripts_for(defaults: &(Option<String>, Option<String>), own: &(Option<String>, Option<String>), extra: Option<&str>, aix_sns: bool) -> String {
+pub fn scripts_for(
+    defaults: &(Option<String>, Option<String>),
+    own: &(Option<String>, Option<String>),
+    extra: Option<&str>,
+    aix_sns: bool,
+) -> String {
     let s = |v: &Option<String>| v.clone().unwrap_or_default();
     let combined = [s(&defaults.0), s(&own.0), s(&defaults.1), s(&own.1)].join(",");
     if extra == Some("all") {
         return combined;
     }
     let present: Vec<&str> = combined.split(',').map(str::trim).collect();
-    let candidates: &[&str] = if aix_sns { &["syslog", "setupntp"] } else { &["syslog", "setupntp", "mkresolvconf"] };
-    let mut chosen: Vec<&str> = candidates.iter().copied().filter(|c| present.contains(c)).collect();
+    let candidates: &[&str] = if aix_sns {
+        &["syslog", "setupntp"]
+    } else {
+        &["syslog", "setupntp", "mkresolvconf"]
+    };
+    let mut chosen: Vec<&str> = candidates
+        .iter()
+        .copied()
+        .filter(|c| present.contains(c))
+        .collect();
     if let Some(e) = extra.filter(|e| !e.is_empty()) {
         chosen.push(e);
     }
@@ -411,18 +499,35 @@ fn postscripts(a: &mut Act, world: &World, opts: &Options, aix: bool) -> Result<
     let mut groups: BTreeMap<String, Vec<String>> = BTreeMap::new();
     for n in &world.nodes {
         let own = ps.by_node.get(&n.name).unwrap_or(&none);
-        let scripts = scripts_for(&ps.defaults, own, opts.postscripts.as_deref(), aix && world.site.sharedinstall == "sns");
+        let scripts = scripts_for(
+            &ps.defaults,
+            own,
+            opts.postscripts.as_deref(),
+            aix && world.site.sharedinstall == "sns",
+        );
         if !scripts.is_empty() {
             groups.entry(scripts).or_default().push(n.name.clone());
         }
     }
     a.out.send(Response::new().info(msg::POSTSCRIPTS))?;
     for (scripts, nodes) in groups {
-        let s_ok = a.xcat("updatenode", &nodes, &["-s".to_string()], UPDATENODE_TIMEOUT, false)?;
+        let s_ok = a.xcat(
+            "updatenode",
+            &nodes,
+            &["-s".to_string()],
+            UPDATENODE_TIMEOUT,
+            false,
+        )?;
         if !s_ok {
             a.fail("updatenode -s", nodes.clone());
         }
-        let p_ok = a.xcat("updatenode", &nodes, &["-P".to_string(), scripts.clone()], UPDATENODE_TIMEOUT, false)?;
+        let p_ok = a.xcat(
+            "updatenode",
+            &nodes,
+            &["-P".to_string(), scripts.clone()],
+            UPDATENODE_TIMEOUT,
+            false,
+        )?;
         if !p_ok {
             a.fail(&format!("updatenode -P {scripts}"), nodes);
         }
@@ -436,11 +541,20 @@ mod tests {
 
     #[test]
     fn postscript_selection() {
-        let d = (Some("syslog,remoteshell".to_string()), Some("otherpkgs".to_string()));
+        let d = (
+            Some("syslog,remoteshell".to_string()),
+            Some("otherpkgs".to_string()),
+        );
         let own = (Some("setupntp,mine".to_string()), None);
         assert_eq!(scripts_for(&d, &own, None, false), "syslog,setupntp");
-        assert_eq!(scripts_for(&d, &own, Some("x,y"), false), "syslog,setupntp,x,y");
-        assert_eq!(scripts_for(&d, &own, Some("all"), false), "syslog,remoteshell,setupntp,mine,otherpkgs,");
+        assert_eq!(
+            scripts_for(&d, &own, Some("x,y"), false),
+            "syslog,setupntp,x,y"
+        );
+        assert_eq!(
+            scripts_for(&d, &own, Some("all"), false),
+            "syslog,remoteshell,setupntp,mine,otherpkgs,"
+        );
         assert_eq!(scripts_for(&(None, None), &(None, None), None, false), "");
     }
 

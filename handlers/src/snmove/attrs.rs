@@ -12,16 +12,32 @@ pub struct Table {
 
 impl Table {
     /// Read `cols` of `table` (active rows) once.
-    pub fn load(conn: &mut Conn, ctx: &InheritCtx, table: &str, cols: &[&str]) -> Result<Table, DbError> {
+    pub fn load(
+        conn: &mut Conn,
+        ctx: &InheritCtx,
+        table: &str,
+        cols: &[&str],
+    ) -> Result<Table, DbError> {
         Ok(Table {
             attrs: NodeAttrs::load(conn, ctx, table, cols)?,
         })
     }
 
     /// Build from rows already read: `(key, values aligned with cols)`.
-    pub fn from_rows(ctx: &InheritCtx, table: &str, cols: &[&str], rows: impl IntoIterator<Item = (String, Row)>) -> Table {
+    pub fn from_rows(
+        ctx: &InheritCtx,
+        table: &str,
+        cols: &[&str],
+        rows: impl IntoIterator<Item = (String, Row)>,
+    ) -> Table {
         Table {
-            attrs: NodeAttrs::from_rows(ctx, table, xcat_schema::inherit::nodekey_of(table), cols, rows),
+            attrs: NodeAttrs::from_rows(
+                ctx,
+                table,
+                xcat_schema::inherit::nodekey_of(table),
+                cols,
+                rows,
+            ),
         }
     }
 

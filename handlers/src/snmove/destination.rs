@@ -23,7 +23,11 @@ pub const INTERFACES_TIMEOUT: Duration = Duration::from_secs(60);
 pub const FANOUT: usize = 32;
 
 /// New service node per node, or `None` after the errors were sent.
-pub fn new_service_nodes(world: &World, opts: &Options, out: &mut dyn Responder) -> Result<Option<HashMap<String, String>>, HandlerError> {
+pub fn new_service_nodes(
+    world: &World,
+    opts: &Options,
+    out: &mut dyn Responder,
+) -> Result<Option<HashMap<String, String>>, HandlerError> {
     let mut map = HashMap::with_capacity(world.nodes.len());
     let mut failed = false;
     for n in &world.nodes {
@@ -55,7 +59,9 @@ pub fn new_service_nodes(world: &World, opts: &Options, out: &mut dyn Responder)
 pub fn parse_interfaces(text: &str) -> Vec<IpAddr> {
     let mut out = Vec::new();
     for line in text.lines() {
-        let mut words = line.split_whitespace().skip_while(|w| *w != "inet" && *w != "inet6");
+        let mut words = line
+            .split_whitespace()
+            .skip_while(|w| *w != "inet" && *w != "inet6");
         if words.next().is_none() {
             continue;
         }
@@ -75,7 +81,11 @@ pub fn parse_interfaces(text: &str) -> Vec<IpAddr> {
 fn master_name(world: &World, ip: &IpAddr, known: Option<&str>) -> String {
     match known {
         Some(n) => short_name(n),
-        None => world.names.name_of(ip).map(|n| short_name(&n)).unwrap_or_else(|| ip.to_string()),
+        None => world
+            .names
+            .name_of(ip)
+            .map(|n| short_name(&n))
+            .unwrap_or_else(|| ip.to_string()),
     }
 }
 
@@ -88,16 +98,33 @@ pub fn new_masters(
     out: &mut dyn Responder,
 ) -> Result<Option<HashMap<String, String>>, HandlerError> {
     if let Some(d) = &opts.dest_n {
-        return Ok(Some(world.nodes.iter().map(|n| (n.name.clone(), d.clone())).collect()));
+        return Ok(Some(
+            world
+                .nodes
+                .iter()
+                .map(|n| (n.name.clone(), d.clone()))
+                .collect(),
+        ));
     }
     let mut result = HashMap::with_capacity(world.nodes.len());
     let mut candidates: HashMap<&str, Vec<(IpAddr, String)>> = HashMap::new();
     let mut pending: Vec<&str> = Vec::new();
     for n in &world.nodes {
-        let Some(sn) = new_sn.get(&n.name) else { continue };
-        let cands = candidates.entry(sn).or_insert_with(|| world.names.addresses_of(sn));
-        let net = world.names.resolve(&n.name).and_then(|ip| network_of(&ip, &world.networks));
-        let hit = net.and_then(|net| cands.iter().find(|(ip, _)| in_subnet(ip, &net.net, &net.mask)));
+        let Some(sn) = new_sn.get(&n.name) else {
+            continue;
+        };
+        let cands = candidates
+            .entry(sn)
+            .or_insert_with(|| world.names.addresses_of(sn));
+        let net = world
+            .names
+            .resolve(&n.name)
+            .and_then(|ip| network_of(&ip, &world.networks));
+        let hit = net.and_then(|net| {
+            cands
+                .iter()
+                .find(|(ip, _)| in_subnet(ip, &net.net, &net.mask))
+        });
         match hit {
             Some((ip, name)) => {
                 result.insert(n.name.clone(), master_name(world, ip, Some(name)));
@@ -117,11 +144,20 @@ pub fn new_masters(
             }
         }
         let aix = world.nodes.iter().any(|n| n.is_aix());
-        let cmd = if aix { Cmd::new("/usr/sbin/ifconfig", ["-a"]) } else { Cmd::new("/sbin/ip", ["addr"]) };
-        let jobs: Vec<(Target, Cmd)> = sns.iter().map(|s| (Target::Host(s.to_string()), cmd.clone())).collect();
+        let cmd = if aix {
+            Cmd::new("/usr/sbin/ifconfig", ["-a"])
+        } else {
+            Cmd::new("/sbin/ip", ["addr"])
+        };
+        let jobs: Vec<(Target, Cmd)> = sns
+            .iter()
+            .map(|s| (Target::Host(s.to_string()), cmd.clone()))
+            .collect();
         if opts.verbose {
             for (t, c) in &jobs {
-                out.send(Response::new().info(msg::running_on(&t.to_string(), &c.to_shell_line())))?;
+                out.send(
+                    Response::new().info(msg::running_on(&t.to_string(), &c.to_shell_line())),
+                )?;
             }
         }
         let outs = run_each(runner, &jobs, FANOUT, INTERFACES_TIMEOUT);
@@ -165,6 +201,15 @@ mod tests {
     fn ip_addr_output() {
         let text = "1: lo: <LOOPBACK,UP> mtu 65536\n    inet 127.0.0.1/8 scope host lo\n    inet6 ::1/128 scope host\n2: eth0: <UP>\n    inet 10.3.0.2/16 brd 10.3.255.255 scope global eth0\n    inet6 fe80::1%eth0/64 scope link\nsn2: inet 10.4.0.2 netmask 0xffff0000\n";
         let v = parse_interfaces(text);
-        assert_eq!(v, vec!["127.0.0.1".parse::<std::net::IpAddr>().unwrap(), "::1".parse().unwrap(), "10.3.0.2".parse::<std::net::IpAddr>().unwrap(), "fe80::1".parse().unwrap(), "10.4.0.2".parse().unwrap()]);
+        assert_eq!(
+            v,
+            vec![
+                "127.0.0.1".parse::<std::net::IpAddr>().unwrap(),
+                "::1".parse().unwrap(),
+                "10.3.0.2".parse::<std::net::IpAddr>().unwrap(),
+                "fe80::1".parse().unwrap(),
+                "10.4.0.2".parse().unwrap()
+            ]
+        );
     }
 }

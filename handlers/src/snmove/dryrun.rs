@@ -19,7 +19,13 @@ pub fn render(world: &World, moves: &[NodeMove]) -> Vec<Response> {
         for c in &m.columns {
             let old = show(c.old.as_deref());
             let line = if c.changed() {
-                format!("    {}.{}: {} -> {}", c.table, c.column, old, show(c.new.as_deref()))
+                format!(
+                    "    {}.{}: {} -> {}",
+                    c.table,
+                    c.column,
+                    old,
+                    show(c.new.as_deref())
+                )
             } else {
                 format!("    {}.{}: {} (unchanged)", c.table, c.column, old)
             };
@@ -27,7 +33,11 @@ pub fn render(world: &World, moves: &[NodeMove]) -> Vec<Response> {
         }
         for (statemnt, idx) in &m.statelite {
             let old = world.statelite.get(*idx).map(|s| s.statemnt.as_str());
-            r = r.data(format!("    statelite.statemnt: {} -> {}", show(old), statemnt));
+            r = r.data(format!(
+                "    statelite.statemnt: {} -> {}",
+                show(old),
+                statemnt
+            ));
         }
         out.push(r);
     }

@@ -44,7 +44,9 @@ fn armed() -> Option<Failpoint> {
 pub fn check() -> Result<(), HandlerError> {
     match armed() {
         None => Ok(()),
-        Some(Failpoint::Error) => Err(HandlerError::Message("snmove failpoint: update aborted midway".into())),
+        Some(Failpoint::Error) => Err(HandlerError::Message(
+            "snmove failpoint: update aborted midway".into(),
+        )),
         Some(Failpoint::Abort) => std::process::abort(),
     }
 }

@@ -17,7 +17,7 @@ pub enum Loaded {
     InvalidNodes(Vec<String>),
     /// A noderange that cannot be expanded (syntax, size, `^file`).
     BadRange(String),
-    World(World),
+    World(Box<World>),
 }
 
 fn text(r: &Row, i: usize) -> Option<String> {
@@ -30,7 +30,11 @@ fn text(r: &Row, i: usize) -> Option<String> {
 
 fn site(conn: &mut Conn) -> Result<Site, DbError> {
     let rows = conn.select("site", &["key", "value"], &[], true)?;
-    let get = |k: &str| rows.iter().find(|r| text(r, 0).as_deref() == Some(k)).and_then(|r| text(r, 1));
+    let get = |k: &str| {
+        rows.iter()
+            .find(|r| text(r, 0).as_deref() == Some(k))
+            .and_then(|r| text(r, 1))
+    };
     Ok(Site {
         master: get("master"),
         sharedinstall: get("sharedinstall").unwrap_or_else(|| "no".to_string()),
@@ -38,19 +42,39 @@ fn site(conn: &mut Conn) -> Result<Site, DbError> {
 }
 
 /// Load the world for `opts` (`cwd` for relative `^file` noderanges).
-pub fn load(conn: &mut Conn, opts: &Options, cwd: Option<&str>, system: Box<dyn SystemResolver>) -> Result<Loaded, DbError> {
+pub fn load(
+    conn: &mut Conn,
+    opts: &Options,
+    cwd: Option<&str>,
+    system: Box<dyn SystemResolver>,
+) -> Result<Loaded, DbError> {
     let site = site(conn)?;
     let ctx = InheritCtx::load(conn)?;
-    let mut noderes = Table::load(conn, &ctx, "noderes", &["servicenode", "xcatmaster", "tftpserver", "nfsserver", "monserver"])?;
+    let mut noderes = Table::load(
+        conn,
+        &ctx,
+        "noderes",
+        &[
+            "servicenode",
+            "xcatmaster",
+            "tftpserver",
+            "nfsserver",
+            "monserver",
+        ],
+    )?;
 
-    let (selected, mut resolved): (Vec<String>, HashMap<String, Vec<Option<String>>>) = match opts.positional.first() {
+    let (selected, mut resolved): (Vec<String>, HashMap<String, Vec<Option<String>>>) = match opts
+        .positional
+        .first()
+    {
         Some(range) => match select::expand(conn, range, cwd, true)? {
             Err(message) => return Ok(Loaded::BadRange(message)),
             Ok((_, missing)) if !missing.is_empty() => return Ok(Loaded::InvalidNodes(missing)),
             Ok((nodes, _)) => (nodes, HashMap::new()),
         },
         None => {
-            let picked = select::by_primary_sn(&ctx, &mut noderes, opts.source.as_deref().unwrap_or(""));
+            let picked =
+                select::by_primary_sn(&ctx, &mut noderes, opts.source.as_deref().unwrap_or(""));
             let names = picked.iter().map(|(n, _)| n.clone()).collect();
             (names, picked.into_iter().collect())
         }
@@ -59,7 +83,10 @@ pub fn load(conn: &mut Conn, opts: &Options, cwd: Option<&str>, system: Box<dyn 
     let mut nodetype = Table::load(conn, &ctx, "nodetype", &["os", "provmethod"])?;
     let mut nodes = Vec::with_capacity(selected.len());
     for n in &selected {
-        let mut r = resolved.remove(n).unwrap_or_else(|| noderes.values(n)).into_iter();
+        let mut r = resolved
+            .remove(n)
+            .unwrap_or_else(|| noderes.values(n))
+            .into_iter();
         let mut t = nodetype.values(n).into_iter();
         let next = |it: &mut std::vec::IntoIter<Option<String>>| it.next().flatten();
         nodes.push(NodeDef {
@@ -78,11 +105,23 @@ pub fn load(conn: &mut Conn, opts: &Options, cwd: Option<&str>, system: Box<dyn 
     let names = hosts(conn, &ctx, system)?;
     let networks = networks(conn)?;
     let any_aix = nodes.iter().any(NodeDef::is_aix);
-    let statelite = if any_aix { statelite(conn, &selected)? } else { Vec::new() };
-    let nimtype = if any_aix { nimtypes(conn, &nodes)? } else { HashMap::new() };
+    let statelite = if any_aix {
+        statelite(conn, &selected)?
+    } else {
+        Vec::new()
+    };
+    let nimtype = if any_aix {
+        nimtypes(conn, &nodes)?
+    } else {
+        HashMap::new()
+    };
     // Only needed to run postscripts on the nodes.
-    let postscripts = if opts.ignore_nodes { Postscripts::default() } else { postscripts(conn, &ctx, &selected)? };
-    Ok(Loaded::World(World {
+    let postscripts = if opts.ignore_nodes {
+        Postscripts::default()
+    } else {
+        postscripts(conn, &ctx, &selected)?
+    };
+    Ok(Loaded::World(Box::new(World {
         site,
         nodes,
         names,
@@ -90,14 +129,23 @@ pub fn load(conn: &mut Conn, opts: &Options, cwd: Option<&str>, system: Box<dyn 
         statelite,
         nimtype,
         postscripts,
-    }))
+    })))
 }
 
 /// The hosts table, read once: inherited entries of every node, literal
 /// rows of the other keys (service nodes that are not nodes, aliases).
-fn hosts(conn: &mut Conn, ctx: &InheritCtx, system: Box<dyn SystemResolver>) -> Result<Names, DbError> {
+fn hosts(
+    conn: &mut Conn,
+    ctx: &InheritCtx,
+    system: Box<dyn SystemResolver>,
+) -> Result<Names, DbError> {
     let cols = ["ip", "hostnames", "otherinterfaces"];
-    let rows = conn.select("hosts", &["node", "ip", "hostnames", "otherinterfaces"], &[], true)?;
+    let rows = conn.select(
+        "hosts",
+        &["node", "ip", "hostnames", "otherinterfaces"],
+        &[],
+        true,
+    )?;
     let is_regex = xcat_schema::regexattr::is_regex_value;
     let mut literal = Vec::new();
     for r in &rows {
@@ -107,7 +155,10 @@ fn hosts(conn: &mut Conn, ctx: &InheritCtx, system: Box<dyn SystemResolver>) -> 
         }
         let ip = text(r, 1).filter(|v| !is_regex(v));
         let other = text(r, 3).filter(|v| !is_regex(v));
-        literal.push((key.clone(), HostEntry::from_columns(&key, ip.as_deref(), text(r, 2).as_deref(), other.as_deref())));
+        literal.push((
+            key.clone(),
+            HostEntry::from_columns(&key, ip.as_deref(), text(r, 2).as_deref(), other.as_deref()),
+        ));
     }
     // Fast path: without group rows in the hosts table, a node's entry is
     // its own row (regex values evaluated) — same result, no merge per node.
@@ -125,10 +176,19 @@ fn hosts(conn: &mut Conn, ctx: &InheritCtx, system: Box<dyn SystemResolver>) -> 
             if !ctx.groups.is_node(&key) {
                 continue;
             }
-            let mut v = |i: usize| text(r, i).and_then(|x| if is_regex(&x) { regex.eval(&key, &x) } else { Some(x) });
+            let mut v = |i: usize| {
+                text(r, i).and_then(|x| {
+                    if is_regex(&x) {
+                        regex.eval(&key, &x)
+                    } else {
+                        Some(x)
+                    }
+                })
+            };
             let (ip, hn, other) = (v(1), v(2), v(3));
             if ip.is_some() || hn.is_some() || other.is_some() {
-                let e = HostEntry::from_columns(&key, ip.as_deref(), hn.as_deref(), other.as_deref());
+                let e =
+                    HostEntry::from_columns(&key, ip.as_deref(), hn.as_deref(), other.as_deref());
                 entries.entry(key).or_insert(e);
             }
         }
@@ -143,14 +203,22 @@ fn hosts(conn: &mut Conn, ctx: &InheritCtx, system: Box<dyn SystemResolver>) -> 
     for n in ctx.groups.nodes() {
         let v = table.values(n);
         if v.iter().any(Option::is_some) {
-            entries.insert(n.clone(), HostEntry::from_columns(n, v[0].as_deref(), v[1].as_deref(), v[2].as_deref()));
+            entries.insert(
+                n.clone(),
+                HostEntry::from_columns(n, v[0].as_deref(), v[1].as_deref(), v[2].as_deref()),
+            );
         }
     }
     Ok(Names::new(entries, &literal, system))
 }
 
 fn networks(conn: &mut Conn) -> Result<Vec<Network>, DbError> {
-    let rows = conn.select("networks", &["netname", "net", "mask", "gateway", "mgtifname"], &[], true)?;
+    let rows = conn.select(
+        "networks",
+        &["netname", "net", "mask", "gateway", "mgtifname"],
+        &[],
+        true,
+    )?;
     Ok(rows
         .iter()
         .filter_map(|r| {
@@ -166,7 +234,12 @@ fn networks(conn: &mut Conn) -> Result<Vec<Network>, DbError> {
 }
 
 fn statelite(conn: &mut Conn, selected: &[String]) -> Result<Vec<StateliteRow>, DbError> {
-    let rows = conn.select("statelite", &["node", "image", "statemnt", "mntopts"], &[], true)?;
+    let rows = conn.select(
+        "statelite",
+        &["node", "image", "statemnt", "mntopts"],
+        &[],
+        true,
+    )?;
     let moved: HashSet<&str> = selected.iter().map(String::as_str).collect();
     let mut out = Vec::new();
     for r in rows {
@@ -175,7 +248,10 @@ fn statelite(conn: &mut Conn, selected: &[String]) -> Result<Vec<StateliteRow>, 
         };
         // Exact membership (stock: a regex substring test, §9 item 6).
         let members = match select::expand(conn, &node, None, false)? {
-            Ok((m, _)) => m.into_iter().filter(|m| moved.contains(m.as_str())).collect(),
+            Ok((m, _)) => m
+                .into_iter()
+                .filter(|m| moved.contains(m.as_str()))
+                .collect(),
             Err(_) => Vec::new(),
         };
         out.push(StateliteRow {
@@ -191,15 +267,32 @@ fn statelite(conn: &mut Conn, selected: &[String]) -> Result<Vec<StateliteRow>, 
 
 fn nimtypes(conn: &mut Conn, nodes: &[NodeDef]) -> Result<HashMap<String, String>, DbError> {
     let rows = conn.select("nimimage", &["imagename", "nimtype"], &[], true)?;
-    let by_image: HashMap<String, String> = rows.iter().filter_map(|r| Some((text(r, 0)?, text(r, 1)?))).collect();
+    let by_image: HashMap<String, String> = rows
+        .iter()
+        .filter_map(|r| Some((text(r, 0)?, text(r, 1)?)))
+        .collect();
     Ok(nodes
         .iter()
-        .filter_map(|n| Some((n.name.clone(), by_image.get(n.provmethod.as_deref()?)?.clone())))
+        .filter_map(|n| {
+            Some((
+                n.name.clone(),
+                by_image.get(n.provmethod.as_deref()?)?.clone(),
+            ))
+        })
         .collect())
 }
 
-fn postscripts(conn: &mut Conn, ctx: &InheritCtx, selected: &[String]) -> Result<Postscripts, DbError> {
-    let mut ps = Table::load(conn, ctx, "postscripts", &["postscripts", "postbootscripts"])?;
+fn postscripts(
+    conn: &mut Conn,
+    ctx: &InheritCtx,
+    selected: &[String],
+) -> Result<Postscripts, DbError> {
+    let mut ps = Table::load(
+        conn,
+        ctx,
+        "postscripts",
+        &["postscripts", "postbootscripts"],
+    )?;
     let d = ps.raw("xcatdefaults");
     let nonempty = |v: Option<&Option<String>>| v.cloned().flatten().filter(|s| !s.is_empty());
     let defaults = (nonempty(d.first()), nonempty(d.get(1)));

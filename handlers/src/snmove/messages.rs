@@ -4,7 +4,8 @@
 
 pub const P_AND_I: &str = "-P and -i flags cannot be specified at the same time.\n";
 pub const TOO_MANY: &str = "Too many paramters.\n";
-pub const NEED_RANGE_OR_SOURCE: &str = "A node range or the source service node must be specified.\n";
+pub const NEED_RANGE_OR_SOURCE: &str =
+    "A node range or the source service node must be specified.\n";
 pub const MOVING: &str = "Moving nodes to their backup service nodes.\n";
 pub const NO_OBJDEFS: &str = "Could not get xCAT object definitions.\n";
 pub const MIX: &str = "This command does not support a mix of AIX and Linux nodes.\n";

@@ -56,7 +56,9 @@ fn refused(r: Response) -> Response {
 }
 
 fn usage() -> Response {
-    options::usage_lines().into_iter().fold(Response::new(), |r, l| r.data(l))
+    options::usage_lines()
+        .into_iter()
+        .fold(Response::new(), |r, l| r.data(l))
 }
 
 impl Handler for Snmove {
@@ -70,7 +72,12 @@ impl Handler for Snmove {
         false
     }
 
-    fn process(&self, ctx: &Ctx, request: &Request, out: &mut dyn Responder) -> Result<(), HandlerError> {
+    fn process(
+        &self,
+        ctx: &Ctx,
+        request: &Request,
+        out: &mut dyn Responder,
+    ) -> Result<(), HandlerError> {
         let args = request.args();
         let opts = match options::parse(&args) {
             Ok(o) => o,
@@ -109,9 +116,16 @@ impl Handler for Snmove {
     }
 }
 
-fn run(ctx: &Ctx, request: &Request, opts: &options::Options, out: &mut dyn Responder) -> Result<(), HandlerError> {
+fn run(
+    ctx: &Ctx,
+    request: &Request,
+    opts: &options::Options,
+    out: &mut dyn Responder,
+) -> Result<(), HandlerError> {
     let system = Box::new(resolve::Libc::default());
-    let loaded = ctx.db.read(|conn| load::load(conn, opts, request.cwd(), system))?;
+    let loaded = ctx
+        .db
+        .read(|conn| load::load(conn, opts, request.cwd(), system))?;
     let world = match loaded {
         load::Loaded::InvalidNodes(missing) => {
             out.send(refused(Response::new().data(msg::invalid_nodes(&missing))))?;

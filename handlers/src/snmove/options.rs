@@ -81,7 +81,10 @@ fn find_long(name: &str) -> Result<(&'static str, Kind), ParseError> {
     if let Some((_, l, k)) = SPEC.iter().find(|(_, l, _)| *l == lower) {
         return Ok((l, *k));
     }
-    let hits: Vec<_> = SPEC.iter().filter(|(_, l, _)| l.starts_with(&lower)).collect();
+    let hits: Vec<_> = SPEC
+        .iter()
+        .filter(|(_, l, _)| l.starts_with(&lower))
+        .collect();
     match hits.as_slice() {
         [(_, l, k)] => Ok((l, *k)),
         [] => Err(ParseError(format!("Unknown option: {name}"))),
@@ -108,16 +111,18 @@ pub fn parse(args: &[&str]) -> Result<Options, ParseError> {
             let (long, kind) = find_long(name)?;
             match kind {
                 Kind::Flag if inline.is_some() => {
-                    return Err(ParseError(format!("Option {name} does not take an argument")))
+                    return Err(ParseError(format!(
+                        "Option {name} does not take an argument"
+                    )))
                 }
                 Kind::Flag => o.apply(long, None),
                 Kind::Value => {
                     let v = match inline {
                         Some(v) => v,
                         None => {
-                            let v = args
-                                .get(i)
-                                .ok_or_else(|| ParseError(format!("Option {name} requires an argument")))?;
+                            let v = args.get(i).ok_or_else(|| {
+                                ParseError(format!("Option {name} requires an argument"))
+                            })?;
                             i += 1;
                             v.to_string()
                         }
@@ -143,9 +148,9 @@ pub fn parse(args: &[&str]) -> Result<Options, ParseError> {
                         let v = if !rest.is_empty() {
                             rest
                         } else {
-                            let v = args
-                                .get(i)
-                                .ok_or_else(|| ParseError(format!("Option {c} requires an argument")))?;
+                            let v = args.get(i).ok_or_else(|| {
+                                ParseError(format!("Option {c} requires an argument"))
+                            })?;
                             i += 1;
                             v.to_string()
                         };
@@ -201,12 +206,24 @@ mod tests {
 
     #[test]
     fn long_forms() {
-        let o = parse(&["--source=sn1", "--dest", "sn2", "--post", "all", "--dry-run", "-n"]).unwrap();
+        let o = parse(&[
+            "--source=sn1",
+            "--dest",
+            "sn2",
+            "--post",
+            "all",
+            "--dry-run",
+            "-n",
+        ])
+        .unwrap();
         assert_eq!(o.source.as_deref(), Some("sn1"));
         assert_eq!(o.dest.as_deref(), Some("sn2"));
         assert_eq!(o.postscripts.as_deref(), Some("all"));
         assert!(o.dry_run && o.no_retarget);
-        assert!(parse(&["--sour", "x"]).is_err(), "ambiguous: source/sourcen");
+        assert!(
+            parse(&["--sour", "x"]).is_err(),
+            "ambiguous: source/sourcen"
+        );
         assert!(parse(&["-x"]).is_err());
         assert!(parse(&["-s"]).is_err());
         assert!(parse(&["--help=1"]).is_err());

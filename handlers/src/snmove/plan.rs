@@ -19,7 +19,12 @@ pub fn split_statemnt(statemnt: &str) -> (&str, &str) {
     statemnt.split_once(':').unwrap_or((statemnt, ""))
 }
 
-pub fn plan(world: &World, opts: &Options, new_sn: &HashMap<String, String>, new_master: &HashMap<String, String>) -> Plan {
+pub fn plan(
+    world: &World,
+    opts: &Options,
+    new_sn: &HashMap<String, String>,
+    new_master: &HashMap<String, String>,
+) -> Plan {
     let mut ip_cache: HashMap<String, Option<String>> = HashMap::new();
     let mut moves = Vec::with_capacity(world.nodes.len());
     let mut invalid_monserver = Vec::new();
@@ -59,17 +64,37 @@ pub fn plan(world: &World, opts: &Options, new_sn: &HashMap<String, String>, new
             }
         };
         let columns = vec![
-            col("noderes", "servicenode", &n.servicenode, Some(rules::new_servicenode(n.servicenode.as_deref(), sn))),
+            col(
+                "noderes",
+                "servicenode",
+                &n.servicenode,
+                Some(rules::new_servicenode(n.servicenode.as_deref(), sn)),
+            ),
             col("noderes", "xcatmaster", &n.xcatmaster, Some(master.clone())),
-            col("noderes", "tftpserver", &n.tftpserver, rules::follow_master(n.tftpserver.as_deref(), &old, master)),
-            col("noderes", "nfsserver", &n.nfsserver, rules::follow_master(n.nfsserver.as_deref(), &old, master)),
+            col(
+                "noderes",
+                "tftpserver",
+                &n.tftpserver,
+                rules::follow_master(n.tftpserver.as_deref(), &old, master),
+            ),
+            col(
+                "noderes",
+                "nfsserver",
+                &n.nfsserver,
+                rules::follow_master(n.nfsserver.as_deref(), &old, master),
+            ),
             col("noderes", "monserver", &n.monserver, mon),
-            col("nodehm", "conserver", &n.conserver, rules::conserver(n.conserver.as_deref(), old.sn.as_deref(), sn)),
+            col(
+                "nodehm",
+                "conserver",
+                &n.conserver,
+                rules::conserver(n.conserver.as_deref(), old.sn.as_deref(), sn),
+            ),
         ];
         let mut statelite = Vec::new();
         if n.is_aix() && rewrite_statelite {
             for (i, row) in world.statelite.iter().enumerate() {
-                if !row.members.iter().any(|m| *m == n.name) {
+                if !row.members.contains(&n.name) {
                     continue;
                 }
                 let (server, dir) = split_statemnt(&row.statemnt);
@@ -77,7 +102,8 @@ pub fn plan(world: &World, opts: &Options, new_sn: &HashMap<String, String>, new
                 // naming the old master are rewritten (stock rewrote every
                 // literal row, handlers.md §9 item 6).
                 let of_old = !server.contains('$')
-                    && (old.master.as_deref() == Some(server) || old.master_ip.as_deref() == Some(server));
+                    && (old.master.as_deref() == Some(server)
+                        || old.master_ip.as_deref() == Some(server));
                 if of_old {
                     statelite.push((format!("{master}:{dir}"), i));
                 }

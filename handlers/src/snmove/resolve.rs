@@ -22,12 +22,25 @@ pub struct HostEntry {
 
 impl HostEntry {
     /// Build from the raw column values of `node`'s (inherited) row.
-    pub fn from_columns(node: &str, ip: Option<&str>, hostnames: Option<&str>, other: Option<&str>) -> HostEntry {
+    pub fn from_columns(
+        node: &str,
+        ip: Option<&str>,
+        hostnames: Option<&str>,
+        other: Option<&str>,
+    ) -> HostEntry {
         let hostnames = hostnames
-            .map(|h| h.split([',', ' ']).filter(|s| !s.is_empty()).map(str::to_string).collect())
+            .map(|h| {
+                h.split([',', ' '])
+                    .filter(|s| !s.is_empty())
+                    .map(str::to_string)
+                    .collect()
+            })
             .unwrap_or_default();
         HostEntry {
-            ip: ip.map(str::trim).filter(|s| !s.is_empty()).map(str::to_string),
+            ip: ip
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+                .map(str::to_string),
             hostnames,
             interfaces: parse_otherinterfaces(node, other.unwrap_or("")),
         }
@@ -45,7 +58,11 @@ pub fn parse_otherinterfaces(node: &str, value: &str) -> Vec<(String, String)> {
             if name.is_empty() || ip.parse::<IpAddr>().is_err() {
                 return None;
             }
-            let name = if name.starts_with('-') { format!("{node}{name}") } else { name.to_string() };
+            let name = if name.starts_with('-') {
+                format!("{node}{name}")
+            } else {
+                name.to_string()
+            };
             Some((name, ip.to_string()))
         })
         .collect()
@@ -71,7 +88,10 @@ impl Default for Libc {
     }
 }
 
-fn bounded<T: Send + 'static>(timeout: Duration, f: impl FnOnce() -> T + Send + 'static) -> Option<T> {
+fn bounded<T: Send + 'static>(
+    timeout: Duration,
+    f: impl FnOnce() -> T + Send + 'static,
+) -> Option<T> {
     let (tx, rx) = mpsc::channel();
     thread::spawn(move || {
         let _ = tx.send(f());
@@ -143,7 +163,10 @@ fn getnameinfo(ip: IpAddr) -> Option<String> {
     }
     // SAFETY: getnameinfo wrote a NUL-terminated string into `host`.
     let name = unsafe { std::ffi::CStr::from_ptr(host.as_ptr()) };
-    name.to_str().ok().map(str::to_string).filter(|s| !s.is_empty())
+    name.to_str()
+        .ok()
+        .map(str::to_string)
+        .filter(|s| !s.is_empty())
 }
 
 /// The short form of a host name (text before the first dot); addresses stay.
@@ -266,7 +289,9 @@ impl Names {
                 .map(|(n, _)| n)
                 .min()
         };
-        own.or_else(iface).cloned().or_else(|| self.system.reverse(ip))
+        own.or_else(iface)
+            .cloned()
+            .or_else(|| self.system.reverse(ip))
     }
 }
 
@@ -293,19 +318,36 @@ mod tests {
         let mut entries = HashMap::new();
         entries.insert(
             "sn2".to_string(),
-            HostEntry::from_columns("sn2", Some("10.0.0.2"), Some("sn2.cluster"), Some("-ib0:10.2.0.2,sn2-eth1:10.3.0.2")),
+            HostEntry::from_columns(
+                "sn2",
+                Some("10.0.0.2"),
+                Some("sn2.cluster"),
+                Some("-ib0:10.2.0.2,sn2-eth1:10.3.0.2"),
+            ),
         );
-        entries.insert("cn01".to_string(), HostEntry::from_columns("cn01", Some("10.3.1.1"), None, None));
+        entries.insert(
+            "cn01".to_string(),
+            HostEntry::from_columns("cn01", Some("10.3.1.1"), None, None),
+        );
         let names = Names::new(entries, &[], Box::new(NoSystem));
         assert_eq!(names.resolve("cn01"), Some("10.3.1.1".parse().unwrap()));
         assert_eq!(names.resolve("sn2-ib0"), Some("10.2.0.2".parse().unwrap()));
-        assert_eq!(names.resolve("sn2.cluster"), Some("10.0.0.2".parse().unwrap()));
-        assert_eq!(names.resolve("dns-only"), Some("192.168.9.9".parse().unwrap()));
+        assert_eq!(
+            names.resolve("sn2.cluster"),
+            Some("10.0.0.2".parse().unwrap())
+        );
+        assert_eq!(
+            names.resolve("dns-only"),
+            Some("192.168.9.9".parse().unwrap())
+        );
         assert_eq!(names.resolve("nowhere"), None);
         let a = names.addresses_of("sn2");
         assert_eq!(a.len(), 3);
         assert_eq!(a[2], ("10.3.0.2".parse().unwrap(), "sn2-eth1".to_string()));
-        assert_eq!(names.name_of(&"10.2.0.2".parse().unwrap()).as_deref(), Some("sn2-ib0"));
+        assert_eq!(
+            names.name_of(&"10.2.0.2".parse().unwrap()).as_deref(),
+            Some("sn2-ib0")
+        );
         assert_eq!(short_name("sn2.cluster.net"), "sn2");
         assert_eq!(short_name("10.0.0.1"), "10.0.0.1");
     }

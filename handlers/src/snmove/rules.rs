@@ -72,7 +72,12 @@ pub enum Monserver {
 }
 
 /// monserver = "servicenode,xcatmaster": reset when its first value is the old SN.
-pub fn monserver(value: Option<&str>, old_sn: Option<&str>, new_sn: &str, new_master: &str) -> Monserver {
+pub fn monserver(
+    value: Option<&str>,
+    old_sn: Option<&str>,
+    new_sn: &str,
+    new_master: &str,
+) -> Monserver {
     let Some(v) = value.filter(|v| !v.is_empty()) else {
         return Monserver::Unchanged;
     };
@@ -126,9 +131,18 @@ mod tests {
     #[test]
     fn tftp_nfs_follow_the_old_master() {
         let o = old("sn1", "sn1-eth1", "10.0.0.1");
-        assert_eq!(follow_master(Some("sn1-eth1"), &o, "sn2-eth1").as_deref(), Some("sn2-eth1"));
-        assert_eq!(follow_master(Some("10.0.0.1"), &o, "sn2-eth1").as_deref(), Some("sn2-eth1"));
-        assert_eq!(follow_master(Some("sn1"), &o, "sn2-eth1").as_deref(), Some("sn2-eth1"));
+        assert_eq!(
+            follow_master(Some("sn1-eth1"), &o, "sn2-eth1").as_deref(),
+            Some("sn2-eth1")
+        );
+        assert_eq!(
+            follow_master(Some("10.0.0.1"), &o, "sn2-eth1").as_deref(),
+            Some("sn2-eth1")
+        );
+        assert_eq!(
+            follow_master(Some("sn1"), &o, "sn2-eth1").as_deref(),
+            Some("sn2-eth1")
+        );
         assert_eq!(follow_master(Some("nfs9"), &o, "sn2-eth1"), None);
         assert_eq!(follow_master(None, &o, "sn2"), None);
         assert_eq!(follow_master(Some("x"), &old("", "", ""), "sn2"), None);
@@ -136,16 +150,30 @@ mod tests {
 
     #[test]
     fn monserver_rule() {
-        assert_eq!(monserver(Some("sn1,sn1-eth1"), Some("sn1"), "sn2", "sn2-eth1"),
-            Monserver::Changed("sn2,sn2-eth1".into()));
-        assert_eq!(monserver(Some("mon9,mon9"), Some("sn1"), "sn2", "x"), Monserver::Unchanged);
-        assert_eq!(monserver(Some("sn1"), Some("sn1"), "sn2", "x"), Monserver::Invalid);
-        assert_eq!(monserver(None, Some("sn1"), "sn2", "x"), Monserver::Unchanged);
+        assert_eq!(
+            monserver(Some("sn1,sn1-eth1"), Some("sn1"), "sn2", "sn2-eth1"),
+            Monserver::Changed("sn2,sn2-eth1".into())
+        );
+        assert_eq!(
+            monserver(Some("mon9,mon9"), Some("sn1"), "sn2", "x"),
+            Monserver::Unchanged
+        );
+        assert_eq!(
+            monserver(Some("sn1"), Some("sn1"), "sn2", "x"),
+            Monserver::Invalid
+        );
+        assert_eq!(
+            monserver(None, Some("sn1"), "sn2", "x"),
+            Monserver::Unchanged
+        );
     }
 
     #[test]
     fn conserver_rule() {
-        assert_eq!(conserver(Some("sn1"), Some("sn1"), "sn2").as_deref(), Some("sn2"));
+        assert_eq!(
+            conserver(Some("sn1"), Some("sn1"), "sn2").as_deref(),
+            Some("sn2")
+        );
         assert_eq!(conserver(Some("mn"), Some("sn1"), "sn2"), None);
         assert_eq!(conserver(None, Some("sn1"), "sn2"), None);
     }

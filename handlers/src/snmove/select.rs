@@ -11,9 +11,17 @@ use xcat_schema::db::{Conn, DbError};
 use xcat_schema::inherit::InheritCtx;
 use xcat_schema::noderange::NodeRangeError;
 
-/// Expand `range`: `Ok(Ok((nodes in stock order, unknown names)))`, or
-/// `Ok(Err(message))` for a noderange that cannot be expanded.
-pub fn expand(conn: &mut Conn, range: &str, cwd: Option<&str>, verify: bool) -> Result<Result<(Vec<String>, Vec<String>), String>, DbError> {
+/// `Ok((nodes in stock order, unknown names))`, or `Err(message)` for a
+/// noderange that cannot be expanded.
+pub type Expanded = Result<(Vec<String>, Vec<String>), String>;
+
+/// Expand `range` (`verify`: unknown names are reported, not kept).
+pub fn expand(
+    conn: &mut Conn,
+    range: &str,
+    cwd: Option<&str>,
+    verify: bool,
+) -> Result<Expanded, DbError> {
     let opts = xcat_schema::noderange::ExpandOpts {
         verify,
         cwd: cwd.map(Into::into),
@@ -30,7 +38,11 @@ pub fn expand(conn: &mut Conn, range: &str, cwd: Option<&str>, verify: bool) -> 
 /// Every node whose (inherited) servicenode list starts with exactly `sn`.
 /// `noderes` must have `servicenode` as its first column; the resolved rows
 /// of the selected nodes come back with them (no second resolution).
-pub fn by_primary_sn(ctx: &InheritCtx, noderes: &mut Table, sn: &str) -> Vec<(String, Vec<Option<String>>)> {
+pub fn by_primary_sn(
+    ctx: &InheritCtx,
+    noderes: &mut Table,
+    sn: &str,
+) -> Vec<(String, Vec<Option<String>>)> {
     let mut out: Vec<(String, Vec<Option<String>>)> = Vec::new();
     for n in ctx.groups.nodes() {
         let v = noderes.values(n);

@@ -54,7 +54,10 @@ pub fn in_subnet(ip: &IpAddr, net: &str, mask: &str) -> bool {
 
 /// The networks row of `ip`: the last matching row (stock getNetwkInfo).
 pub fn network_of<'a>(ip: &IpAddr, networks: &'a [Network]) -> Option<&'a Network> {
-    networks.iter().rev().find(|n| in_subnet(ip, &n.net, &n.mask))
+    networks
+        .iter()
+        .rev()
+        .find(|n| in_subnet(ip, &n.net, &n.mask))
 }
 
 #[cfg(test)]
@@ -71,7 +74,10 @@ mod tests {
         assert!(!in_subnet(&ip("10.2.2.3"), "10.1.0.0", "255.255.0.0"));
         assert!(in_subnet(&ip("10.1.2.3"), "10.1.0.0", "/16"));
         assert!(in_subnet(&ip("127.2.0.7"), "127.0.0.0", "255.0.0.0"));
-        assert!(!in_subnet(&ip("10.1.2.3"), "10.1.0.0", "255.0.255.0"), "non-contiguous mask");
+        assert!(
+            !in_subnet(&ip("10.1.2.3"), "10.1.0.0", "255.0.255.0"),
+            "non-contiguous mask"
+        );
         assert!(in_subnet(&ip("fd00::5"), "fd00::", "/64"));
         assert!(in_subnet(&ip("fd00::5"), "fd00::", "64"));
         assert!(!in_subnet(&ip("fd01::5"), "fd00::", "64"));
@@ -81,11 +87,33 @@ mod tests {
     #[test]
     fn last_match_wins() {
         let nets = vec![
-            Network { net: "10.0.0.0".into(), mask: "255.0.0.0".into(), netname: Some("a".into()), ..Default::default() },
-            Network { net: "10.1.0.0".into(), mask: "255.255.0.0".into(), netname: Some("b".into()), ..Default::default() },
+            Network {
+                net: "10.0.0.0".into(),
+                mask: "255.0.0.0".into(),
+                netname: Some("a".into()),
+                ..Default::default()
+            },
+            Network {
+                net: "10.1.0.0".into(),
+                mask: "255.255.0.0".into(),
+                netname: Some("b".into()),
+                ..Default::default()
+            },
         ];
-        assert_eq!(network_of(&ip("10.1.0.9"), &nets).unwrap().netname.as_deref(), Some("b"));
-        assert_eq!(network_of(&ip("10.2.0.9"), &nets).unwrap().netname.as_deref(), Some("a"));
+        assert_eq!(
+            network_of(&ip("10.1.0.9"), &nets)
+                .unwrap()
+                .netname
+                .as_deref(),
+            Some("b")
+        );
+        assert_eq!(
+            network_of(&ip("10.2.0.9"), &nets)
+                .unwrap()
+                .netname
+                .as_deref(),
+            Some("a")
+        );
         assert!(network_of(&ip("11.0.0.1"), &nets).is_none());
     }
 }

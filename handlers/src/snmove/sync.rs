@@ -29,7 +29,13 @@ fn parent(path: &str) -> &str {
 }
 
 /// Run the sync; `Ok(false)` when something failed (errors were sent).
-pub fn sync(world: &World, moves: &[NodeMove], verbose: bool, runner: &dyn Runner, out: &mut dyn Responder) -> Result<bool, HandlerError> {
+pub fn sync(
+    world: &World,
+    moves: &[NodeMove],
+    verbose: bool,
+    runner: &dyn Runner,
+    out: &mut dyn Responder,
+) -> Result<bool, HandlerError> {
     if verbose {
         out.send(Response::new().info(msg::SYNC_ATTEMPT))?;
     }
@@ -51,7 +57,11 @@ pub fn sync(world: &World, moves: &[NodeMove], verbose: bool, runner: &dyn Runne
                 continue;
             }
             let short = short_name(&m.node);
-            let dodir = if dir.ends_with('/') { format!("{dir}{short}") } else { format!("{dir}/{short}") };
+            let dodir = if dir.ends_with('/') {
+                format!("{dir}{short}")
+            } else {
+                format!("{dir}/{short}")
+            };
             let key = (dodir.clone(), server.to_string(), m.new_master.clone());
             if done.contains(&key) {
                 continue;
@@ -82,7 +92,11 @@ pub fn sync(world: &World, moves: &[NodeMove], verbose: bool, runner: &dyn Runne
     for (dodir, o) in dirs.iter().zip(outs) {
         if !o.ok() {
             let text = format!("{}{}", o.stdout, o.stderr);
-            out.send(Response::new().error(msg::sync_failed(dodir)).error_text(text.trim_end().to_string()))?;
+            out.send(
+                Response::new()
+                    .error(msg::sync_failed(dodir))
+                    .error_text(text.trim_end().to_string()),
+            )?;
             ok = false;
         }
     }

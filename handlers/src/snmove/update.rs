@@ -34,7 +34,10 @@ fn nodehm_items(moves: &[NodeMove]) -> Vec<Item> {
         .filter(|m| m.conserver_changed())
         .map(|m| {
             let v = m.column("conserver").and_then(|c| c.new.clone());
-            (vec![("node".to_string(), m.node.clone())], vec![("conserver".to_string(), v)])
+            (
+                vec![("node".to_string(), m.node.clone())],
+                vec![("conserver".to_string(), v)],
+            )
         })
         .collect()
 }
@@ -45,7 +48,9 @@ fn statelite_items(moves: &[NodeMove], world: &World) -> Vec<Item> {
     let mut items = Vec::new();
     for m in moves {
         for (statemnt, idx) in &m.statelite {
-            let Some(row) = world.statelite.get(*idx) else { continue };
+            let Some(row) = world.statelite.get(*idx) else {
+                continue;
+            };
             let mut values = vec![("statemnt".to_string(), Some(statemnt.clone()))];
             if row.node != m.node {
                 values.push(("image".to_string(), row.image.clone()));

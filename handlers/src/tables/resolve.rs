@@ -5,11 +5,13 @@
 //! for the node, and optional group attribution for `nodels -b`.
 //!
 //! Each table is read once for all requested nodes (plus `nodelist` once for
-//! the groups), so 10,000 nodes cost two table scans.  Written on top of
-//! `Conn` so it does not depend on the shape of `xcat_schema::inherit`.
+//! the groups), so 10,000 nodes cost two table scans.  [`resolve`] uses
+//! `xcat_schema::inherit`; [`resolve_local`] is an independent implementation
+//! on `Conn` that the tests cross-check it with.
 
 use std::collections::{BTreeMap, HashMap};
 use xcat_schema::db::{Conn, DbError};
+use xcat_schema::inherit;
 use xcat_schema::regexattr::RegexEval;
 
 /// One resolved value.
@@ -109,8 +111,50 @@ pub struct Opts {
 }
 
 /// Resolve `cols` of `table` for every node; a node without any value gets no
-/// entry.  `nodekey` defaults to the table's node column.
+/// entry.  Delegates to `xcat_schema::inherit` (one bulk read of the table
+/// and of nodelist); [`resolve_local`] is the same algorithm written here,
+/// kept as the reference the tests compare against.
 pub fn resolve(
+    conn: &mut Conn,
+    table: &str,
+    nodes: &[String],
+    cols: &[&str],
+    opts: &Opts,
+) -> Result<HashMap<String, Vec<Rec>>, DbError> {
+    if super::dbutil::nodekey(table).is_none() {
+        return Ok(HashMap::new());
+    }
+    let ictx = inherit::InheritCtx::load(conn)?;
+    let mut attrs = inherit::NodeAttrs::load(conn, &ictx, table, cols)?;
+    let mut out = HashMap::new();
+    for node in nodes {
+        let rows = attrs.resolve(node);
+        let recs: Vec<Rec> = rows
+            .into_iter()
+            .map(|r| {
+                let mut rec = Rec::new();
+                for (i, col) in cols.iter().enumerate() {
+                    if let Some(v) = r.values.get(i).cloned().flatten() {
+                        let from = if opts.attribution {
+                            r.from.get(i).cloned().flatten()
+                        } else {
+                            None
+                        };
+                        rec.insert(col.to_string(), Val { text: v, from });
+                    }
+                }
+                rec
+            })
+            .collect();
+        if recs.first().is_some_and(|r| !r.is_empty()) {
+            out.insert(node.clone(), recs);
+        }
+    }
+    Ok(out)
+}
+
+/// The resolution written on `Conn` (reference implementation).
+pub fn resolve_local(
     conn: &mut Conn,
     table: &str,
     nodes: &[String],

@@ -28,7 +28,10 @@ fn with_dbname(url: &str, name: &str) -> String {
         None => (url, None),
     };
     let scheme_end = base.find("://").map(|i| i + 3).unwrap_or(0);
-    let cut = base[scheme_end..].find('/').map(|i| i + scheme_end).unwrap_or(base.len());
+    let cut = base[scheme_end..]
+        .find('/')
+        .map(|i| i + scheme_end)
+        .unwrap_or(base.len());
     let mut out = format!("{}/{}", &base[..cut], name);
     if let Some(q) = query {
         out.push('?');
@@ -39,15 +42,27 @@ fn with_dbname(url: &str, name: &str) -> String {
 
 /// A fresh PostgreSQL database (created with psql) when XCATD_TEST_PG_URL is set.
 fn fresh_pg() -> Option<(String, String)> {
-    let url = std::env::var("XCATD_TEST_PG_URL").ok().filter(|u| !u.is_empty())?;
+    let url = std::env::var("XCATD_TEST_PG_URL")
+        .ok()
+        .filter(|u| !u.is_empty())?;
     let name = format!(
         "snmove_{}_{}_{}",
         std::process::id(),
         PG_SEQ.fetch_add(1, Ordering::SeqCst),
-        std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.subsec_nanos()).unwrap_or(0)
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.subsec_nanos())
+            .unwrap_or(0)
     );
     let st = std::process::Command::new("psql")
-        .args([url.as_str(), "-q", "-v", "ON_ERROR_STOP=1", "-c", &format!("CREATE DATABASE {name}")])
+        .args([
+            url.as_str(),
+            "-q",
+            "-v",
+            "ON_ERROR_STOP=1",
+            "-c",
+            &format!("CREATE DATABASE {name}"),
+        ])
         .status()
         .expect("psql");
     assert!(st.success(), "CREATE DATABASE {name} failed");
@@ -142,7 +157,11 @@ impl Env {
         self.insert("site", &[("key", "master"), ("value", "mn")]);
         self.insert(
             "postscripts",
-            &[("node", "xcatdefaults"), ("postscripts", "syslog,remoteshell,syncfiles"), ("postbootscripts", "otherpkgs")],
+            &[
+                ("node", "xcatdefaults"),
+                ("postscripts", "syslog,remoteshell,syncfiles"),
+                ("postbootscripts", "otherpkgs"),
+            ],
         );
         self.insert("hosts", &[("node", "sn1"), ("ip", "127.1.0.1")]);
         self.insert("hosts", &[("node", "sn2"), ("ip", "127.1.0.2")]);
@@ -150,7 +169,14 @@ impl Env {
             let n = format!("cn{i:02}");
             let ip = format!("127.2.0.{i}");
             self.insert("nodelist", &[("node", &n), ("groups", "compute,all")]);
-            self.insert("noderes", &[("node", &n), ("servicenode", "sn1,sn2"), ("xcatmaster", "sn1")]);
+            self.insert(
+                "noderes",
+                &[
+                    ("node", &n),
+                    ("servicenode", "sn1,sn2"),
+                    ("xcatmaster", "sn1"),
+                ],
+            );
             self.insert("hosts", &[("node", &n), ("ip", &ip)]);
         }
     }
@@ -180,8 +206,13 @@ impl Env {
 
     /// A node's noderes row as in snmove-db-diffs.txt (CSV, quoted when needed).
     pub fn noderes_line(&self, node: &str) -> String {
-        let rows = self.db.read(|c| c.select("noderes", &NODERES_COLS, &[("node", node)], false)).unwrap();
-        let row = rows.first().unwrap_or_else(|| panic!("no noderes row for {node}"));
+        let rows = self
+            .db
+            .read(|c| c.select("noderes", &NODERES_COLS, &[("node", node)], false))
+            .unwrap();
+        let row = rows
+            .first()
+            .unwrap_or_else(|| panic!("no noderes row for {node}"));
         row.iter()
             .map(|v| {
                 let v = v.clone().unwrap_or_default();
@@ -196,14 +227,35 @@ impl Env {
     }
 
     pub fn all_noderes(&self) -> Vec<String> {
-        (1..=20).map(|i| self.noderes_line(&format!("cn{i:02}"))).collect()
+        (1..=20)
+            .map(|i| self.noderes_line(&format!("cn{i:02}")))
+            .collect()
     }
 }
 
 pub const NODERES_COLS: [&str; 22] = [
-    "node", "servicenode", "netboot", "tftpserver", "tftpdir", "nfsserver", "monserver", "nfsdir", "installnic",
-    "primarynic", "discoverynics", "cmdinterface", "xcatmaster", "current_osimage", "next_osimage", "nimserver",
-    "routenames", "nameservers", "proxydhcp", "syslog", "comments", "disable",
+    "node",
+    "servicenode",
+    "netboot",
+    "tftpserver",
+    "tftpdir",
+    "nfsserver",
+    "monserver",
+    "nfsdir",
+    "installnic",
+    "primarynic",
+    "discoverynics",
+    "cmdinterface",
+    "xcatmaster",
+    "current_osimage",
+    "next_osimage",
+    "nimserver",
+    "routenames",
+    "nameservers",
+    "proxydhcp",
+    "syslog",
+    "comments",
+    "disable",
 ];
 
 /// The responses as the stock client prints them (source host `vm`).
@@ -224,9 +276,20 @@ pub fn fixture_output(name: &str) -> (String, String, i32) {
     let path = shared_dir().join("fixtures/wire").join(name);
     let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
     let after = |marker: &str| text.split_once(marker).map(|(_, r)| r).unwrap_or("");
-    let stdout = after("=== CLIENT STDOUT ===\n").split("=== CLIENT STDERR ===").next().unwrap_or("");
-    let stderr = after("=== CLIENT STDERR ===\n").split("=== CLIENT EXIT CODE").next().unwrap_or("");
-    let code = after("=== CLIENT EXIT CODE: ").split(' ').next().unwrap_or("0").parse().unwrap_or(-1);
+    let stdout = after("=== CLIENT STDOUT ===\n")
+        .split("=== CLIENT STDERR ===")
+        .next()
+        .unwrap_or("");
+    let stderr = after("=== CLIENT STDERR ===\n")
+        .split("=== CLIENT EXIT CODE")
+        .next()
+        .unwrap_or("");
+    let code = after("=== CLIENT EXIT CODE: ")
+        .split(' ')
+        .next()
+        .unwrap_or("0")
+        .parse()
+        .unwrap_or(-1);
     (stdout.to_string(), stderr.to_string(), code)
 }
 

@@ -115,7 +115,7 @@ impl Conn {
 
     pub(crate) fn begin_write(&mut self) -> Result<(), DbError> {
         match &mut self.inner {
-            Inner::Sqlite(c) => sqlite::exec_retrying_busy(c, "BEGIN")?,
+            Inner::Sqlite(c) => sqlite::exec_retrying_busy(c, "BEGIN IMMEDIATE")?,
             Inner::Pg(c) => c.batch_execute(&format!(
                 "BEGIN; SELECT pg_advisory_xact_lock({});",
                 pg::WRITE_LOCK

@@ -47,6 +47,21 @@ impl InheritCtx {
         })
     }
 
+    /// Like [`InheritCtx::load`] with an already loaded group map (e.g. the
+    /// one a noderange expansion of the same request used).
+    pub fn load_with_groups(
+        src: &mut dyn RowSource,
+        groups: Arc<GroupMap>,
+    ) -> Result<InheritCtx, DbError> {
+        let hierarchy = site_value(src, "hierarchicalattrs")?
+            .map(|v| Hierarchy::parse(&v))
+            .unwrap_or_default();
+        Ok(InheritCtx {
+            groups,
+            hierarchy: Arc::new(hierarchy),
+        })
+    }
+
     /// Builds a context from already known parts.
     pub fn new(groups: GroupMap, hierarchy: Hierarchy) -> InheritCtx {
         InheritCtx {

@@ -166,7 +166,7 @@ impl NodeAttrs {
                 let values = p
                     .vals
                     .into_iter()
-                    .map(|v| v.and_then(|v| self.regex.eval(node, &v)))
+                    .map(|v| v.and_then(|v| self.regex.eval_owned(node, v)))
                     .collect();
                 ResolvedRow {
                     values,
@@ -240,7 +240,7 @@ impl NodeAttrs {
         for group in groups.groups_of(node) {
             let group_rows: Vec<&Row> = self
                 .by_key
-                .get(group.as_str())
+                .get(group)
                 .into_iter()
                 .flatten()
                 .filter(|r| todo.iter().any(|&i| r[i].is_some()))
@@ -262,7 +262,7 @@ impl NodeAttrs {
                         if let Some(v) = &grow[i] {
                             p.vals[i] = Some(self.with_delim(v, i));
                             if Some(i) != self.nodekey_pos {
-                                p.from[i] = Some(group.clone());
+                                p.from[i] = Some(group.to_string());
                             }
                             done[i] = !self.is_hier(i);
                         }

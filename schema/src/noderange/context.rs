@@ -18,7 +18,6 @@ pub(super) struct Ctx<'a> {
     pub src: &'a mut dyn RowSource,
     pub opts: &'a ExpandOpts,
     groups: Option<Arc<GroupMap>>,
-    members: Option<HashMap<String, Vec<usize>>>,
     nodegroups: Option<Arc<Vec<NodeGroupRow>>>,
     inherit: Option<InheritCtx>,
     attrs: HashMap<(String, String), NodeAttrs>,
@@ -28,12 +27,15 @@ pub(super) struct Ctx<'a> {
 }
 
 impl<'a> Ctx<'a> {
-    pub fn new(src: &'a mut dyn RowSource, opts: &'a ExpandOpts) -> Ctx<'a> {
+    pub fn new(
+        src: &'a mut dyn RowSource,
+        opts: &'a ExpandOpts,
+        groups: Option<Arc<GroupMap>>,
+    ) -> Ctx<'a> {
         Ctx {
             src,
             opts,
-            groups: None,
-            members: None,
+            groups,
             nodegroups: None,
             inherit: None,
             attrs: HashMap::new(),
@@ -59,24 +61,7 @@ impl<'a> Ctx<'a> {
 
     /// Members of a static group (nodes whose nodelist.groups lists it).
     pub fn static_members(&mut self, group: &str) -> Result<Vec<String>, NodeRangeError> {
-        let map = self.group_map()?;
-        let idx = self.members.get_or_insert_with(|| {
-            let mut idx: HashMap<String, Vec<usize>> = HashMap::new();
-            for (i, node) in map.nodes().iter().enumerate() {
-                for g in map.groups_of(node) {
-                    let m = idx.entry(g.clone()).or_default();
-                    if m.last() != Some(&i) {
-                        m.push(i);
-                    }
-                }
-            }
-            idx
-        });
-        let nodes = map.nodes();
-        Ok(idx
-            .get(group)
-            .map(|m| m.iter().map(|&i| nodes[i].clone()).collect())
-            .unwrap_or_default())
+        Ok(self.group_map()?.members(group).cloned().collect())
     }
 
     /// Active nodegroup rows, read once.

@@ -35,8 +35,9 @@ pub use selectors::{parse_selector, MatchOp, Selector, SelectorSyntax};
 pub use sort::{is_hidden, sort_numericish, sort_stock};
 
 use crate::db::{Conn, DbError};
-use crate::inherit::RowSource;
+use crate::inherit::{GroupMap, RowSource};
 use std::path::PathBuf;
+use std::sync::Arc;
 
 /// Default cap on generated names.
 pub const DEFAULT_MAX_NODES: usize = 1_000_000;
@@ -133,7 +134,27 @@ pub fn expand_in(
     range: &str,
     opts: &ExpandOpts,
 ) -> Result<Expansion, NodeRangeError> {
-    let mut cx = context::Ctx::new(src, opts);
+    let cx = context::Ctx::new(src, opts, None);
+    run(cx, range, opts)
+}
+
+/// Expands `range` reusing the nodelist already loaded for this request
+/// (e.g. `InheritCtx::groups`), so nodelist is read once.
+pub fn expand_with_groups(
+    src: &mut dyn RowSource,
+    range: &str,
+    opts: &ExpandOpts,
+    groups: Arc<GroupMap>,
+) -> Result<Expansion, NodeRangeError> {
+    let cx = context::Ctx::new(src, opts, Some(groups));
+    run(cx, range, opts)
+}
+
+fn run(
+    mut cx: context::Ctx<'_>,
+    range: &str,
+    opts: &ExpandOpts,
+) -> Result<Expansion, NodeRangeError> {
     let mut set = parse::eval_range(&mut cx, range, opts.verify, false)?;
     if opts.honor_excludenodes {
         for n in cx.excluded_nodes()? {

@@ -16,7 +16,7 @@ const MAX_DEPTH: usize = 64;
 
 /// Evaluates `text`; `caps[i]` is `$i` (`None` = undefined, reads as "").
 #[cfg(test)]
-pub fn evaluate(text: &str, caps: &[Option<String>]) -> Result<Scalar, String> {
+pub fn evaluate(text: &str, caps: &[Option<&str>]) -> Result<Scalar, String> {
     compile(text)?.eval(caps)
 }
 
@@ -63,7 +63,7 @@ pub enum Part {
 
 impl Expr {
     /// Evaluates with the captures `caps` (`caps[i]` = `$i`).
-    pub fn eval(&self, caps: &[Option<String>]) -> Result<Scalar, String> {
+    pub fn eval(&self, caps: &[Option<&str>]) -> Result<Scalar, String> {
         Ok(match self {
             Expr::Lit(v) => v.clone(),
             Expr::Cap(n) => Scalar::Str(capture(caps, *n)),
@@ -239,8 +239,12 @@ fn lex(text: &str) -> Result<Vec<Tok>, String> {
     Ok(out)
 }
 
-fn capture(caps: &[Option<String>], n: usize) -> String {
-    caps.get(n).cloned().flatten().unwrap_or_default()
+fn capture(caps: &[Option<&str>], n: usize) -> String {
+    caps.get(n)
+        .copied()
+        .flatten()
+        .unwrap_or_default()
+        .to_string()
 }
 
 /// `$N` or `${N}` starting after the `$`.
@@ -504,8 +508,8 @@ mod tests {
     use super::*;
 
     fn ev(text: &str, caps: &[&str]) -> Result<String, String> {
-        let mut c: Vec<Option<String>> = vec![None];
-        c.extend(caps.iter().map(|s| Some(s.to_string())));
+        let mut c: Vec<Option<&str>> = vec![None];
+        c.extend(caps.iter().map(|s| Some(*s)));
         evaluate(text, &c).map(|v| v.to_str())
     }
 

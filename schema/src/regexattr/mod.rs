@@ -80,6 +80,17 @@ impl RegexEval {
         RegexEval::default()
     }
 
+    /// Like [`RegexEval::eval`], reusing `stored` when it is a plain value.
+    pub fn eval_owned(&mut self, node: &str, stored: String) -> Option<String> {
+        if stored.is_empty() {
+            return None;
+        }
+        if !is_regex_value(&stored) {
+            return Some(stored);
+        }
+        self.eval(node, &stored)
+    }
+
     /// Evaluates `stored` for `node`: the plain value when it is no regex
     /// row, `None` when the result is empty or cannot be computed.
     pub fn eval(&mut self, node: &str, stored: &str) -> Option<String> {
@@ -221,26 +232,41 @@ fn arithmetic(re: &Regex, node: &str, repl: &str, cache: &mut ExprCache) -> Opti
     };
     let whole = caps.get(0)?;
     let (before, after) = (&node[..whole.start()], &node[whole.end()..]);
-    let groups: Vec<Option<String>> = (0..caps.len())
-        .map(|i| caps.get(i).map(|m| m.as_str().to_string()))
+    let groups: Vec<Option<&str>> = (0..caps.len())
+        .map(|i| caps.get(i).map(|m| m.as_str()))
         .collect();
     let mut text = repl.to_string();
     for _ in 0..MAX_GROUPS {
         let Some((start, end)) = first_balanced(&text) else {
             return Some(format!("{before}{text}{after}"));
         };
-        let code = format!("{before}{}{after}", &text[start..end]);
-        if cache.len() > MAX_CACHED_EXPRS {
-            cache.clear();
-        }
-        let parsed = cache
-            .entry(code)
-            .or_insert_with_key(|code| expr::compile(code).ok().map(Arc::new))
-            .clone()?;
+        let parsed = cached_expr(cache, before, &text[start..end], after)?;
         let value = parsed.eval(&groups).ok()?.to_str();
         text = format!("{}{}{}", &text[..start], value, &text[end..]);
     }
     None
+}
+
+/// The parsed expression `before + group + after` (the node name with the
+/// match replaced by the group), parsed once per distinct text.
+fn cached_expr(
+    cache: &mut ExprCache,
+    before: &str,
+    group: &str,
+    after: &str,
+) -> Option<Arc<expr::Expr>> {
+    if before.is_empty() && after.is_empty() {
+        if let Some(hit) = cache.get(group) {
+            return hit.clone();
+        }
+    }
+    if cache.len() > MAX_CACHED_EXPRS {
+        cache.clear();
+    }
+    cache
+        .entry(format!("{before}{group}{after}"))
+        .or_insert_with_key(|code| expr::compile(code).ok().map(Arc::new))
+        .clone()
 }
 
 /// Byte range of the first balanced `( … )` group, Text::Balanced style: the

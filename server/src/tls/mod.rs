@@ -38,8 +38,9 @@ pub fn server_config(
         .with_client_cert_verifier(verifier)
         .with_single_cert(certs, key)
         .map_err(|e| format!("{}: {e}", cfg.server_cred().display()))?;
-    // Stock clients never resume; keep the session cache small.
-    config.session_storage = rustls::server::ServerSessionMemoryCache::new(256);
+    // Stock clients never resume; our own client and tools may (TLS 1.3
+    // resumption skips the RSA signature).  Bounded cache.
+    config.session_storage = rustls::server::ServerSessionMemoryCache::new(1024);
     Ok(config)
 }
 

@@ -1,0 +1,155 @@
+//! `gettoken` / `tokens` (protocol.md §5a): tokens live in the `token`
+//! table; the id is a random UUID, `expire` is now + `site.tokenexpiredays`
+//! days (default 1, `never` allowed), times are stock `time2string` (unpadded
+//! local time `Y-M-D h:m:s`); every use updates `access`.  Legacy numeric
+//! expiries (seconds since the epoch) are honoured when checking.
+
+use crate::state::Shared;
+use crate::store::TokenRow;
+use rand::RngCore;
+use std::time::{SystemTime, UNIX_EPOCH};
+
+/// Local time of `secs` since the epoch as (Y, M, D, h, m, s).
+fn local(secs: i64) -> (i64, i64, i64, i64, i64, i64) {
+    let t = secs as libc::time_t;
+    // SAFETY: tm is plain data; localtime_r fills it from a valid time_t.
+    let mut tm: libc::tm = unsafe { std::mem::zeroed() };
+    // SAFETY: both pointers are valid for the call.
+    let ok = unsafe { !libc::localtime_r(&t, &mut tm).is_null() };
+    if !ok {
+        return (1970, 1, 1, 0, 0, 0);
+    }
+    (
+        tm.tm_year as i64 + 1900,
+        tm.tm_mon as i64 + 1,
+        tm.tm_mday as i64,
+        tm.tm_hour as i64,
+        tm.tm_min as i64,
+        tm.tm_sec as i64,
+    )
+}
+
+/// Stock `time2string`: `2026-11-22 9:5:3` (no zero padding).
+pub fn time2string(secs: i64) -> String {
+    let (y, mo, d, h, mi, s) = local(secs);
+    format!("{y}-{mo}-{d} {h}:{mi}:{s}")
+}
+
+fn parse_time(text: &str) -> Option<(i64, i64, i64, i64, i64, i64)> {
+    let (date, time) = text.trim().split_once(' ')?;
+    let d: Vec<i64> = date
+        .split('-')
+        .map(|x| x.parse().ok())
+        .collect::<Option<_>>()?;
+    let t: Vec<i64> = time
+        .split(':')
+        .map(|x| x.parse().ok())
+        .collect::<Option<_>>()?;
+    if d.len() != 3 || t.len() != 3 {
+        return None;
+    }
+    Some((d[0], d[1], d[2], t[0], t[1], t[2]))
+}
+
+fn now() -> i64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_secs() as i64)
+        .unwrap_or(0)
+}
+
+/// Whether a stored `expire` value is still in the future.
+pub fn valid(expire: &str, now_secs: i64) -> bool {
+    let e = expire.trim();
+    if e.eq_ignore_ascii_case("never") {
+        return true;
+    }
+    if let Ok(n) = e.parse::<i64>() {
+        return n > now_secs;
+    }
+    match parse_time(e) {
+        Some(t) => t > local(now_secs),
+        None => false,
+    }
+}
+
+fn uuid() -> String {
+    let mut b = [0u8; 16];
+    rand::thread_rng().fill_bytes(&mut b);
+    b[6] = (b[6] & 0x0f) | 0x40;
+    b[8] = (b[8] & 0x3f) | 0x80;
+    let h: String = b.iter().map(|x| format!("{x:02x}")).collect();
+    format!(
+        "{}-{}-{}-{}-{}",
+        &h[0..8],
+        &h[8..12],
+        &h[12..16],
+        &h[16..20],
+        &h[20..32]
+    )
+}
+
+/// Create a token for `user`: (id, expire).
+pub fn create(shared: &Shared, user: &str) -> Result<(String, String), String> {
+    let days = shared
+        .store
+        .site_value("tokenexpiredays")
+        .unwrap_or_else(|| "1".to_string());
+    let t = now();
+    let expire = if days.trim().eq_ignore_ascii_case("never") {
+        "never".to_string()
+    } else {
+        let d: i64 = days.trim().parse().unwrap_or(1);
+        time2string(t + d * 86_400)
+    };
+    let row = TokenRow {
+        tokenid: uuid(),
+        username: user.to_string(),
+        expire: expire.clone(),
+        created: Some(time2string(t)),
+        access: None,
+    };
+    shared
+        .store
+        .inner()
+        .put_token(&row)
+        .map_err(|e| e.to_string())?;
+    Ok((row.tokenid, expire))
+}
+
+/// The owner of a valid token (updating its `access` time).
+pub fn owner(shared: &Shared, id: &str) -> Option<String> {
+    let (user, expire) = shared.store.inner().token(id).ok()??;
+    let t = now();
+    if !valid(&expire, t) {
+        return None;
+    }
+    let row = TokenRow {
+        tokenid: id.to_string(),
+        username: user.clone(),
+        expire,
+        created: None,
+        access: Some(time2string(t)),
+    };
+    if let Err(e) = shared.store.inner().put_token(&row) {
+        tracing::warn!("token access time not recorded: {e}");
+    }
+    Some(user)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn expiry_rules() {
+        let t = now();
+        assert!(valid("never", t));
+        assert!(valid(&time2string(t + 3600), t));
+        assert!(!valid(&time2string(t - 3600), t));
+        assert!(valid(&(t + 10).to_string(), t));
+        assert!(!valid("garbage", t));
+        assert_eq!(uuid().len(), 36);
+        assert!(!time2string(t).contains(" 0"));
+    }
+}
