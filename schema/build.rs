@@ -7,6 +7,7 @@ use serde_json::Value;
 use std::fmt::Write as _;
 use std::path::Path;
 
+#[rustfmt::skip]
 const RUST_RESERVED: &[&str] = &[
     "as", "break", "const", "continue", "crate", "else", "enum", "extern", "false", "fn", "for",
     "if", "impl", "in", "let", "loop", "match", "mod", "move", "mut", "pub", "ref", "return",
@@ -35,7 +36,9 @@ fn s(v: &Value) -> &str {
 }
 
 fn strs(v: &Value) -> Vec<&str> {
-    v.as_array().map(|a| a.iter().map(s).collect()).unwrap_or_default()
+    v.as_array()
+        .map(|a| a.iter().map(s).collect())
+        .unwrap_or_default()
 }
 
 fn lit_list(items: &[&str]) -> String {
@@ -56,7 +59,11 @@ fn gen_registry(tables: &[Value]) -> String {
     for t in tables {
         let types: Vec<String> = t["types"]
             .as_object()
-            .map(|m| m.iter().map(|(k, v)| format!("({k:?}, {:?})", s(v))).collect())
+            .map(|m| {
+                m.iter()
+                    .map(|(k, v)| format!("({k:?}, {:?})", s(v)))
+                    .collect()
+            })
             .unwrap_or_default();
         let _ = writeln!(
             o,
@@ -157,7 +164,10 @@ fn gen_objects(json: &Value) -> String {
                 ),
                 None => "None".into(),
             };
-            let shadowed = a.get("shadowed_in_attrhash").and_then(|v| v.as_bool()).unwrap_or(false);
+            let shadowed = a
+                .get("shadowed_in_attrhash")
+                .and_then(|v| v.as_bool())
+                .unwrap_or(false);
             let _ = writeln!(
                 o,
                 "    AttrDef {{ attr_name: {:?}, table: {:?}, column: {:?}, lookup: &[{}], only_if: {only_if}, shadowed: {shadowed} }},",

@@ -6,7 +6,7 @@
 
 use crate::conn::{tcp_connect, ConnectOptions, Connection, SubmitOutcome, CONNECT_TIMEOUT};
 use crate::creds::{effective_home, Credentials};
-use crate::render::{render, render_xml, Printed};
+use crate::render::{render, render_into, render_xml, Emit, Printed};
 use crate::request::{build, Built, Invocation, StdinSource};
 use crate::styles::{command_for_link, generic_script, style_of, Style};
 use std::collections::BTreeMap;
@@ -251,15 +251,18 @@ pub async fn execute(
     let show_xml = ctx.flag("XCATSHOWXML");
     let mut exit_code = 0;
     let mut print = |resp: xcat_proto::Response| {
-        let mut p = Printed::new();
+        let mut to = ToSink {
+            sink: &mut *sink,
+            code: 0,
+        };
         if show_xml {
+            let mut p = Printed::new();
             render_xml(&resp, &mut p);
+            to.out(&p.stdout);
         } else {
-            render(&resp, show_source, &mut p);
+            render_into(&resp, show_source, &mut to);
         }
-        exit_code |= p.exit_code;
-        sink.err(&p.stderr);
-        sink.out(&p.stdout);
+        exit_code |= to.code;
         true
     };
     let outcome = if ctx.handle_signals {
@@ -292,6 +295,24 @@ pub async fn execute(
             sink.err(&format!("{e}\n"));
             255
         }
+    }
+}
+
+/// Rendered text straight to the sink, in the stock order.
+struct ToSink<'a> {
+    sink: &'a mut dyn Sink,
+    code: i32,
+}
+
+impl Emit for ToSink<'_> {
+    fn out(&mut self, text: &str) {
+        self.sink.out(text);
+    }
+    fn err(&mut self, text: &str) {
+        self.sink.err(text);
+    }
+    fn code(&mut self, code: i32) {
+        self.code |= code;
     }
 }
 

@@ -28,5 +28,5 @@ pub use blocking::submit_blocking;
 pub use conn::{submit, submit_with, ConnectOptions, Connection, SubmitOutcome};
 pub use creds::{effective_home, Credentials};
 pub use error::ClientError;
-pub use render::{render, render_xml, Printed};
+pub use render::{render, render_into, render_xml, Emit, Printed};
 pub use xcat_proto::{Request, Response};

@@ -35,6 +35,26 @@ impl Printed {
     }
 }
 
+/// Where rendered text goes, in the order the stock client prints it.
+pub trait Emit {
+    fn out(&mut self, text: &str);
+    fn err(&mut self, text: &str);
+    /// OR an errorcode into the exit status.
+    fn code(&mut self, code: i32);
+}
+
+impl Emit for Printed {
+    fn out(&mut self, text: &str) {
+        self.stdout.push_str(text);
+    }
+    fn err(&mut self, text: &str) {
+        self.stderr.push_str(text);
+    }
+    fn code(&mut self, code: i32) {
+        self.exit_code |= code;
+    }
+}
+
 /// Perl's string value of an element occurrence (`undef` → "").
 fn text(v: Option<&Value>) -> &str {
     match v {
@@ -71,10 +91,10 @@ pub fn perl_int(s: &str) -> i64 {
     }
 }
 
-fn or_codes(map: &Map, out: &mut Printed) {
+fn or_codes(map: &Map, out: &mut dyn Emit) {
     if let Some(codes) = map.get("errorcode") {
         for c in codes {
-            out.exit_code |= perl_int(text(Some(c))) as i32;
+            out.code(perl_int(text(Some(c))) as i32);
         }
     }
 }
@@ -112,6 +132,11 @@ pub fn decode_base64(s: &str) -> Vec<u8> {
 /// Print one response document the way the stock client does.
 /// `show_source` is the `XCATSHOWSVR` setting (the stock `-V` / `--verbose`).
 pub fn render(response: &Response, show_source: bool, out: &mut Printed) {
+    render_into(response, show_source, out);
+}
+
+/// [`render`] into any [`Emit`] (keeps the stdout/stderr interleaving).
+pub fn render_into(response: &Response, show_source: bool, out: &mut dyn Emit) {
     let map = &response.map;
     let src = text(first(map, "xcatdsource")).to_string();
     let showsource = map.contains_key("host") || (show_source && !map.contains_key("NoSvrPrefix"));
@@ -130,8 +155,8 @@ pub fn render(response: &Response, show_source: bool, out: &mut Printed) {
             if !map.contains_key(flag) {
                 desc = format!("{prefix}{desc}");
             }
-            out.stderr.push_str(&desc);
-            out.stderr.push('\n');
+            desc.push('\n');
+            out.err(&desc);
         }
     }
 
@@ -140,20 +165,19 @@ pub fn render(response: &Response, show_source: bool, out: &mut Printed) {
         if showsource && truthy(&desc) && truthy(&src) {
             desc = format!("[{src}]: {desc}");
         }
-        out.stdout.push_str(&desc);
-        out.stdout.push('\n');
+        desc.push('\n');
+        out.out(&desc);
     }
 
     for v in map.get("sinfo").into_iter().flatten() {
-        out.stdout.push_str(text(Some(v)));
-        out.stdout.push('\r');
+        out.out(&format!("{}\r", text(Some(v))));
     }
 
     render_nodes(map, &src, showsource, out);
     render_data(map, &src, showsource, out);
 }
 
-fn render_nodes(map: &Map, src: &str, showsource: bool, out: &mut Printed) {
+fn render_nodes(map: &Map, src: &str, showsource: bool, out: &mut dyn Emit) {
     let mut errflg = false;
     let with_src = |desc: String| -> String {
         if truthy(&desc) {
@@ -212,18 +236,17 @@ fn render_nodes(map: &Map, src: &str, showsource: bool, out: &mut Printed) {
             desc.push_str(&String::from_utf8_lossy(&bytes));
         }
         if truthy(&desc) && desc != format!("[{src}]") {
-            let stream = if errflg {
-                &mut out.stderr
+            desc.push('\n');
+            if errflg {
+                out.err(&desc);
             } else {
-                &mut out.stdout
-            };
-            stream.push_str(&desc);
-            stream.push('\n');
+                out.out(&desc);
+            }
         }
     }
 }
 
-fn render_data(map: &Map, src: &str, showsource: bool, out: &mut Printed) {
+fn render_data(map: &Map, src: &str, showsource: bool, out: &mut dyn Emit) {
     for entry in map.get("data").into_iter().flatten() {
         let mut desc = match entry {
             Value::Map(d) => {
@@ -247,8 +270,8 @@ fn render_data(map: &Map, src: &str, showsource: bool, out: &mut Printed) {
             if showsource && truthy(src) {
                 desc = format!("[{src}]: {desc}");
             }
-            out.stdout.push_str(&desc);
-            out.stdout.push('\n');
+            desc.push('\n');
+            out.out(&desc);
         }
     }
 }

@@ -213,3 +213,95 @@ fn long_listing_is_streamed_in_chunks() {
         assert_eq!(r.stdout.matches("Object name: ").count(), 601);
     }
 }
+
+#[test]
+fn special_types_monitoring_and_logs() {
+    for e in backends() {
+        ok(
+            &e,
+            "mkdef",
+            &[
+                "-t",
+                "monitoring",
+                "-o",
+                "snmpmon",
+                "nodestatmon=yes",
+                "interval=5",
+            ],
+        );
+        let r = ok(&e, "lsdef", &["-t", "monitoring", "-l"]);
+        assert_eq!(
+            r.stdout,
+            "Object name: snmpmon\n    interval=5\n    nodestatmon=yes\n"
+        );
+        e.db.write(|c| -> Result<(), xcat_schema::db::DbError> {
+            c.insert(
+                "eventlog",
+                &["eventtype", "message"],
+                &[Some("x"), Some("disk failed")],
+            )
+        })
+        .unwrap();
+        let r = ok(&e, "lsdef", &["-t", "eventlog"]);
+        assert_eq!(r.stdout, "1  (eventlog)\n");
+        let r = ok(&e, "lsdef", &["-t", "eventlog", "-o", "1", "-l"]);
+        assert_eq!(
+            r.stdout,
+            "Object name: 1\n    eventtype=x\n    message=disk failed\n"
+        );
+        ok(&e, "rmdef", &["-t", "monitoring", "-o", "snmpmon"]);
+        let r = run(&e, "lsdef", &["-t", "monitoring"]);
+        assert_eq!(
+            r.stderr,
+            "Error: Could not get objects of type 'monitoring'.\n"
+        );
+    }
+}
+
+#[test]
+fn osimage_option() {
+    for e in backends() {
+        ok(
+            &e,
+            "mkdef",
+            &[
+                "-t",
+                "osimage",
+                "-o",
+                "img1",
+                "imagetype=linux",
+                "osvers=rhels8",
+                "profile=compute",
+            ],
+        );
+        ok(
+            &e,
+            "mkdef",
+            &["-t", "node", "-o", "a1", "groups=all", "provmethod=img1"],
+        );
+        ok(
+            &e,
+            "mkdef",
+            &[
+                "-t",
+                "node",
+                "-o",
+                "a2",
+                "groups=all",
+                "provmethod=netboot",
+                "os=rhels8",
+                "arch=x86_64",
+                "profile=compute",
+            ],
+        );
+        let r = ok(&e, "lsdef", &["a1", "--osimage"]);
+        assert!(r.stdout.ends_with("    provmethod=img1\n    imagetype=linux\n    osvers=rhels8\n    profile=compute\n"), "{}", r.stdout);
+        let r = ok(&e, "lsdef", &["a2", "--osimage", "-l"]);
+        assert!(
+            r.stdout
+                .contains("    rootimgdir=/install/netboot/rhels8/x86_64/compute\n"),
+            "{}",
+            r.stdout
+        );
+    }
+}

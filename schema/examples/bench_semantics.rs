@@ -91,9 +91,9 @@ fn populate(db: &Db) -> Result<(), DbError> {
 
 /// The nodels work; returns the number of output lines.
 fn nodels_all(c: &mut Conn) -> Result<usize, DbError> {
-    let exp =
-        expand(c, "all", &ExpandOpts::default()).map_err(|e| DbError::Other(e.to_string()))?;
     let ctx = InheritCtx::load(c)?;
+    let exp = expand_with_groups(c, "all", &ExpandOpts::default(), ctx.groups.clone())
+        .map_err(|e| DbError::Other(e.to_string()))?;
     let mut hidden = NodeAttrs::load(c, &ctx, "nodelist", &["hidden"])?;
     let nodes: Vec<&String> = exp
         .nodes

@@ -223,17 +223,26 @@ mod tests {
 
     #[test]
     fn dump_format() {
-        assert_eq!(header_line(&["key", "value", "comments", "disable"]), "#key,value,comments,disable");
+        assert_eq!(
+            header_line(&["key", "value", "comments", "disable"]),
+            "#key,value,comments,disable"
+        );
         assert_eq!(
             format_row(&[Some("xcatiport"), Some("3002"), None, Some("")]),
             "\"xcatiport\",\"3002\",,"
         );
-        assert_eq!(format_row(&[Some("a\"b"), Some("x\ny")]), "\"a\"\"b\",\"x\ny\"");
+        assert_eq!(
+            format_row(&[Some("a\"b"), Some("x\ny")]),
+            "\"a\"\"b\",\"x\ny\""
+        );
     }
 
     #[test]
     fn header() {
-        assert_eq!(parse_header("#\"key\",value,\t ").unwrap(), ["key", "value"]);
+        assert_eq!(
+            parse_header("#\"key\",value,\t ").unwrap(),
+            ["key", "value"]
+        );
         assert_eq!(parse_header("key,value").unwrap_err(), MISSING_HEADER);
     }
 
@@ -265,8 +274,19 @@ mod tests {
         let line = format_row(&vals);
         let split: Vec<&str> = line.split('\n').collect();
         let back = parse_rows(&split, &c, &[]);
-        let got: Vec<Option<String>> = back[0].as_ref().unwrap().fields.iter().map(|f| f.1.clone()).collect();
-        assert_eq!(got, vals.iter().map(|v| v.map(str::to_string)).collect::<Vec<_>>());
+        let got: Vec<Option<String>> = back[0]
+            .as_ref()
+            .unwrap()
+            .fields
+            .iter()
+            .map(|f| f.1.clone())
+            .collect();
+        assert_eq!(
+            got,
+            vals.iter()
+                .map(|v| v.map(str::to_string))
+                .collect::<Vec<_>>()
+        );
     }
 
     #[test]
@@ -292,9 +312,15 @@ mod tests {
             }
         );
         let r = parse_rows(&["a,b,c", "a,b,0"], &c, &[]);
-        assert_eq!(r[0].as_ref().unwrap_err().message, "Too many fields on line 0: a,b,c | c");
+        assert_eq!(
+            r[0].as_ref().unwrap_err().message,
+            "Too many fields on line 0: a,b,c | c"
+        );
         assert!(r[1].is_ok());
         let r = parse_rows(&["5,msg"], &cols(&["recid", "message"]), &["recid"]);
-        assert_eq!(r[0].as_ref().unwrap().fields, vec![("message".into(), Some("msg".into()))]);
+        assert_eq!(
+            r[0].as_ref().unwrap().fields,
+            vec![("message".into(), Some("msg".into()))]
+        );
     }
 }

@@ -158,10 +158,25 @@ pub fn migration_down_sql() -> String {
 /// Every generated migration file: (path relative to the workspace's `migrations/`, text).
 pub fn migration_files() -> Vec<(String, String)> {
     vec![
-        (format!("sqlite/{MIGRATION_DIR}/up.sql"), migration_sql(DdlBackend::Sqlite)),
-        (format!("sqlite/{MIGRATION_DIR}/down.sql"), migration_down_sql()),
-        (format!("postgres/{MIGRATION_DIR}/up.sql"), migration_sql(DdlBackend::Pg)),
-        (format!("postgres/{MIGRATION_DIR}/down.sql"), migration_down_sql()),
-        ("db2/xcat-tables.sql".to_string(), migration_sql(DdlBackend::Db2)),
+        (
+            format!("sqlite/{MIGRATION_DIR}/up.sql"),
+            migration_sql(DdlBackend::Sqlite),
+        ),
+        (
+            format!("sqlite/{MIGRATION_DIR}/down.sql"),
+            migration_down_sql(),
+        ),
+        (
+            format!("postgres/{MIGRATION_DIR}/up.sql"),
+            migration_sql(DdlBackend::Pg),
+        ),
+        (
+            format!("postgres/{MIGRATION_DIR}/down.sql"),
+            migration_down_sql(),
+        ),
+        (
+            "db2/xcat-tables.sql".to_string(),
+            migration_sql(DdlBackend::Db2),
+        ),
     ]
 }

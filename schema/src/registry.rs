@@ -45,7 +45,8 @@ impl TableDef {
     }
     /// True if the column is an auto-increment integer (eventlog/auditlog `recid`).
     pub fn is_autoincrement(&self, col: &str) -> bool {
-        self.col_type(col).is_some_and(|t| t.contains("AUTO_INCREMENT"))
+        self.col_type(col)
+            .is_some_and(|t| t.contains("AUTO_INCREMENT"))
     }
     /// True for the two log tables whose inserts do not default missing keys to ''.
     pub fn is_log_table(&self) -> bool {

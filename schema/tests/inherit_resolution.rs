@@ -281,3 +281,14 @@ fn multi_row_tables_combine() {
         );
     });
 }
+
+#[test]
+fn tables_without_node_key_resolve_nothing() {
+    let mut f = db();
+    f.add("site", &[("key", "node1"), ("value", "x")]);
+    f.run(|_b, m| {
+        assert!(resolve(m, "site", &["value"], "node1").is_empty());
+        // Unknown columns of a node table read as unset.
+        assert!(resolve(m, "nodehm", &["nosuchcol"], "node1").is_empty());
+    });
+}

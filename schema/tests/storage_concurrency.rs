@@ -22,9 +22,13 @@ fn fifty_concurrent_set_attribs_of_one_site_key() {
             })
             .collect();
         for th in threads {
-            th.join().unwrap().unwrap_or_else(|e| panic!("{}: {e}", t.label));
+            th.join()
+                .unwrap()
+                .unwrap_or_else(|e| panic!("{}: {e}", t.label));
         }
-        let rows = db.read(|c| c.select("site", &["key"], &[("key", "conc")], false)).unwrap();
+        let rows = db
+            .read(|c| c.select("site", &["key"], &[("key", "conc")], false))
+            .unwrap();
         assert_eq!(rows, vec![vec![s("conc")]], "{}", t.label);
     }
 }
@@ -50,9 +54,13 @@ fn fifty_concurrent_list_additions_keep_all() {
             })
             .collect();
         for th in threads {
-            th.join().unwrap().unwrap_or_else(|e| panic!("{}: {e}", t.label));
+            th.join()
+                .unwrap()
+                .unwrap_or_else(|e| panic!("{}: {e}", t.label));
         }
-        let g = db.read(|c| c.select("nodelist", &["groups"], &[("node", "n1")], false)).unwrap();
+        let g = db
+            .read(|c| c.select("nodelist", &["groups"], &[("node", "n1")], false))
+            .unwrap();
         let groups = g[0][0].clone().unwrap();
         assert_eq!(groups.split(',').count(), 51, "{}: {groups}", t.label);
     }
@@ -65,8 +73,11 @@ fn eighty_attached_table_files() {
     // 7 user tables + 73 schema tables = 80 files on every pooled connection
     for i in 0..7 {
         let name = format!("x_user{i}");
-        let mut c = SqliteConnection::establish(dir.join(format!("{name}.sqlite")).to_str().unwrap()).unwrap();
-        c.batch_execute(&format!("CREATE TABLE {name} (a TEXT, b TEXT)")).unwrap();
+        let mut c =
+            SqliteConnection::establish(dir.join(format!("{name}.sqlite")).to_str().unwrap())
+                .unwrap();
+        c.batch_execute(&format!("CREATE TABLE {name} (a TEXT, b TEXT)"))
+            .unwrap();
     }
     let db = Db::open(&DbLocation::SqliteDir(dir.clone())).unwrap();
     let tables = db.read(|c| c.tables()).unwrap();
@@ -81,7 +92,10 @@ fn eighty_attached_table_files() {
     })
     .unwrap();
     for name in tables.iter().filter(|n| n.starts_with("x_")) {
-        assert_eq!(db.read(|c| c.all_rows(name, false)).unwrap(), vec![vec![s("1"), s("2")]]);
+        assert_eq!(
+            db.read(|c| c.all_rows(name, false)).unwrap(),
+            vec![vec![s("1"), s("2")]]
+        );
     }
     // a user table created after the pool was built is attached on the next checkout
     let mut c = SqliteConnection::establish(dir.join("x_late.sqlite").to_str().unwrap()).unwrap();
@@ -90,7 +104,8 @@ fn eighty_attached_table_files() {
     // and the limit itself: 100 attached databases on a plain connection
     let mut raw = SqliteConnection::establish(":memory:").unwrap();
     for i in 0..100 {
-        raw.batch_execute(&format!("ATTACH DATABASE ':memory:' AS a{i}")).unwrap();
+        raw.batch_execute(&format!("ATTACH DATABASE ':memory:' AS a{i}"))
+            .unwrap();
     }
 }
 

@@ -18,7 +18,12 @@ fn ddl_equals_stock_text_for_every_table_and_backend() {
     for t in tables {
         let name = t["name"].as_str().unwrap();
         let def = registry::table(name).unwrap();
-        for b in [DdlBackend::Sqlite, DdlBackend::Pg, DdlBackend::Mysql, DdlBackend::Db2] {
+        for b in [
+            DdlBackend::Sqlite,
+            DdlBackend::Pg,
+            DdlBackend::Mysql,
+            DdlBackend::Db2,
+        ] {
             let want = t["ddl"][b.json_name()].as_str().unwrap();
             let got = create_table(def, b);
             if want != got {
@@ -36,7 +41,12 @@ fn registry_matches_json() {
     assert_eq!(registry::tables().len(), tables.len());
     for (t, def) in tables.iter().zip(registry::tables()) {
         assert_eq!(t["name"].as_str().unwrap(), def.name);
-        let cols: Vec<&str> = t["cols"].as_array().unwrap().iter().map(|c| c.as_str().unwrap()).collect();
+        let cols: Vec<&str> = t["cols"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| c.as_str().unwrap())
+            .collect();
         assert_eq!(cols, def.cols);
         assert_eq!(t["nodekey"].as_str(), def.nodekey);
     }
@@ -58,4 +68,38 @@ fn generated_migration_files_are_up_to_date() {
             "{path} is stale: run `cargo run -p xcat-schema --bin gen-migrations`"
         );
     }
+}
+
+#[test]
+fn generated_diesel_tables_are_usable() {
+    use diesel::prelude::*;
+    use xcat_schema::tables::{domain, site};
+    let mut c = SqliteConnection::establish(":memory:").unwrap();
+    for t in ["site", "domain"] {
+        let def = registry::table(t).unwrap();
+        diesel::connection::SimpleConnection::batch_execute(
+            &mut c,
+            &create_table(def, DdlBackend::Sqlite),
+        )
+        .unwrap();
+    }
+    diesel::insert_into(site::table)
+        .values((site::key.eq("master"), site::value.eq(Some("10.0.0.1"))))
+        .execute(&mut c)
+        .unwrap();
+    let v: Vec<(String, Option<String>)> = site::table
+        .select((site::key, site::value))
+        .load(&mut c)
+        .unwrap();
+    assert_eq!(
+        v,
+        vec![("master".to_string(), Some("10.0.0.1".to_string()))]
+    );
+    // a Rust keyword column keeps its SQL name
+    diesel::insert_into(domain::table)
+        .values((domain::node.eq("n1"), domain::type_.eq(Some("ad"))))
+        .execute(&mut c)
+        .unwrap();
+    let t: Option<String> = domain::table.select(domain::type_).first(&mut c).unwrap();
+    assert_eq!(t.as_deref(), Some("ad"));
 }

@@ -49,7 +49,9 @@ struct SqlText {
 const OLD_HOSTS: &str = "CREATE TABLE hosts (\n  node VARCHAR(128) ,\n  ip TEXT,\n  hostnames TEXT,\n  oldcol TEXT,\n  comments TEXT,\n  disable TEXT,\n  PRIMARY KEY (node)\n)";
 
 fn check_common(db: &Db, label: &str) {
-    let nodes = db.read(|c| c.select("nodelist", &["node", "groups"], &[], false)).unwrap();
+    let nodes = db
+        .read(|c| c.select("nodelist", &["node", "groups"], &[], false))
+        .unwrap();
     assert_eq!(
         nodes,
         vec![vec![s("n1"), s("all,compute")], vec![s("n2"), s("all")]],
@@ -58,11 +60,30 @@ fn check_common(db: &Db, label: &str) {
     let cols = db.read(|c| c.columns("hosts")).unwrap();
     assert_eq!(
         cols,
-        ["node", "ip", "hostnames", "otherinterfaces", "comments", "disable", "oldcol"],
+        [
+            "node",
+            "ip",
+            "hostnames",
+            "otherinterfaces",
+            "comments",
+            "disable",
+            "oldcol"
+        ],
         "{label}"
     );
     let hosts = db.read(|c| c.all_rows("hosts", false)).unwrap();
-    assert_eq!(hosts, vec![vec![s("n1"), s("10.0.0.1"), None, None, None, None, s("legacy")]]);
+    assert_eq!(
+        hosts,
+        vec![vec![
+            s("n1"),
+            s("10.0.0.1"),
+            None,
+            None,
+            None,
+            None,
+            s("legacy")
+        ]]
+    );
     let tables = db.read(|c| c.tables()).unwrap();
     assert_eq!(tables.len(), 74, "{label}: {tables:?}");
     assert_eq!(tables.last().unwrap(), "x_custom", "{label}");
@@ -81,10 +102,12 @@ fn sqlite_in_place_on_stock_directory() {
     for (name, ddl) in stock_ddl("sqlite") {
         let path = dir.path().join(format!("{name}.sqlite"));
         let mut c = SqliteConnection::establish(path.to_str().unwrap()).unwrap();
-        c.batch_execute(if name == "hosts" { OLD_HOSTS } else { &ddl }).unwrap();
+        c.batch_execute(if name == "hosts" { OLD_HOSTS } else { &ddl })
+            .unwrap();
     }
     let open = |n: &str| {
-        SqliteConnection::establish(dir.path().join(format!("{n}.sqlite")).to_str().unwrap()).unwrap()
+        SqliteConnection::establish(dir.path().join(format!("{n}.sqlite")).to_str().unwrap())
+            .unwrap()
     };
     open("nodelist")
         .batch_execute(
@@ -96,7 +119,9 @@ fn sqlite_in_place_on_stock_directory() {
         .batch_execute("INSERT INTO hosts (node, ip, oldcol) VALUES ('n1','10.0.0.1','legacy')")
         .unwrap();
     open("x_custom")
-        .batch_execute("CREATE TABLE x_custom (name TEXT, val TEXT); INSERT INTO x_custom VALUES ('k','v');")
+        .batch_execute(
+            "CREATE TABLE x_custom (name TEXT, val TEXT); INSERT INTO x_custom VALUES ('k','v');",
+        )
         .unwrap();
 
     let loc = DbLocation::SqliteDir(dir.path().to_path_buf());
@@ -110,8 +135,16 @@ fn sqlite_in_place_on_stock_directory() {
     let rows: Vec<NodeRow> = diesel::sql_query("SELECT node, groups FROM nodelist ORDER BY node")
         .load(&mut open("nodelist"))
         .unwrap();
-    assert_eq!(rows[2], NodeRow { node: "n3".into(), groups: s("new") });
-    let x: Vec<SqlText> = diesel::sql_query("SELECT val AS sql FROM x_custom").load(&mut open("x_custom")).unwrap();
+    assert_eq!(
+        rows[2],
+        NodeRow {
+            node: "n3".into(),
+            groups: s("new")
+        }
+    );
+    let x: Vec<SqlText> = diesel::sql_query("SELECT val AS sql FROM x_custom")
+        .load(&mut open("x_custom"))
+        .unwrap();
     assert_eq!(x[0].sql, s("w"));
 
     // stock tables untouched: sqlite_master text still equals stock's
@@ -119,10 +152,11 @@ fn sqlite_in_place_on_stock_directory() {
         if name == "hosts" {
             continue;
         }
-        let got: Vec<SqlText> = diesel::sql_query("SELECT sql FROM sqlite_master WHERE type='table' AND name=?")
-            .bind::<Text, _>(&name)
-            .load(&mut open(&name))
-            .unwrap();
+        let got: Vec<SqlText> =
+            diesel::sql_query("SELECT sql FROM sqlite_master WHERE type='table' AND name=?")
+                .bind::<Text, _>(&name)
+                .load(&mut open(&name))
+                .unwrap();
         assert_eq!(got[0].sql.as_deref(), Some(ddl.as_str()), "{name}");
     }
 }
@@ -131,20 +165,29 @@ fn sqlite_in_place_on_stock_directory() {
 fn sqlite_fresh_directory_gets_stock_ddl_and_private_files() {
     let dir = tempfile::tempdir().unwrap();
     let db = Db::open(&DbLocation::SqliteDir(dir.path().to_path_buf())).unwrap();
-    db.write(|c| c.set_attribs("site", &[("key", "k")], &[("value", Some("v"))])).unwrap();
+    db.write(|c| c.set_attribs("site", &[("key", "k")], &[("value", Some("v"))]))
+        .unwrap();
     for (name, ddl) in stock_ddl("sqlite") {
         let path = dir.path().join(format!("{name}.sqlite"));
         let mode = std::fs::metadata(&path).unwrap().permissions().mode() & 0o777;
         assert_eq!(mode, 0o600, "{name}");
         let mut c = SqliteConnection::establish(path.to_str().unwrap()).unwrap();
-        let got: Vec<SqlText> = diesel::sql_query("SELECT sql FROM sqlite_master WHERE type='table' AND name=?")
-            .bind::<Text, _>(&name)
-            .load(&mut c)
-            .unwrap();
+        let got: Vec<SqlText> =
+            diesel::sql_query("SELECT sql FROM sqlite_master WHERE type='table' AND name=?")
+                .bind::<Text, _>(&name)
+                .load(&mut c)
+                .unwrap();
         assert_eq!(got[0].sql.as_deref(), Some(ddl.as_str()), "{name}");
-        let jm: Vec<SqlText> = diesel::sql_query("PRAGMA journal_mode").load(&mut c).map(|v: Vec<JournalMode>| {
-            v.into_iter().map(|j| SqlText { sql: Some(j.journal_mode) }).collect()
-        }).unwrap();
+        let jm: Vec<SqlText> = diesel::sql_query("PRAGMA journal_mode")
+            .load(&mut c)
+            .map(|v: Vec<JournalMode>| {
+                v.into_iter()
+                    .map(|j| SqlText {
+                        sql: Some(j.journal_mode),
+                    })
+                    .collect()
+            })
+            .unwrap();
         assert_eq!(jm[0].sql.as_deref(), Some("delete"));
     }
 }
@@ -164,7 +207,9 @@ fn pg_in_place_on_stock_database() {
     let mut c = PgConnection::establish(&url).unwrap();
     for (name, ddl) in stock_ddl("pg") {
         let ddl = if name == "hosts" {
-            OLD_HOSTS.replace("node VARCHAR", "\"node\" VARCHAR").replace("PRIMARY KEY (node)", "PRIMARY KEY (\"node\")")
+            OLD_HOSTS
+                .replace("node VARCHAR", "\"node\" VARCHAR")
+                .replace("PRIMARY KEY (node)", "PRIMARY KEY (\"node\")")
                 .replace("  disable", "  \"disable\"")
         } else {
             ddl
@@ -184,10 +229,17 @@ fn pg_in_place_on_stock_database() {
     drop(db);
     let db = Db::open(&loc).unwrap();
     assert_eq!(db.read(|c| c.all_rows("nodelist", false)).unwrap().len(), 3);
-    let rows: Vec<NodeRow> = diesel::sql_query("SELECT \"node\", \"groups\" FROM nodelist ORDER BY \"node\"")
-        .load(&mut c)
-        .unwrap();
-    assert_eq!(rows[2], NodeRow { node: "n3".into(), groups: s("new") });
+    let rows: Vec<NodeRow> =
+        diesel::sql_query("SELECT \"node\", \"groups\" FROM nodelist ORDER BY \"node\"")
+            .load(&mut c)
+            .unwrap();
+    assert_eq!(
+        rows[2],
+        NodeRow {
+            node: "n3".into(),
+            groups: s("new")
+        }
+    );
     let e = db.read(|c| c.all_rows("x_missing", false)).unwrap_err();
     assert!(matches!(e, DbError::NoTable(_)));
 }

@@ -102,7 +102,8 @@ fn serve(args: ServeArgs) -> Result<(), String> {
         .enable_all()
         .build()
         .map_err(|e| format!("runtime: {e}"))?;
-    runtime.block_on(async move {
+    let foreground = args.foreground;
+    let result = runtime.block_on(async move {
         let handlers: Arc<dyn xcatd::state::HandlerSet> = Arc::new(xcat_handlers::registry());
         let shared = Shared::new(cfg, Arc::new(store), handlers, forwarder);
         match xcatd::cmdlog::CommandLog::new(xcatd::cmdlog::DEFAULT_PATH) {
@@ -114,7 +115,7 @@ fn serve(args: ServeArgs) -> Result<(), String> {
                 xcatd::cmdlog::DEFAULT_PATH
             ),
         }
-        let server = match Server::start(shared, listeners) {
+        let server = match Server::start(shared.clone(), listeners) {
             Ok(s) => s,
             Err(e) => {
                 daemon.report_failure(&e);
@@ -123,25 +124,44 @@ fn serve(args: ServeArgs) -> Result<(), String> {
         };
         daemon.report_ready();
         tracing::info!("xcatd-rs listening on {:?}", server.addrs);
-        wait_for_signal().await;
+        wait_for_signal(&shared).await;
         tracing::info!("xcatd-rs stopping");
         server.shutdown();
+        // In-flight requests finish (bounded by the shutdown grace time).
         server.wait().await;
+        if let Some(log) = shared.cmdlog.get() {
+            log.flush();
+        }
         Ok::<(), String>(())
-    })
+    });
+    // Everything that matters has finished: do not wait for blocking threads
+    // still stuck (e.g. a reverse lookup that outlived its time bound).
+    runtime.shutdown_timeout(std::time::Duration::from_millis(100));
+    if !foreground && result.is_ok() {
+        xcatd::daemon::remove_pidfile(&args.pidfile);
+    }
+    result
 }
 
-async fn wait_for_signal() {
+/// Until SIGTERM or SIGINT; SIGHUP reopens the command log (logrotate).
+async fn wait_for_signal(shared: &Shared) {
     use tokio::signal::unix::{signal, SignalKind};
     let term = signal(SignalKind::terminate());
     let int = signal(SignalKind::interrupt());
-    match (term, int) {
-        (Ok(mut t), Ok(mut i)) => {
+    let hup = signal(SignalKind::hangup());
+    match (term, int, hup) {
+        (Ok(mut t), Ok(mut i), Ok(mut h)) => loop {
             tokio::select! {
-                _ = t.recv() => {}
-                _ = i.recv() => {}
+                _ = t.recv() => return,
+                _ = i.recv() => return,
+                _ = h.recv() => {
+                    if let Some(log) = shared.cmdlog.get() {
+                        tracing::info!("SIGHUP: reopening {}", log.path().display());
+                        log.reopen();
+                    }
+                }
             }
-        }
+        },
         _ => {
             let _ = tokio::signal::ctrl_c().await;
         }

@@ -73,7 +73,7 @@ impl Shared {
             runner: OnceLock::new(),
             cmdlog: OnceLock::new(),
         });
-        let runner: Arc<dyn Runner> = Arc::new(crate::runner::ServerRunner::new(&shared));
+        let runner: Arc<dyn Runner> = Arc::new(crate::runner::for_daemon(&shared));
         let _ = shared.runner.set(runner);
         shared
     }
@@ -81,7 +81,7 @@ impl Shared {
     pub fn runner(&self) -> Arc<dyn Runner> {
         match self.runner.get() {
             Some(r) => r.clone(),
-            None => Arc::new(crate::runner::ServerRunner::detached()),
+            None => Arc::new(crate::runner::detached()),
         }
     }
 }

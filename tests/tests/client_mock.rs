@@ -432,3 +432,39 @@ fn blocking_submit_for_synchronous_callers() {
         Some(xcat_client::cli::ABORT_REQUEST)
     );
 }
+
+#[tokio::test]
+async fn xcatsslver_selects_the_tls_version() {
+    let s = setup();
+    let f = fixture("01");
+    let mock = MockServer::replying(&s.certs, f.single().response.clone()).await;
+    for v in ["TLSv1_2", "TLSv1_3", "SSLv23:!SSLv2:!SSLv3"] {
+        let p = run_client_env(
+            &mock.addr,
+            &s.home,
+            &["lsxcatd", "-a"],
+            None,
+            &[("XCATSSLVER", v)],
+        )
+        .await;
+        assert_eq!(
+            (p.stdout.as_str(), p.exit_code),
+            (f.stdout.as_str(), 0),
+            "{v}"
+        );
+    }
+    let p = run_client_env(
+        &mock.addr,
+        &s.home,
+        &["lsxcatd", "-a"],
+        None,
+        &[("XCATSSLVER", "SSLv3")],
+    )
+    .await;
+    assert_eq!(p.exit_code, 255);
+    assert!(
+        p.stderr.starts_with("Connection failure: XCATSSLVER=SSLv3"),
+        "{}",
+        p.stderr
+    );
+}

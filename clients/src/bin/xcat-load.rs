@@ -121,7 +121,7 @@ async fn worker(
         let ok = match mode {
             Mode::Reuse => {
                 if conn.is_none() {
-                    conn = Connection::connect(&addr, creds.as_deref(), &opts)
+                    conn = Connection::connect_with(&addr, config.clone(), timeout)
                         .await
                         .ok();
                 }
@@ -136,7 +136,8 @@ async fn worker(
                     None => false,
                 }
             }
-            Mode::Handshake => match Connection::connect_with(&addr, config.clone(), timeout).await {
+            Mode::Handshake => match Connection::connect_with(&addr, config.clone(), timeout).await
+            {
                 Ok(mut c) => {
                     let ok = one(&mut c, &bytes).await;
                     c.close().await;

@@ -2,8 +2,10 @@
 //! gettab, tabgrep, tabprune, nodels, nodeadd, noderm, nodech, nodegrpch.
 //! One file per command; shared pieces: option parsing (`args`), streamed
 //! output (`output`), `-w` filters (`where_filter`), table helpers (`dbutil`),
-//! node attribute resolution (`resolve`) and the assignment engine shared by
-//! nodech/nodeadd/nodegrpch (`nodechange`).
+//! node attribute resolution (`resolve`), noderange expansion
+//! (`noderange_util`), short descriptions for `tabdump -d` (`descriptions`)
+//! and the assignment engine shared by nodech/nodeadd/nodegrpch
+//! (`nodechange`).
 
 pub mod args;
 pub mod dbutil;

@@ -299,7 +299,9 @@ impl Conn {
     /// SQLite); with `active_only` the `disable` rule applies.
     pub fn all_rows(&mut self, table: &str, active_only: bool) -> Result<Vec<Row>, DbError> {
         let tc = self.table_cols(table)?;
-        let exprs: Vec<String> = (0..tc.names.len()).map(|i| self.read_expr(&tc, i)).collect();
+        let exprs: Vec<String> = (0..tc.names.len())
+            .map(|i| self.read_expr(&tc, i))
+            .collect();
         let mut q = DynQuery::new(format!(
             "SELECT {} FROM {}",
             exprs.join(", "),
@@ -335,7 +337,10 @@ impl Conn {
         active_only: bool,
     ) -> Result<Vec<Row>, DbError> {
         let tc = self.table_cols(table)?;
-        let idx: Vec<usize> = cols.iter().map(|c| tc.require(c)).collect::<Result<_, _>>()?;
+        let idx: Vec<usize> = cols
+            .iter()
+            .map(|c| tc.require(c))
+            .collect::<Result<_, _>>()?;
         if idx.is_empty() {
             return Ok(Vec::new());
         }
@@ -358,7 +363,11 @@ impl Conn {
                     q.sql(&format!("CAST({col} AS TEXT)"));
                 } else if tc.integer[i] && self.backend() == Backend::Pg {
                     // numeric comparison with a text parameter
-                    q.sql(&col).sql(op.sql()).sql("CAST(").bind_str(v).sql(" AS INTEGER)");
+                    q.sql(&col)
+                        .sql(op.sql())
+                        .sql("CAST(")
+                        .bind_str(v)
+                        .sql(" AS INTEGER)");
                     continue;
                 } else {
                     q.sql(&col);
@@ -404,10 +413,15 @@ impl Conn {
     ) -> Result<(), DbError> {
         self.require_writable()?;
         if cols.len() != values.len() {
-            return Err(DbError::Other("insert: columns and values differ in number".into()));
+            return Err(DbError::Other(
+                "insert: columns and values differ in number".into(),
+            ));
         }
         let tc = self.table_cols(table)?;
-        let idx: Vec<usize> = cols.iter().map(|c| tc.require(c)).collect::<Result<_, _>>()?;
+        let idx: Vec<usize> = cols
+            .iter()
+            .map(|c| tc.require(c))
+            .collect::<Result<_, _>>()?;
         let row: Vec<Option<String>> = values.iter().map(|v| v.map(str::to_string)).collect();
         super::set_attribs::insert_rows(self, &tc, &idx, &[row], false)?;
         Ok(())
@@ -415,7 +429,10 @@ impl Conn {
 
     /// Schema tables (registry order) followed by existing user tables `x_*` (sorted).
     pub fn tables(&mut self) -> Result<Vec<String>, DbError> {
-        let mut out: Vec<String> = registry::tables().iter().map(|t| t.name.to_string()).collect();
+        let mut out: Vec<String> = registry::tables()
+            .iter()
+            .map(|t| t.name.to_string())
+            .collect();
         let user = match &mut self.inner {
             Inner::Sqlite(c) => sqlite::user_tables(c)?,
             Inner::Pg(c) => pg::user_tables(c)?,

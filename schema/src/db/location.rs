@@ -50,7 +50,9 @@ impl DbLocation {
                     ..PgUrl::default()
                 };
                 for kv in dsn.split(';') {
-                    let Some((k, v)) = kv.split_once('=') else { continue };
+                    let Some((k, v)) = kv.split_once('=') else {
+                        continue;
+                    };
                     match k.trim() {
                         "dbname" | "database" | "db" => url.dbname = v.trim().to_string(),
                         "host" | "hostaddr" => url.host = v.trim().to_string(),
@@ -263,7 +265,9 @@ mod tests {
         let pg = DbLocation::from_cfgloc("Pg:dbname=xcatdb;host=10.0.0.1|xcatadm|s3c:r@t").unwrap();
         assert_eq!(
             pg,
-            DbLocation::Pg { url: "postgres://xcatadm:s3c%3Ar%40t@10.0.0.1/xcatdb".into() }
+            DbLocation::Pg {
+                url: "postgres://xcatadm:s3c%3Ar%40t@10.0.0.1/xcatdb".into()
+            }
         );
         assert_eq!(
             pg.describe(),
@@ -279,7 +283,10 @@ mod tests {
         assert_eq!(u.password, "s3c:r@t");
         let e = DbLocation::from_cfgloc("mysql:dbname=xcatdb;host=h|xcatadmin|secret").unwrap_err();
         let msg = e.to_string();
-        assert!(msg.contains("dumpxCATdb") && msg.contains("restorexCATdb"), "{msg}");
+        assert!(
+            msg.contains("dumpxCATdb") && msg.contains("restorexCATdb"),
+            "{msg}"
+        );
         assert!(!msg.contains("secret"));
         assert!(DbLocation::from_cfgloc("DB2:xcatdb|xcatdb|pw").is_err());
         assert_eq!(

@@ -21,7 +21,7 @@ pub(crate) mod sqlite;
 use std::path::PathBuf;
 use std::sync::Arc;
 
-pub use conn::Conn;
+pub use conn::{Conn, FilterOp};
 
 /// Errors of the database layer.
 #[derive(Debug, thiserror::Error)]

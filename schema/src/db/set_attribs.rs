@@ -81,13 +81,20 @@ pub(crate) fn insert_rows(
         return insert_rows_pg_arrays(conn, tc, idx, rows, ignore_conflicts);
     }
     let cols: Vec<String> = idx.iter().map(|i| quote_ident(&tc.names[*i])).collect();
-    let head = format!("INSERT INTO {} ({}) VALUES ", conn.table_ref(&tc.table), cols.join(", "));
+    let head = format!(
+        "INSERT INTO {} ({}) VALUES ",
+        conn.table_ref(&tc.table),
+        cols.join(", ")
+    );
     let mut done = 0;
     let mut affected = 0;
     for size in chunk_sizes(rows.len(), idx.len().max(1), backend) {
         let mut q = DynQuery::new(head.clone());
         if idx.is_empty() {
-            q = DynQuery::new(format!("INSERT INTO {} DEFAULT VALUES", conn.table_ref(&tc.table)));
+            q = DynQuery::new(format!(
+                "INSERT INTO {} DEFAULT VALUES",
+                conn.table_ref(&tc.table)
+            ));
         }
         for (r, row) in rows[done..done + size].iter().enumerate() {
             if idx.is_empty() {
@@ -224,8 +231,10 @@ fn insert_record(
     keys: &[(usize, &str)],
     values: &[(usize, Option<String>)],
 ) -> Vec<(usize, Option<String>)> {
-    let mut rec: Vec<(usize, Option<String>)> =
-        keys.iter().map(|(i, v)| (*i, Some(v.to_string()))).collect();
+    let mut rec: Vec<(usize, Option<String>)> = keys
+        .iter()
+        .map(|(i, v)| (*i, Some(v.to_string())))
+        .collect();
     for (i, v) in values {
         match rec.iter_mut().find(|(j, _)| j == i) {
             Some(slot) => slot.1 = v.clone(),
@@ -247,7 +256,10 @@ fn insert_record(
     rec
 }
 
-fn resolve_keys<'a>(tc: &TableCols, keys: &[(&str, &'a str)]) -> Result<Vec<(usize, &'a str)>, DbError> {
+fn resolve_keys<'a>(
+    tc: &TableCols,
+    keys: &[(&str, &'a str)],
+) -> Result<Vec<(usize, &'a str)>, DbError> {
     keys.iter().map(|(c, v)| Ok((tc.require(c)?, *v))).collect()
 }
 
@@ -330,7 +342,12 @@ impl Bulk {
         })
     }
 
-    fn add(&mut self, conn: &mut Conn, keys: Vec<(usize, String)>, values: Vec<(usize, Option<String>)>) -> Result<(), DbError> {
+    fn add(
+        &mut self,
+        conn: &mut Conn,
+        keys: Vec<(usize, String)>,
+        values: Vec<(usize, Option<String>)>,
+    ) -> Result<(), DbError> {
         let tuple: Vec<String> = keys.iter().map(|(_, v)| v.clone()).collect();
         if self.existing.contains(&tuple) {
             if values.is_empty() {
@@ -451,10 +468,17 @@ fn bulk_update(
     }
     if pg && rows.len() > 1 {
         let set_where = tail.trim_start_matches(") ");
-        let (set_part, where_part) = set_where.split_once(" FROM \"v\" WHERE ").unwrap_or((set_where, "TRUE"));
+        let (set_part, where_part) = set_where
+            .split_once(" FROM \"v\" WHERE ")
+            .unwrap_or((set_where, "TRUE"));
         for chunk in rows.chunks(PG_ARRAY_ROWS) {
             let mut columns: Vec<Vec<Option<&str>>> = (0..keyset.len())
-                .map(|k| chunk.iter().map(|(keys, _)| Some(keys[k].as_str())).collect())
+                .map(|k| {
+                    chunk
+                        .iter()
+                        .map(|(keys, _)| Some(keys[k].as_str()))
+                        .collect()
+                })
                 .collect();
             columns.extend(
                 (0..sig.len()).map(|k| chunk.iter().map(|(_, vals)| vals[k].as_deref()).collect()),

@@ -89,7 +89,10 @@ fn create_private_file(path: &Path) -> Result<(), DbError> {
     {
         Ok(_) => Ok(()),
         Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Ok(()),
-        Err(e) => Err(DbError::Other(format!("cannot create {}: {e}", path.display()))),
+        Err(e) => Err(DbError::Other(format!(
+            "cannot create {}: {e}",
+            path.display()
+        ))),
     }
 }
 
@@ -175,7 +178,10 @@ fn migrate_table(conn: &mut SqliteConnection, t: &registry::TableDef) -> Result<
         if t.is_key(col) || t.is_required(col) {
             // SQLite cannot add a key or NOT NULL column without a default; stock would
             // rebuild the table. Leave the data alone and say so.
-            tracing::warn!("table {}: key/required column {col} missing, not added", t.name);
+            tracing::warn!(
+                "table {}: key/required column {col} missing, not added",
+                t.name
+            );
             continue;
         }
         conn.batch_execute(&ddl::add_column(t, col, DdlBackend::Sqlite))?;
@@ -199,7 +205,11 @@ fn user_table_files(dir: &Path) -> Vec<String> {
     names
 }
 
-fn attach(conn: &mut SqliteConnection, dir: &Path, name: &str) -> Result<(), diesel::result::Error> {
+fn attach(
+    conn: &mut SqliteConnection,
+    dir: &Path,
+    name: &str,
+) -> Result<(), diesel::result::Error> {
     let path = table_file(dir, name);
     let path = path.to_string_lossy();
     diesel::sql_query(format!("ATTACH DATABASE ? AS {}", quote_ident(name)))
@@ -219,7 +229,8 @@ fn attach_new_user_tables(conn: &mut SqliteConnection, dir: &Path) -> Result<(),
     if files.is_empty() {
         return Ok(());
     }
-    let attached: Vec<DbName> = diesel::sql_query("SELECT name FROM pragma_database_list").load(conn)?;
+    let attached: Vec<DbName> =
+        diesel::sql_query("SELECT name FROM pragma_database_list").load(conn)?;
     for f in files {
         if !attached.iter().any(|a| a.name == f) {
             attach(conn, dir, &f)?;
@@ -273,7 +284,8 @@ pub(crate) fn table_ref(table: &str) -> String {
 
 /// User tables (`x_*`) attached to this connection that contain their table.
 pub(crate) fn user_tables(conn: &mut SqliteConnection) -> Result<Vec<String>, DbError> {
-    let attached: Vec<DbName> = diesel::sql_query("SELECT name FROM pragma_database_list").load(conn)?;
+    let attached: Vec<DbName> =
+        diesel::sql_query("SELECT name FROM pragma_database_list").load(conn)?;
     let mut out = Vec::new();
     for a in attached {
         if registry::is_user_table_name(&a.name) && !columns_of(conn, &a.name)?.is_empty() {

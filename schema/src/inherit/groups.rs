@@ -78,16 +78,17 @@ impl GroupMap {
     }
 
     /// The groups of `node` in `nodelist.groups` order (empty names dropped).
-    pub fn groups_of<'a>(&'a self, node: &str) -> impl Iterator<Item = &'a str> + 'a {
-        let span = self
+    pub fn groups_of(&self, node: &str) -> GroupList<'_> {
+        let (a, b) = self
             .index
             .get(node)
             .and_then(|&i| self.spans.get(i as usize))
             .copied()
             .unwrap_or((0, 0));
-        self.group_ids[span.0 as usize..span.1 as usize]
-            .iter()
-            .map(|&g| self.group_names[g as usize].as_str())
+        GroupList {
+            ids: &self.group_ids[a as usize..b as usize],
+            names: &self.group_names,
+        }
     }
 
     /// Members of static group `group` (nodes listing it), in table order.
@@ -118,6 +119,59 @@ impl GroupMap {
     }
 }
 
+/// The ordered groups of one node (borrowed from the [`GroupMap`]).
+#[derive(Debug, Clone, Copy)]
+pub struct GroupList<'a> {
+    ids: &'a [u32],
+    names: &'a [String],
+}
+
+impl<'a> GroupList<'a> {
+    /// The group names in order.
+    pub fn iter(&self) -> GroupIter<'a> {
+        GroupIter {
+            ids: self.ids.iter(),
+            names: self.names,
+        }
+    }
+
+    pub fn len(&self) -> usize {
+        self.ids.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.ids.is_empty()
+    }
+
+    /// Owned copy of the names.
+    pub fn to_vec(&self) -> Vec<String> {
+        self.iter().cloned().collect()
+    }
+}
+
+impl<'a> IntoIterator for GroupList<'a> {
+    type Item = &'a String;
+    type IntoIter = GroupIter<'a>;
+    fn into_iter(self) -> GroupIter<'a> {
+        self.iter()
+    }
+}
+
+/// Iterator over a [`GroupList`].
+#[derive(Debug, Clone)]
+pub struct GroupIter<'a> {
+    ids: std::slice::Iter<'a, u32>,
+    names: &'a [String],
+}
+
+impl<'a> Iterator for GroupIter<'a> {
+    type Item = &'a String;
+    fn next(&mut self) -> Option<&'a String> {
+        let id = *self.ids.next()?;
+        self.names.get(id as usize)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -131,9 +185,10 @@ mod tests {
             ("c".to_string(), None),
         ]);
         assert_eq!(m.nodes(), ["a", "b", "c"]);
-        assert_eq!(m.groups_of("a").collect::<Vec<_>>(), ["g1", "g2"]);
-        assert_eq!(m.groups_of("b").collect::<Vec<_>>(), ["g2", "g2"]);
-        assert_eq!(m.groups_of("zz").count(), 0);
+        assert_eq!(m.groups_of("a").to_vec(), ["g1", "g2"]);
+        assert_eq!(m.groups_of("b").iter().collect::<Vec<_>>(), ["g2", "g2"]);
+        assert!(m.groups_of("zz").is_empty());
+        assert_eq!(m.groups_of("a").len(), 2);
         assert_eq!(m.members("g2").collect::<Vec<_>>(), ["a", "b"]);
         assert_eq!(m.members("ignored").count(), 0);
         assert!(m.is_node("c") && !m.is_node("g1") && m.is_group("g1"));

@@ -18,7 +18,7 @@ mod hierarchy;
 mod resolve;
 mod source;
 
-pub use groups::GroupMap;
+pub use groups::{GroupIter, GroupList, GroupMap};
 pub use hierarchy::{dedup_join, Hierarchy};
 pub use resolve::{nodekey_of, NodeAttrs, ResolvedRow};
 pub use source::{is_active, site_value, MemTables, RowSource};

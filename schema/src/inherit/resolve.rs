@@ -66,7 +66,8 @@ pub fn nodekey_of(table: &str) -> &'static str {
 
 impl NodeAttrs {
     /// Reads the key column and `cols` of `table` (active rows) in one query.
-    /// Requested columns the table does not have resolve to `None`.
+    /// Requested columns the table does not have resolve to `None`; a schema
+    /// table without a node key resolves nothing.
     pub fn load(
         src: &mut dyn RowSource,
         ctx: &InheritCtx,
@@ -75,6 +76,10 @@ impl NodeAttrs {
     ) -> Result<NodeAttrs, DbError> {
         let nodekey = nodekey_of(table);
         let def = registry::table(table);
+        if def.is_some_and(|d| d.nodekey.is_none()) {
+            // Not keyed by node (e.g. site): nothing resolves, as stock.
+            return Ok(NodeAttrs::from_rows(ctx, table, nodekey, cols, []));
+        }
         let known = |c: &str| match def {
             Some(d) => d.has_col(c),
             None => true,

@@ -1,133 +1,49 @@
-//! A blocking xCAT client used for hierarchy and `--fallback`: presents the
-//! daemon's own `server-cred.pem` (so the receiving xcatd sees a trusted peer
-//! and keeps the caller's `username`), checks the other side against `ca.pem`
-//! without a host-name check (as the stock client), writes one request and
-//! hands back every response document until `serverdone`.
-//! (Stand-in for `xcat_client::submit` until the client library has it.)
+//! The [`Forwarder`] for hierarchy and `--fallback`: the client library's
+//! connection (`xcat_client::submit_blocking`) presenting the daemon's own
+//! `server-cred.pem`, so the receiving xcatd sees a trusted peer and keeps the
+//! caller's `username`; the other side is checked against `ca.pem` without a
+//! host-name check, as the stock client does.
+//!
+//! The client library wants `Send` callbacks; the relay target is not, so the
+//! connection runs on a scoped helper thread and hands each response back
+//! through a bounded channel (back-pressure reaches the remote daemon).
 
 use super::{ForwardError, Forwarder};
-use crate::tls::pem::{load_certs, load_key, verify_issued_by};
-use rustls::client::danger::{HandshakeSignatureValid, ServerCertVerified, ServerCertVerifier};
-use rustls::crypto::{verify_tls12_signature, verify_tls13_signature, WebPkiSupportedAlgorithms};
-use rustls::pki_types::{CertificateDer, ServerName, UnixTime};
-use rustls::{DigitallySignedStruct, SignatureScheme};
-use std::io::{ErrorKind, Read, Write};
-use std::net::{TcpStream, ToSocketAddrs};
 use std::path::Path;
-use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc::{self, RecvTimeoutError};
 use std::time::Duration;
+use xcat_client::{submit_blocking, ClientError, ConnectOptions, Credentials, SubmitOutcome};
 use xcat_handlers::api::Aborted;
 use xcat_proto::{Request, Response};
 
-const CONNECT_TIMEOUT: Duration = Duration::from_secs(15);
-const POLL: Duration = Duration::from_millis(500);
-
-#[derive(Debug)]
-struct CaVerifier {
-    cas: Vec<CertificateDer<'static>>,
-    algorithms: WebPkiSupportedAlgorithms,
-}
-
-impl ServerCertVerifier for CaVerifier {
-    fn verify_server_cert(
-        &self,
-        end_entity: &CertificateDer<'_>,
-        _intermediates: &[CertificateDer<'_>],
-        _server_name: &ServerName<'_>,
-        _ocsp: &[u8],
-        _now: UnixTime,
-    ) -> Result<ServerCertVerified, rustls::Error> {
-        verify_issued_by(end_entity.as_ref(), &self.cas)
-            .map(|_| ServerCertVerified::assertion())
-            .map_err(rustls::Error::General)
-    }
-
-    fn verify_tls12_signature(
-        &self,
-        message: &[u8],
-        cert: &CertificateDer<'_>,
-        dss: &DigitallySignedStruct,
-    ) -> Result<HandshakeSignatureValid, rustls::Error> {
-        verify_tls12_signature(message, cert, dss, &self.algorithms)
-    }
-
-    fn verify_tls13_signature(
-        &self,
-        message: &[u8],
-        cert: &CertificateDer<'_>,
-        dss: &DigitallySignedStruct,
-    ) -> Result<HandshakeSignatureValid, rustls::Error> {
-        verify_tls13_signature(message, cert, dss, &self.algorithms)
-    }
-
-    fn supported_verify_schemes(&self) -> Vec<SignatureScheme> {
-        self.algorithms.supported_schemes()
-    }
-}
-
-/// Client TLS config presenting `cred` (cert + key) and trusting `ca`.
-pub fn client_config(cred: &Path, ca: &Path) -> Result<rustls::ClientConfig, String> {
-    let provider = rustls::crypto::ring::default_provider();
-    let verifier = Arc::new(CaVerifier {
-        cas: load_certs(ca)?,
-        algorithms: provider.signature_verification_algorithms,
-    });
-    rustls::ClientConfig::builder_with_provider(Arc::new(provider))
-        .with_safe_default_protocol_versions()
-        .map_err(|e| e.to_string())?
-        .dangerous()
-        .with_custom_certificate_verifier(verifier)
-        .with_client_auth_cert(load_certs(cred)?, load_key(cred)?)
-        .map_err(|e| format!("{}: {e}", cred.display()))
-}
+/// How often our own client's abort is checked while the remote is silent.
+const POLL: Duration = Duration::from_millis(200);
+/// Responses buffered between the connection and the relay target.
+const QUEUE: usize = 64;
 
 pub struct TlsForwarder {
-    config: Arc<rustls::ClientConfig>,
+    creds: Credentials,
+    opts: ConnectOptions,
 }
 
 impl TlsForwarder {
+    /// Credentials from `cred` (certificate + key) and the CA in `ca`, read once.
     pub fn new(cred: &Path, ca: &Path) -> Result<TlsForwarder, String> {
         Ok(TlsForwarder {
-            config: Arc::new(client_config(cred, ca)?),
+            creds: Credentials::from_files(cred, ca).map_err(|e| e.to_string())?,
+            opts: ConnectOptions::default(),
         })
     }
 }
 
-fn server_name(host: &str) -> ServerName<'static> {
-    let bare = host.trim_start_matches('[').trim_end_matches(']');
-    if let Ok(ip) = bare.parse::<std::net::IpAddr>() {
-        return ServerName::IpAddress(ip.into());
+/// Nothing relayed yet: the remote never really answered.
+fn failure(relayed: bool, why: String) -> ForwardError {
+    if relayed {
+        ForwardError::Broken(why)
+    } else {
+        ForwardError::Connect(why)
     }
-    // Host names are not checked (stock: verifycn none); an odd name just
-    // means no SNI.
-    ServerName::try_from(bare.to_string())
-        .unwrap_or(ServerName::IpAddress(std::net::Ipv4Addr::LOCALHOST.into()))
-}
-
-fn connect(addr: &str) -> Result<TcpStream, String> {
-    let addrs: Vec<_> = addr
-        .to_socket_addrs()
-        .map_err(|e| format!("{addr}: {e}"))?
-        .collect();
-    let mut last = format!("{addr}: no address");
-    for a in addrs {
-        match TcpStream::connect_timeout(&a, CONNECT_TIMEOUT) {
-            Ok(s) => return Ok(s),
-            Err(e) => last = format!("{addr}: {e}"),
-        }
-    }
-    Err(last)
-}
-
-/// Split complete `<xcatresponse>` documents off the front of `buf`.
-pub fn take_documents(buf: &mut Vec<u8>) -> Vec<Vec<u8>> {
-    const END: &[u8] = b"</xcatresponse>";
-    let mut docs = Vec::new();
-    while let Some(pos) = buf.windows(END.len()).position(|w| w == END) {
-        let end = pos + END.len();
-        docs.push(buf.drain(..end).collect());
-    }
-    docs
 }
 
 impl Forwarder for TlsForwarder {
@@ -138,61 +54,66 @@ impl Forwarder for TlsForwarder {
         aborted: &dyn Fn() -> bool,
         each: &mut dyn FnMut(Response) -> Result<(), Aborted>,
     ) -> Result<(), ForwardError> {
-        let host = addr.rsplit_once(':').map(|(h, _)| h).unwrap_or(addr);
-        let tcp = connect(addr).map_err(ForwardError::Connect)?;
-        let _ = tcp.set_nodelay(true);
-        let _ = tcp.set_read_timeout(Some(POLL));
-        let conn = rustls::ClientConnection::new(self.config.clone(), server_name(host))
-            .map_err(|e| ForwardError::Connect(e.to_string()))?;
-        let mut tls = rustls::StreamOwned::new(conn, tcp);
-        let mut request = req.clone();
-        request.set("clienttype", "cli");
-        tls.write_all(&request.to_xml())
-            .and_then(|_| tls.flush())
-            .map_err(|e| ForwardError::Connect(e.to_string()))?;
-        let mut buf = Vec::new();
-        let mut chunk = vec![0u8; 16 * 1024];
+        let stop = AtomicBool::new(false);
         let mut relayed = false;
-        loop {
-            if aborted() {
-                let abort = b"<xcatrequest>\n  <abortcommand>1</abortcommand>\n</xcatrequest>\n";
-                let _ = tls.write_all(abort);
-                return Err(ForwardError::Aborted);
-            }
-            match tls.read(&mut chunk) {
-                Ok(0) => {
-                    let e = "connection closed before serverdone".to_string();
-                    return Err(if relayed {
-                        ForwardError::Broken(e)
-                    } else {
-                        ForwardError::Connect(e)
-                    });
-                }
-                Ok(n) => buf.extend_from_slice(&chunk[..n]),
-                Err(e) if matches!(e.kind(), ErrorKind::WouldBlock | ErrorKind::TimedOut) => {
-                    continue
-                }
-                Err(e) => {
-                    let e = e.to_string();
-                    return Err(if relayed {
-                        ForwardError::Broken(e)
-                    } else {
-                        ForwardError::Connect(e)
-                    });
-                }
-            }
-            for doc in take_documents(&mut buf) {
-                let root = match xcat_proto::parse_document(&doc) {
-                    Ok(r) => r,
-                    Err(e) => return Err(ForwardError::Broken(format!("bad response: {e}"))),
-                };
-                relayed = true;
-                let done = root.map.contains_key("serverdone");
-                each(Response { map: root.map }).map_err(|_| ForwardError::Aborted)?;
-                if done {
-                    return Ok(());
+        let mut we_stopped = false;
+        let joined = std::thread::scope(|scope| {
+            let (tx, rx) = mpsc::sync_channel::<Response>(QUEUE);
+            let stop = &stop;
+            let worker = scope.spawn(move || {
+                let mut forward = move |r: Response| tx.send(r).is_ok();
+                let should_abort = || stop.load(Ordering::SeqCst);
+                submit_blocking(
+                    addr,
+                    Some(&self.creds),
+                    &self.opts,
+                    req,
+                    &mut forward,
+                    &should_abort,
+                )
+            });
+            loop {
+                match rx.recv_timeout(POLL) {
+                    Ok(resp) => {
+                        relayed = true;
+                        if each(resp).is_err() {
+                            we_stopped = true;
+                            break;
+                        }
+                    }
+                    Err(RecvTimeoutError::Timeout) => {
+                        if aborted() {
+                            we_stopped = true;
+                            break;
+                        }
+                    }
+                    Err(RecvTimeoutError::Disconnected) => break,
                 }
             }
+            // Tell the connection to stop (it sends `abortcommand` when the
+            // remote is silent) and unblock it if it waits on the queue.
+            stop.store(we_stopped, Ordering::SeqCst);
+            drop(rx);
+            worker.join()
+        });
+        if we_stopped {
+            return Err(ForwardError::Aborted);
+        }
+        match joined {
+            Ok(Ok(SubmitOutcome::Done(last))) => {
+                each(last).map_err(|_| ForwardError::Aborted)?;
+                Ok(())
+            }
+            Ok(Ok(SubmitOutcome::Stopped)) => Err(ForwardError::Aborted),
+            Ok(Ok(SubmitOutcome::Premature)) => Err(failure(
+                relayed,
+                "connection closed before serverdone".to_string(),
+            )),
+            Ok(Err(ClientError::BadResponse(e))) => {
+                Err(ForwardError::Broken(format!("bad response: {e}")))
+            }
+            Ok(Err(e)) => Err(failure(relayed, e.to_string())),
+            Err(_) => Err(failure(relayed, "forwarding thread failed".to_string())),
         }
     }
 }

@@ -2,8 +2,8 @@
 //! client certificates checked against `<confdir>/cert/ca.pem` by
 //! [`verifier::XcatClientVerifier`], versions and suites from the site table.
 //! [`AcceptorCache`] rebuilds the rustls config when those site values change.
+//! PEM loading and chain checks are the client library's (`xcat_client::tls`).
 
-pub mod pem;
 pub mod suites;
 pub mod verifier;
 
@@ -11,6 +11,7 @@ use crate::config::ServeConfig;
 use rustls::pki_types::CertificateDer;
 use std::sync::{Arc, Mutex};
 use tokio_rustls::TlsAcceptor;
+use xcat_client::tls::{load_certs, load_key, subject_cn};
 
 /// The site values that shape TLS.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -23,9 +24,9 @@ pub fn server_config(
     cfg: &ServeConfig,
     settings: &TlsSettings,
 ) -> Result<rustls::ServerConfig, String> {
-    let certs = pem::load_certs(&cfg.server_cred())?;
-    let key = pem::load_key(&cfg.server_cred())?;
-    let cas = pem::load_certs(&cfg.ca_file())?;
+    let certs = load_certs(&cfg.server_cred()).map_err(|e| e.to_string())?;
+    let key = load_key(&cfg.server_cred()).map_err(|e| e.to_string())?;
+    let cas = load_certs(&cfg.ca_file()).map_err(|e| e.to_string())?;
     let mut provider = rustls::crypto::ring::default_provider();
     if let Some(suites) = suites::ciphers(settings.ciphers.as_deref()) {
         provider.cipher_suites = suites;
@@ -46,9 +47,7 @@ pub fn server_config(
 
 /// CN of the peer's verified certificate.
 pub fn peer_name(certs: Option<&[CertificateDer<'_>]>) -> Option<String> {
-    certs
-        .and_then(|c| c.first())
-        .and_then(|c| pem::subject_cn(c.as_ref()))
+    certs.and_then(|c| c.first()).and_then(subject_cn)
 }
 
 /// The current acceptor, rebuilt when the TLS site values change.

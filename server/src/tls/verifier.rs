@@ -1,14 +1,14 @@
 //! Client certificate verification: request a certificate, do not require it;
-//! a presented one must chain to `ca.pem` (x509-parser, since webpki refuses
-//! the stock 1960 notBefore).  Any key usage is accepted: management and
+//! a presented one must chain to `ca.pem` (`xcat_client::tls::verify_issued_by`:
+//! x509-parser, since webpki refuses the stock 1960 notBefore).  Any key usage is accepted: management and
 //! service nodes present `server-cred.pem` as their client certificate.
 
-use super::pem::verify_issued_by;
 use rustls::client::danger::HandshakeSignatureValid;
 use rustls::crypto::{verify_tls12_signature, verify_tls13_signature, WebPkiSupportedAlgorithms};
 use rustls::pki_types::{CertificateDer, UnixTime};
 use rustls::server::danger::{ClientCertVerified, ClientCertVerifier};
 use rustls::{DigitallySignedStruct, DistinguishedName, Error, SignatureScheme};
+use xcat_client::tls::verify_issued_by;
 
 #[derive(Debug)]
 pub struct XcatClientVerifier {
@@ -42,15 +42,13 @@ impl ClientCertVerifier for XcatClientVerifier {
         &self,
         end_entity: &CertificateDer<'_>,
         _intermediates: &[CertificateDer<'_>],
-        _now: UnixTime,
+        now: UnixTime,
     ) -> Result<ClientCertVerified, Error> {
-        match verify_issued_by(end_entity.as_ref(), &self.cas) {
+        match verify_issued_by(&self.cas, end_entity, now) {
             Ok(()) => Ok(ClientCertVerified::assertion()),
             Err(e) => {
                 tracing::info!("client certificate refused: {e}");
-                Err(Error::InvalidCertificate(
-                    rustls::CertificateError::UnknownIssuer,
-                ))
+                Err(e)
             }
         }
     }

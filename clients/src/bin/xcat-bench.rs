@@ -1,0 +1,389 @@
+//! `xcat-bench`: the 10,000-node benchmark of issues 3, 4 and 5 against a
+//! running xcatd.  It populates N nodes with ONE `mkdef -z` request (3 groups
+//! per node: `all`, `compute`, `rack1`|`rack2`; attributes on node rows
+//! (`ip`, `mac`), on group rows (`servicenode`, `xcatmaster`, `mgt`, `os`)
+//! and a regular-expression group row (`bmc`); every node's address in the
+//! hosts table), then times each command: median of 5 warm runs (one
+//! unmeasured warm-up first), measured client-side from the first request
+//! byte sent to the serverdone received on an already open TLS connection
+//! — an upper bound of the server-side time.  With `--server-pid` it also
+//! prints the daemon's VmHWM (peak resident memory) after each command.
+//!
+//! ```text
+//! xcat-bench --host 127.0.0.1:3001 --home /path/with/.xcat [--nodes 10000] [--server-pid PID]
+//! ```
+//!
+//! It changes the database it is pointed at (creates and removes `n*`,
+//! `sn1`, `sn2`, groups `compute`, `rack1`, `rack2`): use a scratch daemon.
+
+use clap::Parser;
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+use xcat_client::cli::{resolve, Action};
+use xcat_client::conn::{ConnectOptions, Connection, SubmitOutcome};
+use xcat_client::request::{build, Built, FakeStdin, Invocation};
+use xcat_client::{Credentials, Response};
+use xcat_proto::tree::MapExt;
+
+#[derive(Debug, Parser)]
+#[command(name = "xcat-bench", about = "10,000-node benchmark for xcatd")]
+struct Args {
+    /// Server address host:port (default: $XCATHOST or localhost:3001).
+    #[arg(long)]
+    host: Option<String>,
+    /// Home whose .xcat/ holds client-cred.pem and ca.pem.
+    #[arg(long)]
+    home: PathBuf,
+    /// Number of nodes.
+    #[arg(long, default_value_t = 10_000)]
+    nodes: usize,
+    /// Measured runs per command (after one warm-up run).
+    #[arg(long, default_value_t = 5)]
+    runs: usize,
+    /// PID of the daemon, for VmHWM from /proc/PID/status.
+    #[arg(long)]
+    server_pid: Option<u32>,
+    /// Skip the repeated `mkdef -o n[..]` timing (it rebuilds the nodes).
+    #[arg(long)]
+    skip_mkdef: bool,
+}
+
+/// What one request produced.
+struct Answer {
+    elapsed: Duration,
+    errors: Vec<String>,
+    documents: usize,
+}
+
+struct Bench {
+    addr: String,
+    creds: Credentials,
+    server_pid: Option<u32>,
+}
+
+fn request_bytes(argv: &[String], stdin: Option<&str>) -> Result<Vec<u8>, String> {
+    let Action::Command {
+        command,
+        style,
+        args,
+    } = resolve(&argv[0], argv[1..].to_vec())
+    else {
+        return Err(format!("{} is not a plain request command", argv[0]));
+    };
+    let env = Default::default();
+    let inv = Invocation {
+        command,
+        style,
+        args,
+        cwd: PathBuf::from("/tmp"),
+        env: &env,
+    };
+    let mut input = match stdin {
+        Some(s) => FakeStdin::pipe(s.as_bytes().to_vec()),
+        None => FakeStdin::dev_null(),
+    };
+    match build(&inv, &mut input) {
+        Built::Send { request, .. } => {
+            let mut request = request;
+            request.map.set("clienttype", "cli");
+            Ok(request.to_xml())
+        }
+        Built::Exit(p) => Err(format!("{}{}", p.stdout, p.stderr)),
+    }
+}
+
+/// Cheap check inside the timed loop: only documents with an `error` or a
+/// non-zero `errorcode` are rendered (after the fact).
+fn errors_of(r: &Response, into: &mut Vec<String>) {
+    let bad_code = r.map.get("errorcode").is_some_and(|v| {
+        v.iter()
+            .any(|x| x.as_text().is_some_and(|t| t.trim() != "0"))
+    });
+    if r.map.contains_key("error") || bad_code {
+        let mut p = xcat_client::Printed::new();
+        xcat_client::render_xml(r, &mut p);
+        into.push(p.stdout.chars().take(400).collect());
+    }
+}
+
+impl Bench {
+    async fn send(&self, argv: &[&str], stdin: Option<&str>) -> Result<Answer, String> {
+        let argv: Vec<String> = argv.iter().map(|s| s.to_string()).collect();
+        let bytes = request_bytes(&argv, stdin)?;
+        let mut conn =
+            Connection::connect(&self.addr, Some(&self.creds), &ConnectOptions::default())
+                .await
+                .map_err(|e| format!("connect: {e}"))?;
+        let mut errors = Vec::new();
+        let mut documents = 0usize;
+        let start = Instant::now();
+        let outcome = conn
+            .request_raw(&bytes, &mut |r| {
+                documents += 1;
+                errors_of(&r, &mut errors);
+                true
+            })
+            .await;
+        let elapsed = start.elapsed();
+        conn.close().await;
+        match outcome {
+            Ok(SubmitOutcome::Done(last)) => errors_of(&last, &mut errors),
+            Ok(other) => return Err(format!("{argv:?}: {other:?}")),
+            Err(e) => return Err(format!("{argv:?}: {e}")),
+        }
+        Ok(Answer {
+            elapsed,
+            errors,
+            documents,
+        })
+    }
+
+    /// Send and insist on success.
+    async fn must(&self, argv: &[&str], stdin: Option<&str>) -> Result<Answer, String> {
+        let a = self.send(argv, stdin).await?;
+        if let Some(e) = a.errors.first() {
+            return Err(format!("{argv:?} failed: {e}"));
+        }
+        Ok(a)
+    }
+
+    fn vmhwm(&self) -> String {
+        let Some(pid) = self.server_pid else {
+            return "-".into();
+        };
+        std::fs::read_to_string(format!("/proc/{pid}/status"))
+            .ok()
+            .and_then(|s| {
+                s.lines()
+                    .find_map(|l| l.strip_prefix("VmHWM:"))
+                    .map(|v| v.trim().to_string())
+            })
+            .unwrap_or_else(|| "?".into())
+    }
+}
+
+fn node(i: usize) -> String {
+    format!("n{i:05}")
+}
+
+/// The population as one stanza file: groups, service nodes, N nodes.
+fn stanzas(n: usize) -> String {
+    let mut s = String::with_capacity(n * 110);
+    s.push_str("compute:\n    objtype=group\n    mgt=ipmi\n    os=rhels9.4\n    arch=x86_64\n");
+    s.push_str("    bmc=|\\D+(\\d+)|bmc($1)|\n");
+    for rack in ["rack1", "rack2"] {
+        s.push_str(&format!(
+            "{rack}:\n    objtype=group\n    servicenode=sn1,sn2\n    xcatmaster=sn1\n    netboot=xnba\n"
+        ));
+    }
+    for (sn, ip) in [("sn1", "10.0.0.1"), ("sn2", "10.0.0.2")] {
+        s.push_str(&format!(
+            "{sn}:\n    objtype=node\n    groups=service,all\n    ip={ip}\n"
+        ));
+    }
+    for i in 1..=n {
+        let rack = if i <= n / 2 { "rack1" } else { "rack2" };
+        s.push_str(&format!(
+            "{}:\n    objtype=node\n    groups=all,compute,{rack}\n    ip=10.{}.{}.{}\n    mac=02:00:00:{:02x}:{:02x}:{:02x}\n",
+            node(i),
+            1 + i / 65536,
+            (i / 256) % 256,
+            i % 256,
+            (i >> 16) & 0xff,
+            (i >> 8) & 0xff,
+            i & 0xff
+        ));
+    }
+    s
+}
+
+fn median_ms(mut v: Vec<Duration>) -> (f64, f64, f64) {
+    v.sort_unstable();
+    let ms = |d: Duration| d.as_secs_f64() * 1000.0;
+    let med = v.get(v.len() / 2).copied().map(ms).unwrap_or(0.0);
+    let min = v.first().copied().map(ms).unwrap_or(0.0);
+    let max = v.last().copied().map(ms).unwrap_or(0.0);
+    (med, min, max)
+}
+
+fn loadavg() -> String {
+    std::fs::read_to_string("/proc/loadavg")
+        .map(|s| s.split_whitespace().take(3).collect::<Vec<_>>().join(" "))
+        .unwrap_or_else(|_| "?".into())
+}
+
+struct Row {
+    what: String,
+    med: f64,
+    min: f64,
+    max: f64,
+    docs: usize,
+    hwm: String,
+}
+
+async fn bench(args: &Args, b: &Bench) -> Result<Vec<Row>, String> {
+    let n = args.nodes;
+    let range = format!("n[00001-{n:05}]");
+    let mut rows = Vec::new();
+    let all_nodes = ["rmdef", "-t", "node", "-o", range.as_str()];
+    // Start clean (ignore "not found").
+    let _ = b.send(&all_nodes, None).await?;
+    let _ = b
+        .send(&["rmdef", "-t", "group", "-o", "compute,rack1,rack2"], None)
+        .await?;
+
+    if !args.skip_mkdef {
+        let argv = [
+            "mkdef",
+            "-t",
+            "node",
+            "-o",
+            range.as_str(),
+            "groups=all,compute,rack1",
+        ];
+        let mut times = Vec::new();
+        let mut docs = 0;
+        for run in 0..=args.runs {
+            let a = b.must(&argv, None).await?;
+            b.must(&all_nodes, None).await?;
+            if run > 0 {
+                times.push(a.elapsed);
+                docs = a.documents;
+            }
+        }
+        let (med, min, max) = median_ms(times);
+        rows.push(Row {
+            what: format!("`mkdef -t node -o {range} groups=all,compute,rack1`"),
+            med,
+            min,
+            max,
+            docs,
+            hwm: b.vmhwm(),
+        });
+    }
+
+    let stanza = stanzas(n);
+    let a = b.must(&["mkdef", "-z"], Some(&stanza)).await?;
+    rows.push(Row {
+        what: format!(
+            "populate: ONE `mkdef -z` ({} nodes + 2 SNs + 3 groups, {} KiB stanza; single run)",
+            n,
+            stanza.len() / 1024
+        ),
+        med: a.elapsed.as_secs_f64() * 1000.0,
+        min: a.elapsed.as_secs_f64() * 1000.0,
+        max: a.elapsed.as_secs_f64() * 1000.0,
+        docs: a.documents,
+        hwm: b.vmhwm(),
+    });
+
+    // Alternating values so every run really writes.
+    let chdef_a = ["chdef", "-t", "node", "-o", range.as_str(), "arch=ppc64le"];
+    let chdef_b = ["chdef", "-t", "node", "-o", range.as_str(), "arch=x86_64"];
+    let snmove_a = ["snmove", "-s", "sn1", "-d", "sn2", "-D", "sn2", "-i"];
+    let snmove_b = ["snmove", "-s", "sn2", "-d", "sn1", "-D", "sn1", "-i"];
+    let nodels_range = format!("{range},-n00500,compute@rack1");
+    let nodels_argv = ["nodels", nodels_range.as_str()];
+    let cases: Vec<(String, Vec<&[&str]>)> = vec![
+        (
+            format!("`chdef -t node -o {range} arch=…` (1 attribute)"),
+            vec![&chdef_a, &chdef_b],
+        ),
+        ("`lsdef -t node -l`".into(), vec![&["lsdef", "-t", "node", "-l"]]),
+        (
+            "`nodels all noderes.servicenode hosts.ip ipmi.bmc` (group, node, regex row)".into(),
+            vec![&[
+                "nodels",
+                "all",
+                "noderes.servicenode",
+                "hosts.ip",
+                "ipmi.bmc",
+            ]],
+        ),
+        ("`tabdump nodelist`".into(), vec![&["tabdump", "nodelist"]]),
+        (
+            format!("`nodels {nodels_range}`"),
+            vec![&nodels_argv],
+        ),
+        (
+            format!("`snmove -s sn1 -d sn2 -D sn2 -i` ({n} nodes, hosts-table addresses; alternating direction)"),
+            vec![&snmove_a, &snmove_b],
+        ),
+    ];
+    for (what, variants) in cases {
+        let mut times = Vec::new();
+        let mut docs = 0;
+        for run in 0..=args.runs {
+            let argv = variants[run % variants.len()];
+            let a = b.must(argv, None).await?;
+            if run > 0 {
+                times.push(a.elapsed);
+                docs = a.documents;
+            }
+        }
+        let (med, min, max) = median_ms(times);
+        rows.push(Row {
+            what,
+            med,
+            min,
+            max,
+            docs,
+            hwm: b.vmhwm(),
+        });
+    }
+    Ok(rows)
+}
+
+fn main() {
+    let args = Args::parse();
+    let addr = args
+        .host
+        .clone()
+        .or_else(|| std::env::var("XCATHOST").ok())
+        .unwrap_or_else(|| "localhost:3001".into());
+    let creds = match Credentials::for_user_home(&args.home) {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("xcat-bench: credentials under {}: {e}", args.home.display());
+            std::process::exit(2);
+        }
+    };
+    let runtime = match tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("xcat-bench: runtime: {e}");
+            std::process::exit(2);
+        }
+    };
+    let b = Bench {
+        addr,
+        creds,
+        server_pid: args.server_pid,
+    };
+    let load_before = loadavg();
+    let result = runtime.block_on(bench(&args, &b));
+    let load_after = loadavg();
+    match result {
+        Ok(rows) => {
+            println!(
+                "xcat-bench: {} nodes, median of {} warm runs (client-side send→serverdone), load average before {load_before}, after {load_after}\n",
+                args.nodes, args.runs
+            );
+            println!("| command | median ms | min ms | max ms | responses | server VmHWM after |");
+            println!("| --- | ---: | ---: | ---: | ---: | ---: |");
+            for r in rows {
+                println!(
+                    "| {} | {:.1} | {:.1} | {:.1} | {} | {} |",
+                    r.what, r.med, r.min, r.max, r.docs, r.hwm
+                );
+            }
+        }
+        Err(e) => {
+            eprintln!("xcat-bench: {e}");
+            std::process::exit(1);
+        }
+    }
+}
