@@ -85,7 +85,12 @@ impl CliContext {
                 })
                 .collect(),
             cwd: std::env::current_dir().unwrap_or_else(|_| PathBuf::from("/")),
-            home: None,
+            // Beyond stock: XCATCLIENTHOME points at a home whose .xcat/ holds the
+            // credentials (quick start, tests). Stock always uses the effective
+            // user's home; the name has no XCAT_ prefix so it is never forwarded.
+            home: std::env::var_os("XCATCLIENTHOME")
+                .filter(|h| !h.is_empty())
+                .map(PathBuf::from),
             handle_signals: true,
         }
     }

@@ -171,10 +171,12 @@ pub fn absolutize_noderange(cwd: &Path, noderange: &str) -> String {
 fn wants_stdin(style: Style, env: &BTreeMap<String, String>, stdin: &mut dyn StdinSource) -> bool {
     let ksh = env.get("SHELL").is_some_and(|s| s.ends_with("/ksh"));
     if ksh || !env.contains_key("TERM") {
-        return stdin.kind() != StdinKind::Closed && stdin.readable_within(Duration::from_secs(1));
+        // select() on a closed fd fails with -1, which Perl takes as true.
+        return stdin.kind() == StdinKind::Closed || stdin.readable_within(Duration::from_secs(1));
     }
     match style {
-        Style::DbCmds => !matches!(stdin.kind(), StdinKind::Tty | StdinKind::Closed),
+        // `unless (-t STDIN)`: a closed stdin is not a tty either.
+        Style::DbCmds => stdin.kind() != StdinKind::Tty,
         _ => stdin.kind() == StdinKind::Pipe,
     }
 }

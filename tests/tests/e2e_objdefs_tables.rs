@@ -6,10 +6,14 @@
 //! stderr and exit code.
 //!
 //! Exceptions (each also commented where it happens):
-//! * 03 `tabdump site`: the values of `master`, `nameservers`, `domain`
-//!   and `timezone` come from the host's network / DNS / clock setup (the
-//!   capture host had 127.0.0.1, cluster.test, Universal); those lines are
-//!   left out on both sides, every other line must match in order.
+//! * 03 `tabdump site`: the values of `master`, `nameservers`, `domain`,
+//!   `forwarders` and `timezone` come from the host's network / DNS / clock
+//!   setup (the capture host had 127.0.0.1, cluster.test, no forwarders,
+//!   Universal; xcatd-rs `init` on this machine writes `forwarders` from
+//!   /etc/resolv.conf and, at the time of writing, no master / nameservers
+//!   / timezone), and `xcatconfdir` is the harness's temporary `--confdir`
+//!   (stock: /etc/xcat).  Those lines are left out on both sides; every
+//!   other line must match, in order.
 //! * 11 `lsdef -t group -l`: stock prints group members in Perl hash order
 //!   (random); xcatd-rs sorts them, so `members=` lists are compared sorted.
 //! * 16-19 (snmove): the capture host resolved sn1, sn2, cn01..cn20 through
@@ -29,7 +33,14 @@ use xcat_client::cli::print_stream;
 use xcat_tests::{fixture, Backend, Printed, Xcatd};
 
 /// Site keys whose values depend on the host (see the module doc).
-const HOST_DEPENDENT_SITE_KEYS: &[&str] = &["master", "nameservers", "domain", "timezone"];
+const HOST_DEPENDENT_SITE_KEYS: &[&str] = &[
+    "master",
+    "nameservers",
+    "domain",
+    "forwarders",
+    "timezone",
+    "xcatconfdir",
+];
 
 type Out = (String, String, i32);
 

@@ -132,7 +132,8 @@ async fn add_addresses(server: &Xcatd) {
     )
     .await;
     let p = ok(server, &["nodels", "cn07", "hosts.ip"]).await;
-    assert_eq!(p.stdout, "cn07: hosts.ip: 10.0.1.7\n");
+    // One attribute: stock prints `node: value` without the column name.
+    assert_eq!(p.stdout, "cn07: 10.0.1.7\n");
     ok(
         server,
         &[
@@ -350,18 +351,19 @@ async fn server_columns_follow(server: &Xcatd) {
     let mut argv = vec!["nodels", "cn01,cn02"];
     argv.extend(cols);
     let p = ok(server, &argv).await;
+    // Within one table stock prints the columns sorted by name.
     assert_eq!(
         p.stdout,
-        "cn01: noderes.servicenode: sn1,sn2\n\
-         cn01: noderes.xcatmaster: sn1\n\
-         cn01: noderes.tftpserver: sn1\n\
+        "cn01: noderes.monserver: sn1,sn1\n\
          cn01: noderes.nfsserver: sn1\n\
-         cn01: noderes.monserver: sn1,sn1\n\
-         cn02: noderes.servicenode: sn1,sn2\n\
-         cn02: noderes.xcatmaster: sn1\n\
-         cn02: noderes.tftpserver: other\n\
+         cn01: noderes.servicenode: sn1,sn2\n\
+         cn01: noderes.tftpserver: sn1\n\
+         cn01: noderes.xcatmaster: sn1\n\
+         cn02: noderes.monserver: other,other\n\
          cn02: noderes.nfsserver: 10.0.0.9\n\
-         cn02: noderes.monserver: other,other\n"
+         cn02: noderes.servicenode: sn1,sn2\n\
+         cn02: noderes.tftpserver: other\n\
+         cn02: noderes.xcatmaster: sn1\n"
     );
     // cn03 untouched.
     let rows = placement(server, "cn01-cn20").await;

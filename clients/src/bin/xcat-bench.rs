@@ -282,7 +282,7 @@ async fn bench(args: &Args, b: &Bench) -> Result<Vec<Row>, String> {
     let chdef_b = ["chdef", "-t", "node", "-o", range.as_str(), "arch=x86_64"];
     let snmove_a = ["snmove", "-s", "sn1", "-d", "sn2", "-D", "sn2", "-i"];
     let snmove_b = ["snmove", "-s", "sn2", "-d", "sn1", "-D", "sn1", "-i"];
-    let nodels_range = format!("{range},-n00500,compute@rack1");
+    let nodels_range = format!("{range},-{},compute@rack1", node(500.min(n)));
     let nodels_argv = ["nodels", nodels_range.as_str()];
     let cases: Vec<(String, Vec<&[&str]>)> = vec![
         (
