@@ -97,25 +97,49 @@ fn ten_thousand_nodes_stream_in_chunks() {
         let req = request("nodels", Some(&refs), &["groups", "nodehm.mgt", "hosts.ip"]);
         let t = Instant::now();
         let mut docs: Vec<Response> = Vec::new();
-        handler("nodels").process(&env.ctx, &req, &mut docs).unwrap();
-        eprintln!("{}: nodels all 3 attributes, handler only {:?}", env.label, t.elapsed());
+        handler("nodels")
+            .process(&env.ctx, &req, &mut docs)
+            .unwrap();
+        eprintln!(
+            "{}: nodels all 3 attributes, handler only {:?}",
+            env.label,
+            t.elapsed()
+        );
         for (t_, c_) in [("nodelist", "groups"), ("nodehm", "mgt"), ("hosts", "ip")] {
             use xcat_handlers::tables::resolve::{resolve, resolve_local, Opts};
             let o = Opts::default();
             let t = Instant::now();
-            let a = env.ctx.db.read(|c| resolve(c, t_, &nodes, &[c_], &o)).unwrap();
+            let a = env
+                .ctx
+                .db
+                .read(|c| resolve(c, t_, &nodes, &[c_], &o))
+                .unwrap();
             let ta = t.elapsed();
             let t = Instant::now();
-            let b = env.ctx.db.read(|c| resolve_local(c, t_, &nodes, &[c_], &o)).unwrap();
-            eprintln!("{}: resolve {t_}.{c_}: inherit {ta:?} local {:?}", env.label, t.elapsed());
+            let b = env
+                .ctx
+                .db
+                .read(|c| resolve_local(c, t_, &nodes, &[c_], &o))
+                .unwrap();
+            eprintln!(
+                "{}: resolve {t_}.{c_}: inherit {ta:?} local {:?}",
+                env.label,
+                t.elapsed()
+            );
             assert_eq!(a, b);
         }
         for attr in ["groups", "nodehm.mgt", "hosts.ip"] {
             let req = request("nodels", Some(&refs), &[attr]);
             let t = Instant::now();
             let mut docs: Vec<Response> = Vec::new();
-            handler("nodels").process(&env.ctx, &req, &mut docs).unwrap();
-            eprintln!("{}: nodels all {attr}, handler only {:?}", env.label, t.elapsed());
+            handler("nodels")
+                .process(&env.ctx, &req, &mut docs)
+                .unwrap();
+            eprintln!(
+                "{}: nodels all {attr}, handler only {:?}",
+                env.label,
+                t.elapsed()
+            );
         }
 
         let t = Instant::now();

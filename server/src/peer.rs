@@ -60,76 +60,7 @@ pub fn short_host(fqdn: &str, domain: Option<&str>) -> String {
 
 /// Blocking reverse lookup (getnameinfo, name required).
 pub fn reverse_lookup_blocking(ip: IpAddr) -> Option<String> {
-    let sa = SocketAddr::new(ip, 0);
-    let (storage, len) = socket_addr_raw(&sa);
-    let mut host = [0 as libc::c_char; 1025];
-    // SAFETY: storage holds a valid sockaddr of `len` bytes; host is a
-    // writable buffer whose length is passed.
-    let rc = unsafe {
-        libc::getnameinfo(
-            &storage as *const libc::sockaddr_storage as *const libc::sockaddr,
-            len,
-            host.as_mut_ptr(),
-            host.len() as libc::socklen_t,
-            std::ptr::null_mut(),
-            0,
-            libc::NI_NAMEREQD,
-        )
-    };
-    if rc != 0 {
-        return None;
-    }
-    // SAFETY: getnameinfo wrote a NUL-terminated string on success.
-    let name = unsafe { std::ffi::CStr::from_ptr(host.as_ptr()) };
-    name.to_str()
-        .ok()
-        .map(str::to_string)
-        .filter(|s| !s.is_empty())
-}
-
-fn socket_addr_raw(sa: &SocketAddr) -> (libc::sockaddr_storage, libc::socklen_t) {
-    // SAFETY: sockaddr_storage is plain old data; all-zero is valid.
-    let mut storage: libc::sockaddr_storage = unsafe { std::mem::zeroed() };
-    let len = match sa {
-        SocketAddr::V4(v4) => {
-            let sin = libc::sockaddr_in {
-                sin_family: libc::AF_INET as libc::sa_family_t,
-                sin_port: v4.port().to_be(),
-                sin_addr: libc::in_addr {
-                    s_addr: u32::from_ne_bytes(v4.ip().octets()),
-                },
-                sin_zero: [0; 8],
-            };
-            // SAFETY: sockaddr_in fits in sockaddr_storage.
-            unsafe {
-                std::ptr::write(
-                    &mut storage as *mut libc::sockaddr_storage as *mut libc::sockaddr_in,
-                    sin,
-                )
-            };
-            std::mem::size_of::<libc::sockaddr_in>()
-        }
-        SocketAddr::V6(v6) => {
-            let sin6 = libc::sockaddr_in6 {
-                sin6_family: libc::AF_INET6 as libc::sa_family_t,
-                sin6_port: v6.port().to_be(),
-                sin6_flowinfo: v6.flowinfo(),
-                sin6_addr: libc::in6_addr {
-                    s6_addr: v6.ip().octets(),
-                },
-                sin6_scope_id: v6.scope_id(),
-            };
-            // SAFETY: sockaddr_in6 fits in sockaddr_storage.
-            unsafe {
-                std::ptr::write(
-                    &mut storage as *mut libc::sockaddr_storage as *mut libc::sockaddr_in6,
-                    sin6,
-                )
-            };
-            std::mem::size_of::<libc::sockaddr_in6>()
-        }
-    };
-    (storage, len as libc::socklen_t)
+    dns_lookup::lookup_addr(&ip).ok().filter(|s| !s.is_empty())
 }
 
 /// Reverse lookups with a time bound and a short cache.

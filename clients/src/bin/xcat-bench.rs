@@ -277,6 +277,36 @@ async fn bench(args: &Args, b: &Bench) -> Result<Vec<Row>, String> {
         hwm: b.vmhwm(),
     });
 
+    // Sanity check of the population (printed to stderr): own row, group
+    // row, regex row.
+    let probe = node(7.min(n));
+    let mut printed = xcat_client::Printed::new();
+    let bytes = request_bytes(
+        &[
+            "nodels".into(),
+            probe.clone(),
+            "hosts.ip".into(),
+            "noderes.servicenode".into(),
+            "ipmi.bmc".into(),
+            "nodelist.groups".into(),
+        ],
+        None,
+    )?;
+    let mut conn = Connection::connect(&b.addr, Some(&b.creds), &ConnectOptions::default())
+        .await
+        .map_err(|e| format!("connect: {e}"))?;
+    if let Ok(SubmitOutcome::Done(last)) = conn
+        .request_raw(&bytes, &mut |r| {
+            xcat_client::render(&r, false, &mut printed);
+            true
+        })
+        .await
+    {
+        xcat_client::render(&last, false, &mut printed);
+    }
+    conn.close().await;
+    eprint!("sanity: {}{}", printed.stdout, printed.stderr);
+
     // Alternating values so every run really writes.
     let chdef_a = ["chdef", "-t", "node", "-o", range.as_str(), "arch=ppc64le"];
     let chdef_b = ["chdef", "-t", "node", "-o", range.as_str(), "arch=x86_64"];

@@ -3,40 +3,23 @@
 //! (`-d -w`) groups, node-name validation and `only_if` checks.  All or
 //! nothing: any error rolls the whole command back.
 
-use super::args::{self, Cmd, Early, Plan};
+use super::args::{Cmd, Plan};
 use super::cache::Cache;
 use super::final_attrs::{self, FinalObj};
 use super::out::Out;
 use super::write::{self, Mode, WriteReq};
-use super::{groups, list, names, nr, remove, usage};
+use super::{groups, list, names, nr, remove};
 use crate::api::{Ctx, HandlerError, Responder};
 use std::collections::{BTreeMap, BTreeSet};
 use xcat_proto::Request;
 use xcat_schema::db::Conn;
 
 pub fn run(ctx: &Ctx, req: &Request, resp: &mut dyn Responder) -> Result<(), HandlerError> {
-    let mut out = Out::new(resp);
-    let version = ctx.server.version_line.clone();
-    let rc = super::in_write_tx(ctx, req, &mut out, |conn, cache, out| {
-        let args = req.args();
-        let plan = match args::plan(Cmd::Mkdef, &args, req.stdin(), &version, conn, cache, out)? {
-            Ok(p) => p,
-            Err(Early::Done) => return Ok(0),
-            Err(Early::Usage) => {
-                usage::usage(Cmd::Mkdef, out)?;
-                return Ok(0);
-            }
-            Err(Early::Fail) => return Ok(1),
-        };
-        make(conn, cache, &plan, out)
-    })?;
-    super::finish(&mut out, rc)
+    super::run_planned(Cmd::Mkdef, ctx, req, resp, make)
 }
 
 fn usage_fail(out: &mut Out, lines: &[&str]) -> Result<u8, HandlerError> {
-    out.error(lines)?;
-    usage::usage(Cmd::Mkdef, out)?;
-    Ok(1)
+    super::usage_fail(Cmd::Mkdef, out, lines)
 }
 
 /// Check object names; returns false (after reporting) when the command must stop.

@@ -124,6 +124,49 @@ where
     }
 }
 
+/// mkdef / chdef: parse the arguments into a plan inside one write
+/// transaction, then run `body` on it (usage and early exits handled here).
+pub(crate) fn run_planned(
+    cmd: args::Cmd,
+    ctx: &Ctx,
+    req: &Request,
+    resp: &mut dyn crate::api::Responder,
+    body: fn(
+        &mut xcat_schema::db::Conn,
+        &mut cache::Cache,
+        &args::Plan,
+        &mut out::Out,
+    ) -> Result<u8, HandlerError>,
+) -> Result<(), HandlerError> {
+    let mut out = out::Out::new(resp);
+    let version = ctx.server.version_line.clone();
+    let rc = in_write_tx(ctx, req, &mut out, |conn, cache, out| {
+        let argv = req.args();
+        let plan = match args::plan(cmd, &argv, req.stdin(), &version, conn, cache, out)? {
+            Ok(p) => p,
+            Err(args::Early::Done) => return Ok(0),
+            Err(args::Early::Usage) => {
+                usage::usage(cmd, out)?;
+                return Ok(0);
+            }
+            Err(args::Early::Fail) => return Ok(1),
+        };
+        body(conn, cache, &plan, out)
+    })?;
+    finish(&mut out, rc)
+}
+
+/// Report `lines` as an error followed by the command's usage; exit 1.
+pub(crate) fn usage_fail(
+    cmd: args::Cmd,
+    out: &mut out::Out,
+    lines: &[&str],
+) -> Result<u8, HandlerError> {
+    out.error(lines)?;
+    usage::usage(cmd, out)?;
+    Ok(1)
+}
+
 fn new_cache(ctx: &Ctx, req: &Request) -> cache::Cache {
     let mut c = cache::Cache::new();
     c.cwd = req.cwd().map(std::path::PathBuf::from);

@@ -121,52 +121,7 @@ impl SystemResolver for Libc {
 }
 
 fn getnameinfo(ip: IpAddr) -> Option<String> {
-    let mut host = [0 as libc::c_char; 1025];
-    let rc = match ip {
-        IpAddr::V4(v4) => {
-            // SAFETY: zeroed sockaddr_in filled field by field, sizes passed exactly.
-            let mut sa: libc::sockaddr_in = unsafe { std::mem::zeroed() };
-            sa.sin_family = libc::AF_INET as libc::sa_family_t;
-            sa.sin_addr.s_addr = u32::from_ne_bytes(v4.octets());
-            unsafe {
-                libc::getnameinfo(
-                    &sa as *const libc::sockaddr_in as *const libc::sockaddr,
-                    std::mem::size_of::<libc::sockaddr_in>() as libc::socklen_t,
-                    host.as_mut_ptr(),
-                    host.len() as libc::socklen_t,
-                    std::ptr::null_mut(),
-                    0,
-                    libc::NI_NAMEREQD,
-                )
-            }
-        }
-        IpAddr::V6(v6) => {
-            // SAFETY: as above, for sockaddr_in6.
-            let mut sa: libc::sockaddr_in6 = unsafe { std::mem::zeroed() };
-            sa.sin6_family = libc::AF_INET6 as libc::sa_family_t;
-            sa.sin6_addr.s6_addr = v6.octets();
-            unsafe {
-                libc::getnameinfo(
-                    &sa as *const libc::sockaddr_in6 as *const libc::sockaddr,
-                    std::mem::size_of::<libc::sockaddr_in6>() as libc::socklen_t,
-                    host.as_mut_ptr(),
-                    host.len() as libc::socklen_t,
-                    std::ptr::null_mut(),
-                    0,
-                    libc::NI_NAMEREQD,
-                )
-            }
-        }
-    };
-    if rc != 0 {
-        return None;
-    }
-    // SAFETY: getnameinfo wrote a NUL-terminated string into `host`.
-    let name = unsafe { std::ffi::CStr::from_ptr(host.as_ptr()) };
-    name.to_str()
-        .ok()
-        .map(str::to_string)
-        .filter(|s| !s.is_empty())
+    dns_lookup::lookup_addr(&ip).ok().filter(|s| !s.is_empty())
 }
 
 /// The short form of a host name (text before the first dot); addresses stay.

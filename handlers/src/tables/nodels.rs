@@ -348,17 +348,27 @@ fn render(
     let mut records: BTreeMap<String, Vec<NodeEntry>> = BTreeMap::new();
     let mut filtered: BTreeSet<String> = BTreeSet::new();
     let mut must_display: BTreeSet<String> = BTreeSet::new();
+    let mut planned = Vec::new();
     for q in queries {
-        let (cols, plans) = match plan_table(q) {
+        match plan_table(q) {
             Err(bad_regex) => return Ok(Err(bad_regex)),
             Ok(Err(stop)) => return Ok(Ok(Rendered::Stop(stop))),
-            Ok(Ok(p)) => p,
-        };
-        let col_refs: Vec<&str> = cols.iter().map(String::as_str).collect();
-        let ropts = ResolveOpts { attribution };
-        let resolved: HashMap<String, Vec<Rec>> = ctx
-            .db
-            .read(|c| resolve::resolve(c, &q.table, nodes, &col_refs, &ropts))?;
+            Ok(Ok(p)) => planned.push((q, p)),
+        }
+    }
+    // One read: nodelist (groups) once, then each table once.
+    let ropts = ResolveOpts { attribution };
+    let all_resolved: Vec<HashMap<String, Vec<Rec>>> = ctx.db.read(|c| {
+        let ictx = xcat_schema::inherit::InheritCtx::load(c)?;
+        planned
+            .iter()
+            .map(|(q, (cols, _))| {
+                let col_refs: Vec<&str> = cols.iter().map(String::as_str).collect();
+                resolve::resolve_with(c, &ictx, &q.table, nodes, &col_refs, &ropts)
+            })
+            .collect()
+    })?;
+    for ((_, (_, plans)), resolved) in planned.iter().zip(all_resolved) {
         for node in nodes {
             let recs = resolved.get(node).map(Vec::as_slice).unwrap_or(&[]);
             let mut satisfied: BTreeSet<&str> = BTreeSet::new();
@@ -388,7 +398,7 @@ fn render(
                     ));
                 }
             }
-            for (col, plan) in &plans {
+            for (col, plan) in plans.iter() {
                 if satisfied.contains(col.as_str()) {
                     continue;
                 }

@@ -125,7 +125,23 @@ pub fn resolve(
         return Ok(HashMap::new());
     }
     let ictx = inherit::InheritCtx::load(conn)?;
-    let mut attrs = inherit::NodeAttrs::load(conn, &ictx, table, cols)?;
+    resolve_with(conn, &ictx, table, nodes, cols, opts)
+}
+
+/// [`resolve`] with group membership and `site.hierarchicalattrs` already
+/// loaded (one `nodelist` read for several tables of one request).
+pub fn resolve_with(
+    conn: &mut Conn,
+    ictx: &inherit::InheritCtx,
+    table: &str,
+    nodes: &[String],
+    cols: &[&str],
+    opts: &Opts,
+) -> Result<HashMap<String, Vec<Rec>>, DbError> {
+    if super::dbutil::nodekey(table).is_none() {
+        return Ok(HashMap::new());
+    }
+    let mut attrs = inherit::NodeAttrs::load(conn, ictx, table, cols)?;
     let mut out = HashMap::new();
     for node in nodes {
         let rows = attrs.resolve(node);
