@@ -9,9 +9,8 @@
 //! * 03 `tabdump site`: the values of `master`, `nameservers`, `domain`,
 //!   `forwarders` and `timezone` come from the host's network / DNS / clock
 //!   setup (the capture host had 127.0.0.1, cluster.test, no forwarders,
-//!   Universal; xcatd-rs `init` on this machine writes `forwarders` from
-//!   /etc/resolv.conf and, at the time of writing, no master / nameservers
-//!   / timezone), and `xcatconfdir` is the harness's temporary `--confdir`
+//!   Universal; xcatd-rs `init` on a machine with a non-local DNS server
+//!   also writes `forwarders` from /etc/resolv.conf), and `xcatconfdir` is the harness's temporary `--confdir`
 //!   (stock: /etc/xcat).  Those lines are left out on both sides; every
 //!   other line must match, in order.
 //! * 11 `lsdef -t group -l`: stock prints group members in Perl hash order

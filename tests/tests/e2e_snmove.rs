@@ -383,3 +383,107 @@ async fn snmove_walk_through_postgres() {
     }
     walk_through(Backend::Pg).await;
 }
+
+/// Validation (exit 1 here, exit 0 in stock) and `--dry-run` (not in
+/// stock).
+async fn extras(backend: Backend) {
+    let server = Xcatd::start_on(backend);
+    define_cluster(&server).await;
+    add_addresses(&server).await;
+    let before = ok(&server, &["tabdump", "noderes"]).await;
+
+    let p = server.run(&["snmove", "cn01", "-i", "-P", "syslog"]).await;
+    assert_eq!(
+        out(&p),
+        (
+            "-P and -i flags cannot be specified at the same time.\n\n",
+            "",
+            1
+        )
+    );
+    let p = server.run(&["snmove", "-i"]).await;
+    assert!(
+        p.stdout
+            .starts_with("A node range or the source service node must be specified.\n"),
+        "{p:?}"
+    );
+    assert_eq!(p.exit_code, 1, "{p:?}");
+
+    let p = ok(
+        &server,
+        &[
+            "snmove",
+            "cn01-cn02",
+            "-d",
+            "sn2",
+            "-D",
+            "sn2",
+            "-i",
+            "--dry-run",
+        ],
+    )
+    .await;
+    assert!(
+        p.stdout.contains("cn01:\n")
+            && p.stdout.contains("noderes.servicenode: sn1,sn2 -> sn2,sn1")
+            && p.stdout.contains("noderes.xcatmaster: sn1 -> sn2")
+            && p.stdout
+                .contains("Dry run: 2 node(s) would move; nothing was changed."),
+        "{p:?}"
+    );
+    assert_eq!(ok(&server, &["tabdump", "noderes"]).await, before);
+}
+
+/// A conserver change under `-i`: stock still runs makeconservercf.  This
+/// daemon has no makeconservercf handler and the test server no fallback,
+/// so the action cannot run: issue 5 wants the move to stand, the error to
+/// name the action, and exit 1.
+async fn conserver_action_failure(backend: Backend) {
+    let server = Xcatd::start_on(backend);
+    define_cluster(&server).await;
+    add_addresses(&server).await;
+    ok(&server, &["chdef", "cn03", "conserver=sn1"]).await;
+    let p = server
+        .run(&["snmove", "cn03", "-d", "sn2", "-D", "sn2", "-i"])
+        .await;
+    assert!(
+        p.stdout.contains("Running makeconservercf cn03"),
+        "{p:?}\n{}",
+        server.log_text()
+    );
+    assert!(p.stderr.contains("makeconservercf"), "{p:?}");
+    assert_eq!(p.exit_code, 1, "{p:?}");
+    let p = ok(
+        &server,
+        &["nodels", "cn03", "noderes.servicenode", "nodehm.conserver"],
+    )
+    .await;
+    let mut lines: Vec<&str> = p.stdout.lines().collect();
+    lines.sort_unstable();
+    assert_eq!(
+        lines,
+        [
+            "cn03: nodehm.conserver: sn2",
+            "cn03: noderes.servicenode: sn2,sn1"
+        ]
+    );
+}
+
+#[tokio::test]
+async fn snmove_validation_and_dry_run_sqlite() {
+    extras(Backend::Sqlite).await;
+}
+
+#[tokio::test]
+async fn snmove_validation_and_dry_run_postgres() {
+    if Xcatd::default_backend() != Backend::Pg {
+        eprintln!("XCATD_TEST_PG_URL not set: PostgreSQL extras skipped");
+        return;
+    }
+    extras(Backend::Pg).await;
+}
+
+#[tokio::test]
+async fn snmove_failed_makeconservercf_exits_1_and_keeps_the_move() {
+    conserver_action_failure(Backend::Sqlite).await;
+}

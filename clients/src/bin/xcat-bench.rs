@@ -51,6 +51,9 @@ struct Args {
 /// What one request produced.
 struct Answer {
     elapsed: Duration,
+    /// Daemon CPU time (user + system) spent meanwhile, from
+    /// /proc/PID/stat (clock-tick resolution), when the PID is known.
+    server_cpu: Option<Duration>,
     errors: Vec<String>,
     documents: usize,
 }
@@ -116,6 +119,7 @@ impl Bench {
                 .map_err(|e| format!("connect: {e}"))?;
         let mut errors = Vec::new();
         let mut documents = 0usize;
+        let cpu_before = self.server_cpu();
         let start = Instant::now();
         let outcome = conn
             .request_raw(&bytes, &mut |r| {
@@ -125,6 +129,10 @@ impl Bench {
             })
             .await;
         let elapsed = start.elapsed();
+        let server_cpu = match (cpu_before, self.server_cpu()) {
+            (Some(a), Some(b)) => Some(b.saturating_sub(a)),
+            _ => None,
+        };
         conn.close().await;
         match outcome {
             Ok(SubmitOutcome::Done(last)) => errors_of(&last, &mut errors),
@@ -133,6 +141,7 @@ impl Bench {
         }
         Ok(Answer {
             elapsed,
+            server_cpu,
             errors,
             documents,
         })
@@ -145,6 +154,21 @@ impl Bench {
             return Err(format!("{argv:?} failed: {e}"));
         }
         Ok(a)
+    }
+
+    /// utime + stime of the daemon (fields 14 and 15 of /proc/PID/stat).
+    fn server_cpu(&self) -> Option<Duration> {
+        let pid = self.server_pid?;
+        let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+        let after_comm = stat.rsplit_once(')')?.1;
+        let fields: Vec<&str> = after_comm.split_whitespace().collect();
+        // after_comm starts at field 3 (state): utime is field 14.
+        let utime: u64 = fields.get(11)?.parse().ok()?;
+        let stime: u64 = fields.get(12)?.parse().ok()?;
+        // SAFETY: sysconf has no preconditions.
+        let hz = unsafe { libc::sysconf(libc::_SC_CLK_TCK) };
+        let hz = if hz > 0 { hz as u64 } else { 100 };
+        Some(Duration::from_millis((utime + stime) * 1000 / hz))
     }
 
     fn vmhwm(&self) -> String {
@@ -218,7 +242,18 @@ struct Row {
     min: f64,
     max: f64,
     docs: usize,
+    /// Median daemon CPU ms per run ("-" without --server-pid).
+    cpu: String,
     hwm: String,
+}
+
+fn median_cpu(v: &[Option<Duration>]) -> String {
+    let mut ms: Vec<u128> = v.iter().flatten().map(|d| d.as_millis()).collect();
+    if ms.is_empty() {
+        return "-".into();
+    }
+    ms.sort_unstable();
+    ms[ms.len() / 2].to_string()
 }
 
 async fn bench(args: &Args, b: &Bench) -> Result<Vec<Row>, String> {
@@ -242,12 +277,14 @@ async fn bench(args: &Args, b: &Bench) -> Result<Vec<Row>, String> {
             "groups=all,compute,rack1",
         ];
         let mut times = Vec::new();
+        let mut cpus = Vec::new();
         let mut docs = 0;
         for run in 0..=args.runs {
             let a = b.must(&argv, None).await?;
             b.must(&all_nodes, None).await?;
             if run > 0 {
                 times.push(a.elapsed);
+                cpus.push(a.server_cpu);
                 docs = a.documents;
             }
         }
@@ -258,6 +295,7 @@ async fn bench(args: &Args, b: &Bench) -> Result<Vec<Row>, String> {
             min,
             max,
             docs,
+            cpu: median_cpu(&cpus),
             hwm: b.vmhwm(),
         });
     }
@@ -274,6 +312,7 @@ async fn bench(args: &Args, b: &Bench) -> Result<Vec<Row>, String> {
         min: a.elapsed.as_secs_f64() * 1000.0,
         max: a.elapsed.as_secs_f64() * 1000.0,
         docs: a.documents,
+        cpu: median_cpu(&[a.server_cpu]),
         hwm: b.vmhwm(),
     });
 
@@ -342,12 +381,14 @@ async fn bench(args: &Args, b: &Bench) -> Result<Vec<Row>, String> {
     ];
     for (what, variants) in cases {
         let mut times = Vec::new();
+        let mut cpus = Vec::new();
         let mut docs = 0;
         for run in 0..=args.runs {
             let argv = variants[run % variants.len()];
             let a = b.must(argv, None).await?;
             if run > 0 {
                 times.push(a.elapsed);
+                cpus.push(a.server_cpu);
                 docs = a.documents;
             }
         }
@@ -358,6 +399,7 @@ async fn bench(args: &Args, b: &Bench) -> Result<Vec<Row>, String> {
             min,
             max,
             docs,
+            cpu: median_cpu(&cpus),
             hwm: b.vmhwm(),
         });
     }
@@ -402,12 +444,14 @@ fn main() {
                 "xcat-bench: {} nodes, median of {} warm runs (client-side send→serverdone), load average before {load_before}, after {load_after}\n",
                 args.nodes, args.runs
             );
-            println!("| command | median ms | min ms | max ms | responses | server VmHWM after |");
-            println!("| --- | ---: | ---: | ---: | ---: | ---: |");
+            println!(
+                "| command | median ms | min ms | max ms | responses | server CPU ms (median) | server VmHWM after |"
+            );
+            println!("| --- | ---: | ---: | ---: | ---: | ---: | ---: |");
             for r in rows {
                 println!(
-                    "| {} | {:.1} | {:.1} | {:.1} | {} | {} |",
-                    r.what, r.med, r.min, r.max, r.docs, r.hwm
+                    "| {} | {:.1} | {:.1} | {:.1} | {} | {} | {} |",
+                    r.what, r.med, r.min, r.max, r.docs, r.cpu, r.hwm
                 );
             }
         }

@@ -10,7 +10,7 @@ use super::{dbutil, descriptions, where_filter};
 use crate::api::{Ctx, HandlerError, Responder};
 use std::io::Write;
 use xcat_proto::Request;
-use xcat_schema::db::{Backend, Conn, DbError, Row};
+use xcat_schema::db::{Conn, DbError, FilterOp, Row};
 
 const USAGE: &[&str] = &[
     "Usage: tabdump [-d] [table]",
@@ -241,19 +241,12 @@ fn read_rows_in(
         let rows = c.all_rows(table, false)?;
         return Ok((cols, rows));
     }
-    // TODO(switch to Conn::select_filtered once FilterOp is exported).
-    let like_ci = c.backend() == Backend::Sqlite;
-    let idx: Vec<Option<usize>> = conds
+    let col_refs: Vec<&str> = cols.iter().map(String::as_str).collect();
+    let filters: Vec<(&str, FilterOp, &str)> = conds
         .iter()
-        .map(|k| cols.iter().position(|c| *c == k.column))
+        .map(|k| (k.column.as_str(), k.op.to_filter(), k.value.as_str()))
         .collect();
-    let mut rows = c.all_rows(table, true)?;
-    rows.retain(|row| {
-        conds.iter().zip(&idx).all(|(k, i)| {
-            let v = i.and_then(|i| row.get(i)).and_then(|v| v.as_deref());
-            k.matches(v, like_ci)
-        })
-    });
+    let rows = c.select_filtered(table, &col_refs, &filters, true)?;
     Ok((cols, rows))
 }
 

@@ -6,6 +6,7 @@
 //! numeric when both sides are numbers, byte-wise otherwise).
 
 use std::cmp::Ordering;
+use xcat_schema::db::FilterOp;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Op {
@@ -124,6 +125,22 @@ fn compare(a: &str, b: &str) -> Ordering {
     match (a.trim().parse::<f64>(), b.trim().parse::<f64>()) {
         (Ok(x), Ok(y)) => x.partial_cmp(&y).unwrap_or(Ordering::Equal),
         _ => a.as_bytes().cmp(b.as_bytes()),
+    }
+}
+
+impl Op {
+    /// The storage layer's operator (tabdump -w runs as SQL with bound values).
+    pub fn to_filter(self) -> FilterOp {
+        match self {
+            Op::Eq => FilterOp::Eq,
+            Op::Ne => FilterOp::Ne,
+            Op::Like => FilterOp::Like,
+            Op::NotLike => FilterOp::NotLike,
+            Op::Lt => FilterOp::Lt,
+            Op::Le => FilterOp::Le,
+            Op::Gt => FilterOp::Gt,
+            Op::Ge => FilterOp::Ge,
+        }
     }
 }
 
