@@ -20,7 +20,7 @@ fn sort_members(s: &str) -> String {
 }
 
 fn check(e: &Env, fixture_name: &str, cmd: &str, args: &[&str]) {
-    let (out, err, code) = fixture(fixture_name);
+    let (out, err, code) = fixture_output(fixture_name);
     let r = run(e, cmd, args);
     assert_eq!(
         sort_members(&r.stdout),
@@ -159,15 +159,8 @@ fn wire_shape_of_lsdef_nosuchnode() {
     for e in backends() {
         let r = run(&e, "lsdef", &["nosuchnode"]);
         // error document first, then the info with numofnodes
-        assert_eq!(
-            r.responses[0].map.get("errorcode").map(|v| v.len()),
-            Some(1)
-        );
-        let last_info = r
-            .responses
-            .iter()
-            .find(|x| x.map.contains_key("info"))
-            .unwrap();
+        assert_eq!(r.docs[0].map.get("errorcode").map(|v| v.len()), Some(1));
+        let last_info = r.docs.iter().find(|x| x.map.contains_key("info")).unwrap();
         assert_eq!(
             last_info.map.get("numofnodes").and_then(|v| v[0].as_text()),
             Some("1")

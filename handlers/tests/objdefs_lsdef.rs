@@ -200,14 +200,10 @@ fn long_listing_is_streamed_in_chunks() {
             ],
         );
         let r = ok(&e, "lsdef", &["-t", "node", "-l"]);
-        let docs = r
-            .responses
-            .iter()
-            .filter(|x| x.map.contains_key("info"))
-            .count();
+        let docs = r.docs.iter().filter(|x| x.map.contains_key("info")).count();
         assert!(docs >= 3, "{docs} documents");
         assert!(r
-            .responses
+            .docs
             .iter()
             .all(|x| x.map.get("info").map(|v| v.len()).unwrap_or(0) <= 1000));
         assert_eq!(r.stdout.matches("Object name: ").count(), 601);

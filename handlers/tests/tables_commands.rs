@@ -724,11 +724,12 @@ fn nodeadd_nodegrpch_noderm() {
                 "{t}"
             );
         }
-        let reqs = env.runner.requests.lock().unwrap();
+        // internal requests as (command, nodes, args)
+        let reqs = env.runner.xcats();
         assert_eq!(reqs.len(), 1);
-        assert_eq!(reqs[0].command(), "makedhcp");
-        assert_eq!(reqs[0].args(), vec!["-d"]);
-        assert_eq!(reqs[0].nodes(), vec!["Node1", "cn02"]);
+        assert_eq!(reqs[0].0, "makedhcp");
+        assert_eq!(reqs[0].2, vec!["-d"]);
+        assert_eq!(reqs[0].1, vec!["Node1", "cn02"]);
     }
 }
 

@@ -55,11 +55,11 @@ fn assert_fixture(env: &Env, prefix: &str, out: &Out) {
     let f = fixture(prefix);
     assert_eq!(out.stdout, f.stdout, "{} stdout {prefix}", env.label);
     assert_eq!(out.stderr, f.stderr, "{} stderr {prefix}", env.label);
-    assert_eq!(out.exit, f.exit, "{} exit {prefix}", env.label);
+    assert_eq!(out.exit, f.exit_code, "{} exit {prefix}", env.label);
     let got = wire(&out.docs, "vm");
     assert_eq!(
         String::from_utf8_lossy(&got),
-        String::from_utf8_lossy(&f.exchanges[0].response),
+        String::from_utf8_lossy(&f.connections[0].response),
         "{} wire {prefix}",
         env.label
     );
@@ -69,7 +69,7 @@ fn assert_fixture(env: &Env, prefix: &str, out: &Out) {
 fn fixture_03_tabdump_site() {
     for env in backends() {
         seed_site(&env);
-        let req = parse_request(&fixture("03-").exchanges[0].request);
+        let req = parse_request(&fixture("03-").connections[0].request);
         let out = run_req(&env, &req);
         assert_fixture(&env, "03-", &out);
     }
@@ -88,7 +88,7 @@ fn fixture_20_tabdump_noderes_insertion_order() {
                 &[&[node, "sn2,sn1", "sn2"]],
             );
         }
-        let out = run_req(&env, &parse_request(&f.exchanges[0].request));
+        let out = run_req(&env, &parse_request(&f.connections[0].request));
         assert_fixture(&env, "20-", &out);
     }
 }
@@ -99,7 +99,7 @@ fn fixture_12_nodels_group() {
         seed_cluster(&env, "sn1,sn2", "sn1");
         let names = cn(20);
         let nodes: Vec<&str> = names.iter().map(String::as_str).collect();
-        let mut req = parse_request(&fixture("12-").exchanges[0].request);
+        let mut req = parse_request(&fixture("12-").connections[0].request);
         req.set_nodes(&nodes);
         let out = run_req(&env, &req);
         assert_fixture(&env, "12-", &out);
@@ -110,7 +110,7 @@ fn fixture_12_nodels_group() {
 fn fixture_13_nodels_attributes() {
     for env in backends() {
         seed_cluster(&env, "sn1,sn2", "sn1");
-        let mut req = parse_request(&fixture("13-").exchanges[0].request);
+        let mut req = parse_request(&fixture("13-").connections[0].request);
         req.set_nodes(&["cn01", "cn02", "cn03"]);
         let out = run_req(&env, &req);
         assert_fixture(&env, "13-", &out);
@@ -145,7 +145,7 @@ fn fixtures_21_22_23_nodeadd_tabch_noderm() {
     for env in backends() {
         seed_cluster(&env, "sn1,sn2", "sn1");
         // 21: nodeadd cn21 groups=compute,all (noderange in arg, not verified)
-        let out = run_req(&env, &parse_request(&fixture("21-").exchanges[0].request));
+        let out = run_req(&env, &parse_request(&fixture("21-").connections[0].request));
         assert_fixture(&env, "21-", &out);
         let groups = env
             .ctx
@@ -154,7 +154,7 @@ fn fixtures_21_22_23_nodeadd_tabch_noderm() {
             .unwrap();
         assert_eq!(groups, vec![vec![Some("compute,all".to_string())]]);
         // 22: tabch node=cn21 noderes.servicenode=sn1 noderes.xcatmaster=sn1
-        let out = run_req(&env, &parse_request(&fixture("22-").exchanges[0].request));
+        let out = run_req(&env, &parse_request(&fixture("22-").connections[0].request));
         assert_fixture(&env, "22-", &out);
         let res = env
             .ctx
@@ -175,7 +175,7 @@ fn fixtures_21_22_23_nodeadd_tabch_noderm() {
         // 16 (chtab, sent by our client as tabch)
         ok(&env, "tabch", None, &["node=cn21", "nodetype.os=rhels8"]);
         // 23: noderm cn21 (daemon expanded the noderange)
-        let mut req = parse_request(&fixture("23-").exchanges[0].request);
+        let mut req = parse_request(&fixture("23-").connections[0].request);
         req.set_nodes(&["cn21"]);
         let out = run_req(&env, &req);
         assert_fixture(&env, "23-", &out);
@@ -208,18 +208,18 @@ fn fixture_25_dumpxcatdb_and_26_tabrestore() {
         }
         let dump = fixture("25-");
         // connection 1: the table list
-        let out = run_req(&env, &parse_request(&dump.exchanges[0].request));
+        let out = run_req(&env, &parse_request(&dump.connections[0].request));
         let got = wire(&out.docs, "vm");
         assert_eq!(
             String::from_utf8_lossy(&got),
-            String::from_utf8_lossy(&dump.exchanges[0].response),
+            String::from_utf8_lossy(&dump.connections[0].response),
             "{} table list",
             env.label
         );
         // connections 2..: tabdump -f <dir>/<table>.csv <table>, into our dir
         let dir = env.dir.path().join("xcatdump");
         std::fs::create_dir_all(&dir).unwrap();
-        for ex in &dump.exchanges[1..] {
+        for ex in &dump.connections[1..] {
             let mut req = parse_request(&ex.request);
             let args: Vec<String> = req.args().iter().map(|s| s.to_string()).collect();
             let file = std::path::Path::new(&args[1])
@@ -246,7 +246,7 @@ fn fixture_25_dumpxcatdb_and_26_tabrestore() {
         env.ctx.db.write(|c| c.delete_all("noderes")).unwrap();
         assert!(rows(&env, "noderes", &["node"]).is_empty());
         let rf = fixture("26-");
-        let out = run_req(&env, &parse_request(&rf.exchanges[0].request));
+        let out = run_req(&env, &parse_request(&rf.connections[0].request));
         assert_fixture(&env, "26-", &out);
         let out = run(&env, "tabdump", None, &["noderes"]);
         assert_eq!(out.stdout, f.stdout, "{} restored noderes", env.label);
@@ -275,7 +275,7 @@ fn fixture_15_nodels_unknown_group_is_the_daemons_error() {
     for env in backends() {
         seed_cluster(&env, "sn1,sn2", "sn1");
         let f = fixture("15-");
-        let req = parse_request(&f.exchanges[0].request);
+        let req = parse_request(&f.connections[0].request);
         assert!(handler("nodels").wants_expanded_nodes());
         let opts = xcat_schema::noderange::ExpandOpts::default();
         let e = env
@@ -295,11 +295,11 @@ fn fixture_15_nodels_unknown_group_is_the_daemons_error() {
             .set("serverdone", xcat_proto::Value::Empty);
         let mut bytes = Vec::new();
         doc.write_to(&mut bytes);
-        assert_eq!(bytes, f.exchanges[0].response);
+        assert_eq!(bytes, f.connections[0].response);
         let out = render(vec![doc]);
         assert_eq!(
             (out.stdout, out.stderr, out.exit),
-            (f.stdout, f.stderr, f.exit)
+            (f.stdout, f.stderr, f.exit_code)
         );
     }
 }

@@ -1,13 +1,14 @@
 //! Cross-check of node attribute resolution: `xcat_schema::inherit` (what
 //! the commands use) against the independent implementation in
-//! `tables::resolve::resolve_local`, on own rows, several groups, multi-row
+//! `tables_support::resolve_oracle::resolve_local`, on own rows, several groups, multi-row
 //! group entries, hierarchical attributes, regex rows, disabled rows and
 //! attribution.
 
 mod tables_support;
 
 use tables_support::*;
-use xcat_handlers::tables::resolve::{resolve, resolve_local, Opts};
+use tables_support::resolve_oracle::resolve_local;
+use xcat_handlers::tables::resolve::{resolve, Opts};
 
 #[test]
 fn inherit_matches_reference_resolution() {

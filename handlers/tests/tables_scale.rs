@@ -106,7 +106,8 @@ fn ten_thousand_nodes_stream_in_chunks() {
             t.elapsed()
         );
         for (t_, c_) in [("nodelist", "groups"), ("nodehm", "mgt"), ("hosts", "ip")] {
-            use xcat_handlers::tables::resolve::{resolve, resolve_local, Opts};
+            use tables_support::resolve_oracle::resolve_local;
+            use xcat_handlers::tables::resolve::{resolve, Opts};
             let o = Opts::default();
             let t = Instant::now();
             let a = env

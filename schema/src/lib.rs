@@ -15,3 +15,10 @@ pub mod tables;
 pub mod regexattr;
 pub mod inherit;
 pub mod noderange;
+
+// Lets `testing` name this crate as `xcat_schema::` (it is also compiled into
+// this crate's integration tests by path).
+extern crate self as xcat_schema;
+
+#[cfg(any(test, feature = "testing"))]
+pub mod testing;

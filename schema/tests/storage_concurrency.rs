@@ -69,7 +69,7 @@ fn fifty_concurrent_list_additions_keep_all() {
 #[test]
 fn eighty_attached_table_files() {
     let t = storage_support::sqlite();
-    let dir = t.dir.as_ref().unwrap().path().to_path_buf();
+    let dir = t.sqlite_dir().unwrap().to_path_buf();
     // 7 user tables + 73 schema tables = 80 files on every pooled connection
     for i in 0..7 {
         let name = format!("x_user{i}");

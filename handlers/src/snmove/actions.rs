@@ -31,12 +31,15 @@ pub const FANOUT: usize = 64;
 pub type Failures = Vec<(String, Vec<String>)>;
 
 /// The lines of internal-command responses (like stock runxcmd) and whether
-/// any carried an error code.
+/// the command failed.  Beyond stock (whose runxcmd looks only at error
+/// codes): any `error` text counts too, so an internal command this daemon
+/// cannot run ("Unsupported request", which carries no error code) is reported
+/// as a failed action instead of passing silently.
 pub fn flatten(responses: &[Response]) -> (Vec<String>, bool) {
     let mut lines = Vec::new();
     let mut failed = false;
     for r in responses {
-        failed |= r.error_code() != 0;
+        failed |= r.error_code() != 0 || !r.map.texts("error").is_empty();
         for key in ["info", "sinfo", "data", "error", "warning"] {
             lines.extend(r.map.texts(key).into_iter().map(str::to_string));
         }

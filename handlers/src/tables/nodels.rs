@@ -9,12 +9,12 @@
 use super::args::{self, Opt, Order};
 use super::dbutil;
 use super::output::{self, Chunked};
-use super::resolve::{self, Opts as ResolveOpts, Rec};
 use crate::api::{Ctx, HandlerError, Responder};
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::BTreeSet;
 use xcat_proto::response::NodeEntry;
 use xcat_proto::{Request, Response};
 use xcat_schema::db::{Conn, DbError};
+use xcat_schema::inherit::{InheritCtx, NodeAttrs, ResolvedRow};
 use xcat_schema::registry;
 
 const USAGE: &[&str] = &[
@@ -229,16 +229,11 @@ pub fn run(ctx: &Ctx, req: &Request, out: &mut dyn Responder) -> Result<(), Hand
         output::error(out, e, 1)?;
     }
     let attribution = opts.has("b");
-    match render(ctx, &nodes, &queries, terse, attribution)? {
-        Err(msg) => Ok(output::error(out, msg, 1)?),
-        Ok(Rendered::Stop(msg)) => Ok(out.send(Response::new().error_text(msg))?),
-        Ok(Rendered::Entries(by_node)) => {
-            let mut chunks = Chunked::new(out);
-            for (_, entries) in by_node {
-                for e in entries {
-                    chunks.node(e)?;
-                }
-            }
+    let mut chunks = Chunked::new(out);
+    match render(ctx, &mut chunks, &nodes, &queries, terse, attribution)? {
+        Err(Ok(bad_regex)) => Ok(output::error(chunks.finish()?, bad_regex, 1)?),
+        Err(Err(Stop(msg))) => Ok(chunks.finish()?.send(Response::new().error_text(msg))?),
+        Ok(()) => {
             let out = chunks.finish()?;
             send_count(out, count)
         }
@@ -288,11 +283,8 @@ fn list_all(ctx: &Ctx, out: &mut dyn Responder, show_hidden: bool) -> Result<(),
     send_count(out, count)
 }
 
-enum Rendered {
-    Entries(BTreeMap<String, Vec<NodeEntry>>),
-    /// "Multiple selection critera" (stock stops without an error code).
-    Stop(String),
-}
+/// The stock "Multiple selection critera" stop (no error code).
+struct Stop(String);
 
 /// How each column of one table is shown and tested.
 struct ColumnPlan {
@@ -301,33 +293,53 @@ struct ColumnPlan {
     force_display: bool,
 }
 
-/// Columns to read and how each is shown; `Err` = bad regex, inner `Err` =
-/// stock's "Multiple selection critera" stop.
-type TablePlan = Result<Result<(Vec<String>, BTreeMap<String, ColumnPlan>), String>, String>;
+/// One table of the request: the columns read (deduplicated, command-line
+/// order), their plans aligned with them, and the column positions in
+/// column-name order (stock shows set and unset columns sorted).
+struct TablePlan {
+    cols: Vec<String>,
+    plans: Vec<ColumnPlan>,
+    sorted: Vec<usize>,
+}
 
-fn plan_table(q: &TableQuery) -> TablePlan {
+/// `Err` = bad regex, inner `Err` = stock's "Multiple selection critera" stop.
+fn plan_table(q: &TableQuery) -> Result<Result<TablePlan, Stop>, String> {
     let mut cols: Vec<String> = Vec::new();
-    let mut plans: BTreeMap<String, ColumnPlan> = BTreeMap::new();
+    let mut plans: Vec<ColumnPlan> = Vec::new();
     for w in &q.wants {
-        if !cols.contains(&w.column) {
-            cols.push(w.column.clone());
-        }
-        let plan = plans.entry(w.column.clone()).or_insert(ColumnPlan {
-            label: w.label.clone(),
-            selector: None,
-            force_display: false,
-        });
+        let i = match cols.iter().position(|c| *c == w.column) {
+            Some(i) => i,
+            None => {
+                cols.push(w.column.clone());
+                plans.push(ColumnPlan {
+                    label: w.label.clone(),
+                    selector: None,
+                    force_display: false,
+                });
+                cols.len() - 1
+            }
+        };
+        let plan = &mut plans[i];
         plan.label = w.label.clone();
         match (&plan.selector, &w.selector) {
             (None, Some((kind, text))) => plan.selector = Some(Selector::new(*kind, text.clone())?),
             (Some(_), None) => plan.force_display = true,
             (Some(_), Some(_)) => {
-                return Ok(Err(format!("Multiple selection critera for {}", w.label)))
+                return Ok(Err(Stop(format!(
+                    "Multiple selection critera for {}",
+                    w.label
+                ))))
             }
             (None, None) => {}
         }
     }
-    Ok(Ok((cols, plans)))
+    let mut sorted: Vec<usize> = (0..cols.len()).collect();
+    sorted.sort_by(|&a, &b| cols[a].cmp(&cols[b]));
+    Ok(Ok(TablePlan {
+        cols,
+        plans,
+        sorted,
+    }))
 }
 
 fn entry(node: &str, label: &str, contents: &str, terse: i64) -> NodeEntry {
@@ -338,96 +350,144 @@ fn entry(node: &str, label: &str, contents: &str, terse: i64) -> NodeEntry {
     }
 }
 
+/// What one node shows: its entries, and whether a selector removed it or
+/// asks for it to be shown even without entries.
+#[derive(Default)]
+struct NodeOutcome {
+    entries: Vec<NodeEntry>,
+    filtered: bool,
+    must_display: bool,
+}
+
+impl NodeOutcome {
+    /// Tests and shows one column value (`""` when unset); `from` is the
+    /// `-b` attribution.
+    fn column(
+        &mut self,
+        node: &str,
+        plan: &ColumnPlan,
+        text: &str,
+        from: Option<&str>,
+        terse: i64,
+    ) {
+        if let Some(sel) = &plan.selector {
+            if !sel.passes(text) {
+                self.filtered = true;
+                return;
+            }
+            self.must_display = true;
+            if !plan.force_display {
+                return;
+            }
+        }
+        let e = match from {
+            Some(g) => entry(
+                node,
+                &plan.label,
+                &format!("{text} (inherited from group {g})"),
+                terse,
+            ),
+            None => entry(node, &plan.label, text, terse),
+        };
+        self.entries.push(e);
+    }
+}
+
+/// Adds one table's values of `node` (`copies` times: a node listed twice
+/// shows twice, as stock).
+fn node_table(
+    out: &mut NodeOutcome,
+    node: &str,
+    copies: usize,
+    plan: &TablePlan,
+    rows: &[ResolvedRow],
+    attribution: bool,
+    terse: i64,
+) {
+    // Stock returns nothing when the first record has no value.
+    let rows = match rows.first() {
+        Some(r) if r.values.iter().any(Option::is_some) => rows,
+        _ => &[],
+    };
+    let mut satisfied = vec![false; plan.cols.len()];
+    for _ in 0..copies {
+        satisfied.iter_mut().for_each(|s| *s = false);
+        for row in rows {
+            for &i in &plan.sorted {
+                let Some(text) = row.get(i) else { continue };
+                satisfied[i] = true;
+                let from = if attribution {
+                    row.from.get(i).and_then(|f| f.as_deref())
+                } else {
+                    None
+                };
+                out.column(node, &plan.plans[i], text, from, terse);
+            }
+        }
+        for &i in &plan.sorted {
+            if !satisfied[i] {
+                out.column(node, &plan.plans[i], "", None, terse);
+            }
+        }
+    }
+}
+
+/// Resolves and streams the node entries: nodes sorted, tables in
+/// command-line order.  `Err(Ok)` = bad regex (error), `Err(Err)` = stop.
 fn render(
     ctx: &Ctx,
+    out: &mut Chunked,
     nodes: &[String],
     queries: &[TableQuery],
     terse: i64,
     attribution: bool,
-) -> Result<Result<Rendered, String>, HandlerError> {
-    let mut records: BTreeMap<String, Vec<NodeEntry>> = BTreeMap::new();
-    let mut filtered: BTreeSet<String> = BTreeSet::new();
-    let mut must_display: BTreeSet<String> = BTreeSet::new();
+) -> Result<Result<(), Result<String, Stop>>, HandlerError> {
     let mut planned = Vec::new();
     for q in queries {
         match plan_table(q) {
-            Err(bad_regex) => return Ok(Err(bad_regex)),
-            Ok(Err(stop)) => return Ok(Ok(Rendered::Stop(stop))),
+            Err(bad_regex) => return Ok(Err(Ok(bad_regex))),
+            Ok(Err(stop)) => return Ok(Err(Err(stop))),
             Ok(Ok(p)) => planned.push((q, p)),
         }
     }
-    // One read: nodelist (groups) once, then each table once.
-    let ropts = ResolveOpts { attribution };
-    let all_resolved: Vec<HashMap<String, Vec<Rec>>> = ctx.db.read(|c| {
-        let ictx = xcat_schema::inherit::InheritCtx::load(c)?;
+    // One read: nodelist (groups) once, then each table once; the
+    // resolution itself happens in memory, node by node, while streaming.
+    let mut tables: Vec<Option<NodeAttrs>> = ctx.db.read(|c| {
+        let ictx = InheritCtx::load(c)?;
         planned
             .iter()
-            .map(|(q, (cols, _))| {
-                let col_refs: Vec<&str> = cols.iter().map(String::as_str).collect();
-                resolve::resolve_with(c, &ictx, &q.table, nodes, &col_refs, &ropts)
+            .map(|(q, p)| {
+                if dbutil::nodekey(&q.table).is_none() {
+                    return Ok(None);
+                }
+                let col_refs: Vec<&str> = p.cols.iter().map(String::as_str).collect();
+                NodeAttrs::load(c, &ictx, &q.table, &col_refs).map(Some)
             })
             .collect()
     })?;
-    for ((_, (_, plans)), resolved) in planned.iter().zip(all_resolved) {
-        for node in nodes {
-            let recs = resolved.get(node).map(Vec::as_slice).unwrap_or(&[]);
-            let mut satisfied: BTreeSet<&str> = BTreeSet::new();
-            for rec in recs {
-                for (col, val) in rec {
-                    let Some(plan) = plans.get(col) else { continue };
-                    satisfied.insert(col.as_str());
-                    if let Some(sel) = &plan.selector {
-                        if !sel.passes(&val.text) {
-                            filtered.insert(node.clone());
-                            continue;
-                        }
-                        must_display.insert(node.clone());
-                        if !plan.force_display {
-                            continue;
-                        }
-                    }
-                    let contents = match &val.from {
-                        Some(g) => format!("{} (inherited from group {g})", val.text),
-                        None => val.text.clone(),
-                    };
-                    records.entry(node.clone()).or_default().push(entry(
-                        node,
-                        &plan.label,
-                        &contents,
-                        terse,
-                    ));
-                }
-            }
-            for (col, plan) in plans.iter() {
-                if satisfied.contains(col.as_str()) {
-                    continue;
-                }
-                if let Some(sel) = &plan.selector {
-                    if !sel.passes("") {
-                        filtered.insert(node.clone());
-                        continue;
-                    }
-                    must_display.insert(node.clone());
-                    if !plan.force_display {
-                        continue;
-                    }
-                }
-                records
-                    .entry(node.clone())
-                    .or_default()
-                    .push(entry(node, &plan.label, "", terse));
-            }
+    let mut sorted: Vec<&str> = nodes.iter().map(String::as_str).collect();
+    sorted.sort_unstable();
+    let mut at = 0;
+    while at < sorted.len() {
+        let node = sorted[at];
+        let copies = sorted[at..].iter().take_while(|n| **n == node).count();
+        at += copies;
+        let mut outcome = NodeOutcome::default();
+        for ((_, plan), attrs) in planned.iter().zip(tables.iter_mut()) {
+            let rows = attrs.as_mut().map(|a| a.resolve(node)).unwrap_or_default();
+            node_table(&mut outcome, node, copies, plan, &rows, attribution, terse);
+        }
+        if outcome.filtered {
+            continue;
+        }
+        if outcome.entries.is_empty() && outcome.must_display {
+            outcome.entries.push(NodeEntry::new(node));
+        }
+        for e in outcome.entries {
+            out.node(e)?;
         }
     }
-    for n in &must_display {
-        if !filtered.contains(n) && !records.contains_key(n) {
-            records.insert(n.clone(), vec![NodeEntry::new(n)]);
-        }
-    }
-    for n in &filtered {
-        records.remove(n);
-    }
-    Ok(Ok(Rendered::Entries(records)))
+    Ok(Ok(()))
 }
 
 #[cfg(test)]
