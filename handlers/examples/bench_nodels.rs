@@ -105,7 +105,16 @@ fn populate(db: &Db, n: usize) {
 
 /// One handler run; the noderange is expanded first (verify mode, as the
 /// daemon does) and that time is included.
-fn run(db: &Db, cmd: &str, range: Option<&str>, args: &[&str]) -> (Duration, usize) {
+/// CPU time of this thread (ns), from /proc/thread-self/schedstat (the
+/// machine is shared, so wall time alone is noisy).
+fn thread_cpu_ns() -> u64 {
+    std::fs::read_to_string("/proc/thread-self/schedstat")
+        .ok()
+        .and_then(|s| s.split_whitespace().next().and_then(|v| v.parse().ok()))
+        .unwrap_or(0)
+}
+
+fn run(db: &Db, cmd: &str, range: Option<&str>, args: &[&str]) -> (Duration, Duration, usize) {
     let handlers = xcat_handlers::tables::handlers();
     let h = handlers
         .iter()
@@ -116,7 +125,7 @@ fn run(db: &Db, cmd: &str, range: Option<&str>, args: &[&str]) -> (Duration, usi
         bytes: 0,
         errors: 0,
     };
-    let t = Instant::now();
+    let (t, cpu) = (Instant::now(), thread_cpu_ns());
     let mut req = Request::new(cmd);
     req.set_args(args);
     req.set("cwd", "/tmp");
@@ -135,8 +144,9 @@ fn run(db: &Db, cmd: &str, range: Option<&str>, args: &[&str]) -> (Duration, usi
     }
     h.process(&ctx(db), &req, &mut sink).expect("process");
     let d = t.elapsed();
+    let c = Duration::from_nanos(thread_cpu_ns().saturating_sub(cpu));
     assert_eq!(sink.errors, 0, "{cmd} {args:?} reported errors");
-    (d, sink.bytes)
+    (d, c, sink.bytes)
 }
 
 fn vm_hwm_kb() -> u64 {
@@ -154,20 +164,24 @@ fn vm_hwm_kb() -> u64 {
 fn bench(db: &Db, name: &str, range: Option<&str>, cmd: &str, args: &[&str]) {
     run(db, cmd, range, args);
     let mut times = Vec::new();
+    let mut cpus = Vec::new();
     let mut bytes = 0;
     for _ in 0..5 {
-        let (d, b) = run(db, cmd, range, args);
+        let (d, c, b) = run(db, cmd, range, args);
         times.push(d);
+        cpus.push(c);
         bytes = b;
     }
     times.sort();
+    cpus.sort();
     let all: Vec<String> = times
         .iter()
         .map(|d| format!("{:.1}", d.as_secs_f64() * 1e3))
         .collect();
     println!(
-        "{name:<60} median {:7.1} ms  (runs: {})  {} KB XML  VmHWM {} MB",
+        "{name:<60} median {:7.1} ms wall {:7.1} ms CPU  (runs: {})  {} KB XML  VmHWM {} MB",
         times[2].as_secs_f64() * 1e3,
+        cpus[2].as_secs_f64() * 1e3,
         all.join(" "),
         bytes / 1024,
         vm_hwm_kb() / 1024

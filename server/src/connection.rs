@@ -89,7 +89,7 @@ fn start(
     let shared = shared.clone();
     let peer = peer.clone();
     tokio::task::spawn_blocking(move || {
-        dispatch::serve(&shared, &peer, &bytes, &mut out);
+        crate::memory::run_command(|| dispatch::serve(&shared, &peer, &bytes, &mut out));
     });
     Running {
         rx,

@@ -19,6 +19,7 @@ pub mod forward;
 pub mod framing;
 pub mod init;
 pub mod listener;
+pub mod memory;
 pub mod noderange_bridge;
 pub mod output;
 pub mod peer;

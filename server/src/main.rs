@@ -20,6 +20,7 @@ use xcatd::state::Shared;
 use xcatd::store::Store;
 
 fn main() -> ExitCode {
+    xcatd::memory::limit_arenas();
     let cli = Cli::parse();
     match cli.command {
         Some(Command::Init(args)) => init(args),
