@@ -6,8 +6,8 @@
 
 mod tables_support;
 
-use tables_support::*;
 use tables_support::resolve_oracle::resolve_local;
+use tables_support::*;
 use xcat_handlers::tables::resolve::{resolve, Opts};
 
 #[test]

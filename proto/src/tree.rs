@@ -70,7 +70,9 @@ pub trait MapExt {
 
 impl MapExt for Map {
     fn first_text(&self, key: &str) -> Option<&str> {
-        self.get(key).and_then(|v| v.first()).and_then(Value::as_text)
+        self.get(key)
+            .and_then(|v| v.first())
+            .and_then(Value::as_text)
     }
 
     fn texts(&self, key: &str) -> Vec<&str> {

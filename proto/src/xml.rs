@@ -83,7 +83,9 @@ fn element_start(e: &quick_xml::events::BytesStart<'_>) -> Result<Open, ParseErr
     let mut attrs = Vec::new();
     for a in e.attributes() {
         let a = a.map_err(syntax)?;
-        let key = std::str::from_utf8(a.key.as_ref()).map_err(syntax)?.to_string();
+        let key = std::str::from_utf8(a.key.as_ref())
+            .map_err(syntax)?
+            .to_string();
         let value = a.unescape_value().map_err(syntax)?.into_owned();
         attrs.push((key, value));
     }
@@ -268,8 +270,7 @@ mod tests {
 
     #[test]
     fn whitespace_only_is_empty_and_entities_decode() {
-        let root =
-            parse_document(b"<r><a> </a><b>x &amp; &#10;y</b><c/><d>'q'</d></r>").unwrap();
+        let root = parse_document(b"<r><a> </a><b>x &amp; &#10;y</b><c/><d>'q'</d></r>").unwrap();
         assert_eq!(root.map["a"], vec![Value::Empty]);
         assert_eq!(root.map["b"], vec![Value::text("x & \ny")]);
         assert_eq!(root.map["c"], vec![Value::Empty]);

@@ -6,15 +6,15 @@
 //!
 //! Everything here is synchronous; async callers run it on a blocking thread.
 
-pub mod db;
 pub mod csv;
+pub mod db;
 pub mod ddl;
-pub mod objects;
-pub mod registry;
-pub mod tables;
-pub mod regexattr;
 pub mod inherit;
 pub mod noderange;
+pub mod objects;
+pub mod regexattr;
+pub mod registry;
+pub mod tables;
 
 // Lets `testing` name this crate as `xcat_schema::` (it is also compiled into
 // this crate's integration tests by path).
