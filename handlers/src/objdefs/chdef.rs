@@ -78,20 +78,8 @@ fn change(conn: &mut Conn, cache: &mut Cache, p: &Plan, out: &mut Out) -> Result
             &["The '-f' option is not valid for the chdef command."],
         );
     }
-    if o.types.is_some() && (o.all || o.stanza || o.xml) {
-        return usage_fail(
-            out,
-            &["Cannot combine '-t' and '-a', '-z', or '-x' options."],
-        );
-    }
-    if o.stanza && (o.objects.is_some() || !p.noderange.is_empty()) {
-        return usage_fail(
-            out,
-            &[
-                "Cannot use '-z' with '-o' or a noderange.",
-                "Example of -z usage:\n\t'cat stanzafile | chdef -z'",
-            ],
-        );
+    if let Some(rc) = super::check_option_mix(Cmd::Chdef, p, out)? {
+        return Ok(rc);
     }
     if o.types.as_deref() == Some("osimage") && o.setattr && (o.plus || o.minus) {
         out.error1("Cannot use '-u' with '-p' or '-m'.")?;

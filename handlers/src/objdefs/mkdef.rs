@@ -77,20 +77,8 @@ fn make(conn: &mut Conn, cache: &mut Cache, p: &Plan, out: &mut Out) -> Result<u
             &["The '-p' and '-m' options are not valid for the mkdef command."],
         );
     }
-    if o.types.is_some() && (o.all || o.stanza || o.xml) {
-        return usage_fail(
-            out,
-            &["Cannot combine '-t' and '-a', '-z', or '-x' options."],
-        );
-    }
-    if o.stanza && (o.objects.is_some() || !p.noderange.is_empty()) {
-        return usage_fail(
-            out,
-            &[
-                "Cannot use '-z' with '-o' or a noderange.",
-                "Example of -z usage:\n\t'cat stanzafile | mkdef -z'",
-            ],
-        );
+    if let Some(rc) = super::check_option_mix(Cmd::Mkdef, p, out)? {
+        return Ok(rc);
     }
     let t0 = o.types.clone().unwrap_or_default();
     let mut all: Vec<(String, String)> = p.names.iter().map(|n| (n.clone(), t0.clone())).collect();

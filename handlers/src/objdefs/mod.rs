@@ -156,6 +156,32 @@ pub(crate) fn run_planned(
     finish(&mut out, rc)
 }
 
+/// mkdef / chdef: options that cannot go together (`-t` with `-a`/`-z`/`-x`,
+/// `-z` with `-o` or a noderange).  `Some(rc)` when the command must stop.
+pub(crate) fn check_option_mix(
+    cmd: args::Cmd,
+    p: &args::Plan,
+    out: &mut out::Out,
+) -> Result<Option<u8>, HandlerError> {
+    let o = &p.opts;
+    if o.types.is_some() && (o.all || o.stanza || o.xml) {
+        let lines = ["Cannot combine '-t' and '-a', '-z', or '-x' options."];
+        return usage_fail(cmd, out, &lines).map(Some);
+    }
+    if o.stanza && (o.objects.is_some() || !p.noderange.is_empty()) {
+        let example = format!(
+            "Example of -z usage:\n\t'cat stanzafile | {} -z'",
+            cmd.name()
+        );
+        let lines = [
+            "Cannot use '-z' with '-o' or a noderange.",
+            example.as_str(),
+        ];
+        return usage_fail(cmd, out, &lines).map(Some);
+    }
+    Ok(None)
+}
+
 /// Report `lines` as an error followed by the command's usage; exit 1.
 pub(crate) fn usage_fail(
     cmd: args::Cmd,

@@ -3,7 +3,7 @@
 //! verification; every node gets the assignments (`nodechange`).  Names with
 //! capital letters draw stock's DNS warning.
 
-use super::args::{self, Opt, Order};
+use super::args::{self, Opt};
 use super::nodechange::{self, Mode};
 use super::noderange_util::{self, ExpandError};
 use super::output;
@@ -20,15 +20,9 @@ const OPTS: &[Opt] = &[Opt::flag(&["h", "?", "help"]), Opt::flag(&["v", "version
 
 pub fn run(ctx: &Ctx, req: &Request, out: &mut dyn Responder) -> Result<(), HandlerError> {
     let argv = req.args();
-    let Ok(opts) = args::parse(&argv, OPTS, Order::Permute) else {
-        return Ok(output::usage(out, USAGE, 1)?);
+    let Some(opts) = args::parse_or_answer(ctx, out, &argv, OPTS, USAGE)? else {
+        return Ok(());
     };
-    if opts.has("h") {
-        return Ok(output::usage(out, USAGE, 0)?);
-    }
-    if opts.has("v") {
-        return Ok(output::version(ctx, out)?);
-    }
     if opts.rest.len() < 2 {
         return Ok(output::usage(out, USAGE, 1)?);
     }

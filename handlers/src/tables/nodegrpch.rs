@@ -2,7 +2,7 @@
 //! clears those columns on every member, so the group value shows through
 //! (`nodechange`, group mode).
 
-use super::args::{self, Opt, Order};
+use super::args::{self, Opt};
 use super::nodechange::{self, Mode};
 use super::output;
 use crate::api::{Ctx, HandlerError, Responder};
@@ -22,15 +22,9 @@ const OPTS: &[Opt] = &[
 
 pub fn run(ctx: &Ctx, req: &Request, out: &mut dyn Responder) -> Result<(), HandlerError> {
     let argv = req.args();
-    let Ok(opts) = args::parse(&argv, OPTS, Order::Permute) else {
-        return Ok(output::usage(out, USAGE, 1)?);
+    let Some(opts) = args::parse_or_answer(ctx, out, &argv, OPTS, USAGE)? else {
+        return Ok(());
     };
-    if opts.has("h") {
-        return Ok(output::usage(out, USAGE, 0)?);
-    }
-    if opts.has("v") {
-        return Ok(output::version(ctx, out)?);
-    }
     if opts.rest.is_empty() {
         return Ok(output::usage(out, USAGE, 1)?);
     }

@@ -6,7 +6,7 @@
 //! Order: nodes sorted byte-wise (stock); tables in command-line order and
 //! unset columns sorted (stock: hash order); set columns sorted (stock).
 
-use super::args::{self, Opt, Order};
+use super::args::{self, Opt};
 use super::dbutil;
 use super::output::{self, Chunked};
 use crate::api::{Ctx, HandlerError, Responder};
@@ -157,15 +157,9 @@ fn hidden_nodes(conn: &mut Conn) -> Result<BTreeSet<String>, DbError> {
 
 pub fn run(ctx: &Ctx, req: &Request, out: &mut dyn Responder) -> Result<(), HandlerError> {
     let argv = req.args();
-    let Ok(opts) = args::parse(&argv, OPTS, Order::Permute) else {
-        return Ok(output::usage(out, USAGE, 1)?);
+    let Some(opts) = args::parse_or_answer(ctx, out, &argv, OPTS, USAGE)? else {
+        return Ok(());
     };
-    if opts.has("h") {
-        return Ok(output::usage(out, USAGE, 0)?);
-    }
-    if opts.has("v") {
-        return Ok(output::version(ctx, out)?);
-    }
     let show_hidden = opts.has("S");
     let with_noderange = !req.nodes().is_empty() || req.noderange().is_some();
     if !with_noderange {

@@ -3,7 +3,7 @@
 //! `site.pruneservices` is set (and not n/no) `makedhcp -d` runs first through
 //! the runner; for CEC/frame nodes it notes the child nodes left behind.
 
-use super::args::{self, Opt, Order};
+use super::args::{self, Opt};
 use super::nodechange::{self, Mode, Plan};
 use super::{dbutil, output};
 use crate::api::{Ctx, HandlerError, Responder};
@@ -57,15 +57,9 @@ fn hardware_children(
 
 pub fn run(ctx: &Ctx, req: &Request, out: &mut dyn Responder) -> Result<(), HandlerError> {
     let argv = req.args();
-    let Ok(opts) = args::parse(&argv, OPTS, Order::Permute) else {
-        return Ok(output::usage(out, USAGE, 1)?);
+    let Some(_opts) = args::parse_or_answer(ctx, out, &argv, OPTS, USAGE)? else {
+        return Ok(());
     };
-    if opts.has("h") {
-        return Ok(output::usage(out, USAGE, 0)?);
-    }
-    if opts.has("v") {
-        return Ok(output::version(ctx, out)?);
-    }
     let nodes: Vec<String> = req.nodes().iter().map(|s| s.to_string()).collect();
     if nodes.is_empty() {
         return Ok(output::usage(out, USAGE, 1)?);

@@ -3,7 +3,7 @@
 //! `-V` prints the removed rows instead of `tabprune of <t> complete.`.
 //! As stock, only active rows are considered by -n/-p/-i/-d.
 
-use super::args::{self, Opt, Order};
+use super::args::{self, Opt};
 use super::where_filter::{Cond, Op};
 use super::{dbutil, output};
 use crate::api::{Ctx, HandlerError, Responder};
@@ -49,15 +49,9 @@ fn msg(out: &mut dyn Responder, text: &str, code: i64) -> Result<(), HandlerErro
 
 pub fn run(ctx: &Ctx, req: &Request, out: &mut dyn Responder) -> Result<(), HandlerError> {
     let argv = req.args();
-    let Ok(opts) = args::parse(&argv, OPTS, Order::Permute) else {
-        return Ok(output::usage(out, USAGE, 1)?);
+    let Some(opts) = args::parse_or_answer(ctx, out, &argv, OPTS, USAGE)? else {
+        return Ok(());
     };
-    if opts.has("h") {
-        return Ok(output::usage(out, USAGE, 0)?);
-    }
-    if opts.has("v") {
-        return Ok(output::version(ctx, out)?);
-    }
     if opts.rest.len() > 1 {
         return Ok(output::usage(out, USAGE, 1)?);
     }
