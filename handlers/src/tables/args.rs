@@ -213,6 +213,31 @@ pub fn parse<S: AsRef<str>>(args: &[S], opts: &[Opt], order: Order) -> Result<Pa
     Ok(parsed)
 }
 
+/// Parse `argv` the way every table command starts: a parse error prints the
+/// usage (exit 1), `-h` the usage (exit 0), `-v` the version line.  `None`
+/// means the request has been answered already.
+pub fn parse_or_answer<S: AsRef<str>>(
+    ctx: &crate::api::Ctx,
+    out: &mut dyn crate::api::Responder,
+    argv: &[S],
+    opts: &[Opt],
+    usage: &[&str],
+) -> Result<Option<Parsed>, crate::api::Aborted> {
+    let Ok(parsed) = parse(argv, opts, Order::Permute) else {
+        super::output::usage(out, usage, 1)?;
+        return Ok(None);
+    };
+    if parsed.has("h") {
+        super::output::usage(out, usage, 0)?;
+        return Ok(None);
+    }
+    if parsed.has("v") {
+        super::output::version(ctx, out)?;
+        return Ok(None);
+    }
+    Ok(Some(parsed))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -253,29 +278,4 @@ mod tests {
         let p = parse(&["--", "-H"], OPTS, Order::Permute).unwrap();
         assert_eq!(p.rest, vec!["-H"]);
     }
-}
-
-/// Parse `argv` the way every table command starts: a parse error prints the
-/// usage (exit 1), `-h` the usage (exit 0), `-v` the version line.  `None`
-/// means the request has been answered already.
-pub fn parse_or_answer<S: AsRef<str>>(
-    ctx: &crate::api::Ctx,
-    out: &mut dyn crate::api::Responder,
-    argv: &[S],
-    opts: &[Opt],
-    usage: &[&str],
-) -> Result<Option<Parsed>, crate::api::Aborted> {
-    let Ok(parsed) = parse(argv, opts, Order::Permute) else {
-        super::output::usage(out, usage, 1)?;
-        return Ok(None);
-    };
-    if parsed.has("h") {
-        super::output::usage(out, usage, 0)?;
-        return Ok(None);
-    }
-    if parsed.has("v") {
-        super::output::version(ctx, out)?;
-        return Ok(None);
-    }
-    Ok(Some(parsed))
 }
