@@ -2,28 +2,14 @@
 //! accepted by `openssl verify`, and the CA directory usable by the stock-style
 //! `openssl ca -config <ca>/openssl.cnf` client signing.
 
-use std::path::Path;
-use std::process::Command;
+mod stock_openssl;
+
+use stock_openssl::openssl;
 use x509_parser::prelude::*;
 use xcatd::certs::{Authority, CaDir};
 
 fn der_of(pem: &str) -> Vec<u8> {
     xcatd::certs::first_cert_der(pem).unwrap()
-}
-
-fn openssl(dir: &Path, args: &[&str]) -> (bool, String) {
-    let out = Command::new("openssl")
-        .args(args)
-        .current_dir(dir)
-        .stdin(std::process::Stdio::null())
-        .output()
-        .expect("openssl runs");
-    let text = format!(
-        "{}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    (out.status.success(), text)
 }
 
 #[test]
@@ -173,44 +159,7 @@ fn ca_server_client_fields_and_openssl() {
     assert!(ok, "revoke: {text}");
     let work = tmp.path().join("user");
     std::fs::create_dir_all(&work).unwrap();
-    let (ok, text) = openssl(&work, &["genrsa", "-out", "client-key.pem", "2048"]);
-    assert!(ok, "{text}");
-    let (ok, text) = openssl(
-        &work,
-        &[
-            "req",
-            "-config",
-            cnf,
-            "-new",
-            "-key",
-            "client-key.pem",
-            "-out",
-            "client-req.pem",
-            "-subj",
-            "/CN=root",
-            "-batch",
-        ],
-    );
-    assert!(ok, "req: {text}");
-    std::fs::copy(work.join("client-req.pem"), ca_root.join("root.csr")).unwrap();
-    let (ok, text) = openssl(
-        &ca_root,
-        &[
-            "ca",
-            "-startdate",
-            "600101010101Z",
-            "-config",
-            cnf,
-            "-in",
-            "root.csr",
-            "-out",
-            "root.cert",
-            "-batch",
-        ],
-    );
-    assert!(ok, "ca sign: {text}");
-    let (ok, text) = openssl(&ca_root, &["verify", "-CAfile", "ca-cert.pem", "root.cert"]);
-    assert!(ok, "{text}");
+    stock_openssl::sign_root_client_like_stock(&ca_root, &work);
     let signed = std::fs::read_to_string(ca_root.join("root.cert")).unwrap();
     let signed_der = der_of(&signed);
     let (_, r) = parse_x509_certificate(&signed_der).unwrap();

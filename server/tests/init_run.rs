@@ -5,8 +5,10 @@
 //! working with the CA directory we made.
 
 use std::os::unix::fs::PermissionsExt;
+mod stock_openssl;
+
 use std::path::{Path, PathBuf};
-use std::process::Command;
+use stock_openssl::openssl;
 use xcat_schema::db::{Db, DbLocation, Row};
 use xcatd::init::host::HostFacts;
 use xcatd::init::{run_with, InitArgs};
@@ -66,21 +68,6 @@ fn table(confdir: &Path, name: &str) -> Vec<String> {
 
 fn read(p: &Path) -> Vec<u8> {
     std::fs::read(p).unwrap()
-}
-
-fn openssl(dir: &Path, args: &[&str]) -> (bool, String) {
-    let out = Command::new("openssl")
-        .args(args)
-        .current_dir(dir)
-        .stdin(std::process::Stdio::null())
-        .output()
-        .unwrap();
-    let text = format!(
-        "{}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    (out.status.success(), text)
 }
 
 #[test]
@@ -269,44 +256,7 @@ fn init_twice_then_force() {
     }
     let user = tmp.path().join("user1");
     std::fs::create_dir_all(&user).unwrap();
-    let (ok, t) = openssl(&user, &["genrsa", "-out", "client-key.pem", "2048"]);
-    assert!(ok, "{t}");
-    let (ok, t) = openssl(
-        &user,
-        &[
-            "req",
-            "-config",
-            &cnf,
-            "-new",
-            "-key",
-            "client-key.pem",
-            "-out",
-            "client-req.pem",
-            "-subj",
-            "/CN=root",
-            "-batch",
-        ],
-    );
-    assert!(ok, "{t}");
-    std::fs::copy(user.join("client-req.pem"), ca.join("root.csr")).unwrap();
-    let (ok, t) = openssl(
-        &ca,
-        &[
-            "ca",
-            "-startdate",
-            "600101010101Z",
-            "-config",
-            &cnf,
-            "-in",
-            "root.csr",
-            "-out",
-            "root.cert",
-            "-batch",
-        ],
-    );
-    assert!(ok, "sign: {t}");
-    let (ok, t) = openssl(&ca, &["verify", "-CAfile", "ca-cert.pem", "root.cert"]);
-    assert!(ok, "{t}");
+    stock_openssl::sign_root_client_like_stock(&ca, &user);
 
     // ---- --force regenerates credentials and resets the defaults
     let report = run_with(&args(&confdir, &home, true), &facts()).unwrap();

@@ -23,6 +23,20 @@ impl FinalObj {
     pub fn objtype(&self) -> &str {
         self.attrs.get("objtype").map(String::as_str).unwrap_or("")
     }
+
+    /// The write request for this object (every attribute but `objtype`).
+    pub fn write_req(&self) -> super::write::WriteReq {
+        super::write::WriteReq {
+            name: self.name.clone(),
+            type_name: self.objtype().to_string(),
+            attrs: self
+                .attrs
+                .iter()
+                .filter(|(k, _)| *k != "objtype")
+                .map(|(k, v)| (k.clone(), v.clone()))
+                .collect(),
+        }
+    }
 }
 
 /// Result of building the final attributes.

@@ -233,19 +233,7 @@ fn make(conn: &mut Conn, cache: &mut Cache, p: &Plan, out: &mut Out) -> Result<u
         }
         keep.push(fo);
     }
-    let reqs: Vec<WriteReq> = keep
-        .iter()
-        .map(|f| WriteReq {
-            name: f.name.clone(),
-            type_name: f.objtype().to_string(),
-            attrs: f
-                .attrs
-                .iter()
-                .filter(|(k, _)| *k != "objtype")
-                .map(|(k, v)| (k.clone(), v.clone()))
-                .collect(),
-        })
-        .collect();
+    let reqs: Vec<WriteReq> = keep.iter().map(FinalObj::write_req).collect();
     let res = write::set_objects(conn, cache, &reqs, Mode::Set, false)?;
     for m in &res.errors {
         out.error1(m)?;
