@@ -12,51 +12,16 @@
 //!
 //!     cargo run --release -p xcat-handlers --example bench_nodels [-- N]
 
-use std::sync::Arc;
+#[path = "bench_support/mod.rs"]
+mod bench_support;
+
+use bench_support::{ctx, vm_hwm_kb, Sink};
 use std::time::{Duration, Instant};
-use xcat_handlers::api::{Aborted, Ctx, Responder, ServerInfo};
-use xcat_handlers::runner::RecordingRunner;
-use xcat_proto::{Request, Response};
+use xcat_proto::Request;
 use xcat_schema::db::{Db, DbLocation};
 use xcat_schema::noderange::{expand, ExpandOpts};
 
 type Item = (Vec<(String, String)>, Vec<(String, Option<String>)>);
-
-/// Serialises every document like the daemon does, then drops it.
-struct Sink {
-    buf: Vec<u8>,
-    bytes: usize,
-    errors: usize,
-}
-
-impl Responder for Sink {
-    fn send(&mut self, r: Response) -> Result<(), Aborted> {
-        self.buf.clear();
-        r.write_to(&mut self.buf);
-        self.bytes += self.buf.len();
-        if r.error_code() != 0 {
-            self.errors += 1;
-        }
-        Ok(())
-    }
-}
-
-fn ctx(db: &Db) -> Ctx {
-    Ctx {
-        db: db.clone(),
-        server: Arc::new(ServerInfo {
-            short_host: "bench".into(),
-            version_line: "Version 2.19.0 (bench)".into(),
-            confdir: std::env::temp_dir(),
-            mn_marker: std::env::temp_dir().join("none"),
-            sn_marker: std::env::temp_dir().join("none"),
-        }),
-        runner: Arc::new(RecordingRunner::new()),
-        user: Some("root".into()),
-        peer_host: None,
-        privileged: true,
-    }
-}
 
 fn item(keys: &[(&str, &str)], vals: &[(&str, &str)]) -> Item {
     (
@@ -120,11 +85,7 @@ fn run(db: &Db, cmd: &str, range: Option<&str>, args: &[&str]) -> (Duration, Dur
         .iter()
         .find(|h| h.commands().contains(&cmd))
         .expect("handler");
-    let mut sink = Sink {
-        buf: Vec::new(),
-        bytes: 0,
-        errors: 0,
-    };
+    let mut sink = Sink::new();
     let (t, cpu) = (Instant::now(), thread_cpu_ns());
     let mut req = Request::new(cmd);
     req.set_args(args);
@@ -147,18 +108,6 @@ fn run(db: &Db, cmd: &str, range: Option<&str>, args: &[&str]) -> (Duration, Dur
     let c = Duration::from_nanos(thread_cpu_ns().saturating_sub(cpu));
     assert_eq!(sink.errors, 0, "{cmd} {args:?} reported errors");
     (d, c, sink.bytes)
-}
-
-fn vm_hwm_kb() -> u64 {
-    std::fs::read_to_string("/proc/self/status")
-        .ok()
-        .and_then(|s| {
-            s.lines()
-                .find(|l| l.starts_with("VmHWM:"))
-                .and_then(|l| l.split_whitespace().nth(1))
-                .and_then(|v| v.parse().ok())
-        })
-        .unwrap_or(0)
 }
 
 fn bench(db: &Db, name: &str, range: Option<&str>, cmd: &str, args: &[&str]) {

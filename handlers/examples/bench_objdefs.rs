@@ -5,50 +5,15 @@
 //!
 //!     cargo run --release -p xcat-handlers --example bench_objdefs [-- mkdef|chdef|lsdef|all]
 
-use std::sync::Arc;
+#[path = "bench_support/mod.rs"]
+mod bench_support;
+
+use bench_support::{ctx, vm_hwm_kb, Sink};
 use std::time::{Duration, Instant};
-use xcat_handlers::api::{Aborted, Ctx, Responder, ServerInfo};
-use xcat_handlers::runner::RecordingRunner;
-use xcat_proto::{Request, Response};
+use xcat_proto::Request;
 use xcat_schema::db::{Db, DbLocation};
 
 const NODES: &str = "cn[00001-10000]";
-
-/// Serialises every document like the daemon does, then drops it.
-struct Sink {
-    buf: Vec<u8>,
-    bytes: usize,
-    errors: usize,
-}
-
-impl Responder for Sink {
-    fn send(&mut self, r: Response) -> Result<(), Aborted> {
-        self.buf.clear();
-        r.write_to(&mut self.buf);
-        self.bytes += self.buf.len();
-        if r.error_code() != 0 {
-            self.errors += 1;
-        }
-        Ok(())
-    }
-}
-
-fn ctx(db: &Db) -> Ctx {
-    Ctx {
-        db: db.clone(),
-        server: Arc::new(ServerInfo {
-            short_host: "bench".into(),
-            version_line: "Version 2.19.0 (bench)".into(),
-            confdir: std::env::temp_dir(),
-            mn_marker: std::env::temp_dir().join("none"),
-            sn_marker: std::env::temp_dir().join("none"),
-        }),
-        runner: Arc::new(RecordingRunner::new()),
-        user: Some("root".into()),
-        peer_host: None,
-        privileged: true,
-    }
-}
 
 fn run(db: &Db, cmd: &str, args: &[&str]) -> (Duration, usize) {
     let handlers = xcat_handlers::objdefs::handlers();
@@ -60,11 +25,7 @@ fn run(db: &Db, cmd: &str, args: &[&str]) -> (Duration, usize) {
     req.set_args(args);
     req.set("cwd", "/tmp");
     req.set("stdin", "");
-    let mut sink = Sink {
-        buf: Vec::new(),
-        bytes: 0,
-        errors: 0,
-    };
+    let mut sink = Sink::new();
     let t = Instant::now();
     h.process(&ctx(db), &req, &mut sink).expect("process");
     let d = t.elapsed();
@@ -115,18 +76,6 @@ fn populate(db: &Db) {
 fn median(mut v: Vec<Duration>) -> Duration {
     v.sort();
     v[v.len() / 2]
-}
-
-fn vm_hwm_kb() -> u64 {
-    std::fs::read_to_string("/proc/self/status")
-        .ok()
-        .and_then(|s| {
-            s.lines()
-                .find(|l| l.starts_with("VmHWM:"))
-                .and_then(|l| l.split_whitespace().nth(1))
-                .and_then(|v| v.parse().ok())
-        })
-        .unwrap_or(0)
 }
 
 fn reset_hwm() {
