@@ -186,12 +186,7 @@ fn change(conn: &mut Conn, cache: &mut Cache, p: &Plan, out: &mut Out) -> Result
         out.warning(&res.warnings)?;
     }
     if error || !res.failed.is_empty() || out.failed {
-        out.resp.send(
-            Response::new()
-                .error("One or more errors occured when attempting to create or modify xCAT object definitions.")
-                .set("numofnodes", requested.to_string()),
-        )?;
-        out.failed = true;
+        out.errors_occurred(requested)?;
         return Ok(1);
     }
     let n = res.updated.len();

@@ -259,12 +259,7 @@ fn make(conn: &mut Conn, cache: &mut Cache, p: &Plan, out: &mut Out) -> Result<u
         }
     }
     if error || !res.failed.is_empty() || out.failed {
-        out.resp.send(
-            xcat_proto::Response::new()
-                .error("One or more errors occured when attempting to create or modify xCAT object definitions.")
-                .set("numofnodes", requested.to_string()),
-        )?;
-        out.failed = true;
+        out.errors_occurred(requested)?;
         return Ok(1);
     }
     let n = res.updated.len();

@@ -56,6 +56,18 @@ impl<'a> Out<'a> {
     }
 
     /// Info with `numofnodes` (stock final summaries).
+    /// mkdef / chdef final failure line (stock's spelling "occured" kept);
+    /// marks the command failed so its transaction is rolled back.
+    pub fn errors_occurred(&mut self, requested: usize) -> Result<(), Aborted> {
+        self.resp.send(
+            Response::new()
+                .error("One or more errors occured when attempting to create or modify xCAT object definitions.")
+                .set("numofnodes", requested.to_string()),
+        )?;
+        self.failed = true;
+        Ok(())
+    }
+
     pub fn info_count(&mut self, line: &str, count: usize) -> Result<(), Aborted> {
         self.resp.send(
             Response::new()
