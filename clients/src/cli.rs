@@ -376,6 +376,43 @@ pub fn print_stream(bytes: &[u8], show_source: bool) -> Printed {
     out
 }
 
+/// The request bytes the stock client would send for `argv` (command name
+/// first) run in `cwd` with `stdin` piped in (`None`: no stdin) — for the load
+/// and benchmark tools, which send the same request many times.
+pub fn request_xml(argv: &[String], cwd: &Path, stdin: Option<&str>) -> Result<Vec<u8>, String> {
+    use crate::request::{build, Built, FakeStdin, Invocation};
+    let Some(first) = argv.first() else {
+        return Err("no command given".into());
+    };
+    let Action::Command {
+        command,
+        style,
+        args,
+    } = resolve(first, argv[1..].to_vec())
+    else {
+        return Err(format!("{first} is not a plain request command"));
+    };
+    let env = Default::default();
+    let inv = Invocation {
+        command,
+        style,
+        args,
+        cwd: cwd.to_path_buf(),
+        env: &env,
+    };
+    let mut input = match stdin {
+        Some(s) => FakeStdin::pipe(s.as_bytes().to_vec()),
+        None => FakeStdin::dev_null(),
+    };
+    match build(&inv, &mut input) {
+        Built::Send { mut request, .. } => {
+            request.set("clienttype", "cli");
+            Ok(request.to_xml())
+        }
+        Built::Exit(p) => Err(format!("{}{}", p.stdout, p.stderr)),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -17,13 +17,10 @@
 //! `sn1`, `sn2`, groups `compute`, `rack1`, `rack2`): use a scratch daemon.
 
 use clap::Parser;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
-use xcat_client::cli::{resolve, Action};
 use xcat_client::conn::{ConnectOptions, Connection, SubmitOutcome};
-use xcat_client::request::{build, Built, FakeStdin, Invocation};
 use xcat_client::{Credentials, Response};
-use xcat_proto::tree::MapExt;
 
 #[derive(Debug, Parser)]
 #[command(name = "xcat-bench", about = "10,000-node benchmark for xcatd")]
@@ -65,34 +62,7 @@ struct Bench {
 }
 
 fn request_bytes(argv: &[String], stdin: Option<&str>) -> Result<Vec<u8>, String> {
-    let Action::Command {
-        command,
-        style,
-        args,
-    } = resolve(&argv[0], argv[1..].to_vec())
-    else {
-        return Err(format!("{} is not a plain request command", argv[0]));
-    };
-    let env = Default::default();
-    let inv = Invocation {
-        command,
-        style,
-        args,
-        cwd: PathBuf::from("/tmp"),
-        env: &env,
-    };
-    let mut input = match stdin {
-        Some(s) => FakeStdin::pipe(s.as_bytes().to_vec()),
-        None => FakeStdin::dev_null(),
-    };
-    match build(&inv, &mut input) {
-        Built::Send { request, .. } => {
-            let mut request = request;
-            request.map.set("clienttype", "cli");
-            Ok(request.to_xml())
-        }
-        Built::Exit(p) => Err(format!("{}{}", p.stdout, p.stderr)),
-    }
+    xcat_client::cli::request_xml(argv, Path::new("/tmp"), stdin)
 }
 
 /// Cheap check inside the timed loop: only documents with an `error` or a

@@ -5,12 +5,10 @@
 //! and reports requests/s and latency percentiles.
 
 use clap::{Parser, ValueEnum};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
-use xcat_client::cli::{resolve, Action};
 use xcat_client::conn::{ConnectOptions, Connection, SubmitOutcome};
-use xcat_client::request::{build, Built, FakeStdin, Invocation};
 use xcat_client::Credentials;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -75,26 +73,7 @@ fn request_bytes(command: &[String]) -> Result<Vec<u8>, String> {
     } else {
         command.to_vec()
     };
-    let Action::Command {
-        command,
-        style,
-        args,
-    } = resolve(&argv[0], argv[1..].to_vec())
-    else {
-        return Err(format!("{} is not a plain request command", argv[0]));
-    };
-    let env = Default::default();
-    let inv = Invocation {
-        command,
-        style,
-        args,
-        cwd: PathBuf::from("/"),
-        env: &env,
-    };
-    match build(&inv, &mut FakeStdin::tty()) {
-        Built::Send { request, .. } => Ok(request.to_xml()),
-        Built::Exit(p) => Err(p.stdout),
-    }
+    xcat_client::cli::request_xml(&argv, Path::new("/"), None)
 }
 
 async fn one(conn: &mut Connection, bytes: &[u8]) -> bool {
