@@ -97,6 +97,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         user: Some("root".into()),
         peer_host: None,
         privileged: true,
+        groups: None,
     };
     let forward = ["-s", "sn1", "-d", "sn2", "-D", "sn2", "-i"];
     let back = ["-s", "sn2", "-d", "sn1", "-D", "sn1", "-i"];

@@ -10,7 +10,8 @@ use crate::runner::Runner;
 use std::path::PathBuf;
 use std::sync::Arc;
 use xcat_proto::{Request, Response};
-use xcat_schema::db::Db;
+use xcat_schema::db::{Conn, Db, DbError};
+use xcat_schema::inherit::{GroupMap, InheritCtx};
 
 /// The client went away or aborted; the handler should stop (writes in its
 /// open transaction are rolled back when it returns the error).
@@ -68,6 +69,22 @@ pub struct Ctx {
     pub peer_host: Option<String>,
     /// The caller is root or a trusted peer (may read/write files as root).
     pub privileged: bool,
+    /// The nodelist group map the daemon's expansion of this request's
+    /// noderange read, if any: attribute resolution can start from it
+    /// (`InheritCtx::load_with_groups`) instead of reading nodelist again.
+    pub groups: Option<Arc<GroupMap>>,
+}
+
+impl Ctx {
+    /// Group membership and `site.hierarchicalattrs` for attribute
+    /// resolution, starting from the group map the daemon already read for
+    /// this request when there is one.
+    pub fn inherit_ctx(&self, conn: &mut Conn) -> Result<InheritCtx, DbError> {
+        match &self.groups {
+            Some(groups) => InheritCtx::load_with_groups(conn, groups.clone()),
+            None => InheritCtx::load(conn),
+        }
+    }
 }
 
 /// One piece of a request after `preprocess`: run here, or forward to the first

@@ -5,6 +5,7 @@
 pub mod api;
 pub mod builtins;
 pub mod objdefs;
+pub mod range_opts;
 pub mod runner;
 pub mod snmove;
 pub mod tables;

@@ -58,13 +58,14 @@ impl Request {
         self.map.first_text("transid")
     }
 
-    /// `environment/<NAME>` values (the client's `XCAT_*` variables).
+    /// `environment/<NAME>` values (the client's `XCAT_*` variables); an
+    /// empty element is an empty but set value (`XCAT_NODE_PREFIX=`).
     pub fn env(&self, name: &str) -> Option<&str> {
         self.map
             .get("environment")
             .and_then(|v| v.first())
             .and_then(Value::as_map)
-            .and_then(|m| m.first_text(name))
+            .and_then(|m| m.texts(name).first().copied())
     }
 
     pub fn get(&self, key: &str) -> Option<&str> {

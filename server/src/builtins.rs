@@ -22,7 +22,8 @@ fn node_list(nodes: &[String]) -> Vec<Value> {
 pub fn noderange(shared: &Shared, req: &Request, privileged: bool) -> Tail {
     let range = req.noderange().unwrap_or("");
     let mut doc = Response::new();
-    match shared.store.inner().expand(range, req.cwd(), privileged) {
+    let opts = crate::noderange_bridge::range_opts(req, privileged);
+    match shared.store.inner().expand_with(range, &opts) {
         Ok(exp) => {
             if !exp.missing.is_empty() {
                 doc = doc.set(
@@ -45,7 +46,8 @@ pub fn extnoderange(shared: &Shared, req: &Request, privileged: bool) -> Tail {
     let range = req.noderange().unwrap_or("");
     let subgroups = req.args().iter().any(|a| a.contains("subgroups"));
     let mut doc = Response::new();
-    match shared.store.inner().expand(range, req.cwd(), privileged) {
+    let opts = crate::noderange_bridge::range_opts(req, privileged);
+    match shared.store.inner().expand_with(range, &opts) {
         Ok(exp) => {
             if !exp.nodes.is_empty() {
                 doc.map.insert("node".into(), node_list(&exp.nodes));

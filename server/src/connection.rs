@@ -165,7 +165,7 @@ pub async fn serve<S: AsyncRead + AsyncWrite + Unpin>(
                     continue;
                 }
                 Some(Pending::Reject(doc)) => {
-                    render(&doc, &shared.cfg.source_name, &mut wbuf);
+                    render(doc, &shared.cfg.source_name, &mut wbuf);
                     write_burst(&mut wr, &mut wbuf, limits.write_timeout).await;
                     break;
                 }

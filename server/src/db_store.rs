@@ -2,7 +2,9 @@
 //! nodelist groups and passwd rows; noderange expansion by the schema crate's
 //! noderange engine.
 
-use crate::store::{Expansion, PolicyRow, SiteValues, Store, StoreError, TokenRow};
+use crate::store::{
+    Expansion, NetworkRow, PolicyRow, RangeOpts, SiteValues, Store, StoreError, TokenRow,
+};
 use std::collections::HashMap;
 use xcat_schema::db::{Db, DbError};
 
@@ -76,7 +78,31 @@ impl Store for DbStore {
         cwd: Option<&str>,
         allow_files: bool,
     ) -> Result<Expansion, StoreError> {
-        crate::noderange_bridge::expand(&self.db, range, cwd, allow_files)
+        let opts = RangeOpts {
+            cwd: cwd.map(str::to_string),
+            allow_files,
+            ..RangeOpts::default()
+        };
+        self.expand_with(range, &opts)
+    }
+
+    fn expand_with(&self, range: &str, opts: &RangeOpts) -> Result<Expansion, StoreError> {
+        crate::noderange_bridge::expand(&self.db, range, opts)
+    }
+
+    fn networks(&self) -> Result<Vec<NetworkRow>, StoreError> {
+        let rows = self
+            .db
+            .read(|c| c.select("networks", &["net", "mask", "domain"], &[], true))
+            .map_err(err)?;
+        Ok(rows
+            .iter()
+            .map(|r| NetworkRow {
+                net: r.first().and_then(val),
+                mask: r.get(1).and_then(val),
+                domain: r.get(2).and_then(val),
+            })
+            .collect())
     }
 
     fn groups_of(&self, nodes: &[String]) -> Result<Vec<String>, StoreError> {
@@ -147,5 +173,53 @@ impl Store for DbStore {
         self.db
             .write(|c| c.set_attribs("token", &[("tokenid", row.tokenid.as_str())], &values))
             .map_err(err)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use xcat_schema::db::DbLocation;
+
+    #[test]
+    fn networks_rows_skip_disabled_ones() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = Db::open(&DbLocation::SqliteDir(dir.path().to_path_buf())).unwrap();
+        db.write(|c| {
+            let cols = ["netname", "net", "mask", "domain", "disable"];
+            c.insert(
+                "networks",
+                &cols,
+                &[
+                    Some("mgmt"),
+                    Some("10.1.0.0"),
+                    Some("255.255.0.0"),
+                    Some("mgmt.example"),
+                    None,
+                ],
+            )?;
+            c.insert(
+                "networks",
+                &cols,
+                &[
+                    Some("old"),
+                    Some("10.2.0.0"),
+                    Some("/16"),
+                    Some(""),
+                    Some("1"),
+                ],
+            )?;
+            Ok::<(), DbError>(())
+        })
+        .unwrap();
+        let rows = DbStore::new(db).networks().unwrap();
+        assert_eq!(
+            rows,
+            vec![NetworkRow {
+                net: Some("10.1.0.0".into()),
+                mask: Some("255.255.0.0".into()),
+                domain: Some("mgmt.example".into()),
+            }]
+        );
     }
 }

@@ -12,6 +12,7 @@ use crate::output::{serverdone, AbortFlag, ChannelResponder};
 use crate::peer::PeerInfo;
 use crate::policy::{self, Peer};
 use crate::state::Shared;
+use crate::store::LoadedGroups;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -168,8 +169,8 @@ fn client_request(
             Arc::new(Vec::new())
         }
     };
-    let cwd = req.cwd().map(str::to_string);
     let allow_files = name.as_deref() == Some("root") || policy::is_trusted(&rows, name.as_deref());
+    let range_opts = crate::noderange_bridge::range_opts(req, allow_files);
     let decision = policy::decide(
         &rows,
         &Peer {
@@ -181,7 +182,7 @@ fn client_request(
             shared
                 .store
                 .inner()
-                .expand(range, cwd.as_deref(), allow_files)
+                .expand_with(range, &range_opts)
                 .map(|e| e.nodes)
                 .unwrap_or_default()
         },
@@ -268,25 +269,31 @@ fn report(err: HandlerError, out: &mut dyn Responder) -> Result<(), Aborted> {
 
 /// Expand `noderange` into `node` unless the request already lists nodes.
 /// `Err` carries the final document for unknown names.
-fn expand_nodes(shared: &Shared, req: &mut Request, privileged: bool) -> Result<(), Tail> {
+/// `Ok` carries the group map the expansion read, for the handler.
+fn expand_nodes(
+    shared: &Shared,
+    req: &mut Request,
+    privileged: bool,
+) -> Result<Option<LoadedGroups>, Tail> {
     if req.map.contains_key("node") {
-        return Ok(());
+        return Ok(None);
     }
     let Some(range) = req.noderange().map(str::to_string) else {
-        return Ok(());
+        return Ok(None);
     };
-    match shared.store.inner().expand(&range, req.cwd(), privileged) {
+    let opts = crate::noderange_bridge::range_opts(req, privileged);
+    match shared.store.inner().expand_with(&range, &opts) {
         Ok(exp) if !exp.missing.is_empty() => Err(Tail::with(Response::new().error(format!(
             "Invalid nodes and/or groups in noderange: {}",
             exp.missing.join(",")
         )))),
         Ok(exp) if exp.nodes.is_empty() => {
             req.set("emptynoderange", "1");
-            Ok(())
+            Ok(exp.groups)
         }
         Ok(exp) => {
             req.set_nodes(&exp.nodes);
-            Ok(())
+            Ok(exp.groups)
         }
         Err(e) => Err(Tail::with(Response::new().error(format!("noderange: {e}")))),
     }
@@ -311,9 +318,11 @@ fn run_handler(
     out: &mut dyn Responder,
 ) -> Result<Tail, Aborted> {
     let cmd = req.command().to_string();
+    let mut groups = None;
     if handler.wants_expanded_nodes() {
-        if let Err(tail) = expand_nodes(shared, req, caller.privileged) {
-            return Ok(tail);
+        match expand_nodes(shared, req, caller.privileged) {
+            Ok(loaded) => groups = loaded.map(|g| g.0),
+            Err(tail) => return Ok(tail),
         }
     }
     if !req.nodes().is_empty() && shared.store.site_value("master").is_none() {
@@ -333,6 +342,7 @@ fn run_handler(
         user: req.username().map(str::to_string),
         peer_host: caller.peer_host.clone(),
         privileged: caller.privileged,
+        groups,
     };
     let guarded = |f: &mut dyn FnMut() -> Result<(), HandlerError>| -> Result<(), HandlerError> {
         catch_unwind(AssertUnwindSafe(f)).unwrap_or_else(|_| {

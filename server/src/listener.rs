@@ -1,13 +1,16 @@
 //! Listening sockets and the accept loop: dual-stack `::` with IPV6_V6ONLY
 //! off (0.0.0.0 when IPv6 is unavailable), backlog 8192 as stock; each
-//! accepted socket gets its TLS handshake (10 s limit), its peer identity and
-//! then a connection task.  Shutdown stops accepting; connection tasks hold a
-//! guard so the caller can wait for them.
+//! accepted socket waits for a connection permit (`site.xcatmaxconnections`,
+//! see [`crate::throttle`]), then gets its TLS handshake (10 s limit), its
+//! peer identity and a connection task.  Shutdown stops accepting; connection
+//! tasks hold a guard so the caller can wait for them.
 
 use crate::config::ServeConfig;
 use crate::connection;
 use crate::peer::{short_host, unmap, PeerInfo};
 use crate::state::Shared;
+use crate::store::{NetworkRow, SiteValues};
+use crate::throttle::{max_connections, ConnLimit, ConnPermit};
 use crate::tls::{peer_name, AcceptorCache, TlsSettings};
 use socket2::{Domain, Protocol, Socket, Type};
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
@@ -85,17 +88,52 @@ async fn site(shared: &Arc<Shared>) -> Arc<crate::store::SiteValues> {
     }
 }
 
-async fn handle(
+/// `networks` rows (cached like site values); none when unreadable.
+async fn networks(shared: &Arc<Shared>) -> Arc<Vec<NetworkRow>> {
+    if let Some(rows) = shared.store.fresh_networks() {
+        return rows;
+    }
+    let s = shared.clone();
+    match tokio::task::spawn_blocking(move || s.store.networks()).await {
+        Ok(Ok(v)) => v,
+        Ok(Err(e)) => {
+            tracing::debug!("networks table unreadable: {e}");
+            Arc::new(Vec::new())
+        }
+        Err(_) => Arc::new(Vec::new()),
+    }
+}
+
+/// Short host name of a peer whose address resolved to `fqdn`: the domain
+/// stripped is its network's `networks.domain`, else `site.domain`.
+async fn peer_host(shared: &Arc<Shared>, site: &SiteValues, ip: IpAddr, fqdn: &str) -> String {
+    let rows = networks(shared).await;
+    let domain = crate::netdomain::peer_domain(ip, &rows, site.get("domain").map(String::as_str));
+    short_host(fqdn, domain)
+}
+
+struct Accepted {
     tcp: TcpStream,
     addr: SocketAddr,
+    site: Arc<SiteValues>,
+    _permit: ConnPermit,
+}
+
+async fn handle(
+    conn: Accepted,
     shared: Arc<Shared>,
     acceptors: Arc<AcceptorCache>,
     shutdown: watch::Receiver<bool>,
     _guard: mpsc::Sender<()>,
 ) {
+    let Accepted {
+        tcp,
+        addr,
+        site,
+        _permit,
+    } = conn;
     let _ = tcp.set_nodelay(true);
     let addr = unmap(addr);
-    let site = site(&shared).await;
     let acceptor = acceptors.get(&tls_settings(&site));
     let tls = match tokio::time::timeout(shared.cfg.limits.handshake, acceptor.accept(tcp)).await {
         Ok(Ok(t)) => t,
@@ -110,9 +148,10 @@ async fn handle(
     };
     let name = peer_name(tls.get_ref().1.peer_certificates());
     let fqdn = shared.resolver.lookup(addr.ip()).await;
-    let host = fqdn
-        .as_deref()
-        .map(|f| short_host(f, site.get("domain").map(String::as_str)));
+    let host = match fqdn.as_deref() {
+        Some(f) => Some(peer_host(&shared, &site, addr.ip(), f).await),
+        None => None,
+    };
     let peer = PeerInfo {
         ip: Some(addr.ip()),
         port: addr.port(),
@@ -153,16 +192,40 @@ pub async fn accept_loop(
         }));
     }
     drop(tx);
+    let limit = ConnLimit::new(crate::throttle::DEFAULT_MAX_CONNECTIONS);
     loop {
-        tokio::select! {
+        let (tcp, addr) = tokio::select! {
             pair = rx.recv() => match pair {
-                Some((tcp, addr)) => {
-                    tokio::spawn(handle(tcp, addr, shared.clone(), acceptors.clone(), shutdown.clone(), guard.clone()));
-                }
+                Some(pair) => pair,
                 None => break,
             },
             _ = shutdown.changed() => break,
-        }
+        };
+        // Site values are re-read (briefly cached) for every connection, so a
+        // changed xcatmaxconnections applies from the next accepted socket.
+        let site = site(&shared).await;
+        limit.set_limit(max_connections(
+            site.get("xcatmaxconnections").map(String::as_str),
+        ));
+        // Beyond the limit, accepted sockets wait here (and behind them in
+        // the channel and the listen backlog) until a connection ends.
+        let permit = tokio::select! {
+            p = limit.acquire(rx.len() + 1) => p,
+            _ = shutdown.changed() => break,
+        };
+        let conn = Accepted {
+            tcp,
+            addr,
+            site,
+            _permit: permit,
+        };
+        tokio::spawn(handle(
+            conn,
+            shared.clone(),
+            acceptors.clone(),
+            shutdown.clone(),
+            guard.clone(),
+        ));
     }
     for a in accepters {
         a.abort();

@@ -20,16 +20,14 @@ pub enum Out {
     Close,
 }
 
-/// Serialise one document, adding `xcatdsource` when the daemon must.
-pub fn render(resp: &Response, source: &str, out: &mut Vec<u8>) {
-    if resp.map.contains_key("xcatdsource") || resp.map.contains_key("serverdone") {
-        resp.write_to(out);
-    } else {
-        let mut with = resp.clone();
-        with.map
+/// Serialise one document, adding `xcatdsource` when the daemon must (in
+/// place: a 1,000-node document is not copied for it).
+pub fn render(mut resp: Response, source: &str, out: &mut Vec<u8>) {
+    if !(resp.map.contains_key("xcatdsource") || resp.map.contains_key("serverdone")) {
+        resp.map
             .insert("xcatdsource".to_string(), vec![Value::text(source)]);
-        with.write_to(out);
     }
+    resp.write_to(out);
 }
 
 /// The final document of a request: `tail` + `serverdone` (+ `transid`).
@@ -92,7 +90,7 @@ impl Responder for ChannelResponder {
             return Ok(());
         }
         let mut doc = Vec::with_capacity(256);
-        render(&response, &self.source, &mut doc);
+        render(response, &self.source, &mut doc);
         self.tx.blocking_send(Out::Doc(doc)).map_err(|_| {
             self.abort.raise();
             Aborted
@@ -107,21 +105,21 @@ mod tests {
     #[test]
     fn source_added_except_serverdone_and_existing() {
         let mut out = Vec::new();
-        render(&Response::new().data("hello"), "vm", &mut out);
+        render(Response::new().data("hello"), "vm", &mut out);
         assert_eq!(
             String::from_utf8(out).unwrap(),
             "<xcatresponse>\n  <data>hello</data>\n  <xcatdsource>vm</xcatdsource>\n</xcatresponse>\n"
         );
         let mut out = Vec::new();
         let deny = Response::new().error("Permission denied for request");
-        render(&serverdone(deny, None), "vm", &mut out);
+        render(serverdone(deny, None), "vm", &mut out);
         assert_eq!(
             String::from_utf8(out).unwrap(),
             "<xcatresponse>\n  <error>Permission denied for request</error>\n  <errorcode>1</errorcode>\n  <serverdone></serverdone>\n</xcatresponse>\n"
         );
         let mut out = Vec::new();
         render(
-            &Response::new().data("x").set("xcatdsource", "sn1"),
+            Response::new().data("x").set("xcatdsource", "sn1"),
             "vm",
             &mut out,
         );

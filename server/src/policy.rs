@@ -5,6 +5,7 @@
 
 use crate::store::PolicyRow;
 use std::cmp::Ordering;
+use std::collections::HashSet;
 use xcat_proto::Request;
 
 /// Commands whose requests keep their `username` and are not audited.
@@ -123,10 +124,9 @@ pub fn decide(
         .get("remote_client")
         .filter(|s| !s.is_empty())
         .map(str::to_string);
-    let mut left: Vec<String> = match req.noderange() {
-        Some(r) => expand(r),
-        None => Vec::new(),
-    };
+    // The request's nodes still to be granted, expanded only when a row
+    // restricted to a noderange is reached (most decisions never need it).
+    let mut left: Option<Vec<String>> = None;
     let params = req.args().join(" ");
     for row in sorted(rows) {
         if let Some(name) = set(&row.name) {
@@ -158,19 +158,23 @@ pub fn decide(
             }
         }
         if let Some(range) = restricting(&row.noderange) {
-            if left.is_empty() {
+            let pending = left.get_or_insert_with(|| match req.noderange() {
+                Some(r) => expand(r),
+                None => Vec::new(),
+            });
+            if pending.is_empty() {
                 continue;
             }
-            let row_nodes = expand(range);
+            let row_nodes: HashSet<String> = expand(range).into_iter().collect();
             let (hit, rest): (Vec<String>, Vec<String>) =
-                left.iter().cloned().partition(|n| row_nodes.contains(n));
+                pending.iter().cloned().partition(|n| row_nodes.contains(n));
             if hit.is_empty() {
                 continue;
             }
             let allow_row = row.rule.as_deref().is_some_and(is_allow_rule);
             if !rest.is_empty() && allow_row {
                 // Partial grant: these nodes are allowed, the rest go on.
-                left = rest;
+                *pending = rest;
                 continue;
             }
         }

@@ -1,13 +1,16 @@
 //! What the protocol engine reads from the xCAT database, behind a trait so the
-//! engine can be tested without one: site values, policy rows, noderange
-//! expansion, group membership and `passwd` rows.  [`CachedStore`] keeps site
-//! and policy rows for a few seconds only, since stock tools write the same
-//! database.
+//! engine can be tested without one: site values, policy rows, `networks`
+//! rows, noderange expansion, group membership and `passwd` rows.
+//! [`CachedStore`] keeps site, policy and networks rows for a few seconds
+//! only, since stock tools write the same database.
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 use xcat_schema::db::Db;
+use xcat_schema::inherit::GroupMap;
+
+pub use crate::netdomain::NetworkRow;
 
 #[derive(Debug, thiserror::Error)]
 #[error("{0}")]
@@ -32,9 +35,38 @@ pub struct Expansion {
     pub nodes: Vec<String>,
     /// Names that are neither nodes nor groups.
     pub missing: Vec<String>,
+    /// The nodelist group map the expansion read, handed on to the handler
+    /// so it does not read nodelist again.
+    pub groups: Option<LoadedGroups>,
 }
 
+/// A group map loaded for one request (equal when it is the same one).
+#[derive(Debug, Clone)]
+pub struct LoadedGroups(pub Arc<GroupMap>);
+
+impl PartialEq for LoadedGroups {
+    fn eq(&self, other: &LoadedGroups) -> bool {
+        Arc::ptr_eq(&self.0, &other.0)
+    }
+}
+
+impl Eq for LoadedGroups {}
+
 pub type SiteValues = HashMap<String, String>;
+
+/// How to expand a noderange for a request (see
+/// [`crate::noderange_bridge::range_opts`]).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct RangeOpts {
+    /// The request's `cwd`, for relative `^file` items.
+    pub cwd: Option<String>,
+    /// `^file` items may be read (privileged callers).
+    pub allow_files: bool,
+    /// `XCAT_NODE_PREFIX` from the request's environment (default `node`).
+    pub node_prefix: Option<String>,
+    /// `XCAT_NODE_SUFFIX` from the request's environment (default empty).
+    pub node_suffix: Option<String>,
+}
 
 pub trait Store: Send + Sync {
     /// Every `site` key with a non-empty value.
@@ -49,6 +81,15 @@ pub trait Store: Send + Sync {
         cwd: Option<&str>,
         allow_files: bool,
     ) -> Result<Expansion, StoreError>;
+    /// [`Store::expand`] with every option (bare-number prefix and suffix
+    /// too).  The default ignores prefix and suffix.
+    fn expand_with(&self, range: &str, opts: &RangeOpts) -> Result<Expansion, StoreError> {
+        self.expand(range, opts.cwd.as_deref(), opts.allow_files)
+    }
+    /// Active `networks` rows (net, mask, domain), for peer host names.
+    fn networks(&self) -> Result<Vec<NetworkRow>, StoreError> {
+        Ok(Vec::new())
+    }
     /// `nodelist.groups` of each node (for `extnoderange subgroups`).
     fn groups_of(&self, nodes: &[String]) -> Result<Vec<String>, StoreError>;
     /// `passwd` table password for `key=xcat, username=user`.
@@ -76,12 +117,13 @@ struct Cached<T> {
     value: Arc<T>,
 }
 
-/// A [`Store`] that reuses site and policy rows for `ttl`.
+/// A [`Store`] that reuses site, policy and networks rows for `ttl`.
 pub struct CachedStore {
     inner: Arc<dyn Store>,
     ttl: Duration,
     site: Mutex<Option<Cached<SiteValues>>>,
     policy: Mutex<Option<Cached<Vec<PolicyRow>>>>,
+    networks: Mutex<Option<Cached<Vec<NetworkRow>>>>,
 }
 
 impl CachedStore {
@@ -91,6 +133,7 @@ impl CachedStore {
             ttl,
             site: Mutex::new(None),
             policy: Mutex::new(None),
+            networks: Mutex::new(None),
         }
     }
 
@@ -120,11 +163,25 @@ impl CachedStore {
         Ok(value)
     }
 
-    /// Site values when the cached copy is still fresh (never blocks on the DB).
-    pub fn fresh_site(&self) -> Option<Arc<SiteValues>> {
-        let guard = self.site.lock().ok()?;
+    fn fresh<T>(&self, slot: &Mutex<Option<Cached<T>>>) -> Option<Arc<T>> {
+        let guard = slot.lock().ok()?;
         let c = guard.as_ref()?;
         (c.at.elapsed() < self.ttl).then(|| c.value.clone())
+    }
+
+    /// Site values when the cached copy is still fresh (never blocks on the DB).
+    pub fn fresh_site(&self) -> Option<Arc<SiteValues>> {
+        self.fresh(&self.site)
+    }
+
+    /// Networks rows when the cached copy is still fresh (never blocks on the DB).
+    pub fn fresh_networks(&self) -> Option<Arc<Vec<NetworkRow>>> {
+        self.fresh(&self.networks)
+    }
+
+    /// Networks rows, at most `ttl` old.
+    pub fn networks(&self) -> Result<Arc<Vec<NetworkRow>>, StoreError> {
+        self.cached(&self.networks, || self.inner.networks())
     }
 
     /// Site values, at most `ttl` old.
@@ -153,6 +210,9 @@ impl CachedStore {
         if let Ok(mut g) = self.policy.lock() {
             *g = None;
         }
+        if let Ok(mut g) = self.networks.lock() {
+            *g = None;
+        }
     }
 }
 
@@ -166,6 +226,7 @@ pub struct MemStore {
     pub nodes: Mutex<Vec<String>>,
     pub passwords: Mutex<HashMap<String, String>>,
     pub tokens: Mutex<HashMap<String, TokenRow>>,
+    pub networks: Mutex<Vec<NetworkRow>>,
     pub db: Option<Db>,
 }
 
@@ -213,6 +274,10 @@ impl Store for MemStore {
             }
         }
         Ok(out)
+    }
+
+    fn networks(&self) -> Result<Vec<NetworkRow>, StoreError> {
+        Ok(Self::lock(&self.networks))
     }
 
     fn groups_of(&self, nodes: &[String]) -> Result<Vec<String>, StoreError> {

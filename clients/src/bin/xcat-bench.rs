@@ -6,8 +6,10 @@
 //! hosts table), then times each command: median of 5 warm runs (one
 //! unmeasured warm-up first), measured client-side from the first request
 //! byte sent to the serverdone received on an already open TLS connection
-//! — an upper bound of the server-side time.  With `--server-pid` it also
-//! prints the daemon's VmHWM (peak resident memory) after each command.
+//! — an upper bound of the server-side time.  With `--cmdlog` it also reads
+//! each request's `[ElapsedTime]` from the daemon's command log (request
+//! read → serverdone handed to the connection: the server-side time), with
+//! `--server-pid` the daemon's CPU time and VmHWM (peak resident memory).
 //!
 //! ```text
 //! xcat-bench --host 127.0.0.1:3001 --home /path/with/.xcat [--nodes 10000] [--server-pid PID]
@@ -40,9 +42,22 @@ struct Args {
     /// PID of the daemon, for VmHWM from /proc/PID/status.
     #[arg(long)]
     server_pid: Option<u32>,
+    /// The daemon's command log (e.g. /var/log/xcat/commands.log): each
+    /// request's `[ElapsedTime]` there is the server-side time (request
+    /// read → serverdone handed to the connection).
+    #[arg(long)]
+    cmdlog: Option<PathBuf>,
     /// Skip the repeated `mkdef -o n[..]` timing (it rebuilds the nodes).
     #[arg(long)]
     skip_mkdef: bool,
+    /// The nodes are already there (an earlier run populated them): no
+    /// clean-up, no mkdef timing, no population.
+    #[arg(long)]
+    reuse: bool,
+    /// Time only the commands whose label contains one of these words
+    /// (comma-separated, e.g. `nodels,tabdump`).
+    #[arg(long, value_delimiter = ',')]
+    only: Vec<String>,
 }
 
 /// What one request produced.
@@ -51,6 +66,8 @@ struct Answer {
     /// Daemon CPU time (user + system) spent meanwhile, from
     /// /proc/PID/stat (clock-tick resolution), when the PID is known.
     server_cpu: Option<Duration>,
+    /// `[ElapsedTime]` of the request in the daemon's command log.
+    server_elapsed: Option<Duration>,
     errors: Vec<String>,
     documents: usize,
 }
@@ -59,6 +76,29 @@ struct Bench {
     addr: String,
     creds: Credentials,
     server_pid: Option<u32>,
+    cmdlog: Option<PathBuf>,
+}
+
+/// The last `[ElapsedTime] x.xxx s` the command log gained after byte
+/// `from` (the daemon appends the entry just after serverdone: wait briefly).
+fn logged_elapsed(path: &Path, from: u64) -> Option<Duration> {
+    use std::io::{Read, Seek, SeekFrom};
+    for _ in 0..400 {
+        let mut f = std::fs::File::open(path).ok()?;
+        let mut text = String::new();
+        f.seek(SeekFrom::Start(from)).ok()?;
+        f.take(4 << 20).read_to_string(&mut text).ok()?;
+        let last = text
+            .lines()
+            .filter_map(|l| l.strip_prefix("[ElapsedTime]"))
+            .next_back();
+        if let Some(v) = last {
+            let secs: f64 = v.trim().trim_end_matches('s').trim().parse().ok()?;
+            return Some(Duration::from_secs_f64(secs));
+        }
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    None
 }
 
 fn request_bytes(argv: &[String], stdin: Option<&str>) -> Result<Vec<u8>, String> {
@@ -90,6 +130,11 @@ impl Bench {
         let mut errors = Vec::new();
         let mut documents = 0usize;
         let cpu_before = self.server_cpu();
+        let log_len = self
+            .cmdlog
+            .as_deref()
+            .and_then(|p| std::fs::metadata(p).ok())
+            .map(|m| m.len());
         let start = Instant::now();
         let outcome = conn
             .request_raw(&bytes, &mut |r| {
@@ -104,6 +149,10 @@ impl Bench {
             _ => None,
         };
         conn.close().await;
+        let server_elapsed = match (self.cmdlog.as_deref(), log_len) {
+            (Some(p), Some(len)) => logged_elapsed(p, len),
+            _ => None,
+        };
         match outcome {
             Ok(SubmitOutcome::Done(last)) => errors_of(&last, &mut errors),
             Ok(other) => return Err(format!("{argv:?}: {other:?}")),
@@ -112,6 +161,7 @@ impl Bench {
         Ok(Answer {
             elapsed,
             server_cpu,
+            server_elapsed,
             errors,
             documents,
         })
@@ -212,27 +262,53 @@ struct Row {
     min: f64,
     max: f64,
     docs: usize,
+    /// Median server-side ms from the command log ("-" without --cmdlog).
+    server: String,
     /// Median daemon CPU ms per run ("-" without --server-pid).
     cpu: String,
     hwm: String,
 }
 
-fn median_cpu(v: &[Option<Duration>]) -> String {
-    let mut ms: Vec<u128> = v.iter().flatten().map(|d| d.as_millis()).collect();
+/// Median of the known values, formatted with `digits` decimals ("-" when
+/// none is known).
+fn median_of(v: impl Iterator<Item = Option<Duration>>, digits: usize) -> String {
+    let mut ms: Vec<f64> = v.flatten().map(|d| d.as_secs_f64() * 1000.0).collect();
     if ms.is_empty() {
         return "-".into();
     }
-    ms.sort_unstable();
-    ms[ms.len() / 2].to_string()
+    ms.sort_unstable_by(f64::total_cmp);
+    format!("{:.digits$}", ms[ms.len() / 2])
 }
 
-async fn bench(args: &Args, b: &Bench) -> Result<Vec<Row>, String> {
+impl Row {
+    /// The row for the measured runs `answers` of one command.
+    fn of(what: String, answers: &[Answer], b: &Bench) -> Row {
+        let (med, min, max) = median_ms(answers.iter().map(|a| a.elapsed).collect());
+        Row {
+            what,
+            med,
+            min,
+            max,
+            docs: answers.last().map(|a| a.documents).unwrap_or(0),
+            server: median_of(answers.iter().map(|a| a.server_elapsed), 0),
+            cpu: median_of(answers.iter().map(|a| a.server_cpu), 0),
+            hwm: b.vmhwm(),
+        }
+    }
+}
+
+/// Clean up, time the repeated mkdef (unless skipped), populate with one
+/// `mkdef -z` and print a sanity line.
+async fn populate(
+    args: &Args,
+    b: &Bench,
+    range: &str,
+    all_nodes: &[&str],
+    rows: &mut Vec<Row>,
+) -> Result<(), String> {
     let n = args.nodes;
-    let range = format!("n[00001-{n:05}]");
-    let mut rows = Vec::new();
-    let all_nodes = ["rmdef", "-t", "node", "-o", range.as_str()];
     // Start clean (ignore "not found").
-    let _ = b.send(&all_nodes, None).await?;
+    let _ = b.send(all_nodes, None).await?;
     let _ = b
         .send(&["rmdef", "-t", "group", "-o", "compute,rack1,rack2"], None)
         .await?;
@@ -243,48 +319,35 @@ async fn bench(args: &Args, b: &Bench) -> Result<Vec<Row>, String> {
             "-t",
             "node",
             "-o",
-            range.as_str(),
+            range,
             "groups=all,compute,rack1",
         ];
-        let mut times = Vec::new();
-        let mut cpus = Vec::new();
-        let mut docs = 0;
+        let mut answers = Vec::new();
         for run in 0..=args.runs {
             let a = b.must(&argv, None).await?;
-            b.must(&all_nodes, None).await?;
+            b.must(all_nodes, None).await?;
             if run > 0 {
-                times.push(a.elapsed);
-                cpus.push(a.server_cpu);
-                docs = a.documents;
+                answers.push(a);
             }
         }
-        let (med, min, max) = median_ms(times);
-        rows.push(Row {
-            what: format!("`mkdef -t node -o {range} groups=all,compute,rack1`"),
-            med,
-            min,
-            max,
-            docs,
-            cpu: median_cpu(&cpus),
-            hwm: b.vmhwm(),
-        });
+        rows.push(Row::of(
+            format!("`mkdef -t node -o {range} groups=all,compute,rack1`"),
+            &answers,
+            b,
+        ));
     }
 
     let stanza = stanzas(n);
     let a = b.must(&["mkdef", "-z"], Some(&stanza)).await?;
-    rows.push(Row {
-        what: format!(
+    rows.push(Row::of(
+        format!(
             "populate: ONE `mkdef -z` ({} nodes + 2 SNs + 3 groups, {} KiB stanza; single run)",
             n,
             stanza.len() / 1024
         ),
-        med: a.elapsed.as_secs_f64() * 1000.0,
-        min: a.elapsed.as_secs_f64() * 1000.0,
-        max: a.elapsed.as_secs_f64() * 1000.0,
-        docs: a.documents,
-        cpu: median_cpu(&[a.server_cpu]),
-        hwm: b.vmhwm(),
-    });
+        &[a],
+        b,
+    ));
 
     // Sanity check of the population (printed to stderr): own row, group
     // row, regex row.
@@ -316,6 +379,17 @@ async fn bench(args: &Args, b: &Bench) -> Result<Vec<Row>, String> {
     conn.close().await;
     eprint!("sanity: {}{}", printed.stdout, printed.stderr);
 
+    Ok(())
+}
+
+async fn bench(args: &Args, b: &Bench) -> Result<Vec<Row>, String> {
+    let n = args.nodes;
+    let range = format!("n[00001-{n:05}]");
+    let mut rows = Vec::new();
+    let all_nodes = ["rmdef", "-t", "node", "-o", range.as_str()];
+    if !args.reuse {
+        populate(args, b, &range, &all_nodes, &mut rows).await?;
+    }
     // Alternating values so every run really writes.
     let chdef_a = ["chdef", "-t", "node", "-o", range.as_str(), "arch=ppc64le"];
     let chdef_b = ["chdef", "-t", "node", "-o", range.as_str(), "arch=x86_64"];
@@ -350,28 +424,18 @@ async fn bench(args: &Args, b: &Bench) -> Result<Vec<Row>, String> {
         ),
     ];
     for (what, variants) in cases {
-        let mut times = Vec::new();
-        let mut cpus = Vec::new();
-        let mut docs = 0;
+        if !args.only.is_empty() && !args.only.iter().any(|w| what.contains(w.as_str())) {
+            continue;
+        }
+        let mut answers = Vec::new();
         for run in 0..=args.runs {
             let argv = variants[run % variants.len()];
             let a = b.must(argv, None).await?;
             if run > 0 {
-                times.push(a.elapsed);
-                cpus.push(a.server_cpu);
-                docs = a.documents;
+                answers.push(a);
             }
         }
-        let (med, min, max) = median_ms(times);
-        rows.push(Row {
-            what,
-            med,
-            min,
-            max,
-            docs,
-            cpu: median_cpu(&cpus),
-            hwm: b.vmhwm(),
-        });
+        rows.push(Row::of(what, &answers, b));
     }
     Ok(rows)
 }
@@ -404,6 +468,7 @@ fn main() {
         addr,
         creds,
         server_pid: args.server_pid,
+        cmdlog: args.cmdlog.clone(),
     };
     let load_before = loadavg();
     let result = runtime.block_on(bench(&args, &b));
@@ -415,13 +480,13 @@ fn main() {
                 args.nodes, args.runs
             );
             println!(
-                "| command | median ms | min ms | max ms | responses | server CPU ms (median) | server VmHWM after |"
+                "| command | median ms | min ms | max ms | responses | server-side ms (median, command log) | server CPU ms (median) | server VmHWM after |"
             );
-            println!("| --- | ---: | ---: | ---: | ---: | ---: | ---: |");
+            println!("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
             for r in rows {
                 println!(
-                    "| {} | {:.1} | {:.1} | {:.1} | {} | {} | {} |",
-                    r.what, r.med, r.min, r.max, r.docs, r.cpu, r.hwm
+                    "| {} | {:.1} | {:.1} | {:.1} | {} | {} | {} | {} |",
+                    r.what, r.med, r.min, r.max, r.docs, r.server, r.cpu, r.hwm
                 );
             }
         }

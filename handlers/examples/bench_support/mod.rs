@@ -53,6 +53,7 @@ pub fn ctx(db: &Db) -> Ctx {
         user: Some("root".into()),
         peer_host: None,
         privileged: true,
+        groups: None,
     }
 }
 

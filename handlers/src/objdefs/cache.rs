@@ -98,10 +98,9 @@ impl Table {
 pub struct Cache {
     active: HashMap<String, Rc<Table>>,
     all: HashMap<String, Rc<Table>>,
-    /// The request's cwd (relative `^file` noderanges).
-    pub cwd: Option<std::path::PathBuf>,
-    /// Whether `^file` noderanges may be read (privileged callers).
-    pub allow_files: bool,
+    /// How the request's noderanges expand (cwd, `^file` permission,
+    /// bare-number prefix and suffix).
+    pub range_opts: xcat_schema::noderange::ExpandOpts,
     /// Inheritance context (nodelist groups, hierarchicalattrs).
     inherit: Option<InheritCtx>,
     /// Per-table node resolvers (every schema column of the table).

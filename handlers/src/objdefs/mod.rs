@@ -195,8 +195,7 @@ pub(crate) fn usage_fail(
 
 fn new_cache(ctx: &Ctx, req: &Request) -> cache::Cache {
     let mut c = cache::Cache::new();
-    c.cwd = req.cwd().map(std::path::PathBuf::from);
-    c.allow_files = ctx.privileged;
+    c.range_opts = crate::range_opts::for_request(req, ctx.privileged);
     c
 }
 

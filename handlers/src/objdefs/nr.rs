@@ -17,9 +17,7 @@ pub fn expand(
 ) -> Result<Vec<String>, HandlerError> {
     let opts = ExpandOpts {
         verify,
-        cwd: cache.cwd.clone(),
-        allow_files: cache.allow_files,
-        ..ExpandOpts::default()
+        ..cache.range_opts.clone()
     };
     match noderange::expand(conn, range, &opts) {
         Ok(e) => Ok(e.nodes),

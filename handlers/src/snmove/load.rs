@@ -11,6 +11,7 @@ use super::subnet::Network;
 use std::collections::{HashMap, HashSet};
 use xcat_schema::db::{Conn, DbError, Row};
 use xcat_schema::inherit::InheritCtx;
+use xcat_schema::noderange::ExpandOpts;
 
 pub enum Loaded {
     /// Names in the noderange that are not nodes.
@@ -41,11 +42,12 @@ fn site(conn: &mut Conn) -> Result<Site, DbError> {
     })
 }
 
-/// Load the world for `opts` (`cwd` for relative `^file` noderanges).
+/// Load the world for `opts` (`range_opts`: how the request's noderange
+/// expands).
 pub fn load(
     conn: &mut Conn,
     opts: &Options,
-    cwd: Option<&str>,
+    range_opts: &ExpandOpts,
     system: Box<dyn SystemResolver>,
 ) -> Result<Loaded, DbError> {
     let site = site(conn)?;
@@ -67,7 +69,7 @@ pub fn load(
         .positional
         .first()
     {
-        Some(range) => match select::expand(conn, range, cwd, true)? {
+        Some(range) => match select::expand(conn, range, range_opts)? {
             Err(message) => return Ok(Loaded::BadRange(message)),
             Ok((_, missing)) if !missing.is_empty() => return Ok(Loaded::InvalidNodes(missing)),
             Ok((nodes, _)) => (nodes, HashMap::new()),
@@ -247,7 +249,12 @@ fn statelite(conn: &mut Conn, selected: &[String]) -> Result<Vec<StateliteRow>, 
             continue;
         };
         // Exact membership (stock: a regex substring test, §9 item 6).
-        let members = match select::expand(conn, &node, None, false)? {
+        // A stored noderange: names kept as they are, no `^file` reading.
+        let stored = ExpandOpts {
+            verify: false,
+            ..ExpandOpts::default()
+        };
+        let members = match select::expand(conn, &node, &stored)? {
             Ok((m, _)) => m
                 .into_iter()
                 .filter(|m| moved.contains(m.as_str()))

@@ -123,9 +123,10 @@ fn run(
     out: &mut dyn Responder,
 ) -> Result<(), HandlerError> {
     let system = Box::new(resolve::Libc::default());
+    let range_opts = crate::range_opts::for_request(request, ctx.privileged);
     let loaded = ctx
         .db
-        .read(|conn| load::load(conn, opts, request.cwd(), system))?;
+        .read(|conn| load::load(conn, opts, &range_opts, system))?;
     let world = match loaded {
         load::Loaded::InvalidNodes(missing) => {
             out.send(refused(Response::new().data(msg::invalid_nodes(&missing))))?;

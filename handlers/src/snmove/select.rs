@@ -9,26 +9,16 @@ use super::rules;
 use std::cmp::Ordering;
 use xcat_schema::db::{Conn, DbError};
 use xcat_schema::inherit::InheritCtx;
-use xcat_schema::noderange::NodeRangeError;
+use xcat_schema::noderange::{ExpandOpts, NodeRangeError};
 
 /// `Ok((nodes in stock order, unknown names))`, or `Err(message)` for a
 /// noderange that cannot be expanded.
 pub type Expanded = Result<(Vec<String>, Vec<String>), String>;
 
-/// Expand `range` (`verify`: unknown names are reported, not kept).
-pub fn expand(
-    conn: &mut Conn,
-    range: &str,
-    cwd: Option<&str>,
-    verify: bool,
-) -> Result<Expanded, DbError> {
-    let opts = xcat_schema::noderange::ExpandOpts {
-        verify,
-        cwd: cwd.map(Into::into),
-        allow_files: true,
-        ..Default::default()
-    };
-    match xcat_schema::noderange::expand(conn, range, &opts) {
+/// Expand `range` with the request's options (unknown names are reported
+/// in verify mode, kept otherwise).
+pub fn expand(conn: &mut Conn, range: &str, opts: &ExpandOpts) -> Result<Expanded, DbError> {
+    match xcat_schema::noderange::expand(conn, range, opts) {
         Ok(e) => Ok(Ok((e.nodes, e.missing))),
         Err(NodeRangeError::Db(d)) => Err(d),
         Err(other) => Ok(Err(other.to_string())),

@@ -27,15 +27,10 @@ pub fn run(ctx: &Ctx, req: &Request, out: &mut dyn Responder) -> Result<(), Hand
         return Ok(output::usage(out, USAGE, 1)?);
     }
     let range = opts.rest[0].clone();
-    let privileged = ctx.privileged;
-    let expanded = ctx.db.read(|c| {
-        Ok(noderange_util::expand_unverified(
-            c,
-            &range,
-            req.cwd(),
-            privileged,
-        ))
-    })?;
+    let range_opts = crate::range_opts::for_request(req, ctx.privileged);
+    let expanded = ctx
+        .db
+        .read(|c| Ok(noderange_util::expand_unverified(c, &range, &range_opts)))?;
     let nodes = match expanded {
         Ok(n) => n,
         Err(ExpandError::Db(e)) => return Err(HandlerError::Db(e)),
@@ -56,5 +51,5 @@ pub fn run(ctx: &Ctx, req: &Request, out: &mut dyn Responder) -> Result<(), Hand
         )))?;
     }
     let parsed = nodechange::parse(&opts.rest[1..], false);
-    nodechange::run_plan(ctx, out, Mode::Add, nodes, parsed, req.cwd())
+    nodechange::run_plan(ctx, out, Mode::Add, nodes, parsed, req)
 }

@@ -30,5 +30,5 @@ pub fn run(ctx: &Ctx, req: &Request, out: &mut dyn Responder) -> Result<(), Hand
     }
     let nodes: Vec<String> = req.nodes().iter().map(|s| s.to_string()).collect();
     let parsed = nodechange::parse(&opts.rest, opts.has("d"));
-    nodechange::run_plan(ctx, out, Mode::Change, nodes, parsed, req.cwd())
+    nodechange::run_plan(ctx, out, Mode::Change, nodes, parsed, req)
 }

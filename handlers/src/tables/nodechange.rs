@@ -11,8 +11,9 @@ use super::noderange_util::{self, ExpandError};
 use super::output;
 use super::resolve::{self, Opts as ResolveOpts};
 use crate::api::{Ctx, HandlerError, Responder};
-use xcat_proto::Response;
+use xcat_proto::{Request, Response};
 use xcat_schema::db::{Conn, DbError};
+use xcat_schema::noderange::ExpandOpts;
 use xcat_schema::registry;
 
 /// Which command is running.
@@ -244,9 +245,8 @@ pub fn apply(
     mode: Mode,
     entities: Vec<String>,
     plan: &Plan,
-    cwd: Option<&str>,
+    range_opts: &ExpandOpts,
 ) -> Result<Result<Vec<Response>, Stop>, HandlerError> {
-    let privileged = ctx.privileged;
     let r = ctx.db.write(|conn| -> Result<Vec<Response>, Stop> {
         let entities = if mode == Mode::Group {
             entities
@@ -354,7 +354,7 @@ pub fn apply(
                         values.iter().map(|(a, b)| (a.as_str(), b.as_deref())).collect();
                     conn.set_attribs(table, &k, &v)?;
                     let members =
-                        match noderange_util::expand_verified(conn, group, cwd, privileged) {
+                        match noderange_util::expand_verified(conn, group, range_opts) {
                             Ok(m) => m,
                             Err(ExpandError::Db(e)) => return Err(Stop::Db(e)),
                             Err(ExpandError::Message(m)) => return Err(Stop::Error(m, 1)),
@@ -392,7 +392,7 @@ pub fn run_plan(
     mode: Mode,
     entities: Vec<String>,
     parsed: Parsed,
-    cwd: Option<&str>,
+    req: &Request,
 ) -> Result<(), HandlerError> {
     for e in &parsed.errors {
         output::error(out, e.clone(), 1)?;
@@ -400,7 +400,8 @@ pub fn run_plan(
     if let Some(f) = parsed.fatal {
         return Ok(output::error(out, f, 1)?);
     }
-    match apply(ctx, mode, entities, &parsed.plan, cwd)? {
+    let range_opts = crate::range_opts::for_request(req, ctx.privileged);
+    match apply(ctx, mode, entities, &parsed.plan, &range_opts)? {
         Ok(notes) => {
             for n in notes {
                 out.send(n)?;

@@ -34,5 +34,5 @@ pub fn run(ctx: &Ctx, req: &Request, out: &mut dyn Responder) -> Result<(), Hand
         .map(str::to_string)
         .collect();
     let parsed = nodechange::parse(&opts.rest[1..], opts.has("d"));
-    nodechange::run_plan(ctx, out, Mode::Group, groups, parsed, req.cwd())
+    nodechange::run_plan(ctx, out, Mode::Group, groups, parsed, req)
 }

@@ -13,8 +13,8 @@ use crate::api::{Ctx, HandlerError, Responder};
 use std::collections::BTreeSet;
 use xcat_proto::response::NodeEntry;
 use xcat_proto::{Request, Response};
-use xcat_schema::db::{Conn, DbError};
-use xcat_schema::inherit::{InheritCtx, NodeAttrs, ResolvedRow};
+use xcat_schema::db::{Conn, DbError, FilterOp};
+use xcat_schema::inherit::{NodeAttrs, ResolvedRow};
 use xcat_schema::registry;
 
 const USAGE: &[&str] = &[
@@ -144,7 +144,13 @@ fn hides(v: Option<&str>) -> bool {
 }
 
 fn hidden_nodes(conn: &mut Conn) -> Result<BTreeSet<String>, DbError> {
-    let rows = conn.select("nodelist", &["node", "hidden"], &[], true)?;
+    // Only rows with a `hidden` value can hide (NULL != '0' is not true).
+    let rows = conn.select_filtered(
+        "nodelist",
+        &["node", "hidden"],
+        &[("hidden", FilterOp::Ne, "0")],
+        true,
+    )?;
     Ok(rows
         .into_iter()
         .filter_map(|r| {
@@ -447,7 +453,7 @@ fn render(
     // One read: nodelist (groups) once, then each table once; the
     // resolution itself happens in memory, node by node, while streaming.
     let mut tables: Vec<Option<NodeAttrs>> = ctx.db.read(|c| {
-        let ictx = InheritCtx::load(c)?;
+        let ictx = ctx.inherit_ctx(c)?;
         planned
             .iter()
             .map(|(q, p)| {

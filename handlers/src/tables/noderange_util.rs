@@ -1,7 +1,7 @@
 //! Noderange expansion as the table commands need it, on top of
 //! `xcat_schema::noderange`: verified (group members for nodegrpch) and
-//! unverified (nodeadd's new nodes).  `^file` items are read only for
-//! privileged callers.
+//! unverified (nodeadd's new nodes), with the request's options
+//! (`crate::range_opts`).
 
 use xcat_schema::db::{Conn, DbError};
 use xcat_schema::noderange::{self, ExpandOpts, NodeRangeError};
@@ -21,31 +21,28 @@ impl From<NodeRangeError> for ExpandError {
     }
 }
 
-fn opts(verify: bool, cwd: Option<&str>, allow_files: bool) -> ExpandOpts {
-    ExpandOpts {
-        verify,
-        cwd: cwd.map(Into::into),
-        allow_files,
-        ..Default::default()
-    }
-}
-
 /// Expand a noderange of existing nodes/groups (unknown names are dropped).
 pub fn expand_verified(
     conn: &mut Conn,
     range: &str,
-    cwd: Option<&str>,
-    allow_files: bool,
+    opts: &ExpandOpts,
 ) -> Result<Vec<String>, ExpandError> {
-    Ok(noderange::expand(conn, range, &opts(true, cwd, allow_files))?.nodes)
+    let opts = ExpandOpts {
+        verify: true,
+        ..opts.clone()
+    };
+    Ok(noderange::expand(conn, range, &opts)?.nodes)
 }
 
 /// Expand a noderange without verification (nodeadd).
 pub fn expand_unverified(
     conn: &mut Conn,
     range: &str,
-    cwd: Option<&str>,
-    allow_files: bool,
+    opts: &ExpandOpts,
 ) -> Result<Vec<String>, ExpandError> {
-    Ok(noderange::expand(conn, range, &opts(false, cwd, allow_files))?.nodes)
+    let opts = ExpandOpts {
+        verify: false,
+        ..opts.clone()
+    };
+    Ok(noderange::expand(conn, range, &opts)?.nodes)
 }

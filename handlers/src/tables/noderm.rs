@@ -98,5 +98,5 @@ pub fn run(ctx: &Ctx, req: &Request, out: &mut dyn Responder) -> Result<(), Hand
         errors: Vec::new(),
         fatal: None,
     };
-    nodechange::run_plan(ctx, out, Mode::Change, nodes, parsed, req.cwd())
+    nodechange::run_plan(ctx, out, Mode::Change, nodes, parsed, req)
 }

@@ -47,6 +47,7 @@ impl Env {
             user: Some("root".into()),
             peer_host: None,
             privileged: true,
+            groups: None,
         };
         Env {
             label: label.to_string(),

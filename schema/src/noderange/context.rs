@@ -55,6 +55,11 @@ impl<'a> Ctx<'a> {
         Ok(g)
     }
 
+    /// The group map, if the expansion loaded (or was given) one.
+    pub fn loaded_groups(&self) -> Option<Arc<GroupMap>> {
+        self.groups.clone()
+    }
+
     pub fn is_node(&mut self, name: &str) -> Result<bool, NodeRangeError> {
         Ok(self.group_map()?.is_node(name))
     }

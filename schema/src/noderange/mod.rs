@@ -79,6 +79,11 @@ impl Default for ExpandOpts {
     }
 }
 
+/// The client environment variables (forwarded in a request's
+/// `<environment>`) that name the prefix and suffix of bare numbers.
+pub const PREFIX_ENV: &str = "XCAT_NODE_PREFIX";
+pub const SUFFIX_ENV: &str = "XCAT_NODE_SUFFIX";
+
 /// Result of an expansion.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Expansion {
@@ -134,8 +139,8 @@ pub fn expand_in(
     range: &str,
     opts: &ExpandOpts,
 ) -> Result<Expansion, NodeRangeError> {
-    let cx = context::Ctx::new(src, opts, None);
-    run(cx, range, opts)
+    let mut cx = context::Ctx::new(src, opts, None);
+    run_in(&mut cx, range, opts)
 }
 
 /// Expands `range` reusing the nodelist already loaded for this request
@@ -146,16 +151,29 @@ pub fn expand_with_groups(
     opts: &ExpandOpts,
     groups: Arc<GroupMap>,
 ) -> Result<Expansion, NodeRangeError> {
-    let cx = context::Ctx::new(src, opts, Some(groups));
-    run(cx, range, opts)
+    let mut cx = context::Ctx::new(src, opts, Some(groups));
+    run_in(&mut cx, range, opts)
 }
 
-fn run(
-    mut cx: context::Ctx<'_>,
+/// Like [`expand`], also handing back the nodelist group map the expansion
+/// loaded (when it needed one), so the caller's attribute resolution
+/// (`InheritCtx::load_with_groups`) does not read nodelist again.
+pub fn expand_keeping_groups(
+    conn: &mut Conn,
+    range: &str,
+    opts: &ExpandOpts,
+) -> Result<(Expansion, Option<Arc<GroupMap>>), NodeRangeError> {
+    let mut cx = context::Ctx::new(conn, opts, None);
+    let expansion = run_in(&mut cx, range, opts)?;
+    Ok((expansion, cx.loaded_groups()))
+}
+
+fn run_in(
+    cx: &mut context::Ctx<'_>,
     range: &str,
     opts: &ExpandOpts,
 ) -> Result<Expansion, NodeRangeError> {
-    let mut set = parse::eval_range(&mut cx, range, opts.verify, false)?;
+    let mut set = parse::eval_range(cx, range, opts.verify, false)?;
     if opts.honor_excludenodes {
         for n in cx.excluded_nodes()? {
             set.remove(&n);

@@ -15,6 +15,19 @@ pub struct ResponseLog {
     cap: usize,
     omitted: usize,
     mentions_password: bool,
+    /// Scratch buffer for one node line.
+    line: String,
+}
+
+/// Whether `s` contains "passw" in any letter case (no allocation: this
+/// runs over every line of a 10,000-node answer).
+fn mentions_passw(s: &str) -> bool {
+    let b = s.as_bytes();
+    b.iter().enumerate().any(|(i, c)| {
+        c | 0x20 == b'p'
+            && b.get(i..i + 5)
+                .is_some_and(|w| w.eq_ignore_ascii_case(b"passw"))
+    })
 }
 
 /// Perl truthiness of a string: neither "" nor "0".
@@ -48,11 +61,12 @@ impl ResponseLog {
             cap,
             omitted: 0,
             mentions_password: false,
+            line: String::new(),
         }
     }
 
     fn append(&mut self, s: &str) {
-        if !self.mentions_password && s.to_ascii_lowercase().contains("passw") {
+        if !self.mentions_password && mentions_passw(s) {
             self.mentions_password = true;
         }
         let room = self.cap.saturating_sub(self.text.len());
@@ -118,11 +132,13 @@ impl ResponseLog {
         }
         for v in rsp.get("node").map(Vec::as_slice).unwrap_or(&[]) {
             if let Some(node) = v.as_map() {
-                let line = self.node_line(node, &source);
+                let mut line = std::mem::take(&mut self.line);
+                Self::node_line(node, &source, &mut line);
                 if truthy(&line) {
                     self.append(&line);
                     self.append("\n");
                 }
+                self.line = line;
             }
         }
         for v in rsp.get("data").map(Vec::as_slice).unwrap_or(&[]) {
@@ -147,50 +163,57 @@ impl ResponseLog {
         }
     }
 
-    fn node_line(&self, node: &Map, source: &str) -> String {
-        let mut desc = first_text(node, "name").unwrap_or("").to_string();
-        let with_source = |desc: String| -> String {
+    /// The line the client prints for one `<node>` entry, built into `line`
+    /// (a buffer reused across entries: this runs for every node).
+    fn node_line(node: &Map, source: &str, line: &mut String) {
+        line.clear();
+        line.push_str(first_text(node, "name").unwrap_or(""));
+        let with_source = |line: &mut String| {
             if source.is_empty() {
-                desc
-            } else if truthy(&desc) {
-                format!("{desc}: [{source}]")
+            } else if truthy(line) {
+                line.push_str(": [");
+                line.push_str(source);
+                line.push(']');
             } else {
-                format!("[{source}]")
+                line.clear();
+                line.push('[');
+                line.push_str(source);
+                line.push(']');
             }
         };
-        if let Some(e) = node
-            .get("error")
-            .and_then(|v| v.first())
-            .and_then(Value::as_text)
-        {
-            desc = format!("{}: Error: {e}", with_source(desc));
+        let first = |key: &str| node.get(key).and_then(|v| v.first());
+        if let Some(e) = first("error").and_then(Value::as_text) {
+            with_source(line);
+            line.push_str(": Error: ");
+            line.push_str(e);
         }
-        if let Some(w) = node
-            .get("warning")
-            .and_then(|v| v.first())
-            .and_then(Value::as_text)
-        {
-            desc = format!("{}: Warning: {w}", with_source(desc));
+        if let Some(w) = first("warning").and_then(Value::as_text) {
+            with_source(line);
+            line.push_str(": Warning: ");
+            line.push_str(w);
         }
-        if let Some(d) = node.get("data").and_then(|v| v.first()) {
-            desc = with_source(desc);
+        if let Some(d) = first("data") {
+            with_source(line);
+            let mut add = |x: &str| {
+                line.push_str(": ");
+                line.push_str(x);
+            };
             match d {
                 Value::Map(m) => {
                     if let Some(x) = first_text(m, "desc").filter(|x| truthy(x)) {
-                        desc = format!("{desc}: {x}");
+                        add(x);
                     }
                     if let Some(x) = first_text(m, "contents").filter(|x| truthy(x)) {
-                        desc = format!("{desc}: {x}");
+                        add(x);
                     }
                 }
                 other => {
                     if let Some(x) = other.as_text() {
-                        desc = format!("{desc}: {x}");
+                        add(x);
                     }
                 }
             }
         }
-        desc
     }
 
     /// The collected text, with a note when the cap cut some of it;
@@ -241,6 +264,21 @@ mod tests {
             log.text(),
             "line1\nError: [sn1]: bad\ncn01: on\ncn02: Error: off\ncn03: d: c\n"
         );
+    }
+
+    #[test]
+    fn node_lines_from_another_server() {
+        let mut log = ResponseLog::new("vm");
+        let from_sn = |e: NodeEntry| Response::new().node(e).set("xcatdsource", "sn1");
+        log.add(&from_sn(NodeEntry::new("cn01").data("on")));
+        log.add(&from_sn(NodeEntry::new("cn02").error("off").warning("w")));
+        log.add(&from_sn(NodeEntry::new("").data("x")));
+        log.add(&from_sn(NodeEntry::new("0").contents("c")));
+        assert_eq!(
+            log.text(),
+            "cn01: [sn1]: on\ncn02: [sn1]: Error: off: [sn1]: Warning: w\n[sn1]: x\n[sn1]: c\n"
+        );
+        assert!(mentions_passw("my PassWord") && !mentions_passw("pass word"));
     }
 
     #[test]
