@@ -18,6 +18,7 @@ pub mod conn;
 pub mod creds;
 pub mod dbtools;
 pub mod error;
+pub mod procstat;
 pub mod reader;
 pub mod render;
 pub mod request;

@@ -14,6 +14,7 @@ pub mod noderange;
 pub mod objects;
 pub mod regexattr;
 pub mod registry;
+pub mod subnet;
 pub mod tables;
 
 // Lets `testing` name this crate as `xcat_schema::` (it is also compiled into

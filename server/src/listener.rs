@@ -20,6 +20,10 @@ use tokio::sync::{mpsc, watch};
 
 const BACKLOG: i32 = 8192;
 
+/// How long the accept loop waits for site values before it goes on with
+/// the last ones read.
+const SITE_READ_BOUND: std::time::Duration = std::time::Duration::from_secs(2);
+
 fn bind_one(addr: SocketAddr, dual_stack: bool) -> std::io::Result<std::net::TcpListener> {
     let socket = Socket::new(Domain::for_address(addr), Type::STREAM, Some(Protocol::TCP))?;
     if addr.is_ipv6() {
@@ -193,6 +197,7 @@ pub async fn accept_loop(
     }
     drop(tx);
     let limit = ConnLimit::new(crate::throttle::DEFAULT_MAX_CONNECTIONS);
+    let mut last_site: Arc<crate::store::SiteValues> = Arc::default();
     loop {
         let (tcp, addr) = tokio::select! {
             pair = rx.recv() => match pair {
@@ -203,7 +208,18 @@ pub async fn accept_loop(
         };
         // Site values are re-read (briefly cached) for every connection, so a
         // changed xcatmaxconnections applies from the next accepted socket.
-        let site = site(&shared).await;
+        // A database that hangs must not stop accepting: after a short
+        // bound the last values read are used.
+        let site = match tokio::time::timeout(SITE_READ_BOUND, site(&shared)).await {
+            Ok(site) => {
+                last_site = site.clone();
+                site
+            }
+            Err(_) => {
+                tracing::warn!("site table not readable in time; using the last values read");
+                last_site.clone()
+            }
+        };
         limit.set_limit(max_connections(
             site.get("xcatmaxconnections").map(String::as_str),
         ));

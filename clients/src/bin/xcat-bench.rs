@@ -176,33 +176,16 @@ impl Bench {
         Ok(a)
     }
 
-    /// utime + stime of the daemon (fields 14 and 15 of /proc/PID/stat).
+    /// CPU time of the daemon so far.
     fn server_cpu(&self) -> Option<Duration> {
-        let pid = self.server_pid?;
-        let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
-        let after_comm = stat.rsplit_once(')')?.1;
-        let fields: Vec<&str> = after_comm.split_whitespace().collect();
-        // after_comm starts at field 3 (state): utime is field 14.
-        let utime: u64 = fields.get(11)?.parse().ok()?;
-        let stime: u64 = fields.get(12)?.parse().ok()?;
-        // SAFETY: sysconf has no preconditions.
-        let hz = unsafe { libc::sysconf(libc::_SC_CLK_TCK) };
-        let hz = if hz > 0 { hz as u64 } else { 100 };
-        Some(Duration::from_millis((utime + stime) * 1000 / hz))
+        xcat_client::procstat::cpu_time(self.server_pid?)
     }
 
     fn vmhwm(&self) -> String {
-        let Some(pid) = self.server_pid else {
-            return "-".into();
-        };
-        std::fs::read_to_string(format!("/proc/{pid}/status"))
-            .ok()
-            .and_then(|s| {
-                s.lines()
-                    .find_map(|l| l.strip_prefix("VmHWM:"))
-                    .map(|v| v.trim().to_string())
-            })
-            .unwrap_or_else(|| "?".into())
+        match self.server_pid {
+            None => "-".into(),
+            Some(pid) => xcat_client::procstat::vm_hwm(pid).unwrap_or_else(|| "?".into()),
+        }
     }
 }
 

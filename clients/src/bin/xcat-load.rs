@@ -56,6 +56,11 @@ struct Args {
     /// Print one JSON object instead of text.
     #[arg(long)]
     json: bool,
+    /// PID of the daemon: also report its CPU time per request over the
+    /// measured period (from /proc/PID/stat), i.e. what one request costs the
+    /// daemon whatever else shares the machine.
+    #[arg(long)]
+    server_pid: Option<u32>,
     /// The command to send, e.g. `lsxcatd -v` (default) or `nodels all`.
     #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
     command: Vec<String>,
@@ -219,14 +224,26 @@ fn main() {
                 ))
             })
             .collect();
+        // The daemon's CPU time at the start and at the end of the
+        // measured period.
+        let server_pid = args.server_pid;
+        let cpu = tokio::spawn(async move {
+            let pid = server_pid?;
+            tokio::time::sleep_until(measure_from.into()).await;
+            let a = xcat_client::procstat::cpu_time(pid)?;
+            tokio::time::sleep_until(end.into()).await;
+            let b = xcat_client::procstat::cpu_time(pid)?;
+            Some(b.saturating_sub(a))
+        });
         let mut out = Vec::new();
         for t in tasks {
             if let Ok(t) = t.await {
                 out.push(t);
             }
         }
-        out
+        (out, cpu.await.ok().flatten())
     });
+    let (tallies, server_cpu) = tallies;
     let mut all: Vec<u32> = tallies
         .iter()
         .flat_map(|t| t.latencies_us.iter().copied())
@@ -259,6 +276,13 @@ fn main() {
         );
         println!("requests/s: {rps:.1}");
         println!("latency ms: p50 {p50:.3}  p90 {p90:.3}  p99 {p99:.3}  max {max:.3}");
+        if let Some(cpu) = server_cpu.filter(|_| !all.is_empty()) {
+            let per = cpu.as_secs_f64() * 1000.0 / all.len() as f64;
+            println!(
+                "daemon CPU: {per:.3} ms per request ({:.0} requests/s per fully used core)",
+                1000.0 / per
+            );
+        }
     }
     if all.is_empty() {
         std::process::exit(1);

@@ -307,7 +307,7 @@ fn gateway_nodes(world: &World, moves: &[NodeMove]) -> Vec<(String, IpAddr, Opti
         };
         let in_gw_net = world.networks.iter().any(|n| {
             n.gateway.as_deref() == Some("<xcatmaster>")
-                && super::subnet::in_subnet(&ip, &n.net, &n.mask)
+                && xcat_schema::subnet::in_subnet(ip, &n.net, &n.mask)
         });
         if !in_gw_net {
             continue;

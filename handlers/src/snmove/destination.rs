@@ -9,13 +9,14 @@ use super::model::World;
 use super::options::Options;
 use super::resolve::short_name;
 use super::rules;
-use super::subnet::{in_subnet, network_of};
+use super::subnet::network_of;
 use crate::api::{HandlerError, Responder};
 use crate::runner::{run_each, Cmd, Runner, Target};
 use std::collections::HashMap;
 use std::net::IpAddr;
 use std::time::Duration;
 use xcat_proto::Response;
+use xcat_schema::subnet::in_subnet;
 
 /// Per-host timeout for asking a service node for its interfaces.
 pub const INTERFACES_TIMEOUT: Duration = Duration::from_secs(60);
@@ -123,7 +124,7 @@ pub fn new_masters(
         let hit = net.and_then(|net| {
             cands
                 .iter()
-                .find(|(ip, _)| in_subnet(ip, &net.net, &net.mask))
+                .find(|(ip, _)| in_subnet(*ip, &net.net, &net.mask))
         });
         match hit {
             Some((ip, name)) => {
@@ -174,7 +175,8 @@ pub fn new_masters(
             let ip = world.names.resolve(n);
             let net = ip.and_then(|ip| network_of(&ip, &world.networks));
             let addrs = new_sn.get(n).and_then(|sn| remote.get(sn.as_str()));
-            let hit = net.and_then(|net| addrs?.iter().find(|a| in_subnet(a, &net.net, &net.mask)));
+            let hit =
+                net.and_then(|net| addrs?.iter().find(|a| in_subnet(**a, &net.net, &net.mask)));
             match hit {
                 Some(ip) => {
                     result.insert(n.to_string(), master_name(world, ip, None));
