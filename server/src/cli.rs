@@ -68,4 +68,7 @@ pub struct ServeArgs {
     /// Forward commands without a handler to this (stock) xcatd.
     #[arg(long, value_name = "HOST:PORT")]
     pub fallback: Option<String>,
+    /// The per-request command log (stock location by default).
+    #[arg(long, value_name = "FILE", default_value = crate::cmdlog::DEFAULT_PATH)]
+    pub cmdlog: PathBuf,
 }

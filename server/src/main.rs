@@ -104,17 +104,15 @@ fn serve(args: ServeArgs) -> Result<(), String> {
         .build()
         .map_err(|e| format!("runtime: {e}"))?;
     let foreground = args.foreground;
+    let cmdlog = args.cmdlog.clone();
     let result = runtime.block_on(async move {
         let handlers: Arc<dyn xcatd::state::HandlerSet> = Arc::new(xcat_handlers::registry());
         let shared = Shared::new(cfg, Arc::new(store), handlers, forwarder);
-        match xcatd::cmdlog::CommandLog::new(xcatd::cmdlog::DEFAULT_PATH) {
+        match xcatd::cmdlog::CommandLog::new(&cmdlog) {
             Ok(log) => {
                 let _ = shared.cmdlog.set(log);
             }
-            Err(e) => tracing::warn!(
-                "command log {} unavailable: {e}",
-                xcatd::cmdlog::DEFAULT_PATH
-            ),
+            Err(e) => tracing::warn!("command log {} unavailable: {e}", cmdlog.display()),
         }
         let server = match Server::start(shared.clone(), listeners) {
             Ok(s) => s,

@@ -175,6 +175,8 @@ impl Xcatd {
                 "--port",
                 &port.to_string(),
             ])
+            .arg("--cmdlog")
+            .arg(dir.path().join("commands.log"))
             .args(extra)
             .env("XCATD_SOURCE_NAME", "vm")
             .stdin(Stdio::null())
