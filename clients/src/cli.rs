@@ -31,6 +31,9 @@ pub fn version_line() -> String {
 pub trait Sink: Send {
     fn out(&mut self, text: &str);
     fn err(&mut self, text: &str);
+    /// Make what was printed so far visible (called after each response
+    /// document and at the end).
+    fn flush(&mut self) {}
 }
 
 impl Sink for Printed {
@@ -42,20 +45,45 @@ impl Sink for Printed {
     }
 }
 
-/// The process's stdout / stderr, flushed after every write.
+/// The process's stdout / stderr.  Stdout is collected and written once
+/// per response document (a 10,000-node answer is 30 writes, not 30,000
+/// lines each written on its own); it is flushed before anything goes to
+/// stderr, so a terminal shows both in the order they were printed.
 #[derive(Debug, Default)]
-pub struct StdSink;
+pub struct StdSink {
+    pending: Vec<u8>,
+}
+
+impl StdSink {
+    pub fn new() -> StdSink {
+        StdSink::default()
+    }
+}
 
 impl Sink for StdSink {
     fn out(&mut self, text: &str) {
-        use std::io::Write;
-        let mut o = std::io::stdout().lock();
-        let _ = o.write_all(text.as_bytes());
-        let _ = o.flush();
+        self.pending.extend_from_slice(text.as_bytes());
     }
     fn err(&mut self, text: &str) {
         use std::io::Write;
+        self.flush();
         let _ = std::io::stderr().lock().write_all(text.as_bytes());
+    }
+    fn flush(&mut self) {
+        use std::io::Write;
+        if self.pending.is_empty() {
+            return;
+        }
+        let mut o = std::io::stdout().lock();
+        let _ = o.write_all(&self.pending);
+        let _ = o.flush();
+        self.pending.clear();
+    }
+}
+
+impl Drop for StdSink {
+    fn drop(&mut self) {
+        Sink::flush(self);
     }
 }
 
@@ -268,6 +296,7 @@ pub async fn execute(
             render_into(&resp, show_source, &mut to);
         }
         exit_code |= to.code;
+        to.sink.flush();
         true
     };
     let outcome = if ctx.handle_signals {

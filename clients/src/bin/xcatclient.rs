@@ -24,7 +24,7 @@ fn main() {
         }
     };
     let ctx = CliContext::from_process();
-    let code = runtime.block_on(run(&argv0, args, &ctx, &mut RealStdin, &mut StdSink));
+    let code = runtime.block_on(run(&argv0, args, &ctx, &mut RealStdin, &mut StdSink::new()));
     std::process::exit(code & 0xff);
 }
 
