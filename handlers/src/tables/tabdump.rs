@@ -244,7 +244,7 @@ fn read_rows_in(
     let col_refs: Vec<&str> = cols.iter().map(String::as_str).collect();
     let filters: Vec<(&str, FilterOp, &str)> = conds
         .iter()
-        .map(|k| (k.column.as_str(), k.op.to_filter(), k.value.as_str()))
+        .map(|k| (k.column.as_str(), k.op, k.value.as_str()))
         .collect();
     let rows = c.select_filtered(table, &col_refs, &filters, true)?;
     Ok((cols, rows))

@@ -1,24 +1,14 @@
 //! `tabdump -w` / `tabprune` row filters: `attr==v`, `!=`, `=~` (SQL LIKE),
 //! `!~` (NOT LIKE), `<`, `<=`, `>`, `>=`, recognised in stock's order
 //! (buildWhereClause).  tabdump hands them to the storage layer as SQL with
-//! bound values ([`Op::to_filter`]); tabprune evaluates them on rows it has
-//! read ([`Cond::matches`], SQL semantics: NULL never matches, ordering is
-//! numeric when both sides are numbers, byte-wise otherwise).
+//! bound values (the operators are the storage layer's `FilterOp`); tabprune
+//! evaluates them on rows it has read ([`Cond::matches`], SQL semantics: NULL
+//! never matches, ordering is numeric when both sides are numbers, byte-wise
+//! otherwise).
 
 use std::cmp::Ordering;
-use xcat_schema::db::FilterOp;
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Op {
-    Eq,
-    Ne,
-    Like,
-    NotLike,
-    Lt,
-    Le,
-    Gt,
-    Ge,
-}
+/// The operators are the storage layer's.
+pub use xcat_schema::db::FilterOp as Op;
 
 /// One parsed `-w` expression.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -125,22 +115,6 @@ fn compare(a: &str, b: &str) -> Ordering {
     match (a.trim().parse::<f64>(), b.trim().parse::<f64>()) {
         (Ok(x), Ok(y)) => x.partial_cmp(&y).unwrap_or(Ordering::Equal),
         _ => a.as_bytes().cmp(b.as_bytes()),
-    }
-}
-
-impl Op {
-    /// The storage layer's operator (tabdump -w runs as SQL with bound values).
-    pub fn to_filter(self) -> FilterOp {
-        match self {
-            Op::Eq => FilterOp::Eq,
-            Op::Ne => FilterOp::Ne,
-            Op::Like => FilterOp::Like,
-            Op::NotLike => FilterOp::NotLike,
-            Op::Lt => FilterOp::Lt,
-            Op::Le => FilterOp::Le,
-            Op::Gt => FilterOp::Gt,
-            Op::Ge => FilterOp::Ge,
-        }
     }
 }
 
