@@ -3,6 +3,10 @@
 //! `dumpxCATdb`, ...) or as `xcatclient <command> [args...]`.
 //! `xcatclient --install-links DIR` creates those symlinks in DIR.
 
+#[cfg(feature = "mimalloc")]
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use xcat_client::cli::{run, CliContext, StdSink};
 use xcat_client::request::RealStdin;
 
