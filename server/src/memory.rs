@@ -15,12 +15,10 @@
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
-#[cfg(not(feature = "mimalloc"))]
 use std::time::{Duration, Instant};
 
 /// A command that ran at least this long is "large": trim afterwards.  Short
 /// requests (thousands per second) never pay for a trim.
-#[cfg(not(feature = "mimalloc"))]
 const TRIM_AFTER: Duration = Duration::from_millis(20);
 
 /// Call once at start-up, before threads exist.
@@ -32,22 +30,37 @@ pub fn limit_arenas() {
     }
 }
 
-/// Run `f` (one command); with glibc, return freed memory to the system if
-/// it was large (mimalloc returns freed pages by itself).
+#[cfg(feature = "mimalloc")]
+extern "C" {
+    /// mimalloc's own entry point (part of the library the `mimalloc` crate
+    /// links): free what the calling thread's heap no longer uses and return
+    /// it to the system when `force` is set.
+    fn mi_collect(force: bool);
+}
+
+/// Run `f` (one command); if it was large, return the memory it freed to
+/// the system (glibc: `malloc_trim`; mimalloc: `mi_collect` on the handler
+/// thread, which also takes back the documents other threads freed), so the
+/// next large command's peak does not stack on this one's leftovers.
 pub fn run_command<T>(f: impl FnOnce() -> T) -> T {
-    #[cfg(not(feature = "mimalloc"))]
-    {
-        let start = Instant::now();
-        let out = f();
-        if start.elapsed() >= TRIM_AFTER {
-            #[cfg(all(target_os = "linux", target_env = "gnu"))]
-            // SAFETY: malloc_trim only releases free heap pages back to the kernel.
-            unsafe {
-                libc::malloc_trim(0);
-            }
-        }
-        out
+    let start = Instant::now();
+    let out = f();
+    if start.elapsed() >= TRIM_AFTER {
+        release_free_memory();
     }
+    out
+}
+
+fn release_free_memory() {
     #[cfg(feature = "mimalloc")]
-    f()
+    // SAFETY: mi_collect takes no pointers; it only walks the calling
+    // thread's heap and releases pages with no live allocations.
+    unsafe {
+        mi_collect(true);
+    }
+    #[cfg(all(target_os = "linux", target_env = "gnu", not(feature = "mimalloc")))]
+    // SAFETY: malloc_trim only releases free heap pages back to the kernel.
+    unsafe {
+        libc::malloc_trim(0);
+    }
 }
