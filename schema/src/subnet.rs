@@ -161,7 +161,10 @@ mod tests {
         assert!(!in_subnet(ip("10.2.2.3"), "10.1.0.0", "255.255.0.0"));
         assert!(in_subnet(ip("127.2.0.7"), "127.0.0.0", "255.0.0.0"));
         assert!(!in_subnet(ip("10.1.2.3"), "10.1.0.0", "255.0.255.0"));
+        assert!(in_subnet(ip("10.1.2.3"), "10.1.0.0", "/16"));
         assert!(in_subnet(ip("fd00::5"), "fd00::", "64"));
+        assert!(in_subnet(ip("fd00::5"), "fd00::", "/64"));
+        assert!(!in_subnet(ip("fd01::5"), "fd00::", "64"));
         assert!(!in_subnet(ip("10.1.2.3"), "fd00::", "64"));
         assert!(!in_subnet(ip("10.1.2.3"), "junk", "/8"));
     }
