@@ -11,7 +11,7 @@ use super::read::{ReadOpts, Reader};
 use super::write::{self, Mode, WriteReq};
 use super::{groups, list, names, nr, remove};
 use crate::api::{Ctx, HandlerError, Responder};
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 use xcat_proto::{Request, Response};
 use xcat_schema::db::Conn;
 
@@ -92,11 +92,7 @@ fn change(conn: &mut Conn, cache: &mut Cache, p: &Plan, out: &mut Out) -> Result
     let f = final_attrs::finals(conn, cache, Cmd::Chdef, p, cli, out)?;
     error |= f.error;
     let finals = f.objs;
-    let types: BTreeSet<String> = finals.iter().map(|f| f.objtype().to_string()).collect();
-    let mut existing: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
-    for t in &types {
-        existing.insert(t.clone(), list::objects_of_type(conn, cache, t)?);
-    }
+    let existing = list::objects_by_type(conn, cache, finals.iter().map(|f| f.objtype()))?;
     let requested = finals.len();
     let mut keep: Vec<FinalObj> = Vec::new();
     let mut new_objects: BTreeSet<String> = BTreeSet::new();

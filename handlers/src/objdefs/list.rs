@@ -5,8 +5,23 @@
 use super::cache::Cache;
 use super::spec;
 use crate::api::HandlerError;
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use xcat_schema::db::Conn;
+
+/// Object names of each of `types` (see [`objects_of_type`]).
+pub fn objects_by_type<'a>(
+    conn: &mut Conn,
+    cache: &mut Cache,
+    types: impl IntoIterator<Item = &'a str>,
+) -> Result<BTreeMap<String, BTreeSet<String>>, HandlerError> {
+    let mut by_type = BTreeMap::new();
+    for t in types {
+        if !by_type.contains_key(t) {
+            by_type.insert(t.to_string(), objects_of_type(conn, cache, t)?);
+        }
+    }
+    Ok(by_type)
+}
 
 /// Object names of `type_name`, sorted (byte order) and unique.
 pub fn objects_of_type(

@@ -10,7 +10,7 @@ use super::out::Out;
 use super::write::{self, Mode, WriteReq};
 use super::{groups, list, names, nr, remove};
 use crate::api::{Ctx, HandlerError, Responder};
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 use xcat_proto::Request;
 use xcat_schema::db::Conn;
 
@@ -117,11 +117,7 @@ fn make(conn: &mut Conn, cache: &mut Cache, p: &Plan, out: &mut Out) -> Result<u
         })?;
         return Ok(1);
     }
-    let types: BTreeSet<String> = finals.iter().map(|f| f.objtype().to_string()).collect();
-    let mut existing: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
-    for t in &types {
-        existing.insert(t.clone(), list::objects_of_type(conn, cache, t)?);
-    }
+    let existing = list::objects_by_type(conn, cache, finals.iter().map(|f| f.objtype()))?;
     let requested = finals.len();
     let mut keep: Vec<FinalObj> = Vec::new();
     let mut member_adds: Vec<(String, Vec<String>)> = Vec::new();

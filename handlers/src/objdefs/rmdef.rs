@@ -97,12 +97,9 @@ fn existing_objects(
         wanted.extend(p.typed.iter().cloned());
     }
     let total = wanted.len();
-    let mut lists: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    let lists = list::objects_by_type(conn, cache, wanted.iter().map(|(_, t)| t.as_str()))?;
     let mut keep = Vec::new();
     for (n, t) in wanted {
-        if !lists.contains_key(&t) {
-            lists.insert(t.clone(), list::objects_of_type(conn, cache, &t)?);
-        }
         if lists.get(&t).is_some_and(|l| l.contains(&n)) {
             keep.push((n, t));
         } else {
