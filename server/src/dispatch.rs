@@ -12,7 +12,6 @@ use crate::output::{serverdone, AbortFlag, ChannelResponder};
 use crate::peer::PeerInfo;
 use crate::policy::{self, Peer};
 use crate::state::Shared;
-use crate::store::LoadedGroups;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -274,7 +273,7 @@ fn expand_nodes(
     shared: &Shared,
     req: &mut Request,
     privileged: bool,
-) -> Result<Option<LoadedGroups>, Tail> {
+) -> Result<Option<Arc<xcat_schema::inherit::GroupMap>>, Tail> {
     if req.map.contains_key("node") {
         return Ok(None);
     }
@@ -321,7 +320,7 @@ fn run_handler(
     let mut groups = None;
     if handler.wants_expanded_nodes() {
         match expand_nodes(shared, req, caller.privileged) {
-            Ok(loaded) => groups = loaded.map(|g| g.0),
+            Ok(loaded) => groups = loaded,
             Err(tail) => return Ok(tail),
         }
     }

@@ -5,7 +5,7 @@
 //! `<environment>` the stock client forwards (stock honours them only in
 //! XCATBYPASS mode; xcatd-rs honours them for daemon requests too).
 
-use crate::store::{Expansion, LoadedGroups, RangeOpts, StoreError};
+use crate::store::{Expansion, RangeOpts, StoreError};
 use std::path::PathBuf;
 use xcat_proto::Request;
 use xcat_schema::db::Db;
@@ -41,7 +41,7 @@ pub fn expand(db: &Db, range: &str, opts: &RangeOpts) -> Result<Expansion, Store
             .map(|(e, groups)| Expansion {
                 nodes: e.nodes,
                 missing: e.missing,
-                groups: groups.map(LoadedGroups),
+                groups,
             })
             .map_err(|e| StoreError(e.to_string()));
         Ok(())

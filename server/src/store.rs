@@ -29,7 +29,7 @@ pub struct PolicyRow {
 }
 
 /// Result of expanding a noderange in verify mode.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default)]
 pub struct Expansion {
     /// Expanded node names in stock order.
     pub nodes: Vec<String>,
@@ -37,20 +37,8 @@ pub struct Expansion {
     pub missing: Vec<String>,
     /// The nodelist group map the expansion read, handed on to the handler
     /// so it does not read nodelist again.
-    pub groups: Option<LoadedGroups>,
+    pub groups: Option<Arc<GroupMap>>,
 }
-
-/// A group map loaded for one request (equal when it is the same one).
-#[derive(Debug, Clone)]
-pub struct LoadedGroups(pub Arc<GroupMap>);
-
-impl PartialEq for LoadedGroups {
-    fn eq(&self, other: &LoadedGroups) -> bool {
-        Arc::ptr_eq(&self.0, &other.0)
-    }
-}
-
-impl Eq for LoadedGroups {}
 
 pub type SiteValues = HashMap<String, String>;
 
