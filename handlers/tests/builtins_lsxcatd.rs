@@ -9,7 +9,7 @@ use xcat_proto::{Response, Value};
 
 fn fixture_response(name: &str) -> Vec<u8> {
     let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("../../shared/fixtures/wire")
+        .join("../tests/fixtures/wire")
         .join(name);
     let text = std::fs::read(&path).unwrap();
     let marker = b"=== RESPONSE (server -> client): ";

@@ -20,7 +20,7 @@ fn fixtures() -> Vec<Vec<u8>> {
     let mut out = Vec::new();
     let manifest = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
     for dir in [
-        manifest.join("../../shared/fixtures/wire"),
+        manifest.join("../tests/fixtures/wire"),
         PathBuf::from("/work/shared/fixtures/wire"),
     ] {
         if let Ok(rd) = std::fs::read_dir(&dir) {

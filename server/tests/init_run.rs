@@ -35,7 +35,7 @@ fn mode(p: &Path) -> u32 {
 /// The client stdout lines of a fixture (between the STDOUT and STDERR markers).
 fn fixture_stdout(name: &str) -> Vec<String> {
     let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("../../shared/fixtures/wire")
+        .join("../tests/fixtures/wire")
         .join(name);
     let text = std::fs::read_to_string(path).unwrap();
     let start = text.find("=== CLIENT STDOUT ===\n").unwrap() + "=== CLIENT STDOUT ===\n".len();

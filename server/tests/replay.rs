@@ -1,4 +1,4 @@
-//! Stock request bytes from ../shared/fixtures/wire replayed against the
+//! Stock request bytes from tests/fixtures/wire replayed against the
 //! daemon with the real handler registry: the response bytes must equal the
 //! stock ones (the `lsxcatd -v` line names xcatd-rs on purpose).  Fixtures
 //! whose command has no handler yet are skipped with a note.
@@ -12,7 +12,7 @@ use std::sync::Arc;
 fn fixture_dir() -> Option<PathBuf> {
     let manifest = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
     [
-        manifest.join("../../shared/fixtures/wire"),
+        manifest.join("../tests/fixtures/wire"),
         PathBuf::from("/work/shared/fixtures/wire"),
     ]
     .into_iter()

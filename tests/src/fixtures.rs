@@ -1,4 +1,4 @@
-//! Parser for the stock wire transcripts (`shared/fixtures/wire/*.txt`):
+//! Parser for the stock wire transcripts (`tests/fixtures/wire/*.txt`):
 //! per connection the exact request and response bytes, plus the stock
 //! client's stdout, stderr and exit code.
 
@@ -47,16 +47,14 @@ impl Fixture {
     }
 }
 
-/// `shared/` beside the repository (`$XCAT_SHARED_DIR` overrides).
-pub fn shared_dir() -> PathBuf {
-    if let Ok(d) = std::env::var("XCAT_SHARED_DIR") {
-        return PathBuf::from(d);
-    }
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared")
+/// The captured stock fixtures kept in the repository (`tests/fixtures`).
+pub fn fixtures_dir() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("fixtures")
 }
 
+/// The stock wire transcripts (`tests/fixtures/wire`).
 pub fn wire_dir() -> PathBuf {
-    shared_dir().join("fixtures/wire")
+    fixtures_dir().join("wire")
 }
 
 fn find(hay: &[u8], needle: &[u8], from: usize) -> Option<usize> {

@@ -1,6 +1,6 @@
 //! Shared test harness (started servers, fixtures, PostgreSQL).
 //!
-//! - [`fixtures`]: the stock wire transcripts in `../shared/fixtures/wire`.
+//! - [`fixtures`]: the stock wire transcripts in `tests/fixtures/wire`.
 //! - [`certs`]: throwaway CAs and credentials in the stock file layout.
 //! - [`mock`]: a small TLS server that answers with scripted bytes and
 //!   records what clients sent (tests the client without a daemon).

@@ -14,7 +14,7 @@ use xcat_schema::db::{Db, DbLocation};
 use xcat_schema::testing::{self, TestDb};
 
 #[allow(unused_imports)]
-pub use xcat_tests::fixtures::{shared_dir, wire_dir, Exchange, Fixture};
+pub use xcat_tests::fixtures::{fixtures_dir, wire_dir, Exchange, Fixture};
 
 /// One backend under test: its database, the runner the handlers see, the
 /// handler context, and a scratch directory that is also the server's confdir.

@@ -150,7 +150,7 @@ pub fn fixture_output(name: &str) -> (String, String, i32) {
 
 /// Lines of a section of snmove-db-diffs.txt starting with `prefix` (`<`/`>`).
 pub fn diff_lines(section: &str, prefix: &str) -> Vec<String> {
-    let path = shared_dir().join("fixtures/stock-outputs/snmove-db-diffs.txt");
+    let path = fixtures_dir().join("stock-outputs/snmove-db-diffs.txt");
     let text = std::fs::read_to_string(path).unwrap();
     let body = text.split(&format!("## {section}")).nth(1).unwrap_or("");
     let body = body.split("\n## ").next().unwrap_or("");
