@@ -46,12 +46,6 @@ pub fn setup(state: &mut State, argv: &[String]) -> (Outcome, bool) {
             )
         },
     );
-    let mut net_obj = new_object(state, "ent", "networks");
-    net_obj.set("Nstate", READY_FOR_USE);
-    net_obj.set("prev_state", READY_FOR_USE);
-    net_obj.set("net_addr", net);
-    net_obj.set("snm", mask);
-    state.objects.insert("master_net".into(), net_obj);
     let mut master = new_object(state, "master", "machines");
     for (k, v) in [
         ("max_nimesis_threads", "20"),
@@ -82,6 +76,12 @@ pub fn setup(state: &mut State, argv: &[String]) -> (Outcome, bool) {
         }
         state.objects.insert(name.into(), res);
     }
+    let mut net_obj = new_object(state, "ent", "networks");
+    net_obj.set("Nstate", READY_FOR_USE);
+    net_obj.set("prev_state", READY_FOR_USE);
+    net_obj.set("net_addr", net);
+    net_obj.set("snm", mask);
+    state.objects.insert("master_net".into(), net_obj);
     state
         .subsystems
         .insert("nimesis".into(), Subsystem::active("nim"));
