@@ -260,7 +260,7 @@ pub fn ifconfig(argv: &[String]) -> Outcome {
     let mut out = Outcome::ok("");
     for (name, addrs) in interfaces()
         .into_iter()
-        .filter(|(n, _)| only.map_or(true, |o| o == n))
+        .filter(|(n, _)| only.is_none_or(|o| o == n))
     {
         let flags = if name == "lo0" {
             "e08084b,c0<UP,BROADCAST,LOOPBACK,RUNNING,SIMPLEX,MULTICAST,GROUPRT,64BIT,LARGESEND,CHAIN>"

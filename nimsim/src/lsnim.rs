@@ -65,9 +65,8 @@ fn select<'a>(
     }
     let class = parsed.value('c');
     let otype = parsed.value('t');
-    chosen.retain(|(_, o)| {
-        class.map_or(true, |c| o.class == c) && otype.map_or(true, |t| o.otype == t)
-    });
+    chosen
+        .retain(|(_, o)| class.is_none_or(|c| o.class == c) && otype.is_none_or(|t| o.otype == t));
     Ok(chosen)
 }
 
@@ -177,7 +176,7 @@ fn predefined(class: Option<&str>) -> Outcome {
     let mut out = String::new();
     for (name, types) in classes
         .iter()
-        .filter(|(name, _)| class.map_or(true, |c| c == *name))
+        .filter(|(name, _)| class.is_none_or(|c| c == *name))
     {
         for t in *types {
             out.push_str(&format!("{t:<14} {name}\n"));

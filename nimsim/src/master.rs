@@ -113,7 +113,7 @@ pub fn niminit(state: &mut State, argv: &[String]) -> (Outcome, bool) {
         };
     }
     for required in ["name", "master"] {
-        if info.get(required).map_or(true, |v| v.is_empty()) {
+        if info.get(required).is_none_or(|v| v.is_empty()) {
             return (
                 crate::nimerr::missing_attr(required, "niminit").outcome("niminit"),
                 false,

@@ -296,7 +296,7 @@ pub fn lsnfsexp(state: &State, argv: &[String]) -> Outcome {
         .nfs
         .exports
         .iter()
-        .filter(|e| e.in_file && only.map_or(true, |d| d == e.dir));
+        .filter(|e| e.in_file && only.is_none_or(|d| d == e.dir));
     let mut out = Outcome::ok("");
     if parsed.has('c') {
         out.line(COLON_HEADER);

@@ -115,7 +115,7 @@ fn define_resource(state: &State, req: &Request, obj: &mut NimObject) -> Result<
     if state
         .objects
         .get(server)
-        .map_or(true, |o| o.class != "machines")
+        .is_none_or(|o| o.class != "machines")
     {
         return Err(nimerr::no_object(server));
     }

@@ -7,7 +7,10 @@ mod common;
 use common::Host;
 
 fn hostname() -> String {
-    std::fs::read_to_string("/proc/sys/kernel/hostname").unwrap_or_default().trim().to_string()
+    std::fs::read_to_string("/proc/sys/kernel/hostname")
+        .unwrap_or_default()
+        .trim()
+        .to_string()
 }
 
 /// Stock's `get_nim_attr_val` (InstUtils.pm:390): `/.*<res>:(.*):$/` on the whole output.
@@ -45,10 +48,31 @@ fn lsnim_plain_list_and_class_filters() {
          pg71           resources      paging\n\
          dump71         resources      dump\n"
     );
-    assert_eq!(h.ok(&["lsnim", "-c", "networks"]), "master_net     networks       ent\nnet18          networks       ent\n");
-    assert_eq!(h.ok(&["lsnim", "-t", "spot"]), "spot71         resources      spot\n");
-    let names: Vec<String> = h.ok(&["lsnim", "-c", "resources"]).lines().map(|l| l.split(' ').next().unwrap_or("").to_string()).collect();
-    assert_eq!(names, ["boot", "nim_script", "spot71", "sr71", "root71", "pg71", "dump71"]);
+    assert_eq!(
+        h.ok(&["lsnim", "-c", "networks"]),
+        "master_net     networks       ent\nnet18          networks       ent\n"
+    );
+    assert_eq!(
+        h.ok(&["lsnim", "-t", "spot"]),
+        "spot71         resources      spot\n"
+    );
+    let names: Vec<String> = h
+        .ok(&["lsnim", "-c", "resources"])
+        .lines()
+        .map(|l| l.split(' ').next().unwrap_or("").to_string())
+        .collect();
+    assert_eq!(
+        names,
+        [
+            "boot",
+            "nim_script",
+            "spot71",
+            "sr71",
+            "root71",
+            "pg71",
+            "dump71"
+        ]
+    );
     assert_eq!(h.ok(&["lsnim", "-c", "groups"]), "");
 }
 
@@ -57,7 +81,20 @@ fn lsnim_long_stanza_of_an_initialised_diskless_machine() {
     let h = Host::new();
     h.nim_with_image();
     assert_eq!(h.define_diskless("cn01", "aabbccddeeff").rc, 0);
-    h.ok(&["nim", "-Fo", "dkls_init", "-a", "spot=spot71", "-a", "shared_root=sr71", "-a", "size=64", "-a", "paging=pg71", "cn01"]);
+    h.ok(&[
+        "nim",
+        "-Fo",
+        "dkls_init",
+        "-a",
+        "spot=spot71",
+        "-a",
+        "shared_root=sr71",
+        "-a",
+        "size=64",
+        "-a",
+        "paging=pg71",
+        "cn01",
+    ]);
     let out = h.ok(&["lsnim", "-l", "cn01"]);
     assert_eq!(
         out,
@@ -97,11 +134,26 @@ fn lsnim_colon_format_with_header_and_trailing_colon() {
     assert_eq!(mstate, "#name:Mstate:\ncn01:not running:\n");
     h.ok(&["set", "cn01", "Mstate", "currently running"]);
     let mstate = h.ok(&["lsnim", "-a", "Mstate", "-Z", "cn01"]);
-    assert_eq!(stock_attr_val(&mstate, "cn01").as_deref(), Some("currently running"));
-    assert_eq!(h.ok(&["lsnim", "-Z", "-a", "net_addr", "-a", "snm", "net18"]), "#name:net_addr:snm:\nnet18:198.18.0.0:255.255.255.0:\n");
-    assert_eq!(h.ok(&["lsnim", "-a", "routing1", "-Z", "net18"]), "#name:routing1:\nnet18:default:198.18.0.1:\n");
-    assert_eq!(h.ok(&["lsnim", "-a", "if1", "-Z", "master"]), format!("#name:if1:\nmaster:master_net:{}:0:\n", hostname()));
-    assert_eq!(h.ok(&["lsnim", "-a", "alloc_count", "-Z", "sr71"]), "#name:alloc_count:\nsr71:0:\n");
+    assert_eq!(
+        stock_attr_val(&mstate, "cn01").as_deref(),
+        Some("currently running")
+    );
+    assert_eq!(
+        h.ok(&["lsnim", "-Z", "-a", "net_addr", "-a", "snm", "net18"]),
+        "#name:net_addr:snm:\nnet18:198.18.0.0:255.255.255.0:\n"
+    );
+    assert_eq!(
+        h.ok(&["lsnim", "-a", "routing1", "-Z", "net18"]),
+        "#name:routing1:\nnet18:default:198.18.0.1:\n"
+    );
+    assert_eq!(
+        h.ok(&["lsnim", "-a", "if1", "-Z", "master"]),
+        format!("#name:if1:\nmaster:master_net:{}:0:\n", hostname())
+    );
+    assert_eq!(
+        h.ok(&["lsnim", "-a", "alloc_count", "-Z", "sr71"]),
+        "#name:alloc_count:\nsr71:0:\n"
+    );
 }
 
 #[test]
@@ -109,22 +161,59 @@ fn lsnim_fz_prints_nothing_for_an_unset_attribute() {
     let h = Host::new();
     h.nim_with_image();
     assert_eq!(h.ok(&["lsnim", "-FZ", "-a", "nfs_domain", "master"]), "");
-    h.ok(&["nim", "-Fo", "change", "-a", "nfs_domain=cluster.example", "master"]);
-    assert_eq!(h.ok(&["lsnim", "-FZ", "-a", "nfs_domain", "master"]), "master:cluster.example:\n");
+    h.ok(&[
+        "nim",
+        "-Fo",
+        "change",
+        "-a",
+        "nfs_domain=cluster.example",
+        "master",
+    ]);
+    assert_eq!(
+        h.ok(&["lsnim", "-FZ", "-a", "nfs_domain", "master"]),
+        "master:cluster.example:\n"
+    );
 }
 
 #[test]
 fn lsnim_a_stanza_and_next_index() {
     let h = Host::new();
     h.nim_with_image();
-    assert_eq!(h.ok(&["lsnim", "-a", "server", "pg71"]), "pg71:\n   server         = master\n");
+    assert_eq!(
+        h.ok(&["lsnim", "-a", "server", "pg71"]),
+        "pg71:\n   server         = master\n"
+    );
     assert_eq!(h.ok(&["lsnim", "-A", "if", "master"]), "2\n");
     assert_eq!(h.ok(&["lsnim", "-A", "cable_type", "master"]), "2\n");
     assert_eq!(h.ok(&["lsnim", "-A", "routing", "net18"]), "2\n");
-    h.ok(&["nim", "-Fo", "change", "-a", "if2=net18 sn1 0", "-a", "cable_type2=N/A", "master"]);
+    h.ok(&[
+        "nim",
+        "-Fo",
+        "change",
+        "-a",
+        "if2=net18 sn1 0",
+        "-a",
+        "cable_type2=N/A",
+        "master",
+    ]);
     assert_eq!(h.ok(&["lsnim", "-A", "if", "master"]), "3\n");
-    let types: Vec<String> = h.ok(&["lsnim", "-P", "-c", "resources"]).lines().map(|l| l.split(' ').next().unwrap_or("").to_string()).collect();
-    for t in ["lpp_source", "spot", "shared_root", "root", "paging", "dump", "resolv_conf", "script", "installp_bundle", "mksysb"] {
+    let types: Vec<String> = h
+        .ok(&["lsnim", "-P", "-c", "resources"])
+        .lines()
+        .map(|l| l.split(' ').next().unwrap_or("").to_string())
+        .collect();
+    for t in [
+        "lpp_source",
+        "spot",
+        "shared_root",
+        "root",
+        "paging",
+        "dump",
+        "resolv_conf",
+        "script",
+        "installp_bundle",
+        "mksysb",
+    ] {
         assert!(types.contains(&t.to_string()), "{t} missing from {types:?}");
     }
 }
@@ -136,7 +225,21 @@ fn lsnfsexp_colon_format_with_replicas() {
     h.ok(&["exportfs", "-ua"]);
     h.ok(&["chnfs", "-R", "on"]);
     h.ok(&["exportfs", "-a"]);
-    h.ok(&["mknfsexp", "-d", "/install", "-B", "-v", "4", "-g", "/install@198.18.0.11:/install@198.18.0.12", "-x", "-t", "rw", "-r", "*"]);
+    h.ok(&[
+        "mknfsexp",
+        "-d",
+        "/install",
+        "-B",
+        "-v",
+        "4",
+        "-g",
+        "/install@198.18.0.11:/install@198.18.0.12",
+        "-x",
+        "-t",
+        "rw",
+        "-r",
+        "*",
+    ]);
     assert_eq!(
         h.ok(&["lsnfsexp", "-c"]),
         "#directory:anonuid:public:versions:exname:refer:replica:access:rw:ro:root:access_list:sec:\n\
@@ -148,7 +251,12 @@ fn lsnfsexp_colon_format_with_replicas() {
         "/export/a -vers=3,ro\n/install -vers=4,replicas=/install@198.18.0.11:/install@198.18.0.12,rw,root=*\n"
     );
     // Stock's split (aixinstall.pm:12531): the 7th field is the replica list.
-    let line = h.ok(&["lsnfsexp", "-c"]).lines().find(|l| l.starts_with("/install:")).unwrap_or("").to_string();
+    let line = h
+        .ok(&["lsnfsexp", "-c"])
+        .lines()
+        .find(|l| l.starts_with("/install:"))
+        .unwrap_or("")
+        .to_string();
     let fields: Vec<&str> = line.split(':').collect();
     assert_eq!(fields[6], "/install@198.18.0.11,/install@198.18.0.12");
 }
@@ -158,14 +266,26 @@ fn lssrc_table_and_status_words() {
     let h = Host::new();
     let inetd = h.ok(&["lssrc", "-s", "inetd"]);
     let lines: Vec<&str> = inetd.lines().collect();
-    assert_eq!(lines[0], "Subsystem         Group            PID          Status ");
-    assert!(lines[1].starts_with(" inetd            tcpip            "), "{inetd}");
+    assert_eq!(
+        lines[0],
+        "Subsystem         Group            PID          Status "
+    );
+    assert!(
+        lines[1].starts_with(" inetd            tcpip            "),
+        "{inetd}"
+    );
     assert!(lines[1].ends_with(" active"));
-    assert_eq!(h.ok(&["lssrc", "-s", "dhcpsd"]).lines().nth(1), Some(" dhcpsd           tcpip                         inoperative"));
+    assert_eq!(
+        h.ok(&["lssrc", "-s", "dhcpsd"]).lines().nth(1),
+        Some(" dhcpsd           tcpip                         inoperative")
+    );
     h.ok(&["stopsrc", "-s", "inetd"]);
     assert!(h.ok(&["lssrc", "-s", "inetd"]).contains(" inoperative"));
     let started = h.ok(&["startsrc", "-s", "inetd"]);
-    assert!(started.starts_with("0513-059 The inetd Subsystem has been started. Subsystem PID is "), "{started}");
+    assert!(
+        started.starts_with("0513-059 The inetd Subsystem has been started. Subsystem PID is "),
+        "{started}"
+    );
 }
 
 #[test]
@@ -183,8 +303,13 @@ fn df_m_has_free_mb_third_and_mount_seventh() {
     let fields: Vec<&str> = second.split_whitespace().collect();
     assert_eq!((fields[3], fields[7]), ("16384.00", "/install"));
     h.ok(&["fs", "/install", "1000", "10"]);
-    assert_eq!(h.ok(&["chfs", "-a", "size=+500M", "/install"]), "Filesystem size changed to 3072000\n");
-    assert!(h.ok(&["df", "-m", "/install"]).contains("   1500.00    510.00"));
+    assert_eq!(
+        h.ok(&["chfs", "-a", "size=+500M", "/install"]),
+        "Filesystem size changed to 3072000\n"
+    );
+    assert!(h
+        .ok(&["df", "-m", "/install"])
+        .contains("   1500.00    510.00"));
 }
 
 #[test]
@@ -192,7 +317,10 @@ fn chnfsdom_prints_na_until_set() {
     let h = Host::new();
     assert_eq!(h.ok(&["chnfsdom"]), "Current local domain: N/A\n");
     h.ok(&["chnfsdom", "cluster.example"]);
-    assert_eq!(h.ok(&["chnfsdom"]), "Current local domain: cluster.example\n");
+    assert_eq!(
+        h.ok(&["chnfsdom"]),
+        "Current local domain: cluster.example\n"
+    );
 }
 
 #[test]
@@ -204,7 +332,11 @@ fn ifconfig_inet_lines_match_the_stock_regex_with_hex_masks() {
     for line in out.lines().filter(|l| l.contains("inet ")) {
         // aixinstall.pm -S: /inet\s+(.*?)\s+netmask\s+(.*?)\s+/ with a hex mask (type 2).
         let words: Vec<&str> = line.split_whitespace().collect();
-        assert_eq!((words[0], words[2], words[4]), ("inet", "netmask", "broadcast"), "{line}");
+        assert_eq!(
+            (words[0], words[2], words[4]),
+            ("inet", "netmask", "broadcast"),
+            "{line}"
+        );
         assert!(words[3].starts_with("0x") && words[3].len() == 10, "{line}");
     }
 }

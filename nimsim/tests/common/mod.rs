@@ -52,7 +52,10 @@ impl Host {
 
     /// Runs `nimsim <args…>` (a simulated command or a helper).
     pub fn run(&self, args: &[&str]) -> Run {
-        let out = self.command(Path::new(env!("CARGO_BIN_EXE_nimsim")), args).output().expect("run nimsim");
+        let out = self
+            .command(Path::new(env!("CARGO_BIN_EXE_nimsim")), args)
+            .output()
+            .expect("run nimsim");
         to_run(out)
     }
 
@@ -72,23 +75,109 @@ impl Host {
             std::fs::create_dir_all(base.join(sub)).expect("resource dir");
         }
         let loc = |sub: &str| format!("location={}", base.join(sub).display());
-        self.ok(&["nim", "-Fo", "define", "-t", "ent", "-a", "net_addr=198.18.0.0", "-a", "snm=255.255.255.0", "-a", "routing1=default 198.18.0.1", "net18"]);
-        self.ok(&["nim", "-Fo", "define", "-t", "spot", "-a", "server=master", "-a", &loc("spot"), "spot71"]);
-        self.ok(&["nim", "-Fo", "define", "-t", "shared_root", "-a", "server=master", "-a", &loc("shared_root/sr71"), "-a", "spot=spot71", "sr71"]);
-        self.ok(&["nim", "-Fo", "define", "-t", "root", "-a", "server=master", "-a", &loc("root"), "root71"]);
-        self.ok(&["nim", "-Fo", "define", "-t", "paging", "-a", "server=master", "-a", &loc("paging/pg71"), "pg71"]);
-        self.ok(&["nim", "-Fo", "define", "-t", "dump", "-a", "server=master", "-a", &loc("dump/dump71"), "dump71"]);
+        self.ok(&[
+            "nim",
+            "-Fo",
+            "define",
+            "-t",
+            "ent",
+            "-a",
+            "net_addr=198.18.0.0",
+            "-a",
+            "snm=255.255.255.0",
+            "-a",
+            "routing1=default 198.18.0.1",
+            "net18",
+        ]);
+        self.ok(&[
+            "nim",
+            "-Fo",
+            "define",
+            "-t",
+            "spot",
+            "-a",
+            "server=master",
+            "-a",
+            &loc("spot"),
+            "spot71",
+        ]);
+        self.ok(&[
+            "nim",
+            "-Fo",
+            "define",
+            "-t",
+            "shared_root",
+            "-a",
+            "server=master",
+            "-a",
+            &loc("shared_root/sr71"),
+            "-a",
+            "spot=spot71",
+            "sr71",
+        ]);
+        self.ok(&[
+            "nim",
+            "-Fo",
+            "define",
+            "-t",
+            "root",
+            "-a",
+            "server=master",
+            "-a",
+            &loc("root"),
+            "root71",
+        ]);
+        self.ok(&[
+            "nim",
+            "-Fo",
+            "define",
+            "-t",
+            "paging",
+            "-a",
+            "server=master",
+            "-a",
+            &loc("paging/pg71"),
+            "pg71",
+        ]);
+        self.ok(&[
+            "nim",
+            "-Fo",
+            "define",
+            "-t",
+            "dump",
+            "-a",
+            "server=master",
+            "-a",
+            &loc("dump/dump71"),
+            "dump71",
+        ]);
     }
 
     /// Defines diskless machine `name` on the simulated test network.
     pub fn define_diskless(&self, name: &str, mac: &str) -> Run {
         let if1 = format!("if1=find_net {name} {mac} ent");
-        self.run(&["nim", "-Fo", "define", "-t", "diskless", "-a", &if1, "-a", "cable_type1=N/A", "-a", "netboot_kernel=mp", name])
+        self.run(&[
+            "nim",
+            "-Fo",
+            "define",
+            "-t",
+            "diskless",
+            "-a",
+            &if1,
+            "-a",
+            "cable_type1=N/A",
+            "-a",
+            "netboot_kernel=mp",
+            name,
+        ])
     }
 
     /// The call log as `rc<TAB>cmd args` lines.
     pub fn calls(&self) -> Vec<String> {
-        self.ok(&["calls", "--plain"]).lines().map(str::to_string).collect()
+        self.ok(&["calls", "--plain"])
+            .lines()
+            .map(str::to_string)
+            .collect()
     }
 }
 
