@@ -17,6 +17,7 @@ mod nfs;
 mod nim;
 mod nim_alloc;
 mod nim_define;
+mod nim_exports;
 mod nimerr;
 mod objects;
 mod outcome;

@@ -46,7 +46,9 @@ pub struct Export {
 }
 
 impl Export {
-    fn new(dir: &str) -> Self {
+    /// A new export of `dir` with AIX's defaults (NFSv3, rw, anonuid -2), listed in
+    /// /etc/exports and exported.
+    pub fn new(dir: &str) -> Self {
         Export {
             dir: dir.to_string(),
             versions: "3".into(),
@@ -66,7 +68,8 @@ impl Export {
         }
     }
 
-    fn is_v4(&self) -> bool {
+    /// Whether NFS version 4 is among the exported versions.
+    pub fn is_v4(&self) -> bool {
         self.versions.split([':', ',']).any(|v| v == "4")
     }
 

@@ -52,11 +52,11 @@ pub fn run(state: &mut State, argv: &[String]) -> (Outcome, bool) {
     if !state.nim_configured() {
         return (nimerr::not_configured().outcome("nim"), false);
     }
-    let before = state.objects.clone();
+    let before = (state.objects.clone(), state.nfs.clone());
     match execute(state, &request) {
         Ok(stdout) => (Outcome::ok(stdout), true),
         Err(e) => {
-            state.objects = before;
+            (state.objects, state.nfs) = before;
             (e.outcome("nim"), false)
         }
     }
@@ -106,7 +106,7 @@ fn parse(argv: &[String]) -> Result<Request, Outcome> {
     })
 }
 
-/// Runs one operation on a private copy of the state and keeps it only on success, so a
+/// Runs one operation; `run` restores the objects and exports when it fails, so a
 /// refused operation changes nothing.
 fn execute(state: &mut State, req: &Request) -> Result<String, NimError> {
     if req.op == "define" {

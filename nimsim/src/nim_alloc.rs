@@ -5,6 +5,7 @@
 
 use crate::clientfiles;
 use crate::nim::Request;
+use crate::nim_exports;
 use crate::nimerr::{self, NimError};
 use crate::objects::{BOS_ENABLED, DKLS_INITIALIZING, READY_FOR_OPERATION, RESOURCE_TYPES};
 use crate::store::State;
@@ -41,14 +42,24 @@ fn allocate_one(state: &mut State, machine: &str, rtype: &str, name: &str) -> Re
         let count = r.alloc_count() + 1;
         r.set("alloc_count", count.to_string());
     }
+    nim_exports::add(state, machine, rtype, name);
     Ok(())
 }
 
 /// Gives back one allocation of `machine` (no-op when it has none of that type).
 fn release_one(state: &mut State, machine: &str, rtype: &str) {
-    let Some(name) = state.objects.get_mut(machine).and_then(|m| m.unset(rtype)) else {
+    let Some(name) = state
+        .objects
+        .get(machine)
+        .and_then(|m| m.get(rtype))
+        .map(str::to_string)
+    else {
         return;
     };
+    nim_exports::remove(state, machine, rtype, &name);
+    if let Some(m) = state.objects.get_mut(machine) {
+        m.unset(rtype);
+    }
     if let Some(r) = state.objects.get_mut(&name) {
         let count = r.alloc_count().saturating_sub(1);
         r.set("alloc_count", count.to_string());

@@ -284,3 +284,40 @@ fn nim_group_definition() {
     );
     s.ok("nim -Fo remove grp1 2>/dev/null");
 }
+
+/// NIM exports what it allocates (read-only shared resources with every client in
+/// root=/access=, per-client directories read-write) and withdraws it on deallocation;
+/// its NFSv4 exports block `chnfs -R` until `exportfs -ua`, as on AIX.
+#[test]
+fn allocation_exports_and_replication_mode() {
+    let s = Shell::new();
+    s.host.nim_with_image();
+    s.ok("nim -o change -a nfs_vers=4 spot71");
+    s.host.define_diskless("cn01", "0");
+    s.host.define_diskless("cn02", "0");
+    for node in ["cn01", "cn02"] {
+        s.ok(&format!(
+            "nim -Fo dkls_init -a spot=spot71 -a shared_root=sr71 -a paging=pg71 {node}"
+        ));
+    }
+    let base = format!("{}/install/nim", s.host.path().display());
+    assert_eq!(
+        s.ok("lsnfsexp"),
+        format!(
+            "{base}/spot/spot71/usr -vers=4,ro,root=cn01:cn02,access=cn01:cn02\n\
+             {base}/shared_root/sr71 -vers=3,ro,root=cn01:cn02,access=cn01:cn02\n\
+             {base}/paging/pg71/cn01 -vers=3,rw,root=cn01,access=cn01\n\
+             {base}/paging/pg71/cn02 -vers=3,rw,root=cn02,access=cn02\n"
+        )
+    );
+    assert_eq!(s.sh("chnfs -R on").rc, 1);
+    s.ok("exportfs -ua");
+    assert_eq!(s.ok("exportfs"), "");
+    s.ok("chnfs -R on");
+    s.ok("exportfs -a");
+    assert_eq!(s.ok("exportfs").lines().count(), 4);
+    s.ok("nim -Fo deallocate -a subclass=all cn01");
+    let listed = s.ok("lsnfsexp");
+    assert!(!listed.contains("cn01"), "{listed}");
+    assert!(listed.contains("/spot/spot71/usr -vers=4,ro,root=cn02,access=cn02\n"));
+}
