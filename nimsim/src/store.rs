@@ -121,8 +121,7 @@ impl Locked {
 
     /// Replaces the state file atomically.
     pub fn save(&self, state: &State) -> Result<(), String> {
-        let bytes =
-            serde_json::to_vec_pretty(state).map_err(|e| format!("cannot encode state: {e}"))?;
+        let bytes = serde_json::to_vec(state).map_err(|e| format!("cannot encode state: {e}"))?;
         write_atomically(&self.dir.join(STATE_FILE), &bytes)
     }
 
