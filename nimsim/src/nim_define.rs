@@ -84,6 +84,11 @@ fn interface(state: &State, attr: &str, value: &str) -> Result<String, NimError>
             _ => return Err(nimerr::no_object(net)),
         }
     };
+    if let Some(hw) = rest.first() {
+        if !is_hardware_address(hw) {
+            return Err(nimerr::bad_value(attr, value));
+        }
+    }
     let mut fields = vec![network, host.to_string()];
     fields.extend(rest.iter().map(|w| w.to_string()));
     Ok(fields.join(" "))
@@ -205,4 +210,12 @@ pub fn change(state: &mut State, req: &Request) -> Result<(), NimError> {
     }
     state.objects.insert(req.target.clone(), obj);
     Ok(())
+}
+
+/// An interface's hardware address as NIM accepts it: `0` (unknown), 12 hex digits, or
+/// an IPv6 link-local address (what stock puts there for `ent6`, aixinstall.pm:904).
+fn is_hardware_address(word: &str) -> bool {
+    word == "0"
+        || (word.len() == 12 && word.chars().all(|c| c.is_ascii_hexdigit()))
+        || (word.contains(':') && word.parse::<std::net::Ipv6Addr>().is_ok())
 }

@@ -158,6 +158,23 @@ fn define_needs_its_attributes_and_a_network_for_find_net() {
             "0042-103 nim: unable to resolve the host name \"nohost\"\n"
         )
     );
+    let r = h.define_diskless("cn01", "aa:bb:cc:dd:ee:ff");
+    assert_eq!(
+        (r.rc, r.stderr.as_str()),
+        (109, "0042-109 nim: \"find_net cn01 aa:bb:cc:dd:ee:ff ent\" is not a valid value for the \"if1\" attribute\n")
+    );
+    assert_eq!(h.define_diskless("cn01", "zzbbccddeeff").rc, 109);
+    h.ok(&[
+        "nim",
+        "-o",
+        "define",
+        "-t",
+        "diskless",
+        "-a",
+        "if1=find_net cn02 fe80::a8bb:ccff:fedd:eeff ent6",
+        "cn02",
+    ]);
+    h.ok(&["nim", "-Fo", "remove", "cn02"]);
     h.ok(&["nim", "-Fo", "remove", "net18"]);
     let r = h.define_diskless("cn01", "aabbccddeeff");
     assert_eq!(
