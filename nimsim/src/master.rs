@@ -33,10 +33,7 @@ pub fn setup(state: &mut State, argv: &[String]) -> (Outcome, bool) {
     if state.nim_configured() {
         return (Outcome::ok("NIM master is already configured.\n"), false);
     }
-    let hostname = nix::unistd::gethostname()
-        .ok()
-        .and_then(|h| h.into_string().ok())
-        .unwrap_or_else(|| "master".into());
+    let hostname = host_name();
     let (net, mask) = host::primary_ipv4().map_or(
         ("127.0.0.0".to_string(), "255.0.0.0".to_string()),
         |(ip, mask)| {
@@ -122,4 +119,18 @@ pub fn niminit(state: &mut State, argv: &[String]) -> (Outcome, bool) {
     }
     state.niminfo = info;
     (Outcome::ok(""), true)
+}
+
+/// This host's name: `NIMSIM_HOSTNAME`, else the UTS host name (each simulated host
+/// should have its own UTS namespace), else `master`.
+fn host_name() -> String {
+    if let Ok(name) = std::env::var("NIMSIM_HOSTNAME") {
+        if !name.is_empty() {
+            return name;
+        }
+    }
+    nix::unistd::gethostname()
+        .ok()
+        .and_then(|h| h.into_string().ok())
+        .unwrap_or_else(|| "master".into())
 }

@@ -340,3 +340,23 @@ fn ifconfig_inet_lines_match_the_stock_regex_with_hex_masks() {
         assert!(words[3].starts_with("0x") && words[3].len() == 10, "{line}");
     }
 }
+
+#[test]
+fn master_interface_names_this_host() {
+    let h = Host::new();
+    let exe = std::path::Path::new(env!("CARGO_BIN_EXE_nimsim"));
+    let out = h
+        .command(exe, &["nim_master_setup", "-a", "mk_resource=no"])
+        .env("NIMSIM_HOSTNAME", "sn1")
+        .output()
+        .expect("run");
+    assert!(out.status.success());
+    assert_eq!(
+        h.ok(&["lsnim", "-a", "if1", "-Z", "master"]),
+        "#name:if1:\nmaster:master_net:sn1:0:\n"
+    );
+    assert_eq!(
+        h.ok(&["lsnim", "-a", "cable_type1", "-a", "Mstate", "master"]),
+        "master:\n   cable_type1    = N/A\n   Mstate         = currently running\n"
+    );
+}
