@@ -4,7 +4,7 @@
 
 use crate::outcome::Outcome;
 use crate::store::State;
-use crate::{host, lsnim, master, nfs, nim, src_ctl};
+use crate::{disk, host, ifconfig, lsnim, master, nfs, nim, src_ctl};
 
 /// Every simulated command and its AIX path.
 pub const COMMANDS: &[(&str, &str)] = &[
@@ -58,9 +58,9 @@ pub fn run(cmd: &str, state: &mut State, args: &[String]) -> (Outcome, bool) {
         "lssrc" => read_only(src_ctl::lssrc(state, args)),
         "refresh" => read_only(src_ctl::refresh(state, args)),
         "bootlist" => host::bootlist(state, args),
-        "ifconfig" => read_only(host::ifconfig(args)),
-        "df" => read_only(host::df(state, args)),
-        "chfs" => host::chfs(state, args),
+        "ifconfig" => read_only(ifconfig::ifconfig(args)),
+        "df" => read_only(disk::df(state, args)),
+        "chfs" => disk::chfs(state, args),
         "mvdir" => read_only(host::mvdir(args)),
         "sync" => read_only(Outcome::ok("")),
         "shutdown" => host::shutdown(state, args),

@@ -15,8 +15,8 @@ use std::path::Path;
 
 use crate::calllog;
 use crate::commands::{self, COMMANDS};
+use crate::disk::FileSystem;
 use crate::faults;
-use crate::host::FileSystem;
 use crate::store::{self, Locked};
 
 const USAGE: &str = "usage: nimsim <command> [args...] | --install-links DIR | list | reset | calls [--plain] | fault SPEC fail [TIMES [RC]] | fault SPEC hang SECS [TIMES] | fault list | fault clear | fs MOUNT TOTAL_MB FREE_MB [DEVICE] | set NAME ATTR VALUE | state";

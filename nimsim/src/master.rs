@@ -3,7 +3,7 @@
 //! and `niminit` (a client's `/etc/niminfo`: name and master).
 
 use crate::args;
-use crate::host;
+use crate::ifconfig;
 use crate::objects::{NimObject, READY_FOR_OPERATION, READY_FOR_USE, RUNNING};
 use crate::outcome::Outcome;
 use crate::src_ctl::Subsystem;
@@ -34,7 +34,7 @@ pub fn setup(state: &mut State, argv: &[String]) -> (Outcome, bool) {
         return (Outcome::ok("NIM master is already configured.\n"), false);
     }
     let hostname = host_name();
-    let (net, mask) = host::primary_ipv4().map_or(
+    let (net, mask) = ifconfig::primary_ipv4().map_or(
         ("127.0.0.0".to_string(), "255.0.0.0".to_string()),
         |(ip, mask)| {
             (

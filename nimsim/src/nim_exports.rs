@@ -5,7 +5,7 @@
 //! resources (root, paging, dump, home, tmp) at `<location>/<client>`, read-write.
 //! Versions follow the resource's `nfs_vers` (default 3).
 
-use crate::nfs::Export;
+use crate::nfs_export::Export;
 use crate::store::State;
 
 /// Resource types NIM gives each client its own directory of.

@@ -10,9 +10,9 @@ use std::path::{Path, PathBuf};
 use nix::fcntl::{Flock, FlockArg};
 use serde::{Deserialize, Serialize};
 
+use crate::disk::FileSystem;
 use crate::faults::FaultRule;
-use crate::host::FileSystem;
-use crate::nfs::NfsState;
+use crate::nfs_export::NfsState;
 use crate::objects::NimObject;
 use crate::src_ctl::Subsystem;
 
@@ -64,7 +64,7 @@ impl State {
             self.subsystems = crate::src_ctl::default_subsystems();
         }
         if self.filesystems.is_empty() {
-            self.filesystems = crate::host::default_filesystems();
+            self.filesystems = crate::disk::default_filesystems();
         }
         self
     }
