@@ -20,11 +20,16 @@ const INIT_SCALARS: &[&str] = &[
     "group",
 ];
 
+/// Resource types a machine may hold several of (nimnodeset passes `-a script=` and
+/// `-a installp_bundle=` once per item).
+const MULTIPLE: &[&str] = &["script", "installp_bundle", "fix_bundle"];
+
 fn is_allocatable(attr: &str) -> bool {
     RESOURCE_TYPES.contains(&attr) && attr != "boot" && attr != "nim_script"
 }
 
-/// Allocates resource `name` of type `rtype` to `machine`.
+/// Allocates resource `name` of type `rtype` to `machine`. Types in `MULTIPLE` may be
+/// allocated several times (one attribute line each); others once.
 fn allocate_one(state: &mut State, machine: &str, rtype: &str, name: &str) -> Result<(), NimError> {
     match state.objects.get(name) {
         Some(r) if r.class == "resources" && r.otype == rtype => {}
@@ -34,10 +39,14 @@ fn allocate_one(state: &mut State, machine: &str, rtype: &str, name: &str) -> Re
     let Some(m) = state.objects.get_mut(machine) else {
         return Err(nimerr::no_object(machine));
     };
-    if m.get(rtype).is_some() {
+    let held = m
+        .attrs
+        .iter()
+        .any(|(k, v)| k == rtype && (v == name || !MULTIPLE.contains(&rtype)));
+    if held {
         return Err(nimerr::already_allocated(rtype, machine));
     }
-    m.set(rtype, name);
+    m.attrs.push((rtype.to_string(), name.to_string()));
     if let Some(r) = state.objects.get_mut(name) {
         let count = r.alloc_count() + 1;
         r.set("alloc_count", count.to_string());
@@ -46,40 +55,41 @@ fn allocate_one(state: &mut State, machine: &str, rtype: &str, name: &str) -> Re
     Ok(())
 }
 
-/// Gives back one allocation of `machine` (no-op when it has none of that type).
-fn release_one(state: &mut State, machine: &str, rtype: &str) {
-    let Some(name) = state
+/// Gives back the allocation of resource `name` (type `rtype`) by `machine`; false when
+/// the machine does not hold it.
+fn release_one(state: &mut State, machine: &str, rtype: &str, name: &str) -> bool {
+    let held = state
         .objects
         .get(machine)
-        .and_then(|m| m.get(rtype))
-        .map(str::to_string)
-    else {
-        return;
-    };
-    nim_exports::remove(state, machine, rtype, &name);
-    if let Some(m) = state.objects.get_mut(machine) {
-        m.unset(rtype);
+        .is_some_and(|m| m.attrs.iter().any(|(k, v)| k == rtype && v == name));
+    if !held {
+        return false;
     }
-    if let Some(r) = state.objects.get_mut(&name) {
+    nim_exports::remove(state, machine, rtype, name);
+    if let Some(m) = state.objects.get_mut(machine) {
+        m.attrs.retain(|(k, v)| !(k == rtype && v == name));
+    }
+    if let Some(r) = state.objects.get_mut(name) {
         let count = r.alloc_count().saturating_sub(1);
         r.set("alloc_count", count.to_string());
     }
+    true
 }
 
 /// Gives back every allocation of `machine` and removes the client files NIM made.
 pub fn release_all(state: &mut State, machine: &str) {
     clientfiles::remove(state, machine);
-    let types: Vec<String> = match state.objects.get(machine) {
+    let held: Vec<(String, String)> = match state.objects.get(machine) {
         Some(m) => m
             .attrs
             .iter()
             .filter(|(k, _)| is_allocatable(k))
-            .map(|(k, _)| k.clone())
+            .cloned()
             .collect(),
         None => return,
     };
-    for rtype in types {
-        release_one(state, machine, &rtype);
+    for (rtype, name) in held {
+        release_one(state, machine, &rtype, &name);
     }
 }
 
@@ -114,15 +124,9 @@ pub fn deallocate(state: &mut State, req: &Request) -> Result<(), NimError> {
             release_all(state, &req.target);
             continue;
         }
-        let held = state
-            .objects
-            .get(&req.target)
-            .and_then(|m| m.get(k))
-            .map(str::to_string);
-        if !is_allocatable(k) || held.as_deref() != Some(v.as_str()) {
+        if !is_allocatable(k) || !release_one(state, &req.target, k, v) {
             return Err(nimerr::bad_value(k, v));
         }
-        release_one(state, &req.target, k);
     }
     Ok(())
 }

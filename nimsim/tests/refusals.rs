@@ -517,3 +517,86 @@ fn bad_arguments_are_usage_errors() {
     assert_eq!(h.run(&["chfs", "-a", "size=+1M", "/nosuch"]).rc, 1);
     assert_eq!(h.run(&["nosuchhelper"]).rc, 2);
 }
+
+#[test]
+fn several_scripts_may_be_allocated_but_one_not_twice() {
+    let h = Host::new();
+    h.nim_with_image();
+    h.ok(&[
+        "nim",
+        "-o",
+        "define",
+        "-t",
+        "lpp_source",
+        "-a",
+        "server=master",
+        "-a",
+        "location=/l",
+        "lpp71",
+    ]);
+    h.ok(&[
+        "nim",
+        "-o",
+        "define",
+        "-t",
+        "standalone",
+        "-a",
+        "if1=find_net cn02 0 ent",
+        "cn02",
+    ]);
+    for s in ["s1", "s2"] {
+        let location = format!("location=/s/{s}");
+        h.ok(&[
+            "nim",
+            "-o",
+            "define",
+            "-t",
+            "script",
+            "-a",
+            "server=master",
+            "-a",
+            &location,
+            s,
+        ]);
+    }
+    // nimnodeset passes -a script= once per item.
+    let bos = [
+        "nim",
+        "-Fo",
+        "bos_inst",
+        "-a",
+        "spot=spot71",
+        "-a",
+        "lpp_source=lpp71",
+        "-a",
+        "script=s1",
+        "-a",
+        "script=s2",
+        "cn02",
+    ];
+    h.ok(&bos);
+    let long = h.ok(&["lsnim", "-l", "cn02"]);
+    assert!(
+        long.contains("   script         = s1\n   script         = s2\n"),
+        "{long}"
+    );
+    h.ok(&["nim", "-Fo", "reset", "cn02"]);
+    let r = h.run(&["nim", "-Fo", "allocate", "-a", "script=s1", "cn02"]);
+    assert_eq!(
+        (r.rc, r.stderr.as_str()),
+        (
+            81,
+            "0042-081 nim: a resource of type \"script\" is already allocated to \"cn02\"\n"
+        )
+    );
+    h.ok(&["nim", "-Fo", "deallocate", "-a", "script=s1", "cn02"]);
+    assert_eq!(
+        h.ok(&["lsnim", "-a", "alloc_count", "-Z", "s1", "s2"]),
+        "#name:alloc_count:\ns1:0:\ns2:1:\n"
+    );
+    assert_eq!(
+        h.run(&["nim", "-Fo", "deallocate", "-a", "script=s1", "cn02"])
+            .rc,
+        109
+    );
+}
