@@ -3,7 +3,7 @@
 //!
 //! Line format (keys always in this order):
 //! `{"seq":N,"ts_ms":EPOCH_MS,"pid":PID,"cmd":"lsnim","argv":["/usr/sbin/lsnim","-l","x"],"rc":0}`
-//! plus `"fault":"fail"|"hang"` when an armed fault answered the call. `argv[0]` is the
+//! plus `"fault":"fail"|"hang"|"delay"` when an armed fault answered or slowed the call. `argv[0]` is the
 //! path as invoked; `cmd` is the simulated command (its basename). A hung call is logged
 //! when it starts hanging, with `"rc":null`.
 

@@ -6,6 +6,8 @@
 //!   without changing any state;
 //! * `nimsim fault SPEC hang SECS [TIMES]` — matching calls sleep SECS seconds without
 //!   holding the host lock (other calls go on), then fail with exit 1;
+//! * `nimsim fault SPEC delay SECS [TIMES]` — matching calls wait SECS seconds without
+//!   holding the host lock, then run normally (a slow NIM);
 //! * `nimsim fault list` / `nimsim fault clear`.
 //!
 //! SPEC is `cmd[:op[:target]]`: `cmd` the simulated command (`nim`, `lsnim`, `mknfsexp`…);
@@ -21,6 +23,7 @@ use serde::{Deserialize, Serialize};
 pub enum FaultAction {
     Fail { rc: i32 },
     Hang { secs: u64 },
+    Delay { secs: u64 },
 }
 
 /// One armed fault.
@@ -73,7 +76,7 @@ pub fn take(rules: &mut Vec<FaultRule>, cmd: &str, args: &[String]) -> Option<Fa
 pub fn parse_rule(words: &[String]) -> Result<FaultRule, String> {
     let [spec, kind, rest @ ..] = words else {
         return Err(
-            "usage: nimsim fault SPEC fail [TIMES [RC]] | SPEC hang SECS [TIMES] | list | clear"
+            "usage: nimsim fault SPEC fail [TIMES [RC]] | SPEC hang|delay SECS [TIMES] | list | clear"
                 .into(),
         );
     };
@@ -98,15 +101,20 @@ pub fn parse_rule(words: &[String]) -> Result<FaultRule, String> {
             },
             number(0, 1)?,
         ),
-        "hang" => {
+        "hang" | "delay" => {
             let secs = rest
                 .first()
-                .ok_or("hang needs SECS")?
+                .ok_or("hang and delay need SECS")?
                 .parse()
                 .map_err(|_| "SECS must be a number")?;
-            (FaultAction::Hang { secs }, number(1, 1)?)
+            let action = if kind == "hang" {
+                FaultAction::Hang { secs }
+            } else {
+                FaultAction::Delay { secs }
+            };
+            (action, number(1, 1)?)
         }
-        other => return Err(format!("unknown fault kind {other} (fail or hang)")),
+        other => return Err(format!("unknown fault kind {other} (fail, hang or delay)")),
     };
     let remaining = if times == 0 { None } else { Some(times as u32) };
     Ok(FaultRule {

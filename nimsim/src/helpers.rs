@@ -19,7 +19,7 @@ use crate::disk::FileSystem;
 use crate::faults;
 use crate::store::{self, Locked};
 
-const USAGE: &str = "usage: nimsim <command> [args...] | --install-links DIR | list | reset | calls [--plain] | fault SPEC fail [TIMES [RC]] | fault SPEC hang SECS [TIMES] | fault list | fault clear | fs MOUNT TOTAL_MB FREE_MB [DEVICE] | set NAME ATTR VALUE | state";
+const USAGE: &str = "usage: nimsim <command> [args...] | --install-links DIR | list | reset | calls [--plain] | fault SPEC fail [TIMES [RC]] | fault SPEC hang|delay SECS [TIMES] | fault list | fault clear | fs MOUNT TOTAL_MB FREE_MB [DEVICE] | set NAME ATTR VALUE | state";
 
 /// Runs a helper; returns the exit code.
 pub fn run(args: &[String]) -> i32 {

@@ -29,41 +29,52 @@ fn emit(outcome: &Outcome) -> i32 {
 /// The call under the host lock; None when a hang fault answered (already reported).
 fn locked_call(cmd: &str, argv: &[String]) -> Result<Option<Outcome>, String> {
     let args = argv.get(1..).unwrap_or_default();
-    let lock = Locked::acquire(&store::state_dir())?;
+    let dir = store::state_dir();
+    let mut lock = Locked::acquire(&dir)?;
     let mut state = lock.load()?;
-    let seq = calllog::next_seq(lock.dir())?;
+    let mut tag = None;
     if let Some(action) = faults::take(&mut state.faults, cmd, args) {
         lock.save(&state)?;
-        return match action {
+        match action {
             FaultAction::Fail { rc } => {
-                calllog::append(
-                    lock.dir(),
-                    &CallRecord::now(seq, cmd, argv, Some(rc), Some("fail")),
-                )?;
-                Ok(Some(Outcome::fail(rc, faults::failure_message(cmd, args))))
+                log(&lock, cmd, argv, Some(rc), Some("fail"))?;
+                return Ok(Some(Outcome::fail(rc, faults::failure_message(cmd, args))));
             }
             FaultAction::Hang { secs } => {
-                calllog::append(
-                    lock.dir(),
-                    &CallRecord::now(seq, cmd, argv, None, Some("hang")),
-                )?;
+                log(&lock, cmd, argv, None, Some("hang"))?;
                 drop(lock);
                 std::thread::sleep(std::time::Duration::from_secs(secs));
                 let _ = writeln!(
                     std::io::stderr(),
                     "nimsim: {cmd}: hang fault ended after {secs}s"
                 );
-                Ok(None)
+                return Ok(None);
             }
-        };
+            FaultAction::Delay { secs } => {
+                drop(lock);
+                std::thread::sleep(std::time::Duration::from_secs(secs));
+                lock = Locked::acquire(&dir)?;
+                state = lock.load()?;
+                tag = Some("delay");
+            }
+        }
     }
     let (outcome, changed) = commands::run(cmd, &mut state, args);
     if changed {
         lock.save(&state)?;
     }
-    calllog::append(
-        lock.dir(),
-        &CallRecord::now(seq, cmd, argv, Some(outcome.rc), None),
-    )?;
+    log(&lock, cmd, argv, Some(outcome.rc), tag)?;
     Ok(Some(outcome))
+}
+
+/// Appends the call to the log with the next sequence number.
+fn log(
+    lock: &Locked,
+    cmd: &str,
+    argv: &[String],
+    rc: Option<i32>,
+    fault: Option<&str>,
+) -> Result<(), String> {
+    let seq = calllog::next_seq(lock.dir())?;
+    calllog::append(lock.dir(), &CallRecord::now(seq, cmd, argv, rc, fault))
 }

@@ -247,3 +247,24 @@ fn hang_fault_does_not_hold_the_host_lock() {
     assert!(raw.contains("\"rc\":null,\"fault\":\"hang\""), "{raw}");
     assert_eq!(h.ok(&["fault", "list"]), "", "a one-shot hang is used up");
 }
+
+#[test]
+fn delay_fault_slows_a_call_that_then_runs_normally() {
+    let h = Host::new();
+    h.nim_with_image();
+    h.ok(&["fault", "nim:define:cn01", "delay", "1"]);
+    assert_eq!(h.define_diskless("cn01", "0").rc, 0);
+    assert!(h.ok(&["lsnim", "-c", "machines"]).contains("cn01 "));
+    let raw = h.ok(&["calls"]);
+    let last_define = raw
+        .lines()
+        .filter(|l| l.contains("\"define\""))
+        .last()
+        .unwrap_or("");
+    assert!(
+        last_define.ends_with("\"rc\":0,\"fault\":\"delay\"}"),
+        "{last_define}"
+    );
+    assert_eq!(h.ok(&["fault", "list"]), "");
+    assert_eq!(h.run(&["fault", "nim", "slow", "1"]).rc, 1);
+}
