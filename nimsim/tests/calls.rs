@@ -258,8 +258,7 @@ fn delay_fault_slows_a_call_that_then_runs_normally() {
     let raw = h.ok(&["calls"]);
     let last_define = raw
         .lines()
-        .filter(|l| l.contains("\"define\""))
-        .last()
+        .rfind(|l| l.contains("\"define\""))
         .unwrap_or("");
     assert!(
         last_define.ends_with("\"rc\":0,\"fault\":\"delay\"}"),
