@@ -7,9 +7,11 @@
 //! - [`server`]: a real `xcatd` (the built binary) on a free loopback port,
 //!   on SQLite or, when `XCATD_TEST_PG_URL` is set, a fresh PostgreSQL database.
 //! - [`client`]: running the client library in-process against a server.
+//! - [`cluster`]: a whole xCAT cluster of real hosts in namespaces (root).
 
 pub mod certs;
 pub mod client;
+pub mod cluster;
 pub mod fixtures;
 pub mod mock;
 pub mod server;

@@ -1,0 +1,100 @@
+//! What a cluster is made of: its hosts, their roles and addresses
+//! (198.18.0.0/24, a range no interface of the test machines uses).
+
+/// The part a host plays.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Role {
+    /// Management node (`/etc/xCATMN`, the NIM simulator on its paths).
+    Mn,
+    /// Service node (`/etc/xCATSN`, the NIM simulator on its paths).
+    Sn,
+    /// Compute node: an sshd and nothing of xCAT.
+    Compute,
+}
+
+/// One host of the cluster.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HostSpec {
+    pub name: String,
+    pub role: Role,
+    /// Last octet of its address in 198.18.0.0/24.
+    pub octet: u8,
+    /// Runs xcatd-rs (MN and SNs; a standby MN does not).
+    pub xcatd: bool,
+}
+
+impl HostSpec {
+    pub fn new(name: &str, role: Role, octet: u8, xcatd: bool) -> HostSpec {
+        HostSpec {
+            name: name.to_string(),
+            role,
+            octet,
+            xcatd,
+        }
+    }
+
+    /// `198.18.0.<octet>`.
+    pub fn ip(&self) -> String {
+        format!("{SUBNET_PREFIX}{}", self.octet)
+    }
+}
+
+/// The first three octets of every host address.
+pub const SUBNET_PREFIX: &str = "198.18.0.";
+/// Prefix length of the cluster network.
+pub const PREFIX_LEN: u8 = 24;
+
+/// Hosts of a cluster; the first MN with a daemon also runs PostgreSQL.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ClusterSpec {
+    pub hosts: Vec<HostSpec>,
+}
+
+impl ClusterSpec {
+    /// mn1 (PostgreSQL + xcatd), mn2 (standby MN, sshd only), sn1-sn3
+    /// (xcatd), cn01-cn04 (sshd only).
+    pub fn standard() -> ClusterSpec {
+        let mut hosts = vec![
+            HostSpec::new("mn1", Role::Mn, 1, true),
+            HostSpec::new("mn2", Role::Mn, 2, false),
+        ];
+        for i in 1..=3u8 {
+            hosts.push(HostSpec::new(&format!("sn{i}"), Role::Sn, 10 + i, true));
+        }
+        for i in 1..=4u8 {
+            hosts.push(HostSpec::new(
+                &format!("cn{i:02}"),
+                Role::Compute,
+                100 + i,
+                false,
+            ));
+        }
+        ClusterSpec { hosts }
+    }
+
+    /// A smaller cluster: mn1, sn1, sn2, cn01.
+    pub fn small() -> ClusterSpec {
+        let keep = ["mn1", "sn1", "sn2", "cn01"];
+        let mut spec = ClusterSpec::standard();
+        spec.hosts.retain(|h| keep.contains(&h.name.as_str()));
+        spec
+    }
+
+    pub fn host(&self, name: &str) -> Option<&HostSpec> {
+        self.hosts.iter().find(|h| h.name == name)
+    }
+
+    /// The host running PostgreSQL: the first MN with a daemon.
+    pub fn db_host(&self) -> Option<&HostSpec> {
+        self.hosts.iter().find(|h| h.role == Role::Mn && h.xcatd)
+    }
+
+    /// `/etc/hosts` of every host: loopback, then each host's address.
+    pub fn etc_hosts(&self) -> String {
+        let mut text = String::from("127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost\n");
+        for h in &self.hosts {
+            text.push_str(&format!("{}\t{}\n", h.ip(), h.name));
+        }
+        text
+    }
+}
