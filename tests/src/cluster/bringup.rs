@@ -4,7 +4,8 @@
 //! removes what was made.
 
 use super::daemon::Daemon;
-use super::spec::Role;
+use super::layout::Layout;
+use super::spec::{ClusterSpec, HostSpec, Role};
 use super::{mounts, net, nimsim, postgres, probe, ssh, xcat, Cluster};
 use crate::server::xcatd_bin;
 use std::net::SocketAddr;
@@ -13,6 +14,7 @@ use std::time::Duration;
 /// How long a daemon may take to listen.
 pub const START_LIMIT: Duration = Duration::from_secs(30);
 
+/// Bring up every part of `cluster.spec` in order.
 pub fn bring_up(cluster: &mut Cluster) -> Result<(), String> {
     let layout = cluster.layout.clone();
     let spec = cluster.spec.clone();
@@ -35,9 +37,7 @@ pub fn bring_up(cluster: &mut Cluster) -> Result<(), String> {
     if let Some(db) = spec.db_host() {
         postgres::create(&layout, db)?;
         xcat::init_mn(&layout, db)?;
-        for sn in spec.hosts.iter().filter(|h| h.role == Role::Sn) {
-            xcat::init_sn(&layout, db, sn)?;
-        }
+        init_sns(&layout, &spec, db)?;
     }
     for host in spec.hosts.iter().filter(|h| h.xcatd) {
         cluster.start_daemon_of(&host.name, "xcatd")?;
@@ -52,6 +52,20 @@ pub fn bring_up(cluster: &mut Cluster) -> Result<(), String> {
         xcat::define_nodes(&layout, &spec, db)?;
     }
     Ok(())
+}
+
+/// Every SN's credentials, in parallel (key generation dominates).
+fn init_sns(layout: &Layout, spec: &ClusterSpec, mn: &HostSpec) -> Result<(), String> {
+    std::thread::scope(|scope| {
+        let jobs: Vec<_> = spec
+            .hosts
+            .iter()
+            .filter(|h| h.role == Role::Sn)
+            .map(|sn| scope.spawn(move || xcat::init_sn(layout, mn, sn)))
+            .collect();
+        jobs.into_iter()
+            .try_for_each(|j| j.join().unwrap_or_else(|_| Err("init_sn panicked".into())))
+    })
 }
 
 impl Cluster {

@@ -63,7 +63,13 @@ pub fn create(layout: &Layout, host: &HostSpec) -> Result<(), String> {
     run(as_postgres(layout, &host.name, "initdb")?
         .arg("-D")
         .arg(&data)
-        .args(["-U", "postgres", "--encoding=UTF8", "--locale=C"]))?;
+        .args([
+            "-U",
+            "postgres",
+            "--encoding=UTF8",
+            "--locale=C",
+            "--no-sync",
+        ]))?;
     let hba = format!(
         "local all all trust\nhost all all 127.0.0.1/32 scram-sha-256\nhost all all {}0/24 scram-sha-256\n",
         super::spec::SUBNET_PREFIX

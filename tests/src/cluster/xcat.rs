@@ -4,7 +4,7 @@
 //! on the MN makes the cluster CA; each SN gets its own server certificate
 //! from that CA, whose key stays on the MN), and the node definitions.
 
-use super::layout::Layout;
+use super::layout::{Layout, NETNS_PREFIX};
 use super::mounts::{host_command, make_opaque};
 use super::postgres::cfgloc;
 use super::spec::{ClusterSpec, HostSpec, Role};
@@ -61,14 +61,14 @@ pub fn init_mn(layout: &Layout, mn: &HostSpec) -> Result<(), String> {
 
 /// An SN's credentials from the MN's CA: the CA is copied in, `xcatd
 /// init` issues the SN's server and client credentials (its database step
-/// goes to a throwaway SQLite directory, the MN's database is not touched),
-/// then the CA key is removed again.
+/// goes to a throwaway SQLite directory on tmpfs, the MN's database is not
+/// touched), then the CA key is removed again.
 pub fn init_sn(layout: &Layout, mn: &HostSpec, sn: &HostSpec) -> Result<(), String> {
     let ca_src = layout.host_dir(&mn.name).join("etc/xcat/ca");
     let sn_xcat = layout.host_dir(&sn.name).join("etc/xcat");
     run(Command::new("cp").arg("-a").arg(&ca_src).arg(&sn_xcat))?;
     let xcatd = xcatd_bin().to_string_lossy().into_owned();
-    let scratch = "/var/lib/xcat-init-scratch";
+    let scratch = format!("/dev/shm/{}{}-{}-initdb", NETNS_PREFIX, layout.id, sn.name);
     let db = format!("sqlite-dir:{scratch}");
     run(host_command(layout, &sn.name, &xcatd).args([
         "init",
@@ -79,7 +79,8 @@ pub fn init_sn(layout: &Layout, mn: &HostSpec, sn: &HostSpec) -> Result<(), Stri
         "--db",
         &db,
     ]))?;
-    run(host_command(layout, &sn.name, "rm").args(["-rf", scratch, "/etc/xcat/ca"]))?;
+    let _ = std::fs::remove_dir_all(&scratch);
+    run(host_command(layout, &sn.name, "rm").args(["-rf", "/etc/xcat/ca"]))?;
     Ok(())
 }
 
