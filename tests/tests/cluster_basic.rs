@@ -224,13 +224,62 @@ fn nim_commands_sit_at_stock_paths_on_mn_and_sns_only() {
         eprintln!("nimsim is not built: its paths are not checked");
         return;
     }
-    for (host, expect) in [("mn1", true), ("sn1", true), ("cn01", false)] {
-        let found = c
-            .host(host)
-            .run("test", &["-x", "/usr/sbin/lsnim"])
-            .status
-            .success();
-        assert_eq!(found, expect, "{host}");
+    for (host, expect) in [("mn1", true), ("sn1", true), ("sn3", true), ("cn01", false)] {
+        for path in ["/usr/sbin/lsnim", "/usr/sbin/nim", "/usr/bin/startsrc"] {
+            let found = c.host(host).run("test", &["-x", path]).status.success();
+            assert_eq!(found, expect, "{host}: {path}");
+        }
     }
     assert!(!std::path::Path::new("/usr/sbin/lsnim").exists());
+    // Each host keeps its own state and call log.
+    let out = c.host("sn3").run("/usr/sbin/lsnim", &["-l", "master"]);
+    assert!(!out.status.success(), "NIM is not set up on sn3 yet");
+    let calls = c.calls("sn3");
+    assert_eq!(calls.len(), 1, "{calls:?}");
+    assert!(calls[0].contains(r#""cmd":"lsnim""#), "{calls:?}");
+    assert!(!c
+        .calls("mn1")
+        .iter()
+        .any(|l| l.contains(r#""argv":["/usr/sbin/lsnim","-l","master"]"#)));
+    let plain = ok(
+        c.nimsim("sn3", &["calls", "--plain"]),
+        "nimsim calls --plain",
+    );
+    assert!(plain.contains("lsnim -l master"), "{plain}");
+}
+
+#[test]
+fn a_crashed_runs_leftovers_are_removed_at_the_next_start() {
+    use xcat_tests::cluster::{cleanup, mounts, net, Layout};
+    if Cluster::shared().is_none() {
+        return;
+    }
+    // What a run killed with -9 leaves: namespaces, mounts, a process, files,
+    // and no owner holding the lock.
+    let layout = Layout::new("t999999999n0");
+    let host = xcat_tests::cluster::HostSpec::new("mn1", Role::Mn, 1, false);
+    std::fs::create_dir_all(layout.base()).unwrap();
+    mounts::prepare_ns_dir(&layout).unwrap();
+    net::create_switch(&layout).unwrap();
+    net::create_host(&layout, &host).unwrap();
+    mounts::prepare_host_dirs(&layout, "mn1").unwrap();
+    mounts::create_host_ns(&layout, "mn1").unwrap();
+    let mut sleeper = mounts::host_command(&layout, "mn1", "sleep")
+        .arg("600")
+        .spawn()
+        .unwrap();
+    let inodes: Vec<u64> = net::list_netns(&layout.netns_prefix())
+        .iter()
+        .filter_map(|n| net::inode(n))
+        .collect();
+    assert_eq!(inodes.len(), 2);
+    assert!(!mounts::leftover_mounts(&layout).is_empty());
+
+    cleanup::remove_stale();
+    let _ = sleeper.wait();
+    let left = cleanup::leftovers(&layout, &inodes);
+    assert!(left.is_empty(), "left behind: {left:#?}");
+    // The shared cluster of this (live) run was left alone.
+    let c = Cluster::shared().unwrap();
+    assert_eq!(ok(c.host("sn1").run("hostname", &[]), "hostname"), "sn1\n");
 }

@@ -166,9 +166,18 @@ impl Cluster {
         host::output(&mut cmd)
     }
 
-    /// Lines the NIM simulator logged on `host` (oldest first).
+    /// Lines the NIM simulator logged on `host`: one JSON object per call,
+    /// oldest first (`{"seq":1,…,"cmd":"lsnim","argv":[…],"rc":0}`).
     pub fn calls(&self, host: &str) -> Vec<String> {
         nimsim::calls(&self.layout, host)
+    }
+
+    /// Run the simulator's helper `nimsim ARGS` inside `host` (`calls
+    /// --plain`, `reset`, `fault …`, `set …`, `fs …`); exit 127 when the
+    /// simulator is not built.
+    pub fn nimsim(&self, host: &str, args: &[&str]) -> Output {
+        let bin = nimsim::binary().unwrap_or_else(|| "nimsim-not-built".into());
+        self.host(host).run(&bin.to_string_lossy(), args)
     }
 
     /// Output of a host's daemon (`"xcatd"` or `"sshd"`) so far.

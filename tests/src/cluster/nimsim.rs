@@ -2,14 +2,17 @@
 //! `argv[0]`) at the stock absolute paths inside MN and SN hosts: symlinks
 //! in the host's `/usr` overlay, so `/usr/sbin/lsnim` of sn1 is the
 //! simulator, keeping its state in sn1's own `/var/lib/nimsim` and logging
-//! every call to [`CALL_LOG`] there.
+//! every call to [`CALL_LOG`] there (one JSON object per line).  The paths
+//! are the ones `nimsim list` prints; [`FALLBACK_COMMANDS`] when it cannot.
 
 use super::layout::Layout;
-use std::path::PathBuf;
+use super::sys::run;
+use std::path::{Path, PathBuf};
+use std::process::Command;
 
 /// The commands stock runs on a NIM master / service node, at their paths
 /// (handlers.md §8; `xCAT-server/lib/xcat/plugins/aixinstall.pm`).
-pub const COMMANDS: [&str; 16] = [
+pub const FALLBACK_COMMANDS: [&str; 16] = [
     "/usr/sbin/nim",
     "/usr/sbin/lsnim",
     "/usr/sbin/niminit",
@@ -43,6 +46,25 @@ pub fn binary() -> Option<PathBuf> {
     bin.exists().then_some(bin)
 }
 
+/// The absolute paths of the simulated commands (`nimsim list`: `NAME PATH` lines).
+pub fn command_paths(bin: &Path) -> Vec<String> {
+    let listed = run(Command::new(bin).arg("list"))
+        .map(|out| {
+            String::from_utf8_lossy(&out.stdout)
+                .lines()
+                .filter_map(|l| l.split_whitespace().nth(1))
+                .filter(|p| p.starts_with('/'))
+                .map(str::to_string)
+                .collect::<Vec<_>>()
+        })
+        .unwrap_or_default();
+    if listed.is_empty() {
+        FALLBACK_COMMANDS.iter().map(|p| p.to_string()).collect()
+    } else {
+        listed
+    }
+}
+
 /// Put the simulator at every command path of the host (before its mount
 /// namespace is mounted) and create its state directory.
 pub fn install(layout: &Layout, host: &str) -> Result<bool, String> {
@@ -51,8 +73,8 @@ pub fn install(layout: &Layout, host: &str) -> Result<bool, String> {
     let Some(bin) = binary() else {
         return Ok(false);
     };
-    for path in COMMANDS {
-        let link = layout.host_path(host, path);
+    for path in command_paths(&bin) {
+        let link = layout.host_path(host, &path);
         if let Some(parent) = link.parent() {
             std::fs::create_dir_all(parent).map_err(|e| format!("{}: {e}", parent.display()))?;
         }
@@ -62,7 +84,8 @@ pub fn install(layout: &Layout, host: &str) -> Result<bool, String> {
     Ok(true)
 }
 
-/// The host's call log, one entry per line (empty when nothing was called).
+/// The host's call log, one JSON object per line, oldest first (empty when
+/// nothing was called).
 pub fn calls(layout: &Layout, host: &str) -> Vec<String> {
     std::fs::read_to_string(layout.host_path(host, CALL_LOG))
         .unwrap_or_default()
