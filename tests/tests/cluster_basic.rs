@@ -258,7 +258,7 @@ fn a_crashed_runs_leftovers_are_removed_at_the_next_start() {
     // and no owner holding the lock.
     let layout = Layout::new("t999999999n0");
     let host = xcat_tests::cluster::HostSpec::new("mn1", Role::Mn, 1, false);
-    std::fs::create_dir_all(layout.base()).unwrap();
+    mounts::mount_scratch(&layout).unwrap();
     mounts::prepare_ns_dir(&layout).unwrap();
     net::create_switch(&layout).unwrap();
     net::create_host(&layout, &host).unwrap();

@@ -18,7 +18,7 @@ pub const START_LIMIT: Duration = Duration::from_secs(30);
 pub fn bring_up(cluster: &mut Cluster) -> Result<(), String> {
     let layout = cluster.layout.clone();
     let spec = cluster.spec.clone();
-    std::fs::create_dir_all(layout.base()).map_err(|e| e.to_string())?;
+    mounts::mount_scratch(&layout)?;
     mounts::prepare_ns_dir(&layout)?;
     net::create_switch(&layout)?;
     for host in &spec.hosts {

@@ -4,7 +4,7 @@
 //! and the check that nothing is left behind.
 
 use super::layout::{Layout, NETNS_PREFIX, ROOT};
-use super::mounts::{leftover_mounts, release_host_ns, release_ns_dir};
+use super::mounts::{leftover_mounts, release_host_ns, release_ns_dir, release_scratch};
 use super::net;
 use super::sys::{alive, signal};
 use std::fs::File;
@@ -40,6 +40,7 @@ pub fn teardown(layout: &Layout) {
     for ns in &netns {
         net::delete(ns);
     }
+    release_scratch(layout);
     let _ = std::fs::remove_dir_all(layout.base());
 }
 

@@ -1,7 +1,7 @@
 //! Where a cluster's state lives on the machine, all keyed by the cluster id
 //! (`t<pid>` for test runs, `manual` for `scripts/cluster`):
 //!
-//! * `/run/xcluster/<id>/`: scratch root; `hosts/<host>/` holds the host's
+//! * `/run/xcluster/<id>/`: scratch root (a tmpfs); `hosts/<host>/` holds the host's
 //!   overlay layers (`etc`, `var`, `usr`, `root`, `opt` and their `*.work`),
 //!   its `install` and `tftpboot`, and `log/` (daemon output);
 //! * `/run/xcluster/<id>.ns/`: a private bind mount holding the host mount

@@ -5,12 +5,47 @@
 //! `/var/log/xcat`, `/var/lib/nimsim`, `/root/.ssh`, the stock client links
 //! under `/opt/xcat/bin` and the NIM commands under `/usr/sbin` are the
 //! host's alone), and `/install` and `/tftpboot` are binds of host directories.
+//! The host directories live on a tmpfs mounted on the cluster's scratch root.
 
 use super::layout::{Layout, BOUND, OVERLAID};
 use super::sys::{run, run_args, run_quiet};
 use std::ffi::CString;
 use std::path::Path;
 use std::process::Command;
+
+/// Mount a tmpfs on the cluster's scratch root: overlay upper layers need a
+/// file system that supports them (the machine's own may be an overlay, as
+/// in a container), and clean-up is one unmount.
+pub fn mount_scratch(layout: &Layout) -> Result<(), String> {
+    let base = layout.base();
+    std::fs::create_dir_all(&base).map_err(|e| format!("{}: {e}", base.display()))?;
+    let source = format!("xcluster-{}", layout.id);
+    run_args(
+        "mount",
+        &[
+            "-t",
+            "tmpfs",
+            "-o",
+            "mode=0755",
+            &source,
+            &base.to_string_lossy(),
+        ],
+    )?;
+    Ok(())
+}
+
+/// Unmount the scratch tmpfs (lazily if something still holds it).
+pub fn release_scratch(layout: &Layout) {
+    let base = layout.base().to_string_lossy().into_owned();
+    for _ in 0..10 {
+        if !leftover_mounts(layout).contains(&base) {
+            return;
+        }
+        if run_args("umount", &[&base]).is_err() {
+            run_quiet("umount", &["-l", &base]);
+        }
+    }
+}
 
 /// Make the directory of namespace files a private bind mount of itself
 /// (binding a namespace file under a shared mount fails).
