@@ -55,6 +55,9 @@ fn kill_and_restart(c: &Cluster) {
     assert_ne!(old, new);
     let out = c.client("sn1", "lsxcatd", &["-v"]);
     assert!(ok(&out), "{}", show(&out));
+    c.restart_daemon("sn1").expect("restart");
+    assert_ne!(c.daemon_pid("sn1", "xcatd"), Some(new));
+    assert!(ok(&c.client("sn1", "lsxcatd", &["-v"])));
 }
 
 fn freeze_and_thaw(c: &Cluster) {

@@ -80,7 +80,8 @@ impl Cluster {
                 name,
                 &xcatd_bin().to_string_lossy(),
                 &xcat::xcatd_args(),
-            ),
+            )
+            .with_env(&self.spec.xcatd_env),
         });
         daemon.kill();
         daemon.start(&self.layout)

@@ -16,6 +16,7 @@ pub struct Daemon {
     pub name: String,
     program: String,
     args: Vec<String>,
+    env: Vec<(String, String)>,
     child: Option<Child>,
 }
 
@@ -27,8 +28,15 @@ impl Daemon {
             name: name.to_string(),
             program: program.to_string(),
             args: args.iter().map(|a| a.to_string()).collect(),
+            env: Vec::new(),
             child: None,
         }
+    }
+
+    /// Add environment variables for every start.
+    pub fn with_env(mut self, env: &[(String, String)]) -> Daemon {
+        self.env.extend(env.iter().cloned());
+        self
     }
 
     pub fn log_path(&self, layout: &Layout) -> PathBuf {
@@ -48,6 +56,7 @@ impl Daemon {
         let err = log.try_clone().map_err(|e| e.to_string())?;
         let child = host_command(layout, &self.host, &self.program)
             .args(&self.args)
+            .envs(self.env.iter().map(|(k, v)| (k, v)))
             .stdin(Stdio::null())
             .stdout(log)
             .stderr(err)

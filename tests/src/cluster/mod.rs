@@ -166,6 +166,13 @@ impl Cluster {
         host::output(&mut cmd)
     }
 
+    /// Restart the host's xcatd (`kill -9`, start, wait until it listens),
+    /// e.g. after changing what it reads only at start.
+    pub fn restart_daemon(&self, host: &str) -> Result<(), String> {
+        self.start_daemon_of(host, "xcatd")?;
+        self.wait_daemon(host, "xcatd")
+    }
+
     /// Lines the NIM simulator logged on `host`: one JSON object per call,
     /// oldest first (`{"seq":1,…,"cmd":"lsnim","argv":[…],"rc":0}`).
     pub fn calls(&self, host: &str) -> Vec<String> {

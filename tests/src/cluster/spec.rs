@@ -48,6 +48,8 @@ pub const PREFIX_LEN: u8 = 24;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ClusterSpec {
     pub hosts: Vec<HostSpec>,
+    /// Extra environment of every xcatd (e.g. `RUST_LOG`); empty by default.
+    pub xcatd_env: Vec<(String, String)>,
 }
 
 impl ClusterSpec {
@@ -69,7 +71,10 @@ impl ClusterSpec {
                 false,
             ));
         }
-        ClusterSpec { hosts }
+        ClusterSpec {
+            hosts,
+            xcatd_env: Vec::new(),
+        }
     }
 
     /// A smaller cluster: mn1, sn1, sn2, cn01.
@@ -78,6 +83,12 @@ impl ClusterSpec {
         let mut spec = ClusterSpec::standard();
         spec.hosts.retain(|h| keep.contains(&h.name.as_str()));
         spec
+    }
+
+    /// The same cluster with `KEY=VALUE` in every xcatd's environment.
+    pub fn with_xcatd_env(mut self, key: &str, value: &str) -> ClusterSpec {
+        self.xcatd_env.push((key.to_string(), value.to_string()));
+        self
     }
 
     pub fn host(&self, name: &str) -> Option<&HostSpec> {
