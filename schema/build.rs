@@ -26,7 +26,9 @@ fn main() {
     let out = std::env::var("OUT_DIR").expect("OUT_DIR");
     let out = Path::new(&out);
     let tables = json["tables"].as_array().expect("tables[]");
-    std::fs::write(out.join("registry_gen.rs"), gen_registry(tables)).expect("write registry");
+    let mut registry = gen_registry(tables);
+    registry.push_str(&gen_site_attributes(&json));
+    std::fs::write(out.join("registry_gen.rs"), registry).expect("write registry");
     std::fs::write(out.join("tables_gen.rs"), gen_diesel_tables(tables)).expect("write tables");
     std::fs::write(out.join("objects_gen.rs"), gen_objects(&json)).expect("write objects");
 }
@@ -188,6 +190,23 @@ fn gen_objects(json: &Value) -> String {
             s(&ob["objkey"]),
             name.to_uppercase()
         );
+    }
+    o.push_str("];\n");
+    o
+}
+
+/// The documented site keys (`site_attributes`: name and category, in the schema's order).
+fn gen_site_attributes(json: &Value) -> String {
+    let mut o = String::from(
+        "\n/// The documented site keys and their categories, in Schema.pm order (generated).\n",
+    );
+    o.push_str("pub static SITE_ATTRIBUTES: &[(&str, &str)] = &[\n");
+    for a in json["site_attributes"]
+        .as_array()
+        .map(Vec::as_slice)
+        .unwrap_or(&[])
+    {
+        let _ = writeln!(o, "    ({:?}, {:?}),", s(&a["name"]), s(&a["category"]));
     }
     o.push_str("];\n");
     o

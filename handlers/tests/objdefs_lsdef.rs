@@ -130,10 +130,11 @@ fn where_operators_and_types() {
                 "Error: \nType 'bogus' is not a valid xCAT object type.\n"
             )
         );
+        // A type without objects (issue 9).
         let r = run(&e, "lsdef", &["-t", "osimage"]);
         assert_eq!(
-            (r.exit, r.stderr.as_str()),
-            (1, "Error: Could not get objects of type 'osimage'.\n")
+            (r.exit, r.stdout.as_str(), r.stderr.as_str()),
+            (0, "Could not find any object definitions to display.\n", "")
         );
         let r = ok(&e, "lsdef", &["-a"]);
         assert!(
@@ -248,8 +249,8 @@ fn special_types_monitoring_and_logs() {
         ok(&e, "rmdef", &["-t", "monitoring", "-o", "snmpmon"]);
         let r = run(&e, "lsdef", &["-t", "monitoring"]);
         assert_eq!(
-            r.stderr,
-            "Error: Could not get objects of type 'monitoring'.\n"
+            (r.exit, r.stdout.as_str(), r.stderr.as_str()),
+            (0, "Could not find any object definitions to display.\n", "")
         );
     }
 }

@@ -45,6 +45,9 @@ pub struct Shared {
     pub runner: OnceLock<Arc<dyn Runner>>,
     /// `/var/log/xcat/commands.log`, when it could be opened.
     pub cmdlog: OnceLock<crate::cmdlog::CommandLog>,
+    /// The `auditlog` writer, started at the first audited request (after
+    /// the fork); `None` on a service node or without a database.
+    pub audit: OnceLock<Option<crate::audit::AuditLog>>,
 }
 
 impl Shared {
@@ -72,6 +75,7 @@ impl Shared {
             forwarder,
             runner: OnceLock::new(),
             cmdlog: OnceLock::new(),
+            audit: OnceLock::new(),
         });
         let runner: Arc<dyn Runner> = Arc::new(crate::runner::for_daemon(&shared));
         let _ = shared.runner.set(runner);

@@ -376,6 +376,11 @@ pub fn plan(
             p.from_optt = true;
             for t in p.types.clone() {
                 let objs = list::objects_of_type(conn, cache, &t)?;
+                // lsdef of a type without objects is not an error
+                // (xCAT-test cases filter this line from `lsdef -t osimage -l`).
+                if objs.is_empty() && cmd == Cmd::Lsdef {
+                    continue;
+                }
                 if objs.is_empty() {
                     fail!(
                         out,
@@ -408,6 +413,10 @@ pub fn plan(
                 p.typed.push((n, def.name.to_string()));
             }
         }
+    }
+    if p.names.is_empty() && p.file.objects.is_empty() && p.from_optt && cmd == Cmd::Lsdef {
+        out.info(&["Could not find any object definitions to display."])?;
+        return Ok(Err(Early::Done));
     }
     if p.names.is_empty() && p.file.objects.is_empty() {
         fail!(out, Early::Fail, "No object names were provided.");

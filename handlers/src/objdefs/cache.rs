@@ -136,6 +136,14 @@ impl Cache {
         Ok(t)
     }
 
+    /// Forget everything read (after a rollback to a savepoint).
+    pub fn forget_all(&mut self) {
+        self.active.clear();
+        self.all.clear();
+        self.node_attrs.clear();
+        self.inherit = None;
+    }
+
     /// Forget what was read from `table` (after writing it).
     pub fn forget(&mut self, table: &str) {
         self.active.remove(table);

@@ -1,6 +1,7 @@
 //! `chdef`: change (or create) object definitions: `attr=val`, `-p`/`-m`
 //! list edits, `-z` stanzas, `-n` rename, static/dynamic group membership.
-//! All or nothing: any error rolls the whole command back.
+//! Atomic per object: a rejected object is not written, the valid ones are
+//! (one transaction), the exit status is non-zero.
 
 use super::args::{Cmd, Plan};
 use super::cache::Cache;
@@ -11,7 +12,7 @@ use super::read::{ReadOpts, Reader};
 use super::write::{self, Mode, WriteReq};
 use super::{groups, list, names, nr, remove};
 use crate::api::{Ctx, HandlerError, Responder};
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use xcat_proto::{Request, Response};
 use xcat_schema::db::Conn;
 
@@ -63,30 +64,16 @@ fn rename(
         add_group_to_nodes(conn, cache, new, &members, Mode::Plus, false, out)?;
         add_group_to_nodes(conn, cache, old, &members, Mode::Minus, false, out)?;
     }
-    out.info(&[format!("Changed the object name from {old} to {new}.")])?;
+    out.on_commit(Response::new().info(format!("Changed the object name from {old} to {new}.")));
     Ok(0)
 }
 
 fn change(conn: &mut Conn, cache: &mut Cache, p: &Plan, out: &mut Out) -> Result<u8, HandlerError> {
-    let o = &p.opts;
-    if let Some(new) = &o.newname {
+    if let Some(new) = &p.opts.newname {
         return rename(conn, cache, p, new, out);
     }
-    if o.force {
-        return usage_fail(
-            out,
-            &["The '-f' option is not valid for the chdef command."],
-        );
-    }
-    if let Some(rc) = super::check_option_mix(Cmd::Chdef, p, out)? {
+    if let Some(rc) = check_options(p, out)? {
         return Ok(rc);
-    }
-    if o.types.as_deref() == Some("osimage") && o.setattr && (o.plus || o.minus) {
-        out.error1("Cannot use '-u' with '-p' or '-m'.")?;
-        return Ok(1);
-    }
-    if p.names.is_empty() && p.file.objects.is_empty() {
-        return usage_fail(out, &["No object names were provided."]);
     }
     let (cli, mut error) = final_attrs::cli_attrs(p, out)?;
     let f = final_attrs::finals(conn, cache, Cmd::Chdef, p, cli, out)?;
@@ -94,86 +81,19 @@ fn change(conn: &mut Conn, cache: &mut Cache, p: &Plan, out: &mut Out) -> Result
     let finals = f.objs;
     let existing = list::objects_by_type(conn, cache, finals.iter().map(|f| f.objtype()))?;
     let requested = finals.len();
-    let mut keep: Vec<FinalObj> = Vec::new();
-    let mut new_objects: BTreeSet<String> = BTreeSet::new();
-    let mut dotted = Vec::new();
-    let mut invalid = Vec::new();
-    for mut fo in finals {
-        let t = fo.objtype().to_string();
-        if t.is_empty() {
-            out.error(&[
-                format!("No type was provided for object '{}'.", fo.name),
-                "Skipping to the next object.".into(),
-            ])?;
-            error = true;
-            continue;
-        }
-        if t == "node" && fo.name.contains('.') && fo.name.parse::<std::net::IpAddr>().is_err() {
-            dotted.push(fo.name.clone());
-            continue;
-        }
-        if !names::valid_object_name(conn, cache, &fo.name, &t)? {
-            invalid.push(fo.name.clone());
-            continue;
-        }
-        let defined = existing.get(&t).is_some_and(|s| s.contains(&fo.name));
-        if t == "network" && !network_ok(conn, cache, &fo, defined, existing.get("network"), out)? {
-            error = true;
-            continue;
-        }
-        if !defined && t == "node" && fo.attrs.get("groups").is_none_or(|g| g.is_empty()) {
-            out.error1(format!(
-                "Attribute 'groups' is not specified for node '{}', skipping to the next node.",
-                fo.name
-            ))?;
-            error = true;
-            continue;
-        }
-        if !defined {
-            new_objects.insert(fo.name.clone());
-        }
-        if !defined && o.minus {
-            out.error1(format!(
-                "The '-m' option is not valid since the '{}' definition does not exist.",
-                fo.name
-            ))?;
-            error = true;
-            continue;
-        }
-        if t == "group" && !group_change(conn, cache, p, &mut fo, defined, out)? {
-            error = true;
-            continue;
-        }
-        if o.setattr && t == "osimage" {
-            out.error1("The '-u' option (osimage attributes from the distribution files) is not supported by this xcatd.")?;
-            error = true;
-            continue;
-        }
-        if !defined && t == "osimage" && !fo.attrs.contains_key("imagetype") {
-            fo.attrs.insert("imagetype".into(), "NIM".into());
-        }
-        keep.push(fo);
+    let mut acc = Accepted::default();
+    for fo in finals {
+        error |= !accept(conn, cache, p, &existing, fo, &mut acc, out)?;
     }
-    if !dotted.is_empty() {
-        out.error1(format!(
-            "The object name '{}' is invalid, Cannot use '.' in node name.",
-            dotted.join(",")
-        ))?;
-    }
-    if !invalid.is_empty() {
-        out.error1(format!(
-            "The object name '{}' is invalid, please refer to \"man xcatdb\" for the valid \"xCAT Object Name Format\"",
-            invalid.join(",")
-        ))?;
-    }
-    let mode = if o.plus {
+    report_bad_names(&acc, out)?;
+    let mode = if p.opts.plus {
         Mode::Plus
-    } else if o.minus {
+    } else if p.opts.minus {
         Mode::Minus
     } else {
         Mode::Set
     };
-    let reqs: Vec<WriteReq> = keep.iter().map(FinalObj::write_req).collect();
+    let reqs: Vec<WriteReq> = acc.keep.iter().map(FinalObj::write_req).collect();
     let res = write::set_objects(conn, cache, &reqs, mode, false)?;
     for m in &res.errors {
         out.error1(m)?;
@@ -185,52 +105,173 @@ fn change(conn: &mut Conn, cache: &mut Cache, p: &Plan, out: &mut Out) -> Result
         out.errors_occurred(requested)?;
         return Ok(1);
     }
-    let n = res.updated.len();
-    if o.verbose {
-        if n > 0 {
-            let mut l = vec!["The database was updated for the following objects:".to_string()];
-            l.extend(res.updated.iter().map(|o| format!("{o}\n")));
-            out.resp.send({
-                let mut r = Response::new();
-                for x in l {
-                    r = r.info(x);
-                }
-                r.set("numofnodes", keep.len().to_string())
-            })?;
-        } else {
-            out.info_count("No database was updated", keep.len())?;
-        }
-    } else if n > 0 {
-        out.info_count(
-            &format!("{n} object definitions have been created or modified."),
-            keep.len(),
-        )?;
-    } else {
-        out.info_count(
-            "No object definitions have been created or modified.",
-            keep.len(),
-        )?;
-    }
-    if !o.verbose && !new_objects.is_empty() {
-        let list: Vec<String> = new_objects.iter().cloned().collect();
-        out.info(&[format!(
-            "New object definitions '{}' have been created.",
-            list.join(",")
-        )])?;
-        let caps: Vec<String> = list
-            .iter()
-            .filter(|n| n.chars().any(|c| c.is_ascii_uppercase()))
-            .filter(|n| keep.iter().any(|k| &k.name == *n && k.objtype() == "node"))
-            .cloned()
-            .collect();
-        if !caps.is_empty() {
-            out.warning(&[format!(
-                "The node name '{}' contains capital letters which may not be resolved correctly by the dns server.",
-                caps.join(",")
-            )])?;
-        }
-    }
+    report_success(p, &res, &acc, out);
     Ok(0)
+}
+
+/// The option mixes chdef refuses; `Some(rc)` when the command must stop.
+fn check_options(p: &Plan, out: &mut Out) -> Result<Option<u8>, HandlerError> {
+    let o = &p.opts;
+    if o.force {
+        return usage_fail(
+            out,
+            &["The '-f' option is not valid for the chdef command."],
+        )
+        .map(Some);
+    }
+    if let Some(rc) = super::check_option_mix(Cmd::Chdef, p, out)? {
+        return Ok(Some(rc));
+    }
+    if o.types.as_deref() == Some("osimage") && o.setattr && (o.plus || o.minus) {
+        out.error1("Cannot use '-u' with '-p' or '-m'.")?;
+        return Ok(Some(1));
+    }
+    if p.names.is_empty() && p.file.objects.is_empty() {
+        return usage_fail(out, &["No object names were provided."]).map(Some);
+    }
+    Ok(None)
+}
+
+/// The objects that passed the checks, and the names that did not.
+#[derive(Default)]
+struct Accepted {
+    keep: Vec<FinalObj>,
+    new_objects: BTreeSet<String>,
+    dotted: Vec<String>,
+    invalid: Vec<String>,
+}
+
+/// Check one object; accepted ones go into `acc`.  Returns false when it
+/// was rejected with an error (invalid names are reported together later).
+fn accept(
+    conn: &mut Conn,
+    cache: &mut Cache,
+    p: &Plan,
+    existing: &BTreeMap<String, BTreeSet<String>>,
+    mut fo: FinalObj,
+    acc: &mut Accepted,
+    out: &mut Out,
+) -> Result<bool, HandlerError> {
+    let o = &p.opts;
+    let t = fo.objtype().to_string();
+    if t.is_empty() {
+        out.error(&[
+            format!("No type was provided for object '{}'.", fo.name),
+            "Skipping to the next object.".into(),
+        ])?;
+        return Ok(false);
+    }
+    if t == "node" && fo.name.contains('.') && fo.name.parse::<std::net::IpAddr>().is_err() {
+        acc.dotted.push(fo.name.clone());
+        return Ok(true);
+    }
+    if !names::valid_object_name(conn, cache, &fo.name, &t)? {
+        acc.invalid.push(fo.name.clone());
+        return Ok(true);
+    }
+    let defined = existing.get(&t).is_some_and(|s| s.contains(&fo.name));
+    if !o.minus && !super::nfsroot::osimage_ok(&t, &fo.attrs, out)? {
+        return Ok(false);
+    }
+    if t == "network" && !network_ok(conn, cache, &fo, defined, existing.get("network"), out)? {
+        return Ok(false);
+    }
+    if !defined && t == "node" && fo.attrs.get("groups").is_none_or(|g| g.is_empty()) {
+        out.error1(format!(
+            "Attribute 'groups' is not specified for node '{}', skipping to the next node.",
+            fo.name
+        ))?;
+        return Ok(false);
+    }
+    if !defined {
+        acc.new_objects.insert(fo.name.clone());
+    }
+    if !defined && o.minus {
+        out.error1(format!(
+            "The '-m' option is not valid since the '{}' definition does not exist.",
+            fo.name
+        ))?;
+        return Ok(false);
+    }
+    if t == "group" && !group_change(conn, cache, p, &mut fo, defined, out)? {
+        return Ok(false);
+    }
+    if o.setattr && t == "osimage" {
+        out.error1("The '-u' option (osimage attributes from the distribution files) is not supported by this xcatd.")?;
+        return Ok(false);
+    }
+    if !defined && t == "osimage" && !fo.attrs.contains_key("imagetype") {
+        fo.attrs.insert("imagetype".into(), "NIM".into());
+    }
+    acc.keep.push(fo);
+    Ok(true)
+}
+
+/// Stock reports the rejected names after the loop (and goes on with the others).
+fn report_bad_names(acc: &Accepted, out: &mut Out) -> Result<(), HandlerError> {
+    if !acc.dotted.is_empty() {
+        out.error1(format!(
+            "The object name '{}' is invalid, Cannot use '.' in node name.",
+            acc.dotted.join(",")
+        ))?;
+    }
+    if !acc.invalid.is_empty() {
+        out.error1(format!(
+            "The object name '{}' is invalid, please refer to \"man xcatdb\" for the valid \"xCAT Object Name Format\"",
+            acc.invalid.join(",")
+        ))?;
+    }
+    Ok(())
+}
+
+/// The final report of a command without errors, held until the commit.
+fn report_success(p: &Plan, res: &write::WriteResult, acc: &Accepted, out: &mut Out) {
+    let n = res.updated.len();
+    let kept = acc.keep.len();
+    if p.opts.verbose {
+        if n > 0 {
+            let mut r = Response::new().info("The database was updated for the following objects:");
+            for o in &res.updated {
+                r = r.info(format!("{o}\n"));
+            }
+            out.on_commit(r.set("numofnodes", kept.to_string()));
+        } else {
+            out.info_count_on_commit("No database was updated", kept);
+        }
+        return;
+    }
+    if n > 0 {
+        out.info_count_on_commit(
+            &format!("{n} object definitions have been created or modified."),
+            kept,
+        );
+    } else {
+        out.info_count_on_commit("No object definitions have been created or modified.", kept);
+    }
+    if acc.new_objects.is_empty() {
+        return;
+    }
+    let list: Vec<String> = acc.new_objects.iter().cloned().collect();
+    out.on_commit(Response::new().info(format!(
+        "New object definitions '{}' have been created.",
+        list.join(",")
+    )));
+    let caps: Vec<String> = list
+        .iter()
+        .filter(|n| n.chars().any(|c| c.is_ascii_uppercase()))
+        .filter(|n| {
+            acc.keep
+                .iter()
+                .any(|k| &k.name == *n && k.objtype() == "node")
+        })
+        .cloned()
+        .collect();
+    if !caps.is_empty() {
+        out.on_commit(Response::new().warning(format!(
+            "The node name '{}' contains capital letters which may not be resolved correctly by the dns server.",
+            caps.join(",")
+        )));
+    }
 }
 
 /// Group handling of chdef (grouptype, wherevals, membership edits).

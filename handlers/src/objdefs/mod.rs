@@ -4,9 +4,12 @@
 //! (site, monitoring, groups, nic attributes, log records).
 //!
 //! Requests come in the xcatDBcmds style (every word in `arg`, no
-//! `noderange`), so the handler expands noderanges itself.  A command that
-//! ends with a non-zero exit status writes nothing: all of its writes run in
-//! one transaction that is rolled back when an error code was sent.
+//! `noderange`), so the handler expands noderanges itself.  Each command's
+//! writes run in one transaction.  mkdef and chdef are atomic per object
+//! (stock rule, xCAT-test `mkdef_multi_object_valid_invalid`): a rejected
+//! object is written not at all, the valid ones are committed, the exit
+//! status is non-zero.  rmdef writes nothing when it reports an error.
+//! Success reports are sent only after the commit returned.
 
 mod args;
 mod cache;
@@ -17,6 +20,7 @@ mod list;
 mod lsdef;
 mod mkdef;
 mod names;
+mod nfsroot;
 mod nics;
 mod nr;
 mod options;
@@ -94,12 +98,22 @@ impl From<Aborted> for TxErr {
     }
 }
 
-/// Run a command body in one write transaction; commits only when the body
-/// returns `Ok` and no error code was sent.
+/// When a write command's transaction commits.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Commit {
+    /// Only when the body succeeded and sent no error.
+    AllOrNothing,
+    /// Whatever the body wrote: it writes each object whole or not at all.
+    PerObject,
+}
+
+/// Run a command body in one write transaction (see [`Commit`]); the
+/// reports the body held with `Out::on_commit` go out after the commit.
 pub(crate) fn in_write_tx<F>(
     ctx: &Ctx,
     req: &Request,
     out: &mut out::Out,
+    commit: Commit,
     body: F,
 ) -> Result<u8, HandlerError>
 where
@@ -113,14 +127,24 @@ where
     let r = ctx.db.write(|conn| -> Result<(), TxErr> {
         let mut cache = new_cache(ctx, req);
         rc = body(conn, &mut cache, out)?;
-        if out.failed || rc != 0 {
+        if commit == Commit::AllOrNothing && (out.failed || rc != 0) {
             return Err(TxErr::Rollback);
         }
         Ok(())
     });
     match r {
-        Ok(()) | Err(TxErr::Rollback) => Ok(rc),
-        Err(TxErr::Handler(e)) => Err(e),
+        Ok(()) => {
+            out.committed()?;
+            Ok(rc)
+        }
+        Err(TxErr::Rollback) => {
+            out.rolled_back();
+            Ok(rc)
+        }
+        Err(TxErr::Handler(e)) => {
+            out.rolled_back();
+            Err(e)
+        }
     }
 }
 
@@ -140,7 +164,7 @@ pub(crate) fn run_planned(
 ) -> Result<(), HandlerError> {
     let mut out = out::Out::new(resp);
     let version = ctx.server.version_line.clone();
-    let rc = in_write_tx(ctx, req, &mut out, |conn, cache, out| {
+    let rc = in_write_tx(ctx, req, &mut out, Commit::PerObject, |conn, cache, out| {
         let argv = req.args();
         let plan = match args::plan(cmd, &argv, req.stdin(), &version, conn, cache, out)? {
             Ok(p) => p,

@@ -1,5 +1,6 @@
-//! Response helpers for the object commands: stock MsgUtils shapes (E/W/I)
-//! and the streamed info output of lsdef (bounded chunks of lines).
+//! Response helpers for the object commands: stock MsgUtils shapes (E/W/I),
+//! the streamed info output of lsdef (bounded chunks of lines), and the
+//! success reports of write commands, held until their transaction commits.
 
 use crate::api::{Aborted, Responder};
 use xcat_proto::Response;
@@ -12,6 +13,8 @@ pub struct Out<'a> {
     pub resp: &'a mut dyn Responder,
     pub failed: bool,
     pending: Vec<String>,
+    /// Reports of writes, sent only once the transaction has committed.
+    after_commit: Vec<Response>,
 }
 
 impl<'a> Out<'a> {
@@ -20,7 +23,37 @@ impl<'a> Out<'a> {
             resp,
             failed: false,
             pending: Vec::new(),
+            after_commit: Vec::new(),
         }
+    }
+
+    /// Hold a report of a write ("N object definitions have been created
+    /// or modified.") until the transaction commits: a command killed or
+    /// failed before the commit never claims a write that did not happen.
+    pub fn on_commit(&mut self, r: Response) {
+        self.after_commit.push(r);
+    }
+
+    /// Held success reports as info lines with `numofnodes`.
+    pub fn info_count_on_commit(&mut self, line: &str, count: usize) {
+        self.on_commit(
+            Response::new()
+                .info(line)
+                .set("numofnodes", count.to_string()),
+        );
+    }
+
+    /// The transaction committed: send the held reports.
+    pub fn committed(&mut self) -> Result<(), Aborted> {
+        for r in std::mem::take(&mut self.after_commit) {
+            self.resp.send(r)?;
+        }
+        Ok(())
+    }
+
+    /// The transaction was rolled back: the held reports are void.
+    pub fn rolled_back(&mut self) {
+        self.after_commit.clear();
     }
 
     /// MsgUtils "E": every line an `error`, plus `errorcode 1`.

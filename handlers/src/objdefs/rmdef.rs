@@ -75,9 +75,13 @@ pub fn run(ctx: &Ctx, req: &Request, resp: &mut dyn Responder) -> Result<(), Han
         }
     }
     // Phase 3 (write): remove.
-    let rc = super::in_write_tx(ctx, req, &mut out, |conn, cache, out| {
-        remove_all(conn, cache, &plan, &objs, total, out)
-    })?;
+    let rc = super::in_write_tx(
+        ctx,
+        req,
+        &mut out,
+        super::Commit::AllOrNothing,
+        |conn, cache, out| remove_all(conn, cache, &plan, &objs, total, out),
+    )?;
     super::finish(&mut out, rc)
 }
 
@@ -157,10 +161,10 @@ fn remove_all(
         return Ok(1);
     }
     if objs.is_empty() {
-        out.info_count(
+        out.info_count_on_commit(
             "No objects have been removed from the xCAT database.",
             total,
-        )?;
+        );
     } else if p.opts.verbose {
         let mut r = xcat_proto::Response::new().info("The following objects were removed:");
         let mut names: Vec<&String> = objs.iter().map(|(n, _)| n).collect();
@@ -168,12 +172,12 @@ fn remove_all(
         for n in names {
             r = r.info(n.as_str());
         }
-        out.resp.send(r.set("numofnodes", total.to_string()))?;
+        out.on_commit(r.set("numofnodes", total.to_string()));
     } else {
-        out.info_count(
+        out.info_count_on_commit(
             &format!("{} object definitions have been removed.", objs.len()),
             total,
-        )?;
+        );
     }
     Ok(0)
 }

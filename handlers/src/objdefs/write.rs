@@ -91,19 +91,18 @@ pub fn set_objects(
         };
         // Stored values are needed for list edits and for only_if conditions.
         let plan = spec::plan(def);
-        let wanted: BTreeSet<String> = if mode != Mode::Set {
+        let mut wanted: BTreeSet<String> = if mode != Mode::Set {
             req.attrs.keys().cloned().collect()
         } else {
-            let mut w: BTreeSet<String> = plan
-                .indexes(req.attrs.keys().map(String::as_str))
+            plan.indexes(req.attrs.keys().map(String::as_str))
                 .into_iter()
                 .filter_map(|i| def.attrs[i].only_if.map(|c| c.attr.to_string()))
-                .collect();
-            if req.type_name == "group" {
-                w.insert("grouptype".into());
-            }
-            w
+                .collect()
         };
+        // A dynamic group's wherevals are edited with `::` in every mode.
+        if req.type_name == "group" {
+            wanted.insert("grouptype".into());
+        }
         let db = if wanted.is_empty() || spec::free_form(&req.type_name) && mode == Mode::Set {
             BTreeMap::new()
         } else {

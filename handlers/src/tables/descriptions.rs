@@ -88,6 +88,9 @@ pub fn table(name: &str) -> Option<&'static str> {
 
 /// Description of a column of a table.
 pub fn column(table: &str, col: &str) -> String {
+    if (table, col) == ("site", "key") {
+        return site_keys();
+    }
     if let Some(d) = specific(table, col) {
         return d.to_string();
     }
@@ -237,4 +240,21 @@ fn common(col: &str) -> Option<&'static str> {
 pub fn line(name: &str, text: &str) -> String {
     let sep = if name.len() < 7 { "\t\t" } else { "\t" };
     format!("{name}:{sep}{text}\n")
+}
+
+/// `site.key`: the documented site keys by category (from the schema's
+/// `site_attributes`), so `tabdump -d site` lists every key as stock does.
+fn site_keys() -> String {
+    let mut text = String::from("Name of the setting.  The documented site keys, by category:\n");
+    let mut category = "";
+    for (name, cat) in xcat_schema::registry::SITE_ATTRIBUTES {
+        if *cat != category {
+            category = cat;
+            text.push_str(&format!(
+                "\n -----------------\n{cat}\n -----------------\n"
+            ));
+        }
+        text.push_str(&format!(" {name}\n"));
+    }
+    text
 }

@@ -155,6 +155,35 @@ impl Conn {
         self.in_txn = false;
     }
 
+    /// Marks a point inside the open write transaction that
+    /// [`Conn::rollback_to_savepoint`] can return to (per-object atomic
+    /// writes of mkdef / chdef).  `name` is a fixed identifier of the caller.
+    pub fn savepoint(&mut self, name: &'static str) -> Result<(), DbError> {
+        self.savepoint_sql(&format!("SAVEPOINT {name}"))
+    }
+
+    /// Undoes every write since [`Conn::savepoint`]`(name)`; the transaction stays open.
+    pub fn rollback_to_savepoint(&mut self, name: &'static str) -> Result<(), DbError> {
+        self.savepoint_sql(&format!("ROLLBACK TO SAVEPOINT {name}"))
+    }
+
+    /// Keeps the writes since [`Conn::savepoint`]`(name)` and forgets the mark.
+    pub fn release_savepoint(&mut self, name: &'static str) -> Result<(), DbError> {
+        self.savepoint_sql(&format!("RELEASE SAVEPOINT {name}"))
+    }
+
+    fn savepoint_sql(&mut self, sql: &str) -> Result<(), DbError> {
+        self.require_writable()?;
+        if !self.in_txn {
+            return Err(DbError::ReadOnly);
+        }
+        match &mut self.inner {
+            Inner::Sqlite(c) => c.batch_execute(sql)?,
+            Inner::Pg(c) => c.batch_execute(sql)?,
+        }
+        Ok(())
+    }
+
     // ---- low-level execution ----
 
     pub(crate) fn load(&mut self, q: DynQuery, ncols: usize) -> Result<Vec<Row>, DbError> {
