@@ -14,6 +14,7 @@ pub mod client;
 pub mod cluster;
 pub mod fixtures;
 pub mod mock;
+pub mod parity;
 pub mod server;
 
 pub use client::{run_client, run_client_env, send_raw, ClientHome};

@@ -142,3 +142,34 @@ impl<'a> Out<'a> {
         self.resp.send(r)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::Out;
+    use xcat_proto::Response;
+
+    #[test]
+    fn held_reports_go_out_only_after_the_commit() {
+        let mut sent: Vec<Response> = Vec::new();
+        let mut out = Out::new(&mut sent);
+        out.info_count_on_commit("1 object definitions have been created or modified.", 1);
+        out.rolled_back();
+        out.committed().expect("send");
+        drop(out);
+        assert!(sent.is_empty(), "a rolled back write claimed success");
+
+        let mut sent: Vec<Response> = Vec::new();
+        let mut out = Out::new(&mut sent);
+        out.info(&["before"]).expect("send");
+        out.info_count_on_commit("2 object definitions have been created or modified.", 2);
+        out.committed().expect("send");
+        drop(out);
+        assert_eq!(sent.len(), 2);
+        assert_eq!(
+            sent[1],
+            Response::new()
+                .info("2 object definitions have been created or modified.")
+                .set("numofnodes", "2")
+        );
+    }
+}
