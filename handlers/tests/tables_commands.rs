@@ -65,9 +65,28 @@ fn tabdump_lists_and_describes() {
             .stdout
             .ends_with("z/VM installation verification runs.\n"));
         let out = run(&env, "tabdump", None, &["-d", "site"]);
-        assert_eq!(
-            out.stdout,
-            "key:\t\tName of the setting.\n\nvalue:\t\tValue of the setting.\n\ncomments:\tAny user-written notes.\n\ndisable:\tSet to 'yes' or '1' to comment out this row.\n"
+        // `key` lists every documented site key by category (issue 9).
+        assert!(
+            out.stdout.starts_with(
+                "key:\t\tName of the setting.  The documented site keys, by category:\n"
+            ),
+            "{}",
+            out.stdout
+        );
+        for key in [
+            "AIX ATTRIBUTES",
+            " nimprime\n",
+            " auditskipcmds\n",
+            " xcatiport\n",
+        ] {
+            assert!(out.stdout.contains(key), "{key}: {}", out.stdout);
+        }
+        assert!(
+            out.stdout.ends_with(
+                " xcatsslciphers\n\nvalue:\t\tValue of the setting.\n\ncomments:\tAny user-written notes.\n\ndisable:\tSet to 'yes' or '1' to comment out this row.\n"
+            ),
+            "{}",
+            out.stdout
         );
         let out = run(&env, "tabdump", None, &["-d", "nosuch"]);
         assert_eq!(

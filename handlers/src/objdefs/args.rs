@@ -89,6 +89,18 @@ macro_rules! fail {
     }};
 }
 
+/// A phase of argument processing: go on, or end early.
+type Flow = Result<Result<(), Early>, HandlerError>;
+
+/// Run a phase; return its early end from the caller.
+macro_rules! phase {
+    ($e:expr) => {
+        if let Err(early) = $e? {
+            return Ok(Err(early));
+        }
+    };
+}
+
 pub fn plan(
     cmd: Cmd,
     args: &[&str],
@@ -108,7 +120,41 @@ pub fn plan(
     };
     let mut p = Plan::default();
     let filedata = stdin.filter(|s| !s.trim().is_empty());
+    phase!(check_flags(cmd, &mut o, filedata, out));
+    phase!(check_newname_and_template(cmd, &o, conn, cache, out));
+    phase!(positional(cmd, &o, &mut p, conn, cache, out));
+    if o.help && o.types.is_none() {
+        return Ok(Err(Early::Usage));
+    }
+    if o.version {
+        out.info(&[format!("{} - {version_line}", cmd.name())])?;
+        return Ok(Err(Early::Done));
+    }
+    if let Some(data) = filedata {
+        p.file = stanza::parse(data);
+        p.from_file = true;
+    }
+    phase!(object_types(&o, &mut p, out));
+    if o.help {
+        super::usage::attr_help(&p.types, o.attrs_i.as_deref(), out)?;
+        return Ok(Err(Early::Done));
+    }
+    phase!(object_names(
+        cmd,
+        &o,
+        filedata.is_some(),
+        &mut p,
+        conn,
+        cache,
+        out
+    ));
+    phase!(selection_and_attrs(cmd, &o, &mut p, out));
+    p.opts = o;
+    Ok(Ok(p))
+}
 
+/// Option defaults and the flag combinations stock refuses.
+fn check_flags(cmd: Cmd, o: &mut Opts, filedata: Option<&str>, out: &mut Out) -> Flow {
     if o.setattr && cmd != Cmd::Chdef && cmd != Cmd::Mkdef {
         fail!(
             out,
@@ -191,6 +237,17 @@ pub fn plan(
             "The flags '-c' and '-i' must be used together."
         );
     }
+    Ok(Ok(()))
+}
+
+/// `chdef -n NEW` needs a valid name; `--template` is not supported.
+fn check_newname_and_template(
+    cmd: Cmd,
+    o: &Opts,
+    conn: &mut Conn,
+    cache: &mut Cache,
+    out: &mut Out,
+) -> Flow {
     if cmd == Cmd::Chdef {
         if let Some(n) = &o.newname {
             if !super::names::valid_object_name(
@@ -225,6 +282,18 @@ pub fn plan(
         );
     }
 
+    Ok(Ok(()))
+}
+
+/// The positional noderange (or names) and the `attr=val` pairs.
+fn positional(
+    cmd: Cmd,
+    o: &Opts,
+    p: &mut Plan,
+    conn: &mut Conn,
+    cache: &mut Cache,
+    out: &mut Out,
+) -> Flow {
     // Positional words and attr=val pairs.
     if o.positional.len() > 1 {
         fail!(out, Early::Usage, "noderange can not contain spaces.");
@@ -266,7 +335,6 @@ pub fn plan(
             }
         }
     }
-    let gotattrs = !o.attr_pairs.is_empty();
     for (a, v) in &o.attr_pairs {
         p.attrs.insert(a.clone(), v.clone());
     }
@@ -300,22 +368,15 @@ pub fn plan(
             "Invalid flag specified, see rmdef manpage for details."
         );
     }
-    if o.help && o.types.is_none() {
-        return Ok(Err(Early::Usage));
-    }
-    if o.version {
-        out.info(&[format!("{} - {version_line}", cmd.name())])?;
-        return Ok(Err(Early::Done));
-    }
-    if let Some(data) = filedata {
-        p.file = stanza::parse(data);
-        p.from_file = true;
-    }
+    Ok(Ok(()))
+}
 
+/// The object types from `-t` (node by default).
+fn object_types(o: &Opts, p: &mut Plan, out: &mut Out) -> Flow {
     // Types.
     let tlist = o.type_list();
     if !tlist.is_empty() {
-        if tlist.len() > 1 && gotattrs {
+        if tlist.len() > 1 && !o.attr_pairs.is_empty() {
             fail!(
                 out,
                 Early::Fail,
@@ -336,11 +397,20 @@ pub fn plan(
     if p.types.is_empty() && p.file.objects.is_empty() && !o.all && o.types.is_none() {
         p.types.push("node".into());
     }
-    if o.help {
-        super::usage::attr_help(&p.types, o.attrs_i.as_deref(), out)?;
-        return Ok(Err(Early::Done));
-    }
+    Ok(Ok(()))
+}
 
+/// The object names: `-o`, the noderange, every object of the `-t` types,
+/// or `-a`.
+fn object_names(
+    cmd: Cmd,
+    o: &Opts,
+    has_file: bool,
+    p: &mut Plan,
+    conn: &mut Conn,
+    cache: &mut Cache,
+    out: &mut Out,
+) -> Flow {
     let t0 = p.types.first().cloned().unwrap_or_default();
     if let Some(obj) = o.objects.clone() {
         p.from_opto = true;
@@ -364,7 +434,7 @@ pub fn plan(
     }
     if o.types.is_some()
         && o.objects.is_none()
-        && filedata.is_none()
+        && !has_file
         && !o.all
         && p.noderange.is_empty()
         && p.names.is_empty()
@@ -395,7 +465,7 @@ pub fn plan(
             }
         }
     }
-    if o.all && (o.objects.is_some() || filedata.is_some() || !p.noderange.is_empty()) {
+    if o.all && (o.objects.is_some() || has_file || !p.noderange.is_empty()) {
         fail!(
             out,
             Early::Fail,
@@ -421,6 +491,11 @@ pub fn plan(
     if p.names.is_empty() && p.file.objects.is_empty() {
         fail!(out, Early::Fail, "No object names were provided.");
     }
+    Ok(Ok(()))
+}
+
+/// `-w` selections and `-i` attribute lists.
+fn selection_and_attrs(cmd: Cmd, o: &Opts, p: &mut Plan, out: &mut Out) -> Flow {
     if !o.wheres.is_empty() {
         match Selection::parse(&o.wheres) {
             Ok(s) => {
@@ -467,6 +542,5 @@ pub fn plan(
             }
         }
     }
-    p.opts = o;
-    Ok(Ok(p))
+    Ok(Ok(()))
 }

@@ -245,7 +245,7 @@ pub fn line(name: &str, text: &str) -> String {
 /// `site.key`: the documented site keys by category (from the schema's
 /// `site_attributes`), so `tabdump -d site` lists every key as stock does.
 fn site_keys() -> String {
-    let mut text = String::from("Name of the setting.  The documented site keys, by category:\n");
+    let mut text = String::from("Name of the setting.  The documented site keys, by category:");
     let mut category = "";
     for (name, cat) in xcat_schema::registry::SITE_ATTRIBUTES {
         if *cat != category {
@@ -254,7 +254,7 @@ fn site_keys() -> String {
                 "\n -----------------\n{cat}\n -----------------\n"
             ));
         }
-        text.push_str(&format!(" {name}\n"));
+        text.push_str(&format!("\n {name}"));
     }
     text
 }
