@@ -42,12 +42,14 @@ pub struct WriteResult {
 
 /// Lookup key pairs of a row.
 type Keys = Vec<(String, String)>;
+/// Column values of a row (`None` clears).
+type Values = Vec<(String, Option<String>)>;
 /// One `set_attribs_many` item: keys and column values.
-type Item = (Keys, Vec<(String, Option<String>)>);
+type Item = (Keys, Values);
 
 /// The rows of one object: (table, keys, column values), in first-seen order.
 #[derive(Default)]
-struct ObjectRows(Vec<(String, Keys, Vec<(String, Option<String>)>)>);
+struct ObjectRows(Vec<(String, Keys, Values)>);
 
 impl ObjectRows {
     fn put(&mut self, table: &str, keys: Keys, col: &str, val: Option<String>) {
