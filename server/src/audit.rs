@@ -156,6 +156,25 @@ pub fn audit(req: &Request, who: &Caller, site: &Settings, now: SystemTime) -> A
     }
 }
 
+/// The hook of the dispatcher: audit `req` with the user stock records (a
+/// trusted peer's `username`, else the authenticated name).
+pub fn after_policy(
+    shared: &crate::state::Shared,
+    req: &Request,
+    name: Option<&str>,
+    peer: &crate::peer::PeerInfo,
+    decision: &crate::policy::Decision,
+) {
+    let forwarded = req.username().filter(|_| decision.trusted);
+    let who = Caller {
+        peername: name,
+        userid: forwarded.or(name),
+        peerhost: peer.host.as_deref(),
+        allowed: decision.allowed(),
+    };
+    record(shared, req, &who);
+}
+
 /// Audit one request after its policy decision: the syslog line now, the
 /// row through the background writer (management node only, as stock).
 pub fn record(shared: &crate::state::Shared, req: &Request, who: &Caller) {

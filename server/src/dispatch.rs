@@ -186,7 +186,7 @@ fn client_request(
                 .unwrap_or_default()
         },
     );
-    audit_request(shared, req, name.as_deref(), peer, &decision);
+    crate::audit::after_policy(shared, req, name.as_deref(), peer, &decision);
     if !decision.allowed() {
         tracing::warn!(
             "Permission denied for request: peername={}, peerhost={}, peerfqdn={}, peerport={} command= {}",
@@ -209,25 +209,6 @@ fn client_request(
         abort,
     };
     dispatch(shared, req, &caller, out)
-}
-
-/// The audit trail of one request (`crate::audit`), with the user stock
-/// records: the trusted peer's `username`, else the authenticated name.
-fn audit_request(
-    shared: &Shared,
-    req: &Request,
-    name: Option<&str>,
-    peer: &PeerInfo,
-    decision: &policy::Decision,
-) {
-    let forwarded = req.username().filter(|_| decision.trusted);
-    let who = crate::audit::Caller {
-        peername: name,
-        userid: forwarded.or(name),
-        peerhost: peer.host.as_deref(),
-        allowed: decision.allowed(),
-    };
-    crate::audit::record(shared, req, &who);
 }
 
 fn opt(v: Option<&str>) -> Value {
