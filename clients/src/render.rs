@@ -18,15 +18,6 @@ impl Printed {
         Printed::default()
     }
 
-    /// Move the text printed so far out (for progressive output), keeping
-    /// the exit code.
-    pub fn take_text(&mut self) -> (String, String) {
-        (
-            std::mem::take(&mut self.stdout),
-            std::mem::take(&mut self.stderr),
-        )
-    }
-
     /// Append another `Printed` (its exit code is ORed in).
     pub fn append(&mut self, other: Printed) {
         self.stdout.push_str(&other.stdout);

@@ -43,11 +43,6 @@ impl TableDef {
     pub fn col_type(&self, col: &str) -> Option<&'static str> {
         self.types.iter().find(|(c, _)| *c == col).map(|(_, t)| *t)
     }
-    /// True if the column is an auto-increment integer (eventlog/auditlog `recid`).
-    pub fn is_autoincrement(&self, col: &str) -> bool {
-        self.col_type(col)
-            .is_some_and(|t| t.contains("AUTO_INCREMENT"))
-    }
     /// True for the two log tables whose inserts do not default missing keys to ''.
     pub fn is_log_table(&self) -> bool {
         self.name == "eventlog" || self.name == "auditlog"

@@ -189,22 +189,10 @@ impl CachedStore {
             .and_then(|s| s.get(key).cloned())
             .filter(|v| !v.is_empty())
     }
-
-    /// Forget cached rows (after a handler wrote site or policy).
-    pub fn invalidate(&self) {
-        if let Ok(mut g) = self.site.lock() {
-            *g = None;
-        }
-        if let Ok(mut g) = self.policy.lock() {
-            *g = None;
-        }
-        if let Ok(mut g) = self.networks.lock() {
-            *g = None;
-        }
-    }
 }
 
-/// An in-memory store (tests, and a daemon started without a database).
+/// An in-memory store for tests (the `testing` feature).
+#[cfg(feature = "testing")]
 #[derive(Default)]
 pub struct MemStore {
     pub site: Mutex<SiteValues>,
@@ -218,6 +206,7 @@ pub struct MemStore {
     pub db: Option<Db>,
 }
 
+#[cfg(feature = "testing")]
 impl MemStore {
     fn lock<T: Clone>(m: &Mutex<T>) -> T {
         match m.lock() {
@@ -227,6 +216,7 @@ impl MemStore {
     }
 }
 
+#[cfg(feature = "testing")]
 impl Store for MemStore {
     fn site(&self) -> Result<SiteValues, StoreError> {
         Ok(Self::lock(&self.site))

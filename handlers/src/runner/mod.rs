@@ -4,17 +4,19 @@
 //! implementation.
 //!
 //! * [`SystemRunner`]: the real thing (std::process, ssh in batch mode, timeouts).
-//! * [`RecordingRunner`]: for tests; records every call, answers canned output.
+//! * `RecordingRunner` (feature `testing`): for tests; records every call, answers canned output.
 //! * [`run_each`] / [`run_many`]: bounded fan-out over any runner.
 //! * [`quote`]: host-name validation and POSIX shell quoting.
 
 mod fanout;
 pub mod quote;
+#[cfg(feature = "testing")]
 mod recording;
 mod system;
 
 pub use fanout::{run_each, run_many};
 pub use quote::{shell_quote, validate_host};
+#[cfg(feature = "testing")]
 pub use recording::{Call, RecordingRunner};
 pub use system::{SystemRunner, XcatDispatch};
 

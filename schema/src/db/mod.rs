@@ -83,11 +83,6 @@ pub enum DbLocation {
 /// returned as `Some("")` — both mean "not set", schema.md §2.4).
 pub type Row = Vec<Option<String>>;
 
-/// True if a value counts as set (not NULL and not empty, schema.md §2.4).
-pub fn is_set(v: &Option<String>) -> bool {
-    v.as_deref().is_some_and(|s| !s.is_empty())
-}
-
 enum Pools {
     Sqlite(sqlite::SqlitePool),
     Pg(pg::PgPool),
