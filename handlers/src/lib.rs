@@ -4,6 +4,7 @@
 
 pub mod api;
 pub mod builtins;
+pub mod localtime;
 pub mod objdefs;
 pub mod range_opts;
 pub mod runner;

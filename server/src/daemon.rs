@@ -191,15 +191,14 @@ fn local_timestamp() -> String {
     const MONTHS: [&str; 12] = [
         "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
     ];
-    // SAFETY: time(NULL) has no preconditions; localtime_r writes into the
-    // zeroed struct we own.
-    let now = unsafe { libc::time(std::ptr::null_mut()) };
-    let mut tm: libc::tm = unsafe { std::mem::zeroed() };
-    unsafe { libc::localtime_r(&now, &mut tm) };
-    let mon = MONTHS.get(tm.tm_mon as usize).copied().unwrap_or("Jan");
+    let tm = xcat_handlers::localtime::local_time(xcat_handlers::localtime::now_secs());
+    let mon = MONTHS
+        .get((tm.month - 1) as usize)
+        .copied()
+        .unwrap_or("Jan");
     format!(
         "{mon} {:>2} {:02}:{:02}:{:02}",
-        tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec
+        tm.day, tm.hour, tm.minute, tm.second
     )
 }
 

@@ -7,26 +7,11 @@
 use crate::state::Shared;
 use crate::store::TokenRow;
 use rand::RngCore;
-use std::time::{SystemTime, UNIX_EPOCH};
 
 /// Local time of `secs` since the epoch as (Y, M, D, h, m, s).
 fn local(secs: i64) -> (i64, i64, i64, i64, i64, i64) {
-    let t = secs as libc::time_t;
-    // SAFETY: tm is plain data; localtime_r fills it from a valid time_t.
-    let mut tm: libc::tm = unsafe { std::mem::zeroed() };
-    // SAFETY: both pointers are valid for the call.
-    let ok = unsafe { !libc::localtime_r(&t, &mut tm).is_null() };
-    if !ok {
-        return (1970, 1, 1, 0, 0, 0);
-    }
-    (
-        tm.tm_year as i64 + 1900,
-        tm.tm_mon as i64 + 1,
-        tm.tm_mday as i64,
-        tm.tm_hour as i64,
-        tm.tm_min as i64,
-        tm.tm_sec as i64,
-    )
+    let t = xcat_handlers::localtime::local_time(secs);
+    (t.year, t.month, t.day, t.hour, t.minute, t.second)
 }
 
 /// Stock `time2string`: `2026-11-22 9:5:3` (no zero padding).
@@ -52,10 +37,7 @@ fn parse_time(text: &str) -> Option<(i64, i64, i64, i64, i64, i64)> {
 }
 
 fn now() -> i64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map(|d| d.as_secs() as i64)
-        .unwrap_or(0)
+    xcat_handlers::localtime::now_secs()
 }
 
 /// Whether a stored `expire` value is still in the future.

@@ -231,24 +231,5 @@ fn prune(
 /// `YYYY-MM-DD hh:mm:ss` in local time, `days` days ago (stock's format of
 /// eventtime/audittime).
 fn local_time_days_ago(days: i64) -> String {
-    let now = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_secs() as i64)
-        .unwrap_or(0);
-    let t: libc::time_t = (now - days * 86400) as libc::time_t;
-    // SAFETY: localtime_r writes only into the `tm` we pass and reads `t`.
-    let mut tm: libc::tm = unsafe { std::mem::zeroed() };
-    let ok = unsafe { !libc::localtime_r(&t, &mut tm).is_null() };
-    if !ok {
-        return String::new();
-    }
-    format!(
-        "{:04}-{:02}-{:02} {:02}:{:02}:{:02}",
-        tm.tm_year + 1900,
-        tm.tm_mon + 1,
-        tm.tm_mday,
-        tm.tm_hour,
-        tm.tm_min,
-        tm.tm_sec
-    )
+    crate::localtime::local_time(crate::localtime::now_secs() - days * 86400).padded()
 }
