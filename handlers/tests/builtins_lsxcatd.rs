@@ -2,26 +2,16 @@
 //! (`lsxcatd`): the response bytes, rendered through xcat-proto with the
 //! `xcatdsource` and `serverdone` the daemon adds, are identical.
 
-use std::path::PathBuf;
 use xcat_handlers::builtins::lsxcatd::responses;
 use xcat_handlers::ServerInfo;
 use xcat_proto::{Response, Value};
 
 fn fixture_response(name: &str) -> Vec<u8> {
-    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("../tests/fixtures/wire")
-        .join(name);
-    let text = std::fs::read(&path).unwrap();
-    let marker = b"=== RESPONSE (server -> client): ";
-    let start = text
-        .windows(marker.len())
-        .position(|w| w == marker)
-        .unwrap();
-    let rest = &text[start + marker.len()..];
-    let sp = rest.iter().position(|b| *b == b' ').unwrap();
-    let n: usize = std::str::from_utf8(&rest[..sp]).unwrap().parse().unwrap();
-    let nl = rest.iter().position(|b| *b == b'\n').unwrap();
-    rest[nl + 1..nl + 1 + n].to_vec()
+    let stem = name.trim_end_matches(".txt");
+    xcat_tests::fixtures::fixture(stem)
+        .single()
+        .response
+        .clone()
 }
 
 fn render(docs: Vec<Response>, source: &str) -> Vec<u8> {

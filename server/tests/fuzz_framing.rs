@@ -11,28 +11,16 @@ mod common;
 
 use common::*;
 use rand::{Rng, SeedableRng};
-use std::path::PathBuf;
 use std::time::Duration;
 use tokio::io::AsyncWriteExt;
 use xcatd::framing::{is_abort, Framer};
 
 fn fixtures() -> Vec<Vec<u8>> {
     let mut out = Vec::new();
-    let manifest = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
-    for dir in [
-        manifest.join("../tests/fixtures/wire"),
-        PathBuf::from("/work/shared/fixtures/wire"),
-    ] {
-        if let Ok(rd) = std::fs::read_dir(&dir) {
-            let mut files: Vec<_> = rd.flatten().map(|e| e.path()).collect();
-            files.sort();
-            for f in files
-                .iter()
-                .filter(|f| f.extension().is_some_and(|e| e == "txt"))
-            {
-                out.push(fixture_request(f));
-            }
-            break;
+    // The first request of every stock transcript.
+    for f in xcat_tests::fixtures::fixtures() {
+        if let Some(c) = f.connections.into_iter().next() {
+            out.push(c.request);
         }
     }
     out.push(request("authcheck", &[("arg", "a&b<c>\"'")]));

@@ -7,7 +7,7 @@
 use std::os::unix::fs::PermissionsExt;
 mod stock_openssl;
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use stock_openssl::openssl;
 use xcat_schema::db::{Db, DbLocation, Row};
 use xcatd::init::host::HostFacts;
@@ -34,13 +34,9 @@ fn mode(p: &Path) -> u32 {
 
 /// The client stdout lines of a fixture (between the STDOUT and STDERR markers).
 fn fixture_stdout(name: &str) -> Vec<String> {
-    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("../tests/fixtures/wire")
-        .join(name);
-    let text = std::fs::read_to_string(path).unwrap();
-    let start = text.find("=== CLIENT STDOUT ===\n").unwrap() + "=== CLIENT STDOUT ===\n".len();
-    let end = text.find("=== CLIENT STDERR ===").unwrap();
-    text[start..end].lines().map(str::to_string).collect()
+    let stem = name.trim_end_matches(".txt");
+    let f = xcat_tests::fixtures::fixture(stem);
+    f.stdout.lines().map(str::to_string).collect()
 }
 
 fn csv_line(row: &Row) -> String {

@@ -6,38 +6,10 @@
 mod common;
 
 use common::*;
-use std::path::PathBuf;
 use std::sync::Arc;
-
-fn fixture_dir() -> Option<PathBuf> {
-    let manifest = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
-    [
-        manifest.join("../tests/fixtures/wire"),
-        PathBuf::from("/work/shared/fixtures/wire"),
-    ]
-    .into_iter()
-    .find(|d| d.is_dir())
-}
-
-fn fixture_response(text: &[u8]) -> Vec<u8> {
-    let marker = b"=== RESPONSE (server -> client): ";
-    let pos = text
-        .windows(marker.len())
-        .position(|w| w == marker)
-        .unwrap();
-    let rest = &text[pos + marker.len()..];
-    let sp = rest.iter().position(|b| *b == b' ').unwrap();
-    let n: usize = std::str::from_utf8(&rest[..sp]).unwrap().parse().unwrap();
-    let start = rest.iter().position(|b| *b == b'\n').unwrap() + 1;
-    rest[start..start + n].to_vec()
-}
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn stock_fixtures_replay_byte_exact() {
-    let Some(dir) = fixture_dir() else {
-        eprintln!("no fixtures; skipping");
-        return;
-    };
     let marker_dir = tempfile::tempdir().unwrap();
     let mn = marker_dir.path().join("xCATMN");
     std::fs::write(&mn, "").unwrap();
@@ -55,19 +27,15 @@ async fn stock_fixtures_replay_byte_exact() {
     let s = start_with_registry(o, Arc::new(registry)).await;
     let root = s.pki.client("root");
     let mut replayed = 0;
-    for name in [
-        "01-lsxcatd-a.txt",
-        "02-lsxcatd-noargs.txt",
-        "15-nodels-nosuchgroup.txt",
-    ] {
-        let text = std::fs::read(dir.join(name)).unwrap();
-        let req = fixture_request(&dir.join(name));
+    for name in ["01-lsxcatd-a", "02-lsxcatd-noargs", "15-nodels-nosuchgroup"] {
+        let exchange = xcat_tests::fixtures::fixture(name).single().clone();
+        let req = exchange.request;
         let cmd = xcatd::dispatch::parse(&req).unwrap().command().to_string();
         if !known.contains(&cmd) {
             eprintln!("{name}: no handler for {cmd} yet; skipped");
             continue;
         }
-        let want = String::from_utf8(fixture_response(&text)).unwrap();
+        let want = String::from_utf8(exchange.response).unwrap();
         let got = ask(s.addr, Some(&root), &req).await;
         let want = want.replace(
             "Version 2.19.0 (git commit 7733d16f8de0fc36b80638c04a7033931fa13304)",

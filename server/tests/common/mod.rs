@@ -8,7 +8,7 @@ use rcgen::{BasicConstraints, CertificateParams, DnType, IsCa, KeyPair};
 use rustls::client::danger::{HandshakeSignatureValid, ServerCertVerified, ServerCertVerifier};
 use rustls::pki_types::{CertificateDer, PrivateKeyDer, ServerName, UnixTime};
 use std::collections::HashMap;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
@@ -329,18 +329,4 @@ pub async fn ask(addr: std::net::SocketAddr, cred: Option<&Cred>, bytes: &[u8]) 
     let mut tls = connect(addr, cred).await.unwrap();
     tls.write_all(bytes).await.unwrap();
     read_answer(&mut tls).await
-}
-
-pub fn fixture_request(path: &Path) -> Vec<u8> {
-    let text = std::fs::read(path).unwrap();
-    let marker = b"=== REQUEST (client -> server): ";
-    let pos = text
-        .windows(marker.len())
-        .position(|w| w == marker)
-        .unwrap();
-    let rest = &text[pos + marker.len()..];
-    let nl = rest.iter().position(|b| *b == b' ').unwrap();
-    let n: usize = std::str::from_utf8(&rest[..nl]).unwrap().parse().unwrap();
-    let start = rest.iter().position(|b| *b == b'\n').unwrap() + 1;
-    rest[start..start + n].to_vec()
 }
