@@ -44,6 +44,18 @@ pub const LINE_ERRORCODE: i32 = 4;
 /// Message when the first line is not a header.
 pub const MISSING_HEADER: &str = "Data missing header line starting with #";
 
+/// Message for a header column the table does not have (errorcode 1).
+pub fn unknown_header_column(col: &str, table: &str) -> String {
+    format!(
+        "The header line indicates that column '{col}' should exist, which is not defined in the schema for '{table}'"
+    )
+}
+
+/// Message when writing a parsed line failed (errorcode 4).
+pub fn db_error(msg: &str, index: usize, original: &str) -> String {
+    format!("DB error {msg} with line {index}: {original}")
+}
+
 /// Parses the header line: must start with `#`; quotes are removed, trailing whitespace and
 /// empty trailing fields dropped. `Err` is [`MISSING_HEADER`].
 pub fn parse_header(line: &str) -> Result<Vec<String>, String> {

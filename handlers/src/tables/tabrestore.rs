@@ -1,9 +1,9 @@
 //! `tabrestore`: the stock client sends the table name (`table`), the file's
 //! lines (`data`, one element per line) and `addrows` for `-a`.  Without `-a`
 //! every row is deleted first.  All of it runs in one write transaction: any
-//! error (header, CSV syntax, database) rolls everything back.  CSV parsing
-//! follows stock's reader exactly, including its 0-based line numbers and the
-//! `character N` offsets of its error texts (errorcode 4).
+//! error (header, CSV syntax, database) rolls everything back.  CSV parsing and
+//! the error texts are `xcat_schema::csv` (stock's reader, 0-based line numbers and
+//! `character N` offsets, errorcode 4).
 
 use super::dbutil;
 use super::output;
@@ -11,128 +11,10 @@ use crate::api::{Ctx, HandlerError, Responder};
 use xcat_proto::tree::MapExt;
 use xcat_proto::Request;
 use xcat_schema::db::{Conn, DbError};
-use xcat_schema::registry;
+use xcat_schema::{csv, registry};
 
 /// One parsed record: column → value (`None` = empty field).
-pub type Record = Vec<(String, Option<String>)>;
-
-/// A CSV problem on a line (message text is stock's).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct LineError(pub String);
-
-fn perl_index(hay: &str, needle: &str) -> i64 {
-    hay.find(needle).map(|i| i as i64).unwrap_or(-1)
-}
-
-/// Parse the data lines after the header.  Returns, in order, each record
-/// with its (0-based) line number and original text, or the error of a line.
-pub fn parse_lines(
-    lines: &[String],
-    cols: &[String],
-    auto_cols: &[&str],
-) -> Vec<Result<(usize, String, Record), LineError>> {
-    let count = lines.len();
-    let mut results = Vec::new();
-    let mut ln = 0usize;
-    while ln < count {
-        let mut line = lines[ln].trim_end().to_string();
-        let orig = line.clone();
-        let mut record: Record = Vec::new();
-        let mut failed = None;
-        'cols: for col in cols {
-            let keep = !auto_cols.contains(&col.as_str());
-            if line.is_empty() || line.starts_with(',') {
-                if keep {
-                    record.push((col.clone(), None));
-                }
-                if line.starts_with(',') {
-                    line.remove(0);
-                }
-                continue;
-            }
-            let first_comma = line.find(',').unwrap_or(line.len());
-            if line[..first_comma].contains('"') {
-                if !line.starts_with('"') {
-                    failed = Some(format!(
-                        "CSV missing opening \" for record with \" characters on line {ln}, character {}: {orig}",
-                        perl_index(&orig, &line)
-                    ));
-                    break 'cols;
-                }
-                let mut offset: usize = 1;
-                loop {
-                    match line[offset.min(line.len())..].find('"') {
-                        None => {
-                            if ln < count {
-                                ln += 1;
-                                let cont = lines.get(ln).map(String::as_str).unwrap_or("");
-                                offset = line.len();
-                                line.push('\n');
-                                line.push_str(cont);
-                                let trimmed = line.trim_end().len();
-                                line.truncate(trimmed);
-                                offset = offset.min(line.len());
-                            } else {
-                                failed = Some(format!(
-                                    "CSV unmatched \" in record on line {ln}, character {}: {orig}",
-                                    perl_index(&orig, &line)
-                                ));
-                                break 'cols;
-                            }
-                        }
-                        Some(rel) => {
-                            offset += rel + 1;
-                            let next = line[offset..].chars().next();
-                            if next == Some('"') {
-                                offset += 1;
-                            } else if offset == line.len() || next == Some(',') {
-                                let ent: String = line[..offset].to_string();
-                                line.replace_range(..offset, "");
-                                if line.starts_with(',') {
-                                    line.remove(0);
-                                }
-                                let inner = &ent[1..ent.len() - 1];
-                                if keep {
-                                    record.push((col.clone(), Some(inner.replace("\"\"", "\""))));
-                                }
-                                break;
-                            } else {
-                                failed = Some(format!(
-                                    "CSV unescaped \" in record on line {ln}, character {}: {orig}",
-                                    perl_index(&orig, &line)
-                                ));
-                                break 'cols;
-                            }
-                        }
-                    }
-                }
-                continue;
-            }
-            // Unquoted field up to the next comma.
-            let value = line[..first_comma].to_string();
-            let cut = if first_comma < line.len() {
-                first_comma + 1
-            } else {
-                first_comma
-            };
-            line.replace_range(..cut, "");
-            if keep {
-                record.push((col.clone(), Some(value)));
-            }
-        }
-        if let Some(msg) = failed {
-            results.push(Err(LineError(msg)));
-        } else if !line.is_empty() && line != "0" {
-            results.push(Err(LineError(format!(
-                "Too many fields on line {ln}: {orig} | {line}"
-            ))));
-        } else {
-            results.push(Ok((ln, orig, record)));
-        }
-        ln += 1;
-    }
-    results
-}
+type Fields = Vec<(String, Option<String>)>;
 
 /// Check the header and return its columns, or stock's error text.
 pub fn header_columns(
@@ -140,21 +22,11 @@ pub fn header_columns(
     table: &str,
     known: &[String],
 ) -> Result<Vec<String>, String> {
-    let Some(h) = header.filter(|h| h.starts_with('#')) else {
-        return Err("Data missing header line starting with #".to_string());
-    };
-    let h = h.replace('"', "");
-    let h = h.strip_prefix('#').unwrap_or(&h).trim_end();
-    let mut cols: Vec<String> = h.split(',').map(str::to_string).collect();
-    while cols.last().is_some_and(|c| c.is_empty()) {
-        cols.pop();
+    let cols = csv::parse_header(header.unwrap_or(""))?;
+    match cols.iter().find(|c| !known.contains(c)) {
+        Some(c) => Err(csv::unknown_header_column(c, table)),
+        None => Ok(cols),
     }
-    for c in &cols {
-        if !known.iter().any(|k| k == c) {
-            return Err(format!("The header line indicates that column '{c}' should exist, which is not defined in the schema for '{table}'"));
-        }
-    }
-    Ok(cols)
 }
 
 /// Write one record with the effect of stock's setAttribs(record, record):
@@ -163,7 +35,7 @@ pub fn header_columns(
 /// never matches in SQL), key columns not given set to `''` (not for the log
 /// tables), so a second row with the same key is a database error.  A truly
 /// blank line inserts nothing.
-fn write_record(conn: &mut Conn, table: &str, record: &Record) -> Result<(), DbError> {
+fn write_record(conn: &mut Conn, table: &str, record: &Fields) -> Result<(), DbError> {
     if record
         .iter()
         .all(|(_, v)| v.as_deref().is_none_or(str::is_empty))
@@ -246,15 +118,16 @@ pub fn run(ctx: &Ctx, req: &Request, out: &mut dyn Responder) -> Result<(), Hand
         }
         let mut errors = Vec::new();
         let rest = data.get(1..).unwrap_or(&[]);
-        for item in parse_lines(rest, &cols, auto_cols) {
+        for item in csv::parse_rows(rest, &cols, auto_cols) {
             match item {
-                Err(LineError(msg)) => errors.push((msg, 4)),
+                Err(e) => errors.push((e.message, csv::LINE_ERRORCODE as i64)),
                 // After a failure only CSV errors are still reported: a failed
                 // statement may poison the transaction (PostgreSQL).
                 Ok(_) if !errors.is_empty() => {}
-                Ok((ln, orig, record)) => {
-                    if let Err(e) = write_record(conn, &table, &record) {
-                        errors.push((format!("DB error {e} with line {ln}: {orig}"), 4));
+                Ok(rec) => {
+                    if let Err(e) = write_record(conn, &table, &rec.fields) {
+                        let msg = csv::db_error(&e.to_string(), rec.index, &rec.original);
+                        errors.push((msg, csv::LINE_ERRORCODE as i64));
                     }
                 }
             }
@@ -292,12 +165,16 @@ mod tests {
     #[test]
     fn parses_stock_csv() {
         let c = cols(&["key", "value", "comments", "disable"]);
-        let r = parse_lines(
+        let r = csv::parse_rows(
             &lines(&["\"a\",\"x\"\"y\",,\n", "b,plain,,", "\"m\",\"l1", "l2\",,"]),
             &c,
             &[],
         );
-        let ok: Vec<_> = r.into_iter().map(|x| x.unwrap()).collect();
+        let ok: Vec<_> = r
+            .into_iter()
+            .map(|x| x.unwrap())
+            .map(|r| (r.index, r.original, r.fields))
+            .collect();
         assert_eq!(ok[0].2[1].1.as_deref(), Some("x\"y"));
         assert_eq!(ok[0].2[2].1, None);
         assert_eq!(ok[1].2[1].1.as_deref(), Some("plain"));
@@ -308,8 +185,8 @@ mod tests {
     #[test]
     fn stock_error_texts() {
         let c = cols(&["key", "value"]);
-        let r = parse_lines(&lines(&["a\"b,c", "\"a\"b,c", "a,b,c", "\"open"]), &c, &[]);
-        let msgs: Vec<String> = r.into_iter().map(|x| x.unwrap_err().0).collect();
+        let r = csv::parse_rows(&lines(&["a\"b,c", "\"a\"b,c", "a,b,c", "\"open"]), &c, &[]);
+        let msgs: Vec<String> = r.into_iter().map(|x| x.unwrap_err().message).collect();
         assert_eq!(
             msgs[0],
             "CSV missing opening \" for record with \" characters on line 0, character 0: a\"b,c"
