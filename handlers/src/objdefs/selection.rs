@@ -3,6 +3,7 @@
 //! `wherevals` (`a==b::c=~d`).
 
 use fancy_regex::Regex;
+use xcat_schema::noderange::{parse_selector, MatchOp, SelectorSyntax};
 
 #[derive(Debug, Clone)]
 pub enum Test {
@@ -30,47 +31,28 @@ pub struct Selection {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct BadSelection(pub String);
 
-fn strip_slashes(v: &str) -> &str {
-    let v = v.strip_prefix('/').unwrap_or(v);
-    v.strip_suffix('/').unwrap_or(v)
-}
-
 fn regex(v: &str, word: &str) -> Result<Regex, BadSelection> {
-    Regex::new(strip_slashes(v)).map_err(|_| BadSelection(word.to_string()))
+    Regex::new(v).map_err(|_| BadSelection(word.to_string()))
 }
 
 impl Selection {
+    /// Parses the words with the one selector parser ([`SelectorSyntax::Where`]).
     pub fn parse<S: AsRef<str>>(words: &[S]) -> Result<Selection, BadSelection> {
         let mut sel = Selection::default();
         for w in words {
             let w = w.as_ref();
-            let first_eq = w.find('=');
-            let pre = |op: &str| -> Option<usize> {
-                let p = w.find(op)?;
-                // `^[^=]*op`: no '=' before the operator
-                match first_eq {
-                    Some(e) if e < p => None,
-                    _ => Some(p),
-                }
-            };
-            let (attr, test) = if let Some(p) = pre("==") {
-                (&w[..p], Test::Eq(w[p + 2..].to_string()))
-            } else if let Some(p) = pre("=~") {
-                (&w[..p], Test::Re(regex(&w[p + 2..], w)?))
-            } else if let Some(p) = pre("!=") {
-                (&w[..p], Test::Ne(w[p + 2..].to_string()))
-            } else if let Some(p) = w.find("!~") {
-                (&w[..p], Test::NotRe(regex(&w[p + 2..], w)?))
-            } else if let Some(p) =
-                first_eq.filter(|&p| p + 1 < w.len() && !w[p + 1..].contains('='))
-            {
-                (&w[..p], Test::Eq(w[p + 1..].to_string()))
-            } else {
+            let Some(s) = parse_selector(w, SelectorSyntax::Where) else {
                 return Err(BadSelection(w.to_string()));
             };
-            sel.conds.retain(|c| c.attr != attr);
+            let test = match s.op {
+                MatchOp::Eq => Test::Eq(s.value),
+                MatchOp::Ne => Test::Ne(s.value),
+                MatchOp::Regex => Test::Re(regex(&s.value, w)?),
+                MatchOp::NotRegex => Test::NotRe(regex(&s.value, w)?),
+            };
+            sel.conds.retain(|c| c.attr != s.label);
             sel.conds.push(Cond {
-                attr: attr.to_string(),
+                attr: s.label,
                 test,
             });
         }

@@ -6,7 +6,6 @@
 //! inherited value inside it, so concurrent edits never lose an element).
 
 use super::dbutil;
-use super::nodels::{shortname, split_selector, Match, Selector};
 use super::noderange_util::{self, ExpandError};
 use super::output;
 use super::resolve::{self, Opts as ResolveOpts};
@@ -14,6 +13,7 @@ use crate::api::{Ctx, HandlerError, Responder};
 use xcat_proto::{Request, Response};
 use xcat_schema::db::{Conn, DbError};
 use xcat_schema::noderange::ExpandOpts;
+use xcat_schema::noderange::{parse_selector, table_column, Selector, SelectorSyntax};
 use xcat_schema::registry;
 
 /// Which command is running.
@@ -39,7 +39,7 @@ pub type ColumnEdits = (String, Vec<(String, EditOp)>);
 pub struct Plan {
     pub delete_tables: Vec<String>,
     pub edits: Vec<(String, Vec<ColumnEdits>)>,
-    pub criteria: Vec<(String, String, Match, String)>,
+    pub criteria: Vec<(String, String, Selector)>,
 }
 
 /// Messages produced while parsing (sent even when parsing goes on).
@@ -48,14 +48,6 @@ pub struct Parsed {
     pub errors: Vec<String>,
     /// A fatal error: nothing is written.
     pub fatal: Option<String>,
-}
-
-fn table_column(spec: &str) -> Option<(String, String)> {
-    if let Some((t, c)) = shortname(spec) {
-        return Some((t.to_string(), c.to_string()));
-    }
-    spec.split_once('.')
-        .map(|(t, c)| (t.to_string(), c.to_string()))
 }
 
 fn valid_column(table: &str, column: &str) -> bool {
@@ -81,13 +73,10 @@ pub fn parse(args: &[String], delete: bool) -> Parsed {
             errors.push(format!("Malformed argument {arg} ignored."));
             continue;
         }
-        let (spec, selector) = split_selector(arg);
-        // split_selector accepts `==`/`!~` anywhere; stock anchors every
-        // selector test before the first `=` for nodech.
-        let anchored = selector.is_some() && !spec.contains('=');
-        if let (Some((kind, value)), true) = (selector, anchored) {
+        if let Some(sel) = parse_selector(arg, SelectorSyntax::Nodech) {
+            let spec = sel.label.clone();
             match table_column(&spec) {
-                Some((t, c)) if valid_column(&t, &c) => plan.criteria.push((t, c, kind, value)),
+                Some((t, c)) if valid_column(&t, &c) => plan.criteria.push((t, c, sel)),
                 _ => {
                     return Parsed {
                         plan,
@@ -160,19 +149,19 @@ fn apply_criteria(conn: &mut Conn, nodes: Vec<String>, plan: &Plan) -> Result<Ve
     }
     let mut keep = nodes;
     let mut tables: Vec<&str> = Vec::new();
-    for (t, _, _, _) in &plan.criteria {
+    for (t, _, _) in &plan.criteria {
         if !tables.contains(&t.as_str()) {
             tables.push(t);
         }
     }
     for t in tables {
-        let crit: Vec<&(String, String, Match, String)> =
+        let crit: Vec<&(String, String, Selector)> =
             plan.criteria.iter().filter(|c| c.0 == t).collect();
         let mut cols: Vec<&str> = crit.iter().map(|c| c.1.as_str()).collect();
         cols.dedup();
         let mut sels = Vec::new();
         for c in &crit {
-            let sel = Selector::new(c.2, c.3.clone()).map_err(|e| Stop::Error(e, 1))?;
+            let sel = c.2.matcher().map_err(|e| Stop::Error(e, 1))?;
             sels.push((c.1.as_str(), sel));
         }
         let resolved = resolve::resolve(conn, t, &keep, &cols, &ResolveOpts::default())?;
@@ -185,7 +174,7 @@ fn apply_criteria(conn: &mut Conn, nodes: Vec<String>, plan: &Plan) -> Result<Ve
             };
             recs.iter().all(|rec: &resolve::Rec| {
                 sels.iter().all(|(col, sel)| {
-                    sel.passes(rec.get(*col).map(|v| v.text.as_str()).unwrap_or(""))
+                    sel.matches(rec.get(*col).map(|v| v.text.as_str()).unwrap_or(""))
                 })
             })
         });

@@ -15,6 +15,7 @@ use xcat_proto::response::NodeEntry;
 use xcat_proto::{Request, Response};
 use xcat_schema::db::{Conn, DbError, FilterOp};
 use xcat_schema::inherit::{NodeAttrs, ResolvedRow};
+use xcat_schema::noderange::{parse_selector, short_name, Matcher, Selector, SelectorSyntax};
 use xcat_schema::registry;
 
 const USAGE: &[&str] = &[
@@ -32,89 +33,11 @@ const OPTS: &[Opt] = &[
     Opt::flag(&["S"]),
 ];
 
-/// `groups`, `tags` → nodelist.groups; `mgt` → nodehm.mgt.
-pub fn shortname(s: &str) -> Option<(&'static str, &'static str)> {
-    match s {
-        "groups" | "tags" => Some(("nodelist", "groups")),
-        "mgt" => Some(("nodehm", "mgt")),
-        _ => None,
-    }
-}
-
-/// A selector's comparison.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Match {
-    Eq,
-    Ne,
-    Regex,
-    NotRegex,
-}
-
-/// Split a selector off an argument (stock's order of tests).
-pub fn split_selector(arg: &str) -> (String, Option<(Match, String)>) {
-    let strip = |v: &str| {
-        let v = v.strip_prefix('/').unwrap_or(v);
-        v.strip_suffix('/').unwrap_or(v).to_string()
-    };
-    let before_eq = |op: &str| arg.find(op).filter(|at| !arg[..*at].contains('='));
-    if let Some(at) = before_eq("!=") {
-        return (
-            arg[..at].to_string(),
-            Some((Match::Ne, arg[at + 2..].to_string())),
-        );
-    }
-    if let Some(at) = before_eq("=~") {
-        return (
-            arg[..at].to_string(),
-            Some((Match::Regex, strip(&arg[at + 2..]))),
-        );
-    }
-    if let Some(at) = arg.find("==") {
-        return (
-            arg[..at].to_string(),
-            Some((Match::Eq, arg[at + 2..].to_string())),
-        );
-    }
-    if let Some(at) = arg.find("!~") {
-        return (
-            arg[..at].to_string(),
-            Some((Match::NotRegex, strip(&arg[at + 2..]))),
-        );
-    }
-    (arg.to_string(), None)
-}
-
-/// A compiled selector test.
-pub struct Selector {
-    kind: Match,
-    text: String,
-    re: Option<fancy_regex::Regex>,
-}
-
-impl Selector {
-    pub fn new(kind: Match, text: String) -> Result<Selector, String> {
-        let re = match kind {
-            Match::Regex | Match::NotRegex => Some(
-                fancy_regex::Regex::new(&text)
-                    .map_err(|e| format!("Invalid regular expression '{text}': {e}"))?,
-            ),
-            _ => None,
-        };
-        Ok(Selector { kind, text, re })
-    }
-
-    pub fn passes(&self, value: &str) -> bool {
-        let found = || {
-            self.re
-                .as_ref()
-                .is_some_and(|r| r.is_match(value).unwrap_or(false))
-        };
-        match self.kind {
-            Match::Eq => value == self.text,
-            Match::Ne => value != self.text,
-            Match::Regex => found(),
-            Match::NotRegex => !found(),
-        }
+/// Split a selector off an argument (stock nodels' order of tests).
+fn split_selector(arg: &str) -> (String, Option<Selector>) {
+    match parse_selector(arg, SelectorSyntax::Nodels) {
+        Some(sel) => (sel.label.clone(), Some(sel)),
+        None => (arg.to_string(), None),
     }
 }
 
@@ -122,7 +45,7 @@ impl Selector {
 struct Want {
     column: String,
     label: String,
-    selector: Option<(Match, String)>,
+    selector: Option<Selector>,
 }
 
 /// Per table: the columns asked for, and how each is shown or tested.
@@ -191,7 +114,7 @@ pub fn run(ctx: &Ctx, req: &Request, out: &mut dyn Responder) -> Result<(), Hand
     let mut errors = Vec::new();
     for arg in &opts.rest {
         let (spec, selector) = split_selector(arg);
-        let (table, column) = if let Some((t, c)) = shortname(&spec) {
+        let (table, column) = if let Some((t, c)) = short_name(&spec) {
             terse -= 1;
             (t.to_string(), c.to_string())
         } else if let Some((t, c)) = spec.split_once('.') {
@@ -289,7 +212,7 @@ struct Stop(String);
 /// How each column of one table is shown and tested.
 struct ColumnPlan {
     label: String,
-    selector: Option<Selector>,
+    selector: Option<Matcher>,
     force_display: bool,
 }
 
@@ -322,7 +245,7 @@ fn plan_table(q: &TableQuery) -> Result<Result<TablePlan, Stop>, String> {
         let plan = &mut plans[i];
         plan.label = w.label.clone();
         match (&plan.selector, &w.selector) {
-            (None, Some((kind, text))) => plan.selector = Some(Selector::new(*kind, text.clone())?),
+            (None, Some(sel)) => plan.selector = Some(sel.matcher()?),
             (Some(_), None) => plan.force_display = true,
             (Some(_), Some(_)) => {
                 return Ok(Err(Stop(format!(
@@ -371,7 +294,7 @@ impl NodeOutcome {
         terse: i64,
     ) {
         if let Some(sel) = &plan.selector {
-            if !sel.passes(text) {
+            if !sel.matches(text) {
                 self.filtered = true;
                 return;
             }
@@ -493,23 +416,25 @@ fn render(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use xcat_schema::noderange::MatchOp;
+
+    fn selector_of(arg: &str) -> Option<(MatchOp, String)> {
+        split_selector(arg).1.map(|s| (s.op, s.value))
+    }
 
     #[test]
     fn selectors() {
         assert_eq!(
-            split_selector("mp.mpa==amm1").1,
-            Some((Match::Eq, "amm1".into()))
+            selector_of("mp.mpa==amm1"),
+            Some((MatchOp::Eq, "amm1".into()))
         );
-        assert_eq!(split_selector("a.b!=x").1, Some((Match::Ne, "x".into())));
+        assert_eq!(selector_of("a.b!=x"), Some((MatchOp::Ne, "x".into())));
         assert_eq!(
-            split_selector("a.b=~/^x/").1,
-            Some((Match::Regex, "^x".into()))
+            selector_of("a.b=~/^x/"),
+            Some((MatchOp::Regex, "^x".into()))
         );
-        assert_eq!(
-            split_selector("a.b!~y").1,
-            Some((Match::NotRegex, "y".into()))
-        );
-        assert_eq!(split_selector("nodehm.mgt").1, None);
+        assert_eq!(selector_of("a.b!~y"), Some((MatchOp::NotRegex, "y".into())));
+        assert_eq!(selector_of("nodehm.mgt"), None);
         assert!(hides(Some("1")) && !hides(Some("0")) && !hides(Some("yes")) && !hides(None));
     }
 }

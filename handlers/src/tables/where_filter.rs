@@ -1,6 +1,6 @@
 //! `tabdump -w` / `tabprune` row filters: `attr==v`, `!=`, `=~` (SQL LIKE),
 //! `!~` (NOT LIKE), `<`, `<=`, `>`, `>=`, recognised in stock's order
-//! (buildWhereClause).  tabdump hands them to the storage layer as SQL with
+//! (buildWhereClause; the first four through the one selector parser).  tabdump hands them to the storage layer as SQL with
 //! bound values (the operators are the storage layer's `FilterOp`); tabprune
 //! evaluates them on rows it has read ([`Cond::matches`], SQL semantics: NULL
 //! never matches, ordering is numeric when both sides are numbers, byte-wise
@@ -9,6 +9,7 @@
 use std::cmp::Ordering;
 /// The operators are the storage layer's.
 pub use xcat_schema::db::FilterOp as Op;
+use xcat_schema::noderange::{parse_selector, MatchOp, SelectorSyntax};
 
 /// One parsed `-w` expression.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -16,11 +17,6 @@ pub struct Cond {
     pub column: String,
     pub op: Op,
     pub value: String,
-}
-
-fn strip_slashes(v: &str) -> String {
-    let v = v.strip_prefix('/').unwrap_or(v);
-    v.strip_suffix('/').unwrap_or(v).to_string()
 }
 
 /// Whether `op` occurs in `s` before any `=` that is not part of it
@@ -36,42 +32,35 @@ fn leads_with(s: &str, op: &str) -> Option<usize> {
 
 /// Parse one expression; the error text is stock's.
 pub fn parse(expr: &str) -> Result<Cond, String> {
-    let mk = |at: usize, len: usize, op: Op, slashes: bool| {
-        let value = &expr[at + len..];
-        Cond {
-            column: expr[..at].to_string(),
+    if let Some(sel) = parse_selector(expr, SelectorSyntax::TableWhere) {
+        let op = match sel.op {
+            MatchOp::Eq => Op::Eq,
+            MatchOp::Regex => Op::Like,
+            MatchOp::Ne => Op::Ne,
+            MatchOp::NotRegex => Op::NotLike,
+        };
+        return Ok(Cond {
+            column: sel.label,
             op,
-            value: if slashes {
-                strip_slashes(value)
-            } else {
-                value.to_string()
-            },
-        }
+            value: sel.value,
+        });
+    }
+    let mk = |at: usize, len: usize, op: Op| Cond {
+        column: expr[..at].to_string(),
+        op,
+        value: expr[at + len..].to_string(),
     };
-    if let Some(at) = leads_with(expr, "==") {
-        return Ok(mk(at, 2, Op::Eq, false));
-    }
-    if let Some(at) = leads_with(expr, "=~") {
-        return Ok(mk(at, 2, Op::Like, true));
-    }
-    if let Some(at) = leads_with(expr, "!=") {
-        return Ok(mk(at, 2, Op::Ne, false));
-    }
-    // Stock's `!~` test is not anchored.
-    if let Some(at) = expr.find("!~") {
-        return Ok(mk(at, 2, Op::NotLike, true));
-    }
     if let Some(at) = leads_with(expr, "<=") {
-        return Ok(mk(at, 2, Op::Le, false));
+        return Ok(mk(at, 2, Op::Le));
     }
     if let Some(at) = leads_with(expr, "<") {
-        return Ok(mk(at, 1, Op::Lt, false));
+        return Ok(mk(at, 1, Op::Lt));
     }
     if let Some(at) = leads_with(expr, ">=") {
-        return Ok(mk(at, 2, Op::Ge, false));
+        return Ok(mk(at, 2, Op::Ge));
     }
     if let Some(at) = leads_with(expr, ">") {
-        return Ok(mk(at, 1, Op::Gt, false));
+        return Ok(mk(at, 1, Op::Gt));
     }
     Err(format!("Unsupported operator:{expr} on -w flag input"))
 }

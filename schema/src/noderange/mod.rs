@@ -31,7 +31,9 @@ mod ranges;
 mod selectors;
 mod sort;
 
-pub use selectors::{parse_selector, MatchOp, Selector, SelectorSyntax};
+pub use selectors::{
+    parse_selector, short_name, table_column, MatchOp, Matcher, Selector, SelectorSyntax,
+};
 pub use sort::{is_hidden, sort_numericish, sort_stock};
 
 use crate::db::{Conn, DbError};

@@ -1,8 +1,9 @@
 //! Attribute selectors: `table.col==v`, `table.col=v`, `table.col!=v`,
 //! `table.col=~re`, `table.col!~re` and the short names `groups`/`tags`
 //! (nodelist.groups) and `mgt` (nodehm.mgt), evaluated with inheritance and
-//! regex rows.  The parser is shared with nodels/nodech and with dynamic
-//! group `wherevals`, which use slightly different operator orders.
+//! regex rows.  The one selector parser: noderange atoms, nodels, nodech, `-w` and
+//! dynamic-group `wherevals` use it, each with stock's operator order
+//! ([`SelectorSyntax`]).
 
 use super::context::Ctx;
 use super::NodeRangeError;
@@ -27,12 +28,19 @@ pub enum MatchOp {
 pub enum SelectorSyntax {
     /// noderange atoms (`nodesbycriteria`): `!=`, `=~`, `==`, `=`, `!~`.
     NodeRange,
-    /// nodels / nodech arguments: `!=`, `=~`, `==`, `!~` (a single `=` is no
+    /// nodels arguments: `!=`, `=~`, `==`, `!~`; only the first two anchored before
+    /// any `=` (xCAT-server/lib/xcat/plugins/tabutils.pm:1988-2002; a single `=` is no
     /// selector there).
     Nodels,
+    /// nodech arguments: `==`, `!=`, `=~`, `!~`, all anchored before any `=`
+    /// (xCAT-server/lib/xcat/plugins/tabutils.pm:1577-1595); the rest is an assignment.
+    Nodech,
     /// `wherevals` / `-w` (`parse_selection_string`): `==`, `=~`, `!=`, `!~`,
     /// `attr=value`.
     Where,
+    /// tabdump/tabprune `-w` (perl-xCAT/xCAT/Table.pm:4348-4359): as [`Where`](Self::Where)
+    /// without the bare `attr=value`; the caller tries the comparisons after these.
+    TableWhere,
 }
 
 /// One parsed selector.
@@ -62,7 +70,13 @@ pub fn parse_selector(text: &str, syntax: SelectorSyntax) -> Option<Selector> {
             ("==", MatchOp::Eq, false),
             ("!~", MatchOp::NotRegex, false),
         ],
-        SelectorSyntax::Where => &[
+        SelectorSyntax::Nodech => &[
+            ("==", MatchOp::Eq, true),
+            ("!=", MatchOp::Ne, true),
+            ("=~", MatchOp::Regex, true),
+            ("!~", MatchOp::NotRegex, true),
+        ],
+        SelectorSyntax::Where | SelectorSyntax::TableWhere => &[
             ("==", MatchOp::Eq, true),
             ("=~", MatchOp::Regex, true),
             ("!=", MatchOp::Ne, true),
@@ -108,17 +122,29 @@ fn strip(value: &str, op: MatchOp) -> String {
     }
 }
 
+/// The short attribute names: `groups`, `tags` → nodelist.groups; `mgt` → nodehm.mgt.
+pub fn short_name(label: &str) -> Option<(&'static str, &'static str)> {
+    match label {
+        "groups" | "tags" => Some(("nodelist", "groups")),
+        "mgt" => Some(("nodehm", "mgt")),
+        _ => None,
+    }
+}
+
+/// `(table, column)` of a label: short names, else `table.column` (split at the first dot).
+pub fn table_column(label: &str) -> Option<(String, String)> {
+    if let Some((t, c)) = short_name(label) {
+        return Some((t.to_string(), c.to_string()));
+    }
+    label
+        .split_once('.')
+        .map(|(t, c)| (t.to_string(), c.to_string()))
+}
+
 impl Selector {
-    /// `(table, column)` of the label: short names, else `table.column`
-    /// (split at the first dot).
+    /// `(table, column)` of the label ([`table_column`]).
     pub fn table_column(&self) -> Option<(String, String)> {
-        match self.label.as_str() {
-            "groups" | "tags" => Some(("nodelist".into(), "groups".into())),
-            "mgt" => Some(("nodehm".into(), "mgt".into())),
-            l => l
-                .split_once('.')
-                .map(|(t, c)| (t.to_string(), c.to_string())),
-        }
+        table_column(&self.label)
     }
 
     /// A compiled matcher (the regex is compiled once).
@@ -219,6 +245,11 @@ mod tests {
         assert_eq!(p("groups!~rack", NodeRange), t("groups", NotRegex, "rack"));
         assert_eq!(p("a~b", NodeRange), None);
         assert_eq!(p("nodehm.mgt=ipmi", Nodels), None);
+        // nodels: `==` and `!~` are found anywhere, nodech anchors every test (stock).
+        assert_eq!(p("a=b==c", Nodels), t("a=b", Eq, "c"));
+        assert_eq!(p("a=b==c", Nodech), None);
+        assert_eq!(p("a==b!=c", Nodech), t("a", Eq, "b!=c"));
+        assert_eq!(p("a=~b!=c", Nodech), t("a", Regex, "b!=c"));
         assert_eq!(p("mgt=ipmi", Where), t("mgt", Eq, "ipmi"));
         assert_eq!(p("os=~rhels", Where), t("os", Regex, "rhels"));
         assert_eq!(p("a=b=c", Where), None);
