@@ -311,6 +311,29 @@ fn groups_static_dynamic_and_rmdef() {
             &["-t", "group", "-o", "dyn2", "-d", "-w", "nosuchattr==1"],
         );
         assert_eq!(r.stderr, "Error: Incorrect attribute 'nosuchattr' in the selection string specified with -w flag.\n");
+        // A malformed wherevals item (written behind lsdef's back) ends the tests; the
+        // tests before it still select, as stock's getGroupMembers (pinning test).
+        e.db.write(|c| {
+            c.insert(
+                "nodegroup",
+                &["groupname", "grouptype", "wherevals"],
+                &[
+                    Some("dynbad"),
+                    Some("dynamic"),
+                    Some("node=~[34]$::bogus::os==none"),
+                ],
+            )
+        })
+        .unwrap();
+        assert_eq!(
+            ok(
+                &e,
+                "lsdef",
+                &["-t", "group", "-o", "dynbad", "-i", "members"]
+            )
+            .stdout,
+            "Object name: dynbad\n    members=cn3,cn4\n"
+        );
         // rmdef of a static group strips it from the members
         let r = ok(&e, "rmdef", &["-t", "group", "-o", "g1"]);
         assert_eq!(r.stdout, "1 object definitions have been removed.\n");

@@ -340,8 +340,8 @@ fn group_change(
             have_members = true;
         } else if let Some(w) = fo.attrs.get("wherevals").cloned() {
             fo.attrs.insert("members".into(), "static".into());
-            if let Some(m) = groups::dynamic_members(conn, cache, &w)? {
-                members = m;
+            if groups::wherevals_valid(&w) {
+                members = groups::dynamic_members(conn, cache, &w)?;
             } else {
                 out.error1("Incorrect selection string")?;
                 return Ok(false);

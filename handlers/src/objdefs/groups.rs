@@ -8,6 +8,7 @@ use super::selection::Selection;
 use crate::api::HandlerError;
 use std::collections::BTreeSet;
 use xcat_schema::db::Conn;
+use xcat_schema::noderange::wherevals_tests;
 
 /// Nodes whose own `nodelist.groups` contains `group`.
 pub fn static_members(
@@ -32,19 +33,23 @@ pub fn static_members(
 }
 
 /// Nodes matching a dynamic group's `wherevals` (`a==b::c=~d`), with node
-/// attributes resolved through inheritance; `node` is the node name.
-/// `None` when the selection string is invalid.
+/// attributes resolved through inheritance; `node` is the node name. The tests are
+/// [`wherevals_tests`]'s (a malformed item ends them; the tests before it still apply,
+/// as stock).
 pub fn dynamic_members(
     conn: &mut Conn,
     cache: &mut Cache,
     wherevals: &str,
-) -> Result<Option<Vec<String>>, HandlerError> {
-    let words: Vec<&str> = wherevals.split("::").collect();
-    let Ok(sel) = Selection::parse(&words) else {
-        return Ok(None);
-    };
+) -> Result<Vec<String>, HandlerError> {
+    let sel = Selection::from_tests(wherevals_tests(wherevals));
     let nodes = super::list::objects_of_type(conn, cache, "node")?;
-    Ok(Some(matching_nodes(conn, cache, &sel, nodes)?))
+    matching_nodes(conn, cache, &sel, nodes)
+}
+
+/// True if every item of `wherevals` parses (chdef refuses the others).
+pub fn wherevals_valid(wherevals: &str) -> bool {
+    let words: Vec<&str> = wherevals.split("::").collect();
+    Selection::parse(&words).is_ok()
 }
 
 /// The nodes of `nodes` whose (inherited) attributes match `sel`.
@@ -80,7 +85,7 @@ pub fn members_value(
     wherevals: Option<&str>,
 ) -> Result<String, HandlerError> {
     let list = if grouptype == Some("dynamic") {
-        dynamic_members(conn, cache, wherevals.unwrap_or(""))?.unwrap_or_default()
+        dynamic_members(conn, cache, wherevals.unwrap_or(""))?
     } else {
         static_members(conn, cache, group)?
     };

@@ -3,7 +3,7 @@
 //! `wherevals` (`a==b::c=~d`).
 
 use fancy_regex::Regex;
-use xcat_schema::noderange::{parse_selector, MatchOp, SelectorSyntax};
+use xcat_schema::noderange::{parse_selector, MatchOp, Matcher, Selector, SelectorSyntax};
 
 #[derive(Debug, Clone)]
 pub enum Test {
@@ -11,6 +11,8 @@ pub enum Test {
     Ne(String),
     Re(Regex),
     NotRe(Regex),
+    /// A test from the one selector parser (unset values still never match).
+    Matcher(Matcher),
 }
 
 /// One `attr <op> value` condition.
@@ -59,6 +61,18 @@ impl Selection {
         Ok(sel)
     }
 
+    /// The conditions of already parsed tests (dynamic-group `wherevals`).
+    pub fn from_tests(tests: Vec<(Selector, Matcher)>) -> Selection {
+        let conds = tests
+            .into_iter()
+            .map(|(s, m)| Cond {
+                attr: s.label,
+                test: Test::Matcher(m),
+            })
+            .collect();
+        Selection { conds }
+    }
+
     /// Attributes the conditions look at.
     pub fn attrs(&self) -> Vec<String> {
         self.conds.iter().map(|c| c.attr.clone()).collect()
@@ -74,6 +88,7 @@ impl Selection {
                 Test::Ne(x) => v != x,
                 Test::Re(r) => r.is_match(v).unwrap_or(false),
                 Test::NotRe(r) => !r.is_match(v).unwrap_or(true),
+                Test::Matcher(m) => m.matches(v),
             },
         })
     }

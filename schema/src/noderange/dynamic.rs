@@ -8,23 +8,35 @@
 //! `ppcdirect`) count as unset here.
 
 use super::context::Ctx;
-use super::selectors::{parse_selector, Matcher, SelectorSyntax};
+use super::selectors::{parse_selector, Matcher, Selector, SelectorSyntax};
 use super::NodeRangeError;
 use crate::inherit::nodekey_of;
 use crate::objects::{self, AttrDef, LookupKind};
 
-/// Member nodes of a dynamic group, in nodelist order.
-pub(super) fn members(cx: &mut Ctx<'_>, wherevals: &str) -> Result<Vec<String>, NodeRangeError> {
-    let mut tests: Vec<(String, Matcher)> = Vec::new();
+/// The tests of a `wherevals` string (`a==b::c=~d`): stock's parse_selection_string
+/// stops at the first malformed item and getGroupMembers goes on with the tests parsed
+/// before it (perl-xCAT/xCAT/Utils.pm:2601, perl-xCAT/xCAT/DBobjUtils.pm:1877-1884); a
+/// later test of the same attribute replaces an earlier one (a hash there). An item whose
+/// regex does not compile counts as malformed.
+pub fn wherevals_tests(wherevals: &str) -> Vec<(Selector, Matcher)> {
+    let mut tests: Vec<(Selector, Matcher)> = Vec::new();
     for item in wherevals.split("::") {
-        // Stock stops parsing at the first malformed item.
         let Some(sel) = parse_selector(item, SelectorSyntax::Where) else {
             break;
         };
         let Ok(m) = sel.matcher() else { break };
-        tests.retain(|(a, _)| *a != sel.label);
-        tests.push((sel.label, m));
+        tests.retain(|(s, _)| s.label != sel.label);
+        tests.push((sel, m));
     }
+    tests
+}
+
+/// Member nodes of a dynamic group, in nodelist order.
+pub(super) fn members(cx: &mut Ctx<'_>, wherevals: &str) -> Result<Vec<String>, NodeRangeError> {
+    let tests: Vec<(String, Matcher)> = wherevals_tests(wherevals)
+        .into_iter()
+        .map(|(s, m)| (s.label, m))
+        .collect();
     let map = cx.group_map()?;
     let mut out = Vec::new();
     'nodes: for node in map.nodes() {
@@ -78,4 +90,23 @@ fn keyed_by_node(entry: &AttrDef) -> bool {
         && l.value == "node"
         && l.table == entry.table
         && l.column == nodekey_of(entry.table))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn malformed_wherevals_keeps_the_tests_before_it() {
+        let labels = |w: &str| -> Vec<String> {
+            wherevals_tests(w)
+                .into_iter()
+                .map(|(s, _)| s.label)
+                .collect()
+        };
+        assert_eq!(labels("os==rh::bogus::arch==x86"), ["os"]);
+        assert_eq!(labels("os==rh::arch=~[::mgt==ipmi"), ["os"]);
+        assert_eq!(labels("os==a::arch==x::os=~b"), ["arch", "os"]);
+        assert!(labels("bogus::os==rh").is_empty());
+    }
 }

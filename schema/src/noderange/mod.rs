@@ -31,6 +31,7 @@ mod ranges;
 mod selectors;
 mod sort;
 
+pub use dynamic::wherevals_tests;
 pub use selectors::{
     parse_selector, short_name, table_column, MatchOp, Matcher, Selector, SelectorSyntax,
 };
