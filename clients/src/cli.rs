@@ -1,8 +1,8 @@
 //! The command-line client: argv[0] (or the first argument of `xcatclient`)
 //! picks the command and its stock script style; the request is sent to
 //! `XCATHOST` with the effective user's credentials and the answer printed
-//! progressively with the stock rules and exit codes (protocol.md §2c, §4e,
-//! §4f, §7e).
+//! progressively with the stock rules and exit codes (perl-xCAT/xCAT/Client.pm:140-284,
+//! perl-xCAT/xCAT/Client.pm:1129-1350).
 
 use crate::conn::{tcp_connect, ConnectOptions, Connection, SubmitOutcome, CONNECT_TIMEOUT};
 use crate::creds::{effective_home, Credentials};

@@ -1,4 +1,4 @@
-//! `dumpxCATdb` and `restorexCATdb` (schema.md §5.9): one `tabdump -f
+//! `dumpxCATdb` and `restorexCATdb`: one `tabdump -f
 //! <dir>/<table>.csv <table>` request per table, or one `tabrestore
 //! <dir>/<file>` per file, with the stock skip rules and messages.  Binary
 //! dumps (`-b`) are left to the database's own tools.

@@ -5,7 +5,7 @@
 //!   notBefore, the rustls client configuration.
 //! - [`Credentials`]: `~/.xcat/client-cred.pem` + `ca.pem` (or explicit files).
 //! - [`submit`] / [`Connection`]: send requests, read answers up to serverdone.
-//! - [`render`]: the stock printing rules (protocol.md §4f) into [`Printed`].
+//! - [`render`]: the stock printing rules (perl-xCAT/xCAT/Client.pm:1129-1350) into [`Printed`].
 //! - [`reader`]: splitting the byte stream into `<xcatresponse>` documents.
 //! - [`request`] + [`styles`]: argv → request as the stock scripts build it
 //!   (`xcatclient`, `xcatclientnnr`, `xcatDBcmds`, `tabrestore`).

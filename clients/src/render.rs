@@ -1,5 +1,5 @@
 //! Printing of responses exactly as the stock client's `handle_response`
-//! does it (protocol.md §4f), including its Perl truthiness quirks: an empty
+//! does it (perl-xCAT/xCAT/Client.pm:1129-1350), including its Perl truthiness quirks: an empty
 //! or `"0"` text counts as false, a present element (even empty) as true.
 
 use xcat_proto::{Map, Response, Value};

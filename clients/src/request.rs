@@ -1,5 +1,5 @@
 //! Building the request a stock client script would send for an argv
-//! (protocol.md §3b): which words become `noderange` or `arg`, `^file`
+//! (xCAT-client/bin/xcatclient:22-113): which words become `noderange` or `arg`, `^file`
 //! noderange items made absolute, `stdin` and `XCAT_*` forwarding, and the
 //! `tabrestore` script that sends a CSV file as `data` lines.
 

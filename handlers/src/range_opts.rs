@@ -2,7 +2,7 @@
 //! handler that expands a noderange itself: the request's `cwd` (relative
 //! `^file` items), whether files may be read at all (root or trusted
 //! callers only) and the client's `XCAT_NODE_PREFIX` / `XCAT_NODE_SUFFIX`
-//! for bare numbers (schema.md §4).  Verify mode; callers that keep unknown
+//! for bare numbers (perl-xCAT/xCAT/NodeRange.pm:619-746).  Verify mode; callers that keep unknown
 //! names switch `verify` off.
 
 use xcat_proto::Request;

@@ -93,7 +93,7 @@ fn walk(env: &Env) {
         p.stderr.lines().next(),
         Some("Error: [vm]: Could not determine an xcatmaster value for node cn06.")
     );
-    // Deliberate: stock exited 0 although nothing moved (handlers.md §9 item 1).
+    // Deliberate: stock exited 0 although nothing moved.
     assert_eq!((code, p.exit_code), (0, 1));
     assert_eq!(
         env.all_noderes(),

@@ -1,5 +1,5 @@
 //! Behaviour of every table command beyond the fixtures: options, output
-//! forms, error texts and exit codes of schema.md §5.1-5.5, and that a
+//! forms, error texts and exit codes of xCAT-server/lib/xcat/plugins/tabutils.pm:566-790, and that a
 //! failing command writes nothing.  Every test runs on every backend.
 
 mod tables_support;

@@ -1,5 +1,5 @@
 //! tabdump CSV formatting and the tabrestore parser, with stock's quoting rules and error
-//! texts (schema.md §5.1-5.2).
+//! texts (xCAT-server/lib/xcat/plugins/tabutils.pm:566-790).
 //!
 //! Dump: `#c1,c2,…` header; each set value written as `"value"` with `"` doubled, NULL and
 //! `''` as nothing, no trailing comma, newlines raw.

@@ -1,4 +1,4 @@
-//! CREATE TABLE text per backend, derived from the registry by stock's rules (schema.md §1.4):
+//! CREATE TABLE text per backend, derived from the registry by stock's rules (perl-xCAT/xCAT/Table.pm:607-687):
 //! TEXT by default, `VARCHAR(128) ` for TEXT keys, ` NOT NULL` for required columns, the
 //! auto-increment spelling of each backend, a `PRIMARY KEY (...)` clause unless a column
 //! already carries one, and DB2's varchar widths, tablespace and compression. A test checks

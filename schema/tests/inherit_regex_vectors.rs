@@ -1,4 +1,4 @@
-//! The verified regular-expression row vectors of schema.md §3.4 plus the
+//! The verified regular-expression row vectors of perl-xCAT/xCAT/Table.pm:2647-2714 plus the
 //! documented helper examples (xcatdb(5), regexp_db.rst).
 
 use xcat_schema::regexattr::{eval, is_regex_value, RegexEval};

@@ -1,4 +1,4 @@
-//! Node attribute resolution (schema.md §3) over in-memory tables: own row,
+//! Node attribute resolution over in-memory tables: own row,
 //! per-attribute inheritance in group order, hierarchical attributes, regex
 //! rows per node, disabled rows, empty values, attribution, keep_raw.
 

@@ -1,4 +1,4 @@
-//! The noderange grammar of schema.md §4 over in-memory tables.
+//! The noderange grammar of perl-xCAT/xCAT/NodeRange.pm:619-746 over in-memory tables.
 
 mod inherit_support;
 

@@ -1,4 +1,4 @@
-//! set_attribs / reads semantics of schema.md §2 on every backend.
+//! set_attribs / reads semantics of stock on every backend.
 
 mod storage_support;
 use storage_support::{backends, s};

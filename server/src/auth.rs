@@ -1,4 +1,4 @@
-//! The authentication pseudo-requests that precede policy (protocol.md §5a):
+//! The authentication pseudo-requests that precede policy (xCAT-server/sbin/xcatd:2899-2971):
 //! `becomeuser` (passwd table, key `xcat`, plain-text match), `gettoken` and
 //! `tokens` ([`crate::tokens`]).  Failures answer "Authentication failure"
 //! (errorcode 1) and close the connection, as stock; `gettoken` always closes.

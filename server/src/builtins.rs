@@ -1,4 +1,4 @@
-//! Commands answered inside the daemon (protocol.md §7a): `authcheck`,
+//! Commands answered inside the daemon: `authcheck`,
 //! `noderange` and `extnoderange`, each one document with `serverdone`.
 
 use crate::dispatch::Tail;

@@ -1,4 +1,4 @@
-//! One client connection after the handshake (protocol.md §3d, §4): read
+//! One client connection after the handshake (xCAT-server/sbin/xcatd:2830-2845): read
 //! requests (idle and whole-request limits, size limits, the global budget),
 //! run them one after another (pipelined ones wait in a bounded queue), keep
 //! reading while a command runs so `abortcommand` can stop it, and write the

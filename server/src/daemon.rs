@@ -1,4 +1,4 @@
-//! Daemonising and logging, as the stock xcatd does them (protocol.md §7c-7d).
+//! Daemonising and logging, as the stock xcatd does them.
 //!
 //! [`daemonize`] must run while the process is still single-threaded, i.e.
 //! BEFORE the tokio runtime is built.  The launcher (parent) forks, and waits

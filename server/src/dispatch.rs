@@ -1,4 +1,4 @@
-//! One request from bytes to its final document (protocol.md §§5–6):
+//! One request from bytes to its final document:
 //! parse, authenticate, `_xcatver` check, policy, tagging, then dispatch to a
 //! built-in, a registered handler (noderange expansion, `site.master` check,
 //! preprocess, local or hierarchical parts), the `--fallback` daemon, or

@@ -1,4 +1,4 @@
-//! Request framing (protocol.md §3d): bytes accumulate until the literal
+//! Request framing (xCAT-server/sbin/xcatd:2830-2845): bytes accumulate until the literal
 //! `</xcatrequest>`; once more than 15 bytes are buffered they must contain
 //! `<xcatrequest>` (a leading XML declaration is tolerated); requests may
 //! follow each other on one connection, and bytes after one request's end

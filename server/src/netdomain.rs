@@ -1,4 +1,4 @@
-//! Which DNS domain to strip from a peer's name (protocol.md §2b): the
+//! Which DNS domain to strip from a peer's name (xCAT-server/sbin/xcatd:1588-1637): the
 //! `networks.domain` of the network that contains the peer's address, else
 //! `site.domain` (mask forms: `xcat_schema::subnet`).
 //!

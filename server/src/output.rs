@@ -1,4 +1,4 @@
-//! From handler responses to wire bytes (protocol.md §4): every document gets
+//! From handler responses to wire bytes: every document gets
 //! `xcatdsource` unless it has one or carries `serverdone`; documents are
 //! serialised in the stock layout on the handler's thread and go to the
 //! connection through a bounded channel, so a big answer streams with flat

@@ -1,4 +1,4 @@
-//! The peer's host name (protocol.md §2b): reverse lookup of its address
+//! The peer's host name (xCAT-server/sbin/xcatd:1588-1637): reverse lookup of its address
 //! (bounded in time, cached briefly), then the domain and a trailing
 //! `-eth<N>`, `-ib<N>` or `-myri<N>` stripped.  `::ffff:` mapped addresses are
 //! treated as IPv4.

@@ -1,4 +1,4 @@
-//! The stock policy engine (protocol.md §5c): rows in numeric priority order,
+//! The stock policy engine (xCAT-server/lib/perl/xCAT/xcatd.pm:57-379): rows in numeric priority order,
 //! the first surviving row decides; `name`, `host`, `commands`, `parameters`
 //! (unanchored Perl-compatible regex) and `noderange` with partial grants by
 //! allow rows; "trusted" peers keep the `username` they send.
@@ -22,7 +22,7 @@ const UNLOGGED: &[&str] = &[
 pub struct Peer<'a> {
     /// Client certificate CN.
     pub name: Option<&'a str>,
-    /// Short host name of the peer (§2b).
+    /// Short host name of the peer (xCAT-server/sbin/xcatd:1588-1637).
     pub host: Option<&'a str>,
 }
 

@@ -1,4 +1,4 @@
-//! The connection throttle (protocol.md §1): at most `site.xcatmaxconnections`
+//! The connection throttle: at most `site.xcatmaxconnections`
 //! connections (default 64) are served at once.  A connection holds a
 //! [`ConnPermit`] from before its TLS handshake until it ends; sockets
 //! accepted beyond the limit wait for a permit instead of being refused.

@@ -1,4 +1,4 @@
-//! `gettoken` / `tokens` (protocol.md §5a): tokens live in the `token`
+//! `gettoken` / `tokens` (xCAT-server/sbin/xcatd:2899-2971): tokens live in the `token`
 //! table; the id is a random UUID, `expire` is now + `site.tokenexpiredays`
 //! days (default 1, `never` allowed), times are stock `time2string` (unpadded
 //! local time `Y-M-D h:m:s`); every use updates `access`.  Legacy numeric

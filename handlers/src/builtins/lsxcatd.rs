@@ -1,4 +1,4 @@
-//! `lsxcatd` (stock `tabutils.pm` lsxcatd, protocol.md §7b): the daemon's
+//! `lsxcatd` (stock `tabutils.pm` lsxcatd, xCAT-server/lib/xcat/plugins/tabutils.pm:856-965): the daemon's
 //! version, node type and database.
 //!
 //! Options as stock's Getopt::Long with bundling: `-h|-?|--help`,

@@ -1,4 +1,4 @@
-//! What happens after the database move (handlers.md §2.11), in stock order:
+//! What happens after the database move (xCAT-server/lib/xcat/plugins/snmove.pm:842-1601), in stock order:
 //! makeconservercf, niminit, nodeset, /etc/xcatinfo, default routes,
 //! bootlist, postscripts.  xCAT commands are internal requests through the
 //! runner; node commands go over ssh with a per-host timeout and bounded
@@ -467,7 +467,7 @@ fn bootlist(a: &mut Act, world: &World, moves: &[NodeMove]) -> Result<(), Handle
     Ok(())
 }
 
-/// The postscripts to run for one node (handlers.md §2.11.9).
+/// The postscripts to run for one node.
 pub fn scripts_for(
     defaults: &(Option<String>, Option<String>),
     own: &(Option<String>, Option<String>),

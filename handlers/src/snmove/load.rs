@@ -248,7 +248,7 @@ fn statelite(conn: &mut Conn, selected: &[String]) -> Result<Vec<StateliteRow>, 
         let (Some(node), Some(statemnt)) = (text(&r, 0), text(&r, 2)) else {
             continue;
         };
-        // Exact membership (stock: a regex substring test, §9 item 6).
+        // Exact membership (stock: a regex substring test).
         // A stored noderange: names kept as they are, no `^file` reading.
         let stored = ExpandOpts {
             verify: false,

@@ -1,5 +1,5 @@
-//! `snmove`: move compute nodes to their backup service node (handlers.md
-//! §2), as stock does and safer.  This file is the sequence; each step lives
+//! `snmove`: move compute nodes to their backup service node (xCAT-server/lib/xcat/plugins/snmove.pm),
+//! as stock does and safer.  This file is the sequence; each step lives
 //! in its own module:
 //!
 //! * [`options`]: command line and usage; [`messages`]: every text.
@@ -10,7 +10,7 @@
 //! * [`sync`]: AIX statelite rsync; [`update`]: ONE write transaction
 //!   ([`failpoint`] proves it); [`actions`]: what runs after the move.
 //!
-//! Deliberate differences from stock (handlers.md §9), each commented where
+//! Deliberate differences from stock, each commented where
 //! it happens: validation failures exit 1 (same texts, same channels, plus an
 //! error code); `-s` selects by exact first-servicenode match and never picks
 //! nodes without a service node; the new xcatmaster is written as the host
@@ -48,8 +48,7 @@ pub fn handlers() -> Vec<Arc<dyn Handler>> {
 
 pub struct Snmove;
 
-/// Stock sent most validation failures without an error code (exit 0,
-/// handlers.md §9 item 1); the same document with `errorcode 1` prints the
+/// Stock sent most validation failures without an error code (exit 0); the same document with `errorcode 1` prints the
 /// same text and makes the command fail.
 fn refused(r: Response) -> Response {
     r.errorcode(1)
@@ -169,7 +168,7 @@ fn run(
         return Ok(());
     }
     if opts.lite_only && shared == "all" {
-        // Stock performed a full move here (handlers.md §9 item 5).
+        // Stock performed a full move here.
         out.send(Response::new().error(msg::LITE_ALL))?;
         return Ok(());
     }

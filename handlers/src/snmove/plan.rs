@@ -1,6 +1,6 @@
 //! Turns the decisions (new service node, new xcatmaster) into the column
-//! changes of every node (handlers.md §2.8) and the AIX statelite rows to
-//! rewrite (§2.9).
+//! changes of every node (xCAT-server/lib/xcat/plugins/snmove.pm:443-556) and the AIX statelite rows to
+//! rewrite (xCAT-server/lib/xcat/plugins/snmove.pm:558-759).
 
 use super::messages as msg;
 use super::model::{Column, NodeMove, World};
@@ -100,7 +100,7 @@ pub fn plan(
                 let (server, dir) = split_statemnt(&row.statemnt);
                 // Rows with variables follow the node's attributes; only rows
                 // naming the old master are rewritten (stock rewrote every
-                // literal row, handlers.md §9 item 6).
+                // literal row).
                 let of_old = !server.contains('$')
                     && (old.master.as_deref() == Some(server)
                         || old.master_ip.as_deref() == Some(server));

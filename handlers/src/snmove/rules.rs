@@ -1,4 +1,4 @@
-//! The attribute rules of a move (handlers.md §2.6, §2.8) as pure functions:
+//! The attribute rules of a move (xCAT-server/lib/xcat/plugins/snmove.pm:312-366) as pure functions:
 //! the backup service node, the new servicenode list, and when tftpserver,
 //! nfsserver, monserver and conserver follow the move.
 

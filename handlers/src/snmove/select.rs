@@ -2,7 +2,7 @@
 //! xcat_schema::noderange), or with `-s` alone every node whose servicenode
 //! list names that service node first — an exact name match (stock matched a
 //! regex and, through site.master, also picked nodes without any service
-//! node: handlers.md §9 items 2; not here).
+//! node; not here).
 
 use super::attrs::Table;
 use super::rules;

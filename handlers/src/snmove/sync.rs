@@ -1,4 +1,4 @@
-//! AIX statelite sync (`sharedinstall=no`, handlers.md §2.9): copy each moved
+//! AIX statelite sync (`sharedinstall=no`, xCAT-server/lib/xcat/plugins/snmove.pm:558-759): copy each moved
 //! node's persistent directory from the old service node to the new one
 //! with rsync, run on the old service node.  The directory test happens on
 //! the old service node, where the data is (stock tested the path on the

@@ -45,7 +45,7 @@ pub fn has_node_column(name: &str) -> bool {
     registry::table(name).is_some_and(|t| t.cols.contains(&"node"))
 }
 
-/// The `disable` rule of schema.md §2.3: active iff NULL or 0/no (any case).
+/// Stock's `disable` rule: active iff NULL or 0/no (any case).
 pub fn is_active(disable: Option<&str>) -> bool {
     match disable {
         None => true,

@@ -1,4 +1,4 @@
-//! The table command family (schema.md §5.1-5.5): tabdump, tabrestore, tabch,
+//! The table command family (xCAT-server/lib/xcat/plugins/tabutils.pm:566-790): tabdump, tabrestore, tabch,
 //! gettab, tabgrep, tabprune, nodels, nodeadd, noderm, nodech, nodegrpch.
 //! One file per command; shared pieces: option parsing (`args`), streamed
 //! output (`output`), `-w` filters (`where_filter`), table helpers (`dbutil`),

@@ -1,5 +1,5 @@
 //! `nodech <noderange> table.column=value ...` and `nodech -d <noderange>
-//! table ...` (schema.md §5.5); the work is done by `nodechange`.
+//! table ...` (xCAT-server/lib/xcat/plugins/tabutils.pm:1454-1820); the work is done by `nodechange`.
 
 use super::args::{self, Opt};
 use super::nodechange::{self, Mode};

@@ -1,5 +1,5 @@
 //! `nodels [noderange] [-b] [-H] [-S] [table.column | shortname | table | selector ...]`
-//! (schema.md §5.4).  Without a noderange: every non-hidden node of nodelist.
+//! (xCAT-server/lib/xcat/plugins/tabutils.pm:1890-2236).  Without a noderange: every non-hidden node of nodelist.
 //! With attributes: inherited values (`resolve`), the stock terse rule, the
 //! selectors `==`, `!=`, `=~`, `!~`, `-b` attribution.  Node entries go out in
 //! bounded documents, then one `numofnodes` document (fixtures 12/13).

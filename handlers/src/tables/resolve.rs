@@ -1,4 +1,4 @@
-//! Bulk node attribute resolution for the table commands (schema.md §3):
+//! Bulk node attribute resolution for the table commands:
 //! the node's own active rows, then its groups in `nodelist.groups` order
 //! attribute by attribute (cartesian over multi-row group entries, as stock),
 //! `site.hierarchicalattrs` concatenation, regular-expression rows evaluated

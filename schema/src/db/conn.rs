@@ -11,7 +11,7 @@ use diesel::RunQueryDsl;
 use std::collections::HashMap;
 use std::sync::Arc;
 
-/// The SQL of the `disable` rule (schema.md §2.3): a row is active iff `disable` is NULL or
+/// The SQL of the `disable` rule: a row is active iff `disable` is NULL or
 /// one of the "no" spellings; `''` and anything else hide the row.
 const ACTIVE_CLAUSE: &str = "(\"disable\" IS NULL OR \"disable\" IN ('0','no','NO','No','nO'))";
 

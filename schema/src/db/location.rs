@@ -94,7 +94,7 @@ impl DbLocation {
         }
     }
 
-    /// The `lsxcatd -d` lines (schema.md §5.10).
+    /// The `lsxcatd -d` lines (xCAT-server/lib/xcat/plugins/tabutils.pm:856-967).
     pub fn describe(&self) -> Vec<String> {
         match self {
             DbLocation::SqliteDir(_) => vec!["dbengine=SQLite".to_string()],

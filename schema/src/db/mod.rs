@@ -80,7 +80,7 @@ pub enum DbLocation {
 }
 
 /// One row: values in the order of the columns asked for (`None` = SQL NULL; `''` is
-/// returned as `Some("")` — both mean "not set", schema.md §2.4).
+/// returned as `Some("")` — both mean "not set").
 pub type Row = Vec<Option<String>>;
 
 enum Pools {

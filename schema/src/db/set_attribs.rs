@@ -1,4 +1,4 @@
-//! Stock `setAttribs` semantics (schema.md §2.1), single and bulk:
+//! Stock `setAttribs` semantics, single and bulk:
 //! * rows matching ALL given key pairs (`col = value`, disabled rows included) → every one of
 //!   them is UPDATEd; a value that is exactly `NULL` is written as SQL NULL;
 //! * no matching row → one INSERT of keys + values, every schema key column given neither
@@ -518,7 +518,7 @@ fn bulk_update(
 }
 
 impl Conn {
-    /// Stock `setAttribs(keys, values)` (schema.md §2.1).
+    /// Stock `setAttribs(keys, values)`.
     pub fn set_attribs(
         &mut self,
         table: &str,

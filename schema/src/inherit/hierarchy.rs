@@ -1,4 +1,4 @@
-//! `site.hierarchicalattrs` (schema.md §3.3): columns whose values are
+//! `site.hierarchicalattrs`: columns whose values are
 //! concatenated over the node row and its groups instead of first-wins.
 
 use std::collections::HashMap;

@@ -1,4 +1,4 @@
-//! Node attribute resolution (schema.md §3, stock `getNodeAttribs`): the
+//! Node attribute resolution (stock `getNodeAttribs`): the
 //! node's own row(s), then each group in `nodelist.groups` order, attribute by
 //! attribute; `site.hierarchicalattrs` columns concatenate instead; regex rows
 //! are evaluated with the node name; `nodelist` itself never inherits.

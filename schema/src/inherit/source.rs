@@ -1,5 +1,5 @@
 //! Where the semantics layer reads rows from: a [`RowSource`] hands out the
-//! active rows (disable rule of schema.md §2.3 applied) of one table in bulk.
+//! active rows (stock's disable rule applied) of one table in bulk.
 //! It is implemented for the real [`Conn`] and for [`MemTables`], an
 //! in-memory table set used by unit tests and benchmarks.
 

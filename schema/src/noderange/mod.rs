@@ -1,4 +1,4 @@
-//! The noderange grammar (schema.md §4, stock `xCAT::NodeRange::noderange`):
+//! The noderange grammar (perl-xCAT/xCAT/NodeRange.pm:619-746, stock `xCAT::NodeRange::noderange`):
 //! quotes removed, parentheses, `,` / `@` splitting, exclusions applied last,
 //! intersections, `^file`, node names, dynamic and static groups, attribute
 //! selectors, bare numbers, `/regex`, bracket ranges, `+N`, `a-b` / `a:b`

@@ -1,4 +1,4 @@
-//! Regular-expression attribute values (schema.md §3.4): a stored value of the
+//! Regular-expression attribute values (perl-xCAT/xCAT/Table.pm:2647-2714): a stored value of the
 //! form `/pattern/replacement/` or `|pattern|replacement|` (or the "easy"
 //! `|replacement|`) is evaluated against the node name.  Parenthesised parts
 //! of a `|...|` replacement are integer arithmetic (see [`expr`]).

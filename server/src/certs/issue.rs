@@ -1,5 +1,5 @@
 //! Issuing the three kinds of certificate of an xCAT management node, with
-//! the fields the stock scripts give them (protocol.md §2d):
+//! the fields the stock scripts give them (xCAT-server/sbin/xcatconfig:1651-1770):
 //!
 //! * CA: `CN=xCAT CA`, notBefore 1970-01-01 01:01:01Z, 7305 days, `v3_ca`
 //!   extensions (SKI, AKI, critical CA:TRUE, keyCertSign+cRLSign, nsCertType);

@@ -1,5 +1,5 @@
 //! The per-request command log (`/var/log/xcat/commands.log`, mode 0600) in
-//! the stock format (protocol.md §7d):
+//! the stock format:
 //!
 //! ```text
 //! =====================================================   (53 '=')

@@ -1,4 +1,4 @@
-//! Hierarchical dispatch (protocol.md §6d): a part whose `dest` names service
+//! Hierarchical dispatch (xCAT-server/sbin/xcatd:2267-2493): a part whose `dest` names service
 //! nodes is sent to the first one that accepts it (`dest:3001` unless a port
 //! is given; the port is configurable), with `_xcatdest` cleared, `_xcatver`
 //! set, `_xcatpreprocessed=1` and `noderange` removed.  A destination that is

@@ -1,5 +1,5 @@
 //! Sending a request to another xcatd and relaying its answer: hierarchy
-//! (service nodes, protocol.md §6d) and `--fallback` (a stock daemon behind
+//! (service nodes, xCAT-server/sbin/xcatd:2267-2493) and `--fallback` (a stock daemon behind
 //! us).  Responses keep their `xcatdsource`; the remote `serverdone` is
 //! dropped (we send our own).
 

@@ -69,7 +69,7 @@ pub struct PolicyRow {
     pub rule: &'static str,
 }
 
-/// The Linux management node's policy rows (protocol.md §5b).  Row 1.2
+/// The Linux management node's policy rows.  Row 1.2
 /// trusts the MN's own certificate name; it is left out when no server
 /// certificate exists (as stock does).
 pub fn policy_rows(mn_cert_cn: Option<&str>) -> Vec<PolicyRow> {

@@ -1,5 +1,5 @@
 //! `xcatd init`: make what xCAT's setup scripts and `xcatconfig -d -m` make
-//! (protocol.md §2d, schema.md §7): the CA, the server credential, a client
+//! (xCAT-server/sbin/xcatconfig:1651-1770): the CA, the server credential, a client
 //! credential, and the seeded database.  Nothing that exists is overwritten
 //! without `--force`; the summary says what was kept.
 //!
