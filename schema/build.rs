@@ -1,22 +1,11 @@
 //! Generates the static schema data from `xcat-schema.json` (the one source of truth) into
-//! OUT_DIR: the table registry (`registry_gen.rs`), the object definitions (`objects_gen.rs`)
-//! and the Diesel `table!` definitions (`tables_gen.rs`). The CREATE TABLE text is not copied
+//! OUT_DIR: the table registry (`registry_gen.rs`) and the object definitions
+//! (`objects_gen.rs`). The CREATE TABLE text is not copied
 //! from the JSON: `src/ddl.rs` derives it from the registry and a test compares the two.
 
 use serde_json::Value;
 use std::fmt::Write as _;
 use std::path::Path;
-
-#[rustfmt::skip]
-const RUST_RESERVED: &[&str] = &[
-    "as", "break", "const", "continue", "crate", "else", "enum", "extern", "false", "fn", "for",
-    "if", "impl", "in", "let", "loop", "match", "mod", "move", "mut", "pub", "ref", "return",
-    "self", "Self", "static", "struct", "super", "trait", "true", "type", "unsafe", "use",
-    "where", "while", "async", "await", "dyn", "abstract", "become", "box", "do", "final",
-    "macro", "override", "priv", "typeof", "unsized", "virtual", "yield", "try",
-    // names the diesel table! macro uses inside each table module
-    "table", "star", "all_columns", "columns", "dsl",
-];
 
 fn main() {
     println!("cargo:rerun-if-changed=xcat-schema.json");
@@ -29,7 +18,6 @@ fn main() {
     let mut registry = gen_registry(tables);
     registry.push_str(&gen_site_attributes(&json));
     std::fs::write(out.join("registry_gen.rs"), registry).expect("write registry");
-    std::fs::write(out.join("tables_gen.rs"), gen_diesel_tables(tables)).expect("write tables");
     std::fs::write(out.join("objects_gen.rs"), gen_objects(&json)).expect("write objects");
 }
 
@@ -87,45 +75,6 @@ fn gen_registry(tables: &[Value]) -> String {
         let _ = writeln!(o, "        {:?} => Some({i}),", s(&t["name"]));
     }
     o.push_str("        _ => None,\n    }\n}\n");
-    o
-}
-
-fn rust_col_name(table: &str, col: &str) -> String {
-    if RUST_RESERVED.contains(&col) || col == table {
-        format!("{col}_")
-    } else {
-        col.to_string()
-    }
-}
-
-fn gen_diesel_tables(tables: &[Value]) -> String {
-    let mut o = String::new();
-    for t in tables {
-        let name = s(&t["name"]);
-        let keys = strs(&t["keys"]);
-        let types = t["types"].as_object().cloned().unwrap_or_default();
-        let pk: Vec<String> = keys.iter().map(|k| rust_col_name(name, k)).collect();
-        let _ = writeln!(o, "diesel::table! {{\n    {name} ({}) {{", pk.join(", "));
-        for c in strs(&t["cols"]) {
-            let integer = types
-                .get(c)
-                .and_then(|v| v.as_str())
-                .is_some_and(|ty| ty.starts_with("INTEGER"));
-            let ty = if integer {
-                "Integer"
-            } else if keys.contains(&c) {
-                "Text"
-            } else {
-                "Nullable<Text>"
-            };
-            let rc = rust_col_name(name, c);
-            if rc != c {
-                let _ = writeln!(o, "        #[sql_name = {c:?}]");
-            }
-            let _ = writeln!(o, "        {rc} -> {ty},");
-        }
-        o.push_str("    }\n}\n\n");
-    }
     o
 }
 

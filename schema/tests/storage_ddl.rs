@@ -69,37 +69,3 @@ fn generated_migration_files_are_up_to_date() {
         );
     }
 }
-
-#[test]
-fn generated_diesel_tables_are_usable() {
-    use diesel::prelude::*;
-    use xcat_schema::tables::{domain, site};
-    let mut c = SqliteConnection::establish(":memory:").unwrap();
-    for t in ["site", "domain"] {
-        let def = registry::table(t).unwrap();
-        diesel::connection::SimpleConnection::batch_execute(
-            &mut c,
-            &create_table(def, DdlBackend::Sqlite),
-        )
-        .unwrap();
-    }
-    diesel::insert_into(site::table)
-        .values((site::key.eq("master"), site::value.eq(Some("10.0.0.1"))))
-        .execute(&mut c)
-        .unwrap();
-    let v: Vec<(String, Option<String>)> = site::table
-        .select((site::key, site::value))
-        .load(&mut c)
-        .unwrap();
-    assert_eq!(
-        v,
-        vec![("master".to_string(), Some("10.0.0.1".to_string()))]
-    );
-    // a Rust keyword column keeps its SQL name
-    diesel::insert_into(domain::table)
-        .values((domain::node.eq("n1"), domain::type_.eq(Some("ad"))))
-        .execute(&mut c)
-        .unwrap();
-    let t: Option<String> = domain::table.select(domain::type_).first(&mut c).unwrap();
-    assert_eq!(t.as_deref(), Some("ad"));
-}

@@ -5,6 +5,9 @@ use crate::dispatch::Tail;
 use crate::state::Shared;
 use xcat_proto::{Request, Response, Value};
 
+/// The commands answered here (the README command map lists them).
+pub const COMMANDS: &[&str] = &["authcheck", "noderange", "extnoderange"];
+
 pub fn authcheck(peer_name: Option<&str>) -> Tail {
     let doc = match peer_name {
         Some(n) => Response::new().set("username", n).data("Authenticated"),
