@@ -79,7 +79,7 @@ impl Store for DbStore {
         allow_files: bool,
     ) -> Result<Expansion, StoreError> {
         let opts = RangeOpts {
-            cwd: cwd.map(str::to_string),
+            cwd: cwd.map(std::path::PathBuf::from),
             allow_files,
             ..RangeOpts::default()
         };

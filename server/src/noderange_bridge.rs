@@ -6,35 +6,18 @@
 //! XCATBYPASS mode; xcatd-rs honours them for daemon requests too).
 
 use crate::store::{Expansion, RangeOpts, StoreError};
-use std::path::PathBuf;
-use xcat_proto::Request;
 use xcat_schema::db::Db;
-use xcat_schema::noderange::{expand_keeping_groups, ExpandOpts, PREFIX_ENV, SUFFIX_ENV};
+use xcat_schema::noderange::{expand_keeping_groups, ExpandOpts};
 
-/// Expansion options for `req` (its `cwd` and environment).
-pub fn range_opts(req: &Request, allow_files: bool) -> RangeOpts {
-    RangeOpts {
-        cwd: req.cwd().map(str::to_string),
-        allow_files,
-        node_prefix: req.env(PREFIX_ENV).map(str::to_string),
-        node_suffix: req.env(SUFFIX_ENV).map(str::to_string),
-    }
-}
+/// Expansion options for `req` (its `cwd` and environment): the handlers' one place.
+pub use xcat_handlers::range_opts::for_request as range_opts;
 
-/// [`ExpandOpts`] (verify mode) for the daemon's expansions.
-pub fn expand_opts(opts: &RangeOpts) -> ExpandOpts {
-    ExpandOpts {
-        verify: true,
-        cwd: opts.cwd.as_deref().map(PathBuf::from),
-        allow_files: opts.allow_files,
-        node_prefix: opts.node_prefix.clone(),
-        node_suffix: opts.node_suffix.clone(),
-        ..ExpandOpts::default()
-    }
-}
-
+/// Expand `range` in verify mode.
 pub fn expand(db: &Db, range: &str, opts: &RangeOpts) -> Result<Expansion, StoreError> {
-    let opts = expand_opts(opts);
+    let opts = ExpandOpts {
+        verify: true,
+        ..opts.clone()
+    };
     let mut result = Err(StoreError(String::new()));
     let read = db.read(|conn| {
         result = expand_keeping_groups(conn, range, &opts)
@@ -53,6 +36,7 @@ pub fn expand(db: &Db, range: &str, opts: &RangeOpts) -> Result<Expansion, Store
 #[cfg(test)]
 mod tests {
     use super::*;
+    use xcat_proto::Request;
 
     fn request(xml: &str) -> Request {
         let doc = xcat_proto::parse_document(xml.as_bytes()).unwrap();
@@ -69,11 +53,8 @@ mod tests {
         let o = range_opts(&req, true);
         assert_eq!(o.node_prefix.as_deref(), Some("abc"));
         assert_eq!(o.node_suffix.as_deref(), Some("-x"));
-        assert_eq!(o.cwd.as_deref(), Some("/tmp"));
-        let e = expand_opts(&o);
-        assert!(e.verify && e.allow_files);
-        assert_eq!(e.node_prefix.as_deref(), Some("abc"));
-        assert_eq!(e.node_suffix.as_deref(), Some("-x"));
+        assert_eq!(o.cwd.as_deref(), Some(std::path::Path::new("/tmp")));
+        assert!(o.verify && o.allow_files);
     }
 
     #[test]

@@ -42,19 +42,9 @@ pub struct Expansion {
 
 pub type SiteValues = HashMap<String, String>;
 
-/// How to expand a noderange for a request (see
-/// [`crate::noderange_bridge::range_opts`]).
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct RangeOpts {
-    /// The request's `cwd`, for relative `^file` items.
-    pub cwd: Option<String>,
-    /// `^file` items may be read (privileged callers).
-    pub allow_files: bool,
-    /// `XCAT_NODE_PREFIX` from the request's environment (default `node`).
-    pub node_prefix: Option<String>,
-    /// `XCAT_NODE_SUFFIX` from the request's environment (default empty).
-    pub node_suffix: Option<String>,
-}
+/// How to expand a noderange for a request: the handlers' one set of options
+/// (`xcat_handlers::range_opts::for_request`).
+pub type RangeOpts = xcat_schema::noderange::ExpandOpts;
 
 pub trait Store: Send + Sync {
     /// Every `site` key with a non-empty value.
@@ -72,7 +62,11 @@ pub trait Store: Send + Sync {
     /// [`Store::expand`] with every option (bare-number prefix and suffix
     /// too).  The default ignores prefix and suffix.
     fn expand_with(&self, range: &str, opts: &RangeOpts) -> Result<Expansion, StoreError> {
-        self.expand(range, opts.cwd.as_deref(), opts.allow_files)
+        self.expand(
+            range,
+            opts.cwd.as_deref().and_then(|p| p.to_str()),
+            opts.allow_files,
+        )
     }
     /// Active `networks` rows (net, mask, domain), for peer host names.
     fn networks(&self) -> Result<Vec<NetworkRow>, StoreError> {

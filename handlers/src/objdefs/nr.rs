@@ -5,23 +5,18 @@
 use super::cache::Cache;
 use crate::api::HandlerError;
 use xcat_schema::db::Conn;
-use xcat_schema::noderange::{self, ExpandOpts, NodeRangeError};
 
-/// Expand `range`; `verify` drops names that are neither nodes nor groups.
-/// Result in stock order (byte-wise sort), unique.
+/// Expand `range` ([`crate::range_opts::expand`] with the request's options in `cache`).
 pub fn expand(
     conn: &mut Conn,
     cache: &mut Cache,
     range: &str,
     verify: bool,
 ) -> Result<Vec<String>, HandlerError> {
-    let opts = ExpandOpts {
+    Ok(crate::range_opts::expand(
+        conn,
+        range,
+        &cache.range_opts,
         verify,
-        ..cache.range_opts.clone()
-    };
-    match noderange::expand(conn, range, &opts) {
-        Ok(e) => Ok(e.nodes),
-        Err(NodeRangeError::Db(e)) => Err(HandlerError::Db(e)),
-        Err(e) => Err(HandlerError::Message(e.to_string())),
-    }
+    )?)
 }

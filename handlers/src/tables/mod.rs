@@ -3,7 +3,7 @@
 //! One file per command; shared pieces: option parsing (`args`), streamed
 //! output (`output`), `-w` filters (`where_filter`), table helpers (`dbutil`),
 //! node attribute resolution (`resolve`), noderange expansion
-//! (`noderange_util`), short descriptions for `tabdump -d` (`descriptions`)
+//! (`crate::range_opts`), short descriptions for `tabdump -d` (`descriptions`)
 //! and the assignment engine shared by nodech/nodeadd/nodegrpch
 //! (`nodechange`).
 
@@ -16,7 +16,6 @@ pub mod nodech;
 pub mod nodechange;
 pub mod nodegrpch;
 pub mod nodels;
-pub mod noderange_util;
 pub mod noderm;
 pub mod output;
 pub mod resolve;

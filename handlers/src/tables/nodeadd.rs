@@ -5,9 +5,9 @@
 
 use super::args::{self, Opt};
 use super::nodechange::{self, Mode};
-use super::noderange_util::{self, ExpandError};
 use super::output;
 use crate::api::{Ctx, HandlerError, Responder};
+use crate::range_opts::{self, ExpandError};
 use xcat_proto::{Request, Response};
 
 const USAGE: &[&str] = &[
@@ -30,7 +30,7 @@ pub fn run(ctx: &Ctx, req: &Request, out: &mut dyn Responder) -> Result<(), Hand
     let range_opts = crate::range_opts::for_request(req, ctx.privileged);
     let expanded = ctx
         .db
-        .read(|c| Ok(noderange_util::expand_unverified(c, &range, &range_opts)))?;
+        .read(|c| Ok(range_opts::expand(c, &range, &range_opts, false)))?;
     let nodes = match expanded {
         Ok(n) => n,
         Err(ExpandError::Db(e)) => return Err(HandlerError::Db(e)),

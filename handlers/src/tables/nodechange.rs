@@ -6,10 +6,10 @@
 //! inherited value inside it, so concurrent edits never lose an element).
 
 use super::dbutil;
-use super::noderange_util::{self, ExpandError};
 use super::output;
 use super::resolve::{self, Opts as ResolveOpts};
 use crate::api::{Ctx, HandlerError, Responder};
+use crate::range_opts::{self, ExpandError};
 use xcat_proto::{Request, Response};
 use xcat_schema::db::{Conn, DbError};
 use xcat_schema::noderange::ExpandOpts;
@@ -343,7 +343,7 @@ pub fn apply(
                         values.iter().map(|(a, b)| (a.as_str(), b.as_deref())).collect();
                     conn.set_attribs(table, &k, &v)?;
                     let members =
-                        match noderange_util::expand_verified(conn, group, range_opts) {
+                        match range_opts::expand(conn, group, range_opts, true) {
                             Ok(m) => m,
                             Err(ExpandError::Db(e)) => return Err(Stop::Db(e)),
                             Err(ExpandError::Message(m)) => return Err(Stop::Error(m, 1)),

@@ -48,7 +48,7 @@ pub const DEFAULT_MAX_NODES: usize = 1_000_000;
 pub const MAX_DEPTH: usize = 200;
 
 /// How to expand.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ExpandOpts {
     /// Names must exist (default).  `false` = syntactic expansion for
     /// nodeadd/mkdef: unknown names are kept as they are.
