@@ -12,6 +12,7 @@
 //! (one document).  Words that are not options are ignored, as stock does.
 
 use crate::api::{Ctx, Handler, HandlerError, Responder, ServerInfo};
+use crate::tables::args::{self, Opt, Order};
 use std::path::Path;
 use xcat_proto::{Request, Response};
 
@@ -25,13 +26,12 @@ const USAGE: [&str; 5] = [
     "       lsxcatd [-a|--all]",
 ];
 
-const LONG_NAMES: [(&str, char); 6] = [
-    ("help", 'h'),
-    ("version", 'v'),
-    ("all", 'a'),
-    ("type", 't'),
-    ("nodetype", 't'),
-    ("database", 'd'),
+const OPTS: &[Opt] = &[
+    Opt::flag(&["h", "?", "help"]),
+    Opt::flag(&["v", "version"]),
+    Opt::flag(&["a", "all"]),
+    Opt::flag(&["t", "type", "nodetype"]),
+    Opt::flag(&["d", "database"]),
 ];
 
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
@@ -43,59 +43,16 @@ pub struct Options {
     pub database: bool,
 }
 
-fn set(c: char, o: &mut Options) -> bool {
-    match c {
-        'h' | '?' => o.help = true,
-        'v' => o.version = true,
-        'a' => o.all = true,
-        't' => o.nodetype = true,
-        'd' => o.database = true,
-        _ => return false,
-    }
-    true
-}
-
-/// Parse the arguments; `None` means usage error.
+/// Parse the arguments (operands are ignored); `None` means usage error.
 pub fn parse_args(args: &[&str]) -> Option<Options> {
-    let mut o = Options::default();
-    let mut options_done = false;
-    for &arg in args {
-        if options_done {
-            continue;
-        }
-        if arg == "--" {
-            options_done = true;
-        } else if let Some(name) = arg.strip_prefix("--") {
-            if name.contains('=') {
-                return None;
-            }
-            let exact = LONG_NAMES.iter().find(|(n, _)| *n == name);
-            let letter = match exact {
-                Some((_, c)) => *c,
-                None => {
-                    let mut hits: Vec<char> = LONG_NAMES
-                        .iter()
-                        .filter(|(n, _)| !name.is_empty() && n.starts_with(name))
-                        .map(|(_, c)| *c)
-                        .collect();
-                    hits.dedup();
-                    match hits.as_slice() {
-                        [c] => *c,
-                        _ => return None,
-                    }
-                }
-            };
-            set(letter, &mut o);
-        } else if let Some(letters) = arg.strip_prefix('-').filter(|l| !l.is_empty()) {
-            for c in letters.chars() {
-                if !set(c, &mut o) {
-                    return None;
-                }
-            }
-        }
-        // Anything else is not an option and is ignored.
-    }
-    Some(o)
+    let p = args::parse(args, OPTS, Order::Permute).ok()?;
+    Some(Options {
+        help: p.has("h"),
+        version: p.has("v"),
+        all: p.has("a"),
+        nodetype: p.has("t"),
+        database: p.has("d"),
+    })
 }
 
 fn usage(errorcode: bool) -> Response {

@@ -1,6 +1,7 @@
-//! A small Getopt::Long look-alike for the table commands: bundled short
+//! A small Getopt::Long look-alike for the table commands and lsxcatd: bundled short
 //! options (`-Hb`), long options (`--help`, `--lines=5`, `--lines 5`), string,
-//! integer and repeated string options, `--` to end options, and either
+//! integer and repeated string options, unique abbreviations of long names, `--` to end
+//! options, and either
 //! permuted (options anywhere) or POSIX order (options stop at the first
 //! operand).  Parse failures map to the command's usage text with exit 1, as
 //! stock does.
@@ -112,10 +113,25 @@ fn find_short(opts: &[Opt], c: char) -> Option<&Opt> {
     })
 }
 
+/// An exact name (any case, Getopt::Long's `ignore_case`), else the one option with a
+/// long name that starts with `name` (`auto_abbrev`: `--ver` for `--version`).
 fn find_long<'a>(opts: &'a [Opt], name: &str) -> Option<&'a Opt> {
     let lower = name.to_ascii_lowercase();
-    opts.iter()
-        .find(|o| o.names.iter().any(|n| n.to_ascii_lowercase() == lower))
+    let exact = opts
+        .iter()
+        .find(|o| o.names.iter().any(|n| n.to_ascii_lowercase() == lower));
+    if exact.is_some() || lower.is_empty() {
+        return exact;
+    }
+    let mut hits = opts.iter().filter(|o| {
+        o.names
+            .iter()
+            .any(|n| n.len() > 1 && n.to_ascii_lowercase().starts_with(&lower))
+    });
+    match (hits.next(), hits.next()) {
+        (Some(o), None) => Some(o),
+        _ => None,
+    }
 }
 
 fn store(parsed: &mut Parsed, opt: &Opt, value: Option<String>) -> Result<(), BadArgs> {
@@ -277,5 +293,18 @@ mod tests {
         assert_eq!(p.rest, vec!["t", "-H"]);
         let p = parse(&["--", "-H"], OPTS, Order::Permute).unwrap();
         assert_eq!(p.rest, vec!["-H"]);
+    }
+
+    #[test]
+    fn unique_abbreviations_of_long_names() {
+        let p = parse(&["--with", "--BL"], OPTS, Order::Permute).unwrap();
+        assert!(p.has("H") && p.has("b"));
+        let p = parse(&["--lin=3"], OPTS, Order::Permute).unwrap();
+        assert_eq!(p.int("n"), Some(3));
+        // `--h` is the short name itself; `--` alone ends the options.
+        assert!(parse(&["--h"], OPTS, Order::Permute).unwrap().has("h"));
+        const TWO: &[Opt] = &[Opt::flag(&["all"]), Opt::flag(&["allow"])];
+        assert!(parse(&["--al"], TWO, Order::Permute).is_err());
+        assert!(parse(&["--all"], TWO, Order::Permute).unwrap().has("all"));
     }
 }
