@@ -1,4 +1,4 @@
-//! Every output format against what stock xCAT parses (handlers.md §8): lsnim plain,
+//! Every output format against what stock xCAT parses (xCAT-server/lib/xcat/plugins/aixinstall.pm): lsnim plain,
 //! `-l`, `-Z` / `-FZ`, `-c`, `-t`, `-a`, `-A`, `-P`; lsnfsexp -c; lssrc; df -m; chnfsdom;
 //! ifconfig -a.
 

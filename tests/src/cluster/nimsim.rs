@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 /// The commands stock runs on a NIM master / service node, at their paths
-/// (handlers.md §8; `xCAT-server/lib/xcat/plugins/aixinstall.pm`).
+/// (`xCAT-server/lib/xcat/plugins/aixinstall.pm`).
 pub const FALLBACK_COMMANDS: [&str; 16] = [
     "/usr/sbin/nim",
     "/usr/sbin/lsnim",
