@@ -11,9 +11,9 @@
 use crate::config::ServeConfig;
 use crate::connection;
 use crate::peer::{short_host, unmap, PeerInfo};
+use crate::pending::PendingGuard;
 use crate::state::Shared;
 use crate::store::{NetworkRow, SiteValues};
-use crate::pending::PendingGuard;
 use crate::throttle::max_connections;
 use crate::tls::{peer_name, AcceptorCache, TlsSettings};
 use socket2::{Domain, Protocol, Socket, Type};

@@ -39,14 +39,12 @@ fn server_config(install: &Install) -> rustls::ServerConfig {
     let key = rustls_pemfile::private_key(&mut BufReader::new(&pem[..]))
         .unwrap()
         .unwrap();
-    rustls::ServerConfig::builder_with_provider(Arc::new(
-        rustls::crypto::ring::default_provider(),
-    ))
-    .with_safe_default_protocol_versions()
-    .unwrap()
-    .with_no_client_auth()
-    .with_single_cert(certs, key)
-    .unwrap()
+    rustls::ServerConfig::builder_with_provider(Arc::new(rustls::crypto::ring::default_provider()))
+        .with_safe_default_protocol_versions()
+        .unwrap()
+        .with_no_client_auth()
+        .with_single_cert(certs, key)
+        .unwrap()
 }
 
 const ANSWER: &[u8] = b"<xcatresponse>\n  <data>slow done</data>\n</xcatresponse>\n\
@@ -180,7 +178,10 @@ fn sigterm_lets_the_running_command_finish() {
     fallback.wait_request();
 
     daemon.signal(libc::SIGTERM);
-    assert!(wait_refused(&install), "new connections refused after SIGTERM");
+    assert!(
+        wait_refused(&install),
+        "new connections refused after SIGTERM"
+    );
     assert!(daemon.alive(), "the daemon waits for its running command");
     assert!(install.pidfile().exists());
 
@@ -193,7 +194,10 @@ fn sigterm_lets_the_running_command_finish() {
     assert!(daemon.wait_gone(Duration::from_secs(30)), "daemon exits");
     assert!(wait_removed(&install.pidfile(), Duration::from_secs(5)));
     let log = read(&install.cmdlog());
-    assert!(log.contains("[Request]    slowcmd"), "command log flushed: {log}");
+    assert!(
+        log.contains("[Request]    slowcmd"),
+        "command log flushed: {log}"
+    );
 }
 
 #[test]

@@ -19,7 +19,11 @@ fn hundred_daemonised_starts_in_a_row() {
         let daemon = install
             .start_daemon(&[], Duration::from_secs(30))
             .unwrap_or_else(|e| panic!("start {i}: {e}"));
-        assert!(daemon.alive(), "start {i}: daemon {} not running", daemon.pid);
+        assert!(
+            daemon.alive(),
+            "start {i}: daemon {} not running",
+            daemon.pid
+        );
         let docs = install
             .ask(&lsxcatd_v())
             .unwrap_or_else(|e| panic!("start {i}: lsxcatd -v: {e}"));

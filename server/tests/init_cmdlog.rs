@@ -190,9 +190,16 @@ fn ten_megabyte_argument_is_logged_capped() {
     log.flush();
 
     let text = std::fs::read_to_string(&path).unwrap();
-    let lines: Vec<&str> = text.lines().filter(|l| l.starts_with("[Request]")).collect();
+    let lines: Vec<&str> = text
+        .lines()
+        .filter(|l| l.starts_with("[Request]"))
+        .collect();
     assert_eq!(lines.len(), 3, "{}", &text[..text.len().min(2000)]);
-    assert!(lines[0].len() < 2 * ARG_CAP, "capped: {} bytes", lines[0].len());
+    assert!(
+        lines[0].len() < 2 * ARG_CAP,
+        "capped: {} bytes",
+        lines[0].len()
+    );
     assert!(lines[0].contains("'bmcpassword=xxxxxxxx'"), "{}", lines[0]);
     assert!(lines[0].contains("more bytes not logged]"), "{}", lines[0]);
     assert!(!text.contains("hunter2") && !text.contains("tail"));

@@ -88,10 +88,7 @@ fn capped_list<'a>(items: impl ExactSizeIterator<Item = &'a str>) -> Vec<String>
     let mut bytes = 0;
     for item in items {
         if bytes >= ARGS_TOTAL_CAP {
-            out.push(format!(
-                "[{} more arguments not logged]",
-                total - out.len()
-            ));
+            out.push(format!("[{} more arguments not logged]", total - out.len()));
             break;
         }
         let c = capped(item);
@@ -104,9 +101,7 @@ fn capped_list<'a>(items: impl ExactSizeIterator<Item = &'a str>) -> Vec<String>
 impl Entry {
     pub fn from_request(req: &Request, response: &str, nodes: usize, elapsed: Duration) -> Entry {
         let noderanges = match req.map.first_text("noderange") {
-            Some(first) if !first.is_empty() => {
-                capped_list(req.map.texts("noderange").into_iter())
-            }
+            Some(first) if !first.is_empty() => capped_list(req.map.texts("noderange").into_iter()),
             _ => Vec::new(),
         };
         let args = req.args();

@@ -276,14 +276,14 @@ impl Rules {
 
     /// `(-{1,2}|\+)([A-Za-z]+)(=?)(.*)` naming a long secret option.
     fn long_option(&self, arg: &str) -> Option<Masked> {
-        let intro = if arg.starts_with("--") && arg[2..].starts_with(|c: char| c.is_ascii_alphabetic())
-        {
-            2
-        } else if arg.starts_with(['-', '+']) {
-            1
-        } else {
-            return None;
-        };
+        let intro =
+            if arg.starts_with("--") && arg[2..].starts_with(|c: char| c.is_ascii_alphabetic()) {
+                2
+            } else if arg.starts_with(['-', '+']) {
+                1
+            } else {
+                return None;
+            };
         let name_len = arg[intro..]
             .find(|c: char| !c.is_ascii_alphabetic())
             .unwrap_or(arg.len() - intro);
@@ -364,7 +364,8 @@ impl Rules {
                 if offset < body.len() && (body[offset] == '-' || body[offset] == '+') {
                     offset += 1;
                 }
-                while offset < body.len() && (body[offset].is_ascii_digit() || body[offset] == '_') {
+                while offset < body.len() && (body[offset].is_ascii_digit() || body[offset] == '_')
+                {
                     offset += 1;
                 }
             }
@@ -581,24 +582,49 @@ mod tests {
         assert_eq!(r("mkvm", &["--password=pw"]), vec!["--password=xxxxxxxx"]);
         assert_eq!(r("mkvm", &["--pass", "pw"]), vec!["--pass", "xxxxxxxx"]);
         assert_eq!(r("mkvm", &["pw=abc"]), vec!["pw=xxxxxxxx"]);
-        assert_eq!(r("mkvm", &["-dw", "x"]), vec!["-dw", "x"], "-d takes a value");
+        assert_eq!(
+            r("mkvm", &["-dw", "x"]),
+            vec!["-dw", "x"],
+            "-d takes a value"
+        );
         assert_eq!(r("bmcdiscover", &["-n", "new"]), vec!["-n", "xxxxxxxx"]);
-        assert_eq!(r("bmcdiscover", &["--newbmcpw", "n"]), vec!["--newbmcpw", "xxxxxxxx"]);
+        assert_eq!(
+            r("bmcdiscover", &["--newbmcpw", "n"]),
+            vec!["--newbmcpw", "xxxxxxxx"]
+        );
         assert_eq!(r("bmcdiscover", &["--p", "pw"]), vec!["--p", "xxxxxxxx"]);
         assert_eq!(r("switchdiscover", &["-c", "pub"]), vec!["-c", "xxxxxxxx"]);
         assert_eq!(r("rspconfig", &["*_passwd=a"]), vec!["*_passwd=xxxxxxxx"]);
         assert_eq!(r("rspconfig", &["USERID=a"]), vec!["USERID=xxxxxxxx"]);
         assert_eq!(
-            r("chvm", &["--add3390", "p", "d", "3", "4", "mode", "rpw", "wpw"]),
-            vec!["--add3390", "p", "d", "3", "4", "xxxxxxxx", "xxxxxxxx", "xxxxxxxx"]
+            r(
+                "chvm",
+                &["--add3390", "p", "d", "3", "4", "mode", "rpw", "wpw"]
+            ),
+            vec![
+                "--add3390",
+                "p",
+                "d",
+                "3",
+                "4",
+                "xxxxxxxx",
+                "xxxxxxxx",
+                "xxxxxxxx"
+            ]
         );
         assert_eq!(
             r("chtab", &["site.key=snmpc", "site.value = public"]),
             vec!["site.key=snmpc", "site.value = xxxxxxxx"]
         );
-        assert_eq!(r("chtab", &["key=domain", "site.value=x"]).last().unwrap(), "site.value=x");
+        assert_eq!(
+            r("chtab", &["key=domain", "site.value=x"]).last().unwrap(),
+            "site.value=x"
+        );
         assert_eq!(redact_arg(" snmppassword != x"), "snmppassword!=xxxxxxxx");
-        assert_eq!(redact_arg("a=1,ipmi.password=~x"), "a=1,ipmi.password=~xxxxxxxx");
+        assert_eq!(
+            redact_arg("a=1,ipmi.password=~x"),
+            "a=1,ipmi.password=~xxxxxxxx"
+        );
         assert_eq!(redact_arg("mypassword=x"), "mypassword=x");
         assert_eq!(redact_arg("token.tokenid=abc"), "token.tokenid=xxxxxxxx");
     }
@@ -627,7 +653,10 @@ mod tests {
         );
         // `.*$` does not cross a newline
         assert_eq!(redact_request_line("x", "password=a\nb"), "password=a\nb");
-        assert_eq!(redact_request_line("x", "a\npassword=b"), "a\npassword=xxxxxxxx");
+        assert_eq!(
+            redact_request_line("x", "a\npassword=b"),
+            "a\npassword=xxxxxxxx"
+        );
     }
 
     /// The stock rules as regexes (what this file used before the scanners;
@@ -700,8 +729,27 @@ mod tests {
     #[test]
     fn scanners_agree_with_the_stock_regexes() {
         const PIECES: &[&str] = &[
-            "password", "snmpc", "ipmi.password", "a", ".", "_", "=", "~", "!", "+", "-", ",",
-            "^", " ", " ", "'", "\n", "xxxxxxxx", "x", "é", "\t",
+            "password",
+            "snmpc",
+            "ipmi.password",
+            "a",
+            ".",
+            "_",
+            "=",
+            "~",
+            "!",
+            "+",
+            "-",
+            ",",
+            "^",
+            " ",
+            " ",
+            "'",
+            "\n",
+            "xxxxxxxx",
+            "x",
+            "é",
+            "\t",
         ];
         let mut seed: u64 = 0x9e37_79b9_7f4a_7c15;
         let mut next = move || {
