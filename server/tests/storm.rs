@@ -152,13 +152,15 @@ async fn trickle_request(addr: std::net::SocketAddr, closures: Arc<Closures>) {
 async fn admin_is_served_during_a_storm_and_the_storm_times_out() {
     let n = storm_size();
     raise_fd_limit(n);
-    let mut o = Options::default();
     // Room for the whole storm in the pending pool (beyond it the oldest
     // pending connections would be closed early, which also lets root in).
-    o.tweak = Box::new(move |c| {
-        c.limits.request_timeout = REQUEST_TIMEOUT;
-        c.limits.max_pending = c.limits.max_pending.max(n + 64);
-    });
+    let o = Options {
+        tweak: Box::new(move |c| {
+            c.limits.request_timeout = REQUEST_TIMEOUT;
+            c.limits.max_pending = c.limits.max_pending.max(n + 64);
+        }),
+        ..Options::default()
+    };
     let s = start_with_registry(o, Arc::new(xcat_handlers::registry())).await;
     s.store
         .site
