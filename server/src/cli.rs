@@ -100,6 +100,9 @@ pub struct Tuning {
     /// beyond it the oldest such connection is closed.
     #[arg(long, env = "XCATD_MAX_PENDING", value_name = "N")]
     pub max_pending: Option<usize>,
+    /// Slots beyond site.xcatmaxconnections that only root's certificate may use [default: 0].
+    #[arg(long, env = "XCATD_ADMIN_RESERVE", value_name = "N")]
+    pub admin_reserve: Option<usize>,
 }
 
 /// The machine's available parallelism (1 when unknown).

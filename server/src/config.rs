@@ -27,7 +27,8 @@ pub struct Limits {
     /// Connections between accept and their first complete request; beyond
     /// this the oldest of them is closed ([`crate::pending`]).
     pub max_pending: usize,
-    /// Slots beyond `site.xcatmaxconnections` kept for `root`'s certificate.
+    /// Slots beyond `site.xcatmaxconnections` kept for `root`'s certificate
+    /// (default 0: the limit applies to everyone, as stock).
     pub admin_reserve: usize,
     /// A write that does not complete in this time ends the connection.
     pub write_timeout: Duration,
@@ -52,7 +53,7 @@ impl Default for Limits {
             handshake: Duration::from_secs(10),
             request_timeout: Duration::from_secs(15),
             max_pending: 1024,
-            admin_reserve: 4,
+            admin_reserve: 0,
             write_timeout: Duration::from_secs(120),
             write_chunk: 64 * 1024,
             response_queue: 64,

@@ -205,6 +205,9 @@ fn apply_tuning(t: &Tuning, cfg: &mut ServeConfig) -> Result<(), String> {
     if let Some(n) = t.max_pending {
         cfg.limits.max_pending = n.max(1);
     }
+    if let Some(n) = t.admin_reserve {
+        cfg.limits.admin_reserve = n;
+    }
     Ok(())
 }
 

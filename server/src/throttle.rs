@@ -4,8 +4,9 @@
 //! and the request before it are bounded by [`crate::pending`] instead, so
 //! silent or trickling peers hold no slot) and keeps it until it ends;
 //! requests beyond the limit wait for a permit instead of being refused.
-//! `root`'s certificate may use a small reserve beyond the limit, so the
-//! administrator gets in while the slots are busy.  The limit follows the
+//! `root`'s certificate may use a reserve beyond the limit (`--admin-reserve`,
+//! default none), so the administrator gets in while long commands hold the
+//! slots.  The limit follows the
 //! site value: raising it adds permits at once, lowering it removes free
 //! permits and retires busy ones as they come back.
 
