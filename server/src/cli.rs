@@ -121,3 +121,34 @@ impl Tuning {
             .max(1)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sizing_knobs() {
+        let cli = Cli::parse_from([
+            "xcatd",
+            "--worker-threads",
+            "3",
+            "--blocking-threads",
+            "10",
+            "--db-pool",
+            "5",
+            "--request-timeout",
+            "2.5",
+            "--shutdown-grace",
+            "0",
+        ]);
+        let t = &cli.serve.tuning;
+        assert_eq!(t.worker_threads(), 3);
+        assert_eq!(t.blocking_threads(), 10);
+        assert_eq!(t.db_pool, Some(5));
+        assert_eq!(t.request_timeout, Some(2.5));
+        assert_eq!(t.shutdown_grace, Some(0.0));
+        let defaults = Tuning::default();
+        assert_eq!(defaults.worker_threads(), cpus().max(2));
+        assert_eq!(defaults.blocking_threads(), (16 * cpus()).max(64));
+    }
+}
