@@ -1,3 +1,4 @@
+#![cfg(any(debug_assertions, feature = "failpoints"))]
 //! All nodes move or none: a failpoint between the first and the last update
 //! of the move (an error inside the transaction, and a process abort that
 //! stands in for `kill -9`) leaves 0 nodes moved, on SQLite and PostgreSQL.

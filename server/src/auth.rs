@@ -1,5 +1,6 @@
 //! The authentication pseudo-requests that precede policy (xCAT-server/sbin/xcatd:2899-2971):
-//! `becomeuser` (passwd table, key `xcat`, plain-text match), `gettoken` and
+//! `becomeuser` (passwd table, key `xcat`, plain-text match in constant
+//! time), `gettoken` and
 //! `tokens` ([`crate::tokens`]).  Failures answer "Authentication failure"
 //! (errorcode 1) and close the connection, as stock; `gettoken` always closes.
 
@@ -32,13 +33,20 @@ fn credentials(req: &Request, key: &str) -> Option<(String, String)> {
 fn password_ok(shared: &Shared, user: &str, pass: &str) -> bool {
     match shared.store.inner().xcat_password(user) {
         // Stock also accepts crypt(3) hashes; only plain-text rows match here.
-        Ok(Some(stored)) => !stored.is_empty() && stored == pass,
+        Ok(Some(stored)) => !stored.is_empty() && same_secret(&stored, pass),
         Ok(None) => false,
         Err(e) => {
             tracing::error!("passwd table unreadable: {e}");
             false
         }
     }
+}
+
+/// Compare secrets in time independent of where they differ (the length
+/// of the stored secret may show).
+pub fn same_secret(stored: &str, given: &str) -> bool {
+    use subtle::ConstantTimeEq;
+    stored.as_bytes().ct_eq(given.as_bytes()).into()
 }
 
 pub fn authenticate(shared: &Shared, req: &mut Request, peer_name: Option<String>) -> Auth {
@@ -88,4 +96,17 @@ pub fn authenticate(shared: &Shared, req: &mut Request, peer_name: Option<String
         }
     }
     Auth::Continue(name)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::same_secret;
+
+    #[test]
+    fn secrets_compare_whole() {
+        assert!(same_secret("cluster", "cluster"));
+        assert!(!same_secret("cluster", "clustex"));
+        assert!(!same_secret("cluster", "cluste"));
+        assert!(!same_secret("cluster", ""));
+    }
 }

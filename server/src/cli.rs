@@ -2,7 +2,8 @@
 //! `xcatd init [--confdir DIR] [--db URL] [--hostname NAME] [--client-user USER]
 //! [--client-home DIR] [--force]` and
 //! `xcatd [-f|--foreground] [-p|--pidfile FILE] [--confdir DIR] [--db URL]
-//! [--port N] [--listen ADDR] [--fallback HOST:PORT]`.
+//! [--port N] [--listen ADDR] [--fallback HOST:PORT]` plus the sizing and
+//! timing knobs of [`Tuning`] (each also read from an `XCATD_*` variable).
 
 use clap::{Args, Parser, Subcommand};
 use std::path::PathBuf;
@@ -71,4 +72,83 @@ pub struct ServeArgs {
     /// The per-request command log (stock location by default).
     #[arg(long, value_name = "FILE", default_value = crate::cmdlog::DEFAULT_PATH)]
     pub cmdlog: PathBuf,
+    #[command(flatten)]
+    pub tuning: Tuning,
+}
+
+/// Sizes and times (README, "Sizing and timeouts"); unset sizes follow the
+/// machine's available parallelism.
+#[derive(Debug, Args, Default, Clone)]
+pub struct Tuning {
+    /// Async worker threads (TLS, framing, writing answers) [default: CPUs, at least 2].
+    #[arg(long, env = "XCATD_WORKER_THREADS", value_name = "N")]
+    pub worker_threads: Option<usize>,
+    /// Most threads running commands at once [default: 16 per CPU, at least 64].
+    #[arg(long, env = "XCATD_BLOCKING_THREADS", value_name = "N")]
+    pub blocking_threads: Option<usize>,
+    /// Database connections in the pool [default: SQLite CPUs+2 (4..16), PostgreSQL 2*CPUs+2 (4..32)].
+    #[arg(long, env = "XCATD_DB_POOL", value_name = "N")]
+    pub db_pool: Option<u32>,
+    /// Seconds a connection has to deliver a complete request (from its
+    /// start or the end of its previous answer; bytes do not extend it).
+    #[arg(long, env = "XCATD_REQUEST_TIMEOUT", value_name = "SECS")]
+    pub request_timeout: Option<f64>,
+    /// Seconds running commands may go on after SIGTERM before they are aborted.
+    #[arg(long, env = "XCATD_SHUTDOWN_GRACE", value_name = "SECS")]
+    pub shutdown_grace: Option<f64>,
+    /// Connections allowed between accept and their first complete request;
+    /// beyond it the oldest such connection is closed.
+    #[arg(long, env = "XCATD_MAX_PENDING", value_name = "N")]
+    pub max_pending: Option<usize>,
+    /// Slots beyond site.xcatmaxconnections that only root's certificate may use [default: 0].
+    #[arg(long, env = "XCATD_ADMIN_RESERVE", value_name = "N")]
+    pub admin_reserve: Option<usize>,
+}
+
+/// The machine's available parallelism (1 when unknown).
+pub fn cpus() -> usize {
+    std::thread::available_parallelism().map_or(1, usize::from)
+}
+
+impl Tuning {
+    pub fn worker_threads(&self) -> usize {
+        self.worker_threads.unwrap_or_else(|| cpus().max(2)).max(1)
+    }
+
+    pub fn blocking_threads(&self) -> usize {
+        self.blocking_threads
+            .unwrap_or_else(|| (16 * cpus()).max(64))
+            .max(1)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sizing_knobs() {
+        let cli = Cli::parse_from([
+            "xcatd",
+            "--worker-threads",
+            "3",
+            "--blocking-threads",
+            "10",
+            "--db-pool",
+            "5",
+            "--request-timeout",
+            "2.5",
+            "--shutdown-grace",
+            "0",
+        ]);
+        let t = &cli.serve.tuning;
+        assert_eq!(t.worker_threads(), 3);
+        assert_eq!(t.blocking_threads(), 10);
+        assert_eq!(t.db_pool, Some(5));
+        assert_eq!(t.request_timeout, Some(2.5));
+        assert_eq!(t.shutdown_grace, Some(0.0));
+        let defaults = Tuning::default();
+        assert_eq!(defaults.worker_threads(), cpus().max(2));
+        assert_eq!(defaults.blocking_threads(), (16 * cpus()).max(64));
+    }
 }

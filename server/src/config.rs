@@ -14,14 +14,22 @@ pub struct Limits {
     pub anon_request_bytes: usize,
     /// Longest request accepted from a peer with a verified certificate.
     pub request_bytes: usize,
-    /// All request bytes held in memory at once, over every connection.
+    /// Memory for requests at once, over every connection: each request is
+    /// charged its buffer's allocation twice (bytes and parsed tree) from
+    /// its first byte until its command ends.
     pub inflight_bytes: usize,
-    /// TLS handshake limit (stock: 10 s alarm).
+    /// TLS handshake limit (stock: 10 s alarm); also bounded by `request_timeout`.
     pub handshake: Duration,
-    /// Silence before a request (stock: 15 s), also between reads inside one.
-    pub idle: Duration,
-    /// Limit for receiving one whole request, from its first byte.
-    pub request_deadline: Duration,
+    /// Time a connection has to deliver one complete request, counted from
+    /// the accept (first request) or the end of the previous answer; bytes
+    /// arriving do not extend it (stock: 15 s of silence before a request).
+    pub request_timeout: Duration,
+    /// Connections between accept and their first complete request; beyond
+    /// this the oldest of them is closed ([`crate::pending`]).
+    pub max_pending: usize,
+    /// Slots beyond `site.xcatmaxconnections` kept for `root`'s certificate
+    /// (default 0: the limit applies to everyone, as stock).
+    pub admin_reserve: usize,
     /// A write that does not complete in this time ends the connection.
     pub write_timeout: Duration,
     /// Largest burst written at once (several whole documents).
@@ -43,8 +51,9 @@ impl Default for Limits {
             request_bytes: 64 * 1024 * 1024,
             inflight_bytes: 256 * 1024 * 1024,
             handshake: Duration::from_secs(10),
-            idle: Duration::from_secs(15),
-            request_deadline: Duration::from_secs(300),
+            request_timeout: Duration::from_secs(15),
+            max_pending: 1024,
+            admin_reserve: 0,
             write_timeout: Duration::from_secs(120),
             write_chunk: 64 * 1024,
             response_queue: 64,

@@ -1,18 +1,23 @@
 //! One client connection after the handshake (xCAT-server/sbin/xcatd:2830-2845): read
-//! requests (idle and whole-request limits, size limits, the global budget),
-//! run them one after another (pipelined ones wait in a bounded queue), keep
-//! reading while a command runs so `abortcommand` can stop it, and write the
-//! responses in bursts that end on document boundaries.
+//! requests (a deadline per request that bytes do not extend, size limits,
+//! the global budget), take a `site.xcatmaxconnections` slot with the first
+//! complete request, run requests one after another (pipelined ones wait in
+//! a bounded queue), keep reading while a command runs so `abortcommand` can
+//! stop it, and write the responses in bursts that end on document
+//! boundaries.
 
+use crate::config::Limits;
 use crate::dispatch;
 use crate::framing::{is_abort, FrameError, Framer};
 use crate::output::{render, serverdone, AbortFlag, ChannelResponder, Out};
 use crate::peer::PeerInfo;
+use crate::pending::PendingGuard;
 use crate::state::{Shared, BUDGET_UNIT};
+use crate::throttle::ConnPermit;
 use std::collections::VecDeque;
 use std::sync::Arc;
 use std::time::Duration;
-use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
+use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt, ReadHalf, WriteHalf};
 use tokio::sync::{mpsc, watch, OwnedSemaphorePermit, Semaphore};
 use tokio::time::{sleep_until, timeout, Instant};
 use xcat_proto::Response;
@@ -50,14 +55,42 @@ async fn next_out(running: &mut Option<Running>) -> Option<Out> {
     }
 }
 
+/// Budget permits for a request buffer of `capacity` bytes and its parsed tree.
+fn budget_units(capacity: usize) -> usize {
+    2 * (capacity / BUDGET_UNIT + 1)
+}
+
 /// Read more bytes, first reserving budget for what the buffer may grow to.
 async fn read_more<R: AsyncRead + Unpin>(
     rd: &mut R,
     framer: &mut Framer,
     budget: &Arc<Semaphore>,
     held: &mut Option<OwnedSemaphorePermit>,
+    max_request: usize,
 ) -> std::io::Result<usize> {
-    let want = (framer.buffered() + READ_CHUNK) / BUDGET_UNIT + 1;
+    // Charge the allocation, not the bytes (growing doubles the capacity,
+    // up to what the largest request needs), twice: the request is parsed
+    // into a tree about as large as its bytes.
+    let buf = framer.buffer_mut();
+    let capacity = if buf.capacity() - buf.len() >= READ_CHUNK {
+        buf.capacity()
+    } else {
+        (buf.capacity() * 2)
+            .min(max_request + READ_CHUNK)
+            .max(buf.len() + READ_CHUNK)
+    };
+    charge(budget, held, budget_units(capacity)).await?;
+    let buf = framer.buffer_mut();
+    buf.reserve_exact(capacity - buf.len());
+    rd.read_buf(buf).await
+}
+
+/// Make `held` hold at least `want` permits of the budget (waiting for them).
+async fn charge(
+    budget: &Arc<Semaphore>,
+    held: &mut Option<OwnedSemaphorePermit>,
+    want: usize,
+) -> std::io::Result<()> {
     let have = held.as_ref().map_or(0, |p| p.num_permits());
     if want > have {
         let extra = u32::try_from(want - have).unwrap_or(u32::MAX);
@@ -71,9 +104,7 @@ async fn read_more<R: AsyncRead + Unpin>(
             None => *held = Some(permit),
         }
     }
-    let buf = framer.buffer_mut();
-    buf.reserve(READ_CHUNK);
-    rd.read_buf(buf).await
+    Ok(())
 }
 
 fn start(
@@ -89,7 +120,7 @@ fn start(
     let shared = shared.clone();
     let peer = peer.clone();
     tokio::task::spawn_blocking(move || {
-        crate::memory::run_command(|| dispatch::serve(&shared, &peer, &bytes, &mut out));
+        crate::memory::run_command(|| dispatch::serve(&shared, &peer, bytes, &mut out));
     });
     Running {
         rx,
@@ -127,157 +158,291 @@ async fn write_burst<W: AsyncWrite + Unpin>(
     ok
 }
 
-/// Serve requests on `stream` until EOF, idle timeout, abort, or shutdown.
+/// What the listener hands over with a connection: the deadline for its
+/// first request and its place in the pending pool.
+pub struct Start {
+    pub deadline: Instant,
+    pub pending: PendingGuard,
+}
+
+/// Why the connection ends (debug log only).
+enum Stop {
+    Done,
+    TimedOut,
+    Evicted,
+    WriteFailed,
+    Aborted,
+}
+
+/// One connection's state; the event loop in [`Conn::run`] calls one method
+/// per event.
+struct Conn<S> {
+    shared: Arc<Shared>,
+    peer: Arc<PeerInfo>,
+    limits: Limits,
+    /// Largest request accepted from this peer.
+    request_limit: usize,
+    rd: ReadHalf<S>,
+    wr: WriteHalf<S>,
+    framer: Framer,
+    /// Budget held for the bytes buffered in `framer`.
+    held: Option<OwnedSemaphorePermit>,
+    queue: VecDeque<Pending>,
+    running: Option<Running>,
+    wbuf: Vec<u8>,
+    /// No more bytes will be read (EOF, error, or a refused request).
+    reading_done: bool,
+    /// The handler asked to close after its answer.
+    close_after: bool,
+    shutting_down: bool,
+    /// The next request must be complete by then (while none runs).
+    deadline: Instant,
+    /// Until the first complete request: the connection's pending entry.
+    pending: Option<PendingGuard>,
+    /// The `site.xcatmaxconnections` slot, from the first complete request on.
+    slot: Option<ConnPermit>,
+}
+
+impl<S: AsyncRead + AsyncWrite + Unpin> Conn<S> {
+    fn new(stream: S, peer: PeerInfo, shared: Arc<Shared>, start: Start) -> Conn<S> {
+        let limits = shared.cfg.limits.clone();
+        let request_limit = if peer.name.is_some() {
+            limits.request_bytes
+        } else {
+            limits.anon_request_bytes
+        };
+        let (rd, wr) = tokio::io::split(stream);
+        Conn {
+            peer: Arc::new(peer),
+            shared,
+            limits,
+            request_limit,
+            rd,
+            wr,
+            framer: Framer::new(),
+            held: None,
+            queue: VecDeque::new(),
+            running: None,
+            wbuf: Vec::new(),
+            reading_done: false,
+            close_after: false,
+            shutting_down: false,
+            deadline: start.deadline,
+            pending: Some(start.pending),
+            slot: None,
+        }
+    }
+
+    fn can_read(&self) -> bool {
+        !self.reading_done && self.queue.len() < self.limits.pipelined_requests
+    }
+
+    /// Waiting for a request (nothing runs or is queued): the deadline applies.
+    fn waiting_for_request(&self) -> bool {
+        self.running.is_none() && self.queue.is_empty()
+    }
+
+    /// A complete request waits for this connection's first slot.
+    fn needs_slot(&self) -> bool {
+        self.slot.is_none()
+            && self.running.is_none()
+            && !self.shutting_down
+            && matches!(self.queue.front(), Some(Pending::Request { .. }))
+    }
+
+    fn is_admin(&self) -> bool {
+        self.peer.name.as_deref() == Some("root")
+    }
+
+    /// Start the next queued request if possible; `Some` ends the connection.
+    async fn advance(&mut self) -> Option<Stop> {
+        if self.running.is_some() {
+            return None;
+        }
+        if self.close_after || self.shutting_down {
+            return Some(Stop::Done);
+        }
+        match self.queue.front() {
+            Some(Pending::Request { .. }) if self.slot.is_none() => None,
+            Some(_) => match self.queue.pop_front() {
+                Some(Pending::Request { bytes, _permit }) => {
+                    self.running = Some(start(&self.shared, &self.peer, bytes, _permit));
+                    None
+                }
+                Some(Pending::Reject(doc)) => {
+                    render(doc, &self.shared.cfg.source_name, &mut self.wbuf);
+                    write_burst(&mut self.wr, &mut self.wbuf, self.limits.write_timeout).await;
+                    Some(Stop::Done)
+                }
+                Some(Pending::Close) | None => Some(Stop::Done),
+            },
+            None if self.reading_done => Some(Stop::Done),
+            None => None,
+        }
+    }
+
+    /// Output of the running command: write it (with what else is ready).
+    async fn on_output(&mut self, out: Option<Out>) -> Option<Stop> {
+        let doc = match out {
+            Some(Out::Doc(doc)) => doc,
+            Some(Out::Close) => {
+                self.close_after = true;
+                return None;
+            }
+            None => {
+                self.command_finished();
+                return None;
+            }
+        };
+        self.wbuf.extend_from_slice(&doc);
+        let mut finished = false;
+        if let Some(r) = self.running.as_mut() {
+            while self.wbuf.len() < self.limits.write_chunk {
+                match r.rx.try_recv() {
+                    Ok(Out::Doc(d)) => self.wbuf.extend_from_slice(&d),
+                    Ok(Out::Close) => self.close_after = true,
+                    Err(mpsc::error::TryRecvError::Empty) => break,
+                    Err(mpsc::error::TryRecvError::Disconnected) => {
+                        finished = true;
+                        break;
+                    }
+                }
+            }
+        }
+        if !write_burst(&mut self.wr, &mut self.wbuf, self.limits.write_timeout).await {
+            return Some(Stop::WriteFailed);
+        }
+        if finished {
+            self.command_finished();
+        }
+        None
+    }
+
+    /// The running command is done; the next request's time starts now.
+    fn command_finished(&mut self) {
+        self.running = None;
+        self.framer.shrink();
+        self.deadline = Instant::now() + self.limits.request_timeout;
+    }
+
+    /// Bytes (or EOF) from the peer: queue every complete request.
+    fn on_read(&mut self, r: std::io::Result<usize>) -> Option<Stop> {
+        match r {
+            Ok(0) | Err(_) => {
+                self.reading_done = true;
+                if self.framer.has_partial() {
+                    tracing::debug!("connection closed inside a request");
+                }
+                None
+            }
+            Ok(_) => self.frame_requests(),
+        }
+    }
+
+    fn frame_requests(&mut self) -> Option<Stop> {
+        loop {
+            match self.framer.next_frame(self.request_limit) {
+                Ok(Some(frame)) => {
+                    if is_abort(&frame) {
+                        if let Some(r) = self.running.take() {
+                            r.abort.raise();
+                            tracing::info!("Client abort requested");
+                        }
+                        return Some(Stop::Aborted);
+                    }
+                    // A complete request: no longer a pending connection.
+                    self.pending = None;
+                    let units = budget_units(frame.capacity());
+                    let permit = match self.held.as_mut() {
+                        Some(h) if h.num_permits() > units => h.split(units),
+                        _ => self.held.take(),
+                    };
+                    self.queue.push_back(Pending::Request {
+                        bytes: frame,
+                        _permit: permit,
+                    });
+                }
+                Ok(None) => return None,
+                Err(FrameError::NotXcat) => {
+                    tracing::info!("xcatd: Close an invalid connection.");
+                    self.refuse(Pending::Close);
+                    return None;
+                }
+                Err(FrameError::TooLarge { limit }) => {
+                    tracing::warn!("request over {limit} bytes refused");
+                    self.refuse(Pending::Reject(too_large(limit)));
+                    return None;
+                }
+            }
+        }
+    }
+
+    fn refuse(&mut self, last: Pending) {
+        self.reading_done = true;
+        self.queue.push_back(last);
+        // The buffered bytes of the refused request are not needed.
+        self.framer = Framer::new();
+        self.held = None;
+    }
+
+    /// Serve requests until EOF, timeout, abort, eviction or shutdown.
+    async fn run(&mut self, shutdown: &mut watch::Receiver<bool>) -> Stop {
+        self.shutting_down = *shutdown.borrow();
+        loop {
+            if let Some(stop) = self.advance().await {
+                return stop;
+            }
+            let can_read = self.can_read();
+            let timed = self.waiting_for_request();
+            let needs_slot = self.needs_slot();
+            let admin = self.is_admin();
+            let limit = self.shared.conn_limit.clone();
+            let budget = self.shared.budget.clone();
+            let evictable = self.pending.is_some();
+            tokio::select! {
+                out = next_out(&mut self.running), if self.running.is_some() => {
+                    if let Some(stop) = self.on_output(out).await {
+                        return stop;
+                    }
+                }
+                r = read_more(&mut self.rd, &mut self.framer, &budget, &mut self.held, self.request_limit), if can_read => {
+                    if let Some(stop) = self.on_read(r) {
+                        return stop;
+                    }
+                }
+                slot = limit.acquire(admin), if needs_slot => self.slot = Some(slot),
+                _ = sleep_until(self.deadline), if timed => return Stop::TimedOut,
+                _ = evicted(&self.pending), if evictable => return Stop::Evicted,
+                _ = shutdown.changed(), if !self.shutting_down => self.shutting_down = true,
+            }
+        }
+    }
+}
+
+async fn evicted(pending: &Option<PendingGuard>) {
+    match pending {
+        Some(p) => p.evicted().await,
+        None => std::future::pending().await,
+    }
+}
+
+/// Serve requests on `stream` until EOF, the request timeout, abort,
+/// eviction from the pending pool, or shutdown.
 pub async fn serve<S: AsyncRead + AsyncWrite + Unpin>(
     stream: S,
     peer: PeerInfo,
     shared: Arc<Shared>,
     mut shutdown: watch::Receiver<bool>,
+    start: Start,
 ) {
-    let peer = Arc::new(peer);
-    let limits = shared.cfg.limits.clone();
-    let limit = if peer.name.is_some() {
-        limits.request_bytes
-    } else {
-        limits.anon_request_bytes
-    };
-    let (mut rd, mut wr) = tokio::io::split(stream);
-    let mut framer = Framer::new();
-    let mut held: Option<OwnedSemaphorePermit> = None;
-    let mut queue: VecDeque<Pending> = VecDeque::new();
-    let mut running: Option<Running> = None;
-    let mut wbuf: Vec<u8> = Vec::new();
-    let mut eof = false;
-    let mut stop_reading = false;
-    let mut close_after = false;
-    let mut shutting_down = *shutdown.borrow();
-    let mut last_read = Instant::now();
-    let mut request_started: Option<Instant> = None;
-
-    'conn: loop {
-        if running.is_none() {
-            if close_after || shutting_down {
-                break;
-            }
-            match queue.pop_front() {
-                Some(Pending::Request { bytes, _permit }) => {
-                    running = Some(start(&shared, &peer, bytes, _permit));
-                    continue;
-                }
-                Some(Pending::Reject(doc)) => {
-                    render(doc, &shared.cfg.source_name, &mut wbuf);
-                    write_burst(&mut wr, &mut wbuf, limits.write_timeout).await;
-                    break;
-                }
-                Some(Pending::Close) => break,
-                None if eof => break,
-                None => {}
-            }
-        }
-        let can_read = !eof && !stop_reading && queue.len() < limits.pipelined_requests;
-        let idle_deadline = if running.is_none() && queue.is_empty() {
-            let idle = last_read + limits.idle;
-            Some(match request_started {
-                Some(s) => idle.min(s + limits.request_deadline),
-                None => idle,
-            })
-        } else {
-            None
-        };
-        tokio::select! {
-            out = next_out(&mut running), if running.is_some() => {
-                match out {
-                    Some(Out::Doc(doc)) => {
-                        wbuf.extend_from_slice(&doc);
-                        let mut finished = false;
-                        if let Some(r) = running.as_mut() {
-                            while wbuf.len() < limits.write_chunk {
-                                match r.rx.try_recv() {
-                                    Ok(Out::Doc(d)) => wbuf.extend_from_slice(&d),
-                                    Ok(Out::Close) => close_after = true,
-                                    Err(mpsc::error::TryRecvError::Empty) => break,
-                                    Err(mpsc::error::TryRecvError::Disconnected) => {
-                                        finished = true;
-                                        break;
-                                    }
-                                }
-                            }
-                        }
-                        if !write_burst(&mut wr, &mut wbuf, limits.write_timeout).await {
-                            break 'conn;
-                        }
-                        if finished {
-                            running = None;
-                            framer.shrink();
-                        }
-                    }
-                    Some(Out::Close) => close_after = true,
-                    None => {
-                        running = None;
-                        framer.shrink();
-                    }
-                }
-            }
-            r = read_more(&mut rd, &mut framer, &shared.budget, &mut held), if can_read => {
-                match r {
-                    Ok(0) | Err(_) => {
-                        eof = true;
-                        if framer.has_partial() {
-                            tracing::debug!("connection closed inside a request");
-                        }
-                    }
-                    Ok(_) => {
-                        last_read = Instant::now();
-                        loop {
-                            match framer.next_frame(limit) {
-                                Ok(Some(frame)) => {
-                                    request_started = None;
-                                    if is_abort(&frame) {
-                                        if let Some(r) = running.take() {
-                                            r.abort.raise();
-                                            tracing::info!("Client abort requested");
-                                        }
-                                        break 'conn;
-                                    }
-                                    let units = frame.len() / BUDGET_UNIT + 1;
-                                    let permit = match held.as_mut() {
-                                        Some(h) if h.num_permits() > units => h.split(units),
-                                        _ => held.take(),
-                                    };
-                                    queue.push_back(Pending::Request { bytes: frame, _permit: permit });
-                                }
-                                Ok(None) => {
-                                    if framer.has_partial() && request_started.is_none() {
-                                        request_started = Some(Instant::now());
-                                    }
-                                    break;
-                                }
-                                Err(FrameError::NotXcat) => {
-                                    tracing::info!("xcatd: Close an invalid connection.");
-                                    stop_reading = true;
-                                    queue.push_back(Pending::Close);
-                                    break;
-                                }
-                                Err(FrameError::TooLarge { limit }) => {
-                                    tracing::warn!("request over {limit} bytes refused");
-                                    stop_reading = true;
-                                    queue.push_back(Pending::Reject(too_large(limit)));
-                                    break;
-                                }
-                            }
-                        }
-                    }
-                }
-            }
-            _ = sleep_until(idle_deadline.unwrap_or_else(Instant::now)), if idle_deadline.is_some() => {
-                tracing::debug!("connection idle, closing");
-                break;
-            }
-            _ = shutdown.changed(), if !shutting_down => {
-                shutting_down = true;
-            }
-        }
+    let mut conn = Conn::new(stream, peer, shared, start);
+    let why = conn.run(&mut shutdown).await;
+    match why {
+        Stop::TimedOut => tracing::debug!("no complete request in time, closing"),
+        Stop::Evicted => tracing::debug!("pending connection closed to make room"),
+        Stop::WriteFailed => tracing::debug!("peer not reading, closing"),
+        Stop::Done | Stop::Aborted => {}
     }
-    drop(running);
-    let _ = timeout(Duration::from_secs(1), wr.shutdown()).await;
+    drop(conn.running.take());
+    let _ = timeout(Duration::from_secs(1), conn.wr.shutdown()).await;
 }

@@ -82,9 +82,12 @@ impl Responder for LogTap<'_> {
 }
 
 /// Serve one client request and send its final document.
-pub fn serve(shared: &Shared, peer: &PeerInfo, bytes: &[u8], out: &mut ChannelResponder) {
+/// The request bytes are freed once parsed (the in-flight budget counts them).
+pub fn serve(shared: &Shared, peer: &PeerInfo, bytes: Vec<u8>, out: &mut ChannelResponder) {
     let started = Instant::now();
-    let mut req = match parse(bytes) {
+    let parsed = parse(&bytes);
+    drop(bytes);
+    let mut req = match parsed {
         Ok(r) => r,
         Err(e) => {
             tracing::warn!("xcatd: Error parsing XML request - {e}");

@@ -39,7 +39,8 @@ impl Framer {
         Framer::default()
     }
 
-    /// The buffer to read more bytes into (append only).
+    /// The buffer to read more bytes into (append only).  Its capacity is
+    /// what the connection charges to the in-flight budget.
     pub fn buffer_mut(&mut self) -> &mut Vec<u8> {
         &mut self.buf
     }
@@ -72,14 +73,15 @@ impl Framer {
             if end > limit {
                 return Err(FrameError::TooLarge { limit });
             }
-            let mut frame: Vec<u8> = self.buf.drain(..end).collect();
-            // Whitespace between requests belongs to nobody.
-            let ws = self
-                .buf
+            // The frame keeps the buffer's allocation (no copy of a large
+            // request); only the bytes after it move to a new buffer.
+            let ws = self.buf[end..]
                 .iter()
                 .take_while(|b| b.is_ascii_whitespace())
                 .count();
-            self.buf.drain(..ws);
+            let rest = self.buf[end + ws..].to_vec();
+            let mut frame = std::mem::replace(&mut self.buf, rest);
+            frame.truncate(end);
             self.scanned = 0;
             self.check_start(&frame)?;
             frame.shrink_to_fit();

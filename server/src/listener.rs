@@ -1,20 +1,25 @@
 //! Listening sockets and the accept loop: dual-stack `::` with IPV6_V6ONLY
 //! off (0.0.0.0 when IPv6 is unavailable), backlog 8192 as stock; each
-//! accepted socket waits for a connection permit (`site.xcatmaxconnections`,
-//! see [`crate::throttle`]), then gets its TLS handshake (10 s limit), its
-//! peer identity and a connection task.  Shutdown stops accepting; connection
-//! tasks hold a guard so the caller can wait for them.
+//! accepted socket joins the pending pool ([`crate::pending`]), gets its TLS
+//! handshake (10 s limit, within the request timeout), its peer identity
+//! (reverse lookup started at accept) and a connection task, which takes a
+//! `site.xcatmaxconnections` slot once it has a complete request.  Failed
+//! accepts (EMFILE) pause with a growing backoff and are logged once per
+//! interval.  Shutdown stops accepting; connection tasks hold a guard so
+//! the caller can wait for them.
 
 use crate::config::ServeConfig;
 use crate::connection;
 use crate::peer::{short_host, unmap, PeerInfo};
+use crate::pending::PendingGuard;
 use crate::state::Shared;
 use crate::store::{NetworkRow, SiteValues};
-use crate::throttle::{max_connections, ConnLimit, ConnPermit};
+use crate::throttle::max_connections;
 use crate::tls::{peer_name, AcceptorCache, TlsSettings};
 use socket2::{Domain, Protocol, Socket, Type};
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
 use std::sync::Arc;
+use std::time::{Duration, Instant};
 use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::{mpsc, watch};
 
@@ -120,7 +125,8 @@ struct Accepted {
     tcp: TcpStream,
     addr: SocketAddr,
     site: Arc<SiteValues>,
-    _permit: ConnPermit,
+    started: Instant,
+    pending: PendingGuard,
 }
 
 async fn handle(
@@ -134,24 +140,38 @@ async fn handle(
         tcp,
         addr,
         site,
-        _permit,
+        started,
+        pending,
     } = conn;
     let _ = tcp.set_nodelay(true);
     let addr = unmap(addr);
+    // The reverse lookup runs on the resolver threads during the handshake.
+    let lookup = shared.resolver.lookup(addr.ip());
+    let limits = &shared.cfg.limits;
     let acceptor = acceptors.get(&tls_settings(&site));
-    let tls = match tokio::time::timeout(shared.cfg.limits.handshake, acceptor.accept(tcp)).await {
-        Ok(Ok(t)) => t,
-        Ok(Err(e)) => {
-            tracing::info!("TLS handshake with {addr} failed: {e}");
-            return;
-        }
-        Err(_) => {
-            tracing::info!("TLS handshake with {addr} timed out");
+    let handshake = tokio::time::timeout(
+        limits.handshake.min(limits.request_timeout),
+        acceptor.accept(tcp),
+    );
+    let tls = tokio::select! {
+        r = handshake => match r {
+            Ok(Ok(t)) => t,
+            Ok(Err(e)) => {
+                tracing::info!("TLS handshake with {addr} failed: {e}");
+                return;
+            }
+            Err(_) => {
+                tracing::info!("TLS handshake with {addr} timed out");
+                return;
+            }
+        },
+        _ = pending.evicted() => {
+            tracing::debug!("{addr}: closed before its handshake to make room");
             return;
         }
     };
     let name = peer_name(tls.get_ref().1.peer_certificates());
-    let fqdn = shared.resolver.lookup(addr.ip()).await;
+    let fqdn = lookup.await;
     let host = match fqdn.as_deref() {
         Some(f) => Some(peer_host(&shared, &site, addr.ip(), f).await),
         None => None,
@@ -163,10 +183,106 @@ async fn handle(
         fqdn,
         host,
     };
-    connection::serve(tls, peer, shared, shutdown).await;
+    let start = connection::Start {
+        deadline: (started + limits.request_timeout).into(),
+        pending,
+    };
+    connection::serve(tls, peer, shared, shutdown, start).await;
 }
 
-/// Accept until `shutdown` turns true; returns once accepting has stopped.
+/// Pauses and log lines after failed accepts (EMFILE, ENFILE, ENOBUFS):
+/// the pause doubles up to a second, and one line per interval says how
+/// many failures there were.
+pub struct AcceptBackoff {
+    pause: Duration,
+    logged: Option<Instant>,
+    unlogged: u64,
+}
+
+/// At most one "accept failed" line per this interval.
+const ACCEPT_LOG_INTERVAL: Duration = Duration::from_secs(30);
+const ACCEPT_PAUSE_MIN: Duration = Duration::from_millis(10);
+const ACCEPT_PAUSE_MAX: Duration = Duration::from_secs(1);
+
+impl Default for AcceptBackoff {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl AcceptBackoff {
+    pub fn new() -> AcceptBackoff {
+        AcceptBackoff {
+            pause: Duration::ZERO,
+            logged: None,
+            unlogged: 0,
+        }
+    }
+
+    /// An accept failed at `now`: how long to pause, and `Some(n)` when a
+    /// line is due now (`n` failures since the last line were not logged).
+    pub fn failed(&mut self, now: Instant) -> (Duration, Option<u64>) {
+        self.pause = (self.pause * 2).clamp(ACCEPT_PAUSE_MIN, ACCEPT_PAUSE_MAX);
+        let due = self
+            .logged
+            .is_none_or(|t| now.duration_since(t) >= ACCEPT_LOG_INTERVAL);
+        if due {
+            self.logged = Some(now);
+            let n = std::mem::take(&mut self.unlogged);
+            (self.pause, Some(n))
+        } else {
+            self.unlogged += 1;
+            (self.pause, None)
+        }
+    }
+
+    /// An accept succeeded: the next failure pauses briefly again.
+    pub fn succeeded(&mut self) {
+        self.pause = Duration::ZERO;
+    }
+}
+
+async fn accept_forever(l: TcpListener, tx: mpsc::Sender<(TcpStream, SocketAddr)>) {
+    let mut backoff = AcceptBackoff::new();
+    loop {
+        match l.accept().await {
+            Ok(pair) => {
+                backoff.succeeded();
+                if tx.send(pair).await.is_err() {
+                    return;
+                }
+            }
+            Err(e) => {
+                let (pause, log) = backoff.failed(Instant::now());
+                if let Some(unlogged) = log {
+                    tracing::warn!(
+                        "accept failed: {e} (pausing up to {ACCEPT_PAUSE_MAX:?}; \
+                         {unlogged} earlier failures not logged)"
+                    );
+                }
+                tokio::time::sleep(pause).await;
+            }
+        }
+    }
+}
+
+/// Site values for the next connection, within [`SITE_READ_BOUND`] (a
+/// database that hangs must not stop accepting: the last values are used).
+async fn site_for_accept(shared: &Arc<Shared>, last: &mut Arc<SiteValues>) -> Arc<SiteValues> {
+    match tokio::time::timeout(SITE_READ_BOUND, site(shared)).await {
+        Ok(site) => {
+            *last = site.clone();
+            site
+        }
+        Err(_) => {
+            tracing::warn!("site table not readable in time; using the last values read");
+            last.clone()
+        }
+    }
+}
+
+/// Accept until `shutdown` turns true; returns once accepting has stopped
+/// (the listening sockets are closed: new connections are refused).
 /// Every connection task holds a clone of `guard`.
 pub async fn accept_loop(
     listeners: Vec<TcpListener>,
@@ -176,28 +292,12 @@ pub async fn accept_loop(
     guard: mpsc::Sender<()>,
 ) {
     let (tx, mut rx) = mpsc::channel::<(TcpStream, SocketAddr)>(64);
-    let mut accepters = Vec::new();
-    for l in listeners {
-        let tx = tx.clone();
-        accepters.push(tokio::spawn(async move {
-            loop {
-                match l.accept().await {
-                    Ok(pair) => {
-                        if tx.send(pair).await.is_err() {
-                            break;
-                        }
-                    }
-                    Err(e) => {
-                        tracing::warn!("accept failed: {e}");
-                        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
-                    }
-                }
-            }
-        }));
-    }
+    let accepters: Vec<_> = listeners
+        .into_iter()
+        .map(|l| tokio::spawn(accept_forever(l, tx.clone())))
+        .collect();
     drop(tx);
-    let limit = ConnLimit::new(crate::throttle::DEFAULT_MAX_CONNECTIONS);
-    let mut last_site: Arc<crate::store::SiteValues> = Arc::default();
+    let mut last_site: Arc<SiteValues> = Arc::default();
     loop {
         let (tcp, addr) = tokio::select! {
             pair = rx.recv() => match pair {
@@ -206,34 +306,19 @@ pub async fn accept_loop(
             },
             _ = shutdown.changed() => break,
         };
+        let started = Instant::now();
         // Site values are re-read (briefly cached) for every connection, so a
-        // changed xcatmaxconnections applies from the next accepted socket.
-        // A database that hangs must not stop accepting: after a short
-        // bound the last values read are used.
-        let site = match tokio::time::timeout(SITE_READ_BOUND, site(&shared)).await {
-            Ok(site) => {
-                last_site = site.clone();
-                site
-            }
-            Err(_) => {
-                tracing::warn!("site table not readable in time; using the last values read");
-                last_site.clone()
-            }
-        };
-        limit.set_limit(max_connections(
+        // changed xcatmaxconnections applies from the next request.
+        let site = site_for_accept(&shared, &mut last_site).await;
+        shared.conn_limit.set_limit(max_connections(
             site.get("xcatmaxconnections").map(String::as_str),
         ));
-        // Beyond the limit, accepted sockets wait here (and behind them in
-        // the channel and the listen backlog) until a connection ends.
-        let permit = tokio::select! {
-            p = limit.acquire(rx.len() + 1) => p,
-            _ = shutdown.changed() => break,
-        };
         let conn = Accepted {
             tcp,
             addr,
             site,
-            _permit: permit,
+            started,
+            pending: shared.pending.admit(),
         };
         tokio::spawn(handle(
             conn,
@@ -245,6 +330,7 @@ pub async fn accept_loop(
     }
     for a in accepters {
         a.abort();
+        let _ = a.await;
     }
 }
 
@@ -264,6 +350,27 @@ mod tests {
             Some("[::1]:4000".parse().unwrap())
         );
         assert_eq!(parse_listen("nonsense", 3001), None);
+    }
+
+    #[test]
+    fn accept_failures_back_off_and_log_once_per_interval() {
+        let mut b = AcceptBackoff::new();
+        let t0 = Instant::now();
+        let mut lines = Vec::new();
+        let mut pauses = Vec::new();
+        for i in 0..200u64 {
+            // 200 failures, 100 ms apart (20 s)
+            let (pause, line) = b.failed(t0 + Duration::from_millis(100 * i));
+            pauses.push(pause);
+            lines.extend(line);
+        }
+        assert_eq!(lines, vec![0], "one line in 20 s");
+        assert_eq!(pauses[0], ACCEPT_PAUSE_MIN);
+        assert_eq!(*pauses.last().unwrap(), ACCEPT_PAUSE_MAX);
+        let (_, line) = b.failed(t0 + Duration::from_secs(31));
+        assert_eq!(line, Some(199), "the next line counts the silent ones");
+        b.succeeded();
+        assert_eq!(b.failed(t0 + Duration::from_secs(32)).0, ACCEPT_PAUSE_MIN);
     }
 
     #[test]

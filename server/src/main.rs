@@ -1,14 +1,15 @@
 //! `xcatd` binary: `xcatd init …` (credentials and database seeding) or
-//! serve.  Serving: pick the database (`--db`, `<confdir>/cfgloc`, SQLite in
-//! the confdir), bind the port (before daemonising, so the launcher can
-//! report success), then run the tokio runtime with a modest worker count
-//! until SIGTERM/SIGINT.
+//! serve.  Serving: daemonise first (still one thread, no database
+//! connection), then pick the database (`--db`, `<confdir>/cfgloc`, SQLite
+//! in the confdir), bind the port, report to the launcher, and run the tokio
+//! runtime (sized by [`Tuning`]) until SIGTERM/SIGINT.
 
 use clap::Parser;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::Arc;
 use xcat_schema::db::{Db, DbLocation};
-use xcatd::cli::{Cli, Command, InitCli, ServeArgs};
+use xcatd::cli::{Cli, Command, InitCli, ServeArgs, Tuning};
 use xcatd::config::ServeConfig;
 use xcatd::daemon::DaemonHandle;
 use xcatd::db_store::DbStore;
@@ -55,13 +56,108 @@ fn init(args: InitCli) -> ExitCode {
 
 /// `--db URL`, else `XCATCFG`, else `<confdir>/cfgloc`, else the stock SQLite layout.
 fn db_location(args: &ServeArgs) -> Result<DbLocation, String> {
-    DbLocation::resolve(args.db.as_deref(), &args.confdir).map_err(|e| format!("database: {e}"))
+    let loc = DbLocation::resolve(args.db.as_deref(), &args.confdir)
+        .map_err(|e| format!("database: {e}"))?;
+    Ok(match loc {
+        DbLocation::SqliteDir(dir) => DbLocation::SqliteDir(absolute(&dir)),
+        other => other,
+    })
 }
 
-fn serve(args: ServeArgs) -> Result<(), String> {
+/// The daemon changes to `/`: relative paths given on the command line are
+/// taken from the directory it was started in.
+fn absolute(p: &Path) -> PathBuf {
+    std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf())
+}
+
+fn serve(mut args: ServeArgs) -> Result<(), String> {
+    args.confdir = absolute(&args.confdir);
+    args.pidfile = absolute(&args.pidfile);
+    args.cmdlog = absolute(&args.cmdlog);
+    let loc = db_location(&args);
+    // Fork first, while this process has one thread and no database
+    // connection: a fork after the pool's or the runtime's threads exist can
+    // leave the child with a lock (malloc, SQLite) that nobody releases.
+    let daemon = if args.foreground {
+        DaemonHandle::detached()
+    } else {
+        xcatd::daemon::daemonize(&args.pidfile).map_err(|e| e.to_string())?
+    };
     xcatd::daemon::init_logging(args.foreground);
-    let loc = db_location(&args)?;
-    let db = Db::open(&loc).map_err(|e| format!("database: {e}"))?;
+    let started = loc.and_then(|loc| prepare(&args, &loc));
+    let (cfg, store, forwarder, listeners) = match started {
+        Ok(parts) => parts,
+        Err(e) => {
+            daemon.report_failure(&e);
+            return Err(e);
+        }
+    };
+    let runtime = match runtime(&args) {
+        Ok(rt) => rt,
+        Err(e) => {
+            daemon.report_failure(&e);
+            return Err(e);
+        }
+    };
+    let foreground = args.foreground;
+    let cmdlog = args.cmdlog.clone();
+    let result = runtime.block_on(async move {
+        let handlers: Arc<dyn xcatd::state::HandlerSet> = Arc::new(xcat_handlers::registry());
+        let shared = Shared::new(cfg, Arc::new(store), handlers, forwarder);
+        match xcatd::cmdlog::CommandLog::new(&cmdlog) {
+            Ok(log) => {
+                let _ = shared.cmdlog.set(log);
+            }
+            Err(e) => tracing::warn!("command log {} unavailable: {e}", cmdlog.display()),
+        }
+        let signals = match Signals::new() {
+            Ok(s) => s,
+            Err(e) => {
+                let e = format!("signals: {e}");
+                daemon.report_failure(&e);
+                return Err(e);
+            }
+        };
+        let server = match Server::start(shared.clone(), listeners) {
+            Ok(s) => s,
+            Err(e) => {
+                daemon.report_failure(&e);
+                return Err(e);
+            }
+        };
+        daemon.report_ready();
+        tracing::info!("xcatd-rs listening on {:?}", server.addrs);
+        signals.wait(&shared).await;
+        tracing::info!("xcatd-rs stopping");
+        server.shutdown();
+        // In-flight requests finish (bounded by the shutdown grace time,
+        // then aborted: their transactions roll back).
+        server.wait().await;
+        if let Some(log) = shared.cmdlog.get() {
+            log.flush();
+        }
+        Ok::<(), String>(())
+    });
+    // Everything that matters has finished: do not wait for blocking threads
+    // still stuck (e.g. a command that ignored its abort).
+    runtime.shutdown_timeout(std::time::Duration::from_millis(100));
+    if !foreground && result.is_ok() {
+        xcatd::daemon::remove_pidfile(&args.pidfile);
+    }
+    result
+}
+
+type Prepared = (
+    ServeConfig,
+    DbStore,
+    Option<Arc<dyn Forwarder>>,
+    Vec<std::net::TcpListener>,
+);
+
+/// Open the database, read the site values, bind the port (in the daemon,
+/// after the fork; failures reach the launcher through the pipe).
+fn prepare(args: &ServeArgs, loc: &DbLocation) -> Result<Prepared, String> {
+    let db = Db::open_with_pool(loc, args.tuning.db_pool).map_err(|e| format!("database: {e}"))?;
     let store = DbStore::new(db);
     let site = store.site().map_err(|e| format!("site table: {e}"))?;
     let mut cfg = ServeConfig::new(&args.confdir);
@@ -82,6 +178,7 @@ fn serve(args: ServeArgs) -> Result<(), String> {
         site.get(xcatd::version::XCATVER_SITE_KEY)
             .map(String::as_str),
     );
+    apply_tuning(&args.tuning, &mut cfg)?;
     let forwarder: Option<Arc<dyn Forwarder>> =
         match TlsForwarder::new(&cfg.server_cred(), &cfg.ca_file()) {
             Ok(f) => Some(Arc::new(f)),
@@ -91,78 +188,70 @@ fn serve(args: ServeArgs) -> Result<(), String> {
             }
         };
     let listeners = listener::bind(&cfg).map_err(|e| format!("port {}: {e}", cfg.port))?;
-    let daemon = if args.foreground {
-        DaemonHandle::detached()
-    } else {
-        xcatd::daemon::daemonize(&args.pidfile).map_err(|e| e.to_string())?
-    };
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .max_blocking_threads(64)
+    Ok((cfg, store, forwarder, listeners))
+}
+
+fn seconds(name: &str, v: f64) -> Result<std::time::Duration, String> {
+    std::time::Duration::try_from_secs_f64(v).map_err(|_| format!("{name}: {v} is not a duration"))
+}
+
+fn apply_tuning(t: &Tuning, cfg: &mut ServeConfig) -> Result<(), String> {
+    if let Some(v) = t.request_timeout {
+        cfg.limits.request_timeout = seconds("--request-timeout", v)?;
+    }
+    if let Some(v) = t.shutdown_grace {
+        cfg.limits.shutdown_grace = seconds("--shutdown-grace", v)?;
+    }
+    if let Some(n) = t.max_pending {
+        cfg.limits.max_pending = n.max(1);
+    }
+    if let Some(n) = t.admin_reserve {
+        cfg.limits.admin_reserve = n;
+    }
+    Ok(())
+}
+
+fn runtime(args: &ServeArgs) -> Result<tokio::runtime::Runtime, String> {
+    tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(args.tuning.worker_threads())
+        .max_blocking_threads(args.tuning.blocking_threads())
         .thread_keep_alive(std::time::Duration::from_secs(10))
         .enable_all()
         .build()
-        .map_err(|e| format!("runtime: {e}"))?;
-    let foreground = args.foreground;
-    let cmdlog = args.cmdlog.clone();
-    let result = runtime.block_on(async move {
-        let handlers: Arc<dyn xcatd::state::HandlerSet> = Arc::new(xcat_handlers::registry());
-        let shared = Shared::new(cfg, Arc::new(store), handlers, forwarder);
-        match xcatd::cmdlog::CommandLog::new(&cmdlog) {
-            Ok(log) => {
-                let _ = shared.cmdlog.set(log);
-            }
-            Err(e) => tracing::warn!("command log {} unavailable: {e}", cmdlog.display()),
-        }
-        let server = match Server::start(shared.clone(), listeners) {
-            Ok(s) => s,
-            Err(e) => {
-                daemon.report_failure(&e);
-                return Err(e);
-            }
-        };
-        daemon.report_ready();
-        tracing::info!("xcatd-rs listening on {:?}", server.addrs);
-        wait_for_signal(&shared).await;
-        tracing::info!("xcatd-rs stopping");
-        server.shutdown();
-        // In-flight requests finish (bounded by the shutdown grace time).
-        server.wait().await;
-        if let Some(log) = shared.cmdlog.get() {
-            log.flush();
-        }
-        Ok::<(), String>(())
-    });
-    // Everything that matters has finished: do not wait for blocking threads
-    // still stuck (e.g. a reverse lookup that outlived its time bound).
-    runtime.shutdown_timeout(std::time::Duration::from_millis(100));
-    if !foreground && result.is_ok() {
-        xcatd::daemon::remove_pidfile(&args.pidfile);
-    }
-    result
+        .map_err(|e| format!("runtime: {e}"))
 }
 
-/// Until SIGTERM or SIGINT; SIGHUP reopens the command log (logrotate).
-async fn wait_for_signal(shared: &Shared) {
-    use tokio::signal::unix::{signal, SignalKind};
-    let term = signal(SignalKind::terminate());
-    let int = signal(SignalKind::interrupt());
-    let hup = signal(SignalKind::hangup());
-    match (term, int, hup) {
-        (Ok(mut t), Ok(mut i), Ok(mut h)) => loop {
+/// SIGTERM/SIGINT stop the daemon; SIGHUP reopens the command log (logrotate).
+/// Installed before the daemon reports ready, so an early SIGTERM is handled.
+struct Signals {
+    term: tokio::signal::unix::Signal,
+    int: tokio::signal::unix::Signal,
+    hup: tokio::signal::unix::Signal,
+}
+
+impl Signals {
+    fn new() -> std::io::Result<Signals> {
+        use tokio::signal::unix::{signal, SignalKind};
+        Ok(Signals {
+            term: signal(SignalKind::terminate())?,
+            int: signal(SignalKind::interrupt())?,
+            hup: signal(SignalKind::hangup())?,
+        })
+    }
+
+    /// Until SIGTERM or SIGINT.
+    async fn wait(mut self, shared: &Shared) {
+        loop {
             tokio::select! {
-                _ = t.recv() => return,
-                _ = i.recv() => return,
-                _ = h.recv() => {
+                _ = self.term.recv() => return,
+                _ = self.int.recv() => return,
+                _ = self.hup.recv() => {
                     if let Some(log) = shared.cmdlog.get() {
                         tracing::info!("SIGHUP: reopening {}", log.path().display());
                         log.reopen();
                     }
                 }
             }
-        },
-        _ => {
-            let _ = tokio::signal::ctrl_c().await;
         }
     }
 }

@@ -1,12 +1,9 @@
 //! The peer's host name (xCAT-server/sbin/xcatd:1588-1637): reverse lookup of its address
-//! (bounded in time, cached briefly), then the domain and a trailing
+//! ([`crate::resolver`]: bounded in time, cached briefly), then the domain and a trailing
 //! `-eth<N>`, `-ib<N>` or `-myri<N>` stripped.  `::ffff:` mapped addresses are
 //! treated as IPv4.
 
-use std::collections::HashMap;
 use std::net::{IpAddr, SocketAddr};
-use std::sync::Mutex;
-use std::time::{Duration, Instant};
 
 /// Identity of the other end of a connection.
 #[derive(Debug, Clone, Default)]
@@ -61,47 +58,6 @@ pub fn short_host(fqdn: &str, domain: Option<&str>) -> String {
 /// Blocking reverse lookup (getnameinfo, name required).
 pub fn reverse_lookup_blocking(ip: IpAddr) -> Option<String> {
     dns_lookup::lookup_addr(&ip).ok().filter(|s| !s.is_empty())
-}
-
-/// Reverse lookups with a time bound and a short cache.
-pub struct Resolver {
-    timeout: Duration,
-    ttl: Duration,
-    cache: Mutex<HashMap<IpAddr, (Instant, Option<String>)>>,
-}
-
-impl Resolver {
-    pub fn new(timeout: Duration, ttl: Duration) -> Resolver {
-        Resolver {
-            timeout,
-            ttl,
-            cache: Mutex::new(HashMap::new()),
-        }
-    }
-
-    /// The FQDN of `ip`, `None` when it does not resolve in time.
-    pub async fn lookup(&self, ip: IpAddr) -> Option<String> {
-        if let Ok(cache) = self.cache.lock() {
-            if let Some((at, name)) = cache.get(&ip) {
-                if at.elapsed() < self.ttl {
-                    return name.clone();
-                }
-            }
-        }
-        let task = tokio::task::spawn_blocking(move || reverse_lookup_blocking(ip));
-        let name = match tokio::time::timeout(self.timeout, task).await {
-            Ok(Ok(name)) => name,
-            _ => None,
-        };
-        if let Ok(mut cache) = self.cache.lock() {
-            if cache.len() > 4096 {
-                let ttl = self.ttl;
-                cache.retain(|_, (at, _)| at.elapsed() < ttl);
-            }
-            cache.insert(ip, (Instant::now(), name.clone()));
-        }
-        name
-    }
 }
 
 #[cfg(test)]

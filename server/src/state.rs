@@ -1,14 +1,16 @@
 //! What every connection and request shares: configuration, the (cached)
-//! store, the handler set, the forwarder, the peer-name resolver and the
-//! global budget for request bytes in memory.
+//! store, the handler set, the forwarder, the peer-name resolver, the global
+//! budget for request bytes in memory, the connection slots and the pool of
+//! connections still waiting for their first request.
 
 use crate::config::ServeConfig;
 use crate::forward::Forwarder;
-use crate::peer::Resolver;
+use crate::pending::PendingPool;
+use crate::resolver::{Resolver, ResolverConfig};
 use crate::store::CachedStore;
+use crate::throttle::{ConnLimit, DEFAULT_MAX_CONNECTIONS};
 use std::collections::HashMap;
 use std::sync::{Arc, OnceLock};
-use std::time::Duration;
 use tokio::sync::Semaphore;
 use xcat_handlers::{Handler, Runner, ServerInfo};
 
@@ -39,6 +41,10 @@ pub struct Shared {
     pub handlers: Arc<dyn HandlerSet>,
     pub forwarder: Option<Arc<dyn Forwarder>>,
     pub resolver: Resolver,
+    /// `site.xcatmaxconnections` slots (set by the accept loop).
+    pub conn_limit: Arc<ConnLimit>,
+    /// Connections before their first complete request.
+    pub pending: Arc<PendingPool>,
     /// Permits of [`BUDGET_UNIT`] bytes for request bytes in flight.
     pub budget: Arc<Semaphore>,
     /// The runner handed to handlers (set once the `Arc<Shared>` exists).
@@ -67,7 +73,9 @@ impl Shared {
         let permits = (cfg.limits.inflight_bytes / BUDGET_UNIT).max(1);
         let shared = Arc::new(Shared {
             store: CachedStore::new(store, cfg.limits.config_ttl),
-            resolver: Resolver::new(Duration::from_secs(2), Duration::from_secs(30)),
+            resolver: Resolver::system(ResolverConfig::default()),
+            conn_limit: ConnLimit::with_reserve(DEFAULT_MAX_CONNECTIONS, cfg.limits.admin_reserve),
+            pending: PendingPool::new(cfg.limits.max_pending),
             budget: Arc::new(Semaphore::new(permits)),
             info,
             cfg,

@@ -1,10 +1,16 @@
 //! The connection throttle: at most `site.xcatmaxconnections`
-//! connections (default 64) are served at once.  A connection holds a
-//! [`ConnPermit`] from before its TLS handshake until it ends; sockets
-//! accepted beyond the limit wait for a permit instead of being refused.
-//! The limit follows the site value: raising it adds permits at once,
-//! lowering it removes free permits and retires busy ones as they come back.
+//! connections (default 64) are served at once.  A connection takes its
+//! [`ConnPermit`] once its first complete request is in hand (the handshake
+//! and the request before it are bounded by [`crate::pending`] instead, so
+//! silent or trickling peers hold no slot) and keeps it until it ends;
+//! requests beyond the limit wait for a permit instead of being refused.
+//! `root`'s certificate may use a reserve beyond the limit (`--admin-reserve`,
+//! default none), so the administrator gets in while long commands hold the
+//! slots.  The limit follows the
+//! site value: raising it adds permits at once, lowering it removes free
+//! permits and retires busy ones as they come back.
 
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 use tokio::sync::{OwnedSemaphorePermit, Semaphore};
@@ -37,13 +43,19 @@ struct State {
 /// A semaphore whose capacity can be changed while permits are out.
 pub struct ConnLimit {
     sem: Arc<Semaphore>,
+    /// Slots beyond the limit for the administrator.
+    reserve: Arc<Semaphore>,
     state: Mutex<State>,
+    /// Requests waiting for a permit now.
+    waiting: AtomicUsize,
 }
 
 /// Held for the whole life of one connection.
 pub struct ConnPermit {
     permit: Option<OwnedSemaphorePermit>,
     limit: Arc<ConnLimit>,
+    /// From the administrator's reserve (not subject to the limit's debt).
+    reserved: bool,
 }
 
 impl Drop for ConnPermit {
@@ -51,6 +63,9 @@ impl Drop for ConnPermit {
         let Some(permit) = self.permit.take() else {
             return;
         };
+        if self.reserved {
+            return;
+        }
         let mut state = self.limit.lock();
         if state.debt > 0 {
             state.debt -= 1;
@@ -63,15 +78,30 @@ impl Drop for ConnPermit {
 
 impl ConnLimit {
     pub fn new(limit: usize) -> Arc<ConnLimit> {
+        Self::with_reserve(limit, 0)
+    }
+
+    /// A limit plus `reserve` slots only the administrator may use.
+    pub fn with_reserve(limit: usize, reserve: usize) -> Arc<ConnLimit> {
         let limit = limit.max(1);
         Arc::new(ConnLimit {
             sem: Arc::new(Semaphore::new(limit)),
+            reserve: Arc::new(Semaphore::new(reserve)),
             state: Mutex::new(State {
                 limit,
                 debt: 0,
                 warned: None,
             }),
+            waiting: AtomicUsize::new(0),
         })
+    }
+
+    fn permit(self: &Arc<Self>, p: OwnedSemaphorePermit, reserved: bool) -> ConnPermit {
+        ConnPermit {
+            permit: Some(p),
+            limit: self.clone(),
+            reserved,
+        }
     }
 
     fn lock(&self) -> MutexGuard<'_, State> {
@@ -112,30 +142,34 @@ impl ConnLimit {
     /// A permit without waiting, if one is free.
     pub fn try_acquire(self: &Arc<Self>) -> Option<ConnPermit> {
         let permit = self.sem.clone().try_acquire_owned().ok()?;
-        Some(ConnPermit {
-            permit: Some(permit),
-            limit: self.clone(),
-        })
+        Some(self.permit(permit, false))
     }
 
-    /// Wait for a permit.  With `waiting` connections queued behind the
-    /// limit, a warning is logged first (at most every 30 s).
-    pub async fn acquire(self: &Arc<Self>, waiting: usize) -> ConnPermit {
+    /// Wait for a permit; `admin` may also take one of the reserve.  When
+    /// it has to wait, a warning is logged first (at most every 30 s).
+    pub async fn acquire(self: &Arc<Self>, admin: bool) -> ConnPermit {
         if let Some(p) = self.try_acquire() {
             return p;
         }
-        self.warn(waiting);
-        match self.sem.clone().acquire_owned().await {
-            Ok(permit) => ConnPermit {
-                permit: Some(permit),
-                limit: self.clone(),
-            },
-            // The semaphore is never closed; serve rather than stall.
-            Err(_) => ConnPermit {
-                permit: None,
-                limit: self.clone(),
-            },
+        if admin {
+            if let Ok(p) = self.reserve.clone().try_acquire_owned() {
+                return self.permit(p, true);
+            }
         }
+        let waiting = self.waiting.fetch_add(1, Ordering::SeqCst) + 1;
+        self.warn(waiting);
+        let reserve = self.reserve.clone();
+        let got = tokio::select! {
+            p = self.sem.clone().acquire_owned() => p.map(|p| self.permit(p, false)),
+            p = reserve.acquire_owned(), if admin => p.map(|p| self.permit(p, true)),
+        };
+        self.waiting.fetch_sub(1, Ordering::SeqCst);
+        // The semaphores are never closed; serve rather than stall.
+        got.unwrap_or_else(|_| ConnPermit {
+            permit: None,
+            limit: self.clone(),
+            reserved: false,
+        })
     }
 
     fn warn(&self, waiting: usize) {
@@ -175,8 +209,8 @@ mod tests {
     #[tokio::test]
     async fn limit_is_enforced_and_adapts() {
         let limit = ConnLimit::new(2);
-        let a = limit.acquire(0).await;
-        let b = limit.acquire(0).await;
+        let a = limit.acquire(false).await;
+        let b = limit.acquire(false).await;
         assert!(limit.try_acquire().is_none());
         assert_eq!(limit.in_use(), 2);
 
@@ -216,14 +250,32 @@ mod tests {
     #[tokio::test]
     async fn waiter_is_served_when_a_permit_returns() {
         let limit = ConnLimit::new(1);
-        let first = limit.acquire(0).await;
+        let first = limit.acquire(false).await;
         let l2 = limit.clone();
-        let waiter = tokio::spawn(async move { l2.acquire(1).await });
+        let waiter = tokio::spawn(async move { l2.acquire(false).await });
         tokio::task::yield_now().await;
         assert!(!waiter.is_finished());
         drop(first);
         let second = waiter.await.expect("waiter");
         assert_eq!(limit.in_use(), 1);
         drop(second);
+    }
+
+    #[tokio::test]
+    async fn the_admin_has_a_reserve() {
+        let limit = ConnLimit::with_reserve(1, 1);
+        let busy = limit.acquire(false).await;
+        let admin = tokio::time::timeout(Duration::from_secs(5), limit.acquire(true))
+            .await
+            .expect("admin served from the reserve");
+        let l2 = limit.clone();
+        let user = tokio::spawn(async move { l2.acquire(false).await });
+        tokio::task::yield_now().await;
+        assert!(!user.is_finished(), "others wait");
+        drop(admin);
+        tokio::task::yield_now().await;
+        assert!(!user.is_finished(), "the reserve is not theirs");
+        drop(busy);
+        drop(user.await.expect("served once the slot returns"));
     }
 }

@@ -3,6 +3,7 @@
 
 use std::os::unix::fs::PermissionsExt;
 use std::time::Duration;
+use xcat_proto::tree::MapExt;
 use xcat_proto::{parse_document, Request, Response};
 use xcatd::cmdlog::{format_entry, CommandLog, Entry, ResponseLog};
 
@@ -155,4 +156,55 @@ fn writes_file_0600_and_reopens() {
     assert!(std::fs::read_to_string(&path)
         .unwrap()
         .contains("lsxcatd -v"));
+}
+
+/// One request with a 10 MB argument (shaped to make a backtracking
+/// matcher work hard: many `name=` pairs, a secret attribute, and a
+/// newline), then a small one: the big entry is logged capped at
+/// `ARG_CAP` bytes per argument, the secret is masked, and the entry after
+/// it is written too (the writer thread is not stuck on the first).
+#[test]
+fn ten_megabyte_argument_is_logged_capped() {
+    use xcatd::cmdlog::{ARGS_TOTAL_CAP, ARG_CAP};
+    // (quoting adds a few bytes per argument to the capped total)
+    let tmp = tempfile::tempdir().unwrap();
+    let path = tmp.path().join("commands.log");
+    let log = CommandLog::new(&path).unwrap();
+    let mut big = String::new();
+    while big.len() < 10 * 1024 * 1024 {
+        big.push_str("a=b ");
+    }
+    big.push_str("\npassword=tail");
+    let mut req = Request::new("chdef");
+    req.map.push("arg", "bmcpassword=hunter2");
+    req.map.push("arg", big.as_str());
+    log.log_request(&req, None, None, "", 0, Duration::ZERO);
+    // 200 KB of small arguments (a denied user's request, say)
+    let mut many = Request::new("nodech");
+    for i in 0..20_000 {
+        many.map.push("arg", format!("a{i}=b").as_str());
+    }
+    log.log_request(&many, None, None, "", 0, Duration::ZERO);
+    let after = request("<xcatrequest><command>lsxcatd</command><arg>-v</arg></xcatrequest>");
+    log.log_request(&after, None, None, "Version\n", 0, Duration::ZERO);
+    log.flush();
+
+    let text = std::fs::read_to_string(&path).unwrap();
+    let lines: Vec<&str> = text
+        .lines()
+        .filter(|l| l.starts_with("[Request]"))
+        .collect();
+    assert_eq!(lines.len(), 3, "{}", &text[..text.len().min(2000)]);
+    assert!(
+        lines[0].len() < 2 * ARG_CAP,
+        "capped: {} bytes",
+        lines[0].len()
+    );
+    assert!(lines[0].contains("'bmcpassword=xxxxxxxx'"), "{}", lines[0]);
+    assert!(lines[0].contains("more bytes not logged]"), "{}", lines[0]);
+    assert!(!text.contains("hunter2") && !text.contains("tail"));
+    assert!(lines[1].len() < 2 * ARGS_TOTAL_CAP, "{}", lines[1].len());
+    assert!(lines[1].contains("more arguments not logged]"));
+    assert_eq!(lines[2], "[Request]    lsxcatd -v ");
+    assert!(text.len() < 200 * 1024, "log grew {} bytes", text.len());
 }

@@ -226,7 +226,7 @@ async fn slow_sender_line_by_line() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn idle_connection_closed_without_answer() {
     let mut o = with_echo();
-    o.tweak = Box::new(|c| c.limits.idle = Duration::from_millis(300));
+    o.tweak = Box::new(|c| c.limits.request_timeout = Duration::from_millis(300));
     let s = start(o).await;
     let root = s.pki.client("root");
     let mut tls = connect(s.addr, Some(&root)).await.unwrap();

@@ -3,7 +3,8 @@
 //!
 //! * `site.xcatmaxconnections`: a connection beyond the limit is queued, not
 //!   refused, and is served once a served connection ends (asserted by the
-//!   order of events, not by durations).
+//!   order of events, not by durations).  The slot is taken with the first
+//!   complete request, so the waiting connection has done its handshake.
 //! * `XCAT_NODE_PREFIX` / `XCAT_NODE_SUFFIX` forwarded by the client in
 //!   `<environment>` shape bare numbers of the request's noderange.
 
@@ -45,7 +46,8 @@ async fn connections_beyond_xcatmaxconnections_wait_then_are_served() {
     let mut first = server.connect().await;
     assert!(round_trip(&mut first).await, "{}", server.log_text());
 
-    // The second connection's handshake waits for a permit.
+    // The second connection's request waits for a slot (its handshake and
+    // request go through; the slot is taken with the first complete request).
     let second = {
         let events = events.clone();
         let addr = server.addr.clone();

@@ -3,6 +3,9 @@
 //! (process-wide) or by the environment variable `XCATD_SNMOVE_FAILPOINT`
 //! (`error`: the update fails and rolls back; `abort`: the process dies on the
 //! spot, like `kill -9`).  Unarmed it costs one atomic load.
+//!
+//! It exists only in debug builds and with the cargo feature `failpoints`:
+//! a release build has no hook at all (nothing to arm, no variable read).
 
 use crate::api::HandlerError;
 use std::sync::atomic::{AtomicU8, Ordering};
@@ -17,7 +20,8 @@ pub enum Failpoint {
 
 static ARMED: AtomicU8 = AtomicU8::new(0);
 
-/// Arm (or with `None` disarm) the failpoint for this process.
+/// Arm (or with `None` disarm) the failpoint for this process (without
+/// effect in a release build without the `failpoints` feature).
 #[doc(hidden)]
 pub fn arm(fp: Option<Failpoint>) {
     let v = match fp {
@@ -28,6 +32,7 @@ pub fn arm(fp: Option<Failpoint>) {
     ARMED.store(v, Ordering::SeqCst);
 }
 
+#[cfg(any(debug_assertions, feature = "failpoints"))]
 fn armed() -> Option<Failpoint> {
     match ARMED.load(Ordering::SeqCst) {
         1 => Some(Failpoint::Error),
@@ -40,6 +45,11 @@ fn armed() -> Option<Failpoint> {
     }
 }
 
+#[cfg(not(any(debug_assertions, feature = "failpoints")))]
+fn armed() -> Option<Failpoint> {
+    None
+}
+
 /// Called between the updates of one move.
 pub fn check() -> Result<(), HandlerError> {
     match armed() {
@@ -48,5 +58,20 @@ pub fn check() -> Result<(), HandlerError> {
             "snmove failpoint: update aborted midway".into(),
         )),
         Some(Failpoint::Abort) => std::process::abort(),
+    }
+}
+
+#[cfg(all(test, not(any(debug_assertions, feature = "failpoints"))))]
+mod tests {
+    use super::*;
+
+    /// `cargo test --release -p xcat-handlers --lib`: armed or not, a
+    /// release build without the feature has no failpoint.
+    #[test]
+    fn release_builds_have_no_failpoint() {
+        arm(Some(Failpoint::Error));
+        std::env::set_var("XCATD_SNMOVE_FAILPOINT", "abort");
+        assert!(check().is_ok());
+        arm(None);
     }
 }

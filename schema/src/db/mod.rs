@@ -118,6 +118,16 @@ impl Drop for WriteNesting {
     }
 }
 
+/// Default pool size: SQLite CPUs+2 within 4..=16 (each connection holds one descriptor
+/// per table file; writers serialise anyway), PostgreSQL 2*CPUs+2 within 4..=32.
+pub fn default_pool_size(loc: &DbLocation) -> u32 {
+    let cpus = std::thread::available_parallelism().map_or(1, usize::from) as u32;
+    match loc {
+        DbLocation::SqliteDir(_) => (cpus + 2).clamp(4, 16),
+        DbLocation::Pg { .. } => (2 * cpus + 2).clamp(4, 32),
+    }
+}
+
 /// Pooled handle on the xCAT database (cheap to clone).
 #[derive(Clone)]
 pub struct Db {
@@ -127,9 +137,16 @@ pub struct Db {
 impl Db {
     /// Opens the database, creating missing tables/columns (never dropping anything).
     pub fn open(loc: &DbLocation) -> Result<Db, DbError> {
+        Self::open_with_pool(loc, None)
+    }
+
+    /// [`Db::open`] with `pool_size` connections at most (default: follows the machine,
+    /// see [`default_pool_size`]).
+    pub fn open_with_pool(loc: &DbLocation, pool_size: Option<u32>) -> Result<Db, DbError> {
+        let size = pool_size.unwrap_or_else(|| default_pool_size(loc)).max(1);
         let pools = match loc {
-            DbLocation::SqliteDir(dir) => Pools::Sqlite(sqlite::open(dir)?),
-            DbLocation::Pg { url } => Pools::Pg(pg::open(url)?),
+            DbLocation::SqliteDir(dir) => Pools::Sqlite(sqlite::open(dir, size)?),
+            DbLocation::Pg { url } => Pools::Pg(pg::open(url, size)?),
         };
         Ok(Db {
             inner: Arc::new(DbInner {

@@ -26,7 +26,6 @@ pub const MIGRATIONS: EmbeddedMigrations = embed_migrations!("../migrations/post
 const MIGRATE_LOCK: i64 = 0x7863_6174_7363_686d;
 /// Advisory lock key every write transaction takes ("xcatwrit").
 pub(crate) const WRITE_LOCK: i64 = 0x7863_6174_7772_6974;
-const POOL_SIZE: u32 = 10;
 
 pub(crate) type PgConn = PooledConnection<ConnectionManager<PgConnection>>;
 
@@ -40,10 +39,10 @@ impl PgPool {
     }
 }
 
-pub(crate) fn open(url: &str) -> Result<PgPool, DbError> {
+pub(crate) fn open(url: &str, pool_size: u32) -> Result<PgPool, DbError> {
     let manager = ConnectionManager::<PgConnection>::new(url);
     let pool = r2d2::Pool::builder()
-        .max_size(POOL_SIZE)
+        .max_size(pool_size)
         .min_idle(Some(1))
         .connection_timeout(Duration::from_secs(15))
         .build(manager)?;

@@ -33,8 +33,6 @@ pub(crate) const MAIN_TABLE: &str = "site";
 const BUSY_TIMEOUT_MS: u32 = 30_000;
 /// How long `BEGIN IMMEDIATE` / `COMMIT` are retried while the database stays locked.
 const MAX_LOCK_WAIT: Duration = Duration::from_secs(600);
-/// Pool size (each connection holds one descriptor per table file).
-const POOL_SIZE: u32 = 6;
 
 pub(crate) type SqliteConn = PooledConnection<ConnectionManager<SqliteConnection>>;
 
@@ -54,7 +52,7 @@ impl SqlitePool {
 }
 
 /// Checks/creates every table file and builds the pool.
-pub(crate) fn open(dir: &Path) -> Result<SqlitePool, DbError> {
+pub(crate) fn open(dir: &Path, pool_size: u32) -> Result<SqlitePool, DbError> {
     std::fs::create_dir_all(dir)?;
     migrate(dir)?;
     let main = table_file(dir, MAIN_TABLE);
@@ -63,7 +61,7 @@ pub(crate) fn open(dir: &Path) -> Result<SqlitePool, DbError> {
         .ok_or_else(|| DbError::Config(format!("{} is not valid UTF-8", main.display())))?;
     let manager = ConnectionManager::<SqliteConnection>::new(url);
     let pool = r2d2::Pool::builder()
-        .max_size(POOL_SIZE)
+        .max_size(pool_size)
         .min_idle(Some(1))
         .connection_customizer(Box::new(AttachTables {
             dir: dir.to_path_buf(),

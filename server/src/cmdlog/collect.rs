@@ -21,7 +21,7 @@ pub struct ResponseLog {
 
 /// Whether `s` contains "passw" in any letter case (no allocation: this
 /// runs over every line of a 10,000-node answer).
-fn mentions_passw(s: &str) -> bool {
+pub(crate) fn mentions_passw(s: &str) -> bool {
     let b = s.as_bytes();
     b.iter().enumerate().any(|(i, c)| {
         c | 0x20 == b'p'

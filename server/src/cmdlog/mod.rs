@@ -17,6 +17,9 @@
 //! `passw` in the arguments or the response) is `*REDACTED*`, and the logged
 //! response text is capped ([`collect::DEFAULT_RESPONSE_CAP`]).  Console
 //! commands (getipmicons, getcons, getopenbmccons) are not logged.
+//! Arguments are logged capped ([`ARG_CAP`] bytes each, [`ARGS_TOTAL_CAP`]
+//! in all), and redaction is linear, so one huge request costs the writer
+//! thread no more than a small one.
 //!
 //! Entries are formatted and appended by one writer thread fed through a
 //! bounded channel, so callers on the async runtime never block on the file;
@@ -43,6 +46,13 @@ pub const DEFAULT_PATH: &str = "/var/log/xcat/commands.log";
 const QUEUE: usize = 4096;
 const CONSOLE_COMMANDS: &[&str] = &["getipmicons", "getcons", "getopenbmccons"];
 
+/// Longest argument (or noderange) logged; a longer one is cut at this many
+/// bytes and followed by `...[N more bytes not logged]`.
+pub const ARG_CAP: usize = 4096;
+/// Most argument bytes logged for one request; the arguments beyond are
+/// replaced by one `[N more arguments not logged]`.
+pub const ARGS_TOTAL_CAP: usize = 64 * 1024;
+
 /// What one log entry is made from (formatted on the writer thread).
 #[derive(Debug, Clone)]
 pub struct Entry {
@@ -50,31 +60,60 @@ pub struct Entry {
     pub clienttype: String,
     pub command: String,
     pub noderanges: Vec<String>,
+    /// The arguments as logged (capped, see [`ARG_CAP`]).
     pub args: Vec<String>,
+    /// Whether any argument, also beyond the caps, mentions "passw".
+    pub args_mention_password: bool,
     pub response: String,
     pub nodes: usize,
     pub elapsed: Duration,
 }
 
+/// `s` cut to [`ARG_CAP`] bytes (on a character boundary) with a note.
+fn capped(s: &str) -> String {
+    if s.len() <= ARG_CAP {
+        return s.to_string();
+    }
+    let mut cut = ARG_CAP;
+    while !s.is_char_boundary(cut) {
+        cut -= 1;
+    }
+    format!("{}...[{} more bytes not logged]", &s[..cut], s.len() - cut)
+}
+
+/// Capped copies of `items`, at most [`ARGS_TOTAL_CAP`] bytes in all.
+fn capped_list<'a>(items: impl ExactSizeIterator<Item = &'a str>) -> Vec<String> {
+    let total = items.len();
+    let mut out = Vec::new();
+    let mut bytes = 0;
+    for item in items {
+        if bytes >= ARGS_TOTAL_CAP {
+            out.push(format!("[{} more arguments not logged]", total - out.len()));
+            break;
+        }
+        let c = capped(item);
+        bytes += c.len();
+        out.push(c);
+    }
+    out
+}
+
 impl Entry {
     pub fn from_request(req: &Request, response: &str, nodes: usize, elapsed: Duration) -> Entry {
         let noderanges = match req.map.first_text("noderange") {
-            Some(first) if !first.is_empty() => req
-                .map
-                .texts("noderange")
-                .into_iter()
-                .map(str::to_string)
-                .collect(),
+            Some(first) if !first.is_empty() => capped_list(req.map.texts("noderange").into_iter()),
             _ => Vec::new(),
         };
+        let args = req.args();
         Entry {
             start: SystemTime::now()
                 .checked_sub(elapsed)
                 .unwrap_or_else(SystemTime::now),
-            clienttype: req.map.first_text("clienttype").unwrap_or("").to_string(),
-            command: req.command().to_string(),
+            clienttype: capped(req.map.first_text("clienttype").unwrap_or("")),
+            command: capped(req.command()),
             noderanges,
-            args: req.args().into_iter().map(str::to_string).collect(),
+            args_mention_password: args.iter().any(|a| collect::mentions_passw(a)),
+            args: capped_list(args.into_iter()),
             response: response.to_string(),
             nodes,
             elapsed,
@@ -138,7 +177,7 @@ pub fn format_entry(e: &Entry, date: &str) -> Option<String> {
     ));
 
     let sensitive = e.command == "getcredentials"
-        || e.args.join(" ").to_ascii_lowercase().contains("passw")
+        || e.args_mention_password
         || req_redacted
         || e.response.to_ascii_lowercase().contains("passw");
     if sensitive {

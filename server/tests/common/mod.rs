@@ -4,6 +4,8 @@
 //! client that sends exact bytes and reads until `serverdone`.
 #![allow(dead_code)]
 
+pub mod daemon;
+
 use rcgen::{BasicConstraints, CertificateParams, DnType, IsCa, KeyPair};
 use rustls::client::danger::{HandshakeSignatureValid, ServerCertVerified, ServerCertVerifier};
 use rustls::pki_types::{CertificateDer, PrivateKeyDer, ServerName, UnixTime};
