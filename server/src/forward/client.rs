@@ -1,5 +1,5 @@
 //! The [`Forwarder`] for hierarchy and `--fallback`: the client library's
-//! connection (`xcat_client::submit_blocking`) presenting the daemon's own
+//! connection (`xcat_net::submit_blocking`) presenting the daemon's own
 //! `server-cred.pem`, so the receiving xcatd sees a trusted peer and keeps the
 //! caller's `username`; the other side is checked against `ca.pem` without a
 //! host-name check, as the stock client does.
@@ -13,7 +13,7 @@ use std::path::Path;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{self, RecvTimeoutError};
 use std::time::Duration;
-use xcat_client::{submit_blocking, ClientError, ConnectOptions, Credentials, SubmitOutcome};
+use xcat_net::{submit_blocking, ClientError, ConnectOptions, Credentials, SubmitOutcome};
 use xcat_handlers::api::Aborted;
 use xcat_proto::{Request, Response};
 

@@ -20,6 +20,10 @@ use xcat_proto::{Request, Response};
 /// The stock client's connect timeout (`Timeout => 15`).
 pub const CONNECT_TIMEOUT: Duration = Duration::from_secs(15);
 
+/// What the stock client sends on SIGINT/SIGTERM.
+pub const ABORT_REQUEST: &[u8] =
+    b"<xcatrequest>\n  <abortcommand>1</abortcommand>\n</xcatrequest>\n";
+
 /// How the answer to one request ended.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum SubmitOutcome {
