@@ -20,10 +20,10 @@ pub mod render;
 pub mod request;
 pub mod styles;
 
+pub use render::{render, render_into, render_xml, Emit, Printed};
 pub use xcat_net::{blocking, conn, creds, error, reader, tls};
 pub use xcat_net::{
     effective_home, submit, submit_blocking, submit_with, ClientError, ConnectOptions, Connection,
     Credentials, SubmitOutcome,
 };
-pub use render::{render, render_into, render_xml, Emit, Printed};
 pub use xcat_proto::{Request, Response};

@@ -38,6 +38,17 @@ pub enum SubmitOutcome {
     Premature,
 }
 
+/// One step of reading an answer ([`Connection::next_response`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Next {
+    /// A document before the serverdone.
+    Doc(Response),
+    /// The serverdone document (with anything else it carries).
+    Done(Response),
+    /// The connection ended before a serverdone.
+    Closed,
+}
+
 /// TLS settings of a connection.
 #[derive(Debug, Clone)]
 pub struct ConnectOptions {
@@ -224,20 +235,35 @@ impl Connection {
         on_response: &mut (dyn FnMut(Response) -> bool + Send),
     ) -> Result<SubmitOutcome, ClientError> {
         loop {
+            match self.next_response().await? {
+                Next::Doc(resp) => {
+                    if !on_response(resp) {
+                        return Ok(SubmitOutcome::Stopped);
+                    }
+                }
+                Next::Done(last) => return Ok(SubmitOutcome::Done(last)),
+                Next::Closed => return Ok(SubmitOutcome::Premature),
+            }
+        }
+    }
+
+    /// The next response document of the current answer.  Cancel-safe (a
+    /// caller may race it against a timer and call it again): bytes already
+    /// read stay in the reader.
+    pub async fn next_response(&mut self) -> Result<Next, ClientError> {
+        loop {
             while let Some(doc) = self.reader.next_doc() {
                 let Some(resp) = parse_response(&doc)? else {
                     continue;
                 };
                 if is_serverdone(&resp) {
-                    return Ok(SubmitOutcome::Done(resp));
+                    return Ok(Next::Done(resp));
                 }
-                if !on_response(resp) {
-                    return Ok(SubmitOutcome::Stopped);
-                }
+                return Ok(Next::Doc(resp));
             }
             // Read errors (reset, unclean TLS close) end the stream like EOF.
             match self.stream.read(&mut self.chunk).await {
-                Ok(0) | Err(_) => return Ok(SubmitOutcome::Premature),
+                Ok(0) | Err(_) => return Ok(Next::Closed),
                 Ok(n) => self.reader.push(&self.chunk[..n]),
             }
         }

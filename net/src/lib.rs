@@ -18,6 +18,6 @@ pub mod reader;
 pub mod tls;
 
 pub use blocking::submit_blocking;
-pub use conn::{submit, submit_with, ConnectOptions, Connection, SubmitOutcome};
+pub use conn::{submit, submit_with, ConnectOptions, Connection, Next, SubmitOutcome};
 pub use creds::{effective_home, Credentials};
 pub use error::ClientError;
