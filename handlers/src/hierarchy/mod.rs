@@ -149,8 +149,25 @@ pub fn split(ctx: &Ctx, request: &Request, style: Style) -> Result<Vec<Part>, Ha
     })?;
     Ok(match style {
         Style::Anycast => parts(request, &by_raw),
-        Style::PerServiceNode(ty) => parts(request, &per_service_node(&by_raw, ty)),
+        Style::PerServiceNode(ty) => {
+            let mut per_sn = per_service_node(&by_raw, ty);
+            in_request_order(&mut per_sn, &nodes);
+            parts(request, &per_sn)
+        }
     })
+}
+
+/// Each list in the order of `nodes` (a node gathered from several raw
+/// values would otherwise follow the values' order).
+fn in_request_order(groups: &mut BTreeMap<String, Vec<String>>, nodes: &[String]) {
+    let position: std::collections::HashMap<&str, usize> = nodes
+        .iter()
+        .enumerate()
+        .map(|(i, n)| (n.as_str(), i))
+        .collect();
+    for list in groups.values_mut() {
+        list.sort_by_key(|n| position.get(n.as_str()).copied().unwrap_or(usize::MAX));
+    }
 }
 
 #[cfg(test)]
