@@ -67,14 +67,22 @@ impl ServiceNode {
         let deadline = Instant::now() + Duration::from_secs(30);
         while Instant::now() < deadline {
             if let Ok(Some(status)) = self.child.try_wait() {
-                panic!("{} exited early ({status}):\n{}", self.name, self.log_text());
+                panic!(
+                    "{} exited early ({status}):\n{}",
+                    self.name,
+                    self.log_text()
+                );
             }
             if std::net::TcpStream::connect(&self.addr).is_ok() {
                 return;
             }
             std::thread::sleep(Duration::from_millis(50));
         }
-        panic!("{} did not listen within 30 s:\n{}", self.name, self.log_text());
+        panic!(
+            "{} did not listen within 30 s:\n{}",
+            self.name,
+            self.log_text()
+        );
     }
 
     pub fn log_text(&self) -> String {
