@@ -133,8 +133,12 @@ fn client_request(
     let rows = match shared.store.policy() {
         Ok(r) => r,
         Err(e) => {
+            // Denied as stock, but saying why (a database that is down
+            // otherwise reads as a plain policy refusal).
             tracing::error!("Unable to open policy data, denying: {e}");
-            Arc::new(Vec::new())
+            return Ok(Tail::with(Response::new().error(format!(
+                "Permission denied for request: the policy table cannot be read ({e})"
+            ))));
         }
     };
     let allow_files = name.as_deref() == Some("root") || policy::is_trusted(&rows, name.as_deref());

@@ -64,6 +64,7 @@ fn service_nodes_run_their_parts_and_a_dead_one_fails_alone() {
             "anycast on sn2: cnx1",
         ]
     );
+    database_down_then_back(&c);
     let _fault = c.kill_daemon("sn1");
     let out = split(&c);
     let (lines, stderr) = text(&out);
@@ -85,4 +86,37 @@ fn service_nodes_run_their_parts_and_a_dead_one_fails_alone() {
         "{stderr}"
     );
     assert_eq!(stderr.lines().count(), 1, "{stderr}");
+}
+
+/// PostgreSQL stopped: every daemon answers with a database error (no
+/// hang, no crash); once it is back they serve again.
+fn database_down_then_back(c: &Cluster) {
+    {
+        let _down = c.stop_postgres();
+        for host in ["mn1", "sn1", "sn2"] {
+            let out = c.client(host, "nodels", &["all"]);
+            let (lines, stderr) = text(&out);
+            eprintln!(
+                "{host} with the database down: {:?} {lines:?} {stderr}",
+                out.status.code()
+            );
+            assert_ne!(out.status.code(), Some(0), "{host}: {stderr}");
+            assert!(
+                stderr.contains("database") || stderr.contains("policy table cannot be read"),
+                "{host}: {stderr}"
+            );
+        }
+    }
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    for host in ["mn1", "sn1", "sn2"] {
+        while !c.client(host, "nodels", &["all"]).status.success() {
+            assert!(
+                std::time::Instant::now() < deadline,
+                "{host} did not recover"
+            );
+            std::thread::sleep(std::time::Duration::from_millis(300));
+        }
+    }
+    let out = split(c);
+    assert!(out.status.success(), "{}", text(&out).1);
 }
