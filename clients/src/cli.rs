@@ -350,9 +350,7 @@ impl Emit for ToSink<'_> {
     }
 }
 
-/// What the stock client sends on SIGINT/SIGTERM.
-pub const ABORT_REQUEST: &[u8] =
-    b"<xcatrequest>\n  <abortcommand>1</abortcommand>\n</xcatrequest>\n";
+pub use crate::conn::ABORT_REQUEST;
 
 /// Resolves on SIGINT or SIGTERM (never, if the handlers cannot be set).
 async fn interrupted() {

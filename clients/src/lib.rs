@@ -1,5 +1,6 @@
-//! xCAT client library: builds requests, talks TLS with the stock certificates,
-//! reads and prints responses exactly as the stock Perl client does.
+//! xCAT client library: builds requests, talks TLS with the stock certificates
+//! (through `xcat-net`, re-exported here), reads and prints responses exactly
+//! as the stock Perl client does.
 //!
 //! - [`tls`]: PEM loading, chain verification tolerant of the stock 1960
 //!   notBefore, the rustls client configuration.
@@ -12,22 +13,17 @@
 //! - [`cli`]: the whole command (connect, warn, print progressively, exit
 //!   codes); [`dbtools`]: `dumpxCATdb` / `restorexCATdb`.
 
-pub mod blocking;
 pub mod cli;
-pub mod conn;
-pub mod creds;
 pub mod dbtools;
-pub mod error;
 pub mod procstat;
-pub mod reader;
 pub mod render;
 pub mod request;
 pub mod styles;
-pub mod tls;
 
-pub use blocking::submit_blocking;
-pub use conn::{submit, submit_with, ConnectOptions, Connection, SubmitOutcome};
-pub use creds::{effective_home, Credentials};
-pub use error::ClientError;
 pub use render::{render, render_into, render_xml, Emit, Printed};
+pub use xcat_net::{blocking, conn, creds, error, reader, tls};
+pub use xcat_net::{
+    effective_home, submit, submit_blocking, submit_with, ClientError, ConnectOptions, Connection,
+    Credentials, SubmitOutcome,
+};
 pub use xcat_proto::{Request, Response};

@@ -5,10 +5,13 @@
 pub mod api;
 pub mod builtins;
 pub mod localtime;
+pub mod hierarchy;
 pub mod objdefs;
 pub mod range_opts;
 pub mod runner;
 pub mod snmove;
+#[cfg(any(debug_assertions, feature = "test-handlers"))]
+pub mod sntest;
 pub mod tables;
 
 pub use api::{Ctx, Handler, HandlerError, Part, Responder, ServerInfo};
@@ -45,6 +48,7 @@ pub fn registry() -> Registry {
     ]
     .into_iter()
     .flatten()
+    .chain(test_handlers())
     .collect();
     for h in all {
         for c in h.commands() {
@@ -52,4 +56,19 @@ pub fn registry() -> Registry {
         }
     }
     Registry { by_command }
+}
+
+/// The test-only handlers ([`sntest`]), when compiled in and armed with
+/// `XCATD_TEST_HANDLERS=1`; never in a default release build.
+#[cfg(any(debug_assertions, feature = "test-handlers"))]
+fn test_handlers() -> Vec<Arc<dyn Handler>> {
+    match std::env::var("XCATD_TEST_HANDLERS").as_deref() {
+        Ok("1") => sntest::handlers(),
+        _ => Vec::new(),
+    }
+}
+
+#[cfg(not(any(debug_assertions, feature = "test-handlers")))]
+fn test_handlers() -> Vec<Arc<dyn Handler>> {
+    Vec::new()
 }

@@ -4,7 +4,7 @@
 //! `tokens` ([`crate::tokens`]).  Failures answer "Authentication failure"
 //! (errorcode 1) and close the connection, as stock; `gettoken` always closes.
 
-use crate::dispatch::Tail;
+use crate::reply::Tail;
 use crate::state::Shared;
 use xcat_proto::tree::MapExt;
 use xcat_proto::{Map, Request, Response};

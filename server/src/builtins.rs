@@ -1,7 +1,7 @@
 //! Commands answered inside the daemon: `authcheck`,
 //! `noderange` and `extnoderange`, each one document with `serverdone`.
 
-use crate::dispatch::Tail;
+use crate::reply::Tail;
 use crate::state::Shared;
 use xcat_proto::{Request, Response, Value};
 

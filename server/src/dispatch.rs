@@ -7,52 +7,21 @@
 use crate::auth::{self, Auth};
 use crate::builtins;
 use crate::cmdlog::ResponseLog;
-use crate::forward::hierarchy::{self, Route};
+use crate::forward::fanout::Fanout;
+use crate::forward::hierarchy::Remote;
+use crate::forward::settings::ForwardSettings;
+use crate::forward::trust;
+use crate::handler_call;
 use crate::output::{serverdone, AbortFlag, ChannelResponder};
 use crate::peer::PeerInfo;
 use crate::policy::{self, Peer};
+use crate::reply::{Caller, Tail};
 use crate::state::Shared;
-use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 use xcat_handlers::api::Aborted;
-use xcat_handlers::{Ctx, Handler, HandlerError, Part, Responder};
+use xcat_handlers::{Ctx, Handler, Part, Responder};
 use xcat_proto::{Request, Response, Value};
-
-/// How a request ends: `doc` is merged with `serverdone`.
-#[derive(Debug, Default)]
-pub struct Tail {
-    pub doc: Response,
-    /// Echo the request's `transid` in the final document.
-    pub transid: bool,
-    /// Close the connection afterwards.
-    pub close: bool,
-}
-
-impl Tail {
-    /// A plain `serverdone` (everything was streamed before).
-    pub fn done() -> Tail {
-        Tail::with(Response::new())
-    }
-
-    pub fn with(doc: Response) -> Tail {
-        Tail {
-            doc,
-            transid: true,
-            close: false,
-        }
-    }
-}
-
-/// Who a request runs for, after authentication and policy.
-#[derive(Debug, Clone, Default)]
-pub struct Caller {
-    /// Certificate CN (or `becomeuser` name): `authcheck` shows it.
-    pub auth_name: Option<String>,
-    pub peer_host: Option<String>,
-    pub privileged: bool,
-    pub abort: AbortFlag,
-}
 
 /// Parse a complete frame into a request.
 pub fn parse(bytes: &[u8]) -> Result<Request, String> {
@@ -167,8 +136,12 @@ fn client_request(
     let rows = match shared.store.policy() {
         Ok(r) => r,
         Err(e) => {
+            // Denied as stock, but saying why (a database that is down
+            // otherwise reads as a plain policy refusal).
             tracing::error!("Unable to open policy data, denying: {e}");
-            Arc::new(Vec::new())
+            return Ok(Tail::with(Response::new().error(format!(
+                "Permission denied for request: the policy table cannot be read ({e})"
+            ))));
         }
     };
     let allow_files = name.as_deref() == Some("root") || policy::is_trusted(&rows, name.as_deref());
@@ -202,6 +175,15 @@ fn client_request(
         return Ok(Tail::with(
             Response::new().error("Permission denied for request"),
         ));
+    }
+    if let Err(refusal) = trust::screen(req, decision.trusted) {
+        tracing::warn!(
+            "Refused a forwarded request from untrusted peer {}@{}: {}",
+            name.as_deref().unwrap_or(""),
+            peer.host.as_deref().unwrap_or(""),
+            req.command()
+        );
+        return Ok(Tail::with(Response::new().error(refusal)));
     }
     policy::apply_username(req, name.as_deref(), decision.trusted);
     tag(req, name.as_deref(), peer);
@@ -260,14 +242,6 @@ pub fn dispatch(
     Ok(Tail::with(
         Response::new().error_text("Unsupported request"),
     ))
-}
-
-fn report(err: HandlerError, out: &mut dyn Responder) -> Result<(), Aborted> {
-    match err {
-        HandlerError::Aborted(a) => Err(a),
-        HandlerError::Message(m) => out.send(Response::new().error(m)),
-        HandlerError::Db(e) => out.send(Response::new().error(format!("database error: {e}"))),
-    }
 }
 
 /// Expand `noderange` into `node` unless the request already lists nodes.
@@ -347,136 +321,29 @@ fn run_handler(
         privileged: caller.privileged,
         groups,
     };
-    let guarded = |f: &mut dyn FnMut() -> Result<(), HandlerError>| -> Result<(), HandlerError> {
-        catch_unwind(AssertUnwindSafe(f)).unwrap_or_else(|_| {
-            tracing::error!("handler for {cmd} panicked");
-            Err(HandlerError::Message(format!(
-                "{cmd}: internal error in xcatd-rs (see the daemon log)"
-            )))
-        })
-    };
-    let parts: Vec<Part> = if req.get("_xcatpreprocessed") == Some("1") {
+    let parts: Vec<Part> = if trust::is_forwarded(req) {
         vec![Part::local(req.clone())]
     } else {
-        let mut parts = Vec::new();
-        let r = guarded(&mut || {
-            parts = handler.preprocess(&ctx, req.clone())?;
-            Ok(())
-        });
-        if let Err(e) = r {
-            report(e, out)?;
-            return Ok(Tail::done());
+        match handler_call::preprocess(handler, &ctx, req, out)? {
+            Some(parts) => parts,
+            None => return Ok(Tail::done()),
         }
-        parts
+    };
+    let settings = ForwardSettings::read(shared);
+    let fanout = Fanout {
+        handler,
+        ctx: &ctx,
+        remote: Remote {
+            fwd: shared.forwarder.as_deref(),
+            timeouts: settings.timeouts,
+            on_service_node: shared.info.sn_marker.exists(),
+        },
+        settings,
+        xcatver: &shared.cfg.xcatver,
+        abort: &caller.abort,
     };
     let names = own_names(shared);
     let names: Vec<&str> = names.iter().map(String::as_str).collect();
-    for part in parts {
-        match hierarchy::route(&part.dest, &names, shared.cfg.port) {
-            Route::Local => {
-                if let Err(e) = guarded(&mut || handler.process(&ctx, &part.request, out)) {
-                    report(e, out)?;
-                }
-            }
-            Route::Remote(dests) => {
-                let fwd = match &shared.forwarder {
-                    Some(f) => f.clone(),
-                    None => {
-                        out.send(Response::new().error(format!(
-                            "Unable to dispatch hierarchical sub-command to {}: no credentials to forward with",
-                            dests.join(",")
-                        )))?;
-                        continue;
-                    }
-                };
-                let sub = hierarchy::forwarded_request(&part.request, &shared.cfg.xcatver);
-                let abort = caller.abort.clone();
-                hierarchy::forward(
-                    fwd.as_ref(),
-                    &dests,
-                    shared.cfg.sn_port,
-                    &sub,
-                    &move || abort.is_raised(),
-                    out,
-                )?;
-            }
-        }
-    }
+    fanout.run(parts, &names, shared.cfg.port, out)?;
     Ok(Tail::done())
-}
-
-/// Collects an internal request's responses.  Once the deadline has passed
-/// every send fails (and the caller's abort flag is raised), so a handler
-/// still answering or relaying stops there: the timeout of `Runner::xcat`.
-struct Bounded {
-    out: Vec<Response>,
-    deadline: Option<Instant>,
-    abort: AbortFlag,
-    expired: bool,
-}
-
-impl Responder for Bounded {
-    fn send(&mut self, response: Response) -> Result<(), Aborted> {
-        if self.deadline.is_some_and(|d| Instant::now() >= d) {
-            self.expired = true;
-            self.abort.raise();
-            return Err(Aborted);
-        }
-        self.out.push(response);
-        Ok(())
-    }
-}
-
-/// An internal request (handlers through `Runner::xcat`): no policy, all
-/// responses collected, the final document included when it has content.
-/// Output arriving after `timeout` is dropped and replaced by one error.
-pub fn internal(shared: &Shared, mut req: Request, timeout: Duration) -> Vec<Response> {
-    let caller = Caller {
-        auth_name: req.username().map(str::to_string),
-        peer_host: None,
-        privileged: true,
-        abort: AbortFlag::new(),
-    };
-    let mut out = Bounded {
-        out: Vec::new(),
-        deadline: Instant::now().checked_add(timeout),
-        abort: caller.abort.clone(),
-        expired: false,
-    };
-    let result = dispatch(shared, &mut req, &caller, &mut out);
-    let mut responses = out.out;
-    if let Ok(tail) = result {
-        if !tail.doc.is_empty() {
-            responses.push(tail.doc);
-        }
-    }
-    if out.expired {
-        responses.push(Response::new().error(format!(
-            "{}: internal request timed out after {} s",
-            req.command(),
-            timeout.as_secs_f64()
-        )));
-    }
-    responses
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn internal_output_stops_at_the_deadline() {
-        let abort = AbortFlag::new();
-        let mut out = Bounded {
-            out: Vec::new(),
-            deadline: Instant::now().checked_add(Duration::from_millis(50)),
-            abort: abort.clone(),
-            expired: false,
-        };
-        assert!(out.send(Response::new().info("early")).is_ok());
-        std::thread::sleep(Duration::from_millis(60));
-        assert!(out.send(Response::new().info("late")).is_err());
-        assert!(out.expired && abort.is_raised());
-        assert_eq!(out.out.len(), 1);
-    }
 }

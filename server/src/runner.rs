@@ -19,7 +19,7 @@ pub fn for_daemon(shared: &Arc<Shared>) -> SystemRunner {
     let weak: Weak<Shared> = Arc::downgrade(shared);
     SystemRunner::new(Box::new(
         move |request: Request, timeout: Duration| match weak.upgrade() {
-            Some(shared) => crate::dispatch::internal(&shared, request, timeout),
+            Some(shared) => crate::internal::run(&shared, request, timeout),
             None => shutting_down(),
         },
     ))

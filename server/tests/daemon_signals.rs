@@ -119,7 +119,7 @@ fn ask_slow(install: &Install) -> mpsc::Receiver<Result<String, String>> {
     let creds = install.creds();
     std::thread::spawn(move || {
         let mut docs = Vec::new();
-        let r = xcat_client::submit_blocking(
+        let r = xcat_net::submit_blocking(
             &addr,
             Some(&creds),
             &Default::default(),
@@ -131,7 +131,7 @@ fn ask_slow(install: &Install) -> mpsc::Receiver<Result<String, String>> {
             &|| false,
         );
         let _ = tx.send(match r {
-            Ok(xcat_client::SubmitOutcome::Done(_)) => Ok(format!("{docs:?}")),
+            Ok(xcat_net::SubmitOutcome::Done(_)) => Ok(format!("{docs:?}")),
             other => Err(format!("{other:?}")),
         });
     });

@@ -6,6 +6,7 @@
 //!   records what clients sent (tests the client without a daemon).
 //! - [`server`]: a real `xcatd` (the built binary) on a free loopback port,
 //!   on SQLite or, when `XCATD_TEST_PG_URL` is set, a fresh PostgreSQL database.
+//! - [`service_nodes`]: service-node daemons on the same database, with faults.
 //! - [`client`]: running the client library in-process against a server.
 //! - [`cluster`]: a whole xCAT cluster of real hosts in namespaces (root).
 
@@ -16,6 +17,7 @@ pub mod fixtures;
 pub mod mock;
 pub mod parity;
 pub mod server;
+pub mod service_nodes;
 
 pub use client::{run_client, run_client_env, send_raw, ClientHome};
 pub use fixtures::{fixture, fixtures, Fixture};

@@ -66,7 +66,7 @@ pub fn xcatclient_bin() -> PathBuf {
     bin
 }
 
-fn free_port() -> u16 {
+pub fn free_port() -> u16 {
     TcpListener::bind("127.0.0.1:0")
         .and_then(|l| l.local_addr())
         .map(|a| a.port())
@@ -139,6 +139,11 @@ impl Xcatd {
 
     /// Start with extra serve arguments (e.g. `--fallback 127.0.0.1:N`).
     pub fn start_with(backend: Backend, extra: &[&str]) -> Xcatd {
+        Xcatd::start_with_env(backend, extra, &[])
+    }
+
+    /// Start with extra serve arguments and environment variables.
+    pub fn start_with_env(backend: Backend, extra: &[&str], env: &[(&str, &str)]) -> Xcatd {
         let dir = tempfile::tempdir().expect("tempdir");
         let confdir = dir.path().join("etc-xcat");
         let home = dir.path().join("root-home");
@@ -179,6 +184,7 @@ impl Xcatd {
             .arg(dir.path().join("commands.log"))
             .args(extra)
             .env("XCATD_SOURCE_NAME", "vm")
+            .envs(env.iter().copied())
             .stdin(Stdio::null())
             .stdout(logfile.try_clone().expect("log"))
             .stderr(logfile)

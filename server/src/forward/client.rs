@@ -1,26 +1,29 @@
-//! The [`Forwarder`] for hierarchy and `--fallback`: the client library's
-//! connection (`xcat_client::submit_blocking`) presenting the daemon's own
-//! `server-cred.pem`, so the receiving xcatd sees a trusted peer and keeps the
-//! caller's `username`; the other side is checked against `ca.pem` without a
-//! host-name check, as the stock client does.
+//! The [`Forwarder`] for hierarchy and `--fallback`: an `xcat-net`
+//! connection presenting the daemon's own `server-cred.pem`, so the
+//! receiving xcatd sees a trusted peer and keeps the caller's `username`;
+//! the other side is checked against `ca.pem` without a host-name check, as
+//! the stock client does (`xCAT-server/sbin/xcatd:2436`).
 //!
-//! The client library wants `Send` callbacks; the relay target is not, so the
-//! connection runs on a scoped helper thread and hands each response back
-//! through a bounded channel (back-pressure reaches the remote daemon).
+//! Each call drives its connection with its own current-thread runtime on
+//! the calling (blocking) thread, one document at a time, and calls `each`
+//! between steps as documents arrive; while `each` blocks (the
+//! client reads slowly) nothing more is read from the remote, so memory
+//! stays bounded whatever the answer's size.  Connect and handshake are
+//! bounded by `Timeouts::connect`, silence after that by `Timeouts::idle`.
 
-use super::{ForwardError, Forwarder};
+use super::{ForwardError, Forwarder, Timeouts};
 use std::path::Path;
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::mpsc::{self, RecvTimeoutError};
-use std::time::Duration;
-use xcat_client::{submit_blocking, ClientError, ConnectOptions, Credentials, SubmitOutcome};
+use std::time::{Duration, Instant};
+use tokio::runtime::Runtime;
 use xcat_handlers::api::Aborted;
+use xcat_net::conn::ABORT_REQUEST;
+use xcat_net::{ConnectOptions, Connection, Credentials, Next};
 use xcat_proto::{Request, Response};
 
-/// How often our own client's abort is checked while the remote is silent.
-const POLL: Duration = Duration::from_millis(200);
-/// Responses buffered between the connection and the relay target.
-const QUEUE: usize = 64;
+/// How often our own client's abort and the idle limit are checked.
+const POLL: Duration = Duration::from_millis(100);
+/// Closing a connection never waits longer than this.
+const CLOSE_LIMIT: Duration = Duration::from_secs(1);
 
 pub struct TlsForwarder {
     creds: Credentials,
@@ -35,15 +38,77 @@ impl TlsForwarder {
             opts: ConnectOptions::default(),
         })
     }
+
+    /// Runs the connection's futures one step at a time with `rt`, calling
+    /// `each` between steps: outside the runtime, since `each` may block
+    /// (a daemon's responder is a blocking channel send).
+    fn exchange(
+        &self,
+        rt: &Runtime,
+        addr: &str,
+        req: &Request,
+        timeouts: &Timeouts,
+        aborted: &dyn Fn() -> bool,
+        each: &mut dyn FnMut(Response) -> Result<(), Aborted>,
+    ) -> Result<(), ForwardError> {
+        let opts = ConnectOptions {
+            timeout: timeouts.connect,
+            ..self.opts.clone()
+        };
+        let mut conn = rt
+            .block_on(Connection::connect(addr, Some(&self.creds), &opts))
+            .map_err(|e| ForwardError::Connect(e.to_string()))?;
+        // A failed write is not fatal by itself: the remote may have answered.
+        let _ = rt.block_on(conn.send(req));
+        let mut heard = Instant::now();
+        loop {
+            let step = rt.block_on(async {
+                tokio::select! {
+                    n = conn.next_response() => Some(n),
+                    _ = tokio::time::sleep(POLL) => None,
+                }
+            });
+            match step {
+                None if aborted() => return Err(rt.block_on(stop(conn))),
+                None => {
+                    if let Some(idle) = timeouts.idle.filter(|i| heard.elapsed() >= *i) {
+                        rt.block_on(close(conn));
+                        return Err(ForwardError::Broken(format!(
+                            "no answer for {} s (idle timeout)",
+                            idle.as_secs_f64()
+                        )));
+                    }
+                }
+                Some(Ok(Next::Doc(resp))) => {
+                    if each(resp).is_err() {
+                        return Err(rt.block_on(stop(conn)));
+                    }
+                    heard = Instant::now();
+                }
+                Some(Ok(Next::Done(last))) => {
+                    rt.block_on(close(conn));
+                    return each(last).map_err(|_| ForwardError::Aborted);
+                }
+                Some(Ok(Next::Closed)) => {
+                    return Err(ForwardError::Broken(
+                        "connection closed before serverdone".to_string(),
+                    ))
+                }
+                Some(Err(e)) => return Err(ForwardError::Broken(e.to_string())),
+            }
+        }
+    }
 }
 
-/// Nothing relayed yet: the remote never really answered.
-fn failure(relayed: bool, why: String) -> ForwardError {
-    if relayed {
-        ForwardError::Broken(why)
-    } else {
-        ForwardError::Connect(why)
-    }
+async fn close(conn: Connection) {
+    let _ = tokio::time::timeout(CLOSE_LIMIT, conn.close()).await;
+}
+
+/// Our client is gone: tell the remote (stock's `abortcommand`) and hang up.
+async fn stop(mut conn: Connection) -> ForwardError {
+    let _ = tokio::time::timeout(CLOSE_LIMIT, conn.send_raw(ABORT_REQUEST)).await;
+    close(conn).await;
+    ForwardError::Aborted
 }
 
 impl Forwarder for TlsForwarder {
@@ -51,69 +116,14 @@ impl Forwarder for TlsForwarder {
         &self,
         addr: &str,
         req: &Request,
+        timeouts: &Timeouts,
         aborted: &dyn Fn() -> bool,
         each: &mut dyn FnMut(Response) -> Result<(), Aborted>,
     ) -> Result<(), ForwardError> {
-        let stop = AtomicBool::new(false);
-        let mut relayed = false;
-        let mut we_stopped = false;
-        let joined = std::thread::scope(|scope| {
-            let (tx, rx) = mpsc::sync_channel::<Response>(QUEUE);
-            let stop = &stop;
-            let worker = scope.spawn(move || {
-                let mut forward = move |r: Response| tx.send(r).is_ok();
-                let should_abort = || stop.load(Ordering::SeqCst);
-                submit_blocking(
-                    addr,
-                    Some(&self.creds),
-                    &self.opts,
-                    req,
-                    &mut forward,
-                    &should_abort,
-                )
-            });
-            loop {
-                match rx.recv_timeout(POLL) {
-                    Ok(resp) => {
-                        relayed = true;
-                        if each(resp).is_err() {
-                            we_stopped = true;
-                            break;
-                        }
-                    }
-                    Err(RecvTimeoutError::Timeout) => {
-                        if aborted() {
-                            we_stopped = true;
-                            break;
-                        }
-                    }
-                    Err(RecvTimeoutError::Disconnected) => break,
-                }
-            }
-            // Tell the connection to stop (it sends `abortcommand` when the
-            // remote is silent) and unblock it if it waits on the queue.
-            stop.store(we_stopped, Ordering::SeqCst);
-            drop(rx);
-            worker.join()
-        });
-        if we_stopped {
-            return Err(ForwardError::Aborted);
-        }
-        match joined {
-            Ok(Ok(SubmitOutcome::Done(last))) => {
-                each(last).map_err(|_| ForwardError::Aborted)?;
-                Ok(())
-            }
-            Ok(Ok(SubmitOutcome::Stopped)) => Err(ForwardError::Aborted),
-            Ok(Ok(SubmitOutcome::Premature)) => Err(failure(
-                relayed,
-                "connection closed before serverdone".to_string(),
-            )),
-            Ok(Err(ClientError::BadResponse(e))) => {
-                Err(ForwardError::Broken(format!("bad response: {e}")))
-            }
-            Ok(Err(e)) => Err(failure(relayed, e.to_string())),
-            Err(_) => Err(failure(relayed, "forwarding thread failed".to_string())),
-        }
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .map_err(|e| ForwardError::Connect(format!("runtime: {e}")))?;
+        self.exchange(&runtime, addr, req, timeouts, aborted, each)
     }
 }

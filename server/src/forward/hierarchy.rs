@@ -1,19 +1,25 @@
-//! Hierarchical dispatch (xCAT-server/sbin/xcatd:2267-2493): a part whose `dest` names service
-//! nodes is sent to the first one that accepts it (`dest:3001` unless a port
-//! is given; the port is configurable), with `_xcatdest` cleared, `_xcatver`
-//! set, `_xcatpreprocessed=1` and `noderange` removed.  A destination that is
-//! this host runs locally.  Error texts are the stock ones.
+//! Hierarchical dispatch of one part: its `dest` list
+//! (comma lists split) is tried in order, as stock does
+//! (`xCAT-server/sbin/xcatd:2403-2484`): a destination that is this host
+//! runs the part here; a remote one gets the part at `dest:port` (the port
+//! is configurable; stock hard-codes 3001) with `_xcatdest` cleared,
+//! `_xcatver` set, `_xcatpreprocessed=1` and `noderange` removed.  A
+//! destination that cannot be reached moves on to the next; error texts are
+//! the stock ones.
 
-use super::{relay, ForwardError, Forwarder};
+use super::{relay, ForwardError, Forwarder, Timeouts};
 use std::net::{ToSocketAddrs, UdpSocket};
 use xcat_handlers::api::Aborted;
 use xcat_handlers::Responder;
 use xcat_proto::{Request, Response, Value};
 
-/// What to do with a part's destination list.
-pub enum Route {
-    Local,
-    Remote(Vec<String>),
+/// One destination of a part.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Dest {
+    /// This daemon.
+    Here,
+    /// Another xcatd, `host:port`.
+    Remote(String),
 }
 
 /// `host` or `host:port` → `host:port`.
@@ -69,18 +75,22 @@ pub fn is_local(dest: &str, own_names: &[&str], own_port: u16) -> bool {
     }
 }
 
-pub fn route(dest: &[String], own_names: &[&str], own_port: u16) -> Route {
-    let dests: Vec<String> = dest
+/// A part's destinations in order; none → `[Here]`.
+pub fn destinations(dest: &[String], own_names: &[&str], own_port: u16, sn_port: u16) -> Vec<Dest> {
+    let dests: Vec<Dest> = dest
         .iter()
         .flat_map(|d| d.split(','))
         .map(str::trim)
         .filter(|d| !d.is_empty())
-        .map(str::to_string)
+        .map(|d| match is_local(d, own_names, own_port) {
+            true => Dest::Here,
+            false => Dest::Remote(with_port(d, sn_port)),
+        })
         .collect();
-    if dests.is_empty() || dests.iter().any(|d| is_local(d, own_names, own_port)) {
-        Route::Local
+    if dests.is_empty() {
+        vec![Dest::Here]
     } else {
-        Route::Remote(dests)
+        dests
     }
 }
 
@@ -94,40 +104,69 @@ pub fn forwarded_request(part: &Request, xcatver: &str) -> Request {
     req
 }
 
-/// Send `req` to the first destination that answers.
-pub fn forward(
-    fwd: &dyn Forwarder,
-    dests: &[String],
-    port: u16,
-    req: &Request,
+/// How remote destinations are reached.
+pub struct Remote<'a> {
+    /// `None`: the daemon has no credential to forward with.
+    pub fwd: Option<&'a dyn Forwarder>,
+    pub timeouts: Timeouts,
+    /// This daemon is a service node: stock reports no "Failed to dispatch
+    /// … any of" there (`xCAT-server/sbin/xcatd:2479`).
+    pub on_service_node: bool,
+}
+
+fn unable(addr: &str, e: &str) -> Response {
+    Response::new().error(format!(
+        "Unable to dispatch hierarchical sub-command to {addr}.  Error: {e}. "
+    ))
+}
+
+/// Run one part: the first destination that is here or accepts the request.
+pub fn run_part(
+    remote: &Remote,
+    dests: &[Dest],
+    forwarded: &Request,
     aborted: &dyn Fn() -> bool,
     out: &mut dyn Responder,
+    run_here: &mut dyn FnMut(&mut dyn Responder) -> Result<(), Aborted>,
 ) -> Result<(), Aborted> {
     let single = dests.len() == 1;
     for dest in dests {
-        let addr = with_port(dest, port);
-        match relay(fwd, &addr, req, aborted, out) {
+        let addr = match dest {
+            Dest::Here => return run_here(out),
+            Dest::Remote(addr) => addr,
+        };
+        let Some(fwd) = remote.fwd else {
+            return out.send(unable(addr, "no credentials to forward with"));
+        };
+        match relay(fwd, addr, forwarded, &remote.timeouts, aborted, out) {
             Ok(()) => return Ok(()),
             Err(ForwardError::Aborted) => return Err(Aborted),
             Err(ForwardError::Broken(e)) => {
-                tracing::error!("hierarchical request to {addr} broke: {e}");
-                return out.send(Response::new().error(format!(
-                    "Unable to dispatch hierarchical sub-command to {addr}.  Error: {e}. "
-                )));
+                tracing::error!("Error dispatching request to {addr}: {e}");
+                return out.send(unable(addr, &e));
             }
-            Err(ForwardError::Connect(e)) => {
-                tracing::warn!("service node {addr} unreachable: {e}");
-                if single {
-                    return out.send(Response::new().error(format!(
-                        "Unable to dispatch hierarchical sub-command to {addr}.  Error: {e}. "
-                    )));
-                }
+            Err(ForwardError::Connect(e)) if single => {
+                tracing::error!("Error dispatching request to {addr}: {e}");
+                return out.send(unable(addr, &e));
             }
+            Err(ForwardError::Connect(e)) => tracing::warn!(
+                "Error dispatching request to {addr}, trying other service nodes: {e}"
+            ),
         }
     }
+    if remote.on_service_node {
+        return Ok(());
+    }
+    let names: Vec<&str> = dests
+        .iter()
+        .map(|d| match d {
+            Dest::Here => "",
+            Dest::Remote(a) => a.as_str(),
+        })
+        .collect();
     out.send(Response::new().error(format!(
         "Failed to dispatch command to any of the following service nodes: {}",
-        dests.join(",")
+        names.join(",")
     )))
 }
 
@@ -145,8 +184,17 @@ mod tests {
         assert!(!is_local("127.0.0.1:4001", &[], 3001));
         assert!(is_local("mn", &["mn"], 3001));
         assert!(!is_local("198.51.100.77", &[], 3001));
-        assert!(
-            matches!(route(&["198.51.100.1,198.51.100.2".into()], &[], 3001), Route::Remote(d) if d.len() == 2)
+        assert_eq!(
+            destinations(&["198.51.100.1,198.51.100.2:5".into()], &[], 3001, 3002),
+            vec![
+                Dest::Remote("198.51.100.1:3002".into()),
+                Dest::Remote("198.51.100.2:5".into())
+            ]
+        );
+        assert_eq!(destinations(&[], &[], 3001, 3001), vec![Dest::Here]);
+        assert_eq!(
+            destinations(&["198.51.100.1".into(), "mn".into()], &["mn"], 3001, 3001),
+            vec![Dest::Remote("198.51.100.1:3001".into()), Dest::Here]
         );
     }
 

@@ -2,7 +2,7 @@
 //! client certificates checked against `<confdir>/cert/ca.pem` by
 //! [`verifier::XcatClientVerifier`], versions and suites from the site table.
 //! [`AcceptorCache`] rebuilds the rustls config when those site values change.
-//! PEM loading and chain checks are the client library's (`xcat_client::tls`).
+//! PEM loading and chain checks are the client library's (`xcat_net::tls`).
 
 pub mod suites;
 pub mod verifier;
@@ -11,7 +11,7 @@ use crate::config::ServeConfig;
 use rustls::pki_types::CertificateDer;
 use std::sync::{Arc, Mutex};
 use tokio_rustls::TlsAcceptor;
-use xcat_client::tls::{load_certs, load_key, subject_cn};
+use xcat_net::tls::{load_certs, load_key, subject_cn};
 
 /// The site values that shape TLS.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]

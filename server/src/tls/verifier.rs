@@ -1,5 +1,5 @@
 //! Client certificate verification: request a certificate, do not require it;
-//! a presented one must chain to `ca.pem` (`xcat_client::tls::verify_issued_by`:
+//! a presented one must chain to `ca.pem` (`xcat_net::tls::verify_issued_by`:
 //! x509-parser, since webpki refuses the stock 1960 notBefore).  Any key usage is accepted: management and
 //! service nodes present `server-cred.pem` as their client certificate.
 
@@ -8,7 +8,7 @@ use rustls::crypto::{verify_tls12_signature, verify_tls13_signature, WebPkiSuppo
 use rustls::pki_types::{CertificateDer, UnixTime};
 use rustls::server::danger::{ClientCertVerified, ClientCertVerifier};
 use rustls::{DigitallySignedStruct, DistinguishedName, Error, SignatureScheme};
-use xcat_client::tls::verify_issued_by;
+use xcat_net::tls::verify_issued_by;
 
 #[derive(Debug)]
 pub struct XcatClientVerifier {

@@ -6,7 +6,7 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
-use xcat_client::{submit_blocking, ConnectOptions, Credentials, SubmitOutcome};
+use xcat_net::{submit_blocking, ConnectOptions, Credentials, SubmitOutcome};
 use xcat_proto::tree::MapExt;
 use xcat_proto::{Request, Response};
 

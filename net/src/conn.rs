@@ -20,6 +20,10 @@ use xcat_proto::{Request, Response};
 /// The stock client's connect timeout (`Timeout => 15`).
 pub const CONNECT_TIMEOUT: Duration = Duration::from_secs(15);
 
+/// What the stock client sends on SIGINT/SIGTERM.
+pub const ABORT_REQUEST: &[u8] =
+    b"<xcatrequest>\n  <abortcommand>1</abortcommand>\n</xcatrequest>\n";
+
 /// How the answer to one request ended.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum SubmitOutcome {
@@ -32,6 +36,17 @@ pub enum SubmitOutcome {
     /// communication with the xCAT server seems to have been ended
     /// prematurely", exit 1).
     Premature,
+}
+
+/// One step of reading an answer ([`Connection::next_response`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Next {
+    /// A document before the serverdone.
+    Doc(Response),
+    /// The serverdone document (with anything else it carries).
+    Done(Response),
+    /// The connection ended before a serverdone.
+    Closed,
 }
 
 /// TLS settings of a connection.
@@ -220,20 +235,35 @@ impl Connection {
         on_response: &mut (dyn FnMut(Response) -> bool + Send),
     ) -> Result<SubmitOutcome, ClientError> {
         loop {
+            match self.next_response().await? {
+                Next::Doc(resp) => {
+                    if !on_response(resp) {
+                        return Ok(SubmitOutcome::Stopped);
+                    }
+                }
+                Next::Done(last) => return Ok(SubmitOutcome::Done(last)),
+                Next::Closed => return Ok(SubmitOutcome::Premature),
+            }
+        }
+    }
+
+    /// The next response document of the current answer.  Cancel-safe (a
+    /// caller may race it against a timer and call it again): bytes already
+    /// read stay in the reader.
+    pub async fn next_response(&mut self) -> Result<Next, ClientError> {
+        loop {
             while let Some(doc) = self.reader.next_doc() {
                 let Some(resp) = parse_response(&doc)? else {
                     continue;
                 };
                 if is_serverdone(&resp) {
-                    return Ok(SubmitOutcome::Done(resp));
+                    return Ok(Next::Done(resp));
                 }
-                if !on_response(resp) {
-                    return Ok(SubmitOutcome::Stopped);
-                }
+                return Ok(Next::Doc(resp));
             }
             // Read errors (reset, unclean TLS close) end the stream like EOF.
             match self.stream.read(&mut self.chunk).await {
-                Ok(0) | Err(_) => return Ok(SubmitOutcome::Premature),
+                Ok(0) | Err(_) => return Ok(Next::Closed),
                 Ok(n) => self.reader.push(&self.chunk[..n]),
             }
         }

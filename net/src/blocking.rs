@@ -49,7 +49,7 @@ pub fn submit_blocking(
                 o
             }
             None => {
-                let _ = conn.send_raw(crate::cli::ABORT_REQUEST).await;
+                let _ = conn.send_raw(crate::conn::ABORT_REQUEST).await;
                 conn.close().await;
                 Ok(SubmitOutcome::Stopped)
             }

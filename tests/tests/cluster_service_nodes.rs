@@ -1,0 +1,120 @@
+//! xcatd-rs in the service-node role inside the cluster in a box (mn1,
+//! sn1, sn2 as separate hosts on one PostgreSQL through `cfgloc`): the
+//! stock-named client on mn1 runs the test-only `xcatdrs_snsplit`; both SNs
+//! run their parts, tagged per SN; with sn1 killed the anycast part runs on
+//! sn2 and only sn1's broadcast part fails, with stock's text and exit 1.
+//! Needs root (skips otherwise; fails under CI=true).
+
+use std::process::Output;
+use xcat_tests::cluster::{Cluster, ClusterSpec};
+
+fn text(out: &Output) -> (Vec<String>, String) {
+    let mut lines: Vec<String> = String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .map(str::to_string)
+        .collect();
+    lines.sort();
+    (lines, String::from_utf8_lossy(&out.stderr).into_owned())
+}
+
+fn split(c: &Cluster) -> Output {
+    // No stock link for a test command: the client binary takes it as its first word.
+    let client = xcat_tests::server::xcatclient_bin();
+    c.host("mn1").run(
+        &client.to_string_lossy(),
+        &["xcatdrs_snsplit", "cn01,cnx1,cnx2"],
+    )
+}
+
+#[test]
+fn service_nodes_run_their_parts_and_a_dead_one_fails_alone() {
+    let spec = ClusterSpec::small().with_xcatd_env("XCATD_TEST_HANDLERS", "1");
+    let Some(c) = Cluster::start_or_skip(spec) else {
+        return;
+    };
+    let out = c.client("mn1", "chdef", &["cn01", "servicenode=sn1,sn2"]);
+    assert!(out.status.success(), "{}", text(&out).1);
+    for args in [
+        vec![
+            "-t",
+            "node",
+            "-o",
+            "cnx1",
+            "groups=compute,all",
+            "servicenode=sn2",
+        ],
+        vec!["-t", "node", "-o", "cnx2", "groups=compute,all"],
+    ] {
+        let out = c.client("mn1", "mkdef", &args);
+        assert!(out.status.success(), "{}", text(&out).1);
+    }
+    let out = split(&c);
+    let (lines, stderr) = text(&out);
+    assert!(out.status.success(), "{stderr}");
+    assert_eq!(
+        lines,
+        vec![
+            "all on mn1: cnx2",
+            "all on sn1: cn01",
+            "all on sn2: cn01,cnx1",
+            "anycast on mn1: cnx2",
+            "anycast on sn1: cn01",
+            "anycast on sn2: cnx1",
+        ]
+    );
+    database_down_then_back(&c);
+    let _fault = c.kill_daemon("sn1");
+    let out = split(&c);
+    let (lines, stderr) = text(&out);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert_eq!(
+        lines,
+        vec![
+            "all on mn1: cnx2",
+            "all on sn2: cn01,cnx1",
+            "anycast on mn1: cnx2",
+            "anycast on sn2: cn01",
+            "anycast on sn2: cnx1",
+        ]
+    );
+    assert!(
+        stderr.starts_with(
+            "Error: [mn1]: Unable to dispatch hierarchical sub-command to sn1:3001.  Error: "
+        ),
+        "{stderr}"
+    );
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+}
+
+/// PostgreSQL stopped: every daemon answers with a database error (no
+/// hang, no crash); once it is back they serve again.
+fn database_down_then_back(c: &Cluster) {
+    {
+        let _down = c.stop_postgres();
+        for host in ["mn1", "sn1", "sn2"] {
+            let out = c.client(host, "nodels", &["all"]);
+            let (lines, stderr) = text(&out);
+            eprintln!(
+                "{host} with the database down: {:?} {lines:?} {stderr}",
+                out.status.code()
+            );
+            assert_ne!(out.status.code(), Some(0), "{host}: {stderr}");
+            assert!(
+                stderr.contains("database") || stderr.contains("policy table cannot be read"),
+                "{host}: {stderr}"
+            );
+        }
+    }
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    for host in ["mn1", "sn1", "sn2"] {
+        while !c.client(host, "nodels", &["all"]).status.success() {
+            assert!(
+                std::time::Instant::now() < deadline,
+                "{host} did not recover"
+            );
+            std::thread::sleep(std::time::Duration::from_millis(300));
+        }
+    }
+    let out = split(c);
+    assert!(out.status.success(), "{}", text(&out).1);
+}
