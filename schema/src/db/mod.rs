@@ -14,6 +14,7 @@
 mod conn;
 mod location;
 pub(crate) mod pg;
+mod pg_pool;
 mod query;
 mod set_attribs;
 pub(crate) mod sqlite;
@@ -35,8 +36,8 @@ pub enum DbError {
     /// An error reported by the database (the text is the database's message).
     #[error("{0}")]
     Sql(#[from] diesel::result::Error),
-    /// Could not get a connection.
-    #[error("cannot connect to the database: {0}")]
+    /// Could not get a connection (server down, refused, unreachable).
+    #[error("database unreachable: {0}")]
     Connect(String),
     /// Bad `--db` / cfgloc value.
     #[error("{0}")]
