@@ -8,6 +8,7 @@
 //!   on SQLite or, when `XCATD_TEST_PG_URL` is set, a fresh PostgreSQL database.
 //! - [`client`]: running the client library in-process against a server.
 //! - [`cluster`]: a whole xCAT cluster of real hosts in namespaces (root).
+//! - [`pg_cluster`]: stopping/restarting the with-postgres cluster, holding table locks.
 
 pub mod certs;
 pub mod client;
@@ -15,6 +16,7 @@ pub mod cluster;
 pub mod fixtures;
 pub mod mock;
 pub mod parity;
+pub mod pg_cluster;
 pub mod server;
 
 pub use client::{run_client, run_client_env, send_raw, ClientHome};

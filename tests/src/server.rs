@@ -32,6 +32,7 @@ pub struct Xcatd {
     pub db_url: String,
     pub backend: Backend,
     pub log: PathBuf,
+    extra: Vec<String>,
     dir: TempDir,
 }
 
@@ -116,6 +117,36 @@ fn run_checked(cmd: &mut Command, what: &str) {
     );
 }
 
+/// `xcatd -f` on 127.0.0.1:`port`, output appended to `<dir>/xcatd.log`.
+fn spawn_daemon(confdir: &Path, db_url: &str, port: u16, dir: &Path, extra: &[String]) -> Child {
+    let logfile = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(dir.join("xcatd.log"))
+        .expect("log");
+    Command::new(xcatd_bin())
+        .arg("-f")
+        .arg("--confdir")
+        .arg(confdir)
+        .args([
+            "--db",
+            db_url,
+            "--listen",
+            "127.0.0.1",
+            "--port",
+            &port.to_string(),
+        ])
+        .arg("--cmdlog")
+        .arg(dir.join("commands.log"))
+        .args(extra)
+        .env("XCATD_SOURCE_NAME", "vm")
+        .stdin(Stdio::null())
+        .stdout(logfile.try_clone().expect("log"))
+        .stderr(logfile)
+        .spawn()
+        .expect("spawn xcatd")
+}
+
 impl Xcatd {
     /// Backend chosen by the environment: PostgreSQL when
     /// `XCATD_TEST_PG_URL` is set, else SQLite.
@@ -162,28 +193,8 @@ impl Xcatd {
         );
         let port = free_port();
         let log = dir.path().join("xcatd.log");
-        let logfile = std::fs::File::create(&log).expect("log");
-        let child = Command::new(&bin)
-            .arg("-f")
-            .arg("--confdir")
-            .arg(&confdir)
-            .args([
-                "--db",
-                &db_url,
-                "--listen",
-                "127.0.0.1",
-                "--port",
-                &port.to_string(),
-            ])
-            .arg("--cmdlog")
-            .arg(dir.path().join("commands.log"))
-            .args(extra)
-            .env("XCATD_SOURCE_NAME", "vm")
-            .stdin(Stdio::null())
-            .stdout(logfile.try_clone().expect("log"))
-            .stderr(logfile)
-            .spawn()
-            .expect("spawn xcatd");
+        let extra: Vec<String> = extra.iter().map(|s| s.to_string()).collect();
+        let child = spawn_daemon(&confdir, &db_url, port, dir.path(), &extra);
         let mut server = Xcatd {
             child,
             addr: format!("127.0.0.1:{port}"),
@@ -193,10 +204,31 @@ impl Xcatd {
             db_url,
             backend,
             log,
+            extra,
             dir,
         };
         server.wait_ready();
         server
+    }
+
+    /// `kill -9` the daemon (no clean-up of any kind), then start it again on the same
+    /// confdir, database and port.
+    pub fn kill9_and_restart(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+        self.child = spawn_daemon(
+            &self.confdir,
+            &self.db_url,
+            self.port,
+            self.dir.path(),
+            &self.extra,
+        );
+        self.wait_ready();
+    }
+
+    /// The daemon's process id.
+    pub fn pid(&self) -> u32 {
+        self.child.id()
     }
 
     fn wait_ready(&mut self) {
