@@ -170,12 +170,24 @@ impl Xcatd {
 
     /// Start with extra serve arguments (e.g. `--fallback 127.0.0.1:N`).
     pub fn start_with(backend: Backend, extra: &[&str]) -> Xcatd {
+        Xcatd::start_full(backend, None, extra)
+    }
+
+    /// Start on SQLite with the table files in `db_dir` (e.g. a small tmpfs).
+    pub fn start_sqlite_in(db_dir: &Path) -> Xcatd {
+        Xcatd::start_full(Backend::Sqlite, Some(db_dir), &[])
+    }
+
+    fn start_full(backend: Backend, sqlite_dir: Option<&Path>, extra: &[&str]) -> Xcatd {
         let dir = tempfile::tempdir().expect("tempdir");
         let confdir = dir.path().join("etc-xcat");
         let home = dir.path().join("root-home");
         std::fs::create_dir_all(&home).expect("home");
         let db_url = match backend {
-            Backend::Sqlite => format!("sqlite-dir:{}", dir.path().join("db").display()),
+            Backend::Sqlite => {
+                let db = sqlite_dir.map_or_else(|| dir.path().join("db"), Path::to_path_buf);
+                format!("sqlite-dir:{}", db.display())
+            }
             Backend::Pg => {
                 fresh_pg_database(&std::env::var("XCATD_TEST_PG_URL").expect("XCATD_TEST_PG_URL"))
             }
