@@ -9,13 +9,13 @@
 
 use std::io::{BufRead, BufReader, Write};
 use std::process::{Command, Stdio};
-use std::sync::Mutex;
 use std::time::{Duration, Instant};
+use tokio::sync::Mutex;
 use xcat_tests::pg_cluster::{psql_value, wait_for_lock_waiter, PgCluster, TableLock};
 use xcat_tests::{Backend, Printed, Xcatd};
 
 /// The cluster is shared by the tests of this file: one at a time.
-static CLUSTER: Mutex<()> = Mutex::new(());
+static CLUSTER: Mutex<()> = Mutex::const_new(());
 
 const NODES: &[&str] = &[
     "mkdef",
@@ -63,7 +63,7 @@ fn failed_cleanly(p: &Printed, what: &str, server: &Xcatd) {
 
 #[tokio::test]
 async fn postgres_down_answers_database_unreachable_at_once() {
-    let _one = CLUSTER.lock().unwrap_or_else(|e| e.into_inner());
+    let _one = CLUSTER.lock().await;
     let Some(cluster) = PgCluster::from_env() else {
         return;
     };
@@ -93,7 +93,7 @@ async fn postgres_down_answers_database_unreachable_at_once() {
 
 #[tokio::test]
 async fn postgres_restart_during_a_write_leaves_nothing() {
-    let _one = CLUSTER.lock().unwrap_or_else(|e| e.into_inner());
+    let _one = CLUSTER.lock().await;
     let Some(_cluster) = PgCluster::from_env() else {
         return;
     };
@@ -132,7 +132,7 @@ async fn postgres_restart_during_a_write_leaves_nothing() {
 
 #[tokio::test]
 async fn postgres_restart_during_a_read_then_served() {
-    let _one = CLUSTER.lock().unwrap_or_else(|e| e.into_inner());
+    let _one = CLUSTER.lock().await;
     let Some(_cluster) = PgCluster::from_env() else {
         return;
     };
