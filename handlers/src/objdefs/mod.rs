@@ -162,11 +162,7 @@ pub(crate) fn run_planned(
         &mut out::Out,
     ) -> Result<u8, HandlerError>,
 ) -> Result<(), HandlerError> {
-    // Responses wait until the transaction has committed: a success line
-    // for a write that a failed COMMIT (disk full, server gone) undid would
-    // be a lie.  On a database error only that error is reported.
-    let mut held: Vec<xcat_proto::Response> = Vec::new();
-    let mut out = out::Out::new(&mut held);
+    let mut out = out::Out::new(resp);
     let version = ctx.server.version_line.clone();
     let rc = in_write_tx(ctx, req, &mut out, Commit::PerObject, |conn, cache, out| {
         let argv = req.args();
@@ -181,11 +177,7 @@ pub(crate) fn run_planned(
         };
         body(conn, cache, &plan, out)
     })?;
-    finish(&mut out, rc)?;
-    for r in held {
-        resp.send(r)?;
-    }
-    Ok(())
+    finish(&mut out, rc)
 }
 
 /// mkdef / chdef: options that cannot go together (`-t` with `-a`/`-z`/`-x`,
