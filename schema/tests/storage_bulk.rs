@@ -252,3 +252,43 @@ fn sqlite_request_overhead() {
     }
     eprintln!("one-row read x100 {:?}", start.elapsed());
 }
+
+/// `delete_in` removes exactly the rows whose key is listed (odd names included), in set
+/// statements, on both backends.
+#[test]
+fn delete_in_removes_exactly_the_listed_keys() {
+    for t in backends() {
+        let db = &t.open();
+        let names: Vec<String> = (0..1500)
+            .map(|i| format!("n{i}"))
+            .chain(["a\"b".to_string(), "c,d".to_string(), "e\\f".to_string()])
+            .collect();
+        db.write(|c| {
+            for n in &names {
+                c.insert(
+                    "nodelist",
+                    &["node", "groups"],
+                    &[Some(n.as_str()), Some("all")],
+                )?;
+            }
+            Ok::<(), DbError>(())
+        })
+        .unwrap();
+        let gone: Vec<&str> = names
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| i % 2 == 0 || *i >= 1500)
+            .map(|(_, n)| n.as_str())
+            .collect();
+        let deleted = db
+            .write(|c| c.delete_in("nodelist", "node", &gone))
+            .unwrap();
+        assert_eq!(deleted, gone.len(), "{}", t.label);
+        let left: Vec<Option<String>> = dump(db, "nodelist")
+            .into_iter()
+            .map(|r| r[0].clone())
+            .collect();
+        assert_eq!(left.len(), 750, "{}", t.label);
+        assert!(left.iter().all(|n| !gone.contains(&n.as_deref().unwrap())));
+    }
+}

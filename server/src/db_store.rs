@@ -19,7 +19,7 @@ impl DbStore {
 }
 
 fn err(e: DbError) -> StoreError {
-    StoreError(e.to_string())
+    StoreError::Database(e.to_string())
 }
 
 fn val(v: &Option<String>) -> Option<String> {

@@ -135,18 +135,11 @@ fn client_request(
     }
     let rows = match shared.store.policy() {
         Ok(r) => r,
-        Err(e) => {
-            // Denied as stock, but saying why (a database that is down
-            // otherwise reads as a plain policy refusal).
-            tracing::error!("Unable to open policy data, denying: {e}");
-            return Ok(Tail::with(Response::new().error(format!(
-                "Permission denied for request: the policy table cannot be read ({e})"
-            ))));
-        }
+        Err(e) => return Ok(store_failure("policy table", &e)),
     };
     let allow_files = name.as_deref() == Some("root") || policy::is_trusted(&rows, name.as_deref());
     let range_opts = crate::noderange_bridge::range_opts(req, allow_files);
-    let decision = policy::decide(
+    let decided = policy::decide(
         &rows,
         &Peer {
             name: name.as_deref(),
@@ -159,9 +152,12 @@ fn client_request(
                 .inner()
                 .expand_with(range, &range_opts)
                 .map(|e| e.nodes)
-                .unwrap_or_default()
         },
     );
+    let decision = match decided {
+        Ok(d) => d,
+        Err(e) => return Ok(store_failure("policy check", &e)),
+    };
     crate::audit::after_policy(shared, req, name.as_deref(), peer, &decision);
     if !decision.allowed() {
         tracing::warn!(
@@ -194,6 +190,14 @@ fn client_request(
         abort,
     };
     dispatch(shared, req, &caller, out)
+}
+
+/// The answer when the database could not be read before the command ran:
+/// an error naming the cause, never a policy denial (stock answers
+/// "Permission denied for request" when policy cannot be read).
+fn store_failure(what: &str, e: &crate::store::StoreError) -> Tail {
+    tracing::error!("{what}: {e}");
+    Tail::with(Response::new().error(format!("xcatd: {what} failed: {e}")))
 }
 
 fn opt(v: Option<&str>) -> Value {
@@ -302,10 +306,16 @@ fn run_handler(
             Err(tail) => return Ok(tail),
         }
     }
-    if !req.nodes().is_empty() && shared.store.site_value("master").is_none() {
-        return Ok(Tail::with(Response::new().error(format!(
-            "site.master is not set, unable to dispatch '{cmd}'"
-        ))));
+    if !req.nodes().is_empty() {
+        match shared.store.site() {
+            Err(e) => return Ok(store_failure("site table", &e)),
+            Ok(site) if site.get("master").is_none_or(|m| m.is_empty()) => {
+                return Ok(Tail::with(Response::new().error(format!(
+                    "site.master is not set, unable to dispatch '{cmd}'"
+                ))));
+            }
+            Ok(_) => {}
+        }
     }
     let Some(db) = shared.store.inner().db() else {
         return Ok(Tail::with(

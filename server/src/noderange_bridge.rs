@@ -7,7 +7,7 @@
 
 use crate::store::{Expansion, RangeOpts, StoreError};
 use xcat_schema::db::Db;
-use xcat_schema::noderange::{expand_keeping_groups, ExpandOpts};
+use xcat_schema::noderange::{expand_keeping_groups, ExpandOpts, NodeRangeError};
 
 /// Expansion options for `req` (its `cwd` and environment): the handlers' one place.
 pub use xcat_handlers::range_opts::for_request as range_opts;
@@ -18,7 +18,7 @@ pub fn expand(db: &Db, range: &str, opts: &RangeOpts) -> Result<Expansion, Store
         verify: true,
         ..opts.clone()
     };
-    let mut result = Err(StoreError(String::new()));
+    let mut result = Err(StoreError::Other(String::new()));
     let read = db.read(|conn| {
         result = expand_keeping_groups(conn, range, &opts)
             .map(|(e, groups)| Expansion {
@@ -26,10 +26,13 @@ pub fn expand(db: &Db, range: &str, opts: &RangeOpts) -> Result<Expansion, Store
                 missing: e.missing,
                 groups,
             })
-            .map_err(|e| StoreError(e.to_string()));
+            .map_err(|e| match e {
+                NodeRangeError::Db(e) => StoreError::Database(e.to_string()),
+                other => StoreError::Other(other.to_string()),
+            });
         Ok(())
     });
-    read.map_err(|e| StoreError(e.to_string()))?;
+    read.map_err(|e| StoreError::Database(e.to_string()))?;
     result
 }
 

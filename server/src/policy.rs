@@ -3,7 +3,7 @@
 //! (unanchored Perl-compatible regex) and `noderange` with partial grants by
 //! allow rows; "trusted" peers keep the `username` they send.
 
-use crate::store::PolicyRow;
+use crate::store::{PolicyRow, StoreError};
 use std::cmp::Ordering;
 use std::collections::HashSet;
 use xcat_proto::Request;
@@ -110,72 +110,147 @@ fn regex_matches(pattern: &str, text: &str) -> bool {
     }
 }
 
-/// Decide on `req`.  `expand` expands a noderange to node names (unknown
-/// names dropped), used for the request's `noderange` and rows' `noderange`.
+/// Whether a row's `name`, `host`, `commands` and `parameters` columns let
+/// it apply to this request (the `noderange` column is checked apart).
+fn row_applies(row: &PolicyRow, peer: &Peer<'_>, remote: Option<&str>, req: &Request) -> bool {
+    if let Some(name) = set(&row.name) {
+        if name == "*" {
+            if peer.name.is_none() {
+                return false;
+            }
+        } else if peer.name != Some(name) {
+            return false;
+        }
+    }
+    if let Some(host) = restricting(&row.host) {
+        let hit = match remote {
+            Some(list) => list.split(',').any(|h| h == host),
+            None => peer.host == Some(host),
+        };
+        if !hit {
+            return false;
+        }
+    }
+    if let Some(cmds) = restricting(&row.commands) {
+        if !cmds.split(',').any(|c| c == req.command()) {
+            return false;
+        }
+    }
+    if let Some(pattern) = restricting(&row.parameters) {
+        if !regex_matches(pattern, &req.args().join(" ")) {
+            return false;
+        }
+    }
+    true
+}
+
+/// The nodes the request acts on: its expanded `noderange` and every
+/// `<node>` it lists.  Stock reads only the `noderange`
+/// (`xCAT-server/sbin/xcatd` takes `$req->{node}` as sent), so a client
+/// sending `<node>` elements skipped every noderange row; here they count.
+fn acted_on(req: &Request, expand: &mut Expand<'_>) -> Result<Vec<String>, StoreError> {
+    let mut nodes = match req.noderange() {
+        Some(range) => expand(range)?,
+        None => Vec::new(),
+    };
+    let mut seen: HashSet<String> = nodes.iter().cloned().collect();
+    for n in req.nodes() {
+        if seen.insert(n.to_string()) {
+            nodes.push(n.to_string());
+        }
+    }
+    Ok(nodes)
+}
+
+/// Expands a noderange to node names (unknown names dropped).
+pub type Expand<'a> = dyn FnMut(&str) -> Result<Vec<String>, StoreError> + 'a;
+
+/// What a row restricted to a noderange does with the nodes still to grant.
+enum RangeStep {
+    /// The row does not decide (no overlap, or a partial grant).
+    Skip,
+    /// The row decides by its rule.
+    Decide,
+    /// Deny: the nodes could not be worked out.
+    Deny,
+}
+
+fn range_step(
+    row: &PolicyRow,
+    range: &str,
+    pending: &mut Vec<String>,
+    expand: &mut Expand<'_>,
+) -> Result<RangeStep, StoreError> {
+    if pending.is_empty() {
+        return Ok(RangeStep::Skip);
+    }
+    let allow_row = row.rule.as_deref().is_some_and(is_allow_rule);
+    let row_nodes: HashSet<String> = match expand(range) {
+        Ok(nodes) => nodes.into_iter().collect(),
+        Err(e) if e.is_database() => return Err(e),
+        Err(e) => {
+            // An allow row that cannot be read grants nothing; a deny row
+            // that cannot be read denies.
+            tracing::warn!("policy row noderange {range:?} does not expand: {e}");
+            return Ok(if allow_row {
+                RangeStep::Skip
+            } else {
+                RangeStep::Deny
+            });
+        }
+    };
+    let (hit, rest): (Vec<String>, Vec<String>) =
+        pending.iter().cloned().partition(|n| row_nodes.contains(n));
+    if hit.is_empty() {
+        return Ok(RangeStep::Skip);
+    }
+    if !rest.is_empty() && allow_row {
+        // Partial grant: these nodes are allowed, the rest go on.
+        *pending = rest;
+        return Ok(RangeStep::Skip);
+    }
+    Ok(RangeStep::Decide)
+}
+
+/// Decide on `req`.  `expand` expands a noderange (the request's and the
+/// rows').  A database error is returned as `Err` (the caller answers it,
+/// it is not a denial); a request noderange that does not expand denies.
 pub fn decide(
     rows: &[PolicyRow],
     peer: &Peer<'_>,
     req: &Request,
-    expand: &mut dyn FnMut(&str) -> Vec<String>,
-) -> Decision {
+    expand: &mut Expand<'_>,
+) -> Result<Decision, StoreError> {
     let trusted = is_trusted(rows, peer.name);
-    let command = req.command();
-    let remote = req
-        .get("remote_client")
-        .filter(|s| !s.is_empty())
-        .map(str::to_string);
+    let remote = req.get("remote_client").filter(|s| !s.is_empty());
     // The request's nodes still to be granted, expanded only when a row
     // restricted to a noderange is reached (most decisions never need it).
     let mut left: Option<Vec<String>> = None;
-    let params = req.args().join(" ");
+    let decision = |verdict, row: &PolicyRow| Decision {
+        verdict,
+        trusted,
+        row: row.priority.clone(),
+    };
     for row in sorted(rows) {
-        if let Some(name) = set(&row.name) {
-            if name == "*" {
-                if peer.name.is_none() {
-                    continue;
-                }
-            } else if peer.name != Some(name) {
-                continue;
-            }
-        }
-        if let Some(host) = restricting(&row.host) {
-            let hit = match &remote {
-                Some(list) => list.split(',').any(|h| h == host),
-                None => peer.host == Some(host),
-            };
-            if !hit {
-                continue;
-            }
-        }
-        if let Some(cmds) = restricting(&row.commands) {
-            if !cmds.split(',').any(|c| c == command) {
-                continue;
-            }
-        }
-        if let Some(pattern) = restricting(&row.parameters) {
-            if !regex_matches(pattern, &params) {
-                continue;
-            }
+        if !row_applies(row, peer, remote, req) {
+            continue;
         }
         if let Some(range) = restricting(&row.noderange) {
-            let pending = left.get_or_insert_with(|| match req.noderange() {
-                Some(r) => expand(r),
-                None => Vec::new(),
-            });
-            if pending.is_empty() {
-                continue;
-            }
-            let row_nodes: HashSet<String> = expand(range).into_iter().collect();
-            let (hit, rest): (Vec<String>, Vec<String>) =
-                pending.iter().cloned().partition(|n| row_nodes.contains(n));
-            if hit.is_empty() {
-                continue;
-            }
-            let allow_row = row.rule.as_deref().is_some_and(is_allow_rule);
-            if !rest.is_empty() && allow_row {
-                // Partial grant: these nodes are allowed, the rest go on.
-                *pending = rest;
-                continue;
+            let pending = match &mut left {
+                Some(p) => p,
+                None => match acted_on(req, expand) {
+                    Ok(nodes) => left.insert(nodes),
+                    Err(e) if e.is_database() => return Err(e),
+                    Err(e) => {
+                        tracing::warn!("request noderange does not expand, denying: {e}");
+                        return Ok(decision(Verdict::Deny, row));
+                    }
+                },
+            };
+            match range_step(row, range, pending, expand)? {
+                RangeStep::Skip => continue,
+                RangeStep::Deny => return Ok(decision(Verdict::Deny, row)),
+                RangeStep::Decide => {}
             }
         }
         let verdict = match set(&row.rule) {
@@ -186,17 +261,13 @@ pub fn decide(
                 Verdict::Deny
             }
         };
-        return Decision {
-            verdict,
-            trusted,
-            row: row.priority.clone(),
-        };
+        return Ok(decision(verdict, row));
     }
-    Decision {
+    Ok(Decision {
         verdict: Verdict::NoMatch,
         trusted,
         row: None,
-    }
+    })
 }
 
 /// Stock side effect of a decision on the request: `username` becomes the
@@ -255,7 +326,9 @@ mod tests {
     }
 
     fn run(rows: &[PolicyRow], name: Option<&str>, host: Option<&str>, r: &Request) -> Verdict {
-        decide(rows, &Peer { name, host }, r, &mut |s| expand(s)).verdict
+        decide(rows, &Peer { name, host }, r, &mut |s| Ok(expand(s)))
+            .unwrap()
+            .verdict
     }
 
     #[test]
@@ -396,8 +469,9 @@ mod tests {
                 host: None,
             },
             &r,
-            &mut |s| expand(s),
-        );
+            &mut |s| Ok(expand(s)),
+        )
+        .unwrap();
         assert!(d.allowed() && d.trusted);
         apply_username(&mut r, Some("mn"), d.trusted);
         assert_eq!(r.username(), Some("alice"));
@@ -409,9 +483,60 @@ mod tests {
                 host: None,
             },
             &r,
-            &mut |s| expand(s),
-        );
+            &mut |s| Ok(expand(s)),
+        )
+        .unwrap();
         apply_username(&mut r, Some("root"), d.trusted);
         assert_eq!(r.username(), Some("root"));
+    }
+
+    #[test]
+    fn node_elements_count_like_the_noderange() {
+        let mut deny = row("1", "bob", "deny");
+        deny.noderange = Some("n1".into());
+        let rows = vec![deny, row("2", "bob", "allow")];
+        let mut r = req("x", None, &[]);
+        r.set_nodes(&["n1".to_string()]);
+        assert_eq!(run(&rows, Some("bob"), None, &r), Verdict::Deny);
+        // nodes from both sources are granted together
+        let mut a = row("1", "bob", "allow");
+        a.noderange = Some("n1-n2".into());
+        let mut r = req("x", Some("n1"), &[]);
+        r.set_nodes(&["n2".to_string(), "n3".to_string()]);
+        assert_eq!(run(&[a.clone()], Some("bob"), None, &r), Verdict::NoMatch);
+        r.set_nodes(&["n2".to_string()]);
+        assert_eq!(run(&[a], Some("bob"), None, &r), Verdict::Allow);
+    }
+
+    #[test]
+    fn expansion_errors_deny_and_database_errors_are_not_verdicts() {
+        let mut allow = row("1", "bob", "allow");
+        allow.noderange = Some("n1".into());
+        let rows = vec![allow.clone(), row("2", "bob", "allow")];
+        let r = req("x", Some("bad(("), &[]);
+        let peer = Peer {
+            name: Some("bob"),
+            host: None,
+        };
+        let syntax = |_: &str| Err(StoreError::Other("unbalanced".into()));
+        let d = decide(&rows, &peer, &r, &mut { syntax }).unwrap();
+        assert_eq!(d.verdict, Verdict::Deny);
+        let down = |_: &str| Err(StoreError::Database("database unreachable".into()));
+        let e = decide(&rows, &peer, &r, &mut { down }).unwrap_err();
+        assert!(e.is_database());
+        // a deny row whose own noderange does not expand denies
+        let mut deny = row("1", "bob", "deny");
+        deny.noderange = Some("((".into());
+        let rows = vec![deny, row("2", "bob", "allow")];
+        let r = req("x", Some("n1"), &[]);
+        let mut only_requests = |s: &str| {
+            if s == "((" {
+                Err(StoreError::Other("unbalanced".into()))
+            } else {
+                Ok(expand(s))
+            }
+        };
+        let d = decide(&rows, &peer, &r, &mut only_requests).unwrap();
+        assert_eq!(d.verdict, Verdict::Deny);
     }
 }

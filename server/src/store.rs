@@ -12,9 +12,23 @@ use xcat_schema::inherit::GroupMap;
 
 pub use crate::netdomain::NetworkRow;
 
+/// Why the store could not answer.
 #[derive(Debug, thiserror::Error)]
-#[error("{0}")]
-pub struct StoreError(pub String);
+pub enum StoreError {
+    /// The database did not answer (unreachable, locked, full, …): the
+    /// request fails with this message, it is never read as "no rows".
+    #[error("{0}")]
+    Database(String),
+    /// Anything else (e.g. a malformed noderange).
+    #[error("{0}")]
+    Other(String),
+}
+
+impl StoreError {
+    pub fn is_database(&self) -> bool {
+        matches!(self, StoreError::Database(_))
+    }
+}
 
 /// One row of the `policy` table (empty strings read as `None`).
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -278,7 +292,10 @@ impl Store for MemStore {
     }
 
     fn put_token(&self, row: &TokenRow) -> Result<(), StoreError> {
-        let mut m = self.tokens.lock().map_err(|e| StoreError(e.to_string()))?;
+        let mut m = self
+            .tokens
+            .lock()
+            .map_err(|e| StoreError::Other(e.to_string()))?;
         m.insert(row.tokenid.clone(), row.clone());
         Ok(())
     }

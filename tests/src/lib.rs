@@ -9,6 +9,7 @@
 //! - [`service_nodes`]: service-node daemons on the same database, with faults.
 //! - [`client`]: running the client library in-process against a server.
 //! - [`cluster`]: a whole xCAT cluster of real hosts in namespaces (root).
+//! - [`pg_cluster`]: stopping/restarting the with-postgres cluster, holding table locks.
 
 pub mod certs;
 pub mod client;
@@ -16,6 +17,7 @@ pub mod cluster;
 pub mod fixtures;
 pub mod mock;
 pub mod parity;
+pub mod pg_cluster;
 pub mod server;
 pub mod service_nodes;
 

@@ -32,6 +32,8 @@ pub struct Xcatd {
     pub db_url: String,
     pub backend: Backend,
     pub log: PathBuf,
+    extra: Vec<String>,
+    env: Vec<(String, String)>,
     dir: TempDir,
 }
 
@@ -116,6 +118,44 @@ fn run_checked(cmd: &mut Command, what: &str) {
     );
 }
 
+/// `xcatd -f` on 127.0.0.1:`port`, output appended to `<dir>/xcatd.log`.
+fn spawn_daemon(
+    confdir: &Path,
+    db_url: &str,
+    port: u16,
+    dir: &Path,
+    extra: &[String],
+    env: &[(String, String)],
+) -> Child {
+    let logfile = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(dir.join("xcatd.log"))
+        .expect("log");
+    Command::new(xcatd_bin())
+        .arg("-f")
+        .arg("--confdir")
+        .arg(confdir)
+        .args([
+            "--db",
+            db_url,
+            "--listen",
+            "127.0.0.1",
+            "--port",
+            &port.to_string(),
+        ])
+        .arg("--cmdlog")
+        .arg(dir.join("commands.log"))
+        .args(extra)
+        .env("XCATD_SOURCE_NAME", "vm")
+        .envs(env.iter().map(|(k, v)| (k.as_str(), v.as_str())))
+        .stdin(Stdio::null())
+        .stdout(logfile.try_clone().expect("log"))
+        .stderr(logfile)
+        .spawn()
+        .expect("spawn xcatd")
+}
+
 impl Xcatd {
     /// Backend chosen by the environment: PostgreSQL when
     /// `XCATD_TEST_PG_URL` is set, else SQLite.
@@ -139,17 +179,34 @@ impl Xcatd {
 
     /// Start with extra serve arguments (e.g. `--fallback 127.0.0.1:N`).
     pub fn start_with(backend: Backend, extra: &[&str]) -> Xcatd {
-        Xcatd::start_with_env(backend, extra, &[])
+        Xcatd::start_full(backend, None, extra, &[])
     }
 
     /// Start with extra serve arguments and environment variables.
     pub fn start_with_env(backend: Backend, extra: &[&str], env: &[(&str, &str)]) -> Xcatd {
+        Xcatd::start_full(backend, None, extra, env)
+    }
+
+    /// Start on SQLite with the table files in `db_dir` (e.g. a small tmpfs).
+    pub fn start_sqlite_in(db_dir: &Path) -> Xcatd {
+        Xcatd::start_full(Backend::Sqlite, Some(db_dir), &[], &[])
+    }
+
+    fn start_full(
+        backend: Backend,
+        sqlite_dir: Option<&Path>,
+        extra: &[&str],
+        env: &[(&str, &str)],
+    ) -> Xcatd {
         let dir = tempfile::tempdir().expect("tempdir");
         let confdir = dir.path().join("etc-xcat");
         let home = dir.path().join("root-home");
         std::fs::create_dir_all(&home).expect("home");
         let db_url = match backend {
-            Backend::Sqlite => format!("sqlite-dir:{}", dir.path().join("db").display()),
+            Backend::Sqlite => {
+                let db = sqlite_dir.map_or_else(|| dir.path().join("db"), Path::to_path_buf);
+                format!("sqlite-dir:{}", db.display())
+            }
             Backend::Pg => {
                 fresh_pg_database(&std::env::var("XCATD_TEST_PG_URL").expect("XCATD_TEST_PG_URL"))
             }
@@ -167,29 +224,12 @@ impl Xcatd {
         );
         let port = free_port();
         let log = dir.path().join("xcatd.log");
-        let logfile = std::fs::File::create(&log).expect("log");
-        let child = Command::new(&bin)
-            .arg("-f")
-            .arg("--confdir")
-            .arg(&confdir)
-            .args([
-                "--db",
-                &db_url,
-                "--listen",
-                "127.0.0.1",
-                "--port",
-                &port.to_string(),
-            ])
-            .arg("--cmdlog")
-            .arg(dir.path().join("commands.log"))
-            .args(extra)
-            .env("XCATD_SOURCE_NAME", "vm")
-            .envs(env.iter().copied())
-            .stdin(Stdio::null())
-            .stdout(logfile.try_clone().expect("log"))
-            .stderr(logfile)
-            .spawn()
-            .expect("spawn xcatd");
+        let extra: Vec<String> = extra.iter().map(|s| s.to_string()).collect();
+        let env: Vec<(String, String)> = env
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        let child = spawn_daemon(&confdir, &db_url, port, dir.path(), &extra, &env);
         let mut server = Xcatd {
             child,
             addr: format!("127.0.0.1:{port}"),
@@ -199,10 +239,33 @@ impl Xcatd {
             db_url,
             backend,
             log,
+            extra,
+            env,
             dir,
         };
         server.wait_ready();
         server
+    }
+
+    /// `kill -9` the daemon (no clean-up of any kind), then start it again on the same
+    /// confdir, database and port.
+    pub fn kill9_and_restart(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+        self.child = spawn_daemon(
+            &self.confdir,
+            &self.db_url,
+            self.port,
+            self.dir.path(),
+            &self.extra,
+            &self.env,
+        );
+        self.wait_ready();
+    }
+
+    /// The daemon's process id.
+    pub fn pid(&self) -> u32 {
+        self.child.id()
     }
 
     fn wait_ready(&mut self) {

@@ -47,7 +47,7 @@ struct Args {
     /// read → serverdone handed to the connection).
     #[arg(long)]
     cmdlog: Option<PathBuf>,
-    /// Skip the repeated `mkdef -o n[..]` timing (it rebuilds the nodes).
+    /// Skip the repeated `mkdef -o n[..]` and `noderm` timings (they rebuild the nodes).
     #[arg(long)]
     skip_mkdef: bool,
     /// The nodes are already there (an earlier run populated them): no
@@ -315,6 +315,20 @@ async fn populate(
         }
         rows.push(Row::of(
             format!("`mkdef -t node -o {range} groups=all,compute,rack1`"),
+            &answers,
+            b,
+        ));
+        // noderm of the same nodes (each run recreates them first, unmeasured).
+        let mut answers = Vec::new();
+        for run in 0..=args.runs {
+            b.must(&argv, None).await?;
+            let a = b.must(&["noderm", range], None).await?;
+            if run > 0 {
+                answers.push(a);
+            }
+        }
+        rows.push(Row::of(
+            format!("`noderm {range}` (nodes made by the mkdef above)"),
             &answers,
             b,
         ));

@@ -254,9 +254,8 @@ pub fn apply(
             if !conn.columns(t)?.iter().any(|c| c == key) {
                 return Err(Stop::Error(format!("Table {t} has no node column."), 1));
             }
-            for e in &entities {
-                conn.delete_where(t, &[(key, e)])?;
-            }
+            let keys: Vec<&str> = entities.iter().map(String::as_str).collect();
+            conn.delete_in(t, key, &keys)?;
         }
         let mut dyn_groups: Option<Vec<String>> = None;
         let mut warned: Vec<String> = Vec::new();

@@ -7,6 +7,7 @@ use super::args::{self, Opt};
 use super::nodechange::{self, Mode, Plan};
 use super::{dbutil, output};
 use crate::api::{Ctx, HandlerError, Responder};
+use std::collections::{HashMap, HashSet};
 use std::time::Duration;
 use xcat_proto::{Request, Response};
 use xcat_schema::db::{Conn, DbError};
@@ -28,21 +29,24 @@ pub fn prune_enabled(value: Option<&str>) -> bool {
     !(l.ends_with('n') || l.contains("no"))
 }
 
-/// Child nodes of CEC/frame nodes: (node, type, children).
+/// Child nodes of CEC/frame nodes: (node, type, children).  One read of
+/// `nodetype` for all nodes, then `ppc` only for the CECs and frames.
 fn hardware_children(
     conn: &mut Conn,
     nodes: &[String],
 ) -> Result<Vec<(String, String, Vec<String>)>, DbError> {
+    let wanted: HashSet<&str> = nodes.iter().map(String::as_str).collect();
+    let mut types: HashMap<String, String> = HashMap::new();
+    for row in conn.select("nodetype", &["node", "nodetype"], &[], true)? {
+        if let [Some(node), Some(ty)] = row.as_slice() {
+            if (ty == "cec" || ty == "frame") && wanted.contains(node.as_str()) {
+                types.insert(node.clone(), ty.clone());
+            }
+        }
+    }
     let mut found = Vec::new();
     for n in nodes {
-        let ty = conn
-            .select("nodetype", &["nodetype"], &[("node", n)], true)?
-            .into_iter()
-            .find_map(|r| r.into_iter().next().flatten())
-            .unwrap_or_default();
-        if ty != "cec" && ty != "frame" {
-            continue;
-        }
+        let Some(ty) = types.remove(n) else { continue };
         let kids: Vec<String> = conn
             .select("ppc", &["node"], &[("parent", n)], true)?
             .into_iter()

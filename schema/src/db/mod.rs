@@ -4,16 +4,18 @@
 //! * `location` — where the database is (`--db`, cfgloc) and the `lsxcatd -d` lines.
 //! * `sqlite` / `pg` — pools and the per-open schema check (create missing tables with the
 //!   stock DDL, add missing columns, never drop anything).
-//! * `conn` — reads, deletes, plain inserts; `set_attribs` — stock `setAttribs` semantics,
+//! * `conn` — reads, deletes, plain inserts; `bulk_delete` — deleting many keys at once; `set_attribs` — stock `setAttribs` semantics,
 //!   single and bulk.
 //! * `query` — the dynamic, cacheable Diesel statement all of them use.
 //!
 //! There is no cache of table data: every call reads the database, because stock tools and
 //! service nodes write the same tables.
 
+mod bulk_delete;
 mod conn;
 mod location;
 pub(crate) mod pg;
+mod pg_pool;
 mod query;
 mod set_attribs;
 pub(crate) mod sqlite;
@@ -35,8 +37,8 @@ pub enum DbError {
     /// An error reported by the database (the text is the database's message).
     #[error("{0}")]
     Sql(#[from] diesel::result::Error),
-    /// Could not get a connection.
-    #[error("cannot connect to the database: {0}")]
+    /// Could not get a connection (server down, refused, unreachable).
+    #[error("database unreachable: {0}")]
     Connect(String),
     /// Bad `--db` / cfgloc value.
     #[error("{0}")]

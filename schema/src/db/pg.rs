@@ -13,11 +13,9 @@ use super::DbError;
 use crate::ddl::{self, DdlBackend};
 use crate::registry;
 use diesel::connection::SimpleConnection;
-use diesel::r2d2::{ConnectionManager, PooledConnection};
 use diesel::sql_types::Text;
 use diesel::{PgConnection, QueryableByName, RunQueryDsl};
 use diesel_migrations::{embed_migrations, EmbeddedMigrations, MigrationHarness};
-use std::time::Duration;
 
 /// The Diesel migrations for PostgreSQL (generated files, see `src/bin/gen-migrations.rs`).
 pub const MIGRATIONS: EmbeddedMigrations = embed_migrations!("../migrations/postgres");
@@ -27,32 +25,18 @@ const MIGRATE_LOCK: i64 = 0x7863_6174_7363_686d;
 /// Advisory lock key every write transaction takes ("xcatwrit").
 pub(crate) const WRITE_LOCK: i64 = 0x7863_6174_7772_6974;
 
-pub(crate) type PgConn = PooledConnection<ConnectionManager<PgConnection>>;
-
-pub(crate) struct PgPool {
-    pool: r2d2::Pool<ConnectionManager<PgConnection>>,
-}
-
-impl PgPool {
-    pub(crate) fn get(&self) -> Result<PgConn, DbError> {
-        Ok(self.pool.get()?)
-    }
-}
+pub(crate) use super::pg_pool::{PgConn, PgPool};
 
 pub(crate) fn open(url: &str, pool_size: u32) -> Result<PgPool, DbError> {
-    let manager = ConnectionManager::<PgConnection>::new(url);
-    let pool = r2d2::Pool::builder()
-        .max_size(pool_size)
-        .min_idle(Some(1))
-        .connection_timeout(Duration::from_secs(15))
-        .build(manager)?;
+    let pool = PgPool::build(url, pool_size)?;
     let mut conn = pool.get()?;
     conn.batch_execute(&format!("SELECT pg_advisory_lock({MIGRATE_LOCK})"))?;
     let result = migrate(&mut conn);
     let unlock = conn.batch_execute(&format!("SELECT pg_advisory_unlock({MIGRATE_LOCK})"));
     result?;
     unlock?;
-    Ok(PgPool { pool })
+    drop(conn);
+    Ok(pool)
 }
 
 fn migrate(conn: &mut PgConnection) -> Result<(), DbError> {

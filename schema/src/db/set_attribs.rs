@@ -40,7 +40,7 @@ fn pow2_floor(n: usize) -> usize {
 }
 
 /// Splits `n` rows into statement sizes: full chunks of `max` then powers of two.
-fn chunk_sizes(n: usize, width: usize, backend: Backend) -> Vec<usize> {
+pub(crate) fn chunk_sizes(n: usize, width: usize, backend: Backend) -> Vec<usize> {
     let max = pow2_floor((bind_limit(backend) / width.max(1)).clamp(1, MAX_ROWS_PER_STMT));
     let mut out = Vec::new();
     let mut left = n;
@@ -119,10 +119,10 @@ pub(crate) fn insert_rows(
 }
 
 /// Rows per PostgreSQL array statement.
-const PG_ARRAY_ROWS: usize = 10_000;
+pub(crate) const PG_ARRAY_ROWS: usize = 10_000;
 
 /// A PostgreSQL array literal (`{"a","b\"c",NULL}`) of text values, bound as one parameter.
-fn pg_text_array<'a>(values: impl Iterator<Item = Option<&'a str>>) -> String {
+pub(crate) fn pg_text_array<'a>(values: impl Iterator<Item = Option<&'a str>>) -> String {
     let mut out = String::from("{");
     for (n, v) in values.enumerate() {
         if n > 0 {

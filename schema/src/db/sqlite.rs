@@ -31,8 +31,10 @@ use std::time::{Duration, Instant};
 pub(crate) const MAIN_TABLE: &str = "site";
 /// Busy timeout of every connection.
 const BUSY_TIMEOUT_MS: u32 = 30_000;
-/// How long `BEGIN IMMEDIATE` / `COMMIT` are retried while the database stays locked.
-const MAX_LOCK_WAIT: Duration = Duration::from_secs(600);
+/// How long `BEGIN IMMEDIATE` / `COMMIT` are retried while the database stays locked: the
+/// busy timeout, so a file another process (a stock `chtab`, the `sqlite3` shell) keeps
+/// locked fails the command after that long with a clear error instead of hanging it.
+const MAX_LOCK_WAIT: Duration = Duration::from_millis(BUSY_TIMEOUT_MS as u64);
 
 pub(crate) type SqliteConn = PooledConnection<ConnectionManager<SqliteConnection>>;
 
@@ -114,6 +116,12 @@ pub(crate) fn exec_retrying_busy(conn: &mut SqliteConnection, sql: &str) -> Resu
             Err(e) if is_busy(&e) && start.elapsed() < MAX_LOCK_WAIT => {
                 tracing::debug!("database busy on {sql}, retrying");
                 std::thread::sleep(Duration::from_millis(20));
+            }
+            Err(e) if is_busy(&e) => {
+                return Err(DbError::Other(format!(
+                    "database is locked: another process has held it for more than {} s ({e})",
+                    MAX_LOCK_WAIT.as_secs()
+                )))
             }
             Err(e) => return Err(e.into()),
         }
