@@ -155,6 +155,11 @@ impl<'a> Ctx<'a> {
         std::mem::take(&mut self.missing)
     }
 
+    /// True before the first nesting level is entered (the whole noderange).
+    pub fn is_top(&self) -> bool {
+        self.depth == 0
+    }
+
     /// Enters one nesting level.
     pub fn enter(&mut self) -> Result<(), NodeRangeError> {
         self.depth += 1;

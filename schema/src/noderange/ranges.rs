@@ -26,14 +26,14 @@ pub(super) fn bracket_parts(atom: &str) -> Option<Brackets<'_>> {
         }
         let after = &atom[i + 1..];
         let first_len = after.chars().next()?.len_utf8();
-        if let Some(close) = after[first_len..].find(']') {
-            let close = first_len + close;
-            return Some(Brackets {
-                start: &atom[..i],
-                inside: &after[..close],
-                ending: &after[close + 1..],
-            });
-        }
+        // No `]` after this `[` means none after any later `[` either:
+        // stop here instead of rescanning (linear in the atom).
+        let close = first_len + after[first_len..].find(']')?;
+        return Some(Brackets {
+            start: &atom[..i],
+            inside: &after[..close],
+            ending: &after[close + 1..],
+        });
     }
     None
 }
