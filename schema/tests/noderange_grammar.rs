@@ -462,3 +462,22 @@ fn a_hundred_thousand_levels_are_refused() {
         assert_eq!(nodes(m, &fine), names_of(&["node1"]));
     });
 }
+
+/// Found by fuzzing: a bracket whose expansion contains `]` and `[` again
+/// regrows into a longer bracket range at every level (exponential text);
+/// the generated text is capped.
+#[test]
+fn regrowing_brackets_are_capped() {
+    cluster().run(|_b, m| {
+        let range = "0n]2[1-\u{8}\0\01-n]2[1-\u{8}\0\0\0\0\0\0\02}";
+        for verify in [true, false] {
+            let opts = ExpandOpts {
+                verify,
+                max_nodes: 10_000,
+                ..Default::default()
+            };
+            let r = expand_in(m, range, &opts);
+            assert!(matches!(r, Err(NodeRangeError::TooLarge(_))), "{r:?}");
+        }
+    });
+}

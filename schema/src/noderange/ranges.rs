@@ -59,11 +59,13 @@ pub(super) fn expand_brackets(
         }
         subrange.push_str(op);
     }
+    cx.count_bytes(subrange.len())?;
     let mut nodes = Vec::new();
     for part in perl_split(&subrange, ',') {
         if more {
             let prefixes = expand_atom(cx, part, false, true)?;
             for p in prefixes {
+                cx.count_bytes(p.len() + b.ending.len())?;
                 nodes.extend(expand_atom(
                     cx,
                     &format!("{p}{}", b.ending),
