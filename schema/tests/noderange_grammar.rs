@@ -469,7 +469,7 @@ fn a_hundred_thousand_levels_are_refused() {
 #[test]
 fn regrowing_brackets_are_capped() {
     cluster().run(|_b, m| {
-        let range = "0n]2[1-\u{8}\0\01-n]2[1-\u{8}\0\0\0\0\0\0\02}";
+        let range = "0n]2[1-\u{8}\0\0\x31-n]2[1-\u{8}\0\0\0\0\0\0\0\x32}";
         for verify in [true, false] {
             let opts = ExpandOpts {
                 verify,
