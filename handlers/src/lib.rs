@@ -4,8 +4,8 @@
 
 pub mod api;
 pub mod builtins;
-pub mod localtime;
 pub mod hierarchy;
+pub mod localtime;
 pub mod objdefs;
 pub mod range_opts;
 pub mod runner;

@@ -154,7 +154,7 @@ fn sqlite_to_sqlite() {
 #[test]
 fn pg_to_pg_and_across_backends() {
     let Some(p1) = pg() else {
-        eprintln!("XCATD_TEST_PG_URL not set: PostgreSQL round trips skipped");
+        xcat_schema::testing::unavailable("XCATD_TEST_PG_URL not set: PostgreSQL round trips");
         return;
     };
     round_trip(&p1, &pg().unwrap());

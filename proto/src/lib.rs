@@ -14,4 +14,4 @@ pub mod xml;
 pub use request::Request;
 pub use response::Response;
 pub use tree::{Map, Value};
-pub use xml::{parse_document, write_document, ParseError, Root};
+pub use xml::{parse_document, parse_document_limited, write_document, ParseError, Root};

@@ -25,6 +25,12 @@ pub enum ParseError {
     NoRoot,
     #[error("text after the root element")]
     TrailingContent,
+    /// XML 1.0 forbids the character even as a reference; stock's parser
+    /// (expat) refuses it too.
+    #[error("NUL byte at offset {0}")]
+    NulByte(usize),
+    #[error("more than {0} elements")]
+    TooManyElements(usize),
 }
 
 /// A parsed document: its root element's name and children.
@@ -94,14 +100,31 @@ fn element_start(e: &quick_xml::events::BytesStart<'_>) -> Result<Open, ParseErr
 
 /// Parse one complete document (`<xcatrequest>…</xcatrequest>` or a response).
 pub fn parse_document(bytes: &[u8]) -> Result<Root, ParseError> {
+    parse_document_limited(bytes, usize::MAX)
+}
+
+/// [`parse_document`] refusing documents of more than `max_elements`
+/// elements: what a peer sends the daemon (each element costs several
+/// times its bytes once parsed).
+pub fn parse_document_limited(bytes: &[u8], max_elements: usize) -> Result<Root, ParseError> {
+    if let Some(at) = bytes.iter().position(|b| *b == 0) {
+        return Err(ParseError::NulByte(at));
+    }
     let text = std::str::from_utf8(bytes).map_err(syntax)?;
     let mut reader = Reader::from_str(text);
     reader.config_mut().trim_text(false);
     reader.config_mut().check_end_names = true;
     let mut stack: Vec<Open> = Vec::new();
     let mut root: Option<Root> = None;
+    let mut elements = 0usize;
     loop {
         let event = reader.read_event().map_err(syntax)?;
+        if matches!(event, Event::Start(_) | Event::Empty(_)) {
+            elements += 1;
+            if elements > max_elements {
+                return Err(ParseError::TooManyElements(max_elements));
+            }
+        }
         match event {
             Event::Start(e) => {
                 if root.is_some() {
@@ -288,6 +311,27 @@ mod tests {
         assert!(parse_document(b"<r></r>junk").is_err());
         let deep = "<a>".repeat(100) + &"</a>".repeat(100);
         assert_eq!(parse_document(deep.as_bytes()), Err(ParseError::TooDeep));
+        let deep = "<a>".repeat(100_000) + &"</a>".repeat(100_000);
+        assert_eq!(parse_document(deep.as_bytes()), Err(ParseError::TooDeep));
+    }
+
+    #[test]
+    fn refuses_nul_bytes_and_too_many_elements() {
+        assert_eq!(
+            parse_document(b"<r><a>x\0y</a></r>"),
+            Err(ParseError::NulByte(7))
+        );
+        assert!(parse_document(b"<r><a>&#0;</a></r>").is_err());
+        assert!(matches!(
+            parse_document(b"<r><a>\xff</a></r>"),
+            Err(ParseError::Syntax(_))
+        ));
+        let many = format!("<r>{}</r>", "<node>n</node>".repeat(11));
+        assert_eq!(
+            parse_document_limited(many.as_bytes(), 10),
+            Err(ParseError::TooManyElements(10))
+        );
+        assert!(parse_document_limited(many.as_bytes(), 12).is_ok());
     }
 
     #[test]

@@ -381,3 +381,103 @@ fn pathological_input_is_refused() {
         }
     });
 }
+
+/// 100,001 comma-separated names: every one comes back (the comma split
+/// used to rescan the rest of the string per comma, quadratic).
+#[test]
+fn a_hundred_thousand_names_expand() {
+    cluster().run(|_b, m| {
+        let names: Vec<String> = (0..=100_000).map(|i| format!("host{i}")).collect();
+        let range = names.join(",");
+        let opts = ExpandOpts {
+            verify: false,
+            ..Default::default()
+        };
+        let e = expand_in(m, &range, &opts).unwrap();
+        let mut want = names.clone();
+        xcat_schema::noderange::sort_stock(&mut want);
+        assert_eq!(e.nodes.len(), 100_001);
+        assert_eq!(e.nodes, want);
+        // Verify mode: existing nodes among 100,001 names, the rest missed.
+        let mut mixed = range.clone();
+        mixed.push_str(",node1,node2");
+        let e = expand_in(m, &mixed, &ExpandOpts::default()).unwrap();
+        assert_eq!(e.nodes, names_of(&["node1", "node2"]));
+        assert_eq!(e.missing.len(), 100_001);
+        // Brackets and parentheses among many commas keep their meaning.
+        let mut grouped = "(node1,node2),node[3-4],".repeat(20_000);
+        grouped.push_str("-node2");
+        assert_eq!(nodes(m, &grouped), names_of(&["node1", "node3", "node4"]));
+    });
+}
+
+fn names_of(list: &[&str]) -> Vec<String> {
+    list.iter().map(|s| s.to_string()).collect()
+}
+
+/// 100,000-level nestings of every bracketing kind: a clear error, no stack
+/// overflow, no quadratic rescans.
+#[test]
+fn a_hundred_thousand_levels_are_refused() {
+    cluster().run(|_b, m| {
+        const N: usize = 100_000;
+        let deep_parens = format!("{}node1{}", "(".repeat(N), ")".repeat(N));
+        let deep_brackets = format!("a{}1{}", "[".repeat(N), "]".repeat(N));
+        let chained = "a[1-2]".repeat(N);
+        let at_parens = format!("{}node1{}", "node1@(".repeat(N), ")".repeat(N));
+        let neg_parens = format!("{}node1{}", "all,-(".repeat(N), ")".repeat(N));
+        for range in [
+            &deep_parens,
+            &deep_brackets,
+            &chained,
+            &at_parens,
+            &neg_parens,
+        ] {
+            for verify in [true, false] {
+                let opts = ExpandOpts {
+                    verify,
+                    ..Default::default()
+                };
+                match expand_in(m, range, &opts) {
+                    Err(NodeRangeError::TooLarge(msg)) => {
+                        assert!(msg.contains("noderange"), "{msg}")
+                    }
+                    other => panic!("{}...: {other:?}", &range[..20]),
+                }
+            }
+        }
+        // Unclosed openers count as nesting too.
+        let mut commas = "[".repeat(N);
+        commas.push_str(&",(".repeat(N));
+        for range in [
+            format!("a{}", "[".repeat(N)),
+            format!("{}node1", "(".repeat(N)),
+            commas,
+        ] {
+            let r = expand_in(m, &range, &ExpandOpts::default());
+            assert!(matches!(r, Err(NodeRangeError::TooLarge(_))), "{r:?}");
+        }
+        // Up to the limit, nesting still works.
+        let fine = format!("{}node1{}", "(".repeat(50), ")".repeat(50));
+        assert_eq!(nodes(m, &fine), names_of(&["node1"]));
+    });
+}
+
+/// Found by fuzzing: a bracket whose expansion contains `]` and `[` again
+/// regrows into a longer bracket range at every level (exponential text);
+/// the generated text is capped.
+#[test]
+fn regrowing_brackets_are_capped() {
+    cluster().run(|_b, m| {
+        let range = "0n]2[1-\u{8}\0\0\x31-n]2[1-\u{8}\0\0\0\0\0\0\0\x32}";
+        for verify in [true, false] {
+            let opts = ExpandOpts {
+                verify,
+                max_nodes: 10_000,
+                ..Default::default()
+            };
+            let r = expand_in(m, range, &opts);
+            assert!(matches!(r, Err(NodeRangeError::TooLarge(_))), "{r:?}");
+        }
+    });
+}

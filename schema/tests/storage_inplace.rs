@@ -201,7 +201,7 @@ struct JournalMode {
 #[test]
 fn pg_in_place_on_stock_database() {
     let Some(url) = storage_support::new_pg_database() else {
-        eprintln!("XCATD_TEST_PG_URL not set: skipped");
+        storage_support::unavailable("XCATD_TEST_PG_URL not set");
         return;
     };
     let mut c = PgConnection::establish(&url).unwrap();

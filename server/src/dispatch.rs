@@ -23,9 +23,14 @@ use xcat_handlers::api::Aborted;
 use xcat_handlers::{Ctx, Handler, Part, Responder};
 use xcat_proto::{Request, Response, Value};
 
+/// Most elements a request may have (`<node>` lists included): about 20 MB
+/// once parsed; a client that needs more sends a `noderange`.
+pub const MAX_REQUEST_ELEMENTS: usize = 250_000;
+
 /// Parse a complete frame into a request.
 pub fn parse(bytes: &[u8]) -> Result<Request, String> {
-    let root = xcat_proto::parse_document(bytes).map_err(|e| e.to_string())?;
+    let root = xcat_proto::parse_document_limited(bytes, MAX_REQUEST_ELEMENTS)
+        .map_err(|e| e.to_string())?;
     if root.name != "xcatrequest" {
         return Err(format!(
             "root element is <{}>, not <xcatrequest>",

@@ -87,6 +87,14 @@ impl Framer {
             frame.shrink_to_fit();
             return Ok(Some(frame));
         }
+        // Whitespace before a request is dropped as it arrives, so nothing
+        // rescans it on every read (a peer sending only blanks).
+        let ws = self
+            .buf
+            .iter()
+            .take_while(|b| b.is_ascii_whitespace())
+            .count();
+        self.buf.drain(..ws);
         self.scanned = self.buf.len();
         if self.buf.len() > limit {
             return Err(FrameError::TooLarge { limit });
@@ -122,7 +130,7 @@ pub fn is_abort(frame: &[u8]) -> bool {
     if find(frame, b"<abortcommand>").is_none() {
         return false;
     }
-    match xcat_proto::parse_document(frame) {
+    match xcat_proto::parse_document_limited(frame, crate::dispatch::MAX_REQUEST_ELEMENTS) {
         Ok(root) => {
             use xcat_proto::tree::MapExt;
             root.map
@@ -190,6 +198,18 @@ mod tests {
         f.push(b"<xcatrequest>");
         f.push(&[b'a'; 100]);
         assert_eq!(f.next_frame(64), Err(FrameError::TooLarge { limit: 64 }));
+    }
+
+    #[test]
+    fn blanks_between_requests_are_not_kept() {
+        let mut f = Framer::new();
+        for _ in 0..1000 {
+            f.push(&[b' '; 8192]);
+            assert_eq!(f.next_frame(1 << 20), Ok(None));
+            assert_eq!(f.buffered(), 0);
+        }
+        f.push(REQ);
+        assert!(f.next_frame(1 << 20).unwrap().is_some());
     }
 
     #[test]

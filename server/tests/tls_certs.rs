@@ -181,7 +181,7 @@ async fn stock_openssl_certificates_are_accepted() {
     ];
     for s in steps {
         if !openssl(dir, s) {
-            eprintln!("openssl unavailable or failed; skipping");
+            xcat_schema::testing::unavailable("openssl unavailable or failed");
             return;
         }
     }

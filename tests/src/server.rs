@@ -3,14 +3,16 @@
 //! home), then `xcatd -f` on 127.0.0.1 and a free port with
 //! `XCATD_SOURCE_NAME=vm` so responses carry the fixtures' `xcatdsource`.
 //! Database: SQLite in the temp dir, or a fresh PostgreSQL database when
-//! `XCATD_TEST_PG_URL` is set.  The binary is `$XCATD_BIN`, else
-//! `<target>/debug/xcatd` (build it first: `cargo build --workspace --bins`).
+//! `XCATD_TEST_PG_URL` is set.  The binary is `$XCATD_BIN`, else the
+//! workspace's `xcatd`, built by the first test that needs it (see
+//! [`xcatd_bin`]).
 
 use crate::client::{run_client, run_client_env, send_raw};
 use std::net::TcpListener;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::OnceLock;
 use std::time::{Duration, Instant};
 use tempfile::TempDir;
 use xcat_client::Printed;
@@ -37,20 +39,54 @@ pub struct Xcatd {
     dir: TempDir,
 }
 
-/// Path of the built `xcatd` binary.
+/// Path of the `xcatd` binary the tests start: `$XCATD_BIN`, else the
+/// workspace's own, built once per test process by [`build_binaries`] so a
+/// stale binary lying in `target/` is never what gets tested.
 pub fn xcatd_bin() -> PathBuf {
     if let Ok(p) = std::env::var("XCATD_BIN") {
         return PathBuf::from(p);
     }
-    let target = std::env::var("CARGO_TARGET_DIR")
-        .map(PathBuf::from)
-        .unwrap_or_else(|_| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../target"));
-    let bin = target.join("debug/xcatd");
-    assert!(
-        bin.exists(),
-        "{} not found: run `cargo build --workspace --bins` (or set XCATD_BIN) before these tests",
-        bin.display()
-    );
+    static BUILT: OnceLock<PathBuf> = OnceLock::new();
+    BUILT.get_or_init(build_binaries).clone()
+}
+
+/// `cargo build -p xcatd -p xcat-client --bins` with the profile and target
+/// directory of the running test executable (`<target>/<profile>/deps/…`);
+/// returns the path of `xcatd` (`xcatclient` sits next to it).
+fn build_binaries() -> PathBuf {
+    let exe = std::env::current_exe().expect("path of the test executable");
+    let profile_dir = exe
+        .parent()
+        .and_then(Path::parent)
+        .expect("test executable under <target>/<profile>/deps");
+    let target_dir = profile_dir.parent().expect("target directory");
+    let profile = match profile_dir.file_name().and_then(|n| n.to_str()) {
+        Some("debug") | None => "dev",
+        Some(other) => other,
+    };
+    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+    let manifest = Path::new(env!("CARGO_MANIFEST_DIR")).join("../Cargo.toml");
+    let status = Command::new(cargo)
+        .args([
+            "build",
+            "--quiet",
+            "-p",
+            "xcatd",
+            "-p",
+            "xcat-client",
+            "--bins",
+        ])
+        .args(["--profile", profile])
+        .arg("--manifest-path")
+        .arg(&manifest)
+        .arg("--target-dir")
+        .arg(target_dir)
+        .stdin(Stdio::null())
+        .status()
+        .expect("run cargo build for xcatd");
+    assert!(status.success(), "cargo build of xcatd failed ({status})");
+    let bin = profile_dir.join("xcatd");
+    assert!(bin.exists(), "{} missing after cargo build", bin.display());
     bin
 }
 
@@ -62,7 +98,7 @@ pub fn xcatclient_bin() -> PathBuf {
     let bin = xcatd_bin().with_file_name("xcatclient");
     assert!(
         bin.exists(),
-        "{} not found: run `cargo build --workspace --bins` first",
+        "{} not found next to xcatd (set XCATCLIENT_BIN)",
         bin.display()
     );
     bin
@@ -284,6 +320,20 @@ impl Xcatd {
             self.addr,
             self.log_text()
         );
+    }
+
+    /// A `/proc/<pid>/status` field in kB (`VmRSS`, `VmHWM`).
+    pub fn memory_kb(&self, field: &str) -> Option<u64> {
+        let status = std::fs::read_to_string(format!("/proc/{}/status", self.pid())).ok()?;
+        let line = status
+            .lines()
+            .find(|l| l.starts_with(&format!("{field}:")))?;
+        line.split_whitespace().nth(1)?.parse().ok()
+    }
+
+    /// True while the daemon process has not exited.
+    pub fn is_running(&mut self) -> bool {
+        matches!(self.child.try_wait(), Ok(None))
     }
 
     /// What the daemon wrote to stdout/stderr so far.

@@ -99,10 +99,7 @@ fn database_down_then_back(c: &Cluster) {
                 out.status.code()
             );
             assert_ne!(out.status.code(), Some(0), "{host}: {stderr}");
-            assert!(
-                stderr.contains("database"),
-                "{host}: {stderr}"
-            );
+            assert!(stderr.contains("database"), "{host}: {stderr}");
         }
     }
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);

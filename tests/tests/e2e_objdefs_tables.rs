@@ -227,7 +227,7 @@ async fn stock_sequence_replays_on_sqlite() {
 #[tokio::test]
 async fn stock_sequence_replays_on_postgres() {
     if Xcatd::default_backend() != Backend::Pg {
-        eprintln!("XCATD_TEST_PG_URL not set: PostgreSQL replay skipped");
+        xcat_schema::testing::unavailable("XCATD_TEST_PG_URL not set: PostgreSQL replay");
         return;
     }
     replay_sequence(Backend::Pg).await;

@@ -378,7 +378,7 @@ async fn snmove_walk_through_sqlite() {
 #[tokio::test]
 async fn snmove_walk_through_postgres() {
     if Xcatd::default_backend() != Backend::Pg {
-        eprintln!("XCATD_TEST_PG_URL not set: PostgreSQL walk-through skipped");
+        xcat_schema::testing::unavailable("XCATD_TEST_PG_URL not set: PostgreSQL walk-through");
         return;
     }
     walk_through(Backend::Pg).await;
@@ -477,7 +477,7 @@ async fn snmove_validation_and_dry_run_sqlite() {
 #[tokio::test]
 async fn snmove_validation_and_dry_run_postgres() {
     if Xcatd::default_backend() != Backend::Pg {
-        eprintln!("XCATD_TEST_PG_URL not set: PostgreSQL extras skipped");
+        xcat_schema::testing::unavailable("XCATD_TEST_PG_URL not set: PostgreSQL extras");
         return;
     }
     extras(Backend::Pg).await;

@@ -30,7 +30,7 @@ mod remove;
 mod rmdef;
 mod selection;
 mod spec;
-mod stanza;
+pub mod stanza;
 mod usage;
 mod write;
 

@@ -14,6 +14,9 @@ pub(super) struct NodeGroupRow {
     pub wherevals: Option<String>,
 }
 
+/// Average name length the byte budget allows for each of the capped names.
+const BYTES_PER_NAME: usize = 256;
+
 pub(super) struct Ctx<'a> {
     pub src: &'a mut dyn RowSource,
     pub opts: &'a ExpandOpts,
@@ -24,6 +27,7 @@ pub(super) struct Ctx<'a> {
     missing: Vec<String>,
     depth: usize,
     generated: usize,
+    generated_bytes: usize,
 }
 
 impl<'a> Ctx<'a> {
@@ -42,6 +46,7 @@ impl<'a> Ctx<'a> {
             missing: Vec::new(),
             depth: 0,
             generated: 0,
+            generated_bytes: 0,
         }
     }
 
@@ -155,6 +160,11 @@ impl<'a> Ctx<'a> {
         std::mem::take(&mut self.missing)
     }
 
+    /// True before the first nesting level is entered (the whole noderange).
+    pub fn is_top(&self) -> bool {
+        self.depth == 0
+    }
+
     /// Enters one nesting level.
     pub fn enter(&mut self) -> Result<(), NodeRangeError> {
         self.depth += 1;
@@ -177,6 +187,20 @@ impl<'a> Ctx<'a> {
             return Err(NodeRangeError::TooLarge(format!(
                 "noderange expands to more than {} names",
                 self.opts.max_nodes
+            )));
+        }
+        Ok(())
+    }
+
+    /// Counts `n` bytes of generated text (bracket expansions re-read what
+    /// they generate, which can grow exponentially) against
+    /// [`BYTES_PER_NAME`] times the name cap.
+    pub fn count_bytes(&mut self, n: usize) -> Result<(), NodeRangeError> {
+        self.generated_bytes = self.generated_bytes.saturating_add(n);
+        if self.generated_bytes > self.opts.max_nodes.saturating_mul(BYTES_PER_NAME) {
+            return Err(NodeRangeError::TooLarge(format!(
+                "noderange expands to more than {} bytes of names",
+                self.opts.max_nodes.saturating_mul(BYTES_PER_NAME)
             )));
         }
         Ok(())

@@ -4,7 +4,10 @@
 //! exclusions collected and subtracted at the end.
 
 use super::context::Ctx;
-use super::{atoms, files, NodeRangeError};
+use super::{atoms, files, NodeRangeError, MAX_DEPTH};
+
+/// Deepest `(`/`[` nesting accepted; each level costs a recursion level or two.
+const MAX_NESTING: usize = MAX_DEPTH / 2;
 use std::collections::HashSet;
 
 /// How an item combines with what is accumulated.
@@ -22,10 +25,42 @@ pub(super) fn eval_range(
     verify: bool,
     generic: bool,
 ) -> Result<HashSet<String>, NodeRangeError> {
+    if cx.is_top() {
+        check_nesting(range)?;
+    }
     cx.enter()?;
     let r = eval_inner(cx, range, verify, generic);
     cx.leave();
     r
+}
+
+/// Refuses brackets or parentheses nested deeper than [`MAX_NESTING`], and
+/// more than [`MAX_NESTING`] bracket ranges chained in one name
+/// (`a[1-2]b[1-2]…`, one recursion level each), in one linear pass before
+/// any evaluation: each level re-reads its part of the string, so without
+/// this a 100,000-level noderange would cost `MAX_DEPTH` passes over the
+/// whole input before the depth limit hits.
+fn check_nesting(range: &str) -> Result<(), NodeRangeError> {
+    let (mut parens, mut squares, mut chained) = (0usize, 0usize, 0usize);
+    for b in range.bytes() {
+        match b {
+            b'(' => parens += 1,
+            b')' => parens = parens.saturating_sub(1),
+            b'[' => {
+                chained += usize::from(squares == 0);
+                squares += 1;
+            }
+            b']' => squares = squares.saturating_sub(1),
+            b',' | b'@' if squares == 0 => chained = 0,
+            _ => continue,
+        }
+        if parens.max(squares).max(chained) > MAX_NESTING {
+            return Err(NodeRangeError::TooLarge(format!(
+                "noderange nested more than {MAX_NESTING} levels deep"
+            )));
+        }
+    }
+    Ok(())
 }
 
 fn eval_inner(
@@ -146,36 +181,57 @@ pub(super) fn first_balanced(s: &str) -> Option<(usize, usize)> {
 /// Perl `split(/(,(?![^[]*?])(?![^\(]*?\)))/, $range)`: items and the `,`
 /// separators, splitting on commas not followed by a `]` before any `[`
 /// nor by a `)` before any `(`.  Trailing empty items are dropped.
+///
+/// Linear: the lookaheads are answered from one backward pass
+/// ([`NextBracket`]) instead of rescanning the rest per comma.
 fn split_commas(s: &str) -> Vec<&str> {
-    split_keep(s, b',', |rest| {
-        closes_before_opens(rest, b'[', b']') || closes_before_opens(rest, b'(', b')')
+    let squares = NextBracket::new(s.as_bytes(), b'[', b']');
+    let parens = NextBracket::new(s.as_bytes(), b'(', b')');
+    split_keep(s, b',', |after| {
+        squares.closes_first(after) || parens.closes_first(after)
     })
 }
 
 /// Perl `split(/(@(?![^\(]*?\)))/, $range)`.
 fn split_at_signs(s: &str) -> Vec<&str> {
-    split_keep(s, b'@', |rest| closes_before_opens(rest, b'(', b')'))
+    let parens = NextBracket::new(s.as_bytes(), b'(', b')');
+    split_keep(s, b'@', |after| parens.closes_first(after))
 }
 
-/// True if `close` appears in `rest` before any `open`.
-fn closes_before_opens(rest: &[u8], open: u8, close: u8) -> bool {
-    for c in rest {
-        if *c == open {
-            return false;
+/// For every position, whether the first `open`-or-`close` byte at or after
+/// it is `close`: the lookahead `(?![^open]*?close)` for all positions at once.
+struct NextBracket {
+    closes: Vec<bool>,
+}
+
+impl NextBracket {
+    fn new(b: &[u8], open: u8, close: u8) -> NextBracket {
+        let mut closes = vec![false; b.len() + 1];
+        for i in (0..b.len()).rev() {
+            closes[i] = if b[i] == open {
+                false
+            } else if b[i] == close {
+                true
+            } else {
+                closes[i + 1]
+            };
         }
-        if *c == close {
-            return true;
-        }
+        NextBracket { closes }
     }
-    false
+
+    /// True if a `close` comes before any `open` from byte `at` on.
+    fn closes_first(&self, at: usize) -> bool {
+        self.closes.get(at).copied().unwrap_or(false)
+    }
 }
 
-fn split_keep(s: &str, sep: u8, protected: impl Fn(&[u8]) -> bool) -> Vec<&str> {
+/// Splits at each `sep` byte for which `protected(index after it)` is false.
+fn split_keep(s: &str, sep: u8, protected: impl Fn(usize) -> bool) -> Vec<&str> {
     let b = s.as_bytes();
     let mut out = Vec::new();
     let mut start = 0;
     for (i, c) in b.iter().enumerate() {
-        if *c == sep && !protected(&b[i + 1..]) {
+        if *c == sep && !protected(i + 1) {
             out.push(&s[start..i]);
             out.push(&s[i..i + 1]);
             start = i + 1;

@@ -26,14 +26,14 @@ pub(super) fn bracket_parts(atom: &str) -> Option<Brackets<'_>> {
         }
         let after = &atom[i + 1..];
         let first_len = after.chars().next()?.len_utf8();
-        if let Some(close) = after[first_len..].find(']') {
-            let close = first_len + close;
-            return Some(Brackets {
-                start: &atom[..i],
-                inside: &after[..close],
-                ending: &after[close + 1..],
-            });
-        }
+        // No `]` after this `[` means none after any later `[` either:
+        // stop here instead of rescanning (linear in the atom).
+        let close = first_len + after[first_len..].find(']')?;
+        return Some(Brackets {
+            start: &atom[..i],
+            inside: &after[..close],
+            ending: &after[close + 1..],
+        });
     }
     None
 }
@@ -59,11 +59,13 @@ pub(super) fn expand_brackets(
         }
         subrange.push_str(op);
     }
+    cx.count_bytes(subrange.len())?;
     let mut nodes = Vec::new();
     for part in perl_split(&subrange, ',') {
         if more {
             let prefixes = expand_atom(cx, part, false, true)?;
             for p in prefixes {
+                cx.count_bytes(p.len() + b.ending.len())?;
                 nodes.extend(expand_atom(
                     cx,
                     &format!("{p}{}", b.ending),
