@@ -8,6 +8,7 @@
 
 use crate::env::Env;
 use crate::services::ServiceOp;
+use std::collections::BTreeMap;
 use std::io::Write;
 use std::time::Duration;
 use xcat_handlers::runner::{Cmd, Output, Target};
@@ -40,6 +41,9 @@ pub struct Exec<'a> {
     pub style: Style,
     /// Some step failed (the final line and the exit code say so).
     pub failed: bool,
+    /// Service states changed by this run's steps (also in a dry run, so that later
+    /// steps see what the earlier ones would have done).
+    changed: BTreeMap<String, bool>,
 }
 
 impl<'a> Exec<'a> {
@@ -50,6 +54,7 @@ impl<'a> Exec<'a> {
             dryrun,
             style,
             failed: false,
+            changed: BTreeMap::new(),
         }
     }
 
@@ -82,9 +87,29 @@ impl<'a> Exec<'a> {
     pub fn service(&mut self, op: ServiceOp, unit: &str, tries: Tries) -> bool {
         let services = self.env.services.clone();
         let line = services.describe(op, unit);
-        self.attempts(&line, tries, &mut || {
+        let ok = self.attempts(&line, tries, &mut || {
             services.apply(op, unit).map(|_| String::new())
-        })
+        });
+        if ok {
+            match op {
+                ServiceOp::Start | ServiceOp::Restart => {
+                    self.changed.insert(unit.to_string(), true);
+                }
+                ServiceOp::Stop => {
+                    self.changed.insert(unit.to_string(), false);
+                }
+                ServiceOp::Disable => {}
+            }
+        }
+        ok
+    }
+
+    /// Whether `unit` runs: as this run's steps left it, else as the manager says.
+    pub fn is_active(&self, unit: &str) -> bool {
+        match self.changed.get(unit) {
+            Some(state) => *state,
+            None => self.env.services.is_active(unit),
+        }
     }
 
     /// A change of files; `what` says what it does.

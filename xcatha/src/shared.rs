@@ -108,6 +108,7 @@ pub fn copy_tree(src: &Path, dst: &Path) -> io::Result<()> {
 
 /// Appends `<ip> <host>` to the shared `/etc/xcat/ha_mn` unless it is there.
 pub fn save_physical(exec: &mut Exec, saved: Option<(String, String)>) -> bool {
+    exec.say("Save original host name and address in the shared data");
     let Some((ip, name)) = saved else {
         exec.say("Unable to find the saved physical host name and address");
         return true;

@@ -8,11 +8,18 @@ use crate::vip::{self, Vip};
 
 pub const STANDBY_DONE: &str = "This machine is set to standby management node successfully...";
 
-pub fn deactivate(exec: &mut Exec, v: &Vip, db: DbType) -> Result<(), Failure> {
+/// `physical`: this host's `(ip, name)` when the caller knows it (setup), else the
+/// saved one is used.
+pub fn deactivate(
+    exec: &mut Exec,
+    v: &Vip,
+    db: DbType,
+    physical: Option<(String, String)>,
+) -> Result<(), Failure> {
     exec.say("########## Deactivate stage ##########");
     services::disable_all(exec, db);
     services::stop_all(exec, db);
-    restore_hostname(exec);
+    restore_hostname(exec, physical);
     if !vip::unconfigure(exec, v) {
         return Err(Failure::early("Remove virtual IP stage"));
     }

@@ -94,7 +94,7 @@ fn run_mode(exec: &mut Exec, o: &Options, mode: Mode) -> Result<i32, Failure> {
             if o.nic.is_some() && o.vip.is_some() {
                 let v = parse_vip(o)?;
                 exec.say("Deactivating this node as xCAT standby MN");
-                deactivate::deactivate(exec, &v, db)?;
+                deactivate::deactivate(exec, &v, db, None)?;
                 Ok(i32::from(exec.failed))
             } else {
                 interactive::deactivate(exec, db).map_err(|f| Failure::early(f.message))
@@ -124,13 +124,13 @@ pub fn local_db(exec: &Exec) -> Result<DbType, Failure> {
 
 /// Restores the physical host name (from the saved `<ip> <host>`) and drops the VIP.
 pub fn clean_up(exec: &mut Exec, v: &Vip) {
-    restore_hostname(exec);
+    restore_hostname(exec, None);
     vip::unconfigure(exec, v);
 }
 
-/// Sets the host name back to the saved physical one.
-pub fn restore_hostname(exec: &mut Exec) {
-    match host::saved_physical(exec) {
+/// Sets the host name back to the physical one: `known`, else the saved one.
+pub fn restore_hostname(exec: &mut Exec, known: Option<(String, String)>) {
+    match known.or_else(|| host::saved_physical(exec)) {
         Some((ip, name)) => {
             host::change_hostname(exec, &name, &ip);
         }

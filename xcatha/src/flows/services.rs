@@ -37,10 +37,9 @@ pub fn console_choice(exec: &Exec) -> Option<&'static str> {
 
 /// Records the running console server(s) in the lock (read back at activation).
 fn write_console_lock(exec: &mut Exec) {
-    let services = exec.env.services.clone();
     let running: Vec<&str> = CONSOLES
         .into_iter()
-        .filter(|c| services.is_active(c))
+        .filter(|c| exec.is_active(c))
         .collect();
     if running.is_empty() {
         return;

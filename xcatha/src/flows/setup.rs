@@ -60,21 +60,20 @@ pub fn setup(exec: &mut Exec, a: &SetupArgs) -> Result<(), Failure> {
     if !vip::configure(exec, &a.vip) {
         return Err(Failure::undo("Configure virtual ip as alias ip stage"));
     }
-    save_physical_host(exec)?;
+    let physical = save_physical_host(exec)?;
     host::change_hostname(exec, &a.host_name, &a.vip.ip());
-    check_local_db(exec, a, shared_has_data)?;
+    check_local_db(exec, a, shared_has_data, &physical.0)?;
     exec.stage("Configure shared data directory");
     services::stop_all(exec, a.db);
     if !shared::configure(exec, &a.path, a.db) {
         return Err(Failure::undo("Configure shared data directory stage"));
     }
-    let saved = host::saved_physical(exec);
-    shared::save_physical(exec, saved);
+    shared::save_physical(exec, Some(physical.clone()));
     restart_on_shared_data(exec, a.db)?;
     if !policy::trust_this_mn(exec) {
         return Err(Failure::undo("Configure xCAT policy table stage"));
     }
-    deactivate::deactivate(exec, &a.vip, a.db)
+    deactivate::deactivate(exec, &a.vip, a.db, Some(physical))
 }
 
 /// The shared data's engine must be the `-t` one.
@@ -94,8 +93,8 @@ fn check_shared_db(exec: &mut Exec, a: &SetupArgs) -> Result<(), Failure> {
     }
 }
 
-/// Saves `<ip> <host>` of this host in `/etc/hosts` and `/tmp/ha_mn`.
-fn save_physical_host(exec: &mut Exec) -> Result<(), Failure> {
+/// Saves `<ip> <host>` of this host in `/etc/hosts` and `/tmp/ha_mn`; returns them.
+fn save_physical_host(exec: &mut Exec) -> Result<(String, String), Failure> {
     exec.say("Save physical hostname and ip");
     let fail = |what: &str| Failure::undo(format!("Save physical hostname and ip stage: {what}"));
     let name = host::current_hostname(exec).ok_or_else(|| fail("no host name"))?;
@@ -114,13 +113,18 @@ fn save_physical_host(exec: &mut Exec) -> Result<(), Failure> {
             host::append_line(&ha_mn, &entry)
         });
     }
-    Ok(())
+    Ok((ip, name))
 }
 
 /// This host's engine must be the target one, unless the shared data (which becomes
 /// `/etc/xcat`) already holds a database; with PostgreSQL this host's addresses are
 /// added to the shared server's access lists.
-fn check_local_db(exec: &mut Exec, a: &SetupArgs, shared_has_data: bool) -> Result<(), Failure> {
+fn check_local_db(
+    exec: &mut Exec,
+    a: &SetupArgs,
+    shared_has_data: bool,
+    phys_ip: &str,
+) -> Result<(), Failure> {
     exec.stage("Check database type");
     let current = local_db(exec)?;
     exec.say(&format!("Current xCAT database type: {}", current.name()));
@@ -138,8 +142,7 @@ fn check_local_db(exec: &mut Exec, a: &SetupArgs, shared_has_data: bool) -> Resu
         )));
     }
     if a.db == DbType::Postgresql {
-        let phys = host::saved_physical(exec).map(|(ip, _)| ip);
-        super::pgconf::allow_hosts(exec, &a.path, &a.vip.ip(), phys.as_deref());
+        super::pgconf::allow_hosts(exec, &a.path, &a.vip.ip(), Some(phys_ip));
     }
     Ok(())
 }
