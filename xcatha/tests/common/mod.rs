@@ -108,7 +108,7 @@ impl Mn {
 fn seed_db(confdir: &Path) {
     let db = Db::open(&DbLocation::SqliteDir(confdir.to_path_buf())).unwrap();
     db.write(|c| {
-        for (p, name, rule) in [("1", "root", "allow"), ("1.2", "mn1", "trusted"), ("1.3", "sn1", "trusted")] {
+        for (p, name, rule) in [("1", "root", "allow"), ("1.2", "hamn", "trusted"), ("1.3", "sn1", "trusted")] {
             c.set_attribs(
                 "policy",
                 &[("priority", p)],
