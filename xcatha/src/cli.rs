@@ -147,7 +147,9 @@ fn store(o: &mut Options, letter: char, value: String) -> Result<(), String> {
         'm' => o.netmask = Some(value),
         _ => {
             o.dbtype = Some(DbType::parse(&value).ok_or_else(|| {
-                format!("argument -t: invalid choice: '{value}' (choose from 'postgresql', 'sqlite')")
+                format!(
+                    "argument -t: invalid choice: '{value}' (choose from 'postgresql', 'sqlite')"
+                )
             })?)
         }
     }

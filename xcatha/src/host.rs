@@ -97,7 +97,10 @@ pub fn name_of(exec: &Exec, ip: &str) -> Option<String> {
 /// [`name_of`] without the domain (xcatha.py keeps the part before the first dot).
 pub fn short_name_of(exec: &Exec, ip: &str) -> Option<String> {
     let name = name_of(exec, ip)?;
-    name.split('.').next().map(str::to_string).filter(|s| !s.is_empty())
+    name.split('.')
+        .next()
+        .map(str::to_string)
+        .filter(|s| !s.is_empty())
 }
 
 fn strip_comment(line: &str) -> &str {

@@ -16,7 +16,11 @@ use xcat_handlers::runner::Cmd;
 
 const FIVE: Tries = Tries::Retry(5);
 
-fn start(args: &[String], activate: bool, out: &mut dyn Write) -> Result<(LegacyOptions, Vip), i32> {
+fn start(
+    args: &[String],
+    activate: bool,
+    out: &mut dyn Write,
+) -> Result<(LegacyOptions, Vip), i32> {
     let o = legacy_cli::parse(args, activate).map_err(|text| {
         let _ = write!(out, "{text}");
         1
@@ -97,7 +101,9 @@ fn activate_services(exec: &mut Exec, v: &Vip, db: DbType) -> Result<(), i32> {
         .unwrap_or("unknown");
     exec.say(&format!("Current database is {current}."));
     if current != want {
-        exec.say(&format!("Error: current DB {current} is not matched with {want}. [Failed]"));
+        exec.say(&format!(
+            "Error: current DB {current} is not matched with {want}. [Failed]"
+        ));
         return Err(clear_env(exec, v));
     }
     exec.say(&format!("DB is matched with {want} [Passed]"));
@@ -132,10 +138,11 @@ fn activate_services(exec: &mut Exec, v: &Vip, db: DbType) -> Result<(), i32> {
 /// Drops the VIP after a fatal step; the exit code is 1.
 fn clear_env(exec: &mut Exec, v: &Vip) -> i32 {
     let now = vip::prefix_now(exec, v);
-    let _ = exec
-        .env
-        .runner
-        .run(&xcat_handlers::runner::Target::Local, &v.del_cmd(now), std::time::Duration::from_secs(30));
+    let _ = exec.env.runner.run(
+        &xcat_handlers::runner::Target::Local,
+        &v.del_cmd(now),
+        std::time::Duration::from_secs(30),
+    );
     1
 }
 
@@ -149,7 +156,13 @@ pub fn deactivate_main(args: &[String], env: &Env, out: &mut dyn Write) -> i32 {
     exec.say("Stopping Console Server....");
     exec.service(ServiceOp::Stop, "conserver", FIVE);
     exec.say("Stopping DHCP....");
-    for unit in ["kea-ctrl-agent", "kea-dhcp-ddns", "kea-dhcp6", "kea-dhcp4", "dhcpd"] {
+    for unit in [
+        "kea-ctrl-agent",
+        "kea-dhcp-ddns",
+        "kea-dhcp6",
+        "kea-dhcp4",
+        "dhcpd",
+    ] {
         exec.service(ServiceOp::Stop, unit, Tries::IgnoreFail);
     }
     exec.say("Stopping xCAT....");
@@ -183,9 +196,17 @@ fn remove_alias(exec: &mut Exec, v: &Vip) {
     let now = vip::prefix_now(exec, v);
     exec.command(&v.del_cmd(now), Tries::IgnoreFail);
     if vip::prefix_now(exec, v).is_none() {
-        exec.say(&format!("IP Aliase {} {} is removed.[Passed]", v.nic, v.ip()));
+        exec.say(&format!(
+            "IP Aliase {} {} is removed.[Passed]",
+            v.nic,
+            v.ip()
+        ));
     } else {
-        exec.say(&format!("Fail to remove IP Aliase {} {} [Failed]", v.nic, v.ip()));
+        exec.say(&format!(
+            "Fail to remove IP Aliase {} {} [Failed]",
+            v.nic,
+            v.ip()
+        ));
         exec.failed = true;
     }
 }

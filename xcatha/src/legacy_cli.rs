@@ -73,9 +73,8 @@ pub fn parse(args: &[String], activate: bool) -> Result<LegacyOptions, String> {
     };
     let db = match get('t') {
         None => DbType::Postgresql,
-        Some(t) => DbType::parse(&t).ok_or_else(|| {
-            format!("Error: -t must be postgresql or sqlite, not '{t}'\n{usage}")
-        })?,
+        Some(t) => DbType::parse(&t)
+            .ok_or_else(|| format!("Error: -t must be postgresql or sqlite, not '{t}'\n{usage}"))?,
     };
     Ok(LegacyOptions {
         nic,

@@ -165,6 +165,9 @@ impl ServiceManager for RecordingServices {
     }
 
     fn is_active(&self, unit: &str) -> bool {
-        self.active.lock().map(|a| a.contains(unit)).unwrap_or(false)
+        self.active
+            .lock()
+            .map(|a| a.contains(unit))
+            .unwrap_or(false)
     }
 }

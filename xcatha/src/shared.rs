@@ -45,9 +45,10 @@ pub fn configure(exec: &mut Exec, shared: &str, db: DbType) -> bool {
     for dir in shared_dirs(db) {
         let local = exec.env.path(dir);
         let target = shared_root.join(dir.trim_start_matches('/'));
-        ok &= exec.file(&format!("Creating symlink {dir} -> {}", target.display()), || {
-            link_to_shared(&local, &target)
-        });
+        ok &= exec.file(
+            &format!("Creating symlink {dir} -> {}", target.display()),
+            || link_to_shared(&local, &target),
+        );
     }
     ok
 }
@@ -118,7 +119,8 @@ pub fn save_physical(exec: &mut Exec, saved: Option<(String, String)>) -> bool {
     if host::has_word(&host::read_or_empty(&file), &entry) {
         return true;
     }
-    exec.file(&format!("Write \"{entry}\" into {}", host::ETC_HA_MN), || {
-        host::append_line(&file, &entry)
-    })
+    exec.file(
+        &format!("Write \"{entry}\" into {}", host::ETC_HA_MN),
+        || host::append_line(&file, &entry),
+    )
 }

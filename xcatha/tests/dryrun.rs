@@ -13,7 +13,8 @@ const PROBES: [&str; 2] = ["hostname", "ip -o -4 addr show"];
 fn assert_steps(out: &str, name: &str) {
     let expected = steps(name);
     if out != expected {
-        let actual = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("{name}.actual"));
+        let actual =
+            std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("{name}.actual"));
         let _ = std::fs::write(&actual, out);
         panic!("{name} differs (actual in {}):\n{out}", actual.display());
     }
@@ -37,7 +38,21 @@ fn setup_dryrun_prints_the_recorded_steps() {
     let mn = Mn::new();
     let hosts = mn.read("/etc/hosts");
     let (code, out, err) = mn.run(
-        &["xcatha", "-s", "-p", "<shared>", "-v", "198.18.0.5", "-i", "eth0:0", "-n", "hamn", "-t", "sqlite", "--dryrun"],
+        &[
+            "xcatha",
+            "-s",
+            "-p",
+            "<shared>",
+            "-v",
+            "198.18.0.5",
+            "-i",
+            "eth0:0",
+            "-n",
+            "hamn",
+            "-t",
+            "sqlite",
+            "--dryrun",
+        ],
         "",
     );
     assert_eq!((code, err.as_str()), (0, ""), "{out}");
@@ -51,7 +66,17 @@ fn activate_dryrun_prints_the_recorded_steps() {
     std::fs::write(mn.root.join("etc/xcat/console.lock"), "conserver\n").unwrap();
     let hosts = mn.read("/etc/hosts");
     let (code, out, err) = mn.run(
-        &["xcatha", "-a", "-p", "<shared>", "-v", "198.18.0.5", "-i", "eth0:0", "--dryrun"],
+        &[
+            "xcatha",
+            "-a",
+            "-p",
+            "<shared>",
+            "-v",
+            "198.18.0.5",
+            "-i",
+            "eth0:0",
+            "--dryrun",
+        ],
         "",
     );
     std::fs::remove_file(mn.root.join("etc/xcat/console.lock")).unwrap();
@@ -66,7 +91,18 @@ fn deactivate_dryrun_prints_the_recorded_steps() {
     std::fs::create_dir_all(mn.root.join("tmp")).unwrap();
     std::fs::write(mn.root.join("tmp/ha_mn"), "198.18.0.1 mn1\n").unwrap();
     let hosts = mn.read("/etc/hosts");
-    let (code, out, err) = mn.run(&["xcatha", "-d", "-v", "198.18.0.5", "-i", "eth0:0", "--dryrun"], "");
+    let (code, out, err) = mn.run(
+        &[
+            "xcatha",
+            "-d",
+            "-v",
+            "198.18.0.5",
+            "-i",
+            "eth0:0",
+            "--dryrun",
+        ],
+        "",
+    );
     assert_eq!((code, err.as_str()), (0, ""), "{out}");
     assert_steps(&out, "deactivate.dryrun");
     assert_untouched(&mn, &hosts, "198.18.0.1 mn1\n");

@@ -12,9 +12,29 @@ use xcat_handlers::runner::Output;
 use xcatha::services::ServiceOp;
 
 const SETUP: [&str; 12] = [
-    "xcatha", "-s", "-p", "<shared>", "-v", "198.18.0.5", "-i", "eth0:0", "-n", "hamn", "-t", "sqlite",
+    "xcatha",
+    "-s",
+    "-p",
+    "<shared>",
+    "-v",
+    "198.18.0.5",
+    "-i",
+    "eth0:0",
+    "-n",
+    "hamn",
+    "-t",
+    "sqlite",
 ];
-const ACTIVATE: [&str; 8] = ["xcatha", "-a", "-p", "<shared>", "-v", "198.18.0.5", "-i", "eth0:0"];
+const ACTIVATE: [&str; 8] = [
+    "xcatha",
+    "-a",
+    "-p",
+    "<shared>",
+    "-v",
+    "198.18.0.5",
+    "-i",
+    "eth0:0",
+];
 
 fn setup_args(dry: bool) -> Vec<&'static str> {
     let mut a: Vec<&str> = SETUP.to_vec();
@@ -39,24 +59,69 @@ fn setup_takes_the_dry_run_steps_and_moves_the_data() {
     for dir in ["install", "etc/xcat", "root/.xcat", "tftpboot"] {
         let local = mn.root.join(dir);
         assert_eq!(fs::read_link(&local).unwrap(), mn.shared.join(dir), "{dir}");
-        assert!(mn.root.join(format!("{dir}.xcatbak")).is_dir(), "{dir}.xcatbak");
+        assert!(
+            mn.root.join(format!("{dir}.xcatbak")).is_dir(),
+            "{dir}.xcatbak"
+        );
     }
-    assert_eq!(fs::read_to_string(mn.shared.join("install/postscripts/hello")).unwrap(), "#!/bin/sh\n");
-    assert_eq!(fs::read_to_string(mn.shared.join("tftpboot/xcat/xnba.kpxe")).unwrap(), "boot\n");
-    assert!(mn.root.join("etc/xcat.xcatbak/cert/server-cert.pem").is_file());
-    assert_eq!(mn.read("/etc/resolv.conf"), "search cluster.net\nnameserver 198.18.0.5\n");
+    assert_eq!(
+        fs::read_to_string(mn.shared.join("install/postscripts/hello")).unwrap(),
+        "#!/bin/sh\n"
+    );
+    assert_eq!(
+        fs::read_to_string(mn.shared.join("tftpboot/xcat/xnba.kpxe")).unwrap(),
+        "boot\n"
+    );
+    assert!(mn
+        .root
+        .join("etc/xcat.xcatbak/cert/server-cert.pem")
+        .is_file());
+    assert_eq!(
+        mn.read("/etc/resolv.conf"),
+        "search cluster.net\nnameserver 198.18.0.5\n"
+    );
     assert_eq!(mn.read("/tmp/ha_mn"), "198.18.0.1 mn1\n");
-    assert_eq!(fs::read_to_string(mn.shared.join("etc/xcat/ha_mn")).unwrap(), "198.18.0.1 mn1\n");
-    assert_eq!(fs::read_to_string(mn.shared.join("etc/xcat/console.lock")).unwrap(), "conserver\n");
+    assert_eq!(
+        fs::read_to_string(mn.shared.join("etc/xcat/ha_mn")).unwrap(),
+        "198.18.0.1 mn1\n"
+    );
+    assert_eq!(
+        fs::read_to_string(mn.shared.join("etc/xcat/console.lock")).unwrap(),
+        "conserver\n"
+    );
 
     let rows = mn
         .db()
-        .read(|c| c.select("policy", &["priority", "name", "rule"], &[("name", "mn1")], false))
+        .read(|c| {
+            c.select(
+                "policy",
+                &["priority", "name", "rule"],
+                &[("name", "mn1")],
+                false,
+            )
+        })
         .unwrap();
-    assert_eq!(rows, vec![vec![Some("1.4".into()), Some("mn1".into()), Some("trusted".into())]]);
+    assert_eq!(
+        rows,
+        vec![vec![
+            Some("1.4".into()),
+            Some("mn1".into()),
+            Some("trusted".into())
+        ]]
+    );
 
-    let stops = ["goconserver", "conserver", "ntpd", "dhcpd", "named", "xcatd"];
-    let mut expected: Vec<String> = stops.iter().map(|u| format!("systemctl stop {u}")).collect();
+    let stops = [
+        "goconserver",
+        "conserver",
+        "ntpd",
+        "dhcpd",
+        "named",
+        "xcatd",
+    ];
+    let mut expected: Vec<String> = stops
+        .iter()
+        .map(|u| format!("systemctl stop {u}"))
+        .collect();
     expected.push("systemctl restart xcatd".into());
     expected.extend(stops.iter().map(|u| format!("systemctl disable {u}")));
     expected.extend(stops.iter().map(|u| format!("systemctl stop {u}")));
@@ -90,10 +155,17 @@ fn activate_starts_the_services_in_order() {
     let before = mn.services.log().len();
     let (code, out, _) = mn.run(&ACTIVATE, "");
     assert_eq!(code, 0, "{out}");
-    assert!(out.ends_with("This machine is set to primary management node successfully...\n"), "{out}");
+    assert!(
+        out.ends_with("This machine is set to primary management node successfully...\n"),
+        "{out}"
+    );
     assert_eq!(
         mn.services.log()[before..],
-        ["systemctl start xcatd", "systemctl start ntpd", "systemctl start conserver"]
+        [
+            "systemctl start xcatd",
+            "systemctl start ntpd",
+            "systemctl start conserver"
+        ]
     );
     assert_eq!(
         mn.commands()
@@ -123,7 +195,12 @@ fn a_failing_service_is_retried_and_reported() {
         "Retry 1 ... ...systemctl start ntpd\nJob for ntpd.service failed.\n\
          Retry 2 ... ...systemctl start ntpd\nJob for ntpd.service failed.\nsystemctl start ntpd [Failed]\n"
     ), "{out}");
-    assert!(out.ends_with("This machine is set to primary management node, but some services failed...\n"), "{out}");
+    assert!(
+        out.ends_with(
+            "This machine is set to primary management node, but some services failed...\n"
+        ),
+        "{out}"
+    );
 }
 
 #[test]
@@ -134,7 +211,10 @@ fn xcatd_failing_to_start_cleans_up() {
     mn.runner.clear();
     let (code, out, _) = mn.run(&ACTIVATE, "");
     assert_eq!(code, 1, "{out}");
-    let tail = out.split("systemctl start xcatd [Failed]\n").nth(1).unwrap_or_default();
+    let tail = out
+        .split("systemctl start xcatd [Failed]\n")
+        .nth(1)
+        .unwrap_or_default();
     assert_eq!(
         tail,
         "start xcatd failed\nError: Start all services stage\n\
@@ -148,7 +228,12 @@ fn xcatd_failing_to_start_cleans_up() {
 #[test]
 fn an_active_vip_aborts_before_any_change() {
     let mn = Mn::new();
-    mn.runner.on_run("ping", None, None, Output::success("64 bytes from 198.18.0.5\n"));
+    mn.runner.on_run(
+        "ping",
+        None,
+        None,
+        Output::success("64 bytes from 198.18.0.5\n"),
+    );
     let (code, out, _) = mn.run(&setup_args(false), "");
     assert_eq!(code, 1);
     assert_eq!(
@@ -161,14 +246,28 @@ fn an_active_vip_aborts_before_any_change() {
     assert!(!mn.root.join("etc/xcat").is_symlink());
     assert!(mn.services.log().is_empty());
     let (code, out, _) = mn.run(&["activate-mn", "-i", "eth0:0", "-v", "198.18.0.5"], "");
-    assert_eq!((code, out.as_str()), (2, "activate-mn: Aborted startup as virtual ip appears to be already active\n"));
+    assert_eq!(
+        (code, out.as_str()),
+        (
+            2,
+            "activate-mn: Aborted startup as virtual ip appears to be already active\n"
+        )
+    );
 }
 
 #[test]
 fn deactivate_fails_when_the_vip_stays() {
     let mn = Mn::new();
-    mn.runner.on_run("ip", None, Some(&["-o", "-4", "addr", "show"]), Output::success(IP_ADDR_WITH_VIP));
+    mn.runner.on_run(
+        "ip",
+        None,
+        Some(&["-o", "-4", "addr", "show"]),
+        Output::success(IP_ADDR_WITH_VIP),
+    );
     let (code, out, _) = mn.run(&["xcatha", "-d", "-v", "198.18.0.5", "-i", "eth0:0"], "");
     assert_eq!(code, 1, "{out}");
-    assert!(out.ends_with("Remove virtual IP 198.18.0.5 [Failed]\nError: Remove virtual IP stage\n"), "{out}");
+    assert!(
+        out.ends_with("Remove virtual IP 198.18.0.5 [Failed]\nError: Remove virtual IP stage\n"),
+        "{out}"
+    );
 }

@@ -23,9 +23,8 @@ fn main() {
     let path = std::env::var("PATH").unwrap_or_default();
     // SAFETY-free: single-threaded here, before any thread or child exists.
     std::env::set_var("PATH", format!("{XCAT_PATH}:{path}"));
-    let runner: Arc<dyn xcat_handlers::runner::Runner> = Arc::new(SystemRunner::new(Box::new(
-        |_req, _t| Vec::new(),
-    )));
+    let runner: Arc<dyn xcat_handlers::runner::Runner> =
+        Arc::new(SystemRunner::new(Box::new(|_req, _t| Vec::new())));
     let services = Arc::new(Systemd::new(runner.clone()));
     let stdin = Box::new(std::io::BufReader::new(std::io::stdin()));
     let env = Env::new(root, runner, services, stdin);

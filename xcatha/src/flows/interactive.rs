@@ -69,7 +69,11 @@ pub fn deactivate(exec: &mut Exec, db: DbType) -> Result<i32, Failure> {
         return Ok(code);
     }
     services::stop_all(exec, db);
-    list(exec, "[xCAT] Disabling services from starting on reboot:", &reversed);
+    list(
+        exec,
+        "[xCAT] Disabling services from starting on reboot:",
+        &reversed,
+    );
     if let Err(code) = confirm(exec, true) {
         return Ok(code);
     }
@@ -91,7 +95,9 @@ pub fn activate(exec: &mut Exec, o: &Options) -> Result<i32, Failure> {
             .and_then(|n| host::address_of(exec, &n))
             .unwrap_or_default(),
     };
-    exec.say(&format!("[Admin] Verify VIP {vip} is configured on this node"));
+    exec.say(&format!(
+        "[Admin] Verify VIP {vip} is configured on this node"
+    ));
     if let Err(code) = confirm(exec, false) {
         return Ok(code);
     }
@@ -103,7 +109,11 @@ pub fn activate(exec: &mut Exec, o: &Options) -> Result<i32, Failure> {
     if let Err(code) = confirm(exec, false) {
         return Ok(code);
     }
-    list(exec, "[xCAT] Starting up services:", &services::service_list(db));
+    list(
+        exec,
+        "[xCAT] Starting up services:",
+        &services::service_list(db),
+    );
     if let Err(code) = confirm(exec, true) {
         return Ok(code);
     }

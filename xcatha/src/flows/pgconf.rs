@@ -20,9 +20,10 @@ pub fn allow_hosts(exec: &mut Exec, shared: &str, vip: &str, phys: Option<&str>)
                 continue;
             }
             let line = format!("host    all          all        {ip}/32      md5");
-            exec.file(&format!("Added line \"{line}\" to {}", hba.display()), || {
-                host::append_line(&hba, &line)
-            });
+            exec.file(
+                &format!("Added line \"{line}\" to {}", hba.display()),
+                || host::append_line(&hba, &line),
+            );
         }
     }
     let conf = data.join("postgresql.conf");
@@ -40,7 +41,10 @@ fn listen_on(exec: &mut Exec, conf: &Path, ips: &[&str]) {
         .unwrap_or("localhost")
         .to_string();
     let mut list: Vec<String> = current.split(',').map(|s| s.trim().to_string()).collect();
-    let missing: Vec<&&str> = ips.iter().filter(|ip| !list.iter().any(|x| x == **ip)).collect();
+    let missing: Vec<&&str> = ips
+        .iter()
+        .filter(|ip| !list.iter().any(|x| x == **ip))
+        .collect();
     if missing.is_empty() {
         return;
     }

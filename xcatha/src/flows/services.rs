@@ -19,7 +19,14 @@ const CONSOLES: [&str; 2] = ["conserver", "goconserver"];
 /// SQLite).
 pub fn service_list(db: DbType) -> Vec<&'static str> {
     let mut list: Vec<&str> = db.unit().into_iter().collect();
-    list.extend(["xcatd", "named", "dhcpd", "ntpd", "conserver", "goconserver"]);
+    list.extend([
+        "xcatd",
+        "named",
+        "dhcpd",
+        "ntpd",
+        "conserver",
+        "goconserver",
+    ]);
     list
 }
 
@@ -37,10 +44,7 @@ pub fn console_choice(exec: &Exec) -> Option<&'static str> {
 
 /// Records the running console server(s) in the lock (read back at activation).
 fn write_console_lock(exec: &mut Exec) {
-    let running: Vec<&str> = CONSOLES
-        .into_iter()
-        .filter(|c| exec.is_active(c))
-        .collect();
+    let running: Vec<&str> = CONSOLES.into_iter().filter(|c| exec.is_active(c)).collect();
     if running.is_empty() {
         return;
     }
@@ -97,7 +101,10 @@ pub fn start_all(exec: &mut Exec, db: DbType, host_name: &str) -> Result<(), Fai
             }
             "dhcpd" => make_dhcp(exec, domain),
             "conserver" => {
-                exec.command(&Cmd::new("makeconservercf", Vec::<String>::new()), Tries::Once);
+                exec.command(
+                    &Cmd::new("makeconservercf", Vec::<String>::new()),
+                    Tries::Once,
+                );
                 exec.service(ServiceOp::Start, unit, Tries::Retry(3));
             }
             "goconserver" => {
@@ -123,7 +130,10 @@ fn site_domain_set(exec: &mut Exec) -> bool {
         if rows.iter().any(|r| xcat_schema::db::is_set(&r[0])) {
             Ok(())
         } else {
-            Err("\"domain\" entry is not in \"site\" table. \"named\" service will not be started".into())
+            Err(
+                "\"domain\" entry is not in \"site\" table. \"named\" service will not be started"
+                    .into(),
+            )
         }
     })
 }
@@ -140,7 +150,9 @@ fn make_dns(exec: &mut Exec, host_name: &str) {
 
 fn make_dhcp(exec: &mut Exec, domain: bool) {
     if !domain {
-        exec.say("\"domain\" entry is not in \"site\" table. \"dhcpd\" service will not be started");
+        exec.say(
+            "\"domain\" entry is not in \"site\" table. \"dhcpd\" service will not be started",
+        );
         return;
     }
     exec.command(&Cmd::new("makedhcp", ["-n"]), Tries::Once);

@@ -27,7 +27,10 @@ impl SetupArgs {
             .host_name
             .clone()
             .ok_or("Option -n is required for xCAT HA setup")?;
-        let path = o.path.clone().ok_or("Option -p is required for xCAT MN setup")?;
+        let path = o
+            .path
+            .clone()
+            .ok_or("Option -p is required for xCAT MN setup")?;
         if o.vip.is_none() {
             return Err("Option -v is required for xCAT HA setup".into());
         }
@@ -79,7 +82,9 @@ pub fn setup(exec: &mut Exec, a: &SetupArgs) -> Result<(), Failure> {
 /// The shared data's engine must be the `-t` one.
 fn check_shared_db(exec: &mut Exec, a: &SetupArgs) -> Result<(), Failure> {
     exec.stage("Check if target dbtype is the same with shared data dbtype");
-    let confdir = exec.env.given(&format!("{}/etc/xcat", a.path.trim_end_matches('/')));
+    let confdir = exec
+        .env
+        .given(&format!("{}/etc/xcat", a.path.trim_end_matches('/')));
     let shared_db = DbType::of_confdir(&confdir).map_err(Failure::early)?;
     exec.say(&format!(
         "Database type is '{}' in shared data directory",
@@ -103,15 +108,17 @@ fn save_physical_host(exec: &mut Exec) -> Result<(String, String), Failure> {
     let entry = format!("{ip} {name}");
     let hosts = exec.env.path(host::ETC_HOSTS);
     if !host::has_word(&host::read_or_empty(&hosts), &ip) {
-        exec.file(&format!("Write \"{entry}\" into {}", host::ETC_HOSTS), || {
-            host::append_line(&hosts, &entry)
-        });
+        exec.file(
+            &format!("Write \"{entry}\" into {}", host::ETC_HOSTS),
+            || host::append_line(&hosts, &entry),
+        );
     }
     let ha_mn = exec.env.path(host::TMP_HA_MN);
     if !host::has_word(&host::read_or_empty(&ha_mn), &entry) {
-        exec.file(&format!("Write \"{entry}\" into {}", host::TMP_HA_MN), || {
-            host::append_line(&ha_mn, &entry)
-        });
+        exec.file(
+            &format!("Write \"{entry}\" into {}", host::TMP_HA_MN),
+            || host::append_line(&ha_mn, &entry),
+        );
     }
     Ok((ip, name))
 }

@@ -53,7 +53,12 @@ impl Mn {
         let runner = Arc::new(RecordingRunner::new());
         runner.on_run("hostname", None, Some(&[]), Output::success("mn1\n"));
         runner.on_run("ping", None, None, Output::failure(1, ""));
-        runner.on_run("ip", None, Some(&["-o", "-4", "addr", "show"]), Output::success(IP_ADDR));
+        runner.on_run(
+            "ip",
+            None,
+            Some(&["-o", "-4", "addr", "show"]),
+            Output::success(IP_ADDR),
+        );
         let services = Arc::new(RecordingServices::new());
         services.set_active("xcatd");
         services.set_active("conserver");
@@ -108,21 +113,31 @@ impl Mn {
 fn seed_db(confdir: &Path) {
     let db = Db::open(&DbLocation::SqliteDir(confdir.to_path_buf())).unwrap();
     db.write(|c| {
-        for (p, name, rule) in [("1", "root", "allow"), ("1.2", "hamn", "trusted"), ("1.3", "sn1", "trusted")] {
+        for (p, name, rule) in [
+            ("1", "root", "allow"),
+            ("1.2", "hamn", "trusted"),
+            ("1.3", "sn1", "trusted"),
+        ] {
             c.set_attribs(
                 "policy",
                 &[("priority", p)],
                 &[("name", Some(name)), ("rule", Some(rule))],
             )?;
         }
-        c.set_attribs("site", &[("key", "domain")], &[("value", Some("cluster.net"))])
+        c.set_attribs(
+            "site",
+            &[("key", "domain")],
+            &[("value", Some("cluster.net"))],
+        )
     })
     .unwrap();
 }
 
 /// The expected step list `tests/steps/<name>`.
 pub fn steps(name: &str) -> String {
-    let p = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/steps").join(name);
+    let p = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/steps")
+        .join(name);
     std::fs::read_to_string(&p).unwrap_or_else(|e| panic!("{}: {e}", p.display()))
 }
 
