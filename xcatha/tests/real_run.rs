@@ -271,3 +271,49 @@ fn deactivate_fails_when_the_vip_stays() {
         "{out}"
     );
 }
+
+#[test]
+fn the_second_mn_links_to_the_data_the_first_one_shared() {
+    let mn1 = Mn::new();
+    assert_eq!(mn1.run(&setup_args(false), "").0, 0);
+    let mn2 = Mn::named("mn2", "198.18.0.2");
+    let shared = mn1.shared.display().to_string();
+    let mut args = setup_args(false);
+    args[3] = &shared;
+    let (code, out, _) = mn2.run(&args, "");
+    assert_eq!(code, 0, "{out}");
+    assert!(!out.contains("Copy "), "{out}");
+    assert!(out.contains("There is xCAT data "), "{out}");
+    assert!(out.contains("Target database type is matched\n"), "{out}");
+    // /etc/xcat (and so the server certificate) is now the shared one: mn1's row serves.
+    assert!(out.contains("mn1 exists in policy table (1.4).\n"), "{out}");
+    assert_eq!(
+        fs::read_link(mn2.root.join("etc/xcat")).unwrap(),
+        mn1.shared.join("etc/xcat")
+    );
+    assert!(mn2
+        .root
+        .join("etc/xcat.xcatbak/cert/server-cert.pem")
+        .is_file());
+    assert_eq!(
+        fs::read_to_string(mn1.shared.join("etc/xcat/ha_mn")).unwrap(),
+        "198.18.0.1 mn1\n198.18.0.2 mn2\n"
+    );
+    // mn2 becomes the active MN on the shared data.
+    let mut act: Vec<&str> = ACTIVATE.to_vec();
+    act[3] = &shared;
+    let (code, out, _) = mn2.run(&act, "");
+    assert_eq!(code, 0, "{out}");
+    assert_eq!(
+        mn2.services
+            .log()
+            .iter()
+            .filter(|l| l.contains(" start "))
+            .collect::<Vec<_>>(),
+        [
+            "systemctl start xcatd",
+            "systemctl start ntpd",
+            "systemctl start conserver"
+        ]
+    );
+}

@@ -21,7 +21,7 @@ fn main() {
         }
     }
     let path = std::env::var("PATH").unwrap_or_default();
-    // SAFETY-free: single-threaded here, before any thread or child exists.
+    // Set once, before any thread or child process exists.
     std::env::set_var("PATH", format!("{XCAT_PATH}:{path}"));
     let runner: Arc<dyn xcat_handlers::runner::Runner> =
         Arc::new(SystemRunner::new(Box::new(|_req, _t| Vec::new())));

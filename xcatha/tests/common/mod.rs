@@ -34,6 +34,11 @@ fn write(p: &Path, text: &str) {
 
 impl Mn {
     pub fn new() -> Mn {
+        Mn::named("mn1", "198.18.0.1")
+    }
+
+    /// A management node `name` at `ip` (certificate CN `name`).
+    pub fn named(name: &str, ip: &str) -> Mn {
         let dir = tempfile::tempdir().unwrap();
         let root = dir.path().join("root");
         let shared = dir.path().join("shared");
@@ -41,23 +46,28 @@ impl Mn {
         std::fs::set_permissions(&shared, std::fs::Permissions::from_mode(0o755)).unwrap();
         write(
             &root.join("etc/hosts"),
-            "127.0.0.1 localhost\n198.18.0.1 mn1\n198.18.0.5 hamn.cluster.net hamn\n",
+            "127.0.0.1 localhost\n198.18.0.1 mn1\n198.18.0.2 mn2\n198.18.0.5 hamn.cluster.net hamn\n",
         );
         write(&root.join("etc/resolv.conf"), "search cluster.net\n");
         write(&root.join("install/postscripts/hello"), "#!/bin/sh\n");
         write(&root.join("root/.xcat/client-cred.pem"), "cred\n");
         write(&root.join("tftpboot/xcat/xnba.kpxe"), "boot\n");
         let confdir = root.join("etc/xcat");
-        xcat_tests::certs::Pki::new("xCAT CA").write_server(&confdir, "mn1");
+        xcat_tests::certs::Pki::new("xCAT CA").write_server(&confdir, name);
         seed_db(&confdir);
         let runner = Arc::new(RecordingRunner::new());
-        runner.on_run("hostname", None, Some(&[]), Output::success("mn1\n"));
+        runner.on_run(
+            "hostname",
+            None,
+            Some(&[]),
+            Output::success(format!("{name}\n")),
+        );
         runner.on_run("ping", None, None, Output::failure(1, ""));
         runner.on_run(
             "ip",
             None,
             Some(&["-o", "-4", "addr", "show"]),
-            Output::success(IP_ADDR),
+            Output::success(IP_ADDR.replace("198.18.0.1", ip)),
         );
         let services = Arc::new(RecordingServices::new());
         services.set_active("xcatd");
