@@ -1,10 +1,13 @@
 //! The service-manager interface: start / stop / restart / disable a unit and ask
 //! whether it runs.  [`Systemd`] drives `systemctl` through the command runner (real
-//! hosts); [`RecordingServices`] keeps a log and a set of running units (tests), and
+//! hosts); `RecordingServices` (feature `testing`) keeps a log and a set of running units (tests), and
 //! can be told to fail a given operation.
 
+#[cfg(feature = "testing")]
 use std::collections::BTreeSet;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
+#[cfg(feature = "testing")]
+use std::sync::Mutex;
 use std::time::Duration;
 use xcat_handlers::runner::{Cmd, Runner, Target};
 
@@ -88,6 +91,7 @@ impl ServiceManager for Systemd {
     }
 }
 
+#[cfg(feature = "testing")]
 /// For tests: records every operation, tracks which units run, fails on request.
 #[derive(Default)]
 pub struct RecordingServices {
@@ -96,6 +100,7 @@ pub struct RecordingServices {
     failing: Mutex<BTreeSet<(ServiceOp, String)>>,
 }
 
+#[cfg(feature = "testing")]
 impl RecordingServices {
     pub fn new() -> RecordingServices {
         RecordingServices::default()
@@ -136,6 +141,7 @@ impl RecordingServices {
     }
 }
 
+#[cfg(feature = "testing")]
 impl ServiceManager for RecordingServices {
     fn apply(&self, op: ServiceOp, unit: &str) -> Result<(), String> {
         let unit = valid_unit(unit)?;

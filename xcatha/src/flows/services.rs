@@ -127,7 +127,10 @@ fn site_domain_set(exec: &mut Exec) -> bool {
         let rows = db
             .read(|c| c.select("site", &["value"], &[("key", "domain")], true))
             .map_err(|e| e.to_string())?;
-        if rows.iter().any(|r| xcat_schema::db::is_set(&r[0])) {
+        if rows
+            .iter()
+            .any(|r| r[0].as_deref().is_some_and(|v| !v.is_empty()))
+        {
             Ok(())
         } else {
             Err(
