@@ -1,0 +1,126 @@
+//! The shared-data directory (`-p`): which directories live there, copying this host's
+//! directories into it on first setup, and replacing each local directory with a
+//! symbolic link to its shared copy (the local one kept as `<dir>.xcatbak`).
+
+use crate::dbtype::DbType;
+use crate::exec::Exec;
+use crate::host;
+use std::fs;
+use std::io;
+use std::os::unix::fs::{MetadataExt, PermissionsExt};
+use std::path::Path;
+
+/// The directories that move to shared storage (xcatha.py's list without the MySQL
+/// directory; the PostgreSQL directory only with PostgreSQL).
+pub fn shared_dirs(db: DbType) -> Vec<&'static str> {
+    let mut dirs = vec!["/install", "/etc/xcat", "/root/.xcat"];
+    if db == DbType::Postgresql {
+        dirs.push("/var/lib/pgsql");
+    }
+    dirs.push("/tftpboot");
+    dirs
+}
+
+/// Copies the local directories into `shared` when it holds no xCAT data yet (no
+/// `<shared>/etc/xcat`) and its mode is 755, as xcatha.py does; then links each one.
+pub fn configure(exec: &mut Exec, shared: &str, db: DbType) -> bool {
+    let shared_root = exec.env.given(shared);
+    let first_setup = !shared_root.join("etc/xcat").exists();
+    let mode_ok = fs::metadata(&shared_root)
+        .map(|m| m.permissions().mode() & 0o777 == 0o755)
+        .unwrap_or(false);
+    let mut ok = true;
+    if first_setup && mode_ok {
+        for dir in shared_dirs(db) {
+            let src = exec.env.path(dir);
+            if !src.exists() {
+                continue;
+            }
+            let dst = shared_root.join(dir.trim_start_matches('/'));
+            ok &= exec.file(&format!("Copy {dir} to {}", dst.display()), || {
+                copy_tree(&src, &dst)
+            });
+        }
+    }
+    for dir in shared_dirs(db) {
+        let local = exec.env.path(dir);
+        let target = shared_root.join(dir.trim_start_matches('/'));
+        ok &= exec.file(
+            &format!("Creating symlink {dir} -> {}", target.display()),
+            || link_to_shared(&local, &target),
+        );
+    }
+    ok
+}
+
+/// Replaces `local` by a link to `target`; an existing directory becomes
+/// `<local>.xcatbak` (an older backup is removed first).  A link stays as it is.
+pub fn link_to_shared(local: &Path, target: &Path) -> io::Result<()> {
+    if fs::symlink_metadata(local).is_ok_and(|m| m.file_type().is_symlink()) {
+        return Ok(());
+    }
+    if local.exists() {
+        let bak = backup_path(local);
+        if fs::symlink_metadata(&bak).is_ok() {
+            remove_any(&bak)?;
+        }
+        fs::rename(local, &bak)?;
+    }
+    if let Some(parent) = local.parent() {
+        fs::create_dir_all(parent)?;
+    }
+    std::os::unix::fs::symlink(target, local)
+}
+
+/// `<dir>.xcatbak`.
+pub fn backup_path(local: &Path) -> std::path::PathBuf {
+    let mut name = local.as_os_str().to_owned();
+    name.push(".xcatbak");
+    name.into()
+}
+
+fn remove_any(p: &Path) -> io::Result<()> {
+    if fs::symlink_metadata(p)?.is_dir() {
+        fs::remove_dir_all(p)
+    } else {
+        fs::remove_file(p)
+    }
+}
+
+/// Copies a tree keeping modes, owners (when permitted) and symbolic links.
+pub fn copy_tree(src: &Path, dst: &Path) -> io::Result<()> {
+    let meta = fs::symlink_metadata(src)?;
+    if meta.file_type().is_symlink() {
+        std::os::unix::fs::symlink(fs::read_link(src)?, dst)?;
+    } else if meta.is_dir() {
+        fs::create_dir_all(dst)?;
+        for entry in fs::read_dir(src)? {
+            let entry = entry?;
+            copy_tree(&entry.path(), &dst.join(entry.file_name()))?;
+        }
+        fs::set_permissions(dst, meta.permissions())?;
+    } else {
+        fs::copy(src, dst)?;
+    }
+    // Ownership as in xcatha.py's chown -R; only root may give files away.
+    let _ = std::os::unix::fs::lchown(dst, Some(meta.uid()), Some(meta.gid()));
+    Ok(())
+}
+
+/// Appends `<ip> <host>` to the shared `/etc/xcat/ha_mn` unless it is there.
+pub fn save_physical(exec: &mut Exec, saved: Option<(String, String)>) -> bool {
+    exec.say("Save original host name and address in the shared data");
+    let Some((ip, name)) = saved else {
+        exec.say("Unable to find the saved physical host name and address");
+        return true;
+    };
+    let entry = format!("{ip} {name}");
+    let file = exec.env.path(host::ETC_HA_MN);
+    if host::has_word(&host::read_or_empty(&file), &entry) {
+        return true;
+    }
+    exec.file(
+        &format!("Write \"{entry}\" into {}", host::ETC_HA_MN),
+        || host::append_line(&file, &entry),
+    )
+}
