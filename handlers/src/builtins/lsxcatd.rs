@@ -12,7 +12,8 @@
 //! (one document).  Words that are not options are ignored, as stock does.
 
 use crate::api::{Ctx, Handler, HandlerError, Responder, ServerInfo};
-use crate::tables::args::{self, Opt, Order};
+use crate::getopt::Spec;
+use crate::tables::args::TABUTILS;
 use std::path::Path;
 use xcat_proto::{Request, Response};
 
@@ -26,12 +27,12 @@ const USAGE: [&str; 5] = [
     "       lsxcatd [-a|--all]",
 ];
 
-const OPTS: &[Opt] = &[
-    Opt::flag(&["h", "?", "help"]),
-    Opt::flag(&["v", "version"]),
-    Opt::flag(&["a", "all"]),
-    Opt::flag(&["t", "type", "nodetype"]),
-    Opt::flag(&["d", "database"]),
+const OPTS: &[Spec] = &[
+    Spec::new("h|?|help"),
+    Spec::new("v|version"),
+    Spec::new("a|all"),
+    Spec::new("t|type|nodetype"),
+    Spec::new("d|database"),
 ];
 
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
@@ -45,7 +46,7 @@ pub struct Options {
 
 /// Parse the arguments (operands are ignored); `None` means usage error.
 pub fn parse_args(args: &[&str]) -> Option<Options> {
-    let p = args::parse(args, OPTS, Order::Permute).ok()?;
+    let p = TABUTILS.parse(args, OPTS).ok()?;
     Some(Options {
         help: p.has("h"),
         version: p.has("v"),

@@ -1,6 +1,9 @@
 //! Command-line parsing for lsdef/mkdef/chdef/rmdef: the stock option set
-//! (Getopt::Long with bundling, case-sensitive, options anywhere), the
-//! positional noderange / object list and the `attr=value` pairs.
+//! (read by [`crate::getopt`] with DBobjectdefs' configuration: bundling,
+//! case-sensitive, options anywhere), the positional noderange / object list
+//! and the `attr=value` pairs.
+
+use crate::getopt::{Config, Spec};
 
 /// Everything the four commands accept.  `None`/`false` = not given.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -52,130 +55,84 @@ impl Opts {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct OptError(pub String);
 
-enum Kind {
-    Flag(fn(&mut Opts)),
-    Value(fn(&mut Opts, String)),
-    Optional(fn(&mut Opts, String)),
-}
+/// DBobjectdefs.pm configures `bundling` and `ignorecase = 0` at load time
+/// (xCAT-server/lib/xcat/plugins/DBobjectdefs.pm:29-30) and `no_pass_through` before parsing (:487).
+const CONFIG: Config = Config::DEFAULT
+    .bundling()
+    .no_ignore_case()
+    .no_pass_through();
 
-fn lookup(name: &str, long: bool) -> Option<Kind> {
-    use Kind::*;
-    // Short names (single letters, case-sensitive) and long names.
-    let k = match (name, long) {
-        ("a", false) | ("all", true) => Flag(|o| o.all = true),
-        ("c", false) | ("compress", true) => Flag(|o| o.compress = true),
-        ("d", false) | ("dynamic", true) => Flag(|o| o.dynamic = true),
-        ("f", false) | ("force", true) | ("f", true) => Flag(|o| o.force = true),
-        ("i", false) | ("i", true) => Value(|o, v| o.attrs_i = Some(v)),
-        ("h", false) | ("?", false) | ("help", true) | ("h", true) => Flag(|o| o.help = true),
-        ("l", false) | ("long", true) => Flag(|o| o.long = true),
-        ("s", false) | ("short", true) => Flag(|o| o.short = true),
-        ("m", false) | ("minus", true) | ("m", true) => Flag(|o| o.minus = true),
-        ("n", false) | ("n", true) => Value(|o, v| o.newname = Some(v)),
-        ("o", false) | ("o", true) => Value(|o, v| o.objects = Some(v)),
-        ("p", false) | ("plus", true) | ("p", true) => Flag(|o| o.plus = true),
-        ("t", false) | ("t", true) => Value(|o, v| o.types = Some(v)),
-        ("V", false) | ("verbose", true) => Flag(|o| o.verbose = true),
-        ("v", false) | ("version", true) => Flag(|o| o.version = true),
-        ("w", false) | ("w", true) => Value(|o, v| o.wheres.push(v)),
-        ("x", false) | ("xml", true) => Flag(|o| o.xml = true),
-        ("z", false) | ("stanza", true) => Flag(|o| o.stanza = true),
-        ("nocache", true) => Flag(|o| o.nocache = true),
-        ("S", false) | ("S", true) => Flag(|o| o.hidden = true),
-        ("osimage", true) => Flag(|o| o.osimage = true),
-        ("nics", true) => Flag(|o| o.nics = true),
-        ("u", false) | ("u", true) => Flag(|o| o.setattr = true),
-        ("template", true) => Optional(|o, v| o.template = Some(v)),
-        ("C", false) | ("cleanup", true) => Flag(|o| o.cleanup = true),
-        _ => return None,
-    };
-    Some(k)
-}
+/// Every option of the four commands (xCAT-server/lib/xcat/plugins/DBobjectdefs.pm:489-515).
+const SPECS: &[Spec] = &[
+    Spec::new("all|a"),
+    Spec::new("compress|c"),
+    Spec::new("dynamic|d"),
+    Spec::new("f|force"),
+    Spec::new("i=s"),
+    Spec::new("help|h|?"),
+    Spec::new("long|l"),
+    Spec::new("short|s"),
+    Spec::new("m|minus"),
+    Spec::new("n=s"),
+    Spec::new("o=s"),
+    Spec::new("p|plus"),
+    Spec::new("t=s"),
+    Spec::new("verbose|V"),
+    Spec::new("version|v"),
+    Spec::new("w=s@"),
+    Spec::new("x|xml"),
+    Spec::new("z|stanza"),
+    Spec::new("nocache"),
+    Spec::new("S"),
+    Spec::new("osimage"),
+    Spec::new("nics"),
+    Spec::new("u"),
+    Spec::new("template:s"),
+    Spec::new("C|cleanup"),
+];
 
 /// Parse the request's `arg` words.
 pub fn parse(args: &[&str]) -> Result<Opts, OptError> {
-    let mut o = Opts::default();
-    let mut rest: Vec<String> = Vec::new();
-    let mut i = 0;
-    let mut only_positional = false;
-    while i < args.len() {
-        let a = args[i];
-        i += 1;
-        if only_positional || a == "-" || !a.starts_with('-') {
-            rest.push(a.to_string());
-            continue;
-        }
-        if a == "--" {
-            only_positional = true;
-            continue;
-        }
-        if let Some(body) = a.strip_prefix("--") {
-            let (name, inline) = match body.split_once('=') {
-                Some((n, v)) => (n, Some(v.to_string())),
-                None => (body, None),
-            };
-            match lookup(name, true) {
-                Some(Kind::Flag(f)) if inline.is_none() => f(&mut o),
-                Some(Kind::Value(f)) => {
-                    let v = match inline {
-                        Some(v) => v,
-                        None => {
-                            let v = args.get(i).ok_or_else(|| OptError(a.to_string()))?;
-                            i += 1;
-                            v.to_string()
-                        }
-                    };
-                    f(&mut o, v)
-                }
-                Some(Kind::Optional(f)) => {
-                    let v = match inline {
-                        Some(v) => v,
-                        None => match args.get(i) {
-                            Some(n) if !n.starts_with('-') && !n.contains('=') => {
-                                i += 1;
-                                n.to_string()
-                            }
-                            _ => String::new(),
-                        },
-                    };
-                    f(&mut o, v)
-                }
-                _ => return Err(OptError(a.to_string())),
-            }
-            continue;
-        }
-        // Bundled single-letter options: -lS, -tnode, -t node.
-        let letters: Vec<char> = a[1..].chars().collect();
-        let mut j = 0;
-        while j < letters.len() {
-            let name = letters[j].to_string();
-            j += 1;
-            match lookup(&name, false) {
-                Some(Kind::Flag(f)) => f(&mut o),
-                Some(Kind::Value(f)) | Some(Kind::Optional(f)) => {
-                    let v = if j < letters.len() {
-                        let v: String = letters[j..].iter().collect();
-                        j = letters.len();
-                        v
-                    } else {
-                        let v = args.get(i).ok_or_else(|| OptError(a.to_string()))?;
-                        i += 1;
-                        v.to_string()
-                    };
-                    f(&mut o, v)
-                }
-                None => return Err(OptError(a.to_string())),
-            }
-        }
-    }
-    for w in rest {
+    let p = CONFIG
+        .parse(args, SPECS)
+        .map_err(|e| OptError(e.to_string()))?;
+    let owned = |key| p.str(key).map(str::to_string);
+    let mut o = Opts {
+        all: p.flag("all"),
+        compress: p.flag("compress"),
+        dynamic: p.flag("dynamic"),
+        force: p.flag("f"),
+        attrs_i: owned("i"),
+        help: p.flag("help"),
+        long: p.flag("long"),
+        short: p.flag("short"),
+        minus: p.flag("m"),
+        newname: owned("n"),
+        objects: owned("o"),
+        plus: p.flag("p"),
+        types: owned("t"),
+        verbose: p.flag("verbose"),
+        version: p.flag("version"),
+        wheres: p.strs("w").into_iter().map(str::to_string).collect(),
+        xml: p.flag("x"),
+        stanza: p.flag("z"),
+        nocache: p.flag("nocache"),
+        hidden: p.flag("S"),
+        osimage: p.flag("osimage"),
+        nics: p.flag("nics"),
+        setattr: p.flag("u"),
+        template: owned("template"),
+        cleanup: p.flag("C"),
+        ..Opts::default()
+    };
+    for w in &p.rest {
         if w.contains('=') {
-            match split_pair(&w) {
-                Some(p) => o.attr_pairs.push(p),
-                None => o.bad_pairs.push(w),
+            match split_pair(w) {
+                Some(pair) => o.attr_pairs.push(pair),
+                None => o.bad_pairs.push(w.clone()),
             }
         } else {
-            o.positional.push(w);
+            o.positional.push(w.clone());
         }
     }
     Ok(o)
@@ -209,5 +166,22 @@ mod tests {
         assert!(parse(&["-q"]).is_err());
         assert!(parse(&["--bogus"]).is_err());
         assert!(parse(&["-t"]).is_err());
+    }
+
+    #[test]
+    fn stock_getopt_long_where_the_old_parser_differed() {
+        // An optional value takes the next word unless it looks like an option,
+        // also `attr=value` (DBobjectdefs.pm:513 'template:s').
+        let o = parse(&["--template", "x=1", "cn01"]).unwrap();
+        assert_eq!(o.template.as_deref(), Some("x=1"));
+        assert!(o.attr_pairs.is_empty());
+        // Unique abbreviations and every name after `--`, case-sensitive.
+        let o = parse(&["--sta", "--a", "--verb", "--?"]).unwrap();
+        assert!(o.stanza && o.all && o.verbose && o.help);
+        assert!(parse(&["--LONG"]).is_err());
+        assert!(parse(&["--n"]).is_err(), "-n needs its value");
+        // `+` starts an option too.
+        assert!(parse(&["+l"]).unwrap().long);
+        assert!(parse(&["+q"]).is_err());
     }
 }

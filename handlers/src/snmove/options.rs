@@ -1,6 +1,8 @@
-//! snmove command line: Getopt::Long-compatible parsing (bundling, permuted
-//! positionals, `--name=value`, unique long-name prefixes, last value wins)
-//! and the usage text.
+//! snmove command line: its options (read by [`crate::getopt`] with
+//! snmove.pm's configuration: bundling, permuted positionals, unique
+//! long-name prefixes, last value wins) and the usage text.
+
+use crate::getopt::{Config, Spec};
 
 /// Every option snmove understands.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -34,136 +36,47 @@ pub struct Options {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ParseError(pub String);
 
-#[derive(Clone, Copy)]
-enum Kind {
-    Flag,
-    Value,
-}
+/// snmove.pm configures `bundling` and `no_pass_through`
+/// (xCAT-server/lib/xcat/plugins/snmove.pm:107-108).
+const CONFIG: Config = Config::DEFAULT.bundling().no_pass_through();
 
-/// (short, long, kind)
-const SPEC: &[(Option<char>, &str, Kind)] = &[
-    (Some('h'), "help", Kind::Flag),
-    (Some('v'), "version", Kind::Flag),
-    (Some('s'), "source", Kind::Value),
-    (Some('S'), "sourcen", Kind::Value),
-    (Some('d'), "dest", Kind::Value),
-    (Some('D'), "destn", Kind::Value),
-    (Some('l'), "liteonly", Kind::Flag),
-    (Some('n'), "noretarget", Kind::Flag),
-    (Some('P'), "postscripts", Kind::Value),
-    (Some('i'), "ignorenodes", Kind::Flag),
-    (Some('V'), "verbose", Kind::Flag),
-    (None, "dry-run", Kind::Flag),
+/// xCAT-server/lib/xcat/plugins/snmove.pm:111-122, plus our `--dry-run`.
+const SPECS: &[Spec] = &[
+    Spec::new("h|help"),
+    Spec::new("v|version"),
+    Spec::new("s|source=s"),
+    Spec::new("S|sourcen=s"),
+    Spec::new("d|dest=s"),
+    Spec::new("D|destn=s"),
+    Spec::new("l|liteonly"),
+    Spec::new("n|noretarget"),
+    Spec::new("P|postscripts=s"),
+    Spec::new("i|ignorenodes"),
+    Spec::new("V|verbose"),
+    Spec::new("dry-run"),
 ];
-
-impl Options {
-    fn apply(&mut self, long: &str, value: Option<String>) {
-        match long {
-            "help" => self.help = true,
-            "version" => self.version = true,
-            "source" => self.source = value,
-            "sourcen" => self.source_n = value,
-            "dest" => self.dest = value,
-            "destn" => self.dest_n = value,
-            "liteonly" => self.lite_only = true,
-            "noretarget" => self.no_retarget = true,
-            "postscripts" => self.postscripts = value,
-            "ignorenodes" => self.ignore_nodes = true,
-            "verbose" => self.verbose = true,
-            "dry-run" => self.dry_run = true,
-            _ => {}
-        }
-    }
-}
-
-fn find_long(name: &str) -> Result<(&'static str, Kind), ParseError> {
-    let lower = name.to_ascii_lowercase();
-    if let Some((_, l, k)) = SPEC.iter().find(|(_, l, _)| *l == lower) {
-        return Ok((l, *k));
-    }
-    let hits: Vec<_> = SPEC
-        .iter()
-        .filter(|(_, l, _)| l.starts_with(&lower))
-        .collect();
-    match hits.as_slice() {
-        [(_, l, k)] => Ok((l, *k)),
-        [] => Err(ParseError(format!("Unknown option: {name}"))),
-        _ => Err(ParseError(format!("Option {name} is ambiguous"))),
-    }
-}
 
 /// Parse the request's `arg` words.
 pub fn parse(args: &[&str]) -> Result<Options, ParseError> {
-    let mut o = Options::default();
-    let mut i = 0;
-    while i < args.len() {
-        let word = args[i];
-        i += 1;
-        if word == "--" {
-            o.positional.extend(args[i..].iter().map(|s| s.to_string()));
-            break;
-        }
-        if let Some(body) = word.strip_prefix("--") {
-            let (name, inline) = match body.split_once('=') {
-                Some((n, v)) => (n, Some(v.to_string())),
-                None => (body, None),
-            };
-            let (long, kind) = find_long(name)?;
-            match kind {
-                Kind::Flag if inline.is_some() => {
-                    return Err(ParseError(format!(
-                        "Option {name} does not take an argument"
-                    )))
-                }
-                Kind::Flag => o.apply(long, None),
-                Kind::Value => {
-                    let v = match inline {
-                        Some(v) => v,
-                        None => {
-                            let v = args.get(i).ok_or_else(|| {
-                                ParseError(format!("Option {name} requires an argument"))
-                            })?;
-                            i += 1;
-                            v.to_string()
-                        }
-                    };
-                    o.apply(long, Some(v));
-                }
-            }
-            continue;
-        }
-        if word.len() > 1 && word.starts_with('-') {
-            let chars: Vec<char> = word[1..].chars().collect();
-            let mut j = 0;
-            while j < chars.len() {
-                let c = chars[j];
-                j += 1;
-                let Some((_, long, kind)) = SPEC.iter().find(|(s, _, _)| *s == Some(c)) else {
-                    return Err(ParseError(format!("Unknown option: {c}")));
-                };
-                match kind {
-                    Kind::Flag => o.apply(long, None),
-                    Kind::Value => {
-                        let rest: String = chars[j..].iter().collect();
-                        let v = if !rest.is_empty() {
-                            rest
-                        } else {
-                            let v = args.get(i).ok_or_else(|| {
-                                ParseError(format!("Option {c} requires an argument"))
-                            })?;
-                            i += 1;
-                            v.to_string()
-                        };
-                        o.apply(long, Some(v));
-                        break;
-                    }
-                }
-            }
-            continue;
-        }
-        o.positional.push(word.to_string());
-    }
-    Ok(o)
+    let p = CONFIG
+        .parse(args, SPECS)
+        .map_err(|e| ParseError(e.to_string()))?;
+    let owned = |key| p.str(key).map(str::to_string);
+    Ok(Options {
+        help: p.flag("h"),
+        version: p.flag("v"),
+        source: owned("s"),
+        source_n: owned("S"),
+        dest: owned("d"),
+        dest_n: owned("D"),
+        lite_only: p.flag("l"),
+        no_retarget: p.flag("n"),
+        postscripts: owned("P"),
+        ignore_nodes: p.flag("i"),
+        verbose: p.flag("V"),
+        dry_run: p.flag("dry-run"),
+        positional: p.rest.clone(),
+    })
 }
 
 /// The usage text: one `data` document with these entries, in this order.

@@ -3,9 +3,10 @@
 //! column without `-H` prints the bare value, otherwise `table.column: value`.
 //! Tables and columns are printed in command-line order (stock: hash order).
 
-use super::args::{self, Opt, Order};
+use super::args;
 use super::{dbutil, output};
 use crate::api::{Ctx, HandlerError, Responder};
+use crate::getopt::Spec;
 use xcat_proto::{Request, Response};
 use xcat_schema::db::{Conn, DbError};
 use xcat_schema::registry;
@@ -15,10 +16,7 @@ const USAGE: &[&str] = &[
     "       gettab [-?|-h|--help]",
 ];
 
-const OPTS: &[Opt] = &[
-    Opt::flag(&["h", "?", "help"]),
-    Opt::flag(&["H", "with-fieldname"]),
-];
+const OPTS: &[Spec] = &[Spec::new("h|?|help"), Spec::new("H|with-fieldname")];
 
 /// Key pairs as stock splits them: `split /=/` keeps the first two fields; a
 /// missing value reads as undef.
@@ -76,7 +74,7 @@ pub fn run(ctx: &Ctx, req: &Request, out: &mut dyn Responder) -> Result<(), Hand
     if argv.is_empty() {
         return Ok(output::usage(out, USAGE, 1)?);
     }
-    let Ok(opts) = args::parse(&argv, OPTS, Order::Permute) else {
+    let Ok(opts) = args::TABUTILS.parse(&argv, OPTS) else {
         return Ok(output::usage(out, USAGE, 1)?);
     };
     if opts.has("h") {

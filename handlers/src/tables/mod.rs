@@ -1,6 +1,8 @@
 //! The table command family (xCAT-server/lib/xcat/plugins/tabutils.pm:566-790): tabdump, tabrestore, tabch,
 //! gettab, tabgrep, tabprune, nodels, nodeadd, noderm, nodech, nodegrpch.
-//! One file per command; shared pieces: option parsing (`args`), streamed
+//! One file per command; shared pieces: how a command starts (`args`:
+//! tabutils' Getopt::Long configuration for `crate::getopt`, usage and
+//! version answers), streamed
 //! output (`output`), `-w` filters (`where_filter`), table helpers (`dbutil`),
 //! node attribute resolution (`resolve`), noderange expansion
 //! (`crate::range_opts`), short descriptions for `tabdump -d` (`descriptions`)

@@ -3,10 +3,11 @@
 //! verification; every node gets the assignments (`nodechange`).  Names with
 //! capital letters draw stock's DNS warning.
 
-use super::args::{self, Opt};
+use super::args;
 use super::nodechange::{self, Mode};
 use super::output;
 use crate::api::{Ctx, HandlerError, Responder};
+use crate::getopt::Spec;
 use crate::range_opts::{self, ExpandError};
 use xcat_proto::{Request, Response};
 
@@ -16,7 +17,7 @@ const USAGE: &[&str] = &[
     "       nodeadd [-? | -h | --help]",
 ];
 
-const OPTS: &[Opt] = &[Opt::flag(&["h", "?", "help"]), Opt::flag(&["v", "version"])];
+const OPTS: &[Spec] = &[Spec::new("h|?|help"), Spec::new("v|version")];
 
 pub fn run(ctx: &Ctx, req: &Request, out: &mut dyn Responder) -> Result<(), HandlerError> {
     let argv = req.args();

@@ -1,10 +1,11 @@
 //! `nodech <noderange> table.column=value ...` and `nodech -d <noderange>
 //! table ...` (xCAT-server/lib/xcat/plugins/tabutils.pm:1454-1820); the work is done by `nodechange`.
 
-use super::args::{self, Opt};
+use super::args;
 use super::nodechange::{self, Mode};
 use super::output;
 use crate::api::{Ctx, HandlerError, Responder};
+use crate::getopt::Spec;
 use xcat_proto::Request;
 
 pub const USAGE: &[&str] = &[
@@ -14,10 +15,10 @@ pub const USAGE: &[&str] = &[
     "       nodech [-? | -h | --help]",
 ];
 
-const OPTS: &[Opt] = &[
-    Opt::flag(&["h", "?", "help"]),
-    Opt::flag(&["v", "version"]),
-    Opt::flag(&["d", "delete"]),
+const OPTS: &[Spec] = &[
+    Spec::new("h|?|help"),
+    Spec::new("v|version"),
+    Spec::new("d|delete"),
 ];
 
 pub fn run(ctx: &Ctx, req: &Request, out: &mut dyn Responder) -> Result<(), HandlerError> {

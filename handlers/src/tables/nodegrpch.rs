@@ -2,10 +2,11 @@
 //! clears those columns on every member, so the group value shows through
 //! (`nodechange`, group mode).
 
-use super::args::{self, Opt};
+use super::args;
 use super::nodechange::{self, Mode};
 use super::output;
 use crate::api::{Ctx, HandlerError, Responder};
+use crate::getopt::Spec;
 use xcat_proto::Request;
 
 const USAGE: &[&str] = &[
@@ -14,10 +15,10 @@ const USAGE: &[&str] = &[
     "       nodegrpch [-? | -h | --help]",
 ];
 
-const OPTS: &[Opt] = &[
-    Opt::flag(&["h", "?", "help"]),
-    Opt::flag(&["v", "version"]),
-    Opt::flag(&["d", "delete"]),
+const OPTS: &[Spec] = &[
+    Spec::new("h|?|help"),
+    Spec::new("v|version"),
+    Spec::new("d|delete"),
 ];
 
 pub fn run(ctx: &Ctx, req: &Request, out: &mut dyn Responder) -> Result<(), HandlerError> {

@@ -6,10 +6,11 @@
 //! Order: nodes sorted byte-wise (stock); tables in command-line order and
 //! unset columns sorted (stock: hash order); set columns sorted (stock).
 
-use super::args::{self, Opt};
+use super::args;
 use super::dbutil;
 use super::output::{self, Chunked};
 use crate::api::{Ctx, HandlerError, Responder};
+use crate::getopt::Spec;
 use std::collections::BTreeSet;
 use xcat_proto::response::NodeEntry;
 use xcat_proto::{Request, Response};
@@ -25,12 +26,12 @@ const USAGE: &[&str] = &[
     "  nodels [-?|-h|--help]",
 ];
 
-const OPTS: &[Opt] = &[
-    Opt::flag(&["h", "?", "help"]),
-    Opt::flag(&["H", "with-fieldname"]),
-    Opt::flag(&["b", "blame"]),
-    Opt::flag(&["v", "version"]),
-    Opt::flag(&["S"]),
+const OPTS: &[Spec] = &[
+    Spec::new("h|?|help"),
+    Spec::new("H|with-fieldname"),
+    Spec::new("b|blame"),
+    Spec::new("v|version"),
+    Spec::new("S"),
 ];
 
 /// Split a selector off an argument (stock nodels' order of tests).

@@ -3,10 +3,11 @@
 //! `site.pruneservices` is set (and not n/no) `makedhcp -d` runs first through
 //! the runner; for CEC/frame nodes it notes the child nodes left behind.
 
-use super::args::{self, Opt};
+use super::args;
 use super::nodechange::{self, Mode, Plan};
 use super::{dbutil, output};
 use crate::api::{Ctx, HandlerError, Responder};
+use crate::getopt::Spec;
 use std::collections::{HashMap, HashSet};
 use std::time::Duration;
 use xcat_proto::{Request, Response};
@@ -20,7 +21,7 @@ const USAGE: &[&str] = &[
     "  noderm [-?|-h|--help]",
 ];
 
-const OPTS: &[Opt] = &[Opt::flag(&["h", "?", "help"]), Opt::flag(&["v", "version"])];
+const OPTS: &[Spec] = &[Spec::new("h|?|help"), Spec::new("v|version")];
 
 /// Stock's test: prune unless the value matches `/n(\z|o)/i`.
 pub fn prune_enabled(value: Option<&str>) -> bool {

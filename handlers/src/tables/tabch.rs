@@ -4,9 +4,10 @@
 //! LAST `=`.  Everything (the `+=` read included) runs in one write
 //! transaction, so concurrent tabch of one key end with one row.
 
-use super::args::{self, Opt, Order};
+use super::args;
 use super::{dbutil, output};
 use crate::api::{Ctx, HandlerError, Responder};
+use crate::getopt::{Config, Spec};
 use xcat_proto::Request;
 use xcat_schema::db::{Conn, DbError};
 
@@ -24,10 +25,14 @@ const USAGE: &[&str] = &[
     "       tabch [-v|--version]",
 ];
 
-const OPTS: &[Opt] = &[
-    Opt::flag(&["d", "delete"]),
-    Opt::flag(&["h", "help"]),
-    Opt::flag(&["v", "version"]),
+/// tabch adds `$Getopt::Long::ignorecase = 0` to tabutils' configuration
+/// (xCAT-server/lib/xcat/plugins/tabutils.pm:2271-2272): `--DELETE` is refused.
+const TABCH: Config = args::TABUTILS.no_ignore_case();
+
+const OPTS: &[Spec] = &[
+    Spec::new("d|delete"),
+    Spec::new("h|help"),
+    Spec::new("v|version"),
 ];
 
 /// Stock's test for "the first argument is already an assignment":
@@ -116,7 +121,7 @@ pub fn run(ctx: &Ctx, req: &Request, out: &mut dyn Responder) -> Result<(), Hand
     if argv.is_empty() {
         return Ok(output::usage(out, USAGE, 1)?);
     }
-    let Ok(opts) = args::parse(&argv, OPTS, Order::Permute) else {
+    let Ok(opts) = TABCH.parse(&argv, OPTS) else {
         return Ok(output::usage(out, USAGE, 1)?);
     };
     if opts.has("h") {

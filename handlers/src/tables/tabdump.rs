@@ -4,10 +4,10 @@
 //! daemon, so only for privileged callers).  Output is streamed in bounded
 //! documents.
 
-use super::args::{self, Opt, Order};
 use super::output::{self, Chunked};
 use super::{dbutil, descriptions, where_filter};
 use crate::api::{Ctx, HandlerError, Responder};
+use crate::getopt::{Config, Spec};
 use std::io::Write;
 use xcat_proto::Request;
 use xcat_schema::db::{Conn, DbError, FilterOp, Row};
@@ -24,13 +24,17 @@ const USAGE: &[&str] = &[
     "       tabdump ",
 ];
 
-const OPTS: &[Opt] = &[
-    Opt::flag(&["h", "?", "help"]),
-    Opt::flag(&["v", "version"]),
-    Opt::int(&["n", "lines"]),
-    Opt::flag(&["d"]),
-    Opt::string(&["f"]),
-    Opt::list(&["w"]),
+/// tabdump reconfigures: `posix_default` (options first, no abbreviations),
+/// then `bundling` (xCAT-server/lib/xcat/plugins/tabutils.pm:599-601).
+const TABDUMP: Config = Config::DEFAULT.posix_default().bundling();
+
+const OPTS: &[Spec] = &[
+    Spec::new("h|?|help"),
+    Spec::new("v|version"),
+    Spec::new("n|lines=i"),
+    Spec::new("d"),
+    Spec::new("f=s"),
+    Spec::new("w=s@"),
 ];
 
 /// Resolve `-f` against the request's cwd as stock does.
@@ -44,7 +48,7 @@ fn resolve_file(name: &str, cwd: Option<&str>) -> String {
 
 pub fn run(ctx: &Ctx, req: &Request, out: &mut dyn Responder) -> Result<(), HandlerError> {
     let argv = req.args();
-    let opts = match args::parse(&argv, OPTS, Order::RequireOrder) {
+    let opts = match TABDUMP.parse(&argv, OPTS) {
         Ok(p) => p,
         Err(_) => return Ok(output::usage(out, USAGE, 1)?),
     };
@@ -56,8 +60,8 @@ pub fn run(ctx: &Ctx, req: &Request, out: &mut dyn Responder) -> Result<(), Hand
     }
     let lines = opts.int("n").filter(|n| *n != 0);
     let desc = opts.has("d");
-    let filters = opts.list("w");
-    let file = opts.value("f").filter(|f| !f.is_empty());
+    let filters = opts.strs("w");
+    let file = opts.str("f").filter(|f| !f.is_empty());
     if lines.is_some() && desc {
         return Ok(output::error(
             out,

@@ -3,10 +3,11 @@
 //! `-V` prints the removed rows instead of `tabprune of <t> complete.`.
 //! As stock, only active rows are considered by -n/-p/-i/-d.
 
-use super::args::{self, Opt};
+use super::args;
 use super::where_filter::{Cond, Op};
 use super::{dbutil, output};
 use crate::api::{Ctx, HandlerError, Responder};
+use crate::getopt::Spec;
 use xcat_proto::{Request, Response};
 use xcat_schema::db::{Conn, DbError, Row};
 
@@ -22,15 +23,15 @@ const USAGE: &[&str] = &[
     "       -d option only supported for eventlog,auditlog",
 ];
 
-const OPTS: &[Opt] = &[
-    Opt::flag(&["h", "?", "help"]),
-    Opt::flag(&["v", "version"]),
-    Opt::flag(&["V"]),
-    Opt::int(&["p", "percent"]),
-    Opt::int(&["d", "days"]),
-    Opt::string(&["i", "recid"]),
-    Opt::flag(&["a"]),
-    Opt::int(&["n", "number"]),
+const OPTS: &[Spec] = &[
+    Spec::new("h|?|help"),
+    Spec::new("v|version"),
+    Spec::new("V"),
+    Spec::new("p|percent=i"),
+    Spec::new("d|days=i"),
+    Spec::new("i|recid=s"),
+    Spec::new("a"),
+    Spec::new("n|number=i"),
 ];
 
 /// What to prune.
@@ -97,7 +98,7 @@ pub fn run(ctx: &Ctx, req: &Request, out: &mut dyn Responder) -> Result<(), Hand
     if let Some(p) = opts.int("p") {
         modes.push(Mode::Percent(p));
     }
-    if let Some(r) = opts.value("i") {
+    if let Some(r) = opts.str("i") {
         modes.push(Mode::Recid(r.to_string()));
     }
     if let Some(d) = opts.int("d") {
