@@ -6,6 +6,7 @@ pub mod api;
 pub mod builtins;
 pub mod hierarchy;
 pub mod localtime;
+pub mod nim;
 pub mod objdefs;
 pub mod range_opts;
 pub mod runner;
@@ -45,6 +46,7 @@ pub fn registry() -> Registry {
         tables::handlers(),
         objdefs::handlers(),
         snmove::handlers(),
+        nim::handlers(),
     ]
     .into_iter()
     .flatten()
