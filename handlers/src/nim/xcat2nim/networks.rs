@@ -189,6 +189,10 @@ fn route_from_master(run: &mut Run, net: &Net) -> Result<bool, Aborted> {
             .map(|ip| ip.to_string())
             .unwrap_or_default(),
     };
+    if let Err(e) = validate::ip(&masternet, "routing gateway", &gw) {
+        run.invalid(&e)?;
+        return Ok(false);
+    }
     let rw = format!("routing{rtindex}={} {gw} {}", net.name, net.gateway);
     let args = ["-o", "change", "-a", &rw, &masternet];
     Ok(nim_ok(run, run.nim.nim(&args))?.is_some())
