@@ -78,8 +78,14 @@ fn define_line(n: u8) -> String {
 
 #[test]
 fn split_is_primary_and_backup_by_default() {
-    let env = env();
-    let all = part_summary(&split(&env, &["compute"]));
+    for env in backends() {
+        seed(&env);
+        split_on(&env);
+    }
+}
+
+fn split_on(env: &Env) {
+    let all = part_summary(&split(env, &["compute"]));
     let s = |v: &[&str]| v.iter().map(|x| x.to_string()).collect::<Vec<_>>();
     assert_eq!(
         all,
@@ -89,10 +95,10 @@ fn split_is_primary_and_backup_by_default() {
             ("sn2".to_string(), s(&["cn01", "cn02", "cn03"])),
         ]
     );
-    let p = part_summary(&split(&env, &["-p", "compute"]));
+    let p = part_summary(&split(env, &["-p", "compute"]));
     assert_eq!(p[1], ("sn1".to_string(), s(&["cn01", "cn02"])));
     assert_eq!(p[2], ("sn2".to_string(), s(&["cn03"])));
-    let b = part_summary(&split(&env, &["--backupSN", "cn01-cn03"]));
+    let b = part_summary(&split(env, &["--backupSN", "cn01-cn03"]));
     assert_eq!(
         b,
         [
@@ -101,9 +107,9 @@ fn split_is_primary_and_backup_by_default() {
         ]
     );
     // Networks only: one part for nimprime (site.master here).
-    let n = part_summary(&split(&env, &["-t", "network", "-o", "net198"]));
+    let n = part_summary(&split(env, &["-t", "network", "-o", "net198"]));
     assert_eq!(n, [("mn".to_string(), vec![])]);
-    for p in split(&env, &["compute"]) {
+    for p in split(env, &["compute"]) {
         assert_eq!(p.request.get("_xcatpreprocessed"), Some("1"));
     }
 }
@@ -196,8 +202,12 @@ fn existing_machines_force_update_list_remove() {
     assert!(out.stdout.contains("netboot_kernel = mp"), "{}", out.stdout);
     sn1.reset_log();
 
-    let out = run_part(&env, &sn1, &part(&["-p", "-r", "cn01"]));
+    let out = run_part(&env, &sn1, &part(&["-p", "-r", "-V", "cn01"]));
     assert_eq!((out.stderr.as_str(), out.exit), ("", 0));
+    assert_eq!(
+        out.stdout,
+        "Running command on sn1: /usr/sbin/nim -Fo remove cn01\n"
+    );
     assert_eq!(sn1.calls(), ["0\tnim -Fo remove cn01"]);
 
     let out = run_part(&env, &sn1, &part(&["-p", "-l", "cn01"]));

@@ -102,6 +102,8 @@ pub struct Nim<'a> {
     runner: &'a dyn Runner,
     target: Target,
     cfg: &'a NimConfig,
+    /// Lines of the commands run since the last [`Nim::take_lines`].
+    lines: std::sync::Mutex<Vec<String>>,
 }
 
 impl<'a> Nim<'a> {
@@ -110,7 +112,16 @@ impl<'a> Nim<'a> {
             runner,
             target,
             cfg,
+            lines: std::sync::Mutex::new(Vec::new()),
         }
+    }
+
+    /// The command lines run since the last call (verbose output).
+    pub fn take_lines(&self) -> Vec<String> {
+        self.lines
+            .lock()
+            .map(|mut l| std::mem::take(&mut *l))
+            .unwrap_or_default()
     }
 
     /// This host's NIM (the handler runs on the NIM master itself).
@@ -126,6 +137,9 @@ impl<'a> Nim<'a> {
     pub fn run(&self, stock_path: &str, args: &[&str]) -> Ran {
         let line = Cmd::new(stock_path, args.iter().copied()).to_shell_line();
         let cmd = Cmd::new(&self.cfg.program(stock_path), args.iter().copied());
+        if let Ok(mut l) = self.lines.lock() {
+            l.push(line.clone());
+        }
         let out = self.runner.run(&self.target, &cmd, self.cfg.timeout);
         Ran { line, out }
     }

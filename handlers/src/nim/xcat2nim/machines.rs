@@ -40,6 +40,7 @@ pub fn define_all(run: &mut Run, nodes: &[NodeDef]) -> Result<usize, Aborted> {
         if !define(run, &mut machines, node)? {
             failed += 1;
         }
+        run.flush_verbose()?;
     }
     Ok(failed)
 }

@@ -252,6 +252,7 @@ impl Xcat2nim {
             out,
         };
         let errors = work(&mut run, &nodes, &defs)?;
+        run.flush_verbose()?;
         if errors > 0 {
             let text = format!("{} One or more errors occured.\n", run.msgstr);
             run.error(&[text])?;

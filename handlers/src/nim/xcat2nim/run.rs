@@ -21,14 +21,28 @@ pub struct Run<'a> {
 }
 
 impl Run<'_> {
+    /// With `-V`, stock's `Running command on <server>: <cmd>` [info] line
+    /// for each command run so far (sent before any other message).
+    pub fn flush_verbose(&mut self) -> Result<(), Aborted> {
+        for line in self.nim.take_lines() {
+            if self.opts.verbose {
+                let text = format!("Running command on {}: {line}", self.sname);
+                self.out.send(Response::new().info(text))?;
+            }
+        }
+        Ok(())
+    }
+
     /// [info] lines.
     pub fn info(&mut self, lines: &[String]) -> Result<(), Aborted> {
+        self.flush_verbose()?;
         let r = lines.iter().fold(Response::new(), |r, l| r.info(l.clone()));
         self.out.send(r)
     }
 
     /// [E] lines (one document, error code 1).
     pub fn error(&mut self, lines: &[String]) -> Result<(), Aborted> {
+        self.flush_verbose()?;
         let r = lines
             .iter()
             .fold(Response::new(), |r, l| r.error_text(l.clone()));
