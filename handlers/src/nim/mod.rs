@@ -5,12 +5,10 @@
 //! * [`cmd`]: the NIM command layer (stock absolute paths, through the
 //!   `Runner`); [`parse`]: their outputs as typed results.
 //! * [`validate`]: every database value that reaches a NIM command.
-//! * [`split`]: the per-service-node split (temporary glue).
 //! * [`xcat2nim`]: the command.
 
 pub mod cmd;
 pub mod parse;
-pub mod split;
 pub mod validate;
 pub mod xcat2nim;
 

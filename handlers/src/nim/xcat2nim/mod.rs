@@ -168,7 +168,8 @@ impl Handler for Xcat2nim {
             }]);
         }
         req.set_nodes(&nodes);
-        let mut parts = crate::nim::split::per_service_node(ctx, &req, opts.sn_choice())?;
+        let style = crate::hierarchy::Style::PerServiceNode(opts.sn_type());
+        let mut parts = crate::hierarchy::split(ctx, &req, style)?;
         for p in &mut parts {
             p.request.set("_xcatpreprocessed", "1");
         }

@@ -6,6 +6,7 @@
 //! look-alike (`crate::tables::args`) until the shared option parser lands;
 //! switching is the one call in [`parse`].
 
+use crate::hierarchy::SnType;
 use crate::tables::args::{self, Opt, Order};
 
 const OPTS: &[Opt] = &[
@@ -24,14 +25,6 @@ const OPTS: &[Opt] = &[
     Opt::flag(&["V", "verbose"]),
     Opt::flag(&["v", "version"]),
 ];
-
-/// Which service nodes of a node's `servicenode` list get its definition.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum SnChoice {
-    Primary,
-    Backup,
-    All,
-}
 
 /// Everything xcat2nim accepts.  `-M` and `-s` are parsed and unused, as in
 /// stock (their network code is disabled there).
@@ -56,12 +49,13 @@ pub struct Options {
 }
 
 impl Options {
-    /// `-p` / `-b` (both, or neither: every service node).
-    pub fn sn_choice(&self) -> SnChoice {
+    /// Which service nodes of a node's `servicenode` list get its
+    /// definition: `-p` / `-b` (both, or neither: every one).
+    pub fn sn_type(&self) -> SnType {
         match (self.primary, self.backup) {
-            (true, false) => SnChoice::Primary,
-            (false, true) => SnChoice::Backup,
-            _ => SnChoice::All,
+            (true, false) => SnType::Primary,
+            (false, true) => SnType::Backup,
+            _ => SnType::All,
         }
     }
 }
@@ -110,13 +104,10 @@ mod tests {
         assert_eq!(o.words, ["cn01-cn02"]);
         assert_eq!(o.pairs, ["netboot_kernel=mp"]);
         assert_eq!(o.types.as_deref(), Some("node"));
-        assert_eq!(o.sn_choice(), SnChoice::All);
-        assert_eq!(parse(&["-p"]).unwrap().sn_choice(), SnChoice::Primary);
-        assert_eq!(
-            parse(&["--backupSN"]).unwrap().sn_choice(),
-            SnChoice::Backup
-        );
-        assert_eq!(parse(&["-p", "-b"]).unwrap().sn_choice(), SnChoice::All);
+        assert_eq!(o.sn_type(), SnType::All);
+        assert_eq!(parse(&["-p"]).unwrap().sn_type(), SnType::Primary);
+        assert_eq!(parse(&["--backupSN"]).unwrap().sn_type(), SnType::Backup);
+        assert_eq!(parse(&["-p", "-b"]).unwrap().sn_type(), SnType::All);
         assert!(parse(&["-x"]).is_none());
         assert!(parse(&["-o"]).is_none());
     }
