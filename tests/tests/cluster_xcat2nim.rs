@@ -31,6 +31,12 @@ fn nim_master(c: &Cluster, sn: &str) {
     );
 }
 
+fn sorted_lines(t: &str) -> Vec<String> {
+    let mut v: Vec<String> = t.lines().map(str::to_string).collect();
+    v.sort();
+    v
+}
+
 /// The simulator's calls on `host` as `rc<TAB>command args`.
 fn calls(c: &Cluster, host: &str) -> Vec<String> {
     ok(c.nimsim(host, &["calls", "--plain"]), "nimsim calls")
@@ -83,18 +89,34 @@ fn a_node_is_defined_on_its_primary_and_backup_service_node() {
         );
     }
 
-    // Again: both service nodes say it exists, each under its own name
-    // (parts in service-node order).
+    // Again: both service nodes say it exists, each under its own name.  The
+    // SNs answer in parallel, so their documents may interleave: compare
+    // the lines sorted, and each SN's own lines in order.
     let out = c.client("mn1", "xcat2nim", &["cn01"]);
     let exists = |sn: &str| {
         format!("{sn}:  The NIM client machine 'cn01' already exists.  Use the '-f' option to remove and recreate or the '-u' option to update an existing definition.\n\n")
     };
-    assert_eq!(text(&out.stdout), exists("sn1") + &exists("sn2"));
+    assert_eq!(
+        sorted_lines(&text(&out.stdout)),
+        sorted_lines(&(exists("sn1") + &exists("sn2")))
+    );
     // Errors carry the answering daemon's name (`xcatdsource`), as stock prints them.
     let failed = |sn: &str| {
         format!("Error: [{sn}]: {sn}:  One or more errors occured.\n\nError: [{sn}]: Return=1.\n")
     };
-    assert_eq!(text(&out.stderr), failed("sn1") + &failed("sn2"));
+    let stderr = text(&out.stderr);
+    assert_eq!(
+        sorted_lines(&stderr),
+        sorted_lines(&(failed("sn1") + &failed("sn2")))
+    );
+    for sn in ["sn1", "sn2"] {
+        let own: String = stderr
+            .lines()
+            .filter(|l| l.starts_with(&format!("Error: [{sn}]")))
+            .map(|l| format!("{l}\n"))
+            .collect();
+        assert_eq!(own, failed(sn).replace("\n\n", "\n"), "{sn}");
+    }
     assert_eq!(out.status.code(), Some(1));
     let left = c.teardown();
     assert!(left.is_empty(), "{left:?}");
