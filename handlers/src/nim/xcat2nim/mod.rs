@@ -4,7 +4,7 @@
 //! is split per service node; each part defines its nodes on its server
 //! (stock `x2n`).  Files: [`options`], [`objects`] (which objects),
 //! [`defs`] (their definitions), [`run`] (message forms), [`machines`],
-//! [`groups`], [`networks`].
+//! [`groups`], [`networks`]; [`sn`] (the order of a service node's work).
 //!
 //! Deliberate differences from stock, each commented where it happens: a
 //! node is defined on every service node its part was sent to — the
@@ -22,6 +22,7 @@ pub mod networks;
 pub mod objects;
 pub mod options;
 pub mod run;
+pub mod sn;
 
 use crate::api::{Ctx, Handler, HandlerError, Part, Responder};
 use crate::nim::cmd::{Nim, NimConfig};
@@ -252,7 +253,7 @@ impl Xcat2nim {
             sname,
             out,
         };
-        let errors = work(&mut run, &nodes, &defs)?;
+        let errors = sn::work(&mut run, &nodes, &defs)?;
         run.flush_verbose()?;
         if errors > 0 {
             let text = format!("{} One or more errors occured.\n", run.msgstr);
@@ -261,69 +262,4 @@ impl Xcat2nim {
         }
         Ok(0)
     }
-}
-
-/// Machines, then networks, then groups (stock order); the error count.
-fn work(run: &mut Run, nodes: &[defs::NodeDef], defs: &Defs) -> Result<usize, HandlerError> {
-    let listing = run.opts.list || run.opts.remove;
-    let mut errors = 0;
-    if listing {
-        for n in nodes {
-            errors += usize::from(!machines::list_or_remove(run, n)?);
-        }
-    } else {
-        errors += machines::define_all(run, nodes)?;
-    }
-    let nets = networks_with_gateways(run, &defs.networks)?;
-    if !nets.is_empty() {
-        let ok = if run.opts.list {
-            networks::list_all(run, &nets)?
-        } else if run.opts.remove {
-            let text = format!(
-                "{} The remove option is not supported for NIM network definitions.\n",
-                run.msgstr
-            );
-            run.error(&[text])?;
-            false
-        } else {
-            networks::define_all(run, &nets)?
-        };
-        errors += usize::from(!ok);
-    }
-    for g in &defs.groups {
-        let ok = if listing {
-            groups::list_or_remove(run, g)?
-        } else {
-            groups::define(run, g)?
-        };
-        errors += usize::from(!ok);
-    }
-    Ok(errors)
-}
-
-/// Networks whose gateway `<xcatmaster>` becomes this server's address in
-/// them; one without such an address is skipped with stock's message.
-fn networks_with_gateways(
-    run: &mut Run,
-    nets: &[defs::NetDef],
-) -> Result<Vec<defs::NetDef>, HandlerError> {
-    let mut out = Vec::new();
-    for n in nets {
-        let mut n = n.clone();
-        if n.gateway == "<xcatmaster>" {
-            match networks::my_ip_in(run, &n.net, &n.mask) {
-                Some(ip) => n.gateway = ip.to_string(),
-                None => {
-                    let text = format!(
-                        "Could not get gateway for network {}, ...skipping\n",
-                        n.name
-                    );
-                    run.error(&[text])?;
-                    continue;
-                }
-            }
-        }
-        out.push(n);
-    }
-    Ok(out)
 }
