@@ -7,6 +7,7 @@ pub mod builtins;
 pub mod getopt;
 pub mod hierarchy;
 pub mod localtime;
+pub mod nim;
 pub mod objdefs;
 pub mod range_opts;
 pub mod runner;
@@ -46,6 +47,7 @@ pub fn registry() -> Registry {
         tables::handlers(),
         objdefs::handlers(),
         snmove::handlers(),
+        nim::handlers(),
     ]
     .into_iter()
     .flatten()

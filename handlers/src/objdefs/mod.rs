@@ -12,11 +12,11 @@
 //! Success reports are sent only after the commit returned.
 
 mod args;
-mod cache;
+pub(crate) mod cache;
 mod chdef;
 mod final_attrs;
-mod groups;
-mod list;
+pub(crate) mod groups;
+pub(crate) mod list;
 mod lsdef;
 mod mkdef;
 mod names;
@@ -25,11 +25,11 @@ mod nics;
 mod nr;
 mod options;
 mod out;
-mod read;
+pub(crate) mod read;
 mod remove;
 mod rmdef;
 mod selection;
-mod spec;
+pub(crate) mod spec;
 pub mod stanza;
 mod usage;
 mod write;

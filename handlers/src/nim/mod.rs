@@ -1,0 +1,20 @@
+//! AIX NIM commands (handlers.md §3-§6, §8): `xcat2nim` so far;
+//! `mkdsklsnode`, `rmdsklsnode` and `nimnodeset` come next on the same
+//! layers:
+//!
+//! * [`cmd`]: the NIM command layer (stock absolute paths, through the
+//!   `Runner`); [`parse`]: their outputs as typed results.
+//! * [`validate`]: every database value that reaches a NIM command.
+//! * [`xcat2nim`]: the command.
+
+pub mod cmd;
+pub mod parse;
+pub mod validate;
+pub mod xcat2nim;
+
+use crate::api::Handler;
+use std::sync::Arc;
+
+pub fn handlers() -> Vec<Arc<dyn Handler>> {
+    vec![Arc::new(xcat2nim::Xcat2nim::default())]
+}

@@ -1,0 +1,208 @@
+//! NIM handler test support on top of `common`: a simulated AIX host per
+//! service node (the `nimsim` binary behind wrapper scripts at the stock
+//! paths under a per-host command root, its own state, host name and hosts
+//! file), its call log, and an `Env` whose handlers run real commands
+//! (`SystemRunner`) as a given server.
+#![allow(dead_code)]
+
+#[path = "../common/mod.rs"]
+mod common;
+
+pub use common::*;
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::sync::Arc;
+use xcat_handlers::api::{Ctx, Handler, Part, ServerInfo};
+use xcat_handlers::nim::cmd::NimConfig;
+use xcat_handlers::nim::xcat2nim::Xcat2nim;
+use xcat_handlers::runner::SystemRunner;
+use xcat_proto::{Request, Response};
+
+/// The built simulator (`cargo build -p nimsim` first).
+pub fn nimsim_bin() -> PathBuf {
+    let target = std::env::var("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|_| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../target"));
+    let bin = target.join("debug/nimsim");
+    assert!(
+        bin.exists(),
+        "{} not found: run `cargo build --workspace --bins` first",
+        bin.display()
+    );
+    bin
+}
+
+/// One simulated AIX host: `<root>/usr/sbin/nim` etc. are wrappers that
+/// run nimsim with this host's state.
+pub struct SimHost {
+    pub name: String,
+    pub root: PathBuf,
+    state: PathBuf,
+    _dir: tempfile::TempDir,
+}
+
+impl SimHost {
+    /// A host named `name` whose `/etc/hosts` is `hosts`; NIM configured
+    /// (`nim_master_setup`) and the call log then cleared.
+    pub fn new(name: &str, hosts: &str) -> SimHost {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().join("root");
+        let links = dir.path().join("links");
+        let state = dir.path().join("state");
+        std::fs::write(dir.path().join("hosts"), hosts).unwrap();
+        let bin = nimsim_bin();
+        let ok = Command::new(&bin)
+            .arg("--install-links")
+            .arg(&links)
+            .output()
+            .unwrap();
+        assert!(ok.status.success());
+        let list = Command::new(&bin).arg("list").output().unwrap();
+        for line in String::from_utf8_lossy(&list.stdout).lines() {
+            let Some((cmd, path)) = line.split_once(' ') else {
+                continue;
+            };
+            let wrapper = root.join(path.trim_start_matches('/'));
+            std::fs::create_dir_all(wrapper.parent().unwrap()).unwrap();
+            let script = format!(
+                "#!/bin/sh\nexport NIMSIM_STATE='{}' NIMSIM_HOSTNAME='{name}' NIMSIM_HOSTS='{}' NIMSIM_TFTPDIR='{}'\nexec '{}' \"$@\"\n",
+                state.display(),
+                dir.path().join("hosts").display(),
+                dir.path().join("tftpboot").display(),
+                links.join(cmd).display()
+            );
+            std::fs::write(&wrapper, script).unwrap();
+            make_executable(&wrapper);
+        }
+        let host = SimHost {
+            name: name.to_string(),
+            root,
+            state,
+            _dir: dir,
+        };
+        host.sh("/usr/sbin/nim_master_setup", &["-a", "mk_resource=no"]);
+        host.reset_log();
+        host
+    }
+
+    /// Run a simulated command directly (test set-up); its stdout.
+    pub fn sh(&self, path: &str, args: &[&str]) -> String {
+        let out = Command::new(self.root.join(path.trim_start_matches('/')))
+            .args(args)
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{path} {args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    }
+
+    fn helper(&self, args: &[&str]) -> String {
+        let out = Command::new(nimsim_bin())
+            .args(args)
+            .env("NIMSIM_STATE", &self.state)
+            .output()
+            .unwrap();
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    }
+
+    /// The calls so far as `rc<TAB>command args` lines.
+    pub fn calls(&self) -> Vec<String> {
+        self.helper(&["calls", "--plain"])
+            .lines()
+            .map(str::to_string)
+            .collect()
+    }
+
+    /// Forget the calls so far (the state stays).
+    pub fn reset_log(&self) {
+        let _ = std::fs::remove_file(self.state.join("calls.log"));
+    }
+
+    /// The machine names NIM holds.
+    pub fn machines(&self) -> Vec<String> {
+        self.sh("/usr/sbin/lsnim", &["-c", "machines"])
+            .lines()
+            .filter_map(|l| l.split(' ').next())
+            .map(str::to_string)
+            .collect()
+    }
+
+    /// The handler as it runs on this host.
+    pub fn handler(&self) -> Xcat2nim {
+        Xcat2nim::with_config(NimConfig::default().with_command_root(&self.root))
+    }
+}
+
+fn make_executable(p: &Path) {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(p, std::fs::Permissions::from_mode(0o755)).unwrap();
+}
+
+/// The context of a daemon on `server` running real commands.
+pub fn ctx_on(env: &Env, server: &str) -> Ctx {
+    let mut ctx = env.ctx.clone();
+    let mut info: ServerInfo = (*ctx.server).clone();
+    info.short_host = server.to_string();
+    ctx.server = Arc::new(info);
+    ctx.runner = Arc::new(SystemRunner::new(Box::new(|_, _| Vec::new())));
+    ctx
+}
+
+/// A request as `xcatDBcmds` sends it: every word in `arg`.
+pub fn x2n_request(args: &[&str]) -> Request {
+    request("xcat2nim", None, args)
+}
+
+/// The management node's split (`preprocess`) for these words.
+pub fn split(env: &Env, args: &[&str]) -> Vec<Part> {
+    let h = Xcat2nim::default();
+    h.preprocess(&ctx_on(env, "mn"), x2n_request(args))
+        .unwrap_or_else(|e| panic!("preprocess: {e}"))
+}
+
+/// `(dest, nodes)` of each part.
+pub fn part_summary(parts: &[Part]) -> Vec<(String, Vec<String>)> {
+    parts
+        .iter()
+        .map(|p| {
+            (
+                p.dest.join(","),
+                p.request.nodes().iter().map(|n| n.to_string()).collect(),
+            )
+        })
+        .collect()
+}
+
+/// Run one part on `host` (its NIM, its name); what the client shows.
+pub fn run_part(env: &Env, host: &SimHost, part: &Request) -> Out {
+    let mut docs: Vec<Response> = Vec::new();
+    host.handler()
+        .process(&ctx_on(env, &host.name), part, &mut docs)
+        .unwrap_or_else(|e| panic!("process on {}: {e}", host.name));
+    output(docs)
+}
+
+/// The whole command as a client sees it, every part run on its host
+/// (`hosts` by name; a part for another destination must not exist).
+pub fn run_all(env: &Env, hosts: &[&SimHost], args: &[&str]) -> Out {
+    let mut docs: Vec<Response> = Vec::new();
+    let parts = Xcat2nim::default()
+        .preprocess(&ctx_on(env, "mn"), x2n_request(args))
+        .unwrap();
+    for p in parts {
+        let dest = p.dest.join(",");
+        // A part without destination (answered on the MN) runs on the first.
+        let host = hosts
+            .iter()
+            .find(|h| h.name == dest || dest.is_empty())
+            .unwrap_or_else(|| panic!("a part for '{dest}'"));
+        host.handler()
+            .process(&ctx_on(env, &host.name), &p.request, &mut docs)
+            .unwrap();
+    }
+    output(docs)
+}
