@@ -4,10 +4,11 @@
 //! debug builds or with the `test-handlers` feature, and registered only
 //! when `XCATD_TEST_HANDLERS=1` (see `crate::registry`).
 //!
-//! `xcatdrs_snsplit <noderange> [-a] [-b primary|backup|all] [-n LINES]`:
+//! `xcatdrs_snsplit <noderange> [-a] [-b primary|backup|all] [-n LINES] [-w MILLIS]`:
 //! `-a` one anycast part per `servicenode` value; `-b` one part per single
-//! service node; neither: both (`-a -b all`).  Each part answers one line
-//! `<style> on <host>: <nodes>`, then `LINES` numbered lines (benchmarks).
+//! service node; neither: both (`-a -b all`).  Each part first sleeps
+//! `MILLIS` (an SN waiting on NIM or disk, for benchmarks), then answers one
+//! line `<style> on <host>: <nodes>`, then `LINES` numbered lines.
 
 use crate::api::{Ctx, Handler, HandlerError, Part, Responder};
 use crate::hierarchy::{self, SnType, Style};
@@ -25,6 +26,8 @@ struct Args {
     anycast: bool,
     per_sn: Option<SnType>,
     lines: u64,
+    /// How long each part waits before answering.
+    wait_ms: u64,
     /// Set on a part: which style made it.
     part: Option<String>,
 }
@@ -40,12 +43,18 @@ fn sn_type(s: &str) -> Result<SnType, HandlerError> {
     }
 }
 
+fn number(s: &str, opt: &str) -> Result<u64, HandlerError> {
+    s.parse()
+        .map_err(|_| HandlerError::Message(format!("{COMMAND}: {opt} takes a number")))
+}
+
 fn parse(req: &Request) -> Result<Args, HandlerError> {
     let words: Vec<String> = req.args().iter().map(|a| a.to_string()).collect();
     let mut args = Args {
         anycast: false,
         per_sn: None,
         lines: 0,
+        wait_ms: 0,
         part: None,
     };
     let mut it = words.iter();
@@ -58,11 +67,8 @@ fn parse(req: &Request) -> Result<Args, HandlerError> {
         match w.as_str() {
             "-a" => args.anycast = true,
             "-b" => args.per_sn = Some(sn_type(&value(&mut it, "-b")?)?),
-            "-n" => {
-                args.lines = value(&mut it, "-n")?
-                    .parse()
-                    .map_err(|_| HandlerError::Message(format!("{COMMAND}: -n takes a number")))?
-            }
+            "-n" => args.lines = number(&value(&mut it, "-n")?, "-n")?,
+            "-w" => args.wait_ms = number(&value(&mut it, "-w")?, "-w")?,
             "--part" => args.part = Some(value(&mut it, "--part")?),
             other => {
                 return Err(HandlerError::Message(format!(
@@ -78,12 +84,20 @@ fn parse(req: &Request) -> Result<Args, HandlerError> {
     Ok(args)
 }
 
-fn tagged(parts: Vec<Part>, style: &str, lines: u64) -> Vec<Part> {
+/// The arguments a part carries to its service node.
+fn part_args(style: &str, args: &Args) -> Vec<String> {
+    let (n, w) = (args.lines.to_string(), args.wait_ms.to_string());
+    ["--part", style, "-n", &n, "-w", &w]
+        .iter()
+        .map(|s| s.to_string())
+        .collect()
+}
+
+fn tagged(parts: Vec<Part>, style: &str, args: &Args) -> Vec<Part> {
     parts
         .into_iter()
         .map(|mut p| {
-            let n = lines.to_string();
-            p.request.set_args(&["--part", style, "-n", n.as_str()]);
+            p.request.set_args(&part_args(style, args));
             p
         })
         .collect()
@@ -99,7 +113,7 @@ impl Handler for SnSplit {
         let mut parts = Vec::new();
         if args.anycast {
             let split = hierarchy::split(ctx, &request, Style::Anycast)?;
-            parts.extend(tagged(split, "anycast", args.lines));
+            parts.extend(tagged(split, "anycast", &args));
         }
         if let Some(ty) = args.per_sn {
             let split = hierarchy::split(ctx, &request, Style::PerServiceNode(ty))?;
@@ -108,7 +122,7 @@ impl Handler for SnSplit {
                 SnType::Backup => "backup",
                 SnType::All => "all",
             };
-            parts.extend(tagged(split, name, args.lines));
+            parts.extend(tagged(split, name, &args));
         }
         Ok(parts)
     }
@@ -121,6 +135,9 @@ impl Handler for SnSplit {
     ) -> Result<(), HandlerError> {
         let args = parse(request)?;
         let style = args.part.as_deref().unwrap_or("local");
+        // A blocking thread of its own (the daemon runs `process` off the
+        // async workers), so sleeping here holds up only this part.
+        std::thread::sleep(std::time::Duration::from_millis(args.wait_ms));
         out.send(Response::new().data(format!(
             "{style} on {}: {}",
             ctx.server.short_host,
@@ -130,5 +147,40 @@ impl Handler for SnSplit {
             out.send(Response::new().data(format!("{style} line {i}")))?;
         }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn request(args: &[&str]) -> Request {
+        let mut r = Request::new(COMMAND);
+        r.set_args(args);
+        r
+    }
+
+    #[test]
+    fn wait_and_lines_travel_with_each_part() {
+        let args = parse(&request(&["-b", "all", "-n", "5", "-w", "1000"])).unwrap();
+        assert_eq!(args.wait_ms, 1000);
+        assert_eq!(
+            part_args("all", &args),
+            ["--part", "all", "-n", "5", "-w", "1000"]
+        );
+        let part = parse(&request(&["--part", "all", "-n", "5", "-w", "1000"])).unwrap();
+        assert_eq!((part.lines, part.wait_ms), (5, 1000));
+        assert_eq!(part.part.as_deref(), Some("all"));
+    }
+
+    #[test]
+    fn no_wait_by_default_and_bad_waits_are_refused() {
+        assert_eq!(parse(&request(&[])).unwrap().wait_ms, 0);
+        for bad in [&["-w"][..], &["-w", "soon"][..], &["-w", "-1"][..]] {
+            match parse(&request(bad)) {
+                Err(HandlerError::Message(m)) => assert!(m.starts_with(COMMAND), "{m}"),
+                other => panic!("{bad:?}: {:?}", other.is_ok()),
+            }
+        }
     }
 }
