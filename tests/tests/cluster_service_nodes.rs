@@ -2,8 +2,10 @@
 //! sn1, sn2 as separate hosts on one PostgreSQL through `cfgloc`): the
 //! stock-named client on mn1 runs the test-only `xcatdrs_snsplit`; both SNs
 //! run their parts, tagged per SN; with sn1 killed the anycast part runs on
-//! sn2 and only sn1's broadcast part fails, with stock's text and exit 1.
-//! Needs root (skips otherwise; fails under CI=true).
+//! sn2 and only sn1's broadcast part fails, with stock's text and exit 1;
+//! with sn1 frozen (SIGSTOP: its kernel accepts TCP, the daemon never
+//! answers) the same answer comes back within the MN's connect timeout.
+//! One cluster bring-up for all of it.  Needs root (skips otherwise; fails under CI=true).
 
 use std::process::Output;
 use xcat_tests::cluster::{Cluster, ClusterSpec};
@@ -18,16 +20,47 @@ fn text(out: &Output) -> (Vec<String>, String) {
 }
 
 fn split(c: &Cluster) -> Output {
-    // No stock link for a test command: the client binary takes it as its first word.
+    // No stock link for a test command: the client binary takes it as its
+    // first word.  `timeout` only guards against a hang; the command's own
+    // completion is what the tests wait for.
     let client = xcat_tests::server::xcatclient_bin();
     c.host("mn1").run(
-        &client.to_string_lossy(),
-        &["xcatdrs_snsplit", "cn01,cnx1,cnx2"],
+        "timeout",
+        &[
+            "300",
+            &client.to_string_lossy(),
+            "xcatdrs_snsplit",
+            "cn01,cnx1,cnx2",
+        ],
     )
 }
 
+/// With sn1 out: cn01's anycast part goes on to sn2, sn1's broadcast
+/// part fails alone with stock's text, exit 1.
+fn assert_sn1_out(out: &Output) {
+    let (lines, stderr) = text(out);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert_eq!(
+        lines,
+        vec![
+            "all on mn1: cnx2",
+            "all on sn2: cn01,cnx1",
+            "anycast on mn1: cnx2",
+            "anycast on sn2: cn01",
+            "anycast on sn2: cnx1",
+        ]
+    );
+    assert!(
+        stderr.starts_with(
+            "Error: [mn1]: Unable to dispatch hierarchical sub-command to sn1:3001.  Error: "
+        ),
+        "{stderr}"
+    );
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+}
+
 #[test]
-fn service_nodes_run_their_parts_and_a_dead_one_fails_alone() {
+fn service_nodes_run_their_parts_and_a_dead_or_frozen_one_fails_alone() {
     let spec = ClusterSpec::small().with_xcatd_env("XCATD_TEST_HANDLERS", "1");
     let Some(c) = Cluster::start_or_skip(spec) else {
         return;
@@ -63,27 +96,26 @@ fn service_nodes_run_their_parts_and_a_dead_one_fails_alone() {
         ]
     );
     database_down_then_back(&c);
+    frozen_service_node(&c);
     let _fault = c.kill_daemon("sn1");
-    let out = split(&c);
-    let (lines, stderr) = text(&out);
-    assert_eq!(out.status.code(), Some(1), "{stderr}");
-    assert_eq!(
-        lines,
-        vec![
-            "all on mn1: cnx2",
-            "all on sn2: cn01,cnx1",
-            "anycast on mn1: cnx2",
-            "anycast on sn2: cn01",
-            "anycast on sn2: cnx1",
-        ]
+    assert_sn1_out(&split(&c));
+}
+
+/// sn1 frozen: the MN gives up on it after `xcatdrs_snconnecttimeout`
+/// (both of sn1's parts wait at once) instead of hanging.
+fn frozen_service_node(c: &Cluster) {
+    let out = c.client(
+        "mn1",
+        "chtab",
+        &["key=xcatdrs_snconnecttimeout", "site.value=3"],
     );
-    assert!(
-        stderr.starts_with(
-            "Error: [mn1]: Unable to dispatch hierarchical sub-command to sn1:3001.  Error: "
-        ),
-        "{stderr}"
-    );
-    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    assert!(out.status.success(), "{}", text(&out).1);
+    // The daemon re-reads the site table at most every 2 s.
+    std::thread::sleep(std::time::Duration::from_millis(2200));
+    let frozen = c.stop_daemon("sn1");
+    let out = split(c);
+    frozen.undo().expect("thaw sn1");
+    assert_sn1_out(&out);
 }
 
 /// PostgreSQL stopped: every daemon answers with a database error (no

@@ -89,6 +89,21 @@ async fn parts_run_on_their_service_nodes() {
         sorted_lines(&out.stdout),
         vec!["backup on sn2: cn1,cn2,cn3", "backup on vm: cn4"]
     );
+    // Parts that wait before answering (an SN busy with NIM) all arrive,
+    // each with its own lines (how long it takes: scripts/bench-forward).
+    let out = split(&c, &["-b", "all", "-n", "1", "-w", "300"]).await;
+    assert_eq!(out.exit_code, 0, "{}", out.stderr);
+    assert_eq!(
+        sorted_lines(&out.stdout),
+        vec![
+            "all line 1",
+            "all line 1",
+            "all line 1",
+            "all on sn1: cn1,cn2",
+            "all on sn2: cn1,cn2,cn3",
+            "all on vm: cn4",
+        ]
+    );
 }
 
 /// The lines of `stderr` that name `addr`, with the OS error text cut.
