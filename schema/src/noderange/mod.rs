@@ -182,6 +182,14 @@ fn run_in(
             set.remove(&n);
         }
     }
+    // Literal names are not counted as they are read (only generated ones
+    // are), so the result size is checked here too.
+    if set.len() > opts.max_nodes {
+        return Err(NodeRangeError::TooLarge(format!(
+            "noderange expands to more than {} names",
+            opts.max_nodes
+        )));
+    }
     let mut nodes: Vec<String> = set.into_iter().collect();
     sort_stock(&mut nodes);
     Ok(Expansion {
