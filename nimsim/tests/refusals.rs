@@ -343,29 +343,7 @@ fn removing_an_allocated_resource_is_refused_until_deallocated() {
 #[test]
 fn bos_inst_leaves_the_machine_not_ready_until_reset() {
     let h = Host::new();
-    h.nim_with_image();
-    h.ok(&[
-        "nim",
-        "-o",
-        "define",
-        "-t",
-        "lpp_source",
-        "-a",
-        "server=master",
-        "-a",
-        "location=/l",
-        "lpp71",
-    ]);
-    h.ok(&[
-        "nim",
-        "-o",
-        "define",
-        "-t",
-        "standalone",
-        "-a",
-        "if1=find_net cn02 0 ent",
-        "cn02",
-    ]);
+    standalone_cn02_with_lpp(&h);
     h.ok(&[
         "nim",
         "-Fo",
@@ -521,29 +499,7 @@ fn bad_arguments_are_usage_errors() {
 #[test]
 fn several_scripts_may_be_allocated_but_one_not_twice() {
     let h = Host::new();
-    h.nim_with_image();
-    h.ok(&[
-        "nim",
-        "-o",
-        "define",
-        "-t",
-        "lpp_source",
-        "-a",
-        "server=master",
-        "-a",
-        "location=/l",
-        "lpp71",
-    ]);
-    h.ok(&[
-        "nim",
-        "-o",
-        "define",
-        "-t",
-        "standalone",
-        "-a",
-        "if1=find_net cn02 0 ent",
-        "cn02",
-    ]);
+    standalone_cn02_with_lpp(&h);
     for s in ["s1", "s2"] {
         let location = format!("location=/s/{s}");
         h.ok(&[
@@ -599,4 +555,32 @@ fn several_scripts_may_be_allocated_but_one_not_twice() {
             .rc,
         109
     );
+}
+
+/// The diskless image, an `lpp_source` `lpp71` and a standalone machine
+/// `cn02` (for the bos_inst and script-allocation cases).
+fn standalone_cn02_with_lpp(h: &Host) {
+    h.nim_with_image();
+    h.ok(&[
+        "nim",
+        "-o",
+        "define",
+        "-t",
+        "lpp_source",
+        "-a",
+        "server=master",
+        "-a",
+        "location=/l",
+        "lpp71",
+    ]);
+    h.ok(&[
+        "nim",
+        "-o",
+        "define",
+        "-t",
+        "standalone",
+        "-a",
+        "if1=find_net cn02 0 ent",
+        "cn02",
+    ]);
 }
