@@ -5,9 +5,12 @@
 //! * [`cmd`]: the NIM command layer (stock absolute paths, through the
 //!   `Runner`); [`parse`]: their outputs as typed results.
 //! * [`validate`]: every database value that reaches a NIM command.
+//! * [`model`]: what the node commands work with (images, resources,
+//!   networks, the reply channel).
 //! * [`xcat2nim`]: the command.
 
 pub mod cmd;
+pub mod model;
 pub mod parse;
 pub mod validate;
 pub mod xcat2nim;
