@@ -3,10 +3,11 @@
 //! noderange engine.
 
 use crate::store::{
-    Expansion, NetworkRow, PolicyRow, RangeOpts, SiteValues, Store, StoreError, TokenRow,
+    Expansion, NetworkRow, PolicyRow, RangeOpts, SiteValues, Store, StoreError, TokenCandidate,
+    TokenRow,
 };
 use std::collections::HashMap;
-use xcat_schema::db::{Db, DbError};
+use xcat_schema::db::{Db, DbError, FilterOp};
 
 pub struct DbStore {
     db: Db,
@@ -147,15 +148,27 @@ impl Store for DbStore {
         Some(self.db.clone())
     }
 
-    fn token(&self, id: &str) -> Result<Option<(String, String)>, StoreError> {
+    /// Rows whose id starts with `selector` (a short, non-secret prefix of
+    /// hex digits and dashes: no LIKE wildcard can reach the query).
+    fn tokens_by_selector(&self, selector: &str) -> Result<Vec<TokenCandidate>, StoreError> {
+        let pattern = format!("{selector}%");
+        let filters = [("tokenid", FilterOp::Like, pattern.as_str())];
         let rows = self
             .db
-            .read(|c| c.select("token", &["username", "expire"], &[("tokenid", id)], true))
+            .read(|c| {
+                c.select_filtered("token", &["tokenid", "username", "expire"], &filters, true)
+            })
             .map_err(err)?;
-        Ok(rows.first().and_then(|r| {
-            let user = r.first().and_then(val)?;
-            Some((user, r.get(1).and_then(val).unwrap_or_default()))
-        }))
+        Ok(rows
+            .iter()
+            .filter_map(|r| {
+                Some(TokenCandidate {
+                    tokenid: r.first().and_then(val)?,
+                    username: r.get(1).and_then(val)?,
+                    expire: r.get(2).and_then(val).unwrap_or_default(),
+                })
+            })
+            .collect())
     }
 
     /// Only the fields that are set are written (a use updates `access` only).

@@ -93,7 +93,8 @@ pub trait Store: Send + Sync {
     /// The database handle given to handlers, when there is one.
     fn db(&self) -> Option<Db>;
     /// A `token` row: (username, expire) of `tokenid`.
-    fn token(&self, id: &str) -> Result<Option<(String, String)>, StoreError>;
+    /// Token rows whose id starts with `selector` (see `tokens::owner`).
+    fn tokens_by_selector(&self, selector: &str) -> Result<Vec<TokenCandidate>, StoreError>;
     /// Write (insert or update) a `token` row.
     fn put_token(&self, row: &TokenRow) -> Result<(), StoreError>;
 }
@@ -106,6 +107,14 @@ pub struct TokenRow {
     pub expire: String,
     pub created: Option<String>,
     pub access: Option<String>,
+}
+
+/// A token row found by its id's selector, to be compared in full.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TokenCandidate {
+    pub tokenid: String,
+    pub username: String,
+    pub expire: String,
 }
 
 struct Cached<T> {
@@ -285,10 +294,16 @@ impl Store for MemStore {
         self.db.clone()
     }
 
-    fn token(&self, id: &str) -> Result<Option<(String, String)>, StoreError> {
+    fn tokens_by_selector(&self, selector: &str) -> Result<Vec<TokenCandidate>, StoreError> {
         Ok(Self::lock(&self.tokens)
-            .get(id)
-            .map(|t| (t.username.clone(), t.expire.clone())))
+            .values()
+            .filter(|t| t.tokenid.starts_with(selector))
+            .map(|t| TokenCandidate {
+                tokenid: t.tokenid.clone(),
+                username: t.username.clone(),
+                expire: t.expire.clone(),
+            })
+            .collect())
     }
 
     fn put_token(&self, row: &TokenRow) -> Result<(), StoreError> {

@@ -72,9 +72,15 @@ fn site_policy_nodes_passwd_tokens() {
         ..row
     };
     s.put_token(&touched).unwrap();
+    let found = s.tokens_by_selector("t1").unwrap();
     assert_eq!(
-        s.token("t1").unwrap(),
-        Some(("alice".into(), "never".into()))
+        found
+            .iter()
+            .map(|c| (c.tokenid.as_str(), c.username.as_str(), c.expire.as_str()))
+            .collect::<Vec<_>>(),
+        [("t1", "alice", "never")]
     );
-    assert_eq!(s.token("t2").unwrap(), None);
+    assert!(s.tokens_by_selector("t2").unwrap().is_empty());
+    // The selector is a prefix: `t` finds t1.
+    assert_eq!(s.tokens_by_selector("t").unwrap().len(), 1);
 }

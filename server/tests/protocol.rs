@@ -416,4 +416,19 @@ async fn becomeuser_gettoken_and_tokens() {
     )
     .await;
     assert_eq!(a, fail);
+    // The right selector with a wrong rest, a prefix of the id, and LIKE
+    // wildcards are all refused (the full id is compared).
+    let last = if id.ends_with('0') { "1" } else { "0" };
+    let near = format!("{}{last}", &id[..id.len() - 1]);
+    for guess in [near.as_str(), &id[..12], "%", "________%"] {
+        let a = ask(
+            s.addr,
+            None,
+            &with_auth(&format!(
+                "  <tokens>\n    <tokenid>{guess}</tokenid>\n  </tokens>\n"
+            )),
+        )
+        .await;
+        assert_eq!(a, fail, "{guess}");
+    }
 }
