@@ -130,21 +130,32 @@ fn serve(mut args: ServeArgs) -> Result<(), String> {
         signals.wait(&shared).await;
         tracing::info!("xcatd-rs stopping");
         server.shutdown();
-        // In-flight requests finish (bounded by the shutdown grace time,
-        // then aborted: their transactions roll back).
-        server.wait().await;
+        // In-flight requests finish, bounded by the shutdown grace time.
+        let abandoned = server.wait().await;
         if let Some(log) = shared.cmdlog.get() {
             log.flush();
         }
-        Ok::<(), String>(())
+        Ok::<bool, String>(abandoned)
     });
+    if let Ok(true) = result {
+        // Requests outlived the grace: end the process now, while their
+        // connections are still open.  Dropping the runtime would first
+        // close them, and a write blocked at its commit (a SQLite lock, a
+        // PostgreSQL row lock) could still commit after its client saw the
+        // connection end; exiting here rolls it back (the SQLite journal
+        // on the next open, PostgreSQL when the session goes).
+        if !foreground {
+            xcatd::daemon::remove_pidfile(&args.pidfile);
+        }
+        std::process::exit(0);
+    }
     // Everything that matters has finished: do not wait for blocking threads
     // still stuck (e.g. a command that ignored its abort).
     runtime.shutdown_timeout(std::time::Duration::from_millis(100));
     if !foreground && result.is_ok() {
         xcatd::daemon::remove_pidfile(&args.pidfile);
     }
-    result
+    result.map(|_| ())
 }
 
 type Prepared = (

@@ -13,7 +13,7 @@ use tokio::task::JoinHandle;
 pub struct Server {
     pub addrs: Vec<SocketAddr>,
     stop: watch::Sender<bool>,
-    done: JoinHandle<()>,
+    done: JoinHandle<bool>,
 }
 
 impl Server {
@@ -40,12 +40,13 @@ impl Server {
             let (guard, mut all_closed) = mpsc::channel::<()>(1);
             accept_loop(tokio_listeners, shared, acceptors, stop_rx, guard).await;
             // Every connection task holds a guard clone; recv() ends with them.
-            if tokio::time::timeout(grace, all_closed.recv())
+            let abandoned = tokio::time::timeout(grace, all_closed.recv())
                 .await
-                .is_err()
-            {
+                .is_err();
+            if abandoned {
                 tracing::warn!("requests still running after {grace:?}; exiting anyway");
             }
+            abandoned
         });
         Ok(Server { addrs, stop, done })
     }
@@ -55,8 +56,10 @@ impl Server {
         let _ = self.stop.send(true);
     }
 
-    /// Wait until the daemon has stopped.
-    pub async fn wait(self) {
-        let _ = self.done.await;
+    /// Wait until the daemon has stopped accepting and its requests have
+    /// ended; `true` when some were still running at the end of the grace
+    /// time (abandoned: see `main`, which then exits at once).
+    pub async fn wait(self) -> bool {
+        self.done.await.unwrap_or(true)
     }
 }

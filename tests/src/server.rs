@@ -299,6 +299,25 @@ impl Xcatd {
         self.wait_ready();
     }
 
+    /// SIGTERM the daemon, wait for it to exit (its shutdown grace bounds
+    /// that), then start it again on the same confdir, database and port.
+    /// Returns how the stopped daemon exited.
+    pub fn term_and_restart(&mut self) -> std::process::ExitStatus {
+        let pid = self.child.id().to_string();
+        let _ = Command::new("kill").args(["-TERM", &pid]).status();
+        let status = self.child.wait().expect("wait for xcatd");
+        self.child = spawn_daemon(
+            &self.confdir,
+            &self.db_url,
+            self.port,
+            self.dir.path(),
+            &self.extra,
+            &self.env,
+        );
+        self.wait_ready();
+        status
+    }
+
     /// The daemon's process id.
     pub fn pid(&self) -> u32 {
         self.child.id()
