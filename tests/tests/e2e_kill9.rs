@@ -154,7 +154,14 @@ async fn term_inside_write(backend: Backend) {
         }
         false
     });
-    let argv = ["mkdef", "-t", "node", "-o", "k[1-100]", "groups=compute,all"];
+    let argv = [
+        "mkdef",
+        "-t",
+        "node",
+        "-o",
+        "k[1-100]",
+        "groups=compute,all",
+    ];
     let p = server.run(&argv).await;
     assert!(watcher.await.unwrap_or(false), "mkdef ended first: {p:?}");
     assert_ne!(p.exit_code, 0, "abandoned mkdef reported success: {p:?}");

@@ -113,3 +113,75 @@ async fn bare_numbers_use_the_forwarded_node_prefix_and_suffix() {
     let p = server.run(&["nodels", "10"]).await;
     assert_eq!((p.stdout.as_str(), p.exit_code), ("node10\n", 0), "{p:?}");
 }
+
+/// Open file descriptors of process `pid`.
+fn open_fds(pid: u32) -> usize {
+    std::fs::read_dir(format!("/proc/{pid}/fd")).map_or(0, |d| d.count())
+}
+
+/// User + system CPU ticks of process `pid`.
+fn cpu_ticks(pid: u32) -> u64 {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
+    let rest = stat.rsplit_once(')').map_or("", |(_, r)| r);
+    let fields: Vec<&str> = rest.split_whitespace().collect();
+    let tick = |i: usize| {
+        fields
+            .get(i)
+            .and_then(|v| v.parse::<u64>().ok())
+            .unwrap_or(0)
+    };
+    tick(11) + tick(12)
+}
+
+/// The daemon out of file descriptors (its soft limit lowered with
+/// `prlimit` to a few above what it uses): connections beyond it wait in
+/// the listen backlog, accept fails with EMFILE again and again, the
+/// daemon pauses between tries (no busy loop) and logs one line, not one
+/// per failure; once the connections go, it serves again.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn out_of_file_descriptors_backs_off_logs_once_and_recovers() {
+    let server = Xcatd::start();
+    let pid = server.pid();
+    // A first command opens the database files the daemon keeps open.
+    let p = server.run(&["nodels"]).await;
+    assert_eq!(p.exit_code, 0, "{p:?}");
+    let limit = open_fds(pid) + 8;
+    let status = std::process::Command::new("prlimit")
+        .args([format!("--pid={pid}"), format!("--nofile={limit}:{limit}")])
+        .status()
+        .expect("prlimit (util-linux, needed by this test)");
+    assert!(status.success(), "prlimit failed");
+
+    let mut idle = Vec::new();
+    for _ in 0..40 {
+        idle.push(std::net::TcpStream::connect(&server.addr).expect("backlog connect"));
+    }
+    let ticks = cpu_ticks(pid);
+    tokio::time::sleep(Duration::from_secs(3)).await;
+    let spent = cpu_ticks(pid) - ticks;
+    let log = server.log_text();
+    let lines = log.lines().filter(|l| l.contains("accept failed")).count();
+    assert_eq!(lines, 1, "one accept-failure line per interval:\n{log}");
+    assert!(log.contains("Too many open files"), "{log}");
+    // 3 s at 100 clock ticks/s is 300 ticks for a spinning loop.
+    assert!(
+        spent < 100,
+        "accept loop busy while out of fds: {spent} ticks"
+    );
+
+    drop(idle);
+    let mut served = false;
+    for _ in 0..60 {
+        let p = server.run(&["nodels"]).await;
+        if p.exit_code == 0 {
+            served = true;
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(500)).await;
+    }
+    assert!(
+        served,
+        "not served after the fds came back:\n{}",
+        server.log_text()
+    );
+}
