@@ -101,10 +101,12 @@ fn start_isolated(install: &Install) -> Isolated {
                 daemon_pid: pid,
             };
         }
-        assert!(
-            Instant::now() < deadline,
-            "xcatd did not start in its namespace"
-        );
+        if Instant::now() > deadline {
+            let mut unshare = unshare;
+            let _ = unshare.kill();
+            let _ = unshare.wait();
+            panic!("xcatd did not start in its namespace");
+        }
         std::thread::sleep(Duration::from_millis(20));
     }
 }
