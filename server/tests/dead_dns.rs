@@ -37,8 +37,10 @@ struct Isolated {
 
 impl Drop for Isolated {
     fn drop(&mut self) {
-        // SAFETY: kill(2) with a pid we started.
-        unsafe { libc::kill(self.daemon_pid as i32, libc::SIGKILL) };
+        if self.daemon_pid != 0 {
+            // SAFETY: kill(2) with a pid we started.
+            unsafe { libc::kill(self.daemon_pid as i32, libc::SIGKILL) };
+        }
         let _ = self.unshare.kill();
         let _ = self.unshare.wait();
     }
@@ -91,24 +93,26 @@ fn start_isolated(install: &Install) -> Isolated {
         .stderr(Stdio::null())
         .spawn()
         .expect("unshare (util-linux, needed by this test)");
-    let children = format!("/proc/{0}/task/{0}/children", unshare.id());
+    let mut isolated = Isolated {
+        unshare,
+        daemon_pid: 0,
+    };
+    let children = format!("/proc/{0}/task/{0}/children", isolated.unshare.id());
     let deadline = Instant::now() + Duration::from_secs(30);
-    loop {
+    while isolated.daemon_pid == 0 {
         let text = std::fs::read_to_string(&children).unwrap_or_default();
-        if let Some(pid) = text.split_whitespace().next().and_then(|p| p.parse().ok()) {
-            return Isolated {
-                unshare,
-                daemon_pid: pid,
-            };
-        }
-        if Instant::now() > deadline {
-            let mut unshare = unshare;
-            let _ = unshare.kill();
-            let _ = unshare.wait();
-            panic!("xcatd did not start in its namespace");
-        }
+        isolated.daemon_pid = text
+            .split_whitespace()
+            .next()
+            .and_then(|p| p.parse().ok())
+            .unwrap_or(0);
+        assert!(
+            Instant::now() < deadline,
+            "xcatd did not start in its namespace"
+        );
         std::thread::sleep(Duration::from_millis(20));
     }
+    isolated
 }
 
 /// Move the calling thread into the daemon's network namespace.
