@@ -95,6 +95,9 @@ fn redacted_args(req: &Request) -> Option<String> {
     if args.is_empty() {
         return None;
     }
+    // Capped as in the command log: a huge argument is not copied whole.
+    let args = crate::cmdlog::capped_list(args.into_iter());
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
     let (redacted, _) = redact::redact_args(req.command(), &args);
     let line: String = redacted.iter().map(|a| format!(" {a}")).collect();
     Some(redact::redact_request_line(req.command(), &line))

@@ -6,19 +6,20 @@
 //! stop it, and write the responses in bursts that end on document
 //! boundaries.
 
+use crate::budget::{Budget, Charge};
 use crate::config::Limits;
 use crate::dispatch;
 use crate::framing::{is_abort, FrameError, Framer};
 use crate::output::{render, serverdone, AbortFlag, ChannelResponder, Out};
 use crate::peer::PeerInfo;
 use crate::pending::PendingGuard;
-use crate::state::{Shared, BUDGET_UNIT};
+use crate::state::Shared;
 use crate::throttle::ConnPermit;
 use std::collections::VecDeque;
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt, ReadHalf, WriteHalf};
-use tokio::sync::{mpsc, watch, OwnedSemaphorePermit, Semaphore};
+use tokio::sync::{mpsc, watch};
 use tokio::time::{sleep_until, timeout, Instant};
 use xcat_proto::Response;
 
@@ -27,7 +28,7 @@ const READ_CHUNK: usize = 8 * 1024;
 enum Pending {
     Request {
         bytes: Vec<u8>,
-        _permit: Option<OwnedSemaphorePermit>,
+        charge: Charge,
     },
     /// Answer with this final document, then close.
     Reject(Response),
@@ -38,7 +39,7 @@ enum Pending {
 struct Running {
     rx: mpsc::Receiver<Out>,
     abort: AbortFlag,
-    _permit: Option<OwnedSemaphorePermit>,
+    _charge: Charge,
 }
 
 impl Drop for Running {
@@ -55,22 +56,16 @@ async fn next_out(running: &mut Option<Running>) -> Option<Out> {
     }
 }
 
-/// Budget permits for a request buffer of `capacity` bytes and its parsed tree.
-fn budget_units(capacity: usize) -> usize {
-    2 * (capacity / BUDGET_UNIT + 1)
-}
-
-/// Read more bytes, first reserving budget for what the buffer may grow to.
+/// Read more bytes, first charging the budget for what the buffer may
+/// grow to (the allocation, not the bytes: growing doubles the capacity, up
+/// to what the largest request needs).
 async fn read_more<R: AsyncRead + Unpin>(
     rd: &mut R,
     framer: &mut Framer,
-    budget: &Arc<Semaphore>,
-    held: &mut Option<OwnedSemaphorePermit>,
+    budget: &Budget,
+    held: &mut Charge,
     max_request: usize,
 ) -> std::io::Result<usize> {
-    // Charge the allocation, not the bytes (growing doubles the capacity,
-    // up to what the largest request needs), twice: the request is parsed
-    // into a tree about as large as its bytes.
     let buf = framer.buffer_mut();
     let capacity = if buf.capacity() - buf.len() >= READ_CHUNK {
         buf.capacity()
@@ -79,40 +74,13 @@ async fn read_more<R: AsyncRead + Unpin>(
             .min(max_request + READ_CHUNK)
             .max(buf.len() + READ_CHUNK)
     };
-    charge(budget, held, budget_units(capacity)).await?;
+    held.grow(budget, budget.units(capacity)).await?;
     let buf = framer.buffer_mut();
     buf.reserve_exact(capacity - buf.len());
     rd.read_buf(buf).await
 }
 
-/// Make `held` hold at least `want` permits of the budget (waiting for them).
-async fn charge(
-    budget: &Arc<Semaphore>,
-    held: &mut Option<OwnedSemaphorePermit>,
-    want: usize,
-) -> std::io::Result<()> {
-    let have = held.as_ref().map_or(0, |p| p.num_permits());
-    if want > have {
-        let extra = u32::try_from(want - have).unwrap_or(u32::MAX);
-        let permit = budget
-            .clone()
-            .acquire_many_owned(extra)
-            .await
-            .map_err(|_| std::io::Error::other("budget closed"))?;
-        match held {
-            Some(h) => h.merge(permit),
-            None => *held = Some(permit),
-        }
-    }
-    Ok(())
-}
-
-fn start(
-    shared: &Arc<Shared>,
-    peer: &Arc<PeerInfo>,
-    bytes: Vec<u8>,
-    permit: Option<OwnedSemaphorePermit>,
-) -> Running {
+fn start(shared: &Arc<Shared>, peer: &Arc<PeerInfo>, bytes: Vec<u8>, charge: Charge) -> Running {
     let (tx, rx) = mpsc::channel(shared.cfg.limits.response_queue.max(1));
     let abort = AbortFlag::new();
     let source: Arc<str> = Arc::from(shared.cfg.source_name.as_str());
@@ -125,7 +93,7 @@ fn start(
     Running {
         rx,
         abort,
-        _permit: permit,
+        _charge: charge,
     }
 }
 
@@ -186,7 +154,7 @@ struct Conn<S> {
     wr: WriteHalf<S>,
     framer: Framer,
     /// Budget held for the bytes buffered in `framer`.
-    held: Option<OwnedSemaphorePermit>,
+    held: Charge,
     queue: VecDeque<Pending>,
     running: Option<Running>,
     wbuf: Vec<u8>,
@@ -220,7 +188,7 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Conn<S> {
             rd,
             wr,
             framer: Framer::new(),
-            held: None,
+            held: Charge::default(),
             queue: VecDeque::new(),
             running: None,
             wbuf: Vec::new(),
@@ -265,8 +233,8 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Conn<S> {
         match self.queue.front() {
             Some(Pending::Request { .. }) if self.slot.is_none() => None,
             Some(_) => match self.queue.pop_front() {
-                Some(Pending::Request { bytes, _permit }) => {
-                    self.running = Some(start(&self.shared, &self.peer, bytes, _permit));
+                Some(Pending::Request { bytes, charge }) => {
+                    self.running = Some(start(&self.shared, &self.peer, bytes, charge));
                     None
                 }
                 Some(Pending::Reject(doc)) => {
@@ -352,14 +320,11 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Conn<S> {
                     }
                     // A complete request: no longer a pending connection.
                     self.pending = None;
-                    let units = budget_units(frame.capacity());
-                    let permit = match self.held.as_mut() {
-                        Some(h) if h.num_permits() > units => h.split(units),
-                        _ => self.held.take(),
-                    };
+                    let units = self.shared.budget.units(frame.capacity());
+                    let charge = self.held.split(units);
                     self.queue.push_back(Pending::Request {
                         bytes: frame,
-                        _permit: permit,
+                        charge,
                     });
                 }
                 Ok(None) => return None,
@@ -382,7 +347,7 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Conn<S> {
         self.queue.push_back(last);
         // The buffered bytes of the refused request are not needed.
         self.framer = Framer::new();
-        self.held = None;
+        self.held = Charge::default();
     }
 
     /// Serve requests until EOF, timeout, abort, eviction or shutdown.
@@ -397,7 +362,7 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Conn<S> {
             let needs_slot = self.needs_slot();
             let admin = self.is_admin();
             let limit = self.shared.conn_limit.clone();
-            let budget = self.shared.budget.clone();
+            let shared = self.shared.clone();
             let evictable = self.pending.is_some();
             tokio::select! {
                 out = next_out(&mut self.running), if self.running.is_some() => {
@@ -405,7 +370,7 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Conn<S> {
                         return stop;
                     }
                 }
-                r = read_more(&mut self.rd, &mut self.framer, &budget, &mut self.held, self.request_limit), if can_read => {
+                r = read_more(&mut self.rd, &mut self.framer, &shared.budget, &mut self.held, self.request_limit), if can_read => {
                     if let Some(stop) = self.on_read(r) {
                         return stop;
                     }

@@ -11,7 +11,6 @@ use crate::store::CachedStore;
 use crate::throttle::{ConnLimit, DEFAULT_MAX_CONNECTIONS};
 use std::collections::HashMap;
 use std::sync::{Arc, OnceLock};
-use tokio::sync::Semaphore;
 use xcat_handlers::{Handler, Runner, ServerInfo};
 
 /// Command → handler.
@@ -31,8 +30,7 @@ impl HandlerSet for HashMap<String, Arc<dyn Handler>> {
     }
 }
 
-/// Bytes per permit of the request-memory budget.
-pub const BUDGET_UNIT: usize = 4096;
+pub use crate::budget::BUDGET_UNIT;
 
 pub struct Shared {
     pub cfg: ServeConfig,
@@ -45,8 +43,8 @@ pub struct Shared {
     pub conn_limit: Arc<ConnLimit>,
     /// Connections before their first complete request.
     pub pending: Arc<PendingPool>,
-    /// Permits of [`BUDGET_UNIT`] bytes for request bytes in flight.
-    pub budget: Arc<Semaphore>,
+    /// Memory for requests in flight ([`crate::budget`]).
+    pub budget: crate::budget::Budget,
     /// The runner handed to handlers (set once the `Arc<Shared>` exists).
     pub runner: OnceLock<Arc<dyn Runner>>,
     /// `/var/log/xcat/commands.log`, when it could be opened.
@@ -70,13 +68,12 @@ impl Shared {
             mn_marker: cfg.mn_marker.clone(),
             sn_marker: cfg.sn_marker.clone(),
         });
-        let permits = (cfg.limits.inflight_bytes / BUDGET_UNIT).max(1);
         let shared = Arc::new(Shared {
             store: CachedStore::new(store, cfg.limits.config_ttl),
             resolver: Resolver::system(ResolverConfig::default()),
             conn_limit: ConnLimit::with_reserve(DEFAULT_MAX_CONNECTIONS, cfg.limits.admin_reserve),
             pending: PendingPool::new(cfg.limits.max_pending),
-            budget: Arc::new(Semaphore::new(permits)),
+            budget: crate::budget::Budget::new(cfg.limits.inflight_bytes),
             info,
             cfg,
             handlers,

@@ -61,6 +61,10 @@ struct Args {
     /// daemon whatever else shares the machine.
     #[arg(long)]
     server_pid: Option<u32>,
+    /// Append one argument of this many `a` bytes to the command (large
+    /// requests: `scripts/bench-bigreq`).
+    #[arg(long)]
+    pad_arg: Option<usize>,
     /// The command to send, e.g. `lsxcatd -v` (default) or `nodels all`.
     #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
     command: Vec<String>,
@@ -72,12 +76,15 @@ struct Tally {
     errors: u64,
 }
 
-fn request_bytes(command: &[String]) -> Result<Vec<u8>, String> {
-    let argv: Vec<String> = if command.is_empty() {
+fn request_bytes(command: &[String], pad: Option<usize>) -> Result<Vec<u8>, String> {
+    let mut argv: Vec<String> = if command.is_empty() {
         vec!["lsxcatd".into(), "-v".into()]
     } else {
         command.to_vec()
     };
+    if let Some(n) = pad {
+        argv.push("a".repeat(n));
+    }
     xcat_client::cli::request_xml(&argv, Path::new("/"), None)
 }
 
@@ -157,7 +164,7 @@ fn percentile(sorted: &[u32], p: f64) -> f64 {
 
 fn main() {
     let args = Args::parse();
-    let bytes: Arc<[u8]> = match request_bytes(&args.command) {
+    let bytes: Arc<[u8]> = match request_bytes(&args.command, args.pad_arg) {
         Ok(b) => b.into(),
         Err(e) => {
             eprintln!("xcat-load: {e}");

@@ -82,6 +82,17 @@ impl ResponseLog {
         }
     }
 
+    /// `[source]: text` (the prefix only for another server's non-empty
+    /// text), appended in pieces: a huge text is cut, never copied whole.
+    fn append_from(&mut self, source: &str, text: &str) {
+        if truthy(text) && !source.is_empty() {
+            self.append("[");
+            self.append(source);
+            self.append("]: ");
+        }
+        self.append(text);
+    }
+
     /// Add one response document.
     pub fn add(&mut self, response: &Response) {
         self.add_map(&response.map);
@@ -96,31 +107,22 @@ impl ResponseLog {
             .filter(|s| *s != self.own_source)
             .unwrap_or("")
             .to_string();
-        let prefixed = |desc: String| -> String {
-            if truthy(&desc) && !source.is_empty() {
-                format!("[{source}]: {desc}")
-            } else {
-                desc
-            }
-        };
         for (key, label, suppress) in [
             ("error", "Error: ", "NoErrorPrefix"),
             ("warning", "Warning: ", "NoWarnPrefix"),
         ] {
             for v in rsp.get(key).map(Vec::as_slice).unwrap_or(&[]) {
                 let Some(t) = text_of(v) else { continue };
-                let mut desc = prefixed(t.to_string());
                 if !rsp.contains_key(suppress) {
-                    desc = format!("{label}{desc}");
+                    self.append(label);
                 }
-                self.append(&desc);
+                self.append_from(&source, t);
                 self.append("\n");
             }
         }
         for v in rsp.get("info").map(Vec::as_slice).unwrap_or(&[]) {
             if let Some(t) = text_of(v) {
-                let desc = prefixed(t.to_string());
-                self.append(&desc);
+                self.append_from(&source, t);
                 self.append("\n");
             }
         }
@@ -142,24 +144,26 @@ impl ResponseLog {
             }
         }
         for v in rsp.get("data").map(Vec::as_slice).unwrap_or(&[]) {
-            let desc = match v {
-                Value::Map(d) => {
-                    let mut desc = first_text(d, "desc").unwrap_or("").to_string();
-                    if let Some(c) = first_text(d, "contents") {
-                        desc = if truthy(&desc) {
-                            format!("{desc}: {c}")
-                        } else {
-                            c.to_string()
-                        };
-                    }
-                    desc
-                }
-                other => text_of(other).unwrap_or("").to_string(),
+            // `desc: contents`, or whichever of them there is (appended in
+            // pieces, as above).
+            let (desc, contents) = match v {
+                Value::Map(d) => (
+                    first_text(d, "desc").unwrap_or(""),
+                    first_text(d, "contents"),
+                ),
+                other => (text_of(other).unwrap_or(""), None),
             };
-            if truthy(&desc) {
-                self.append(&desc);
-                self.append("\n");
+            match contents {
+                Some(c) if truthy(desc) => {
+                    self.append(desc);
+                    self.append(": ");
+                    self.append(c);
+                }
+                Some(c) if truthy(c) => self.append(c),
+                None if truthy(desc) => self.append(desc),
+                _ => continue,
             }
+            self.append("\n");
         }
     }
 

@@ -81,8 +81,9 @@ fn capped(s: &str) -> String {
     format!("{}...[{} more bytes not logged]", &s[..cut], s.len() - cut)
 }
 
-/// Capped copies of `items`, at most [`ARGS_TOTAL_CAP`] bytes in all.
-fn capped_list<'a>(items: impl ExactSizeIterator<Item = &'a str>) -> Vec<String> {
+/// Capped copies of `items`, at most [`ARGS_TOTAL_CAP`] bytes in all (the
+/// command log and the audit trail).
+pub(crate) fn capped_list<'a>(items: impl ExactSizeIterator<Item = &'a str>) -> Vec<String> {
     let total = items.len();
     let mut out = Vec::new();
     let mut bytes = 0;
