@@ -76,9 +76,12 @@ pub fn make_sn_resources(
         reply.error(text)?;
         return Ok(outcome);
     };
-    for _ in 0..3 {
-        // Stock runs `sync; sync; sync` to refresh GPFS locations.
-        nim.run(cmd::SYNC, &[]);
+    // Stock runs `sync; sync; sync` to refresh GPFS locations; a failure is
+    // reported and the work goes on (stock's text named "SNname" literally).
+    let synced: Vec<bool> = (0..3).map(|_| nim.run(cmd::SYNC, &[]).ok()).collect();
+    if synced.contains(&false) {
+        let text = format!("Could not run {0}; {0}; {0} on {1}\n", cmd::SYNC, p.sname);
+        reply.error(text)?;
     }
     let mut existing: BTreeSet<String> = names.into_iter().collect();
     for image in p.images {
