@@ -41,7 +41,7 @@ impl Resolver for SystemResolver {
         if let Ok(ip) = name.parse() {
             return Some(ip);
         }
-        dns_lookup::lookup_host(name).ok()?.into_iter().next()
+        dns_lookup::lookup_host(name).ok()?.next()
     }
 
     fn name_of(&self, ip: IpAddr) -> Option<String> {
@@ -261,7 +261,7 @@ fn make(
         reply.error(format!("Could not add domain to {file}"))?;
         return Ok(false);
     }
-    if defined.iter().any(|d| *d == w.name) {
+    if defined.contains(&w.name) {
         return if p.nfsv4 {
             fix_nfs_vers(nim, reply, w, &file)
         } else {
