@@ -629,3 +629,110 @@ fn resolv_conf_choices_files_and_definitions() {
         ]
     );
 }
+
+#[test]
+fn a_network_without_a_local_address_is_routed_from_the_master() {
+    let sn = SimHost::new("sn1", HOSTS);
+    sn.sh(
+        "/usr/sbin/nim",
+        &[
+            "-o",
+            "change",
+            "-a",
+            "routing1=default 10.0.0.1",
+            "master_net",
+        ],
+    );
+    sn.reset_log();
+    let hfi = NodeNet {
+        netname: "hfinet".into(),
+        net: "198.18.0.0".into(),
+        mask: "255.255.255.0".into(),
+        gateway: "198.18.0.254".into(),
+        mgtifname: "hf0".into(),
+        ..NodeNet::default()
+    };
+    let (runner, cfg) = nim_on(&sn);
+    let nim = Nim::new(&runner, Target::Local, &cfg);
+    let mut docs: Vec<Response> = Vec::new();
+    let ok = check_nim_networks(&nim, &mut Reply::new(&mut docs, false), &[hfi], "sn1").unwrap();
+    assert!(ok, "{}", output(docs).stderr);
+    assert_eq!(
+        calls(&sn),
+        [
+            "0\tlsnim -c networks",
+            "0\tlsnim -Z -a net_addr -a snm master_net",
+            "0\tnim -Fo define -t hfi -a net_addr=198.18.0.0 -a snm=255.255.255.0 -a routing1=default 198.18.0.254 hfinet",
+            "0\tifconfig -a",
+            "0\tlsnim -a if1 -Z master",
+            "0\tlsnim -A routing master_net",
+            "0\tlsnim -a routing1 -Z master_net",
+            "0\tnim -Fo change -a routing2=hfinet 10.0.0.1 198.18.0.254 master_net",
+        ]
+    );
+}
+
+#[test]
+fn nfsv4_fixes_an_existing_resolv_conf_once() {
+    let sn = SimHost::new("sn1", HOSTS);
+    let dir = tempfile::tempdir().unwrap();
+    let installdir = dir.path().to_str().unwrap().to_string();
+    let file = format!("{installdir}/nim/resolv_conf/site_resolv_conf/resolv.conf");
+    sn.sh(
+        "/usr/sbin/nim",
+        &[
+            "-o",
+            "define",
+            "-t",
+            "resolv_conf",
+            "-a",
+            "server=master",
+            "-a",
+            &format!("location={file}"),
+            "site_resolv_conf",
+        ],
+    );
+    sn.reset_log();
+    let nodes = [rnode("cn01", "sn1", None, None)];
+    let attrs = BTreeMap::new();
+    let is_me = |n: &str| n == "sn1";
+    let p = ResolvParams {
+        nodes: &nodes,
+        site_domain: Some("cluster.test"),
+        site_nameservers: Some("198.18.0.53"),
+        network_domains: &[],
+        nimprime: "mn",
+        dir: None,
+        installdir: &installdir,
+        attrs: &attrs,
+        nfsv4: true,
+        is_me: &is_me,
+        resolver: &Names,
+    };
+    let (runner, cfg) = nim_on(&sn);
+    let nim = Nim::new(&runner, Target::Local, &cfg);
+    for _ in 0..2 {
+        let mut docs: Vec<Response> = Vec::new();
+        let chosen = chk_resolv_conf(&nim, &mut Reply::new(&mut docs, false), &p).unwrap();
+        assert_eq!(chosen["cn01"], "site_resolv_conf");
+        assert_eq!(output(docs).stdout, "");
+    }
+    let rc_rm = calls(&sn)
+        .iter()
+        .find(|c| c.contains("rmnfsexp"))
+        .map(|c| c[..c.find('\t').unwrap_or(0)].to_string())
+        .unwrap_or_default();
+    assert_eq!(
+        calls(&sn),
+        [
+            "0\tlsnim -c resources".to_string(),
+            "0\tifconfig -a".to_string(),
+            "0\tlsnim -Z -a nfs_vers site_resolv_conf".to_string(),
+            format!("{rc_rm}\trmnfsexp -d {file} -B"),
+            "0\tnim -Fo change -a nfs_vers=4 site_resolv_conf".to_string(),
+            "0\tlsnim -c resources".to_string(),
+            "0\tifconfig -a".to_string(),
+            "0\tlsnim -Z -a nfs_vers site_resolv_conf".to_string(),
+        ]
+    );
+}
