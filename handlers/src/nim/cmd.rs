@@ -30,6 +30,9 @@ pub const IFCONFIG: &str = "/usr/sbin/ifconfig";
 pub const DF: &str = "/usr/bin/df";
 pub const CHFS: &str = "/usr/sbin/chfs";
 pub const SHUTDOWN: &str = "/usr/sbin/shutdown";
+pub const MVDIR: &str = "/usr/sbin/mvdir";
+pub const SYNC: &str = "/usr/sbin/sync";
+pub const RM: &str = "/bin/rm";
 
 /// How NIM commands run: a timeout per command and, for tests only, a
 /// directory the stock paths are looked up under (set by code, never from

@@ -7,11 +7,14 @@
 //! * [`validate`]: every database value that reaches a NIM command.
 //! * [`model`]: what the node commands work with (images, resources,
 //!   networks, the reply channel).
+//! * [`resources`]: NIM resources, networks and resolv_conf made on a
+//!   service node (mkdsklsnode / nimnodeset).
 //! * [`xcat2nim`]: the command.
 
 pub mod cmd;
 pub mod model;
 pub mod parse;
+pub mod resources;
 pub mod validate;
 pub mod xcat2nim;
 

@@ -131,6 +131,12 @@ impl SimHost {
             .collect()
     }
 
+    /// A `nimsim` helper command on this host's state (`reset`, `fault …`,
+    /// `set …`); its stdout.
+    pub fn admin(&self, args: &[&str]) -> String {
+        self.helper(args)
+    }
+
     /// The handler as it runs on this host.
     pub fn handler(&self) -> Xcat2nim {
         Xcat2nim::with_config(NimConfig::default().with_command_root(&self.root))
