@@ -8,8 +8,13 @@
 //! * [`model`]: what the node commands work with (images, resources,
 //!   networks, the reply channel).
 //! * [`xcat2nim`]: the command.
+//! * [`hanfs`]: `mkdsklsnode -S` (NFSv4 replica export of the install
+//!   directory); [`clientfiles`]: the files mkdsklsnode edits on a service
+//!   node after NIM initialised the clients.
 
+pub mod clientfiles;
 pub mod cmd;
+pub mod hanfs;
 pub mod model;
 pub mod parse;
 pub mod validate;
