@@ -10,15 +10,18 @@
 
 use std::net::Ipv4Addr;
 
+/// One interface: its name and its (address, netmask) pairs.
+pub type Interface = (String, Vec<(Ipv4Addr, Ipv4Addr)>);
+
 /// The configured interfaces in file order (lo0 first), each with its IPv4
 /// addresses and masks; None when the host has no interfaces file.
-pub fn configured() -> Option<Vec<(String, Vec<(Ipv4Addr, Ipv4Addr)>)>> {
+pub fn configured() -> Option<Vec<Interface>> {
     let text = std::fs::read_to_string(crate::store::state_dir().join("interfaces")).ok()?;
     Some(parse(&text))
 }
 
-fn parse(text: &str) -> Vec<(String, Vec<(Ipv4Addr, Ipv4Addr)>)> {
-    let mut list: Vec<(String, Vec<(Ipv4Addr, Ipv4Addr)>)> = Vec::new();
+fn parse(text: &str) -> Vec<Interface> {
+    let mut list: Vec<Interface> = Vec::new();
     for line in text.lines() {
         let line = line.split('#').next().unwrap_or("");
         let words: Vec<&str> = line.split_whitespace().collect();
