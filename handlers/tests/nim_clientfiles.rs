@@ -539,3 +539,47 @@ fn hfi_macs_get_their_own_bootptab_lines() {
     assert_eq!(r.get("/etc/bootptab"), BOOTPTAB);
     assert!(!Path::new(&r.dir.path().join("etc/bootptab.bak")).exists());
 }
+
+#[test]
+fn shared_file_edits_from_many_threads_all_land_and_keep_the_mode() {
+    use std::os::unix::fs::PermissionsExt;
+    let r = root();
+    let mut bootptab = String::new();
+    for i in 0..24 {
+        bootptab.push_str(&format!(
+            "cn{i:02}:bf=/tftpboot/cn{i:02}:ip=198.18.0.{}:ht=ethernet:ha=aabbccdd00{i:02}:sa=198.18.0.11:\n",
+            100 + i
+        ));
+    }
+    r.put("/etc/bootptab", &bootptab);
+    let path = r.files.path("/etc/bootptab");
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o640)).unwrap();
+    std::thread::scope(|s| {
+        for i in 0..24 {
+            let files = &r.files;
+            s.spawn(move || {
+                let macs = format!("aabbccdd00{i:02}|aabbccdd01{i:02}");
+                let (out, _) = reply_of(false, |rep| {
+                    bootp::add_hfi_macs(files, &format!("cn{i:02}"), &macs, rep).unwrap();
+                });
+                assert_eq!(out.stderr, "");
+            });
+        }
+    });
+    let after = r.get("/etc/bootptab");
+    assert_eq!(after.lines().count(), 48);
+    for i in 0..24 {
+        assert!(
+            after.contains(&format!(":ha=aabbccdd01{i:02}:")),
+            "cn{i:02}"
+        );
+    }
+    let mode = std::fs::metadata(&path).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode, 0o640);
+    let leftovers: Vec<_> = std::fs::read_dir(path.parent().unwrap())
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .filter(|n| n.to_string_lossy().ends_with(".tmp"))
+        .collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
+}

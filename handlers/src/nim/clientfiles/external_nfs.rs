@@ -7,6 +7,7 @@
 
 use super::{edits, uncounted, ClientFiles};
 use crate::api::Aborted;
+use crate::nim::cmd::Nim;
 use crate::nim::model::Reply;
 use crate::nim::validate::{self, Invalid};
 use crate::snmove::resolve::SystemResolver;
@@ -90,6 +91,15 @@ pub fn edit_for_nfs_server(
         }
     }
     add_proc(files, n, reply)
+}
+
+/// This server's addresses for [`edit_for_nfs_server`] (stock `is_me`
+/// compares with `gethost_ips`, i.e. `ifconfig -a`); empty when
+/// `ifconfig` fails.
+pub fn this_host_addresses(nim: &Nim) -> Vec<IpAddr> {
+    nim.inet_addrs()
+        .map(|v| v.into_iter().map(|(ip, _)| IpAddr::V4(ip)).collect())
+        .unwrap_or_default()
 }
 
 fn lookup(names: &dyn SystemResolver, name: &str) -> Option<IpAddr> {
