@@ -110,10 +110,13 @@ pub fn setup_ha_nfs(ha: &HaNfs, nodes: &[HaNfsNode], reply: &mut Reply) -> Resul
     export(ha, &local, local_ip, remote_ip, reply)
 }
 
-/// Every database value checked before any command runs: the service node
-/// names (sorted set), the xcatmaster values (sorted set, empty when unset)
-/// and the install directory.  `None` after the refusal was sent.
+/// The service node names and the xcatmaster values (empty when unset),
+/// each a sorted set.
 type Checked = (BTreeSet<String>, BTreeSet<String>);
+
+/// Every database value checked before any command runs: the service node
+/// names, the xcatmasters and the install directory.  `None` after the
+/// refusals were sent (counted errors).
 fn validated(
     ha: &HaNfs,
     nodes: &[HaNfsNode],
