@@ -29,18 +29,23 @@ pub fn add_basecust_removal(
         return Ok(false);
     };
     let info = format!("{tftpdir}/{ip}.info");
-    let Ok(text) = files.read(&info) else {
+    let text = files.read(&info);
+    let new = text.as_deref().map(edits::info_with_basecust);
+    if let (Ok(old), Ok(new)) = (&text, &new) {
+        if old == new {
+            return Ok(true);
+        }
+    }
+    // Stock announces the update when its `grep` found nothing, which is
+    // also the case for a missing file.
+    reply.verbose(format!("Updating the {info} file.\n"))?;
+    let Ok(new) = new else {
         uncounted(
             reply,
             format!("Can not open the niminfo file {info} for reading."),
         )?;
         return Ok(false);
     };
-    let new = edits::info_with_basecust(&text);
-    if new == text {
-        return Ok(true);
-    }
-    reply.verbose(format!("Updating the {info} file.\n"))?;
     if files.write(&info, &new).is_err() {
         uncounted(reply, format!("Can not open the file {info} for writing"))?;
         return Ok(false);
