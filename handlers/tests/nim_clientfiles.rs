@@ -385,9 +385,10 @@ fn basecust_removal_once_and_a_failed_write_leaves_the_file() {
     std::fs::remove_dir(&tmp).unwrap();
 
     let r = root();
-    let (out, _) = reply_of(false, |rep| {
+    let (out, _) = reply_of(true, |rep| {
         assert!(!basecust::add_basecust_removal(&r.files, TFTP, "cn01", ip, rep).unwrap());
     });
+    assert_eq!(out.stdout, format!("Updating the {info} file.\n\n"));
     assert_eq!(
         out.stderr,
         format!("Error: Can not open the niminfo file {info} for reading.\n")
