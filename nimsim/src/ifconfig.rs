@@ -1,7 +1,8 @@
 //! `ifconfig -a` in AIX's layout from the host's real interfaces (`lo0`, `en0` …, hex
 //! netmasks, which aixinstall.pm's `-S` code matches with
 //! `inet\s+(.*?)\s+netmask\s+(.*?)\s+`), and the primary IPv4 address
-//! `nim_master_setup` builds `master_net` from.
+//! `nim_master_setup` builds `master_net` from.  A host with a
+//! `<state>/interfaces` file shows those instead (see `interfaces`).
 
 use std::net::Ipv4Addr;
 
@@ -26,6 +27,15 @@ enum Addr {
 
 /// Interfaces in kernel order, AIX names (`lo0`, `en0`, `en1` …), with their addresses.
 fn interfaces() -> Vec<(String, Vec<Addr>)> {
+    if let Some(simulated) = crate::interfaces::configured() {
+        return simulated
+            .into_iter()
+            .map(|(name, addrs)| {
+                let addrs = addrs.into_iter().map(|(a, m)| Addr::V4(a, m)).collect();
+                (name, addrs)
+            })
+            .collect();
+    }
     let mut list: Vec<(String, Vec<Addr>)> = Vec::new();
     let Ok(addrs) = nix::ifaddrs::getifaddrs() else {
         return list;

@@ -13,6 +13,7 @@ mod faults;
 mod helpers;
 mod host;
 mod ifconfig;
+mod interfaces;
 mod lsnim;
 mod master;
 mod nfs;

@@ -10,8 +10,13 @@
 //! * [`resources`]: NIM resources, networks and resolv_conf made on a
 //!   service node (mkdsklsnode / nimnodeset).
 //! * [`xcat2nim`]: the command.
+//! * [`hanfs`]: `mkdsklsnode -S` (NFSv4 replica export of the install
+//!   directory); [`clientfiles`]: the files mkdsklsnode edits on a service
+//!   node after NIM initialised the clients.
 
+pub mod clientfiles;
 pub mod cmd;
+pub mod hanfs;
 pub mod model;
 pub mod parse;
 pub mod resources;

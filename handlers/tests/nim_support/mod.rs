@@ -212,3 +212,45 @@ pub fn run_all(env: &Env, hosts: &[&SimHost], args: &[&str]) -> Out {
     }
     output(docs)
 }
+
+/// Per-host extras for the `-S` and client-file tests.
+impl SimHost {
+    /// This host's own addresses in its `ifconfig -a`: lines
+    /// `NAME ADDRESS NETMASK` (nimsim's `<state>/interfaces`).
+    pub fn set_interfaces(&self, lines: &str) {
+        std::fs::create_dir_all(&self.state).unwrap();
+        std::fs::write(self.state.join("interfaces"), lines).unwrap();
+    }
+
+    /// A `nimsim` helper for this host (`fault …`, `state`); its stdout.
+    pub fn nimsim(&self, args: &[&str]) -> String {
+        self.helper(args)
+    }
+
+    /// The `lsnfsexp -c` lines of `dir` (header skipped).
+    pub fn export_of(&self, dir: &str) -> Vec<String> {
+        self.sh("/usr/sbin/lsnfsexp", &["-c"])
+            .lines()
+            .filter(|l| l.starts_with(&format!("{dir}:")))
+            .map(str::to_string)
+            .collect()
+    }
+}
+
+/// A stand-in `ssh` (`SystemRunner::with_ssh_program`) that runs the remote
+/// command line on the simulated host it names: the line's program (a
+/// wrapper under some host's command root) becomes the same wrapper under
+/// the named host's root.  Unknown hosts fail as ssh does (255).
+pub fn fake_ssh(dir: &Path, hosts: &[&SimHost]) -> PathBuf {
+    let mut cases = String::new();
+    for h in hosts {
+        cases.push_str(&format!("  {}) root='{}' ;;\n", h.name, h.root.display()));
+    }
+    let script = format!(
+        "#!/bin/sh\nwhile [ \"$1\" != \"--\" ]; do shift; done\nshift\nhost=\"$1\"\nline=\"$2\"\ncase \"$host\" in\n{cases}  *) echo \"ssh: Could not resolve hostname $host\" >&2; exit 255 ;;\nesac\neval \"set -- $line\"\nprog=\"$1\"\nshift\nexec \"$root/usr/${{prog##*/root/usr/}}\" \"$@\"\n"
+    );
+    let path = dir.join("ssh");
+    std::fs::write(&path, script).unwrap();
+    make_executable(&path);
+    path
+}
