@@ -30,6 +30,19 @@ pub const IFCONFIG: &str = "/usr/sbin/ifconfig";
 pub const DF: &str = "/usr/bin/df";
 pub const CHFS: &str = "/usr/sbin/chfs";
 pub const SHUTDOWN: &str = "/usr/sbin/shutdown";
+// File commands on nimprime and the service nodes (handlers.md §3.6.1, §3.7, §3.8).
+pub const MKDIR: &str = "/usr/bin/mkdir";
+pub const CP: &str = "/usr/bin/cp";
+pub const RM: &str = "/usr/bin/rm";
+pub const CAT: &str = "/usr/bin/cat";
+pub const TEST: &str = "/usr/bin/test";
+pub const TOUCH: &str = "/usr/bin/touch";
+pub const CHMOD: &str = "/usr/bin/chmod";
+pub const CHGRP: &str = "/usr/bin/chgrp";
+pub const CHOWN: &str = "/usr/bin/chown";
+pub const DU: &str = "/usr/bin/du";
+/// rsync over ssh (stock: `prsync` / `xdcp`, which run rsync underneath).
+pub const RSYNC: &str = "/usr/bin/rsync";
 
 /// How NIM commands run: a timeout per command and, for tests only, a
 /// directory the stock paths are looked up under (set by code, never from
@@ -131,6 +144,16 @@ impl<'a> Nim<'a> {
 
     pub fn target(&self) -> &Target {
         &self.target
+    }
+
+    /// The runner the commands go through.
+    pub fn runner(&self) -> &'a dyn Runner {
+        self.runner
+    }
+
+    /// How the commands run (timeout, test command root).
+    pub fn config(&self) -> &'a NimConfig {
+        self.cfg
     }
 
     /// Run `stock_path args…` on the target.

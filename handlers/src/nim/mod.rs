@@ -7,11 +7,14 @@
 //! * [`validate`]: every database value that reaches a NIM command.
 //! * [`model`]: what the node commands work with (images, resources,
 //!   networks, the reply channel).
+//! * [`prime`]: the nimprime side of mkdsklsnode's preprocess (SPOT
+//!   update, statelite set-up, copies to the service nodes).
 //! * [`xcat2nim`]: the command.
 
 pub mod cmd;
 pub mod model;
 pub mod parse;
+pub mod prime;
 pub mod validate;
 pub mod xcat2nim;
 
