@@ -119,6 +119,9 @@ const BLOCK_REMOVAL: &str = r#"
 /// in `/swapnfs` (the RAM disk's `/tmp` is not there yet).
 const SWAPNFS_STANZA: &str = "# Write tmp file to create remote paging device (xCAT)\nprintf 'CuDv:\\n\\tname = %s\\n\\tstatus = 0\\n\\tchgstatus = 1\\n\\tPdDvLn = swap/nfs/paging\\n' \"$SWAPDEV\" > /swapnfs\n\n";
 
+/// The first line of the paging stanza must start the file, not append.
+const CUDV_APPEND: &str = "echo \"CuDv:\" >> /swapnfs";
+
 /// After a stock-style `rmdev -l ${BASECUST_REMOVAL}` line of an older update.
 const ODMDELETE_LINES: &str =
     "            # Remove ODM object definition\n            odmdelete -o CuDv -q name=${BASECUST_REMOVAL}\n";
@@ -156,8 +159,8 @@ pub fn rewrite(original: &str, mount: &str) -> String {
         if odmadd_tmp {
             out.push_str(&line.replace("tmp/swapnfs", "swapnfs"));
             out.push_str("\n                        rm -f /swapnfs\n");
-        } else if line.contains("echo \"CuDv:\" >> /swapnfs") {
-            out.push_str("echo \"CuDv:\" > /swapnfs\n");
+        } else if line.contains(CUDV_APPEND) {
+            out.push_str(&line.replace(CUDV_APPEND, "echo \"CuDv:\" > /swapnfs"));
         } else {
             out.push_str(&line.replace("tmp/swapnfs", "swapnfs"));
         }

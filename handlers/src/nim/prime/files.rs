@@ -97,17 +97,6 @@ impl<'a> Files<'a> {
         done
     }
 
-    /// Append `line` (and a newline) to `path`.
-    pub fn append_line(&self, path: &str, line: &str) -> FileResult<()> {
-        let mut text = self.read(path).unwrap_or_default();
-        if !text.is_empty() && !text.ends_with('\n') {
-            text.push('\n');
-        }
-        text.push_str(line);
-        text.push('\n');
-        self.write(path, &text, None)
-    }
-
     /// `mkdir -m <mode> -p path` (the mode applies to the last directory).
     pub fn mkdir_p(&self, path: &str, mode: u32) -> FileResult<()> {
         match self.host() {

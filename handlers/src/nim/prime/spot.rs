@@ -189,11 +189,16 @@ fn xcataixpost(
         return Ok(false);
     }
     let inittab = format!("{inst_root}/etc/inittab");
-    let present = files
-        .read(&inittab)
-        .map(|t| t.contains("xcataixpost"))
-        .unwrap_or(false);
-    if !present && files.append_line(&inittab, INITTAB_ENTRY).is_err() {
+    let mut text = files.read(&inittab).unwrap_or_default();
+    if text.contains("xcataixpost") {
+        return Ok(true);
+    }
+    if !text.is_empty() && !text.ends_with('\n') {
+        text.push('\n');
+    }
+    text.push_str(INITTAB_ENTRY);
+    text.push('\n');
+    if files.write(&inittab, &text, None).is_err() {
         reply.error(format!("Could not open {inittab} for appending.\n"))?;
         reply.error("Could not update the /etc/inittab file in the SPOT.\n")?;
         return Ok(false);
