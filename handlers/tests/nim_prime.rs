@@ -442,3 +442,207 @@ fn sync_roots_failure_and_spot_failure_messages() {
         format!("Error: Could not update the rc.dd_boot file in the SPOT.\n\nError: Could not update the SPOT resource named '{SPOT}'.\n\nError: Could not initialize the nodes.\n\n")
     );
 }
+
+// ---- copies to the service nodes ----
+
+fn img(name: &str, attrs: &[(&str, &str)]) -> Image {
+    Image {
+        name: name.into(),
+        attrs: attrs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect(),
+    }
+}
+
+fn images() -> BTreeMap<String, Image> {
+    let dskls = img(
+        "71dskls",
+        &[("nimtype", "diskless"), ("spot", SPOT), ("shared_root", "71dskls_sr"), ("paging", "71dskls_paging"), ("lpp_source", "71lpp"), ("script", "s1,s2")],
+    );
+    let std = img(
+        "71std",
+        &[("nimtype", "standalone"), ("spot", "71std_spot"), ("lpp_source", "71lpp"), ("bosinst_data", "bid1")],
+    );
+    [dskls, std].into_iter().map(|i| (i.name.clone(), i)).collect()
+}
+
+fn set(items: &[&str]) -> BTreeSet<String> {
+    items.iter().map(|s| s.to_string()).collect()
+}
+
+#[test]
+fn copy_plan_per_service_node() {
+    let imgs = images();
+    let sns: BTreeMap<String, BTreeSet<String>> = [
+        ("sn1".to_string(), set(&["71dskls", "71std"])),
+        ("sn2".to_string(), set(&["71dskls"])),
+    ]
+    .into();
+    let mut res = Resources::default();
+    for r in [SPOT, "71std_spot", "71lpp", "bid1", "s1", "s2"] {
+        res.locations.insert(r.into(), format!("/install/nim/{r}"));
+    }
+    let req = CopyRequest { service_nodes: &sns, this_host: &[], images: &imgs, resources: &res };
+    let defined = [("sn1".to_string(), set(&["s2"])), ("sn2".to_string(), set(&[SPOT]))].into();
+    let summary: Vec<(String, String, Vec<String>)> = prime::copy::plan(&req, &defined)
+        .into_iter()
+        .map(|c| (c.name, c.restype, c.service_nodes))
+        .collect();
+    let v = |s: &[&str]| s.iter().map(|x| x.to_string()).collect::<Vec<_>>();
+    assert_eq!(
+        summary,
+        [
+            (SPOT.to_string(), "spot".to_string(), v(&["sn1"])),
+            ("71lpp".into(), "lpp_source".into(), v(&["sn1"])),
+            ("71std_spot".into(), "spot".into(), v(&["sn1"])),
+            ("bid1".into(), "bosinst_data".into(), v(&["sn1"])),
+            ("s1".into(), "script".into(), v(&["sn1", "sn2"])),
+            ("s2".into(), "script".into(), v(&["sn2"])),
+        ],
+        "shared_root / paging never copied; lpp_source only for standalone images"
+    );
+}
+
+/// `mn` copies `71dskls` (its SPOT and script s1) to sn1 and sn2 (sn2 has
+/// the SPOT already); the resources' files on disk.
+fn copy_setup(net: &Net) -> (BTreeMap<String, Image>, Resources) {
+    let loc = spot_setup(net);
+    std::fs::write(format!("{loc}/big"), vec![0u8; 3 << 20]).unwrap();
+    let scripts = net.path("install/nim/scripts");
+    std::fs::create_dir_all(&scripts).unwrap();
+    std::fs::write(format!("{scripts}/s1.sh"), "#!/bin/ksh\n").unwrap();
+    let spots = net.path("install/nim/spot");
+    net.sim("sn2", "/usr/sbin/nim", &["-o", "define", "-t", "spot", "-a", "server=master", "-a", &format!("location={spots}"), SPOT]);
+    let imgs: BTreeMap<String, Image> =
+        [("71dskls".to_string(), img("71dskls", &[("spot", SPOT), ("shared_root", "71dskls_sr"), ("script", "s1")]))].into();
+    let mut res = Resources::default();
+    res.locations.insert(SPOT.into(), loc);
+    res.locations.insert("s1".into(), format!("{scripts}/s1.sh"));
+    net.clear();
+    (imgs, res)
+}
+
+fn copy(net: &Net, imgs: &BTreeMap<String, Image>, res: &Resources, sns: &[&str], verbose: bool) -> (bool, Out) {
+    let cfg = net.cfg();
+    let p = prime_on(net, &cfg, Target::Local);
+    let map: BTreeMap<String, BTreeSet<String>> = sns.iter().map(|s| (s.to_string(), set(&["71dskls"]))).collect();
+    let me = ["mn".to_string()];
+    let req = CopyRequest { service_nodes: &map, this_host: &me, images: imgs, resources: res };
+    let mut docs: Vec<Response> = Vec::new();
+    let ok = {
+        let mut reply = Reply::new(&mut docs, verbose);
+        prime::copy_to_service_nodes(&p, &req, &mut reply).unwrap()
+    };
+    (ok, output(docs))
+}
+
+fn du_mb(path: &str) -> u64 {
+    let out = std::process::Command::new("du").args(["-sm", path]).output().unwrap();
+    String::from_utf8_lossy(&out.stdout).split_whitespace().next().unwrap().parse().unwrap()
+}
+
+#[test]
+fn copies_with_space_check_and_chfs() {
+    let net = Net::new(&["sn1", "sn2"]);
+    let (imgs, res) = copy_setup(&net);
+    let tmp = net.dir.path().display().to_string();
+    // sn2's file system holding the test directory has 5 MB free.
+    net.helper("sn2", &["fs", &tmp, "100", "5", "/dev/lvtest"]);
+    let (ok, out) = copy(&net, &imgs, &res, &["mn", "sn1", "sn2"], true);
+    assert!(ok, "{}", out.stderr);
+    assert_eq!(out.stderr, "");
+    assert_eq!(out.stdout, format!("Copying NIM resource {SPOT} to service nodes.\n\nCopying NIM resource s1 to service nodes.\n\n"));
+    let spot_dir = net.path(&format!("install/nim/spot/{SPOT}"));
+    let spots = net.path("install/nim/spot");
+    let scripts = net.path("install/nim/scripts");
+    let post = net.path("install/postscripts");
+    assert_eq!(
+        net.calls_on(&Target::Host("sn1".into())),
+        [
+            "/usr/sbin/lsnim -c resources".to_string(),
+            format!("/usr/bin/mkdir -m 644 -p {spot_dir}"),
+            format!("/usr/bin/df -m {spot_dir}"),
+            format!("/usr/bin/mkdir -m 644 -p {scripts}"),
+            format!("/usr/bin/df -m {scripts}"),
+        ]
+    );
+    let need = du_mb(&scripts) + 10;
+    assert_eq!(
+        net.calls_on(&Target::Host("sn2".into())),
+        [
+            "/usr/sbin/lsnim -c resources".to_string(),
+            format!("/usr/bin/mkdir -m 644 -p {scripts}"),
+            format!("/usr/bin/df -m {scripts}"),
+            format!("/usr/sbin/chfs -a size=+{}M {tmp}", need - 5),
+        ]
+    );
+    let mut local = net.calls_on(&Target::Local);
+    local.sort();
+    let mut want = vec![
+        "/usr/bin/rsync -pt /etc/hosts sn1:/etc/hosts".to_string(),
+        "/usr/bin/rsync -pt /etc/hosts sn2:/etc/hosts".to_string(),
+        format!("/usr/bin/rsync -rlpt {post}/ sn1:{post}"),
+        format!("/usr/bin/rsync -rlpt {post}/ sn2:{post}"),
+        format!("/usr/bin/du -sm {spot_dir}"),
+        format!("/usr/bin/du -sm {scripts}"),
+        format!("/usr/bin/rsync -rlHpEAogDz {spot_dir} sn1:{spots}"),
+        format!("/usr/bin/rsync -rlHpEAogDz {scripts}/s1.sh sn1:{scripts}"),
+        format!("/usr/bin/rsync -rlHpEAogDz {scripts}/s1.sh sn2:{scripts}"),
+    ];
+    want.sort();
+    assert_eq!(local, want);
+    // nimsim saw the same on each SN, and sn2's file system grew.
+    assert!(net.sim_calls("sn2").contains(&format!("0\tchfs -a size=+{}M {tmp}", need - 5)));
+    let df = net.sim("sn2", "/usr/bin/df", &["-m", &scripts]);
+    assert!(df.lines().nth(1).unwrap().split_whitespace().nth(2) == Some(&format!("{}.00", need)[..]), "{df}");
+}
+
+#[test]
+fn copy_failures() {
+    let net = Net::new(&["sn1", "sn2"]);
+    let (imgs, res) = copy_setup(&net);
+    // An SN that does not answer: its resources cannot be listed.
+    net.down.lock().unwrap().push("sn2".into());
+    let (ok, out) = copy(&net, &imgs, &res, &["sn1", "sn2"], false);
+    assert!(!ok);
+    let post = net.path("install/postscripts");
+    assert_eq!(out.stderr, "Error: Could not get NIM resource definitions from sn2.\n");
+    net.down.lock().unwrap().clear();
+
+    // df failing on sn1.
+    net.clear();
+    net.helper("sn1", &["fault", "df", "fail"]);
+    let (ok, out) = copy(&net, &imgs, &res, &["sn1"], false);
+    assert!(!ok);
+    let spot_dir = net.path(&format!("install/nim/spot/{SPOT}"));
+    assert_eq!(
+        out.stderr,
+        format!("Error: Could not run: '/usr/bin/df -m {spot_dir}' on sn1.\n\nError: Could not copy NIM resources to the service nodes.\n")
+    );
+    assert!(!net.calls_on(&Target::Local).iter().any(|l| l.contains("-rlHpEAogDz")), "nothing copied");
+
+    // chfs refused on sn1 (the file system cannot grow).
+    net.clear();
+    let tmp = net.dir.path().display().to_string();
+    net.helper("sn1", &["fs", &tmp, "100", "5", "/dev/lvtest"]);
+    net.helper("sn1", &["fault", "chfs", "fail"]);
+    let (ok, out) = copy(&net, &imgs, &res, &["sn1"], false);
+    assert!(!ok);
+    assert!(out.stderr.starts_with("Error: Could not run: '/usr/sbin/chfs -a size=+"), "{}", out.stderr);
+
+    // The copy itself failing (rsync to sn2).
+    net.clear();
+    net.helper("sn1", &["fs", &tmp, "100000", "90000", "/dev/lvtest"]);
+    std::fs::write(net.dir.path().join("rsync.fail"), "sn2:\n").unwrap();
+    let (ok, out) = copy(&net, &imgs, &res, &["sn1", "sn2"], false);
+    assert!(!ok);
+    assert_eq!(
+        out.stderr,
+        "Error: Could not copy /etc/hosts to service nodes.\n\nError: Could not copy ".to_string()
+            + &post
+            + " to service nodes.\n\nError: Could not copy NIM resource s1 to service nodes.\n\nError: Could not copy NIM resources to the service nodes.\n"
+    );
+    // Only this host: nothing to do, no command.
+    net.clear();
+    let (ok, _) = copy(&net, &imgs, &res, &["mn"], false);
+    assert!(ok);
+    assert!(net.calls().is_empty());
+}
