@@ -448,20 +448,38 @@ fn sync_roots_failure_and_spot_failure_messages() {
 fn img(name: &str, attrs: &[(&str, &str)]) -> Image {
     Image {
         name: name.into(),
-        attrs: attrs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect(),
+        attrs: attrs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect(),
     }
 }
 
 fn images() -> BTreeMap<String, Image> {
     let dskls = img(
         "71dskls",
-        &[("nimtype", "diskless"), ("spot", SPOT), ("shared_root", "71dskls_sr"), ("paging", "71dskls_paging"), ("lpp_source", "71lpp"), ("script", "s1,s2")],
+        &[
+            ("nimtype", "diskless"),
+            ("spot", SPOT),
+            ("shared_root", "71dskls_sr"),
+            ("paging", "71dskls_paging"),
+            ("lpp_source", "71lpp"),
+            ("script", "s1,s2"),
+        ],
     );
     let std = img(
         "71std",
-        &[("nimtype", "standalone"), ("spot", "71std_spot"), ("lpp_source", "71lpp"), ("bosinst_data", "bid1")],
+        &[
+            ("nimtype", "standalone"),
+            ("spot", "71std_spot"),
+            ("lpp_source", "71lpp"),
+            ("bosinst_data", "bid1"),
+        ],
     );
-    [dskls, std].into_iter().map(|i| (i.name.clone(), i)).collect()
+    [dskls, std]
+        .into_iter()
+        .map(|i| (i.name.clone(), i))
+        .collect()
 }
 
 fn set(items: &[&str]) -> BTreeSet<String> {
@@ -480,8 +498,17 @@ fn copy_plan_per_service_node() {
     for r in [SPOT, "71std_spot", "71lpp", "bid1", "s1", "s2"] {
         res.locations.insert(r.into(), format!("/install/nim/{r}"));
     }
-    let req = CopyRequest { service_nodes: &sns, this_host: &[], images: &imgs, resources: &res };
-    let defined = [("sn1".to_string(), set(&["s2"])), ("sn2".to_string(), set(&[SPOT]))].into();
+    let req = CopyRequest {
+        service_nodes: &sns,
+        this_host: &[],
+        images: &imgs,
+        resources: &res,
+    };
+    let defined = [
+        ("sn1".to_string(), set(&["s2"])),
+        ("sn2".to_string(), set(&[SPOT])),
+    ]
+    .into();
     let summary: Vec<(String, String, Vec<String>)> = prime::copy::plan(&req, &defined)
         .into_iter()
         .map(|c| (c.name, c.restype, c.service_nodes))
@@ -510,22 +537,61 @@ fn copy_setup(net: &Net) -> (BTreeMap<String, Image>, Resources) {
     std::fs::create_dir_all(&scripts).unwrap();
     std::fs::write(format!("{scripts}/s1.sh"), "#!/bin/ksh\n").unwrap();
     let spots = net.path("install/nim/spot");
-    net.sim("sn2", "/usr/sbin/nim", &["-o", "define", "-t", "spot", "-a", "server=master", "-a", &format!("location={spots}"), SPOT]);
-    let imgs: BTreeMap<String, Image> =
-        [("71dskls".to_string(), img("71dskls", &[("spot", SPOT), ("shared_root", "71dskls_sr"), ("script", "s1")]))].into();
+    net.sim(
+        "sn2",
+        "/usr/sbin/nim",
+        &[
+            "-o",
+            "define",
+            "-t",
+            "spot",
+            "-a",
+            "server=master",
+            "-a",
+            &format!("location={spots}"),
+            SPOT,
+        ],
+    );
+    let imgs: BTreeMap<String, Image> = [(
+        "71dskls".to_string(),
+        img(
+            "71dskls",
+            &[
+                ("spot", SPOT),
+                ("shared_root", "71dskls_sr"),
+                ("script", "s1"),
+            ],
+        ),
+    )]
+    .into();
     let mut res = Resources::default();
     res.locations.insert(SPOT.into(), loc);
-    res.locations.insert("s1".into(), format!("{scripts}/s1.sh"));
+    res.locations
+        .insert("s1".into(), format!("{scripts}/s1.sh"));
     net.clear();
     (imgs, res)
 }
 
-fn copy(net: &Net, imgs: &BTreeMap<String, Image>, res: &Resources, sns: &[&str], verbose: bool) -> (bool, Out) {
+fn copy(
+    net: &Net,
+    imgs: &BTreeMap<String, Image>,
+    res: &Resources,
+    sns: &[&str],
+    verbose: bool,
+) -> (bool, Out) {
     let cfg = net.cfg();
     let p = prime_on(net, &cfg, Target::Local);
-    let map: BTreeMap<String, BTreeSet<String>> = sns.iter().map(|s| (s.to_string(), set(&["71dskls"]))).collect();
+    let map: BTreeMap<String, BTreeSet<String>> = sns
+        .iter()
+        .map(|s| (s.to_string(), set(&["71dskls"])))
+        .collect();
     let me = ["mn".to_string()];
-    let req = CopyRequest { service_nodes: &map, this_host: &me, images: imgs, resources: res };
+    let req = CopyRequest {
+        service_nodes: &map,
+        this_host: &me,
+        images: imgs,
+        resources: res,
+    };
     let mut docs: Vec<Response> = Vec::new();
     let ok = {
         let mut reply = Reply::new(&mut docs, verbose);
@@ -535,8 +601,16 @@ fn copy(net: &Net, imgs: &BTreeMap<String, Image>, res: &Resources, sns: &[&str]
 }
 
 fn du_mb(path: &str) -> u64 {
-    let out = std::process::Command::new("du").args(["-sm", path]).output().unwrap();
-    String::from_utf8_lossy(&out.stdout).split_whitespace().next().unwrap().parse().unwrap()
+    let out = std::process::Command::new("du")
+        .args(["-sm", path])
+        .output()
+        .unwrap();
+    String::from_utf8_lossy(&out.stdout)
+        .split_whitespace()
+        .next()
+        .unwrap()
+        .parse()
+        .unwrap()
 }
 
 #[test]
@@ -590,9 +664,14 @@ fn copies_with_space_check_and_chfs() {
     want.sort();
     assert_eq!(local, want);
     // nimsim saw the same on each SN, and sn2's file system grew.
-    assert!(net.sim_calls("sn2").contains(&format!("0\tchfs -a size=+{}M {tmp}", need - 5)));
+    assert!(net
+        .sim_calls("sn2")
+        .contains(&format!("0\tchfs -a size=+{}M {tmp}", need - 5)));
     let df = net.sim("sn2", "/usr/bin/df", &["-m", &scripts]);
-    assert!(df.lines().nth(1).unwrap().split_whitespace().nth(2) == Some(&format!("{}.00", need)[..]), "{df}");
+    assert!(
+        df.lines().nth(1).unwrap().split_whitespace().nth(2) == Some(&format!("{}.00", need)[..]),
+        "{df}"
+    );
 }
 
 #[test]
@@ -604,7 +683,10 @@ fn copy_failures() {
     let (ok, out) = copy(&net, &imgs, &res, &["sn1", "sn2"], false);
     assert!(!ok);
     let post = net.path("install/postscripts");
-    assert_eq!(out.stderr, "Error: Could not get NIM resource definitions from sn2.\n");
+    assert_eq!(
+        out.stderr,
+        "Error: Could not get NIM resource definitions from sn2.\n"
+    );
     net.down.lock().unwrap().clear();
 
     // df failing on sn1.
@@ -617,7 +699,12 @@ fn copy_failures() {
         out.stderr,
         format!("Error: Could not run: '/usr/bin/df -m {spot_dir}' on sn1.\n\nError: Could not copy NIM resources to the service nodes.\n")
     );
-    assert!(!net.calls_on(&Target::Local).iter().any(|l| l.contains("-rlHpEAogDz")), "nothing copied");
+    assert!(
+        !net.calls_on(&Target::Local)
+            .iter()
+            .any(|l| l.contains("-rlHpEAogDz")),
+        "nothing copied"
+    );
 
     // chfs refused on sn1 (the file system cannot grow).
     net.clear();
@@ -626,7 +713,12 @@ fn copy_failures() {
     net.helper("sn1", &["fault", "chfs", "fail"]);
     let (ok, out) = copy(&net, &imgs, &res, &["sn1"], false);
     assert!(!ok);
-    assert!(out.stderr.starts_with("Error: Could not run: '/usr/sbin/chfs -a size=+"), "{}", out.stderr);
+    assert!(
+        out.stderr
+            .starts_with("Error: Could not run: '/usr/sbin/chfs -a size=+"),
+        "{}",
+        out.stderr
+    );
 
     // The copy itself failing (rsync to sn2).
     net.clear();
@@ -645,4 +737,233 @@ fn copy_failures() {
     let (ok, _) = copy(&net, &imgs, &res, &["mn"], false);
     assert!(ok);
     assert!(net.calls().is_empty());
+}
+
+// ---- dolitesetup ----
+
+fn rows(env: &Env, table: &str, cols: &[&str], rows: &[&[&str]]) {
+    for r in rows {
+        let values: Vec<Option<&str>> = r.iter().map(|v| Some(*v)).collect();
+        env.db.write(|c| c.insert(table, cols, &values)).unwrap();
+    }
+}
+
+fn lite_db(env: &Env, with_files: bool) {
+    rows(
+        env,
+        "nodelist",
+        &["node", "groups"],
+        &[
+            &["cn01", "compute,all"],
+            &["cn02", "compute,all"],
+            &["cn03", "other,all"],
+        ],
+    );
+    rows(
+        env,
+        "nodetype",
+        &["node", "provmethod"],
+        &[&["cn03", "otherimg"]],
+    );
+    rows(
+        env,
+        "statelite",
+        &["node", "image", "statemnt", "mntopts"],
+        &[&["compute", "", "198.18.0.10:/nodedata/$node", "soft"]],
+    );
+    if with_files {
+        rows(
+            env,
+            "litefile",
+            &["image", "file", "options"],
+            &[
+                &["ALL", "/etc/FScfg", ""],
+                &["71dskls", "/var/adm/ras/", "persistent"],
+                &["71dskls", "/etc/basecust", "persistent"],
+                &["otherimg", "/home/", "tmpfs"],
+            ],
+        );
+        rows(
+            env,
+            "litetree",
+            &["priority", "image", "directory", "mntopts"],
+            &[
+                &["2", "ALL", "/litetree", ""],
+                &["1.5", "71dskls", "198.18.0.10:/statelite/$node", "soft"],
+            ],
+        );
+    }
+}
+
+fn lite(net: &Net, env: &Env, loc: &str, verbose: bool) -> (LiteOutcome, Out) {
+    let cfg = net.cfg();
+    let p = prime_on(net, &cfg, Target::Local);
+    let image = image();
+    let nodes = ["cn01".to_string(), "cn02".to_string()];
+    let req = LiteRequest {
+        image: &image,
+        nodes: &nodes,
+        spot_location: Some(loc),
+        db: &env.db,
+    };
+    let mut docs: Vec<Response> = Vec::new();
+    let done = {
+        let mut reply = Reply::new(&mut docs, verbose);
+        prime::dolitesetup(&p, &req, &mut reply).unwrap()
+    };
+    (done, output(docs))
+}
+
+fn read(path: &str) -> String {
+    std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{path}: {e}"))
+}
+
+#[test]
+fn dolitesetup_writes_the_tables_into_the_spot_and_shared_root() {
+    let net = Net::new(&[]);
+    let loc = spot_setup(&net);
+    let env = sqlite();
+    lite_db(&env, true);
+    let ir = format!("{loc}/lpp/bos/inst_root");
+    std::fs::write(format!("{ir}/etc/FScfg"), "fs\n").unwrap();
+    std::fs::create_dir_all(format!("{ir}/var/adm/ras")).unwrap();
+    std::fs::write(format!("{ir}/var/adm/ras/errlog"), "log\n").unwrap();
+    std::fs::write(format!("{ir}/litetree.table"), "stale\n").unwrap();
+    let (done, out) = lite(&net, &env, &loc, false);
+    assert_eq!(done, LiteOutcome::Done, "{}", out.stderr);
+    assert_eq!(
+        read(&format!("{ir}/statelite.table")),
+        "cn01|198.18.0.10|/nodedata/cn01|soft\ncn02|198.18.0.10|/nodedata/cn02|soft\n"
+    );
+    assert_eq!(
+        read(&format!("{ir}/litefile.table")),
+        "cn01|rw|/etc/FScfg\ncn01|persistent|/etc/basecust\ncn01|persistent|/var/adm/ras/\n\
+         cn02|rw|/etc/FScfg\ncn02|persistent|/etc/basecust\ncn02|persistent|/var/adm/ras/\n\
+         cn03|rw|/etc/FScfg\ncn03|tmpfs|/home/\n"
+    );
+    assert_eq!(
+        read(&format!("{ir}/litetree.table")),
+        "cn01|198.18.0.10|/statelite/cn01|soft\ncn01||/litetree|\ncn02|198.18.0.10|/statelite/cn02|soft\ncn02||/litetree|\ncn03||/litetree|\n"
+    );
+    // .default from the image: copies, empty files and directories.
+    assert_eq!(read(&format!("{ir}/.default/etc/FScfg")), "fs\n");
+    assert_eq!(read(&format!("{ir}/.default/var/adm/ras/errlog")), "log\n");
+    assert_eq!(read(&format!("{ir}/.default/etc/basecust")), "");
+    assert!(std::path::Path::new(&format!("{ir}/.default/home")).is_dir());
+    assert!(std::path::Path::new(&format!("{ir}/.statelite")).is_dir());
+    let setup = format!("{ir}/aixlitesetup");
+    assert_eq!(
+        std::fs::metadata(&setup).unwrap().permissions().mode() & 0o111,
+        0o111
+    );
+    // The shared_root gets the same.
+    let sr = net.path("install/nim/shared_root/71dskls_sr");
+    for f in [
+        "statelite.table",
+        "litefile.table",
+        "litetree.table",
+        "aixlitesetup",
+        ".default/etc/FScfg",
+        ".default/var/adm/ras/errlog",
+    ] {
+        assert_eq!(
+            read(&format!("{sr}/{f}")),
+            read(&format!("{ir}/{f}")),
+            "{f}"
+        );
+    }
+    assert!(std::path::Path::new(&format!("{sr}/.statelite")).is_dir());
+    // The nodes of the request now use the image; /var/adm/ras/ is warned about.
+    let marked = env
+        .db
+        .read(|c| {
+            c.select(
+                "nodetype",
+                &["node", "os", "profile", "provmethod"],
+                &[],
+                true,
+            )
+        })
+        .unwrap();
+    let marked: Vec<Vec<String>> = marked
+        .into_iter()
+        .map(|r| r.into_iter().map(Option::unwrap_or_default).collect())
+        .collect();
+    assert!(marked.contains(&vec![
+        "cn01".into(),
+        "AIX".into(),
+        "71dskls".into(),
+        "71dskls".into()
+    ]));
+    assert!(marked.contains(&vec![
+        "cn03".into(),
+        "".into(),
+        "".into(),
+        "otherimg".into()
+    ]));
+    assert!(
+        out.stderr
+            .starts_with("Warning: At least one node keeps /var/adm/ras/"),
+        "{}",
+        out.stderr
+    );
+    assert_eq!(out.exit, 0);
+    assert_eq!(net.sim_calls("mn"), ["0\tlsnim -a location -Z 71dskls_sr"]);
+}
+
+#[test]
+fn dolitesetup_without_litefile_or_litetree_data() {
+    let net = Net::new(&[]);
+    let loc = spot_setup(&net);
+    let env = sqlite();
+    lite_db(&env, false);
+    let ir = format!("{loc}/lpp/bos/inst_root");
+    let (done, out) = lite(&net, &env, &loc, true);
+    assert_eq!(done, LiteOutcome::NoData);
+    assert_eq!(out.stdout, "Please update statlite,litefile,litetree tables if you want to use AIX statelite support.\n\n");
+    assert!(std::path::Path::new(&format!("{ir}/statelite.table")).exists());
+    assert!(!std::path::Path::new(&format!("{ir}/litefile.table")).exists());
+    assert!(!std::path::Path::new(&format!("{ir}/.default")).exists());
+    // A relative litefile entry is refused.
+    rows(
+        &env,
+        "litefile",
+        &["image", "file", "options"],
+        &[&["71dskls", "etc/relative", ""]],
+    );
+    let (done, out) = lite(&net, &env, &loc, false);
+    assert_eq!(done, LiteOutcome::Failed);
+    assert_eq!(
+        out.stderr,
+        "Error: The litefile entry 'etc/relative' is not an absolute path name.\n\n"
+    );
+}
+
+#[test]
+fn update_spot_with_sns_runs_dolitesetup() {
+    let net = Net::new(&[]);
+    let loc = spot_setup(&net);
+    let env = sqlite();
+    lite_db(&env, true);
+    let cfg = net.cfg();
+    let p = prime_on(&net, &cfg, Target::Local);
+    let image = image();
+    let nodes = ["cn01".to_string()];
+    let mut docs: Vec<Response> = Vec::new();
+    let ok = {
+        let mut reply = Reply::new(&mut docs, false);
+        let req = SpotRequest {
+            image: &image,
+            nodes: &nodes,
+            sharedinstall: "sns",
+            nfsv4: true,
+            db: &env.db,
+        };
+        prime::update_spot(&p, &req, &mut reply).unwrap()
+    };
+    assert!(ok, "{}", output(docs).stderr);
+    let ir = format!("{loc}/lpp/bos/inst_root");
+    assert!(read(&format!("{ir}/litefile.table")).starts_with("cn01|rw|/etc/FScfg\n"));
+    let boot = read(&format!("{loc}/lib/boot/network/rc.dd_boot"));
+    assert_eq!(boot, dd_boot::rewrite(RC_DD_BOOT, "mount -o vers=4"));
 }
