@@ -41,7 +41,7 @@ pub fn need_mb(restype: &str, size_mb: u64) -> u64 {
 /// truncates the difference to an integer).
 pub fn grow_by(need_mb: u64, space: &FsSpace) -> Option<u64> {
     let need = need_mb as f64;
-    (need > space.free_mb).then(|| (need - space.free_mb) as u64)
+    (need > space.free_mb).then_some((need - space.free_mb) as u64)
 }
 
 #[cfg(test)]
