@@ -937,6 +937,23 @@ fn dolitesetup_without_litefile_or_litetree_data() {
         out.stderr,
         "Error: The litefile entry 'etc/relative' is not an absolute path name.\n\n"
     );
+    // An entry reaching outside the image is refused.
+    env.db
+        .write(|c| c.delete_where("litefile", &[("file", "etc/relative")]))
+        .unwrap();
+    rows(
+        &env,
+        "litefile",
+        &["image", "file", "options"],
+        &[&["71dskls", "/../../escape", ""]],
+    );
+    let (done, out) = lite(&net, &env, &loc, false);
+    assert_eq!(done, LiteOutcome::Failed);
+    assert_eq!(
+        out.stderr,
+        "Error: Invalid value '/../../escape' of attribute 'file' for 'litefile': not an absolute path.\n\n"
+    );
+    assert!(!std::path::Path::new(&format!("{loc}/lpp/bos/escape")).exists());
 }
 
 #[test]

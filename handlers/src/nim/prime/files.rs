@@ -123,9 +123,7 @@ impl<'a> Files<'a> {
                 if to.is_dir() {
                     to.push(Path::new(src).file_name().unwrap_or_default());
                 }
-                std::fs::copy(src, &to)
-                    .map(drop)
-                    .map_err(|e| format!("{src} -> {}: {e}", to.display()))
+                copy_file_local(Path::new(src), &to)
             }
             Some(_) => checked(self.nim.run(cmd::CP, &["-p", src, dst])).map(drop),
         }
@@ -262,6 +260,19 @@ fn write_local(path: &Path, text: &str, mode: u32) -> FileResult<()> {
     set_mode(path, mode)
 }
 
+/// `cp -p`: contents, mode and modification time.
+fn copy_file_local(src: &Path, dst: &Path) -> FileResult<()> {
+    let err = |e: std::io::Error| format!("{} -> {}: {e}", src.display(), dst.display());
+    std::fs::copy(src, dst).map_err(err)?;
+    let modified = std::fs::metadata(src)
+        .and_then(|m| m.modified())
+        .map_err(err)?;
+    // Setting times needs ownership, not write access: a read-only file works.
+    std::fs::File::open(dst)
+        .and_then(|f| f.set_modified(modified))
+        .map_err(err)
+}
+
 /// `cp -p -r`: directories, files (with their modes) and symbolic links.
 fn copy_tree_local(src: &Path, dst: &Path) -> FileResult<()> {
     let err = |e: std::io::Error| format!("{} -> {}: {e}", src.display(), dst.display());
@@ -272,7 +283,7 @@ fn copy_tree_local(src: &Path, dst: &Path) -> FileResult<()> {
         return std::os::unix::fs::symlink(target, dst).map_err(err);
     }
     if !meta.is_dir() {
-        return std::fs::copy(src, dst).map(drop).map_err(err);
+        return copy_file_local(src, dst);
     }
     std::fs::create_dir_all(dst).map_err(err)?;
     for entry in std::fs::read_dir(src).map_err(err)? {

@@ -216,6 +216,12 @@ fn fill_default(
             ))?;
             return Ok(false);
         }
+        // Not in stock: an entry with `..` (or blanks, control characters)
+        // would reach outside the image.
+        if let Err(e) = validate::path("litefile", "file", file) {
+            reply.error(format!("{e}\n"))?;
+            return Ok(false);
+        }
         if done.contains(&file) {
             continue;
         }
