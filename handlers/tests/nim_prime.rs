@@ -489,11 +489,21 @@ fn set(items: &[&str]) -> BTreeSet<String> {
 #[test]
 fn copy_plan_per_service_node() {
     let imgs = images();
-    let sns: BTreeMap<String, BTreeSet<String>> = [
-        ("sn1".to_string(), set(&["71dskls", "71std"])),
-        ("sn2".to_string(), set(&["71dskls"])),
+    let v = |s: &[&str]| s.iter().map(|x| x.to_string()).collect::<Vec<_>>();
+    let per_sn: BTreeMap<String, Vec<String>> = [
+        ("sn1".to_string(), v(&["cn01", "cn02", "cn03"])),
+        ("sn2".to_string(), v(&["cn01", "cn02"])),
     ]
     .into();
+    let node_image: BTreeMap<String, String> = [
+        ("cn01".to_string(), "71dskls".to_string()),
+        ("cn02".to_string(), "71dskls".to_string()),
+        ("cn03".to_string(), "71std".to_string()),
+    ]
+    .into();
+    let sns = prime::images_per_service_node(&per_sn, &node_image);
+    assert_eq!(sns["sn1"], set(&["71dskls", "71std"]));
+    assert_eq!(sns["sn2"], set(&["71dskls"]));
     let mut res = Resources::default();
     for r in [SPOT, "71std_spot", "71lpp", "bid1", "s1", "s2"] {
         res.locations.insert(r.into(), format!("/install/nim/{r}"));
@@ -513,7 +523,6 @@ fn copy_plan_per_service_node() {
         .into_iter()
         .map(|c| (c.name, c.restype, c.service_nodes))
         .collect();
-    let v = |s: &[&str]| s.iter().map(|x| x.to_string()).collect::<Vec<_>>();
     assert_eq!(
         summary,
         [

@@ -52,6 +52,24 @@ pub struct PlannedCopy {
     pub service_nodes: Vec<String>,
 }
 
+/// Service node → the osimages of its nodes, from the per-SN node lists
+/// (`hierarchy::per_service_node`) and each node's osimage.
+pub fn images_per_service_node(
+    per_sn: &BTreeMap<String, Vec<String>>,
+    node_image: &BTreeMap<String, String>,
+) -> BTreeMap<String, BTreeSet<String>> {
+    per_sn
+        .iter()
+        .map(|(sn, nodes)| {
+            let images = nodes
+                .iter()
+                .filter_map(|n| node_image.get(n).cloned())
+                .collect();
+            (sn.clone(), images)
+        })
+        .collect()
+}
+
 /// Which resources go to which service nodes, given what each already
 /// defines (`lsnim -c resources` there); resources in name order (stock:
 /// hash order), service nodes in name order.
@@ -125,11 +143,20 @@ pub fn copy_to_service_nodes(
 
 /// One command per job, in parallel; the runs in job order.
 fn fan(p: &Prime, jobs: &[(Target, &str, Vec<String>)]) -> Vec<Ran> {
+    fan_within(p, jobs, p.timeout())
+}
+
+/// [`fan`] with its own bound per command.
+fn fan_within(
+    p: &Prime,
+    jobs: &[(Target, &str, Vec<String>)],
+    timeout: std::time::Duration,
+) -> Vec<Ran> {
     let cmds: Vec<(Target, Cmd)> = jobs
         .iter()
         .map(|(t, prog, args)| (t.clone(), Cmd::new(&p.cfg.program(prog), args.clone())))
         .collect();
-    let outs = run_each(p.runner, &cmds, p.parallelism, p.timeout());
+    let outs = run_each(p.runner, &cmds, p.parallelism, timeout);
     jobs.iter()
         .zip(outs)
         .map(|((_, prog, args), out)| Ran {
@@ -252,7 +279,11 @@ fn copy_resource(p: &Prime, copy: &PlannedCopy, reply: &mut Reply) -> Result<boo
         })
         .collect();
     let unsafe_path = rsync_safe(&dest).is_err();
-    if unsafe_path || fan(p, &rsyncs).iter().any(|r| !r.ok()) {
+    if unsafe_path
+        || fan_within(p, &rsyncs, p.copy_timeout)
+            .iter()
+            .any(|r| !r.ok())
+    {
         reply.error(format!(
             "Could not copy NIM resource {} to service nodes.\n",
             copy.name

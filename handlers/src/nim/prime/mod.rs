@@ -20,7 +20,7 @@ pub mod lite_tables;
 pub mod space;
 pub mod spot;
 
-pub use copy::{copy_to_service_nodes, CopyRequest};
+pub use copy::{copy_to_service_nodes, images_per_service_node, CopyRequest};
 pub use lite::{dolitesetup, LiteOutcome, LiteRequest};
 pub use spot::{prepare_diskless_image, update_spot, ImageJob, SpotRequest};
 
@@ -38,6 +38,9 @@ pub struct Prime<'a> {
     pub install_dir: String,
     /// How many service nodes are worked on at once (copies, `df`, `chfs`).
     pub parallelism: usize,
+    /// The bound on one resource copy (a SPOT is gigabytes; NIM commands
+    /// keep `cfg.timeout`).
+    pub copy_timeout: Duration,
 }
 
 impl<'a> Prime<'a> {
@@ -49,6 +52,7 @@ impl<'a> Prime<'a> {
             target,
             install_dir: "/install".to_string(),
             parallelism: 8,
+            copy_timeout: Duration::from_secs(4 * 3600),
         }
     }
 

@@ -53,13 +53,16 @@ pub struct ImageJob<'r> {
 }
 
 /// §3.2 item 15: `Ok(false)` after stock's error messages (the caller then
-/// stops with rc 1).
+/// stops with rc 1).  Standalone images have no SPOT to prepare (nothing done).
 pub fn prepare_diskless_image(
     p: &Prime,
     job: &ImageJob,
     reply: &mut Reply,
 ) -> Result<bool, Aborted> {
     let image = job.spot.image;
+    if image.nimtype().contains("standalone") {
+        return Ok(true);
+    }
     reply.info(format!("Updating the spot named '{}'.\n", image.name))?;
     if !update_spot(p, &job.spot, reply)? {
         reply.errors += 1;
