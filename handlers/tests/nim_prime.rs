@@ -84,6 +84,12 @@ fn dd_boot_blocks_once_before_their_anchors() {
         "odmdelete -o CuDv -q name=${BASECUST_REMOVAL}"
     ));
     assert!(once.contains("\t\t\tmount ${SLSERV}:${SLDIR} /slmnt\n"));
+    // The result is still a valid shell script.
+    let dir = tempfile::tempdir().unwrap();
+    let script = dir.path().join("rc.dd_boot");
+    std::fs::write(&script, &once).unwrap();
+    let check = std::process::Command::new("sh").arg("-n").arg(&script).output().unwrap();
+    assert!(check.status.success(), "{}", String::from_utf8_lossy(&check.stderr));
     // Idempotent.
     assert_eq!(dd_boot::rewrite(&once, "mount"), once);
     // NFSv4 mounts.

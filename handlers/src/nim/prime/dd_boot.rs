@@ -117,7 +117,17 @@ const BLOCK_REMOVAL: &str = r#"
 
 /// Written before the `odmadd` of the NFS paging stanza: the stanza itself,
 /// in `/swapnfs` (the RAM disk's `/tmp` is not there yet).
-const SWAPNFS_STANZA: &str = "# Write tmp file to create remote paging device (xCAT)\nprintf 'CuDv:\\n\\tname = %s\\n\\tstatus = 0\\n\\tchgstatus = 1\\n\\tPdDvLn = swap/nfs/paging\\n' \"$SWAPDEV\" > /swapnfs\n\n";
+const SWAPNFS_STANZA: &str = r#"# Write tmp file to create remote paging device (xCAT): the stanza of
+# the NFS paging device (echo: the RAM file system has no printf).
+{
+	echo "CuDv:"
+	echo "	name = ${SWAPDEV}"
+	echo "	status = 0"
+	echo "	chgstatus = 1"
+	echo "	PdDvLn = swap/nfs/paging"
+} > /swapnfs
+
+"#;
 
 /// The first line of the paging stanza must start the file, not append.
 const CUDV_APPEND: &str = "echo \"CuDv:\" >> /swapnfs";
