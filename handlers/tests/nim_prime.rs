@@ -88,8 +88,16 @@ fn dd_boot_blocks_once_before_their_anchors() {
     let dir = tempfile::tempdir().unwrap();
     let script = dir.path().join("rc.dd_boot");
     std::fs::write(&script, &once).unwrap();
-    let check = std::process::Command::new("sh").arg("-n").arg(&script).output().unwrap();
-    assert!(check.status.success(), "{}", String::from_utf8_lossy(&check.stderr));
+    let check = std::process::Command::new("sh")
+        .arg("-n")
+        .arg(&script)
+        .output()
+        .unwrap();
+    assert!(
+        check.status.success(),
+        "{}",
+        String::from_utf8_lossy(&check.stderr)
+    );
     // Idempotent.
     assert_eq!(dd_boot::rewrite(&once, "mount"), once);
     // NFSv4 mounts.
@@ -835,16 +843,22 @@ fn read(path: &str) -> String {
 
 #[test]
 fn dolitesetup_writes_the_tables_into_the_spot_and_shared_root() {
+    for env in backends() {
+        lite_tables_into_spot(&env);
+    }
+}
+
+/// On SQLite, and on PostgreSQL when `XCATD_TEST_PG_URL` is set.
+fn lite_tables_into_spot(env: &Env) {
     let net = Net::new(&[]);
     let loc = spot_setup(&net);
-    let env = sqlite();
-    lite_db(&env, true);
+    lite_db(env, true);
     let ir = format!("{loc}/lpp/bos/inst_root");
     std::fs::write(format!("{ir}/etc/FScfg"), "fs\n").unwrap();
     std::fs::create_dir_all(format!("{ir}/var/adm/ras")).unwrap();
     std::fs::write(format!("{ir}/var/adm/ras/errlog"), "log\n").unwrap();
     std::fs::write(format!("{ir}/litetree.table"), "stale\n").unwrap();
-    let (done, out) = lite(&net, &env, &loc, false);
+    let (done, out) = lite(&net, env, &loc, false);
     assert_eq!(done, LiteOutcome::Done, "{}", out.stderr);
     assert_eq!(
         read(&format!("{ir}/statelite.table")),

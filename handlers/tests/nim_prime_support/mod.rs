@@ -8,7 +8,7 @@
 #[path = "../nim_support/mod.rs"]
 mod nim_support;
 
-pub use nim_support::{nimsim_bin, output, sqlite, Env, Out};
+pub use nim_support::{backends, nimsim_bin, output, sqlite, Env, Out};
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
