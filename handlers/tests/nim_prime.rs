@@ -686,6 +686,26 @@ fn copies_with_space_check_and_chfs() {
     ];
     want.sort();
     assert_eq!(local, want);
+    // Phases in stock's order: hosts and postscripts, the SNs' resource
+    // lists, then per resource mkdir, du, df, chfs, copy; the SPOT before s1.
+    let all: Vec<String> = net.calls().into_iter().map(|(_, l)| l).collect();
+    let at = |needle: &str| {
+        all.iter()
+            .position(|l| l == needle)
+            .unwrap_or_else(|| panic!("{needle} not run"))
+    };
+    let order = [
+        format!("/usr/bin/rsync -rlpt {post}/ sn2:{post}"),
+        format!("/usr/bin/mkdir -m 644 -p {spot_dir}"),
+        format!("/usr/bin/du -sm {spot_dir}"),
+        format!("/usr/bin/df -m {spot_dir}"),
+        format!("/usr/bin/rsync -rlHpEAogDz {spot_dir} sn1:{spots}"),
+        format!("/usr/bin/du -sm {scripts}"),
+        format!("/usr/sbin/chfs -a size=+{}M {tmp}", need - 5),
+        format!("/usr/bin/rsync -rlHpEAogDz {scripts}/s1.sh sn2:{scripts}"),
+    ];
+    let positions: Vec<usize> = order.iter().map(|l| at(l)).collect();
+    assert!(positions.windows(2).all(|w| w[0] < w[1]), "{all:#?}");
     // nimsim saw the same on each SN, and sn2's file system grew.
     assert!(net
         .sim_calls("sn2")
