@@ -602,8 +602,19 @@ fn copy(
     sns: &[&str],
     verbose: bool,
 ) -> (bool, Out) {
+    copy_from(net, Target::Local, imgs, res, sns, verbose)
+}
+
+fn copy_from(
+    net: &Net,
+    nimprime: Target,
+    imgs: &BTreeMap<String, Image>,
+    res: &Resources,
+    sns: &[&str],
+    verbose: bool,
+) -> (bool, Out) {
     let cfg = net.cfg();
-    let p = prime_on(net, &cfg, Target::Local);
+    let p = prime_on(net, &cfg, nimprime);
     let map: BTreeMap<String, BTreeSet<String>> = sns
         .iter()
         .map(|s| (s.to_string(), set(&["71dskls"])))
@@ -1032,4 +1043,34 @@ fn update_spot_with_sns_runs_dolitesetup() {
     assert!(read(&format!("{ir}/litefile.table")).starts_with("cn01|rw|/etc/FScfg\n"));
     let boot = read(&format!("{loc}/lib/boot/network/rc.dd_boot"));
     assert_eq!(boot, dd_boot::rewrite(RC_DD_BOOT, "mount -o vers=4"));
+}
+
+#[test]
+fn copies_from_a_remote_nimprime() {
+    let net = Net::new(&["sn1", "sn2"]);
+    let (imgs, res) = copy_setup(&net);
+    let np = Target::Host("nimprime".into());
+    let (ok, out) = copy_from(&net, np.clone(), &imgs, &res, &["sn1"], false);
+    assert!(ok, "{}", out.stderr);
+    let spot_dir = net.path(&format!("install/nim/spot/{SPOT}"));
+    let spots = net.path("install/nim/spot");
+    let scripts = net.path("install/nim/scripts");
+    let post = net.path("install/postscripts");
+    // The size and the copies come from nimprime; hosts and postscripts from here.
+    assert_eq!(
+        net.calls_on(&np),
+        [
+            format!("/usr/bin/du -sm {spot_dir}"),
+            format!("/usr/bin/rsync -rlHpEAogDz {spot_dir} sn1:{spots}"),
+            format!("/usr/bin/du -sm {scripts}"),
+            format!("/usr/bin/rsync -rlHpEAogDz {scripts}/s1.sh sn1:{scripts}"),
+        ]
+    );
+    assert_eq!(
+        net.calls_on(&Target::Local),
+        [
+            "/usr/bin/rsync -pt /etc/hosts sn1:/etc/hosts".to_string(),
+            format!("/usr/bin/rsync -rlpt {post}/ sn1:{post}"),
+        ]
+    );
 }
