@@ -394,6 +394,10 @@ fn nim_calls(net: &Net) -> Vec<String> {
 fn sync_roots_unless_allocated_or_skipped() {
     let net = Net::new(&[]);
     spot_setup(&net);
+    // A file only in an old backup shows the restore ran (stock's never did).
+    let cd = net.path("install/nim/shared_root/71dskls_sr/etc");
+    std::fs::create_dir_all(format!("{cd}/.client_data_bkup")).unwrap();
+    std::fs::write(format!("{cd}/.client_data_bkup/cn09.info"), "old\n").unwrap();
     let (ok, out) = prepare(&net, "all", false);
     assert!(ok, "{}", out.stderr);
     assert_eq!(out.stdout, "Updating the spot named '71dskls'.\n\n");
@@ -405,7 +409,10 @@ fn sync_roots_unless_allocated_or_skipped() {
         ]
     );
     // sharedinstall=all: .client_data saved beside and restored.
-    let cd = net.path("install/nim/shared_root/71dskls_sr/etc");
+    assert_eq!(
+        std::fs::read_to_string(format!("{cd}/.client_data/cn09.info")).unwrap(),
+        "old\n"
+    );
     assert_eq!(
         std::fs::read_to_string(format!("{cd}/.client_data_bkup/cn01.info")).unwrap(),
         "export NIM_NAME=cn01\n"
