@@ -32,7 +32,19 @@ pub const CHFS: &str = "/usr/sbin/chfs";
 pub const SHUTDOWN: &str = "/usr/sbin/shutdown";
 pub const MVDIR: &str = "/usr/sbin/mvdir";
 pub const SYNC: &str = "/usr/sbin/sync";
-pub const RM: &str = "/bin/rm";
+// File commands on nimprime and the service nodes (aixinstall.pm:6190, 7313-7512, 9452-9634).
+pub const MKDIR: &str = "/usr/bin/mkdir";
+pub const CP: &str = "/usr/bin/cp";
+pub const RM: &str = "/usr/bin/rm";
+pub const CAT: &str = "/usr/bin/cat";
+pub const TEST: &str = "/usr/bin/test";
+pub const TOUCH: &str = "/usr/bin/touch";
+pub const CHMOD: &str = "/usr/bin/chmod";
+pub const CHGRP: &str = "/usr/bin/chgrp";
+pub const CHOWN: &str = "/usr/bin/chown";
+pub const DU: &str = "/usr/bin/du";
+/// rsync over ssh (stock: `prsync` / `xdcp`, which run rsync underneath).
+pub const RSYNC: &str = "/usr/bin/rsync";
 
 /// How NIM commands run: a timeout per command and, for tests only, a
 /// directory the stock paths are looked up under (set by code, never from
@@ -134,6 +146,16 @@ impl<'a> Nim<'a> {
 
     pub fn target(&self) -> &Target {
         &self.target
+    }
+
+    /// The runner the commands go through.
+    pub fn runner(&self) -> &'a dyn Runner {
+        self.runner
+    }
+
+    /// How the commands run (timeout, test command root).
+    pub fn config(&self) -> &'a NimConfig {
+        self.cfg
     }
 
     /// Run `stock_path args…` on the target.

@@ -9,6 +9,8 @@
 //!   networks, the reply channel).
 //! * [`resources`]: NIM resources, networks and resolv_conf made on a
 //!   service node (mkdsklsnode / nimnodeset).
+//! * [`prime`]: the nimprime side of mkdsklsnode's preprocess (SPOT
+//!   update, statelite set-up, copies to the service nodes).
 //! * [`xcat2nim`]: the command.
 //! * [`hanfs`]: `mkdsklsnode -S` (NFSv4 replica export of the install
 //!   directory); [`clientfiles`]: the files mkdsklsnode edits on a service
@@ -19,6 +21,7 @@ pub mod cmd;
 pub mod hanfs;
 pub mod model;
 pub mod parse;
+pub mod prime;
 pub mod resources;
 pub mod validate;
 pub mod xcat2nim;
