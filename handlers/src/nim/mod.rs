@@ -7,11 +7,12 @@
 //! * [`validate`]: every database value that reaches a NIM command.
 //! * [`model`]: what the node commands work with (images, resources,
 //!   networks, the reply channel).
-//! * [`xcat2nim`]: the command.
+//! * [`xcat2nim`], [`rmdsklsnode`]: the commands.
 
 pub mod cmd;
 pub mod model;
 pub mod parse;
+pub mod rmdsklsnode;
 pub mod validate;
 pub mod xcat2nim;
 
@@ -19,5 +20,8 @@ use crate::api::Handler;
 use std::sync::Arc;
 
 pub fn handlers() -> Vec<Arc<dyn Handler>> {
-    vec![Arc::new(xcat2nim::Xcat2nim::default())]
+    vec![
+        Arc::new(xcat2nim::Xcat2nim::default()),
+        Arc::new(rmdsklsnode::Rmdsklsnode::default()),
+    ]
 }
