@@ -127,9 +127,7 @@ impl Scripts<'_> {
                     self.host
                 )))?;
             } else if !text.is_empty() {
-                out.send(
-                    Response::new().data(format!("{}: {s}: node={node}. {text}", self.host)),
-                )?;
+                out.send(Response::new().data(format!("{}: {s}: node={node}. {text}", self.host)))?;
             }
         }
         Ok(())
@@ -153,7 +151,10 @@ mod tests {
         for bad in ["", ".", "../x", "a/b", "a..b", "a b"] {
             assert!(!valid_name(bad), "{bad}");
         }
-        assert_eq!(max_instance("#!/bin/sh\n#xCAT setting: MAX_INSTANCE=4\n"), 4);
+        assert_eq!(
+            max_instance("#!/bin/sh\n#xCAT setting: MAX_INSTANCE=4\n"),
+            4
+        );
         assert_eq!(max_instance("##xCAT setting:MAX_INSTANCE=2"), 2);
         assert_eq!(max_instance("#!/bin/sh\necho hi\n"), 0);
     }

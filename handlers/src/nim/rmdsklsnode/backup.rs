@@ -6,6 +6,10 @@
 //! modification times kept (`cp -p`), symbolic links copied as links
 //! (`cp -h`), directories not descended into (`cp` without `-r`).
 //!
+//! What could not be saved is not restored (stock tried and printed a
+//! second error).  Parts on one server take turns ([`Backups::guard`]): the
+//! backup names are fixed, as in stock.
+//!
 //! Stock hard-coded `/tftpboot`; the tftp directory here is `site.tftpdir`
 //! (default `/tftpboot`), as everywhere else (handlers.md §9 quirk 14).
 
@@ -20,7 +24,15 @@ pub struct Backups {
     pub tftpdir: PathBuf,
 }
 
+/// Held from the backups to their restore (one part per server at a time).
+static IN_USE: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
 impl Backups {
+    /// Wait for other parts on this server to restore their backups.
+    pub fn guard() -> std::sync::MutexGuard<'static, ()> {
+        IN_USE.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
     pub fn bootptab_bak(&self) -> PathBuf {
         let mut s = self.bootptab.clone().into_os_string();
         s.push(".bak");
@@ -40,7 +52,10 @@ impl Backups {
     /// ignores the result: so does the caller).
     pub fn save_tftp(&self) -> io::Result<()> {
         let bak = self.tftp_bak();
-        fs::create_dir_all(&bak)?;
+        // Not `create_dir_all`: a missing tftp directory is not made here.
+        if !bak.is_dir() {
+            fs::create_dir(&bak)?;
+        }
         copy_files(&self.tftpdir, &bak)
     }
 

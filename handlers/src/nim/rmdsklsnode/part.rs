@@ -44,7 +44,10 @@ impl Default for Config {
 }
 
 /// `nodelist.status` of `nodes` and `site.tftpdir` (default `/tftpboot`).
-fn read_db(ctx: &Ctx, nodes: &[String]) -> Result<(BTreeMap<String, String>, String), HandlerError> {
+fn read_db(
+    ctx: &Ctx,
+    nodes: &[String],
+) -> Result<(BTreeMap<String, String>, String), HandlerError> {
     Ok(ctx.db.read(|conn| {
         let inherit = ctx.inherit_ctx(conn)?;
         let mut attrs =
@@ -87,15 +90,18 @@ pub fn run(
         verbose: opts.verbose,
         sname: ctx.server.short_host.clone(),
     };
-    save(&backups, &mut say)?;
+    let guard = Backups::guard();
+    let saved = save(&backups, &mut say)?;
     let failed = each_node(ctx, cfg, opts, nodes, &status, &mut say)?;
-    restore(&backups, &mut say)?;
+    restore(&backups, saved, &mut say)?;
+    drop(guard);
     let rc = if failed.is_empty() {
         say.info("NIM machine definitions were successfully removed.")?;
         0
     } else {
-        let mut lines =
-            vec!["The following NIM client machine definitions could NOT be removed.\n".to_string()];
+        let mut lines = vec![
+            "The following NIM client machine definitions could NOT be removed.\n".to_string(),
+        ];
         lines.extend(failed.iter().map(|n| opts.nim_name(n)));
         say.error(&lines)?;
         1
@@ -113,8 +119,10 @@ pub fn run(
     Ok(rc)
 }
 
-fn save(b: &Backups, say: &mut Say) -> Result<(), HandlerError> {
-    if b.save_bootptab().is_err() {
+/// What was saved: (bootptab, tftp files).
+fn save(b: &Backups, say: &mut Say) -> Result<(bool, bool), HandlerError> {
+    let bootptab = b.save_bootptab().is_ok();
+    if !bootptab {
         say.error(&[format!(
             "Could not copy {} to {}.\n",
             b.bootptab.display(),
@@ -122,19 +130,18 @@ fn save(b: &Backups, say: &mut Say) -> Result<(), HandlerError> {
         )])?;
     }
     // Stock ignores this copy's result (aixinstall.pm:13924-13926).
-    let _ = b.save_tftp();
-    Ok(())
+    Ok((bootptab, b.save_tftp().is_ok()))
 }
 
-fn restore(b: &Backups, say: &mut Say) -> Result<(), HandlerError> {
-    if b.restore_bootptab().is_err() {
+fn restore(b: &Backups, saved: (bool, bool), say: &mut Say) -> Result<(), HandlerError> {
+    if saved.0 && b.restore_bootptab().is_err() {
         say.error(&[format!(
             "Could not copy {} to {}.\n",
             b.bootptab_bak().display(),
             b.bootptab.display()
         )])?;
     }
-    if b.restore_tftp().is_err() {
+    if saved.1 && b.restore_tftp().is_err() {
         say.error(&[format!(
             "Could not copy {} to {}.\n",
             b.tftp_bak().display(),
