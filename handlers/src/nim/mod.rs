@@ -7,12 +7,15 @@
 //! * [`validate`]: every database value that reaches a NIM command.
 //! * [`model`]: what the node commands work with (images, resources,
 //!   networks, the reply channel).
-//! * [`xcat2nim`], [`rmdsklsnode`]: the commands.
+//! * [`xcat2nim`], [`rmdsklsnode`], [`nimnodeset`]: the commands; [`say`]:
+//!   the message forms of the node commands' server parts.
 
 pub mod cmd;
 pub mod model;
+pub mod nimnodeset;
 pub mod parse;
 pub mod rmdsklsnode;
+pub mod say;
 pub mod validate;
 pub mod xcat2nim;
 
@@ -23,5 +26,6 @@ pub fn handlers() -> Vec<Arc<dyn Handler>> {
     vec![
         Arc::new(xcat2nim::Xcat2nim::default()),
         Arc::new(rmdsklsnode::Rmdsklsnode::default()),
+        Arc::new(nimnodeset::Nimnodeset::default()),
     ]
 }

@@ -9,10 +9,11 @@
 //! got them, failed or not: handlers.md §4.2 item 8).
 
 use super::backup::Backups;
-use super::node::{Node, Outcome, Say};
+use super::node::{Node, Outcome};
 use super::options::Options;
 use crate::api::{Ctx, HandlerError, Responder};
 use crate::nim::cmd::{Nim, NimConfig, SHUTDOWN};
+use crate::nim::say::Say;
 use crate::prescripts::{self, Phase};
 use crate::runner::{Runner, Target};
 use std::collections::BTreeMap;
