@@ -69,7 +69,7 @@ pub fn call(
     req.set_args(&[action, "-l"]);
     let mut errored = false;
     for r in ctx.runner.xcat(req, CALL_TIMEOUT) {
-        errored |= r.error_code() != 0 || r.map.get("error").is_some();
+        errored |= r.error_code() != 0 || r.map.contains_key("error");
         out.send(r)?;
     }
     Ok(errored)

@@ -74,14 +74,13 @@ fn load(conn: &mut Conn, nodes: &[String], image: Option<&str>) -> Result<Facts,
         let get = |k: &str| o.attrs.get(k).filter(|v| !v.is_empty()).cloned();
         let ip = get("ip")
             .and_then(|v| v.trim().parse().ok())
-            .or_else(|| dns_lookup::lookup_host(n).ok()?.into_iter().next());
+            .or_else(|| dns_lookup::lookup_host(n).ok()?.next());
         let net = ip.and_then(|ip| {
             nets.iter()
-                .filter(|row| {
+                .rfind(|row| {
                     let f = |i: usize| row.get(i).cloned().flatten().unwrap_or_default();
                     xcat_schema::subnet::in_subnet(ip, &f(1), &f(2))
                 })
-                .next_back()
                 .map(|row| {
                     let f = |i: usize| row.get(i).cloned().flatten().unwrap_or_default();
                     NodeNet {

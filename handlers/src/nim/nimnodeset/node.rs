@@ -118,11 +118,8 @@ pub fn bos_inst_args(
             }
         }
     }
-    match image.get("nimmethod").unwrap_or("rte") {
-        m @ ("rte" | "mksysb") => {
-            args.insert("source".into(), m.into());
-        }
-        _ => {}
+    if let m @ ("rte" | "mksysb") = image.get("nimmethod").unwrap_or("rte") {
+        args.insert("source".into(), m.into());
     }
     args.entry("boot_client".into())
         .or_insert_with(|| "no".into());
