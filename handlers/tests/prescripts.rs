@@ -167,3 +167,36 @@ fn return_codes_bad_names_and_errors() {
     assert_eq!(out.exit, 1);
     assert_eq!(rig.logged(), ["one cn01 remove", "two cn01 remove"]);
 }
+
+#[test]
+fn local_requests_stay_here_others_go_to_each_service_node() {
+    let rig = Rig::new();
+    rig.ins("site", &[("key", "master"), ("value", "mn")]);
+    rig.ins("noderes", &[("node", "cn01"), ("servicenode", "sn1,sn2")]);
+    let mut req = Request::new("runendpre");
+    req.set_nodes(&["cn01", "cn02"]);
+    req.set_args(&["remove"]);
+    let parts = Prescripts
+        .preprocess(&ctx_on(&rig.env, "mn"), req.clone())
+        .unwrap();
+    let s = |v: &[&str]| v.iter().map(|x| x.to_string()).collect::<Vec<_>>();
+    assert_eq!(
+        part_summary(&parts),
+        [
+            ("mn".to_string(), s(&["cn02"])),
+            ("sn1".to_string(), s(&["cn01"])),
+            ("sn2".to_string(), s(&["cn01"])),
+        ]
+    );
+    assert!(parts
+        .iter()
+        .all(|p| p.request.get("_xcatpreprocessed") == Some("1")));
+    req.set_args(&["remove", "-l"]);
+    let parts = Prescripts
+        .preprocess(&ctx_on(&rig.env, "sn1"), req)
+        .unwrap();
+    assert_eq!(
+        part_summary(&parts),
+        [(String::new(), s(&["cn01", "cn02"]))]
+    );
+}
