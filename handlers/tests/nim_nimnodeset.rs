@@ -23,7 +23,10 @@ fn ins(env: &Env, t: &str, cols: &[(&str, &str)]) {
 /// cn01-cn02 servicenode=sn1,sn2 provmethod=61std, cn03 sn2 with the
 /// diskless image; osimages 61std (standalone, rte) and 71dskls.
 fn env() -> Env {
-    let env = sqlite();
+    seeded(sqlite())
+}
+
+fn seeded(env: Env) -> Env {
     ins(&env, "site", &[("key", "master"), ("value", "mn")]);
     for (i, sn, img) in [
         (1, "sn1,sn2", "61std"),
@@ -199,9 +202,14 @@ fn split_is_primary_and_backup_by_default() {
 
 #[test]
 fn defines_missing_machines_and_runs_bos_inst() {
-    let env = env();
+    for env in backends() {
+        define_and_bos_inst_on(&seeded(env));
+    }
+}
+
+fn define_and_bos_inst_on(env: &Env) {
     let sn1 = sim("sn1");
-    let out = run_on(&env, &sn1, &["cn01,cn02"], &["cn01", "cn02"]);
+    let out = run_on(env, &sn1, &["cn01,cn02"], &["cn01", "cn02"]);
     assert_eq!(
         out.stdout,
         "sn1: Creating NIM client definition 'cn01.'\n\n\
@@ -224,14 +232,14 @@ fn defines_missing_machines_and_runs_bos_inst() {
         ]
     );
     assert_eq!(
-        nodetype(&env, "cn01"),
+        nodetype(env, "cn01"),
         [Some("AIX".into()), None, Some("61std".into())]
     );
 
     // Now enabled for installation: refused without -f, reset with it;
     // attr=val overrides and -i written to profile / provmethod.
     sn1.reset_log();
-    let out = run_on(&env, &sn1, &["cn01"], &["cn01"]);
+    let out = run_on(env, &sn1, &["cn01"], &["cn01"]);
     assert_eq!(
         out.stderr,
         "Error: sn1: The NIM machine named cn01 is not in the ready state and cannot be initialized. Use -f flag to forcely initialize it.\n\n\
@@ -244,7 +252,7 @@ fn defines_missing_machines_and_runs_bos_inst() {
     assert_eq!(out.exit, 1);
     sn1.reset_log();
     let out = run_on(
-        &env,
+        env,
         &sn1,
         &["-f", "-i", "61std", "cn01", "script=s3", "boot_client=yes"],
         &["cn01"],
@@ -262,7 +270,7 @@ fn defines_missing_machines_and_runs_bos_inst() {
         ]
     );
     assert_eq!(
-        nodetype(&env, "cn01"),
+        nodetype(env, "cn01"),
         [
             Some("AIX".into()),
             Some("61std".into()),

@@ -57,7 +57,10 @@ fn ins(env: &Env, t: &str, cols: &[(&str, &str)]) {
 
 /// site.master=mn; cn01-cn02 servicenode=sn1,sn2, cn03 sn2,sn1, cn04 none.
 fn rig() -> Rig {
-    let env = sqlite();
+    rig_on(sqlite())
+}
+
+fn rig_on(env: Env) -> Rig {
     let dir = tempfile::tempdir().unwrap();
     seed(&env, &dir);
     Rig { env, dir }
@@ -257,9 +260,14 @@ fn removal(n: &str) -> [String; 5] {
 
 #[test]
 fn split_is_primary_and_backup_by_default() {
-    let rig = rig();
+    for env in backends() {
+        split_on(&rig_on(env));
+    }
+}
+
+fn split_on(rig: &Rig) {
     let s = |v: &[&str]| v.iter().map(|x| x.to_string()).collect::<Vec<_>>();
-    let all = part_summary(&split_rm(&rig, &["compute"]));
+    let all = part_summary(&split_rm(rig, &["compute"]));
     assert_eq!(
         all,
         [
@@ -268,7 +276,7 @@ fn split_is_primary_and_backup_by_default() {
             ("sn2".to_string(), s(&["cn01", "cn02", "cn03"])),
         ]
     );
-    let p = part_summary(&split_rm(&rig, &["-p", "cn01-cn03"]));
+    let p = part_summary(&split_rm(rig, &["-p", "cn01-cn03"]));
     assert_eq!(
         p,
         [
@@ -276,7 +284,7 @@ fn split_is_primary_and_backup_by_default() {
             ("sn2".to_string(), s(&["cn03"])),
         ]
     );
-    let b = part_summary(&split_rm(&rig, &["--backupSN", "-f", "cn01-cn03"]));
+    let b = part_summary(&split_rm(rig, &["--backupSN", "-f", "cn01-cn03"]));
     assert_eq!(
         b,
         [
@@ -284,7 +292,7 @@ fn split_is_primary_and_backup_by_default() {
             ("sn2".to_string(), s(&["cn01", "cn02"])),
         ]
     );
-    for p in split_rm(&rig, &["compute"]) {
+    for p in split_rm(rig, &["compute"]) {
         assert_eq!(p.request.get("_xcatpreprocessed"), Some("1"));
     }
 }
@@ -427,16 +435,24 @@ fn running_nodes_need_force_and_force_shuts_them_down() {
     assert!(rig.ssh_log(&[&sn1]).is_empty());
     sn1.reset_log();
 
-    let out = run_on(&rig, &sn1, &["-f", "cn01,cn02"], &["cn01", "cn02"]);
-    assert_eq!(
-        (out.stdout.as_str(), out.stderr.as_str(), out.exit),
-        (REMOVED, "", 0)
-    );
+    let out = run_on(&rig, &sn1, &["-fV", "cn01,cn02"], &["cn01", "cn02"]);
+    assert_eq!((out.stderr.as_str(), out.exit), ("", 0));
+    for n in ["cn01", "cn02"] {
+        let said = format!(
+            "Running command on sn1: /usr/sbin/lsnim -a Mstate -Z {n}\n\n\
+             Shutting down node '{n}'\nResetting NIM client node '{n}'\n"
+        );
+        assert!(out.stdout.contains(&said), "{}", out.stdout);
+    }
+    assert!(out.stdout.ends_with(REMOVED));
     let mut want = removal("cn01").to_vec();
     want.extend(removal("cn02"));
     assert_eq!(sn1.calls(), want);
+    // Shutdowns run in parallel: their order is not fixed.
+    let mut shutdowns = rig.ssh_log(&[&sn1]);
+    shutdowns.sort();
     assert_eq!(
-        rig.ssh_log(&[&sn1]),
+        shutdowns,
         ["cn01 /usr/sbin/shutdown -F", "cn02 /usr/sbin/shutdown -F"]
     );
 }
