@@ -8,7 +8,8 @@
 //! * [`model`]: what the node commands work with (images, resources,
 //!   networks, the reply channel).
 //! * [`xcat2nim`], [`rmdsklsnode`], [`nimnodeset`]: the commands; [`say`]:
-//!   the message forms of the node commands' server parts.
+//!   the message forms of the node commands' server parts; [`split`]: their
+//!   management node's noderange and per-service-node split.
 
 pub mod cmd;
 pub mod model;
@@ -16,6 +17,7 @@ pub mod nimnodeset;
 pub mod parse;
 pub mod rmdsklsnode;
 pub mod say;
+pub mod split;
 pub mod validate;
 pub mod xcat2nim;
 

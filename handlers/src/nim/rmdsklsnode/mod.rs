@@ -75,17 +75,9 @@ fn pre(ctx: &Ctx, request: &Request) -> Result<Pre, HandlerError> {
     let Some(range) = opts.noderange.clone() else {
         return Ok(required());
     };
-    // Stock `noderange($a, 0)`: names that are no nodes are kept.
-    let expand = crate::range_opts::for_request(request, ctx.privileged);
-    let nodes = match ctx
-        .db
-        .read(|conn| Ok(crate::range_opts::expand(conn, &range, &expand, false)))?
-    {
+    let nodes = match super::split::noderange(ctx, request, &range)? {
         Ok(n) => n,
-        Err(crate::range_opts::ExpandError::Db(e)) => return Err(e.into()),
-        Err(crate::range_opts::ExpandError::Message(m)) => {
-            return Ok(Pre::Answer(vec![Response::new().error(m), usage()]))
-        }
+        Err(m) => return Ok(Pre::Answer(vec![Response::new().error(m), usage()])),
     };
     if nodes.is_empty() {
         return Ok(required());
@@ -108,14 +100,7 @@ impl Handler for Rmdsklsnode {
             // Answered by `process` (it re-runs the same checks).
             return Ok(vec![Part::local(request)]);
         };
-        let mut req = request.clone();
-        req.set_nodes(&nodes);
-        let style = crate::hierarchy::Style::PerServiceNode(opts.sn_type());
-        let mut parts = crate::hierarchy::split(ctx, &req, style)?;
-        for p in &mut parts {
-            p.request.set("_xcatpreprocessed", "1");
-        }
-        Ok(parts)
+        super::split::per_service_node(ctx, &request, &nodes, opts.sn_type())
     }
 
     fn process(
