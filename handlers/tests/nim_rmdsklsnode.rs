@@ -508,6 +508,21 @@ fn failing_steps_are_named_with_and_without_verbose() {
     );
     assert!(out.stderr.ends_with("Error: cn01\nError: Return=1.\n"));
     assert_eq!(out.exit, 1);
+    // lsnim failing for another reason than "no such object" is an error
+    // for the node, not "not defined".
+    sn1.reset_log();
+    nimsim(&sn1, &["fault", "lsnim:-l:cn02", "fail"]);
+    let out = run_on(&rig, &sn1, &["cn02"], &["cn02"]);
+    assert!(
+        out.stderr.starts_with(
+            "Error: Could not get the NIM definition of 'cn02'.\n\n\
+             Error: 0042-001 lsnim: processing error encountered on \"cn02\":\n"
+        ),
+        "{}",
+        out.stderr
+    );
+    assert!(out.stderr.ends_with("Error: cn02\nError: Return=1.\n"));
+    assert_eq!(sn1.calls(), ["1\tlsnim -l cn02"]);
 }
 
 #[test]
