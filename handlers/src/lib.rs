@@ -9,6 +9,7 @@ pub mod hierarchy;
 pub mod localtime;
 pub mod nim;
 pub mod objdefs;
+pub mod prescripts;
 pub mod range_opts;
 pub mod runner;
 pub mod snmove;
@@ -48,6 +49,7 @@ pub fn registry() -> Registry {
         objdefs::handlers(),
         snmove::handlers(),
         nim::handlers(),
+        prescripts::handlers(),
     ]
     .into_iter()
     .flatten()

@@ -1,6 +1,5 @@
-//! AIX NIM commands (handlers.md §3-§6, §8): `xcat2nim` so far;
-//! `mkdsklsnode`, `rmdsklsnode` and `nimnodeset` come next on the same
-//! layers:
+//! AIX NIM commands (stock xCAT-server/lib/xcat/plugins/aixinstall.pm and
+//! xcat2nim.pm), in layers:
 //!
 //! * [`cmd`]: the NIM command layer (stock absolute paths, through the
 //!   `Runner`); [`parse`]: their outputs as typed results.
@@ -11,18 +10,24 @@
 //!   service node (mkdsklsnode / nimnodeset).
 //! * [`prime`]: the nimprime side of mkdsklsnode's preprocess (SPOT
 //!   update, statelite set-up, copies to the service nodes).
-//! * [`xcat2nim`]: the command.
 //! * [`hanfs`]: `mkdsklsnode -S` (NFSv4 replica export of the install
 //!   directory); [`clientfiles`]: the files mkdsklsnode edits on a service
 //!   node after NIM initialised the clients.
+//! * [`xcat2nim`], [`rmdsklsnode`], [`nimnodeset`]: the commands; [`say`]:
+//!   the message forms of the node commands' server parts; [`split`]: their
+//!   management node's noderange and per-service-node split.
 
 pub mod clientfiles;
 pub mod cmd;
 pub mod hanfs;
 pub mod model;
+pub mod nimnodeset;
 pub mod parse;
 pub mod prime;
 pub mod resources;
+pub mod rmdsklsnode;
+pub mod say;
+pub mod split;
 pub mod validate;
 pub mod xcat2nim;
 
@@ -30,5 +35,9 @@ use crate::api::Handler;
 use std::sync::Arc;
 
 pub fn handlers() -> Vec<Arc<dyn Handler>> {
-    vec![Arc::new(xcat2nim::Xcat2nim::default())]
+    vec![
+        Arc::new(xcat2nim::Xcat2nim::default()),
+        Arc::new(rmdsklsnode::Rmdsklsnode::default()),
+        Arc::new(nimnodeset::Nimnodeset::default()),
+    ]
 }

@@ -1,0 +1,299 @@
+//! `nimnodeset`: initialise AIX standalone nodes for a NIM `bos_inst`
+//! (handlers.md §5).  On the management node ([`Nimnodeset::preprocess`])
+//! the options and the noderange are checked and the request is split per
+//! service node (primary AND backup by default, `-p` / `-b` one of them);
+//! each server's part ([`Nimnodeset::server_part`], stock `nimnodeset`,
+//! xCAT-server/lib/xcat/plugins/aixinstall.pm:600-1404): begin prescripts (`standalone`), the
+//! shared resource steps ([`facts`]), each node ([`node`]), `nodetype`
+//! written (`os=AIX`; `profile` / `provmethod` with `-i`) in one
+//! transaction, the result, end prescripts for the nodes that did not fail.
+//! Files: [`options`], [`facts`], [`node`].
+
+pub mod facts;
+pub mod node;
+pub mod options;
+
+use crate::api::{Ctx, Handler, HandlerError, Part, Responder};
+use crate::nim::cmd::{Nim, NimConfig};
+use crate::nim::say::Say;
+use crate::prescripts::{self, Phase};
+use options::{Options, Refused};
+use xcat_proto::{Request, Response};
+
+#[derive(Default)]
+pub struct Nimnodeset {
+    nim: NimConfig,
+}
+
+impl Nimnodeset {
+    /// A handler whose NIM commands run as `cfg` says (tests).
+    pub fn with_config(nim: NimConfig) -> Nimnodeset {
+        Nimnodeset { nim }
+    }
+}
+
+fn usage() -> Response {
+    options::usage_lines()
+        .into_iter()
+        .fold(Response::new(), |r, l| r.info(l))
+}
+
+/// Stock `Return=<rc>.` with error code `rc`.
+fn return_line(rc: i64) -> Response {
+    Response::new()
+        .error_text(format!("Return={rc}."))
+        .errorcode(rc)
+}
+
+enum Pre {
+    Answer(Vec<Response>),
+    Run(Options, Vec<String>),
+}
+
+/// The management node's part of stock `prenimnodeset` (aixinstall.pm:8248-8400):
+/// usage, version, the `attr=val` syntax, the noderange; the rest of the
+/// shared checks is [`facts::step_prenimnodeset`].
+fn pre(ctx: &Ctx, request: &Request) -> Result<Pre, HandlerError> {
+    let words = request.args();
+    if words.is_empty() {
+        return Ok(Pre::Answer(vec![usage()]));
+    }
+    let opts = match options::parse(&words) {
+        Ok(o) => o,
+        Err(Refused::Usage) => return Ok(Pre::Answer(vec![usage(), return_line(1)])),
+        Err(Refused::Pair(w)) => {
+            let e = Response::new().error(format!("Incorrect 'attr=val' pair - {w}\n"));
+            return Ok(Pre::Answer(vec![e, return_line(1)]));
+        }
+    };
+    if opts.help {
+        return Ok(Pre::Answer(vec![usage()]));
+    }
+    if opts.version {
+        let v = format!("nimnodeset {}\n", ctx.server.version_line);
+        return Ok(Pre::Answer(vec![Response::new().info(v)]));
+    }
+    let required = || {
+        Pre::Answer(vec![
+            Response::new().error("A noderange is required.\n"),
+            usage(),
+        ])
+    };
+    let Some(range) = opts.noderange.clone() else {
+        return Ok(required());
+    };
+    let nodes = match super::split::noderange(ctx, request, &range)? {
+        Ok(n) => n,
+        Err(m) => return Ok(Pre::Answer(vec![Response::new().error(m), usage()])),
+    };
+    if nodes.is_empty() {
+        return Ok(required());
+    }
+    facts::step_prenimnodeset(ctx, &nodes)?;
+    Ok(Pre::Run(opts, nodes))
+}
+
+impl Handler for Nimnodeset {
+    fn commands(&self) -> &'static [&'static str] {
+        &["nimnodeset"]
+    }
+
+    /// An `xcatDBcmds` command: everything is in `arg`.
+    fn wants_expanded_nodes(&self) -> bool {
+        false
+    }
+
+    fn preprocess(&self, ctx: &Ctx, request: Request) -> Result<Vec<Part>, HandlerError> {
+        let Pre::Run(opts, nodes) = pre(ctx, &request)? else {
+            return Ok(vec![Part::local(request)]);
+        };
+        super::split::per_service_node(ctx, &request, &nodes, opts.sn_type())
+    }
+
+    fn process(
+        &self,
+        ctx: &Ctx,
+        request: &Request,
+        out: &mut dyn Responder,
+    ) -> Result<(), HandlerError> {
+        let mut request = request.clone();
+        if request.get("_xcatpreprocessed") != Some("1") {
+            match pre(ctx, &request)? {
+                Pre::Answer(docs) => {
+                    for d in docs {
+                        out.send(d)?;
+                    }
+                    return Ok(());
+                }
+                Pre::Run(_, nodes) => request.set_nodes(&nodes),
+            }
+        }
+        let rc = self.server_part(ctx, &request, out)?;
+        if rc > 0 {
+            out.send(return_line(rc))?;
+        }
+        Ok(())
+    }
+}
+
+impl Nimnodeset {
+    /// Stock `nimnodeset` (aixinstall.pm:600-1404) on this server; its rc.
+    fn server_part(
+        &self,
+        ctx: &Ctx,
+        request: &Request,
+        out: &mut dyn Responder,
+    ) -> Result<i64, HandlerError> {
+        let words = request.args();
+        let nodes: Vec<String> = request.nodes().iter().map(|n| n.to_string()).collect();
+        let opts = match options::parse(&words) {
+            Ok(o) if !nodes.is_empty() => o,
+            Err(Refused::Pair(w)) => {
+                out.send(Response::new().error(format!("Incorrect 'attr=val' pair - {w}\n")))?;
+                return Ok(1);
+            }
+            _ => {
+                out.send(usage())?;
+                return Ok(1);
+            }
+        };
+        if prescripts::call(ctx, Phase::Begin, &nodes, "standalone", out)? {
+            out.send(Response::new().error("Failed in running begin prescripts.\n"))?;
+            return Ok(1);
+        }
+        let sname = ctx.server.short_host.clone();
+        let facts = facts::step_load(ctx, &nodes, opts.image.as_deref())?;
+        let mut say = Say {
+            out,
+            verbose: opts.verbose,
+            sname: sname.clone(),
+        };
+        let nim = Nim::local(ctx.runner.as_ref(), &self.nim);
+        let machines = nim.names_of_class("machines").unwrap_or_default();
+        say.commands(&nim)?;
+        let failed = match self.each_node(ctx, &nim, &opts, &facts, &machines, &mut say)? {
+            Some(f) => f,
+            None => return Ok(1),
+        };
+        let rc = finish(ctx, &opts, &nodes, &failed, &mut say)?;
+        let good: Vec<String> = nodes
+            .iter()
+            .filter(|n| !failed.contains(n))
+            .cloned()
+            .collect();
+        if prescripts::call(ctx, Phase::End, &good, "standalone", say.out)? {
+            say.out
+                .send(Response::new().error("Failed in running end prescripts.\n"))?;
+            return Ok(1);
+        }
+        Ok(rc)
+    }
+
+    /// The resource steps, then every node; the nodes that failed, or
+    /// `None` when the part ends early (rc 1, its message sent).
+    fn each_node(
+        &self,
+        ctx: &Ctx,
+        nim: &Nim,
+        opts: &Options,
+        facts: &facts::Facts,
+        machines: &[String],
+        say: &mut Say,
+    ) -> Result<Option<Vec<String>>, HandlerError> {
+        let s = say.sname.clone();
+        let mut failed = Vec::new();
+        for n in facts.nodes.iter().filter(|n| n.image.is_none()) {
+            let text = format!(
+                "{s}: Could not determine an OS image name for node '{}'.\n",
+                n.name
+            );
+            say.error(&[text])?;
+            failed.push(n.name.clone());
+        }
+        if failed.len() == facts.nodes.len() {
+            return Ok(None);
+        }
+        if !facts::step_make_sn_resource(ctx, facts, say.out)? {
+            return Ok(None);
+        }
+        let resolv = facts::step_chk_resolv_conf(facts);
+        let types = nim.lsnim(&["-P", "-c", "resources"]);
+        say.commands(nim)?;
+        if !types.ok() {
+            say.error(&[format!("{s}: Could not get NIM resource types.")])?;
+            return Ok(None);
+        }
+        let restypes = crate::nim::parse::first_words(&types.out.stdout);
+        let server = node::Server {
+            nim,
+            opts,
+            sname: &s,
+            machines,
+            restypes: &restypes,
+            resolv: &resolv,
+        };
+        for n in facts.nodes.iter().filter(|n| n.image.is_some()) {
+            let image = n.image.as_ref().and_then(|i| facts.images.get(i));
+            let ok = match image.filter(|i| !i.attrs.is_empty()) {
+                Some(image) => server.init(say, n, image)?,
+                None => {
+                    let i = n.image.clone().unwrap_or_default();
+                    say.error(&[format!(
+                        "{s}: The xCAT osimage named '{i}' is not defined.\n"
+                    )])?;
+                    false
+                }
+            };
+            if !ok {
+                failed.push(n.name.clone());
+            }
+        }
+        Ok(Some(failed))
+    }
+}
+
+/// `nodetype` for the nodes that did not fail (one transaction), then the
+/// result message (stock sends it as [info]; `Return=1.` carries the code).
+fn finish(
+    ctx: &Ctx,
+    opts: &Options,
+    nodes: &[String],
+    failed: &[String],
+    say: &mut Say,
+) -> Result<i64, HandlerError> {
+    let s = say.sname.clone();
+    let mut errors = !failed.is_empty();
+    let good: Vec<&String> = nodes.iter().filter(|n| !failed.contains(n)).collect();
+    let written = ctx.db.write(|c| {
+        for n in &good {
+            let mut values = vec![("os", Some("AIX"))];
+            if let Some(i) = opts.image.as_deref() {
+                values.push(("profile", Some(i)));
+                values.push(("provmethod", Some(i)));
+            }
+            c.set_attribs("nodetype", &[("node", n.as_str())], &values)?;
+        }
+        Ok::<(), xcat_schema::db::DbError>(())
+    });
+    if written.is_err() {
+        say.error(&[format!("{s}: Could not write data to the xCAT database.\n")])?;
+        errors = true;
+    }
+    if !errors {
+        say.info(format!("{s}: AIX/NIM nodes were initialized.\n"))?;
+        return Ok(0);
+    }
+    let mut r = Response::new().info(format!(
+        "{s}: One or more errors occurred when attempting to initialize AIX NIM nodes.\n"
+    ));
+    if opts.verbose && !failed.is_empty() {
+        r = r.info(format!(
+            "{s}: The following node(s) could not be initialized.\n"
+        ));
+        for n in failed {
+            r = r.info(n.clone());
+        }
+    }
+    say.out.send(r)?;
+    Ok(1)
+}
