@@ -16,6 +16,8 @@ pub(super) struct NodeGroupRow {
 
 /// Average name length the byte budget allows for each of the capped names.
 const BYTES_PER_NAME: usize = 256;
+/// Most `/regex` atoms one expansion compiles (see [`Ctx::count_regex`]).
+pub const MAX_REGEXES: usize = 100;
 
 pub(super) struct Ctx<'a> {
     pub src: &'a mut dyn RowSource,
@@ -28,6 +30,7 @@ pub(super) struct Ctx<'a> {
     depth: usize,
     generated: usize,
     generated_bytes: usize,
+    regexes: usize,
 }
 
 impl<'a> Ctx<'a> {
@@ -47,6 +50,7 @@ impl<'a> Ctx<'a> {
             depth: 0,
             generated: 0,
             generated_bytes: 0,
+            regexes: 0,
         }
     }
 
@@ -187,6 +191,19 @@ impl<'a> Ctx<'a> {
             return Err(NodeRangeError::TooLarge(format!(
                 "noderange expands to more than {} names",
                 self.opts.max_nodes
+            )));
+        }
+        Ok(())
+    }
+
+    /// Counts one `/regex` atom against [`MAX_REGEXES`]: compiling one
+    /// costs milliseconds, and bracket ranges can generate thousands of
+    /// them (a fuzz case took 36 s).
+    pub fn count_regex(&mut self) -> Result<(), NodeRangeError> {
+        self.regexes += 1;
+        if self.regexes > MAX_REGEXES {
+            return Err(NodeRangeError::TooLarge(format!(
+                "noderange has more than {MAX_REGEXES} regular expressions"
             )));
         }
         Ok(())
