@@ -23,11 +23,13 @@
 //! at process exit for [`Cluster::shared`], and at the next start for a
 //! run that died (see [`cleanup`]).  Files: [`spec`] (hosts), [`layout`]
 //! (paths and names), [`net`], [`mounts`], [`ssh`], [`postgres`], [`xcat`],
-//! [`nimsim`], [`daemon`], [`probe`], [`faults`], [`host`], [`cleanup`].
+//! [`nimsim`], [`daemon`], [`probe`], [`faults`], [`host`], [`cleanup`],
+//! [`ha`] (the HA layout: shared disk, VIP, services commands).
 
 pub mod cleanup;
 pub mod daemon;
 pub mod faults;
+pub mod ha;
 pub mod host;
 pub mod layout;
 pub mod mounts;

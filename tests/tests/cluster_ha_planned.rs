@@ -1,0 +1,266 @@
+//! Planned failover of the management node in the cluster's HA layout
+//! (tests/cluster/README.md): `xcatha -s` on mn1 and on mn2 from scratch, `xcatha -a`
+//! on mn1, then `xcatha -d` on mn1 + `xcatha -a` on mn2 and back, with a stock-named
+//! client on cn01 running through the VIP the whole time.  Checked: exit codes and
+//! `[Passed]` lines, the VIP on exactly one MN, `lsdef -l` and every table (`tabdump`)
+//! the same before and after each switch, every client command during the switch
+//! either answered in full or refused with a connection error, and the VIP guard
+//! (`xcatha -a` on mn2 while mn1 holds the VIP).  Needs root (skips otherwise; fails
+//! under CI=true).
+
+use std::process::Output;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::{Duration, Instant};
+use xcat_tests::cluster::ha::{SHARED_PATH, VIP, VIP_NAME, VIP_NIC};
+use xcat_tests::cluster::{Cluster, ClusterSpec};
+
+const XCATHOST: (&str, &str) = ("XCATHOST", "198.18.0.5:3001");
+
+fn text(b: &[u8]) -> String {
+    String::from_utf8_lossy(b).into_owned()
+}
+
+fn show(o: &Output) -> String {
+    format!(
+        "{}\nstdout:\n{}\nstderr:\n{}",
+        o.status,
+        text(&o.stdout),
+        text(&o.stderr)
+    )
+}
+
+/// `xcatha ARGS` on `host`: exit code 0, no `[Failed]` step, the final line.
+fn xcatha_ok(c: &Cluster, host: &str, args: &[&str], last: &str) -> String {
+    let o = c.xcatha(host, args);
+    let out = text(&o.stdout);
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "xcatha {args:?} on {host}: {}",
+        show(&o)
+    );
+    let failed: Vec<&str> = out.lines().filter(|l| l.contains("[Failed")).collect();
+    // No site.domain in the cluster: DNS and DHCP are left alone, as in stock.
+    for l in failed {
+        assert_eq!(
+            l, "Check site.domain in the xCAT database [Failed]",
+            "{host}: {out}"
+        );
+    }
+    assert!(out.ends_with(&format!("{last}\n")), "{host}: {out}");
+    out
+}
+
+fn setup(c: &Cluster, host: &str) -> String {
+    let args = [
+        "-s",
+        "-p",
+        SHARED_PATH,
+        "-i",
+        VIP_NIC,
+        "-v",
+        VIP,
+        "-n",
+        VIP_NAME,
+        "-t",
+        "postgresql",
+    ];
+    xcatha_ok(c, host, &args, STANDBY)
+}
+
+fn activate(c: &Cluster, host: &str) -> String {
+    let args = [
+        "-a",
+        "-p",
+        SHARED_PATH,
+        "-i",
+        VIP_NIC,
+        "-v",
+        VIP,
+        "-n",
+        VIP_NAME,
+    ];
+    xcatha_ok(c, host, &args, ACTIVE)
+}
+
+fn deactivate(c: &Cluster, host: &str) -> String {
+    xcatha_ok(c, host, &["-d", "-i", VIP_NIC, "-v", VIP], STANDBY)
+}
+
+const STANDBY: &str = "This machine is set to standby management node successfully...";
+const ACTIVE: &str = "This machine is set to primary management node successfully...";
+
+/// A stock-named client on cn01 through the VIP.
+fn client(c: &Cluster, command: &str, args: &[&str]) -> Output {
+    c.client_env("cn01", command, args, &[XCATHOST])
+}
+
+fn client_ok(c: &Cluster, command: &str, args: &[&str]) -> String {
+    let o = client(c, command, args);
+    assert!(o.status.success(), "{command} {args:?}: {}", show(&o));
+    text(&o.stdout)
+}
+
+/// Which MNs hold the VIP (from `ip addr` inside each).
+fn vip_holders(c: &Cluster) -> Vec<&'static str> {
+    ["mn1", "mn2"]
+        .into_iter()
+        .filter(|h| c.has_vip(h))
+        .collect()
+}
+
+/// `lsdef -l` of every node and `tabdump` of every table, through the VIP.
+fn snapshot(c: &Cluster) -> (String, Vec<(String, String)>) {
+    let lsdef = client_ok(c, "lsdef", &["-l", "all"]);
+    let tables = client_ok(c, "tabdump", &[]);
+    let dumps = tables
+        .lines()
+        .map(|t| (t.to_string(), client_ok(c, "tabdump", &[t])))
+        .collect();
+    (lsdef, dumps)
+}
+
+fn assert_same(before: &(String, Vec<(String, String)>), after: &(String, Vec<(String, String)>)) {
+    assert_eq!(before.0, after.0, "lsdef -l all changed");
+    assert_eq!(before.1.len(), after.1.len(), "table list changed");
+    for ((t, a), (_, b)) in before.1.iter().zip(&after.1) {
+        assert_eq!(a, b, "table {t} changed");
+    }
+}
+
+/// A failed client command that only could not talk to a daemon.
+fn connection_error(o: &Output) -> bool {
+    let all = format!("{}{}", text(&o.stdout), text(&o.stderr));
+    !o.status.success() && all.contains("Unable to open socket connection to xcatd daemon")
+}
+
+/// `lsdef cn01` through the VIP in a loop while `switch` runs; every answer is
+/// the expected one or a connection error, and the last one (started after the
+/// switch) is answered.
+fn switch_under_load(c: &Cluster, expected: &str, switch: impl FnOnce()) {
+    let done = AtomicBool::new(false);
+    let results = std::thread::scope(|s| {
+        let looper = s.spawn(|| {
+            let mut results = Vec::new();
+            let mut since: Option<Instant> = None;
+            loop {
+                // Sampled before the command starts: a command started after
+                // the switch must be answered (within a minute).
+                let switched = done.load(Ordering::SeqCst);
+                let o = client(c, "lsdef", &["cn01"]);
+                let ok = o.status.success();
+                results.push(o);
+                if switched {
+                    since.get_or_insert_with(Instant::now);
+                }
+                let too_long = since.is_some_and(|t| t.elapsed() > Duration::from_secs(60));
+                if switched && ok || too_long {
+                    return results;
+                }
+                if !ok {
+                    std::thread::sleep(Duration::from_millis(100));
+                }
+            }
+        });
+        switch();
+        done.store(true, Ordering::SeqCst);
+        looper.join().expect("client loop")
+    });
+    let mut failed = 0;
+    for o in &results {
+        if o.status.success() {
+            assert_eq!(text(&o.stdout), expected);
+        } else {
+            assert!(connection_error(o), "not a connection error: {}", show(o));
+            failed += 1;
+        }
+    }
+    let last = results.last().expect("at least one command");
+    assert!(last.status.success(), "{}", show(last));
+    eprintln!(
+        "{} client commands during the switch, {failed} refused",
+        results.len()
+    );
+}
+
+#[test]
+fn planned_failover_to_mn2_and_back() {
+    let Some(c) = Cluster::start_or_skip(ClusterSpec::ha()) else {
+        return;
+    };
+    assert!(vip_holders(&c).is_empty());
+
+    let out = setup(&c, "mn1");
+    for line in [
+        "Copy /etc/xcat to /var/xcat-ha/etc/xcat [Passed]",
+        "Copy /var/lib/pgsql to /var/xcat-ha/var/lib/pgsql [Passed]",
+        "Creating symlink /etc/xcat -> /var/xcat-ha/etc/xcat [Passed]",
+        "mount --bind /var/xcat-ha/install /install [Passed]",
+        "xCAT service has started",
+        "named: not present on this host, skipped",
+    ] {
+        assert!(out.contains(line), "{line}: {out}");
+    }
+    let out = setup(&c, "mn2");
+    assert!(
+        out.contains("There is xCAT data /var/xcat-ha/install in shared data"),
+        "{out}"
+    );
+    assert!(!out.contains("Copy /etc/xcat"), "{out}");
+    assert!(vip_holders(&c).is_empty());
+
+    let out = activate(&c, "mn1");
+    assert!(
+        out.contains("pg_ctl -D /var/lib/pgsql/data -l /var/log/pgsql.log -w -t 60 start [Passed]"),
+        "{out}"
+    );
+    assert_eq!(vip_holders(&c), ["mn1"]);
+    let before = snapshot(&c);
+    let one = client_ok(&c, "lsdef", &["cn01"]);
+
+    // The VIP guard: mn2 cannot take the VIP while mn1 answers on it.
+    let o = c.xcatha(
+        "mn2",
+        &[
+            "-a",
+            "-p",
+            SHARED_PATH,
+            "-i",
+            VIP_NIC,
+            "-v",
+            VIP,
+            "-n",
+            VIP_NAME,
+        ],
+    );
+    assert_eq!(o.status.code(), Some(1), "{}", show(&o));
+    assert!(
+        text(&o.stdout).contains("Aborted startup as virtual ip appears to be already active.\n"),
+        "{}",
+        show(&o)
+    );
+    assert_eq!(vip_holders(&c), ["mn1"]);
+    assert_eq!(text(&c.host("mn2").run("hostname", &[]).stdout), "mn2\n");
+
+    for (from, to) in [("mn1", "mn2"), ("mn2", "mn1")] {
+        let t0 = Instant::now();
+        switch_under_load(&c, &one, || {
+            deactivate(&c, from);
+            assert!(vip_holders(&c).is_empty());
+            activate(&c, to);
+        });
+        eprintln!("{from} -> {to}: {:?}", t0.elapsed());
+        assert_eq!(vip_holders(&c), [to]);
+        assert_eq!(
+            text(&c.host(to).run("hostname", &[]).stdout),
+            format!("{VIP_NAME}\n")
+        );
+        assert_eq!(
+            text(&c.host(from).run("hostname", &[]).stdout),
+            format!("{from}\n")
+        );
+        assert_same(&before, &snapshot(&c));
+    }
+    let left = c.teardown();
+    assert!(left.is_empty(), "left behind: {left:?}");
+}
