@@ -71,14 +71,16 @@ fn build_binaries() -> PathBuf {
 }
 
 /// `cargo build -p P… --bins` with the profile and target directory of the
-/// running test executable (`<target>/<profile>/deps/…`); returns
-/// `<target>/<profile>`.
+/// running executable (a test in `<target>/<profile>/deps/`, or a binary of
+/// this crate in `<target>/<profile>/`); returns `<target>/<profile>`.
 fn cargo_build(packages: &[&str]) -> PathBuf {
     let exe = std::env::current_exe().expect("path of the test executable");
-    let profile_dir = exe
-        .parent()
-        .and_then(Path::parent)
-        .expect("test executable under <target>/<profile>/deps");
+    let dir = exe.parent().expect("executable in a directory");
+    let profile_dir = if dir.file_name().is_some_and(|n| n == "deps") {
+        dir.parent().expect("<target>/<profile>/deps")
+    } else {
+        dir
+    };
     let target_dir = profile_dir.parent().expect("target directory");
     let profile = match profile_dir.file_name().and_then(|n| n.to_str()) {
         Some("debug") | None => "dev",

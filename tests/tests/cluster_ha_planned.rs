@@ -3,8 +3,9 @@
 //! on mn1, then `xcatha -d` on mn1 + `xcatha -a` on mn2 and back, with a stock-named
 //! client on cn01 running through the VIP the whole time.  Checked: exit codes and
 //! `[Passed]` lines, the VIP on exactly one MN, `lsdef -l` and every table (`tabdump`)
-//! the same before and after each switch, every client command during the switch
-//! either answered in full or refused with a connection error, and the VIP guard
+//! the same before and after each switch, each switch's steps those of its dry run,
+//! every client command during the switch either answered in full or refused with a
+//! connection error, and the VIP guard
 //! (`xcatha -a` on mn2 while mn1 holds the VIP).  Needs root (skips otherwise; fails
 //! under CI=true).
 
@@ -68,19 +69,39 @@ fn setup(c: &Cluster, host: &str) -> String {
     xcatha_ok(c, host, &args, STANDBY)
 }
 
+const ACTIVATE: [&str; 9] = [
+    "-a",
+    "-p",
+    SHARED_PATH,
+    "-i",
+    VIP_NIC,
+    "-v",
+    VIP,
+    "-n",
+    VIP_NAME,
+];
+
 fn activate(c: &Cluster, host: &str) -> String {
-    let args = [
-        "-a",
-        "-p",
-        SHARED_PATH,
-        "-i",
-        VIP_NIC,
-        "-v",
-        VIP,
-        "-n",
-        VIP_NAME,
-    ];
-    xcatha_ok(c, host, &args, ACTIVE)
+    xcatha_ok(c, host, &ACTIVATE, ACTIVE)
+}
+
+/// `xcatha ARGS --dryrun` on `host` (exit 0, nothing changes).
+fn dry_run(c: &Cluster, host: &str, args: &[&str]) -> String {
+    let o = c.xcatha(host, &[args, &["--dryrun"]].concat());
+    assert_eq!(o.status.code(), Some(0), "{}", show(&o));
+    text(&o.stdout)
+}
+
+/// The step lines (ending in a status tag), without the tag.
+fn step_lines(out: &str) -> Vec<&str> {
+    out.lines()
+        .filter_map(|l| {
+            ["[Dryrun]", "[Passed]", "[Failed]", "[Failed, OK to ignore]"]
+                .iter()
+                .find_map(|t| l.strip_suffix(t))
+        })
+        .map(str::trim_end)
+        .collect()
 }
 
 fn deactivate(c: &Cluster, host: &str) -> String {
@@ -219,20 +240,7 @@ fn planned_failover_to_mn2_and_back() {
     let one = client_ok(&c, "lsdef", &["cn01"]);
 
     // The VIP guard: mn2 cannot take the VIP while mn1 answers on it.
-    let o = c.xcatha(
-        "mn2",
-        &[
-            "-a",
-            "-p",
-            SHARED_PATH,
-            "-i",
-            VIP_NIC,
-            "-v",
-            VIP,
-            "-n",
-            VIP_NAME,
-        ],
-    );
+    let o = c.xcatha("mn2", &ACTIVATE);
     assert_eq!(o.status.code(), Some(1), "{}", show(&o));
     assert!(
         text(&o.stdout).contains("Aborted startup as virtual ip appears to be already active.\n"),
@@ -243,13 +251,18 @@ fn planned_failover_to_mn2_and_back() {
     assert_eq!(text(&c.host("mn2").run("hostname", &[]).stdout), "mn2\n");
 
     for (from, to) in [("mn1", "mn2"), ("mn2", "mn1")] {
+        let dry_d = dry_run(&c, from, &["-d", "-i", VIP_NIC, "-v", VIP]);
+        let dry_a = dry_run(&c, to, &ACTIVATE);
+        let (mut real_d, mut real_a) = (String::new(), String::new());
         let t0 = Instant::now();
         switch_under_load(&c, &one, || {
-            deactivate(&c, from);
+            real_d = deactivate(&c, from);
             assert!(vip_holders(&c).is_empty());
-            activate(&c, to);
+            real_a = activate(&c, to);
         });
         eprintln!("{from} -> {to}: {:?}", t0.elapsed());
+        assert_eq!(step_lines(&dry_d), step_lines(&real_d), "{real_d}");
+        assert_eq!(step_lines(&dry_a), step_lines(&real_a), "{real_a}");
         assert_eq!(vip_holders(&c), [to]);
         assert_eq!(
             text(&c.host(to).run("hostname", &[]).stdout),
