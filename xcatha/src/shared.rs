@@ -185,3 +185,18 @@ pub fn save_physical(exec: &mut Exec, saved: Option<(String, String)>) -> bool {
         || host::append_line(&file, &entry),
     )
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn mount_points_are_read_from_mountinfo() {
+        assert_eq!(unescape_mount_path("/a\\040b\\134c"), "/a b\\c");
+        assert!(is_mount_point(Path::new("/")));
+        let dir = tempfile::tempdir().unwrap();
+        assert!(!is_mount_point(dir.path()));
+        assert!(same_directory(dir.path(), &dir.path().join(".")));
+        assert!(!same_directory(dir.path(), Path::new("/")));
+    }
+}

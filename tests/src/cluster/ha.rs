@@ -36,6 +36,23 @@ pub const PG_DATA: &str = "/var/lib/pgsql/data";
 const PG_LOG: &str = "/var/log/pgsql.log";
 const XCATD_PIDFILE: &str = "/var/lib/xcluster/xcatd.pid";
 
+/// What xcatha and the services file run on the MNs: `ping` (the VIP guard),
+/// `arping` (gratuitous ARP), `start-stop-daemon`.
+pub fn requirements() -> Result<(), String> {
+    let missing: Vec<&str> = ["ping", "arping", "start-stop-daemon"]
+        .into_iter()
+        .filter(|t| !super::sys::have(t))
+        .collect();
+    if missing.is_empty() {
+        Ok(())
+    } else {
+        Err(format!(
+            "missing tools for the HA layout: {} (iputils-ping, iputils-arping, dpkg)",
+            missing.join(", ")
+        ))
+    }
+}
+
 /// The shared disk on the machine (on the cluster's tmpfs).
 pub fn shared_dir(layout: &Layout) -> PathBuf {
     layout.base().join("shared")
