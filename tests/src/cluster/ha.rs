@@ -62,8 +62,15 @@ fn mns(spec: &ClusterSpec) -> impl Iterator<Item = &HostSpec> {
     spec.hosts.iter().filter(|h| h.role == Role::Mn)
 }
 
-/// `(service, operation, argv)` of the services file, in file order.
-pub fn service_commands() -> Result<Vec<(&'static str, &'static str, Vec<String>)>, String> {
+/// One line of the services file.
+pub struct ServiceCommand {
+    pub unit: &'static str,
+    pub op: &'static str,
+    pub argv: Vec<String>,
+}
+
+/// The lines of the services file, in file order.
+pub fn service_commands() -> Result<Vec<ServiceCommand>, String> {
     let bin = postgres::bindir().ok_or("PostgreSQL server binaries not found")?;
     let pg_ctl = bin.join("pg_ctl").to_string_lossy().into_owned();
     let pg = |args: &[&str]| -> Vec<String> {
@@ -81,35 +88,33 @@ pub fn service_commands() -> Result<Vec<(&'static str, &'static str, Vec<String>
         v
     };
     let xcatd = xcatd_bin().to_string_lossy().into_owned();
+    let line = |unit, op, argv| ServiceCommand { unit, op, argv };
+    let xcatd_start = vec![
+        xcatd,
+        "--confdir".into(),
+        "/etc/xcat".into(),
+        "--pidfile".into(),
+        XCATD_PIDFILE.into(),
+    ];
     Ok(vec![
-        (
+        line(
             "postgresql",
             "start",
             pg(&["-l", PG_LOG, "-w", "-t", "60", "start"]),
         ),
-        (
+        line(
             "postgresql",
             "stop",
             pg(&["-m", "fast", "-w", "-t", "60", "stop"]),
         ),
-        ("postgresql", "status", pg(&["status"])),
-        (
-            "xcatd",
-            "start",
-            vec![
-                xcatd,
-                "--confdir".into(),
-                "/etc/xcat".into(),
-                "--pidfile".into(),
-                XCATD_PIDFILE.into(),
-            ],
-        ),
-        (
+        line("postgresql", "status", pg(&["status"])),
+        line("xcatd", "start", xcatd_start),
+        line(
             "xcatd",
             "stop",
             ssd(&["--stop", "--oknodo", "--retry", "TERM/20/KILL/5"]),
         ),
-        ("xcatd", "status", ssd(&["--status"])),
+        line("xcatd", "status", ssd(&["--status"])),
     ])
 }
 
@@ -118,8 +123,8 @@ fn services_file_text() -> Result<String, String> {
         "# xcatha --service-manager commands --services /etc/xcatha/services\n\
          # service operation program args... (no shell)\n",
     );
-    for (unit, op, argv) in service_commands()? {
-        text.push_str(&format!("{unit} {op} {}\n", argv.join(" ")));
+    for c in service_commands()? {
+        text.push_str(&format!("{} {} {}\n", c.unit, c.op, c.argv.join(" ")));
     }
     Ok(text)
 }
@@ -193,11 +198,11 @@ pub fn set_vip(layout: &Layout, host: &str, up: bool) -> Result<(), String> {
 /// Run the services file's `op` command of `unit` inside `host`.
 pub fn service(layout: &Layout, host: &str, unit: &str, op: &str) -> Result<Output, String> {
     let all = service_commands()?;
-    let (_, _, argv) = all
+    let c = all
         .iter()
-        .find(|(u, o, _)| *u == unit && *o == op)
+        .find(|c| c.unit == unit && c.op == op)
         .ok_or_else(|| format!("no {op} command for {unit}"))?;
-    run(host_command(layout, host, &argv[0]).args(&argv[1..]))
+    run(host_command(layout, host, &c.argv[0]).args(&c.argv[1..]))
 }
 
 /// PostgreSQL in mn1's `/var/lib/pgsql/data`, started by its services command

@@ -123,7 +123,7 @@ pub fn psql(layout: &Layout, host: &str, sql: &str) -> Result<String, String> {
 pub fn psql_at(layout: &Layout, host: &str, sock: &Path, sql: &str) -> Result<String, String> {
     let out = run(host_command(layout, host, "psql")
         .arg("-h")
-        .arg(&sock)
+        .arg(sock)
         .args([
             "-U",
             "postgres",
