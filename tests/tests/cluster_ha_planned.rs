@@ -2,7 +2,8 @@
 //! (tests/cluster/README.md): `xcatha -s` on mn1 and on mn2 from scratch, `xcatha -a`
 //! on mn1, then `xcatha -d` on mn1 + `xcatha -a` on mn2 and back, with a stock-named
 //! client on cn01 running through the VIP the whole time.  Checked: exit codes and
-//! `[Passed]` lines, the VIP on exactly one MN, `lsdef -l` and every table (`tabdump`)
+//! `[Passed]` lines, the VIP on exactly one MN (never on both, sampled every 100 ms
+//! during the switches), `lsdef -l` and every table (`tabdump`)
 //! the same before and after each switch, each switch's steps those of its dry run,
 //! every client command during the switch either answered in full or refused with a
 //! connection error, and the VIP guard
@@ -149,15 +150,21 @@ fn assert_same(before: &(String, Vec<(String, String)>), after: &(String, Vec<(S
     }
 }
 
-/// A failed client command that only could not talk to a daemon.
+/// A failed client command that could not talk to a daemon: no connection (stock's
+/// "Unable to open socket connection …"), or one cut before the answer ended (the
+/// daemon stopped under it: stock's "… ended prematurely"), with nothing printed on
+/// standard output but the connection message.
 fn connection_error(o: &Output) -> bool {
-    let all = format!("{}{}", text(&o.stdout), text(&o.stderr));
-    !o.status.success() && all.contains("Unable to open socket connection to xcatd daemon")
+    let (out, err) = (text(&o.stdout), text(&o.stderr));
+    let refused = out.starts_with("Unable to open socket connection to xcatd daemon");
+    let cut = out.is_empty()
+        && err.contains("communication with the xCAT server seems to have been ended prematurely");
+    !o.status.success() && (refused || cut)
 }
 
 /// `lsdef cn01` through the VIP in a loop while `switch` runs; every answer is
 /// the expected one or a connection error, and the last one (started after the
-/// switch) is answered.
+/// switch) is answered.  Meanwhile the VIP is sampled on both MNs every 100 ms.
 fn switch_under_load(c: &Cluster, expected: &str, switch: impl FnOnce()) {
     let done = AtomicBool::new(false);
     let results = std::thread::scope(|s| {
@@ -183,8 +190,21 @@ fn switch_under_load(c: &Cluster, expected: &str, switch: impl FnOnce()) {
                 }
             }
         });
+        // Every 100 ms: the VIP is never on both MNs.
+        let sampler = s.spawn(|| {
+            let mut samples = 0;
+            while !done.load(Ordering::SeqCst) {
+                let holders = vip_holders(c);
+                assert!(holders.len() <= 1, "the VIP is on {holders:?}");
+                samples += 1;
+                std::thread::sleep(Duration::from_millis(100));
+            }
+            samples
+        });
         switch();
         done.store(true, Ordering::SeqCst);
+        let samples = sampler.join().expect("VIP on both MNs");
+        eprintln!("VIP sampled {samples} times: never on both MNs");
         looper.join().expect("client loop")
     });
     let mut failed = 0;
@@ -237,6 +257,15 @@ fn planned_failover_to_mn2_and_back() {
     );
     assert_eq!(vip_holders(&c), ["mn1"]);
     let before = snapshot(&c);
+    assert!(before.1.len() > 20, "tables: {:?}", before.1.len());
+    let site = &before
+        .1
+        .iter()
+        .find(|(t, _)| t == "site")
+        .expect("site table")
+        .1;
+    assert!(site.contains("\"master\",\"hamn\","), "{site}");
+    assert!(before.0.contains("Object name: cn01\n"), "{}", before.0);
     let one = client_ok(&c, "lsdef", &["cn01"]);
 
     // The VIP guard: mn2 cannot take the VIP while mn1 answers on it.
