@@ -50,15 +50,37 @@ pub fn xcatd_bin() -> PathBuf {
     BUILT.get_or_init(build_binaries).clone()
 }
 
-/// `cargo build -p xcatd -p xcat-client --bins` with the profile and target
-/// directory of the running test executable (`<target>/<profile>/deps/…`);
-/// returns the path of `xcatd` (`xcatclient` sits next to it).
+/// Path of the `xcatha` binary (`$XCATHA_BIN`, else the workspace's own, built
+/// once per test process like [`xcatd_bin`]).
+pub fn xcatha_bin() -> PathBuf {
+    if let Ok(p) = std::env::var("XCATHA_BIN") {
+        return PathBuf::from(p);
+    }
+    static BUILT: OnceLock<PathBuf> = OnceLock::new();
+    BUILT
+        .get_or_init(|| cargo_build(&["xcatha"]).join("xcatha"))
+        .clone()
+}
+
+/// `cargo build -p xcatd -p xcat-client --bins`; returns the path of `xcatd`
+/// (`xcatclient` sits next to it).
 fn build_binaries() -> PathBuf {
+    let bin = cargo_build(&["xcatd", "xcat-client"]).join("xcatd");
+    assert!(bin.exists(), "{} missing after cargo build", bin.display());
+    bin
+}
+
+/// `cargo build -p P… --bins` with the profile and target directory of the
+/// running executable (a test in `<target>/<profile>/deps/`, or a binary of
+/// this crate in `<target>/<profile>/`); returns `<target>/<profile>`.
+fn cargo_build(packages: &[&str]) -> PathBuf {
     let exe = std::env::current_exe().expect("path of the test executable");
-    let profile_dir = exe
-        .parent()
-        .and_then(Path::parent)
-        .expect("test executable under <target>/<profile>/deps");
+    let dir = exe.parent().expect("executable in a directory");
+    let profile_dir = if dir.file_name().is_some_and(|n| n == "deps") {
+        dir.parent().expect("<target>/<profile>/deps")
+    } else {
+        dir
+    };
     let target_dir = profile_dir.parent().expect("target directory");
     let profile = match profile_dir.file_name().and_then(|n| n.to_str()) {
         Some("debug") | None => "dev",
@@ -67,15 +89,8 @@ fn build_binaries() -> PathBuf {
     let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
     let manifest = Path::new(env!("CARGO_MANIFEST_DIR")).join("../Cargo.toml");
     let status = Command::new(cargo)
-        .args([
-            "build",
-            "--quiet",
-            "-p",
-            "xcatd",
-            "-p",
-            "xcat-client",
-            "--bins",
-        ])
+        .args(["build", "--quiet", "--bins"])
+        .args(packages.iter().flat_map(|p| ["-p", p]))
         .args(["--profile", profile])
         .arg("--manifest-path")
         .arg(&manifest)
@@ -83,11 +98,12 @@ fn build_binaries() -> PathBuf {
         .arg(target_dir)
         .stdin(Stdio::null())
         .status()
-        .expect("run cargo build for xcatd");
-    assert!(status.success(), "cargo build of xcatd failed ({status})");
-    let bin = profile_dir.join("xcatd");
-    assert!(bin.exists(), "{} missing after cargo build", bin.display());
-    bin
+        .expect("run cargo build");
+    assert!(
+        status.success(),
+        "cargo build of {packages:?} failed ({status})"
+    );
+    profile_dir.to_path_buf()
 }
 
 /// Path of the built `xcatclient` binary (`$XCATCLIENT_BIN` overrides).

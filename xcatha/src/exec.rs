@@ -86,6 +86,10 @@ impl<'a> Exec<'a> {
     /// Applies a service operation through the service manager.
     pub fn service(&mut self, op: ServiceOp, unit: &str, tries: Tries) -> bool {
         let services = self.env.services.clone();
+        if let Some(reason) = services.skip_reason(op, unit) {
+            self.say(&reason);
+            return true;
+        }
         let line = services.describe(op, unit);
         let ok = self.attempts(&line, tries, &mut || {
             services.apply(op, unit).map(|_| String::new())

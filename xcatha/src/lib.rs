@@ -7,7 +7,9 @@
 //! * [`env`] — what a run acts on: the root directory, the command runner, the service
 //!   manager, standard input.
 //! * [`exec`] — the step executor (`[Passed]` / `[Failed]` / `[Dryrun]` lines, retries).
-//! * [`services`] — the service-manager interface: systemd, or a recording one for tests.
+//! * [`services`] — the service-manager interface: systemd, or a recording one for tests;
+//!   [`service_commands`] — configured commands (hosts without systemd).
+//! * [`launch`] — the binary's own options (`--root`, `--service-manager`, `--services`).
 //! * [`host`] — host identity: names and addresses, `/etc/hosts`, the saved physical host.
 //! * [`vip`] — the virtual IP: ping guard, alias up and down.
 //! * [`shared`] — the shared-data directory: copy, symlinks, `.xcatbak` copies.
@@ -20,9 +22,11 @@ pub mod env;
 pub mod exec;
 pub mod flows;
 pub mod host;
+pub mod launch;
 pub mod legacy;
 pub mod legacy_cli;
 pub mod policy;
+pub mod service_commands;
 pub mod services;
 pub mod shared;
 pub mod vip;

@@ -8,6 +8,9 @@ use std::path::PathBuf;
 use xcat_schema::db::{Db, DbLocation};
 
 /// Opens the database of the `/etc/xcat` under the root (cfgloc, else SQLite there).
+/// One connection: with a larger pool, r2d2 opens a spare one on a background thread
+/// after the first checkout, and a process exiting while that thread is inside libpq
+/// crashes (seen as SIGSEGV at the end of `xcatha`).
 pub fn open_db(env: &Env) -> Result<Db, String> {
     let confdir = env.path("/etc/xcat");
     let loc = match std::fs::read_to_string(confdir.join("cfgloc")) {
@@ -19,7 +22,7 @@ pub fn open_db(env: &Env) -> Result<Db, String> {
         }
         _ => DbLocation::SqliteDir(confdir),
     };
-    Db::open(&loc).map_err(|e| e.to_string())
+    Db::open_with_pool(&loc, Some(1)).map_err(|e| e.to_string())
 }
 
 fn reroot(env: &Env, dir: PathBuf) -> PathBuf {

@@ -1,7 +1,8 @@
 //! The service-manager interface: start / stop / restart / disable a unit and ask
 //! whether it runs.  [`Systemd`] drives `systemctl` through the command runner (real
-//! hosts); `RecordingServices` (feature `testing`) keeps a log and a set of running units (tests), and
-//! can be told to fail a given operation.
+//! hosts); [`crate::service_commands::CommandServices`] runs configured commands (hosts
+//! without systemd); `RecordingServices` (feature `testing`) keeps a log and a set of
+//! running units (tests), and can be told to fail a given operation.
 
 #[cfg(feature = "testing")]
 use std::collections::BTreeSet;
@@ -39,10 +40,15 @@ pub trait ServiceManager: Send + Sync {
     fn describe(&self, op: ServiceOp, unit: &str) -> String {
         format!("systemctl {} {unit}", op.verb())
     }
+    /// Why `op` on `unit` does not apply on this host (the service is not installed
+    /// here); `None`: it applies.  A skipped operation prints this line and succeeds.
+    fn skip_reason(&self, _op: ServiceOp, _unit: &str) -> Option<String> {
+        None
+    }
 }
 
 /// Unit names are fixed words of ours; refuse anything else before it reaches a command.
-fn valid_unit(unit: &str) -> Result<&str, String> {
+pub fn valid_unit(unit: &str) -> Result<&str, String> {
     let ok = !unit.is_empty()
         && !unit.starts_with('-')
         && unit

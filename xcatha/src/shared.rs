@@ -1,14 +1,18 @@
 //! The shared-data directory (`-p`): which directories live there, copying this host's
 //! directories into it on first setup, and replacing each local directory with a
-//! symbolic link to its shared copy (the local one kept as `<dir>.xcatbak`).
+//! symbolic link to its shared copy (the local one kept as `<dir>.xcatbak`).  A local
+//! directory that is a mount point (`/install` on its own file system) cannot be renamed:
+//! the shared copy is bind-mounted on it instead (`mount --bind`), and a directory that
+//! already is the shared copy stays as it is.
 
 use crate::dbtype::DbType;
-use crate::exec::Exec;
+use crate::exec::{Exec, Tries};
 use crate::host;
 use std::fs;
 use std::io;
 use std::os::unix::fs::{MetadataExt, PermissionsExt};
 use std::path::Path;
+use xcat_handlers::runner::Cmd;
 
 /// The directories that move to shared storage (xcatha.py's list without the MySQL
 /// directory; the PostgreSQL directory only with PostgreSQL).
@@ -43,14 +47,59 @@ pub fn configure(exec: &mut Exec, shared: &str, db: DbType) -> bool {
         }
     }
     for dir in shared_dirs(db) {
-        let local = exec.env.path(dir);
-        let target = shared_root.join(dir.trim_start_matches('/'));
-        ok &= exec.file(
-            &format!("Creating symlink {dir} -> {}", target.display()),
-            || link_to_shared(&local, &target),
-        );
+        ok &= use_shared_copy(exec, dir, &shared_root.join(dir.trim_start_matches('/')));
     }
     ok
+}
+
+/// Makes the local `dir` the shared `target`: a symbolic link, or a bind mount when
+/// `dir` is a mount point (nothing when it already is the shared copy).
+fn use_shared_copy(exec: &mut Exec, dir: &str, target: &Path) -> bool {
+    let local = exec.env.path(dir);
+    if is_mount_point(&local) {
+        if same_directory(&local, target) {
+            exec.say(&format!("{dir} is already {}", target.display()));
+            return true;
+        }
+        let bind = Cmd::new(
+            "mount",
+            [
+                "--bind".to_string(),
+                target.display().to_string(),
+                local.display().to_string(),
+            ],
+        );
+        return exec.command(&bind, Tries::Once);
+    }
+    exec.file(
+        &format!("Creating symlink {dir} -> {}", target.display()),
+        || link_to_shared(&local, target),
+    )
+}
+
+/// Whether `path` is a mount point in this host's mount table.
+fn is_mount_point(path: &Path) -> bool {
+    let text = fs::read_to_string("/proc/self/mountinfo").unwrap_or_default();
+    let wanted = path.to_string_lossy();
+    text.lines()
+        .filter_map(|l| l.split(' ').nth(4))
+        .any(|m| unescape_mount_path(m) == wanted)
+}
+
+/// `/proc/self/mountinfo` writes space, tab, newline and backslash as `\ooo`.
+fn unescape_mount_path(field: &str) -> String {
+    field
+        .replace("\\040", " ")
+        .replace("\\011", "\t")
+        .replace("\\012", "\n")
+        .replace("\\134", "\\")
+}
+
+fn same_directory(a: &Path, b: &Path) -> bool {
+    match (fs::metadata(a), fs::metadata(b)) {
+        (Ok(x), Ok(y)) => x.dev() == y.dev() && x.ino() == y.ino(),
+        _ => false,
+    }
 }
 
 /// Replaces `local` by a link to `target`; an existing directory becomes
@@ -64,12 +113,24 @@ pub fn link_to_shared(local: &Path, target: &Path) -> io::Result<()> {
         if fs::symlink_metadata(&bak).is_ok() {
             remove_any(&bak)?;
         }
-        fs::rename(local, &bak)?;
+        move_dir(local, &bak)?;
     }
     if let Some(parent) = local.parent() {
         fs::create_dir_all(parent)?;
     }
     std::os::unix::fs::symlink(target, local)
+}
+
+/// Renames `from` to `to`; across file systems (or out of an overlay's lower layer:
+/// `EXDEV`) copies and removes instead, as xcatha.py's `shutil.move` does.
+fn move_dir(from: &Path, to: &Path) -> io::Result<()> {
+    match fs::rename(from, to) {
+        Err(e) if e.raw_os_error() == Some(libc::EXDEV) => {
+            copy_tree(from, to)?;
+            remove_any(from)
+        }
+        other => other,
+    }
 }
 
 /// `<dir>.xcatbak`.
@@ -123,4 +184,19 @@ pub fn save_physical(exec: &mut Exec, saved: Option<(String, String)>) -> bool {
         &format!("Write \"{entry}\" into {}", host::ETC_HA_MN),
         || host::append_line(&file, &entry),
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn mount_points_are_read_from_mountinfo() {
+        assert_eq!(unescape_mount_path("/a\\040b\\134c"), "/a b\\c");
+        assert!(is_mount_point(Path::new("/")));
+        let dir = tempfile::tempdir().unwrap();
+        assert!(!is_mount_point(dir.path()));
+        assert!(same_directory(dir.path(), &dir.path().join(".")));
+        assert!(!same_directory(dir.path(), Path::new("/")));
+    }
 }

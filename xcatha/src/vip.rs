@@ -1,6 +1,7 @@
 //! The virtual IP: validated address, interface and mask; the ping guard; bringing the
-//! alias up (`ip addr add … label <nic>`) and down, and the `nameserver` line that
-//! xcatha adds to `/etc/resolv.conf`.
+//! alias up (`ip addr add … label <nic>`, then a gratuitous ARP so that neighbours'
+//! caches follow the address to this host at once) and down, and the `nameserver` line
+//! that xcatha adds to `/etc/resolv.conf`.
 
 use crate::exec::{Exec, Tries};
 use crate::host;
@@ -73,6 +74,12 @@ impl Vip {
         )
     }
 
+    /// `arping -c 1 -U -I <dev> <vip>`: one unsolicited ARP announcing the address
+    /// (stock relied on neighbours' caches expiring, which takes up to a minute).
+    pub fn garp_cmd(&self) -> Cmd {
+        Cmd::new("arping", ["-c", "1", "-U", "-I", self.dev(), &self.ip()])
+    }
+
     pub fn ping_cmd(&self) -> Cmd {
         Cmd::new("ping", ["-c", "1", "-w", "10", &self.ip()])
     }
@@ -139,6 +146,7 @@ pub fn configure(exec: &mut Exec, vip: &Vip) -> bool {
     if !exec.command(&vip.add_cmd(), Tries::Once) {
         return false;
     }
+    exec.command(&vip.garp_cmd(), Tries::IgnoreFail);
     let resolv = exec.env.path(RESOLV_CONF);
     if !host::has_word(&host::read_or_empty(&resolv), &vip.ip()) {
         let line = format!("nameserver {}", vip.ip());

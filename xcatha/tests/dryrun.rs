@@ -107,3 +107,35 @@ fn deactivate_dryrun_prints_the_recorded_steps() {
     assert_steps(&out, "deactivate.dryrun");
     assert_untouched(&mn, &hosts, "198.18.0.1 mn1\n");
 }
+
+#[test]
+fn activate_dryrun_reads_site_domain_when_the_database_answers() {
+    let mn = Mn::new();
+    mn.db()
+        .write(|c| c.delete_where("site", &[("key", "domain")]))
+        .unwrap();
+    let (code, out, _) = mn.run(
+        &[
+            "xcatha",
+            "-a",
+            "-p",
+            "<shared>",
+            "-v",
+            "198.18.0.5",
+            "-i",
+            "eth0:0",
+            "--dryrun",
+        ],
+        "",
+    );
+    assert_eq!(code, 0, "{out}");
+    assert!(
+        out.contains(
+            "\"domain\" entry is not in \"site\" table. \"named\" service will not be started\n\
+         Check site.domain in the xCAT database [Dryrun]\n\
+         \"domain\" entry is not in \"site\" table. \"dhcpd\" service will not be started\n"
+        ),
+        "{out}"
+    );
+    assert!(!out.contains("makedhcp"), "{out}");
+}

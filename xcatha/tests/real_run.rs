@@ -135,6 +135,7 @@ fn setup_takes_the_dry_run_steps_and_moves_the_data() {
         [
             "ping -c 1 -w 10 198.18.0.5",
             "ip addr add 198.18.0.5/24 dev eth0 label eth0:0",
+            "arping -c 1 -U -I eth0 198.18.0.5",
             "hostname hamn",
             "hostname mn1",
             "ip addr del 198.18.0.5/24 dev eth0",
@@ -175,6 +176,7 @@ fn activate_starts_the_services_in_order() {
         [
             "ping -c 1 -w 10 198.18.0.5",
             "ip addr add 198.18.0.5/24 dev eth0 label eth0:0",
+            "arping -c 1 -U -I eth0 198.18.0.5",
             "hostname hamn",
             "makedns -n",
             "makedhcp -n",

@@ -1,4 +1,4 @@
-//! `xcluster up [--small] | down | status | exec HOST CMD...`: the test
+//! `xcluster up [--small|--ha] | down | status | exec HOST CMD...`: the test
 //! cluster (tests/src/cluster) by hand, for debugging; `scripts/cluster`
 //! builds the binaries and runs this.  The cluster's id is `manual`; it
 //! keeps running after `up` returns until `down`.
@@ -14,11 +14,14 @@ fn main() -> ExitCode {
     match words.as_slice() {
         ["up"] => up(ClusterSpec::standard()),
         ["up", "--small"] => up(ClusterSpec::small()),
+        ["up", "--ha"] => up(ClusterSpec::ha()),
         ["down"] => down(),
         ["status"] => status(),
         ["exec", host, program, rest @ ..] => exec(host, program, rest),
         _ => {
-            eprintln!("usage: xcluster up [--small] | down | status | exec HOST CMD [ARGS...]");
+            eprintln!(
+                "usage: xcluster up [--small|--ha] | down | status | exec HOST CMD [ARGS...]"
+            );
             ExitCode::from(2)
         }
     }

@@ -6,7 +6,7 @@
 use super::daemon::Daemon;
 use super::layout::Layout;
 use super::spec::{ClusterSpec, HostSpec, Role};
-use super::{mounts, net, nimsim, postgres, probe, ssh, xcat, Cluster};
+use super::{ha, mounts, net, nimsim, postgres, probe, ssh, xcat, Cluster};
 use crate::server::xcatd_bin;
 use std::net::SocketAddr;
 use std::time::Duration;
@@ -25,6 +25,9 @@ pub fn bring_up(cluster: &mut Cluster) -> Result<(), String> {
         net::create_host(&layout, host)?;
         mounts::prepare_host_dirs(&layout, &host.name)?;
         xcat::prepare_host(&layout, &spec, host)?;
+        if spec.ha {
+            ha::prepare_host(&layout, host)?;
+        }
         if host.role != Role::Compute {
             cluster.nimsim = nimsim::install(&layout, &host.name)?;
         }
@@ -34,10 +37,20 @@ pub fn bring_up(cluster: &mut Cluster) -> Result<(), String> {
         mounts::create_host_ns(&layout, &host.name)?;
         cluster.start_daemon_of(&host.name, "sshd")?;
     }
+    if spec.ha {
+        ha::mount_shared(&layout, &spec)?;
+    }
     if let Some(db) = spec.db_host() {
-        postgres::create(&layout, db)?;
+        if spec.ha {
+            ha::create_database(&layout, db)?;
+        } else {
+            postgres::create(&layout, db)?;
+        }
         xcat::init_mn(&layout, db)?;
         init_sns(&layout, &spec, db)?;
+        if spec.ha {
+            ha::service(&layout, &db.name, "xcatd", "start")?;
+        }
     }
     for host in spec.hosts.iter().filter(|h| h.xcatd) {
         cluster.start_daemon_of(&host.name, "xcatd")?;
@@ -49,7 +62,13 @@ pub fn bring_up(cluster: &mut Cluster) -> Result<(), String> {
         cluster.wait_daemon(&host.name, "xcatd")?;
     }
     if let Some(db) = spec.db_host() {
+        if spec.ha {
+            cluster.wait_daemon(&db.name, "xcatd")?;
+        }
         xcat::define_nodes(&layout, &spec, db)?;
+        if spec.ha {
+            ha::finish(&layout, &spec, db)?;
+        }
     }
     Ok(())
 }

@@ -23,11 +23,13 @@
 //! at process exit for [`Cluster::shared`], and at the next start for a
 //! run that died (see [`cleanup`]).  Files: [`spec`] (hosts), [`layout`]
 //! (paths and names), [`net`], [`mounts`], [`ssh`], [`postgres`], [`xcat`],
-//! [`nimsim`], [`daemon`], [`probe`], [`faults`], [`host`], [`cleanup`].
+//! [`nimsim`], [`daemon`], [`probe`], [`faults`], [`host`], [`cleanup`],
+//! [`ha`] (the HA layout: shared disk, VIP, services commands).
 
 pub mod cleanup;
 pub mod daemon;
 pub mod faults;
+pub mod ha;
 pub mod host;
 pub mod layout;
 pub mod mounts;
@@ -78,7 +80,7 @@ impl Cluster {
 
     /// Bring up `spec` under `id` (removes a cluster of that id first).
     pub fn start_as(spec: ClusterSpec, id: &str) -> Result<Cluster, String> {
-        requirements()?;
+        requirements_of(&spec)?;
         cleanup::remove_stale();
         let layout = Layout::new(id);
         let lock = OwnerLock::try_take(&layout)
@@ -99,7 +101,7 @@ impl Cluster {
     /// Like [`Cluster::start`] when the machine can run a cluster; else
     /// `None` with a note, or a panic under `CI=true` (where it must run).
     pub fn start_or_skip(spec: ClusterSpec) -> Option<Cluster> {
-        match requirements() {
+        match requirements_of(&spec) {
             Ok(()) => Some(Cluster::start(spec)),
             Err(e) => skip(&e),
         }
@@ -267,6 +269,15 @@ pub fn requirements() -> Result<(), String> {
     }
     if postgres::bindir().is_none() {
         return Err("PostgreSQL server binaries missing (install postgresql)".into());
+    }
+    Ok(())
+}
+
+/// [`requirements`], and for the HA layout what xcatha runs there.
+fn requirements_of(spec: &ClusterSpec) -> Result<(), String> {
+    requirements()?;
+    if spec.ha {
+        ha::requirements()?;
     }
     Ok(())
 }

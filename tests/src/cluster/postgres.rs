@@ -33,12 +33,9 @@ pub fn bindir() -> Option<PathBuf> {
     dirs.pop()
 }
 
-/// `cfgloc` line of every daemon.
-pub fn cfgloc(db_host: &HostSpec) -> String {
-    format!(
-        "Pg:dbname={DB_NAME};host={}|{DB_USER}|{DB_PASSWORD}\n",
-        db_host.ip()
-    )
+/// `cfgloc` line of every daemon: the database at `address`.
+pub fn cfgloc(address: &str) -> String {
+    format!("Pg:dbname={DB_NAME};host={address}|{DB_USER}|{DB_PASSWORD}\n")
 }
 
 fn pg_dir(layout: &Layout, host: &str) -> PathBuf {
@@ -46,7 +43,7 @@ fn pg_dir(layout: &Layout, host: &str) -> PathBuf {
 }
 
 /// `runuser -u postgres -- <bindir>/<tool> args` inside the host.
-fn as_postgres(layout: &Layout, host: &str, tool: &str) -> Result<Command, String> {
+pub(super) fn as_postgres(layout: &Layout, host: &str, tool: &str) -> Result<Command, String> {
     let bin = bindir().ok_or("PostgreSQL server binaries not found (install postgresql)")?;
     let mut cmd = host_command(layout, host, "runuser");
     cmd.args(["-u", OS_USER, "--"]).arg(bin.join(tool));
@@ -119,10 +116,14 @@ pub fn stop(layout: &Layout, host: &HostSpec) -> Result<(), String> {
 
 /// Run one SQL statement as the superuser over the local socket.
 pub fn psql(layout: &Layout, host: &str, sql: &str) -> Result<String, String> {
-    let sock = pg_dir(layout, host).join("sock");
+    psql_at(layout, host, &pg_dir(layout, host).join("sock"), sql)
+}
+
+/// [`psql`] through the socket directory `sock` (a path inside the host).
+pub fn psql_at(layout: &Layout, host: &str, sock: &Path, sql: &str) -> Result<String, String> {
     let out = run(host_command(layout, host, "psql")
         .arg("-h")
-        .arg(&sock)
+        .arg(sock)
         .args([
             "-U",
             "postgres",

@@ -50,6 +50,9 @@ pub struct ClusterSpec {
     pub hosts: Vec<HostSpec>,
     /// Extra environment of every xcatd (e.g. `RUST_LOG`); empty by default.
     pub xcatd_env: Vec<(String, String)>,
+    /// The HA layout ([`ClusterSpec::ha`], tests/cluster/README.md): mn1 and mn2
+    /// share a disk and the VIP; their services run from configured commands.
+    pub ha: bool,
 }
 
 impl ClusterSpec {
@@ -74,7 +77,22 @@ impl ClusterSpec {
         ClusterSpec {
             hosts,
             xcatd_env: Vec::new(),
+            ha: false,
         }
+    }
+
+    /// The standard hosts in the HA layout: mn1 (PostgreSQL and xcatd started
+    /// by its services commands, data not yet shared) and mn2 (nothing
+    /// running) can reach the shared disk at [`super::ha::SHARED_PATH`]; every
+    /// `cfgloc` and `site.master` name the VIP [`super::ha::VIP`], which is
+    /// down when the cluster is up (`xcatha -s` brings it up).
+    pub fn ha() -> ClusterSpec {
+        let mut spec = ClusterSpec::standard();
+        spec.ha = true;
+        for h in spec.hosts.iter_mut().filter(|h| h.role == Role::Mn) {
+            h.xcatd = false;
+        }
+        spec
     }
 
     /// A smaller cluster: mn1, sn1, sn2, cn01.
@@ -95,9 +113,22 @@ impl ClusterSpec {
         self.hosts.iter().find(|h| h.name == name)
     }
 
-    /// The host running PostgreSQL: the first MN with a daemon.
+    /// The host running PostgreSQL: the first MN with a daemon (HA: the
+    /// first MN, where the database starts before it moves to the shared disk).
     pub fn db_host(&self) -> Option<&HostSpec> {
-        self.hosts.iter().find(|h| h.role == Role::Mn && h.xcatd)
+        self.hosts
+            .iter()
+            .find(|h| h.role == Role::Mn && (h.xcatd || self.ha))
+    }
+
+    /// The address every `cfgloc` names: the database host's, or the VIP.
+    pub fn db_address(&self) -> Option<String> {
+        let db = self.db_host()?;
+        Some(if self.ha {
+            super::ha::VIP.to_string()
+        } else {
+            db.ip()
+        })
     }
 
     /// `/etc/hosts` of every host: loopback, then each host's address.
@@ -105,6 +136,9 @@ impl ClusterSpec {
         let mut text = String::from("127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost\n");
         for h in &self.hosts {
             text.push_str(&format!("{}\t{}\n", h.ip(), h.name));
+        }
+        if self.ha {
+            text.push_str(&format!("{}\t{}\n", super::ha::VIP, super::ha::VIP_NAME));
         }
         text
     }

@@ -32,9 +32,9 @@ pub fn prepare_host(layout: &Layout, spec: &ClusterSpec, host: &HostSpec) -> Res
     make_opaque(&dir.join("etc/xcat"))?;
     make_opaque(&dir.join("var/log/xcat"))?;
     make_opaque(&dir.join("root/.xcat"))?;
-    if let Some(db) = spec.db_host() {
+    if let Some(address) = spec.db_address() {
         let path = dir.join("etc/xcat/cfgloc");
-        write_file(&path, cfgloc(db).as_bytes())?;
+        write_file(&path, cfgloc(&address).as_bytes())?;
         chmod(&path, 0o600)?;
     }
     let bin = dir.join("opt/xcat/bin");

@@ -119,26 +119,39 @@ pub fn start_all(exec: &mut Exec, db: DbType, host_name: &str) -> Result<(), Fai
     Ok(())
 }
 
-/// `site.domain` is set (read from the database; a dry run assumes it is).
+const NO_DOMAIN_NAMED: &str =
+    "\"domain\" entry is not in \"site\" table. \"named\" service will not be started";
+
+/// `site.domain` is set (read from the database).  A dry run reads it too when the
+/// database answers, so that it lists the steps a real run takes; when it does not
+/// answer (not started yet), a dry run assumes the domain is set.
 fn site_domain_set(exec: &mut Exec) -> bool {
-    let env = exec.env;
-    exec.check("Check site.domain in the xCAT database", || {
-        let db = policy::open_db(env)?;
-        let rows = db
-            .read(|c| c.select("site", &["value"], &[("key", "domain")], true))
-            .map_err(|e| e.to_string())?;
-        if rows
-            .iter()
-            .any(|r| r[0].as_deref().is_some_and(|v| !v.is_empty()))
-        {
-            Ok(())
-        } else {
-            Err(
-                "\"domain\" entry is not in \"site\" table. \"named\" service will not be started"
-                    .into(),
-            )
+    const WHAT: &str = "Check site.domain in the xCAT database";
+    let answer = site_domain(exec.env);
+    if exec.dryrun {
+        let set = answer.unwrap_or(true);
+        if !set {
+            exec.say(NO_DOMAIN_NAMED);
         }
+        exec.say(&format!("{WHAT} [Dryrun]"));
+        return set;
+    }
+    exec.check(WHAT, || match answer {
+        Ok(true) => Ok(()),
+        Ok(false) => Err(NO_DOMAIN_NAMED.into()),
+        Err(e) => Err(e),
     })
+}
+
+/// Whether `site.domain` has a value; `Err` when the database cannot be read.
+fn site_domain(env: &crate::env::Env) -> Result<bool, String> {
+    let db = policy::open_db(env)?;
+    let rows = db
+        .read(|c| c.select("site", &["value"], &[("key", "domain")], true))
+        .map_err(|e| e.to_string())?;
+    Ok(rows
+        .iter()
+        .any(|r| r[0].as_deref().is_some_and(|v| !v.is_empty())))
 }
 
 fn make_dns(exec: &mut Exec, host_name: &str) {

@@ -14,7 +14,7 @@ use std::time::Duration;
 use xcat_handlers::runner::{Output, RecordingRunner};
 use xcat_schema::db::{Db, DbLocation};
 use xcatha::env::Env;
-use xcatha::services::RecordingServices;
+use xcatha::services::{RecordingServices, ServiceManager};
 
 pub const IP_ADDR: &str = "2: eth0    inet 198.18.0.1/24 brd 198.18.0.255 scope global eth0\\       valid_lft forever preferred_lft forever\n";
 pub const IP_ADDR_WITH_VIP: &str = "2: eth0    inet 198.18.0.1/24 brd 198.18.0.255 scope global eth0\\       valid_lft forever preferred_lft forever\n2: eth0    inet 198.18.0.5/24 scope global secondary eth0:0\\       valid_lft forever preferred_lft forever\n";
@@ -84,10 +84,20 @@ impl Mn {
     /// Runs `argv` in-process with `stdin`; returns (exit code, stdout, stderr) with the
     /// scratch paths written as `<root>` and `<shared>`.
     pub fn run(&self, argv: &[&str], stdin: &str) -> (i32, String, String) {
+        self.run_with(argv, stdin, self.services.clone())
+    }
+
+    /// [`Mn::run`] with another service manager.
+    pub fn run_with(
+        &self,
+        argv: &[&str],
+        stdin: &str,
+        services: Arc<dyn ServiceManager>,
+    ) -> (i32, String, String) {
         let mut env = Env::new(
             self.root.clone(),
             self.runner.clone(),
-            self.services.clone(),
+            services,
             Box::new(std::io::Cursor::new(stdin.as_bytes().to_vec())),
         );
         env.retry_delay = Duration::ZERO;

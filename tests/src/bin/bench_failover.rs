@@ -1,0 +1,139 @@
+//! `bench_failover [ROUNDS]`: the planned-failover figure of the README
+//! (`scripts/bench-failover`).  Brings up the cluster's HA layout (removed at
+//! exit), runs `xcatha -s` on mn1 and mn2 and `xcatha -a` on mn1, then ROUNDS
+//! times (default 5) switches the active MN: `xcatha -d` on it, then `xcatha -a`
+//! on the other while cn01 runs the stock-named `lsdef cn01` through the VIP in a
+//! loop.  A round's time runs from the start of `xcatha -d` to the end of the
+//! first answered command started after the deactivation finished (only the new
+//! MN can answer it).  Prints each round and the median.
+
+use std::process::ExitCode;
+use std::time::{Duration, Instant};
+use xcat_tests::cluster::ha::{SHARED_PATH, VIP, VIP_NAME, VIP_NIC};
+use xcat_tests::cluster::{Cluster, ClusterSpec};
+
+fn xcatha(c: &Cluster, host: &str, args: &[&str]) -> Result<(), String> {
+    let o = c.xcatha(host, args);
+    if o.status.success() {
+        Ok(())
+    } else {
+        Err(format!(
+            "xcatha {args:?} on {host}: {}\n{}",
+            o.status,
+            String::from_utf8_lossy(&o.stdout)
+        ))
+    }
+}
+
+fn setup(c: &Cluster, host: &str) -> Result<(), String> {
+    let args = [
+        "-s",
+        "-p",
+        SHARED_PATH,
+        "-i",
+        VIP_NIC,
+        "-v",
+        VIP,
+        "-n",
+        VIP_NAME,
+    ];
+    xcatha(c, host, &args)
+}
+
+fn activate(c: &Cluster, host: &str) -> Result<(), String> {
+    let args = [
+        "-a",
+        "-p",
+        SHARED_PATH,
+        "-i",
+        VIP_NIC,
+        "-v",
+        VIP,
+        "-n",
+        VIP_NAME,
+    ];
+    xcatha(c, host, &args)
+}
+
+/// One switch from `from` to `to`; the time until a client is answered.
+fn round(c: &Cluster, from: &str, to: &str) -> Result<Duration, String> {
+    let t0 = Instant::now();
+    xcatha(c, from, &["-d", "-i", VIP_NIC, "-v", VIP])?;
+    std::thread::scope(|s| {
+        let activation = s.spawn(|| activate(c, to));
+        let answered = loop {
+            let o = c.client_env(
+                "cn01",
+                "lsdef",
+                &["cn01"],
+                &[("XCATHOST", "198.18.0.5:3001")],
+            );
+            if o.status.success() {
+                break t0.elapsed();
+            }
+            if t0.elapsed() > Duration::from_secs(120) {
+                return Err("no answer through the VIP within 120 s".to_string());
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        };
+        activation
+            .join()
+            .map_err(|_| "activation panicked".to_string())??;
+        Ok(answered)
+    })
+}
+
+fn main() -> ExitCode {
+    let rounds: usize = std::env::args()
+        .nth(1)
+        .and_then(|a| a.parse().ok())
+        .unwrap_or(5);
+    let c = match Cluster::start_as(ClusterSpec::ha(), &format!("t{}bench", std::process::id())) {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("bench_failover: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let prepared = setup(&c, "mn1")
+        .and_then(|_| setup(&c, "mn2"))
+        .and_then(|_| activate(&c, "mn1"));
+    if let Err(e) = prepared {
+        eprintln!("bench_failover: {e}");
+        return ExitCode::FAILURE;
+    }
+    let mut times = Vec::new();
+    let mut active = ("mn1", "mn2");
+    for n in 1..=rounds {
+        match round(&c, active.0, active.1) {
+            Ok(t) => {
+                println!(
+                    "round {n}: {} -> {}: {:.1} s",
+                    active.0,
+                    active.1,
+                    t.as_secs_f64()
+                );
+                times.push(t);
+            }
+            Err(e) => {
+                eprintln!("bench_failover: round {n}: {e}");
+                return ExitCode::FAILURE;
+            }
+        }
+        active = (active.1, active.0);
+    }
+    times.sort();
+    if let Some(median) = times.get(times.len() / 2) {
+        println!(
+            "planned failover, median of {rounds}: {:.1} s (load {})",
+            median.as_secs_f64(),
+            std::fs::read_to_string("/proc/loadavg")
+                .unwrap_or_default()
+                .split_whitespace()
+                .take(3)
+                .collect::<Vec<_>>()
+                .join(" ")
+        );
+    }
+    ExitCode::SUCCESS
+}
