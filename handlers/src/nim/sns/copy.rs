@@ -1,0 +1,1 @@
+//! `doSFScopy` (handlers.md §3.6.3): to come.

@@ -1,0 +1,1 @@
+//! `defSNres` (handlers.md §3.6.4): to come.
