@@ -11,7 +11,7 @@
 //! passed in.
 //!
 //! Copies run with rsync (stock: `xdcp` / `prsync`); a resource named by
-//! two osimages is copied once.
+//! two osimages is copied once; the lpp_source rule applies per osimage.
 
 use super::super::cmd::{Nim, NimConfig};
 use super::super::model::{Image, Reply, Resources, RESOURCE_TYPES};
@@ -101,6 +101,14 @@ pub fn do_sfs_copy(
     for image in images {
         for (ty, res) in image.resources() {
             if matches!(ty, "dump" | "paging") || !done.insert(res.clone()) {
+                continue;
+            }
+            // The lpp_source rule is the image's own: stock's one skip list
+            // also kept a standalone image's lpp_source from being copied
+            // when a diskless image named it too.
+            let lpp_not_needed = ty == "lpp_source" && image.nimtype() != "standalone";
+            if lpp_not_needed {
+                done.remove(&res);
                 continue;
             }
             if !dont_copy.contains(&res) && COPIED_TYPES.contains(&ty) {
@@ -206,9 +214,11 @@ fn dont_copy(
         let nim = Nim::new(p.runner, target_for(server, p.this_host), p.cfg);
         for image in images {
             for (ty, res) in image.resources() {
-                let lpp_only_standalone = ty == "lpp_source" && image.nimtype() != "standalone";
-                if matches!(ty, "dump" | "paging") || lpp_only_standalone {
+                if matches!(ty, "dump" | "paging") {
                     skip.insert(res);
+                    continue;
+                }
+                if ty == "lpp_source" && image.nimtype() != "standalone" {
                     continue;
                 }
                 if skip.contains(&res) || !RESOURCE_TYPES.contains(&ty) {

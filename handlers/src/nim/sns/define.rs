@@ -484,7 +484,8 @@ fn move_aside(nim: &Nim, sn: &str, dir: &str, reply: &mut Reply) -> Result<bool,
 /// the other nodes' client data).
 fn move_back(nim: &Nim, sn: &str, dir: &str, reply: &mut Reply) -> Result<(), Aborted> {
     let bak = format!("{dir}.bak");
-    if !nim.run(RM, &["-R", dir]).ok() {
+    // `-f`: NIM may not have made the directory (stock: `rm -R`).
+    if !nim.run(RM, &["-Rf", dir]).ok() {
         reply.error(format!("{sn}: Could not remove {dir}.\n"))?;
     }
     if !nim.run(MVDIR, &[&bak, dir]).ok() {
