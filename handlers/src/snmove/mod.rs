@@ -222,22 +222,12 @@ fn run(
     } else {
         sns::SharedRoots::new()
     };
-    let mut after_conserver = |out: &mut dyn Responder| -> Result<actions::Failures, HandlerError> {
-        let mut failures = actions::Failures::new();
-        if !sns {
-            return Ok(failures);
+    let mut after_conserver = |out: &mut dyn Responder| {
+        if sns {
+            sns::after_conserver(&sns_run, &world, &p.moves, &roots, opts, out)
+        } else {
+            Ok(actions::Failures::new())
         }
-        let failed = sns::restore::restore(&sns_run, &world, &p.moves, &roots, out)?;
-        if !failed.is_empty() {
-            failures.push(("restore .client_data".to_string(), failed));
-        }
-        if !opts.ignore_nodes && !opts.no_retarget {
-            let failed = sns::dump::retarget(&sns_run, &world, &p.moves, out)?;
-            if !failed.is_empty() {
-                failures.push(("dump re-target".to_string(), failed));
-            }
-        }
-        Ok(failures)
     };
     let failures = actions::run(&world, &p.moves, opts, runner, out, &mut after_conserver)?;
     for (action, nodes) in failures {

@@ -20,7 +20,9 @@ pub mod dump;
 pub mod lite;
 pub mod restore;
 
+use super::actions::Failures;
 use super::model::{NodeMove, World};
+use super::options::Options;
 use crate::api::{Ctx, HandlerError, Responder};
 use crate::nim::cmd::{Nim, NimConfig};
 use crate::nim::model::Reply;
@@ -156,4 +158,28 @@ pub fn sfs_sl_config(
         )?;
     }
     Ok(reply.errors == 0)
+}
+
+/// The sns actions right after makeconservercf: the `.client_data`
+/// restore, then (not with `-i` or `-n`) the dump re-target.
+pub fn after_conserver(
+    run: &SnsRun,
+    world: &World,
+    moves: &[NodeMove],
+    roots: &SharedRoots,
+    opts: &Options,
+    out: &mut dyn Responder,
+) -> Result<Failures, HandlerError> {
+    let mut failures = Failures::new();
+    let failed = restore::restore(run, world, moves, roots, out)?;
+    if !failed.is_empty() {
+        failures.push(("restore .client_data".to_string(), failed));
+    }
+    if !opts.ignore_nodes && !opts.no_retarget {
+        let failed = dump::retarget(run, world, moves, out)?;
+        if !failed.is_empty() {
+            failures.push(("dump re-target".to_string(), failed));
+        }
+    }
+    Ok(failures)
 }
