@@ -134,7 +134,8 @@ pub fn load(
         .nimprime
         .clone()
         .or_else(|| site.master.clone())
-        .filter(|_| sns);
+        .filter(|_| sns)
+        .map(|v| nimprime_name(&v, &names));
     Ok(Loaded::World(Box::new(World {
         site,
         nodes,
@@ -305,6 +306,20 @@ fn nimtypes(conn: &mut Conn, nodes: &[NodeDef]) -> Result<HashMap<String, String
             ))
         })
         .collect())
+}
+
+/// nimprime as stock's `getnimprime` names it (perl-xCAT/xCAT/InstUtils.pm:
+/// getnimprime): an address becomes its host name when one is known, then
+/// the short name.
+fn nimprime_name(value: &str, names: &Names) -> String {
+    let value = value.trim();
+    match value.parse::<std::net::IpAddr>() {
+        Ok(ip) => names
+            .name_of(&ip)
+            .map(|n| super::resolve::short_name(&n))
+            .unwrap_or_else(|| value.to_string()),
+        Err(_) => super::resolve::short_name(value),
+    }
 }
 
 /// The `nimimage` rows of the nodes' osimages (provmethod), every column.

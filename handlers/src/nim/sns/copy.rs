@@ -93,6 +93,10 @@ pub fn do_sfs_copy(
         reply.error(format!("{e}\n"))?;
         return Ok(false);
     }
+    if let Err(e) = crate::runner::validate_host(p.nimprime) {
+        reply.error(format!("site.nimprime: {e}.\n"))?;
+        return Ok(false);
+    }
     let before = reply.errors;
     copy_hosts(p.runner, &sn_list, reply)?;
     copy_scripts(p, &target, reply)?;

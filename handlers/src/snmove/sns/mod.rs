@@ -84,10 +84,12 @@ pub fn shared_roots(
         let Some(sr) = world.images.get(image).and_then(|i| i.get("shared_root")) else {
             continue;
         };
-        let checked = validate::nim_name(image, "shared_root", sr)
-            .and_then(|_| validate::host_name("site", "nimprime", nimprime));
-        if let Err(e) = checked {
+        if let Err(e) = validate::nim_name(image, "shared_root", sr) {
             out.send(Response::new().error(format!("{e}\n")))?;
+            continue;
+        }
+        if let Err(e) = crate::runner::validate_host(nimprime) {
+            out.send(Response::new().error(format!("site.nimprime: {e}.\n")))?;
             continue;
         }
         let nim = Nim::new(run.runner, run.target(nimprime), &run.cfg);
