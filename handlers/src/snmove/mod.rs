@@ -215,12 +215,9 @@ fn run(
         verbose: opts.verbose,
     };
     let sns = aix && shared == "sns";
-    let roots = if sns {
-        let roots = sns::shared_roots(&sns_run, &world, &p.moves, out)?;
-        sns::sfs_sl_config(ctx, &sns_run, &world, &p.moves, &roots, out)?;
-        roots
-    } else {
-        sns::SharedRoots::new()
+    let roots = match sns {
+        true => sns::after_update(ctx, &sns_run, &world, &p.moves, out)?,
+        false => sns::SharedRoots::new(),
     };
     let mut after_conserver = |out: &mut dyn Responder| {
         if sns {

@@ -334,9 +334,21 @@ fn dirname(path: &str) -> &str {
     }
 }
 
+/// The directory resources: defined empty at nimprime's layout, never copied.
+const DIR_TYPES: &[&str] = &[
+    "root",
+    "shared_root",
+    "tmp",
+    "home",
+    "shared_home",
+    "paging",
+];
+
 /// Define one resource on the service node.  To fold with nim::resources
 /// after merge: the per-type define rule of `make_SN_resource` (§3.6.2),
-/// here run from the management node.
+/// here run from the management node.  Word order per type as stock wrote
+/// it: dump and directory resources take their attributes before the
+/// location, the others after.
 fn define_resource(
     p: &DefSnRes,
     nim: &Nim,
@@ -346,118 +358,77 @@ fn define_resource(
     res: &str,
     reply: &mut Reply,
 ) -> Result<(), Aborted> {
-    let failed = |reply: &mut Reply, sep: &str| {
-        reply.error(format!(
-            "Could not create NIM resource {res} on {sn}{sep}\n"
-        ))
-    };
+    let skipped = (ty == "dump" && image.nimtype() != "diskless")
+        || (ty == "lpp_source" && image.nimtype() != "standalone");
+    if skipped {
+        return Ok(());
+    }
+    let dir_type = DIR_TYPES.contains(&ty);
     let loc = p
         .resources
         .locations
         .get(res)
         .map(String::as_str)
         .unwrap_or("");
+    let spot = image.get("spot").unwrap_or("");
     let checked = validate::nim_name(&image.name, ty, res)
-        .and_then(|_| attr_words(p, ty, res))
-        .and_then(|w| {
-            if ty == "dump" && loc.is_empty() {
-                return Ok(w);
-            }
-            validate::path(res, "location", loc).map(|_| w)
-        });
+        .and_then(|_| match ty {
+            "shared_root" => validate::nim_name(&image.name, "spot", spot).map(|_| ()),
+            _ => Ok(()),
+        })
+        .and_then(|_| match (ty, loc) {
+            ("dump", "") => Ok(()),
+            _ => validate::path(res, "location", loc).map(|_| ()),
+        })
+        .and_then(|_| attr_words(p, ty, res));
     let attrs = match checked {
         Ok(a) => a,
         Err(e) => return reply.error(format!("{e}\n")),
     };
+    let location = match ty {
+        "dump" if loc.is_empty() => format!("{}/nim/dump/{res}", p.installdir),
+        "dump" => loc.to_string(),
+        _ if dir_type => format!("{}/{ty}/{res}", dirname(dirname(loc))),
+        "spot" => dirname(dirname(loc)).to_string(),
+        _ => loc.to_string(),
+    };
+    if ty == "dump" || dir_type {
+        reply.verbose(format!("Creating '{res}'.\n"))?;
+    } else if ty == "spot" {
+        reply.info(format!(
+            "Creating a SPOT resource on {sn}.  This could take a while.\n"
+        ))?;
+    }
     let mut args: Vec<String> = ["-Fo", "define", "-t", ty, "-a", "server=master"]
         .iter()
         .map(|s| s.to_string())
         .collect();
-    match ty {
-        "dump" => {
-            if image.nimtype() != "diskless" {
-                return Ok(());
-            }
-            reply.verbose(format!("Creating '{res}'.\n"))?;
-            let location = if loc.is_empty() {
-                format!("{}/nim/dump/{res}", p.installdir)
-            } else {
-                loc.to_string()
-            };
-            args.extend(attrs);
-            args.extend([
-                "-a".to_string(),
-                format!("location={location}"),
-                res.to_string(),
-            ]);
-            if !run_nim(nim, &args).ok() {
-                failed(reply, " ")?;
-            }
+    let location = ["-a".to_string(), format!("location={location}")];
+    if ty == "dump" || dir_type {
+        args.extend(attrs);
+        if ty == "shared_root" {
+            args.extend(["-a".to_string(), format!("spot={spot}")]);
         }
-        "root" | "shared_root" | "tmp" | "home" | "shared_home" | "paging" => {
-            reply.verbose(format!("Creating '{res}'.\n"))?;
-            args.extend(attrs);
-            if ty == "shared_root" {
-                let Some(spot) = image
-                    .get("spot")
-                    .filter(|s| validate::nim_name(&image.name, "spot", s).is_ok())
-                else {
-                    return failed(reply, " ");
-                };
-                args.extend(["-a".to_string(), format!("spot={spot}")]);
-            }
-            let base = dirname(dirname(loc));
-            args.extend([
-                "-a".to_string(),
-                format!("location={base}/{ty}/{res}"),
-                res.to_string(),
-            ]);
-            let moved = ty == "shared_root" && move_aside(nim, sn, loc, reply)?;
-            if !run_nim(nim, &args).ok() {
-                failed(reply, " ")?;
-            }
-            if moved {
-                move_back(nim, sn, loc, reply)?;
-            }
-        }
-        "lpp_source" => {
-            if image.nimtype() != "standalone" {
-                return Ok(());
-            }
-            args.extend(["-a".to_string(), format!("location={loc}")]);
-            args.extend(attrs);
-            args.push(res.to_string());
-            if !run_nim(nim, &args).ok() {
-                failed(reply, ".")?;
-            }
-        }
-        "spot" => {
-            reply.info(format!(
-                "Creating a SPOT resource on {sn}.  This could take a while.\n"
-            ))?;
-            args.extend([
-                "-a".to_string(),
-                format!("location={}", dirname(dirname(loc))),
-            ]);
-            args.extend(attrs);
-            args.push(res.to_string());
-            if !run_nim(nim, &args).ok() {
-                failed(reply, ". ")?;
-            }
-        }
-        _ => {
-            args.extend(["-a".to_string(), format!("location={loc}")]);
-            args.extend(attrs);
-            args.push(res.to_string());
-            if !run_nim(nim, &args).ok() {
-                let sep = if matches!(ty, "installp_bundle" | "script") {
-                    ". "
-                } else {
-                    " "
-                };
-                failed(reply, sep)?;
-            }
-        }
+        args.extend(location);
+    } else {
+        args.extend(location);
+        args.extend(attrs);
+    }
+    args.push(res.to_string());
+    let moved = ty == "shared_root" && move_aside(nim, sn, loc, reply)?;
+    if !run_nim(nim, &args).ok() {
+        // Stock's texts differ by type in what follows the name.
+        let sep = match ty {
+            "lpp_source" => ".",
+            "spot" | "installp_bundle" | "script" => ". ",
+            _ => " ",
+        };
+        reply.error(format!(
+            "Could not create NIM resource {res} on {sn}{sep}\n"
+        ))?;
+    }
+    if moved {
+        move_back(nim, sn, loc, reply)?;
     }
     Ok(())
 }

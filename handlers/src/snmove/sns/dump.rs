@@ -12,7 +12,7 @@ use crate::api::{HandlerError, Responder};
 use crate::nim::cmd::Nim;
 use crate::nim::parse;
 use crate::nim::validate;
-use crate::runner::{run_each, Cmd, Target};
+use crate::runner::{run_each, Cmd, Output, Target};
 use std::collections::BTreeMap;
 use std::time::Duration;
 use xcat_proto::Response;
@@ -158,83 +158,37 @@ fn on_nodes(
     // Per node: Ok(hdisk) while going, Err(message) once failed.
     let mut state: Vec<Result<String, String>> = nodes
         .iter()
-        .map(|n| {
-            validate::host_name(n, "node", n)
-                .map(|_| String::new())
-                .map_err(|e| format!("{e}\n"))
+        .map(|n| match validate::host_name(n, "node", n) {
+            Ok(_) => Ok(String::new()),
+            Err(e) => Err(format!("{e}\n")),
         })
         .collect();
-    let kv = |k: &str, v: &str| format!("{k}={v}");
+    let target = [
+        ("target", t.target.as_str()),
+        ("dump_port", DUMP_PORT),
+        ("ipaddr", t.sn_ip.as_str()),
+        ("lun_id", t.lun.as_str()),
+    ];
     let disc = Cmd::new(
         C_DISC_TARGET,
-        [
-            "-a".to_string(),
-            "operation=discover".to_string(),
-            "-a".to_string(),
-            kv("target", &t.target),
-            "-a".to_string(),
-            kv("dump_port", DUMP_PORT),
-            "-a".to_string(),
-            kv("ipaddr", &t.sn_ip),
-            "-a".to_string(),
-            kv("lun_id", &t.lun),
-        ],
+        a_words(&[("operation", "discover")], &target),
     );
-    step(
-        run,
-        nodes,
-        &mut state,
-        out,
-        |_| Some(disc.clone()),
-        |o, s| {
-            *s = last_hdisk(&o.stdout).unwrap_or_default();
-        },
-    )?;
+    let config = Cmd::new(
+        C_CONFIG_DUMP,
+        a_words(&[("configdump", &t.configdump)], &target),
+    );
+    let read_disk = |o: &Output, s: &mut String| *s = last_hdisk(&o.stdout).unwrap_or_default();
+    step(run, nodes, &mut state, out, |_| disc.clone(), read_disk)?;
     for (n, s) in nodes.iter().zip(state.iter_mut()) {
         if matches!(s, Ok(h) if h.is_empty()) {
             *s = Err(format!("Could not determine dump device for node {n}.\n"));
         }
     }
-    step(
-        run,
-        nodes,
-        &mut state,
-        out,
-        |h| Some(Cmd::new(MKDEV, ["-l", h])),
-        |_, _| {},
-    )?;
-    let config = Cmd::new(
-        C_CONFIG_DUMP,
-        [
-            "-a".to_string(),
-            kv("configdump", &t.configdump),
-            "-a".to_string(),
-            kv("target", &t.target),
-            "-a".to_string(),
-            kv("dump_port", DUMP_PORT),
-            "-a".to_string(),
-            kv("ipaddr", &t.sn_ip),
-            "-a".to_string(),
-            kv("lun_id", &t.lun),
-        ],
-    );
-    step(
-        run,
-        nodes,
-        &mut state,
-        out,
-        |_| Some(config.clone()),
-        |_, _| {},
-    )?;
-    let dev = |h: &str| format!("/dev/{h}");
-    step(
-        run,
-        nodes,
-        &mut state,
-        out,
-        |h| Some(Cmd::new(SYSDUMPDEV, ["-p".to_string(), dev(h)])),
-        |_, _| {},
-    )?;
+    let mkdev = |h: &str| Cmd::new(MKDEV, ["-l", h]);
+    step(run, nodes, &mut state, out, mkdev, |_, _| {})?;
+    step(run, nodes, &mut state, out, |_| config.clone(), |_, _| {})?;
+    let dumpdev = |h: &str| Cmd::new(SYSDUMPDEV, ["-p".to_string(), format!("/dev/{h}")]);
+    step(run, nodes, &mut state, out, dumpdev, |_, _| {})?;
     let mut failed = Vec::new();
     for (n, s) in nodes.iter().zip(state) {
         match s {
@@ -250,6 +204,15 @@ fn on_nodes(
     Ok(failed)
 }
 
+/// `-a k=v` words of `first` then `rest`.
+fn a_words(first: &[(&str, &str)], rest: &[(&str, &str)]) -> Vec<String> {
+    first
+        .iter()
+        .chain(rest)
+        .flat_map(|(k, v)| ["-a".to_string(), format!("{k}={v}")])
+        .collect()
+}
+
 /// Run one command on every node still going; a failure ends that node
 /// with stock's "Could not run" message; `done` reads a success.
 fn step(
@@ -257,17 +220,15 @@ fn step(
     nodes: &[String],
     state: &mut [Result<String, String>],
     out: &mut dyn Responder,
-    cmd_for: impl Fn(&str) -> Option<Cmd>,
-    done: impl Fn(&crate::runner::Output, &mut String),
+    cmd_for: impl Fn(&str) -> Cmd,
+    done: impl Fn(&Output, &mut String),
 ) -> Result<(), HandlerError> {
     let mut idx = Vec::new();
     let mut jobs = Vec::new();
     for (i, (n, s)) in nodes.iter().zip(state.iter()).enumerate() {
         if let Ok(h) = s {
-            if let Some(c) = cmd_for(h) {
-                idx.push(i);
-                jobs.push((Target::Host(n.clone()), c));
-            }
+            idx.push(i);
+            jobs.push((Target::Host(n.clone()), cmd_for(h)));
         }
     }
     if run.verbose {

@@ -162,6 +162,20 @@ pub fn sfs_sl_config(
     Ok(reply.errors == 0)
 }
 
+/// Right after the database move: the shared_root locations (kept for the
+/// restore), then sfsSLconfig.
+pub fn after_update(
+    ctx: &Ctx,
+    run: &SnsRun,
+    world: &World,
+    moves: &[NodeMove],
+    out: &mut dyn Responder,
+) -> Result<SharedRoots, HandlerError> {
+    let roots = shared_roots(run, world, moves, out)?;
+    sfs_sl_config(ctx, run, world, moves, &roots, out)?;
+    Ok(roots)
+}
+
 /// The sns actions right after makeconservercf: the `.client_data`
 /// restore, then (not with `-i` or `-n`) the dump re-target.
 pub fn after_conserver(
