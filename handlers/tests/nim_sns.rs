@@ -131,6 +131,21 @@ fn dskls(sr_base: &str) -> (Image, Resources) {
     (img, r)
 }
 
+/// cn01's network (what getNetwkInfo gives).
+fn nets() -> BTreeMap<String, NodeNet> {
+    let net = NodeNet {
+        netname: "net198".into(),
+        net: "198.18.0.0".into(),
+        mask: "255.255.255.0".into(),
+        gateway: "198.18.0.254".into(),
+        ..NodeNet::default()
+    };
+    ["cn01", "cn02"]
+        .iter()
+        .map(|n| (n.to_string(), net.clone()))
+        .collect()
+}
+
 fn reply_into(docs: &mut Vec<Response>) -> Reply<'_> {
     Reply::new(docs as &mut dyn Responder, false)
 }
@@ -215,7 +230,7 @@ fn def_sn_res_defines_every_resource_on_each_service_node() {
         &p,
         &sn_nodes,
         &node_image,
-        &BTreeMap::new(),
+        &nets(),
         &networks_ok,
         &mut reply,
     )
@@ -308,7 +323,7 @@ fn def_sn_res_defines_every_resource_on_each_service_node() {
         &p,
         &only_sn1,
         &node_image,
-        &BTreeMap::new(),
+        &nets(),
         &networks_ok,
         &mut reply,
     )
@@ -363,7 +378,7 @@ fn def_sn_res_refuses_bad_values_before_any_command_for_them() {
         &p,
         &sn_nodes,
         &node_image,
-        &BTreeMap::new(),
+        &nets(),
         &networks_ok,
         &mut reply,
     )
@@ -377,6 +392,30 @@ fn def_sn_res_refuses_bad_values_before_any_command_for_them() {
         .iter()
         .all(|(t, l)| !l.contains(';') && *t != Target::Host("sn9;id".into())));
     assert!(!sn1.calls().iter().any(|l| l.contains("reboot")));
+    // Without the nodes' networks nothing runs (stock's text).
+    sn1.reset_log();
+    let mut docs = Vec::new();
+    let mut reply = reply_into(&mut docs);
+    let only_sn1: BTreeMap<String, Vec<String>> =
+        [("sn1".to_string(), vec!["cn01".to_string()])].into();
+    let ok = def_sn_res(
+        &p,
+        &only_sn1,
+        &node_image,
+        &BTreeMap::new(),
+        &networks_ok,
+        &mut reply,
+    )
+    .unwrap();
+    assert!(!ok);
+    assert_eq!(
+        texts(&docs),
+        [
+            "Error: [mn]: Could not get xCAT network definitions for one or",
+            " more nodes."
+        ]
+    );
+    assert!(sn1.calls().is_empty());
 }
 
 #[test]

@@ -69,6 +69,14 @@ pub fn def_sn_res(
     check_networks: CheckNetworks,
     reply: &mut Reply,
 ) -> Result<bool, Aborted> {
+    let remote = sn_nodes
+        .keys()
+        .any(|sn| target_for(sn, p.this_host) != crate::runner::Target::Local);
+    if remote && nets.is_empty() {
+        // Stock's text, its line break included (aixinstall.pm:9907).
+        reply.error("Could not get xCAT network definitions for one or\n more nodes.\n")?;
+        return Ok(false);
+    }
     let mut ok = true;
     for (sn, nodes) in sn_nodes {
         if target_for(sn, p.this_host) == crate::runner::Target::Local {
