@@ -589,3 +589,36 @@ fn shell_word_of_files_script() -> String {
     let cmd = xcat_handlers::nim::sns::statelite::files_cmd("/x", "y");
     xcat_handlers::runner::shell_quote(&cmd.args[1])
 }
+
+#[test]
+fn the_dump_target_reads_from_the_simulators_lsnim_a_format() {
+    let sn2 = SimHost::new("sn2", HOSTS);
+    sn2.sh(
+        "/usr/sbin/nim",
+        &[
+            "-o",
+            "define",
+            "-t",
+            "dump",
+            "-a",
+            "server=master",
+            "-a",
+            "location=/install/nim/dump/71dump",
+            "-a",
+            "dump_target=iqn.2026-01.net.cluster:dump1",
+            "-a",
+            "dump_lunid=0x3",
+            "71dump",
+        ],
+    );
+    let out = sn2.sh(
+        "/usr/sbin/lsnim",
+        &["-a", "dump_target", "-a", "dump_lunid", "71dump"],
+    );
+    let s = xcat_handlers::nim::parse::stanzas(&out);
+    assert_eq!(
+        s[0].get("dump_target"),
+        Some("iqn.2026-01.net.cluster:dump1")
+    );
+    assert_eq!(s[0].get("dump_lunid"), Some("0x3"));
+}

@@ -320,3 +320,22 @@ fn sns_bad_osimage_name_is_refused_before_any_command_for_it() {
         );
     }
 }
+
+#[test]
+fn sns_nimprime_given_as_an_address_is_used_by_its_name() {
+    for env in backends() {
+        seed_sns(&env, "hosts.cn01\nhosts.cn02\n");
+        env.set(
+            "site",
+            &[("key", "master")],
+            &[("value", Some("127.0.0.9"))],
+        );
+        env.insert("hosts", &[("node", "mn"), ("ip", "127.0.0.9")]);
+        let p = render(&env.snmove(&["cn01", "-d", "sn2", "-D", "sn2", "-i"]));
+        assert_eq!(p.exit_code, 0, "{}: {}", env.label, p.stderr);
+        assert_eq!(
+            on(&env, "mn")[0],
+            "/usr/sbin/lsnim -a location -Z 71dskls_shared_root"
+        );
+    }
+}
