@@ -15,7 +15,7 @@ use std::path::PathBuf;
 use std::sync::Mutex;
 use std::time::Duration;
 use xcat_handlers::api::Responder;
-use xcat_handlers::nim::cmd::{Nim, NimConfig};
+use xcat_handlers::nim::cmd::NimConfig;
 use xcat_handlers::nim::model::{Image, NodeNet, Reply, Resources};
 use xcat_handlers::nim::sns::copy::{do_sfs_copy, CopyJob, SfsCopy};
 use xcat_handlers::nim::sns::define::{def_sn_res, DefSnRes};
@@ -82,6 +82,29 @@ impl Runner for Router {
 }
 
 const HOSTS: &str = "198.18.0.21 cn01\n198.18.0.22 cn02\n198.18.0.25 cn05\n";
+
+/// A simulated SN whose NIM already has the nodes' network (198.18.0.0/24).
+fn sim(name: &str) -> SimHost {
+    let h = SimHost::new(name, HOSTS);
+    h.sh(
+        "/usr/sbin/nim",
+        &[
+            "-o",
+            "define",
+            "-t",
+            "ent",
+            "-a",
+            "net_addr=198.18.0.0",
+            "-a",
+            "snm=255.255.255.0",
+            "-a",
+            "routing1=default 198.18.0.254",
+            "net198",
+        ],
+    );
+    h.reset_log();
+    h
+}
 
 fn image(name: &str, nimtype: &str, attrs: &[(&str, &str)]) -> Image {
     let mut a: BTreeMap<String, String> = attrs
@@ -160,16 +183,6 @@ fn texts(docs: &[Response]) -> Vec<String> {
         .collect()
 }
 
-/// Stand-in for `checkNIMnetworks` (another module): lists the networks.
-fn networks_ok(
-    nim: &Nim,
-    _: &[String],
-    _: &BTreeMap<String, NodeNet>,
-    _: &mut Reply,
-) -> Result<bool, xcat_handlers::api::Aborted> {
-    Ok(nim.names_of_class("networks").is_ok())
-}
-
 #[test]
 fn def_sn_res_defines_every_resource_on_each_service_node() {
     let tmp = tempfile::tempdir().unwrap();
@@ -179,8 +192,8 @@ fn def_sn_res_defines_every_resource_on_each_service_node() {
     std::fs::write(sr.join("etc/.client_data/hosts.cn09"), "keep").unwrap();
     let base = base.display().to_string();
     let (img, res) = dskls(&base);
-    let sn1 = SimHost::new("sn1", HOSTS);
-    let sn2 = SimHost::new("sn2", HOSTS);
+    let sn1 = sim("sn1");
+    let sn2 = sim("sn2");
     // sn2 already holds the bosinst_data.
     sn2.sh(
         "/usr/sbin/nim",
@@ -226,15 +239,7 @@ fn def_sn_res_defines_every_resource_on_each_service_node() {
         .collect();
     let mut docs = Vec::new();
     let mut reply = reply_into(&mut docs);
-    let ok = def_sn_res(
-        &p,
-        &sn_nodes,
-        &node_image,
-        &nets(),
-        &networks_ok,
-        &mut reply,
-    )
-    .unwrap();
+    let ok = def_sn_res(&p, &sn_nodes, &node_image, &nets(), &mut reply).unwrap();
     assert!(ok, "{:?}", texts(&docs));
     let srloc = format!("{base}/shared_root/71sr");
     let defs = |skip_bid: bool| {
@@ -247,6 +252,8 @@ fn def_sn_res_defines_every_resource_on_each_service_node() {
             "0\tlsnim -FZ -a nfs_domain master".into(),
             "0\tnim -Fo change -a nfs_domain=cluster.net master".into(),
             "0\tlsnim -c networks".into(),
+            "0\tlsnim -Z -a net_addr -a snm master_net".into(),
+            "0\tlsnim -Z -a net_addr -a snm net198".into(),
             "0\tlsnim -P -c resources".into(),
             "0\tlsnim -c resources".into(),
             "0\tsync".into(),
@@ -319,15 +326,7 @@ fn def_sn_res_defines_every_resource_on_each_service_node() {
     let mut reply = reply_into(&mut docs);
     let only_sn1: BTreeMap<String, Vec<String>> =
         [("sn1".to_string(), vec!["cn01".to_string()])].into();
-    def_sn_res(
-        &p,
-        &only_sn1,
-        &node_image,
-        &nets(),
-        &networks_ok,
-        &mut reply,
-    )
-    .unwrap();
+    def_sn_res(&p, &only_sn1, &node_image, &nets(), &mut reply).unwrap();
     assert!(
         !sn1.calls().iter().any(|l| l.contains("-Fo define")),
         "{:?}",
@@ -347,7 +346,7 @@ fn def_sn_res_defines_every_resource_on_each_service_node() {
 
 #[test]
 fn def_sn_res_refuses_bad_values_before_any_command_for_them() {
-    let sn1 = SimHost::new("sn1", HOSTS);
+    let sn1 = sim("sn1");
     let router = Router::new(&[&sn1]);
     let cfg = NimConfig::default();
     let (mut img, res) = dskls("/install/nim");
@@ -374,15 +373,7 @@ fn def_sn_res_refuses_bad_values_before_any_command_for_them() {
         [("cn01".to_string(), img.clone()), ("cn02".to_string(), img)].into();
     let mut docs = Vec::new();
     let mut reply = reply_into(&mut docs);
-    let ok = def_sn_res(
-        &p,
-        &sn_nodes,
-        &node_image,
-        &nets(),
-        &networks_ok,
-        &mut reply,
-    )
-    .unwrap();
+    let ok = def_sn_res(&p, &sn_nodes, &node_image, &nets(), &mut reply).unwrap();
     assert!(!ok);
     let t = texts(&docs);
     assert!(t.contains(&"Error: [mn]: Invalid value '71spot;reboot' of attribute 'spot' for '71dskls': not a valid NIM object name.".to_string()), "{t:?}");
@@ -398,15 +389,7 @@ fn def_sn_res_refuses_bad_values_before_any_command_for_them() {
     let mut reply = reply_into(&mut docs);
     let only_sn1: BTreeMap<String, Vec<String>> =
         [("sn1".to_string(), vec!["cn01".to_string()])].into();
-    let ok = def_sn_res(
-        &p,
-        &only_sn1,
-        &node_image,
-        &BTreeMap::new(),
-        &networks_ok,
-        &mut reply,
-    )
-    .unwrap();
+    let ok = def_sn_res(&p, &only_sn1, &node_image, &BTreeMap::new(), &mut reply).unwrap();
     assert!(!ok);
     assert_eq!(
         texts(&docs),
@@ -420,23 +403,10 @@ fn def_sn_res_refuses_bad_values_before_any_command_for_them() {
 
 #[test]
 fn do_sfs_copy_copies_to_one_service_node_and_skips_allocated_resources() {
-    let sn1 = SimHost::new("sn1", HOSTS);
-    let sn2 = SimHost::new("sn2", HOSTS);
+    let sn1 = sim("sn1");
+    let sn2 = sim("sn2");
     // On sn2 the shared_root is allocated to cn05.
     let nim = |args: &[&str]| sn2.sh("/usr/sbin/nim", args);
-    nim(&[
-        "-o",
-        "define",
-        "-t",
-        "ent",
-        "-a",
-        "net_addr=198.18.0.0",
-        "-a",
-        "snm=255.255.255.0",
-        "-a",
-        "routing1=default 198.18.0.254",
-        "net198",
-    ]);
     nim(&[
         "-o",
         "define",
@@ -592,7 +562,7 @@ fn shell_word_of_files_script() -> String {
 
 #[test]
 fn the_dump_target_reads_from_the_simulators_lsnim_a_format() {
-    let sn2 = SimHost::new("sn2", HOSTS);
+    let sn2 = sim("sn2");
     sn2.sh(
         "/usr/sbin/nim",
         &[

@@ -3,8 +3,9 @@
 //! `sharedinstall=sns` the management node defines the NIM resources of the
 //! nodes' osimages on every service node (other than itself) over ssh, in
 //! the mkdsklsnode preprocess: NIM configured if needed, the NFSv4 domain,
-//! the NIM networks (`checkNIMnetworks`, passed in), then each resource not
-//! yet defined there — lpp_source first, spot second, the rest in
+//! the NIM networks (`nim::resources::check_nim_networks`), then each
+//! resource not yet defined there (the location, attribute and argument
+//! rule of `nim::resources::define`, the one of `make_SN_resource`) — lpp_source first, spot second, the rest in
 //! [`RESOURCE_TYPES`] order (stock: hash order) — and a final `nim -Fo check`
 //! of the SPOT.
 //!
@@ -17,7 +18,9 @@
 
 use super::super::cmd::{Nim, NimConfig, NIM, NIM_MASTER_SETUP};
 use super::super::model::{Image, NodeNet, Reply, Resources, RESOURCE_TYPES};
-use super::super::validate::{self, Invalid};
+use super::super::resources::check_nim_networks;
+use super::super::resources::define as rdef;
+use super::super::validate;
 use super::target_for;
 use crate::api::Aborted;
 use crate::runner::Runner;
@@ -28,15 +31,9 @@ pub const CHNFSDOM: &str = super::super::cmd::CHNFSDOM;
 pub const STOPSRC: &str = super::super::cmd::STOPSRC;
 pub const STARTSRC: &str = super::super::cmd::STARTSRC;
 pub const SYNC: &str = "/usr/sbin/sync";
-pub const MVDIR: &str = "/usr/sbin/mvdir";
-pub const RM: &str = "/bin/rm";
+pub const MVDIR: &str = super::super::cmd::MVDIR;
+pub const RM: &str = super::super::cmd::RM;
 pub const TEST: &str = "/usr/bin/test";
-
-/// `checkNIMnetworks(nodes, nethash, target)` (§3.6.5, built in
-/// `nim::resources`): makes the nodes' networks known to the NIM on `nim`'s
-/// host; `false` when it failed (it reported why).
-pub type CheckNetworks<'a> =
-    &'a dyn Fn(&Nim, &[String], &BTreeMap<String, NodeNet>, &mut Reply) -> Result<bool, Aborted>;
 
 /// What every service node's definitions need.
 pub struct DefSnRes<'a> {
@@ -66,7 +63,6 @@ pub fn def_sn_res(
     sn_nodes: &BTreeMap<String, Vec<String>>,
     node_image: &BTreeMap<String, Image>,
     nets: &BTreeMap<String, NodeNet>,
-    check_networks: CheckNetworks,
     reply: &mut Reply,
 ) -> Result<bool, Aborted> {
     let remote = sn_nodes
@@ -95,7 +91,7 @@ pub fn def_sn_res(
                 }
             }
         }
-        ok &= define_sn_resource(p, sn, nodes, &images, nets, check_networks, reply)?;
+        ok &= define_sn_resource(p, sn, nodes, &images, nets, reply)?;
     }
     Ok(ok)
 }
@@ -107,7 +103,6 @@ fn define_sn_resource(
     nodes: &[String],
     images: &[&Image],
     nets: &BTreeMap<String, NodeNet>,
-    check_networks: CheckNetworks,
     reply: &mut Reply,
 ) -> Result<bool, Aborted> {
     reply.info(format!("Checking NIM resources on {sn}.\n"))?;
@@ -126,7 +121,8 @@ fn define_sn_resource(
     if p.nfsv4 && !nfsv4_domain(p, &nim, sn, reply)? {
         return Ok(false);
     }
-    if !check_networks(&nim, nodes, nets, reply)? {
+    let node_nets: Vec<NodeNet> = nodes.iter().filter_map(|n| nets.get(n).cloned()).collect();
+    if !check_nim_networks(&nim, reply, &node_nets, sn)? {
         return Ok(false);
     }
     let types = match nim.run(super::super::cmd::LSNIM, &["-P", "-c", "resources"]) {
@@ -254,109 +250,10 @@ fn define_image(
     Ok(())
 }
 
-/// The attributes a resource type takes from nimprime's definition and the
-/// command line (xCAT-server/lib/xcat/plugins/aixinstall.pm:7129, 7229,
-/// 10343, 10398, 10451, 10508, 10565).
-fn valid_attrs(ty: &str) -> &'static [&'static str] {
-    match ty {
-        "dump" => &[
-            "dumpsize",
-            "max_dumps",
-            "notify",
-            "snapcollect",
-            "verbose",
-            "nfs_vers",
-            "group",
-        ],
-        "root" | "shared_root" | "tmp" | "home" | "shared_home" | "paging" => {
-            &["nfs_vers", "verbose", "group"]
-        }
-        "lpp_source" => &[
-            "verbose",
-            "nfs_vers",
-            "nfs_sec",
-            "packages",
-            "use_source_simages",
-            "arch",
-            "show_progress",
-            "multi_volume",
-            "group",
-        ],
-        "installp_bundle" | "script" => &[
-            "verbose", "nfs_vers", "nfs_sec", "source", "dest_dir", "group",
-        ],
-        "mksysb" => &[
-            "verbose",
-            "nfs_vers",
-            "nfs_sec",
-            "dest_dir",
-            "group",
-            "source",
-            "size_preview",
-            "exclude_files",
-            "mksysb_flags",
-            "mk_image",
-        ],
-        "spot" => &[
-            "verbose",
-            "nfs_vers",
-            "nfs_sec",
-            "installp_flags",
-            "auto_expand",
-            "show_progress",
-            "debug",
-        ],
-        _ => &["verbose", "nfs_vers", "nfs_sec", "group"],
-    }
-}
-
-/// `-a k=v` words: `nfs_vers=4` with NFSv4 (for dump only when the command
-/// line does not set it), then nimprime's values, then the command line's;
-/// sorted by name (stock: hash order).
-fn attr_words(p: &DefSnRes, ty: &str, res: &str) -> Result<Vec<String>, Invalid> {
-    let valid = valid_attrs(ty);
-    let mut set: BTreeMap<&str, &str> = BTreeMap::new();
-    if p.nfsv4 && !(ty == "dump" && p.attrs.contains_key("nfs_vers")) {
-        set.insert("nfs_vers", "4");
-    }
-    let from_prime = p.resources.attrs.get(res).into_iter().flatten();
-    for (k, v) in from_prime.chain(p.attrs.iter()) {
-        if valid.contains(&k.as_str()) {
-            set.insert(k, v);
-        }
-    }
-    let mut words = Vec::new();
-    for (k, v) in set {
-        validate::nim_attr_name(res, k)?;
-        validate::nim_attr_value(res, k, v)?;
-        words.push("-a".to_string());
-        words.push(format!("{k}={v}"));
-    }
-    Ok(words)
-}
-
-fn dirname(path: &str) -> &str {
-    match path.trim_end_matches('/').rfind('/') {
-        Some(0) | None => "/",
-        Some(i) => &path[..i],
-    }
-}
-
-/// The directory resources: defined empty at nimprime's layout, never copied.
-const DIR_TYPES: &[&str] = &[
-    "root",
-    "shared_root",
-    "tmp",
-    "home",
-    "shared_home",
-    "paging",
-];
-
-/// Define one resource on the service node.  To fold with nim::resources
-/// after merge: the per-type define rule of `make_SN_resource` (§3.6.2),
-/// here run from the management node.  Word order per type as stock wrote
-/// it: dump and directory resources take their attributes before the
-/// location, the others after.
+/// Define one resource on the service node, with the one per-type rule of
+/// `make_SN_resource` (`nim::resources::define`: location, attributes,
+/// argument layout), run from the management node; the shared_root is
+/// moved aside and back on the service node itself.
 fn define_resource(
     p: &DefSnRes,
     nim: &Nim,
@@ -371,34 +268,26 @@ fn define_resource(
     if skipped {
         return Ok(());
     }
-    let dir_type = DIR_TYPES.contains(&ty);
-    let loc = p
-        .resources
-        .locations
-        .get(res)
-        .map(String::as_str)
-        .unwrap_or("");
-    let spot = image.get("spot").unwrap_or("");
+    let dir_type = rdef::DIR_TYPES.contains(&ty);
+    let src = rdef::Source {
+        nimprime: p.resources,
+        cmdline: p.attrs,
+        nfsv4: p.nfsv4,
+        installdir: p.installdir,
+    };
+    let spot = image.get("spot");
     let checked = validate::nim_name(&image.name, ty, res)
-        .and_then(|_| match ty {
-            "shared_root" => validate::nim_name(&image.name, "spot", spot).map(|_| ()),
+        .and_then(|_| match (ty, spot) {
+            ("shared_root", s) => {
+                validate::nim_name(&image.name, "spot", s.unwrap_or("")).map(|_| ())
+            }
             _ => Ok(()),
         })
-        .and_then(|_| match (ty, loc) {
-            ("dump", "") => Ok(()),
-            _ => validate::path(res, "location", loc).map(|_| ()),
-        })
-        .and_then(|_| attr_words(p, ty, res));
-    let attrs = match checked {
-        Ok(a) => a,
+        .and_then(|_| rdef::location(&src, ty, res))
+        .and_then(|loc| rdef::attr_words(&src, ty, res).map(|a| (loc, a)));
+    let (location, attrs) = match checked {
+        Ok(v) => v,
         Err(e) => return reply.error(format!("{e}\n")),
-    };
-    let location = match ty {
-        "dump" if loc.is_empty() => format!("{}/nim/dump/{res}", p.installdir),
-        "dump" => loc.to_string(),
-        _ if dir_type => format!("{}/{ty}/{res}", dirname(dirname(loc))),
-        "spot" => dirname(dirname(loc)).to_string(),
-        _ => loc.to_string(),
     };
     if ty == "dump" || dir_type {
         reply.verbose(format!("Creating '{res}'.\n"))?;
@@ -407,23 +296,16 @@ fn define_resource(
             "Creating a SPOT resource on {sn}.  This could take a while.\n"
         ))?;
     }
-    let mut args: Vec<String> = ["-Fo", "define", "-t", ty, "-a", "server=master"]
-        .iter()
-        .map(|s| s.to_string())
-        .collect();
-    let location = ["-a".to_string(), format!("location={location}")];
-    if ty == "dump" || dir_type {
-        args.extend(attrs);
-        if ty == "shared_root" {
-            args.extend(["-a".to_string(), format!("spot={spot}")]);
-        }
-        args.extend(location);
-    } else {
-        args.extend(location);
-        args.extend(attrs);
-    }
-    args.push(res.to_string());
-    let moved = ty == "shared_root" && move_aside(nim, sn, loc, reply)?;
+    let args = rdef::define_args(ty, res, &location, &attrs, spot);
+    // The existing shared_root directory is nimprime's layout on the shared
+    // file system (stock: `lochash`), kept aside while NIM makes its own.
+    let existing = p
+        .resources
+        .locations
+        .get(res)
+        .map(String::as_str)
+        .unwrap_or("");
+    let moved = ty == "shared_root" && move_aside(nim, sn, existing, reply)?;
     if !run_nim(nim, &args).ok() {
         // Stock's texts differ by type in what follows the name.
         let sep = match ty {
@@ -436,7 +318,7 @@ fn define_resource(
         ))?;
     }
     if moved {
-        move_back(nim, sn, loc, reply)?;
+        move_back(nim, sn, existing, reply)?;
     }
     Ok(())
 }

@@ -1,8 +1,6 @@
 //! `sharedinstall=sns` (one file system shared by all service nodes): the
 //! pieces the NIM commands and snmove share.
 //!
-//! * [`client_data`]: where the `.client_data` backup lives and which files
-//!   are a node's (mkdsklsnode writes the backup, snmove restores it).
 //! * [`statelite`]: the statelite files of a shared_root copied from
 //!   nimprime to the target service node (doSFScopy and snmove's
 //!   sfsSLconfig).
@@ -11,7 +9,6 @@
 //! * [`define`]: `defSNres` (§3.6.4), the NIM resource definitions made on
 //!   every service node from the management node.
 
-pub mod client_data;
 pub mod copy;
 pub mod define;
 pub mod statelite;

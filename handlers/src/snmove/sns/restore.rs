@@ -8,11 +8,13 @@
 //!
 //! Stock tried every node of a service node against every osimage's backup
 //! (a node of another osimage got a false "No backup" error); here each
-//! node is restored from its own osimage's backup only.
+//! node is restored from its own osimage's backup only.  The backup's place
+//! and which files are a node's are mkdsklsnode's rule
+//! (`nim::clientfiles::sns_backup`).
 
 use super::{SharedRoots, SnsRun};
 use crate::api::{HandlerError, Responder};
-use crate::nim::sns::client_data::{backup_dir, client_data_dir, files_of_node};
+use crate::nim::clientfiles::sns_backup::{belongs_to, client_data_backup_dir};
 use crate::nim::sns::COPY_TIMEOUT;
 use crate::nim::validate;
 use crate::runner::Cmd;
@@ -79,8 +81,8 @@ fn restore_group(
     nodes: &[String],
     out: &mut dyn Responder,
 ) -> Result<Vec<String>, HandlerError> {
-    let bkloc = backup_dir(srloc, sn, image);
-    let cdloc = client_data_dir(srloc);
+    let bkloc = client_data_backup_dir(srloc, sn, image);
+    let cdloc = format!("{srloc}/etc/.client_data");
     let target = run.target(sn);
     let ls = Cmd::new(LS, [bkloc.as_str()]);
     if run.verbose {
@@ -98,7 +100,7 @@ fn restore_group(
     let mut failed = Vec::new();
     for node in nodes {
         let nd = short_name(node);
-        let files = files_of_node(&nd, &listing);
+        let files = node_files(&nd, &listing);
         if files.is_empty() {
             out.send(Response::new().error(format!(
                 "No backup client_data files for node {nd} in {bkloc}. Current client data files in {cdloc} should be checked to avoid boot errors.\n"
@@ -127,4 +129,30 @@ fn restore_group(
         }
     }
     Ok(failed)
+}
+
+/// The files of an `ls` listing that are `node`'s (the rule mkdsklsnode's
+/// backup used, `belongs_to`); a name with a `/` or blanks is never one.
+fn node_files(node: &str, listing: &str) -> Vec<String> {
+    listing
+        .lines()
+        .map(|l| l.rsplit(": ").next().unwrap_or(l).trim())
+        .filter(|f| !f.is_empty() && !f.contains('/') && !f.contains(char::is_whitespace))
+        .filter(|f| belongs_to(f, node))
+        .map(str::to_string)
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn a_nodes_files_by_exact_part() {
+        let ls =
+            "hosts.cn1\nhosts.cn10\nfilesystems.cn1\nniminfo.cn10\nsn1: niminfo.cn1\na b.cn1\n";
+        assert_eq!(
+            super::node_files("cn1", ls),
+            ["hosts.cn1", "filesystems.cn1", "niminfo.cn1"]
+        );
+        assert!(super::node_files("cn2", ls).is_empty());
+    }
 }
