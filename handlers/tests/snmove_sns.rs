@@ -55,6 +55,12 @@ fn seed_sns(env: &Env, backup: &str) {
         Output::success(format!("#name:location:\n71dskls_shared_root:{SR}:\n")),
     );
     r.on_run(
+        "/usr/sbin/lsnim",
+        Some(h("mn")),
+        Some(&["-a", "location", "-Z", "71dskls_spot"]),
+        Output::success("#name:location:\n71dskls_spot:/install/nim/spot/71dskls_spot/usr:\n"),
+    );
+    r.on_run(
         "/usr/bin/ls",
         Some(h("sn2")),
         Some(&[BK]),
@@ -135,15 +141,16 @@ fn sns_move_restores_client_data_and_retargets_dump() {
             "{}",
             env.label
         );
-        assert_eq!(
-            p.stderr,
-            "Warning: [vm]: The statelite tables of osimage '71dskls' were not regenerated for cn01,cn02 (the AIX statelite setup is not available in this xCAT daemon yet); check them before booting the nodes.\n"
-        );
+        assert_eq!(p.stderr, "");
         assert_eq!(p.exit_code, 0, "{}", env.label);
+        // nimprime: the shared_root's location, dolitesetup (nim::prime,
+        // its own tests), then the statelite files to sn2.
+        let mn = on(&env, "mn");
+        assert_eq!(mn[0], "/usr/sbin/lsnim -a location -Z 71dskls_shared_root");
+        assert!(mn.contains(&"/usr/sbin/lsnim -a location -Z 71dskls_spot".to_string()));
         assert_eq!(
-            on(&env, "mn"),
-            vec![
-                "/usr/sbin/lsnim -a location -Z 71dskls_shared_root".to_string(),
+            mn[mn.len() - 2..],
+            [
                 format!("sh -c {FILES_SCRIPT} sh {SR} sn2"),
                 format!("sh -c {DEFAULT_SCRIPT} sh {SR} sn2"),
             ]
@@ -202,8 +209,7 @@ fn sns_missing_backup_is_reported_and_nothing_copied_for_that_node() {
         assert_eq!(
             p.stderr,
             format!(
-                "Warning: [vm]: The statelite tables of osimage '71dskls' were not regenerated for cn01,cn02 (the AIX statelite setup is not available in this xCAT daemon yet); check them before booting the nodes.\n\
-                 Error: [vm]: No backup client_data files for node cn02 in {BK}. Current client data files in {CD} should be checked to avoid boot errors.\n\n\
+                "Error: [vm]: No backup client_data files for node cn02 in {BK}. Current client data files in {CD} should be checked to avoid boot errors.\n\n\
                  Error: [vm]: The nodes were moved in the xCAT database, but 'restore .client_data' failed for: cn02.\n"
             ),
             "{}",
@@ -246,7 +252,7 @@ fn sns_failed_listing_copy_and_dump_steps_use_stock_texts() {
         let p = render(&env.snmove(&["cn01,cn02", "-d", "sn2", "-D", "sn2", "-i"]));
         let err: Vec<&str> = p.stderr.lines().filter(|l| !l.is_empty()).collect();
         assert_eq!(
-            err[1..],
+            err[..],
             [
                 format!("Error: [vm]: Could not list contents of {BK}.").as_str(),
                 format!("Error: [vm]: No backup client_data files for node cn01 in {BK}. Current client data files in {CD} should be checked to avoid boot errors.").as_str(),

@@ -1,7 +1,8 @@
 //! snmove with AIX `sharedinstall=sns` end to end in the cluster in a box:
 //! the stock-named client on mn1, cn01 (`servicenode=sn1,sn2`, osimage
 //! 71dskls with a shared_root) moved to sn2.  mn1 is nimprime (its NIM, the
-//! simulator, knows the shared_root's location); the daemon copies the
+//! simulator, knows the shared_root's and SPOT's locations; dolitesetup
+//! runs there); the daemon copies the
 //! statelite files from mn1 to sn2 with rsync over ssh and restores cn01's
 //! `.client_data` files from sn2's backup over ssh, with real files on
 //! each host.  Needs root (skips otherwise; fails under CI=true).
@@ -106,7 +107,8 @@ fn sns_move_restores_client_data_on_the_new_service_node() {
     sh(
         &c,
         "mn1",
-        &format!("mkdir -p {SR} && echo 'cn01|198.18.0.12|/nodedata' > {SR}/statelite.table"),
+        &format!("mkdir -p {SR} /install/nim/spot/71spot/usr/lpp/bos/inst_root /install/postscripts && \
+             echo '#!/bin/sh' > /install/postscripts/aixlitesetup && echo 'cn01|198.18.0.12|/nodedata' > {SR}/statelite.table"),
     );
     // sn2: the backup mkdsklsnode made there, and the live client data.
     sh(
@@ -126,21 +128,23 @@ fn sns_move_restores_client_data_on_the_new_service_node() {
         "Moving nodes to their backup service nodes.\n\nSetting new values in the xCAT database.\n\n"
     );
     let stderr = text(&out.stderr);
-    assert!(
-        stderr.contains("The statelite tables of osimage '71dskls' were not regenerated for cn01"),
-        "{stderr}"
-    );
     assert!(!stderr.contains("Error"), "{stderr}");
     assert_eq!(out.status.code(), Some(0), "{stderr}");
 
-    // nimprime was asked for the location, nothing else in NIM.
+    // nimprime was asked for the locations (the shared_root's, the SPOT's for
+    // dolitesetup), nothing else in NIM.
     let calls = c.calls("mn1");
-    assert_eq!(calls.len(), before + 1, "{calls:?}");
+    let argv: Vec<&String> = calls[before..].iter().collect();
+    assert_eq!(argv.len(), 2, "{argv:?}");
     assert!(
-        calls[before]
-            .contains("\"argv\":[\"/usr/sbin/lsnim\",\"-a\",\"location\",\"-Z\",\"71sr\"]"),
+        argv[0].contains("\"argv\":[\"/usr/sbin/lsnim\",\"-a\",\"location\",\"-Z\",\"71sr\"]"),
         "{}",
-        calls[before]
+        argv[0]
+    );
+    assert!(
+        argv[1].contains("\"argv\":[\"/usr/sbin/lsnim\",\"-a\",\"location\",\"-Z\",\"71spot\"]"),
+        "{}",
+        argv[1]
     );
     // On sn2: cn01's files restored (not cn010's), the statelite table copied.
     let sn2 = |cmd: &str| ok(c.host("sn2").run("sh", &["-c", cmd]), cmd);

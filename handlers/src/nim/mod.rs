@@ -29,8 +29,8 @@ pub mod prime;
 pub mod resources;
 pub mod rmdsklsnode;
 pub mod say;
-pub mod split;
 pub mod sns;
+pub mod split;
 pub mod validate;
 pub mod xcat2nim;
 

@@ -1,35 +1,31 @@
-//! The seam to `dolitesetup` (handlers.md §3.8, perl-xCAT/xCAT/InstUtils.pm:801),
-//! which regenerates an osimage's statelite tables in its SPOT and
-//! shared_root with the nodes' new servers.  It belongs to the nimprime side
-//! of the NIM commands (`nim::prime`); until that is wired here, snmove says
-//! that the tables were not regenerated (a warning) and goes on with what
-//! does not depend on it, as stock did when dolitesetup had nothing to do.
+//! `dolitesetup` for snmove's sfsSLconfig (snmove.pm:2226-2238): the
+//! osimage's statelite tables regenerated in its SPOT and shared_root on
+//! nimprime with the nodes' new servers, by the one implementation of the
+//! nimprime side (`nim::prime::dolitesetup`, handlers.md §3.8).
 
+use super::SnsRun;
 use crate::api::{Ctx, HandlerError, Responder};
-use crate::nim::model::Image;
-use xcat_proto::Response;
+use crate::nim::model::{Image, Reply};
+use crate::nim::prime::{self, LiteRequest, Prime};
 
-/// dolitesetup's answer: 0 done, 1 error, 2 no statelite data (stock's
-/// return codes), or not available in this daemon.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum LiteOutcome {
-    Done,
-    Failed,
-    NothingToDo,
-    Unavailable,
-}
+pub use crate::nim::prime::LiteOutcome;
 
-/// Run dolitesetup for `image` and the moved `nodes` of it.
+/// Run dolitesetup on `nimprime` for `image` and the moved `nodes` of it.
 pub fn dolitesetup(
-    _ctx: &Ctx,
+    ctx: &Ctx,
+    run: &SnsRun,
+    nimprime: &str,
     image: &Image,
     nodes: &[String],
     out: &mut dyn Responder,
 ) -> Result<LiteOutcome, HandlerError> {
-    out.send(Response::new().warning(format!(
-        "The statelite tables of osimage '{}' were not regenerated for {} (the AIX statelite setup is not available in this xCAT daemon yet); check them before booting the nodes.",
-        image.name,
-        nodes.join(",")
-    )))?;
-    Ok(LiteOutcome::Unavailable)
+    let prime = Prime::new(run.runner, &run.cfg, run.target(nimprime));
+    let req = LiteRequest {
+        image,
+        nodes,
+        spot_location: None,
+        db: &ctx.db,
+    };
+    let mut reply = Reply::new(out, run.verbose);
+    Ok(prime::dolitesetup(&prime, &req, &mut reply)?)
 }

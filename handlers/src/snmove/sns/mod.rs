@@ -2,8 +2,8 @@
 //! xCAT-server/lib/xcat/plugins/snmove.pm:842-1013, 2120-2294), after the
 //! database move, in stock order:
 //!
-//! 1. [`sfs_sl_config`]: the statelite setup of each osimage redone
-//!    ([`lite`]) and its files copied from nimprime to the service node
+//! 1. [`sfs_sl_config`]: the statelite setup of each osimage redone on
+//!    nimprime ([`lite`]) and its files copied from nimprime to the service node
 //!    that holds the shared file system (the node-keyed statelite rows are
 //!    written with the move, in its transaction);
 //! 2. (makeconservercf, in `actions`);
@@ -132,11 +132,12 @@ pub fn sfs_sl_config(
         out.send(Response::new().error("Could not get xCAT osimage definitions.\n"))?;
         return Ok(false);
     }
+    let nimprime = world.nimprime.as_deref().unwrap_or("");
     for (image, nodes) in &by_image {
         let Some(img) = world.images.get(image) else {
             continue;
         };
-        if lite::dolitesetup(ctx, img, nodes, out)? == lite::LiteOutcome::Failed {
+        if lite::dolitesetup(ctx, run, nimprime, img, nodes, out)? == lite::LiteOutcome::Failed {
             out.send(Response::new().error("Could not complete the statelite setup.\n"))?;
             return Ok(false);
         }
