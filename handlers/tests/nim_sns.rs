@@ -70,7 +70,7 @@ impl Runner for Router {
                 return exec(&sim, &cmd.args);
             }
         }
-        if ["/usr/bin/test", "/bin/rm", "/usr/bin/ls"].contains(&cmd.program.as_str()) {
+        if ["/usr/bin/test", "/usr/bin/rm", "/usr/bin/ls"].contains(&cmd.program.as_str()) {
             return exec(std::path::Path::new(&cmd.program), &cmd.args);
         }
         Output::success("")
@@ -299,7 +299,7 @@ fn def_sn_res_defines_every_resource_on_each_service_node() {
         .iter()
         .filter(|(t, l)| {
             *t == Target::Host("sn1".into())
-                && (l.starts_with("/usr/bin/test") || l.starts_with("/bin/rm"))
+                && (l.starts_with("/usr/bin/test") || l.starts_with("/usr/bin/rm"))
         })
         .map(|(_, l)| l.as_str())
         .collect();
@@ -307,7 +307,7 @@ fn def_sn_res_defines_every_resource_on_each_service_node() {
         sn1_other,
         [
             format!("/usr/bin/test -d {srloc}"),
-            format!("/bin/rm -Rf {srloc}")
+            format!("/usr/bin/rm -Rf {srloc}")
         ]
     );
     assert_eq!(
