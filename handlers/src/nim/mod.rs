@@ -10,6 +10,8 @@
 //!   service node (mkdsklsnode / nimnodeset).
 //! * [`prime`]: the nimprime side of mkdsklsnode's preprocess (SPOT
 //!   update, statelite set-up, copies to the service nodes).
+//! * [`sns`]: `sharedinstall=sns` pieces (doSFScopy, defSNres, the
+//!   statelite file copy to the shared service node).
 //! * [`hanfs`]: `mkdsklsnode -S` (NFSv4 replica export of the install
 //!   directory); [`clientfiles`]: the files mkdsklsnode edits on a service
 //!   node after NIM initialised the clients.
@@ -27,6 +29,7 @@ pub mod prime;
 pub mod resources;
 pub mod rmdsklsnode;
 pub mod say;
+pub mod sns;
 pub mod split;
 pub mod validate;
 pub mod xcat2nim;

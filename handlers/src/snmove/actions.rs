@@ -1,5 +1,5 @@
 //! What happens after the database move (xCAT-server/lib/xcat/plugins/snmove.pm:842-1601), in stock order:
-//! makeconservercf, niminit, nodeset, /etc/xcatinfo, default routes,
+//! makeconservercf, (the sns steps of `sns`), niminit, nodeset, /etc/xcatinfo, default routes,
 //! bootlist, postscripts.  xCAT commands are internal requests through the
 //! runner; node commands go over ssh with a per-host timeout and bounded
 //! fan-out.  A failure never undoes the move: it is reported per action with
@@ -127,6 +127,12 @@ fn host(node: &str) -> Result<Target, String> {
     validate_host(node).map(|h| Target::Host(h.to_string()))
 }
 
+/// The actions that run right after makeconservercf (AIX `sharedinstall=sns`:
+/// the `.client_data` restore and the dump re-target, snmove.pm:864-1013);
+/// they report their own messages and return their failures.
+pub type AfterConserver<'a> =
+    &'a mut dyn FnMut(&mut dyn Responder) -> Result<Failures, HandlerError>;
+
 /// Run every post-move action; returns the failures (already reported per node).
 pub fn run(
     world: &World,
@@ -134,6 +140,7 @@ pub fn run(
     opts: &Options,
     runner: &dyn Runner,
     out: &mut dyn Responder,
+    after_conserver: AfterConserver,
 ) -> Result<Failures, HandlerError> {
     let mut a = Act {
         runner,
@@ -145,6 +152,8 @@ pub fn run(
     let touch = !opts.ignore_nodes;
 
     makeconservercf(&mut a, moves)?;
+    let more = after_conserver(a.out)?;
+    a.failures.extend(more);
     if aix && touch {
         niminit(&mut a, world, moves)?;
     }

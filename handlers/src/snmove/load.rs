@@ -37,6 +37,7 @@ fn site(conn: &mut Conn) -> Result<Site, DbError> {
             .and_then(|r| text(r, 1))
     };
     Ok(Site {
+        nimprime: get("nimprime"),
         master: get("master"),
         sharedinstall: get("sharedinstall").unwrap_or_else(|| "no".to_string()),
     })
@@ -123,6 +124,18 @@ pub fn load(
     } else {
         postscripts(conn, &ctx, &selected)?
     };
+    let sns = any_aix && site.sharedinstall == "sns";
+    let images = if sns {
+        images(conn, &nodes)?
+    } else {
+        HashMap::new()
+    };
+    let nimprime = site
+        .nimprime
+        .clone()
+        .or_else(|| site.master.clone())
+        .filter(|_| sns)
+        .map(|v| nimprime_name(&v, &names));
     Ok(Loaded::World(Box::new(World {
         site,
         nodes,
@@ -131,6 +144,8 @@ pub fn load(
         statelite,
         nimtype,
         postscripts,
+        nimprime,
+        images,
     })))
 }
 
@@ -238,7 +253,9 @@ fn networks(conn: &mut Conn) -> Result<Vec<Network>, DbError> {
 fn statelite(conn: &mut Conn, selected: &[String]) -> Result<Vec<StateliteRow>, DbError> {
     let rows = conn.select(
         "statelite",
-        &["node", "image", "statemnt", "mntopts"],
+        &[
+            "node", "image", "statemnt", "mntopts", "comments", "disable",
+        ],
         &[],
         true,
     )?;
@@ -266,6 +283,8 @@ fn statelite(conn: &mut Conn, selected: &[String]) -> Result<Vec<StateliteRow>, 
             image: text(&r, 1),
             statemnt,
             mntopts: text(&r, 3),
+            comments: text(&r, 4),
+            disable: text(&r, 5),
             members,
         });
     }
@@ -287,6 +306,47 @@ fn nimtypes(conn: &mut Conn, nodes: &[NodeDef]) -> Result<HashMap<String, String
             ))
         })
         .collect())
+}
+
+/// nimprime as stock's `getnimprime` names it (perl-xCAT/xCAT/InstUtils.pm:
+/// getnimprime): an address becomes its host name when one is known, then
+/// the short name.
+fn nimprime_name(value: &str, names: &Names) -> String {
+    let value = value.trim();
+    match value.parse::<std::net::IpAddr>() {
+        Ok(ip) => names
+            .name_of(&ip)
+            .map(|n| super::resolve::short_name(&n))
+            .unwrap_or_else(|| value.to_string()),
+        Err(_) => super::resolve::short_name(value),
+    }
+}
+
+/// The `nimimage` rows of the nodes' osimages (provmethod), every column.
+fn images(
+    conn: &mut Conn,
+    nodes: &[NodeDef],
+) -> Result<HashMap<String, crate::nim::model::Image>, DbError> {
+    let wanted: HashSet<&str> = nodes
+        .iter()
+        .filter_map(|n| n.provmethod.as_deref())
+        .collect();
+    let cols = conn.columns("nimimage")?;
+    let key = cols.iter().position(|c| c == "imagename").unwrap_or(0);
+    let mut out = HashMap::new();
+    for r in conn.all_rows("nimimage", true)? {
+        let Some(name) = text(&r, key).filter(|n| wanted.contains(n.as_str())) else {
+            continue;
+        };
+        let attrs = cols
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| *i != key)
+            .filter_map(|(i, c)| Some((c.clone(), text(&r, i)?)))
+            .collect();
+        out.insert(name.clone(), crate::nim::model::Image { name, attrs });
+    }
+    Ok(out)
 }
 
 fn postscripts(

@@ -69,10 +69,6 @@ pub fn could_not_run(cmd: &str, node: &str) -> String {
     format!("Could not run '{cmd}' on node {node}.\n")
 }
 
-/// Not in stock: `sharedinstall=sns` for AIX nodes needs the NIM statelite
-/// setup (dolitesetup), which this daemon does not implement yet.
-pub const SNS_UNSUPPORTED: &str = "site.sharedinstall=sns (a shared file system across service nodes) needs the AIX statelite setup of the NIM commands, which this xCAT daemon does not implement yet; no node was moved.\n";
-
 /// Not in stock: `-l` asks for the statelite sync only, which does not exist
 /// when the service nodes share one file system (`sharedinstall=all`); stock
 /// silently performed a full move instead.

@@ -8,7 +8,9 @@
 //! * [`destination`]: new service node and new xcatmaster per node.
 //! * [`rules`] / [`plan`]: the column changes; [`dryrun`]: `--dry-run`.
 //! * [`sync`]: AIX statelite rsync; [`update`]: ONE write transaction
-//!   ([`failpoint`] proves it); [`actions`]: what runs after the move.
+//!   ([`failpoint`] proves it); [`actions`]: what runs after the move;
+//!   [`sns`]: AIX `sharedinstall=sns` (statelite setup, `.client_data`
+//!   restore, dump re-target).
 //!
 //! Deliberate differences from stock, each commented where
 //! it happens: validation failures exit 1 (same texts, same channels, plus an
@@ -18,7 +20,9 @@
 //! nfsserver also follow when they named the old service node; `-l` with
 //! `sharedinstall=all` is refused; statelite rows are rewritten only when
 //! they named the old master; the Linux default route is set once per node;
-//! AIX `sharedinstall=sns` is refused until the NIM statelite setup exists.
+//! with `sharedinstall=sns` a node's `.client_data` files are the ones whose
+//! name has the node's name as a `.`-separated part, from its own osimage's
+//! backup only.
 
 pub mod actions;
 pub mod attrs;
@@ -33,6 +37,7 @@ pub mod plan;
 pub mod resolve;
 pub mod rules;
 pub mod select;
+pub mod sns;
 pub mod subnet;
 pub mod sync;
 pub mod update;
@@ -159,12 +164,8 @@ fn run(
         return Ok(());
     }
     let shared = world.site.sharedinstall.as_str();
-    if aix && shared == "sns" {
-        if opts.lite_only {
-            out.send(refused(Response::new().info(msg::LITE_SHARED)))?;
-        } else {
-            out.send(Response::new().error(msg::SNS_UNSUPPORTED))?;
-        }
+    if aix && shared == "sns" && opts.lite_only {
+        out.send(refused(Response::new().info(msg::LITE_SHARED)))?;
         return Ok(());
     }
     if opts.lite_only && shared == "all" {
@@ -207,7 +208,25 @@ fn run(
         }
         return Ok(());
     }
-    let failures = actions::run(&world, &p.moves, opts, runner, out)?;
+    let sns_run = sns::SnsRun {
+        runner,
+        cfg: crate::nim::cmd::NimConfig::default(),
+        this_host: ctx.server.short_host.clone(),
+        verbose: opts.verbose,
+    };
+    let sns = aix && shared == "sns";
+    let roots = match sns {
+        true => sns::after_update(ctx, &sns_run, &world, &p.moves, out)?,
+        false => sns::SharedRoots::new(),
+    };
+    let mut after_conserver = |out: &mut dyn Responder| {
+        if sns {
+            sns::after_conserver(&sns_run, &world, &p.moves, &roots, opts, out)
+        } else {
+            Ok(actions::Failures::new())
+        }
+    };
+    let failures = actions::run(&world, &p.moves, opts, runner, out, &mut after_conserver)?;
     for (action, nodes) in failures {
         out.send(Response::new().error(msg::action_failed(&action, &nodes)))?;
     }

@@ -29,6 +29,7 @@ impl NodeDef {
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Site {
     pub master: Option<String>,
+    pub nimprime: Option<String>,
     /// `no` (default), `sns` or `all`.
     pub sharedinstall: String,
 }
@@ -41,6 +42,8 @@ pub struct StateliteRow {
     pub image: Option<String>,
     pub statemnt: String,
     pub mntopts: Option<String>,
+    pub comments: Option<String>,
+    pub disable: Option<String>,
     /// The moved nodes this row applies to (exact names).
     pub members: Vec<String>,
 }
@@ -63,6 +66,10 @@ pub struct World {
     /// AIX: nimimage.nimtype of each node's provmethod.
     pub nimtype: HashMap<String, String>,
     pub postscripts: Postscripts,
+    /// AIX `sharedinstall=sns` only: `site.nimprime` (else `site.master`)
+    /// and the osimages of the nodes (`nimimage` rows by name).
+    pub nimprime: Option<String>,
+    pub images: HashMap<String, crate::nim::model::Image>,
 }
 
 /// One column snmove may change.

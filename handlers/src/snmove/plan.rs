@@ -28,7 +28,9 @@ pub fn plan(
     let mut ip_cache: HashMap<String, Option<String>> = HashMap::new();
     let mut moves = Vec::with_capacity(world.nodes.len());
     let mut invalid_monserver = Vec::new();
-    let rewrite_statelite = world.site.sharedinstall == "no";
+    // `no`: the rsync'd rows (snmove.pm:558-759); `sns`: sfsSLconfig's rows
+    // (snmove.pm:2189-2216), the same rule.
+    let rewrite_statelite = matches!(world.site.sharedinstall.as_str(), "no" | "sns");
     for n in &world.nodes {
         let (Some(sn), Some(master)) = (new_sn.get(&n.name), new_master.get(&n.name)) else {
             continue;

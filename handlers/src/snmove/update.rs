@@ -43,8 +43,11 @@ fn nodehm_items(moves: &[NodeMove]) -> Vec<Item> {
 }
 
 /// Node-keyed statelite rows (stock wrote only statemnt; the image and mount
-/// options of the source row are copied so a new row is usable).
+/// options of the source row are copied so a new row is usable).  With
+/// `sharedinstall=sns` the comments and disable flag are copied too, as
+/// stock's sfsSLconfig did (xCAT-server/lib/xcat/plugins/snmove.pm:2212).
 fn statelite_items(moves: &[NodeMove], world: &World) -> Vec<Item> {
+    let sns = world.site.sharedinstall == "sns";
     let mut items = Vec::new();
     for m in moves {
         for (statemnt, idx) in &m.statelite {
@@ -55,6 +58,10 @@ fn statelite_items(moves: &[NodeMove], world: &World) -> Vec<Item> {
             if row.node != m.node {
                 values.push(("image".to_string(), row.image.clone()));
                 values.push(("mntopts".to_string(), row.mntopts.clone()));
+                if sns {
+                    values.push(("comments".to_string(), row.comments.clone()));
+                    values.push(("disable".to_string(), row.disable.clone()));
+                }
             }
             items.push((vec![("node".to_string(), m.node.clone())], values));
         }
