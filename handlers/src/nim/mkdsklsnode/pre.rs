@@ -1,0 +1,413 @@
+//! The management node's (nimprime's) part before the split (stock
+//! `preprocess_request` + `prenimnodeset`,
+//! xCAT-server/lib/xcat/plugins/aixinstall.pm:147-349, 8248-9051, handlers.md §3.2): nimprime,
+//! options, `-i`, the `attr=val` checks, the nodes (resolvable, defined,
+//! on a network), each node's osimage, the NIM resource types and names on
+//! nimprime, `configdump=` written into the osimages (one transaction), the
+//! image overrides, each image resource's location and attributes on
+//! nimprime, the SPOT update and resource copies (other owners' steps),
+//! `-u` / `-r`, and the nodes to split.
+
+use super::load::{self, World};
+use super::options::{self, Options};
+use super::{return_line, usage, Mkdsklsnode};
+use crate::api::{Ctx, HandlerError};
+use crate::nim::cmd::Nim;
+use crate::nim::model::{Image, Resources};
+use crate::nim::validate;
+use crate::objdefs::{cache::Cache, write};
+use crate::runner::Target;
+use std::collections::{BTreeMap, BTreeSet};
+use xcat_proto::{Request, Response};
+use xcat_schema::noderange::{ExpandOpts, NodeRangeError};
+
+/// What the management node decided.
+pub enum Pre {
+    /// The command ends here with these documents.
+    Answer(Vec<Response>),
+    /// Split `nodes` per service node; `msgs` go to the client first.
+    Split {
+        opts: Options,
+        nodes: Vec<String>,
+        resources: Resources,
+        msgs: Vec<Response>,
+    },
+}
+
+/// Messages so far, and the end of the command.
+struct Docs(Vec<Response>);
+
+impl Docs {
+    fn error(&mut self, text: impl Into<String>) {
+        self.0.push(Response::new().error(text.into()));
+    }
+
+    /// The documents so far, then `Return=1.`.
+    fn fail(mut self) -> Pre {
+        self.0.push(return_line(1));
+        Pre::Answer(self.0)
+    }
+
+    fn fail_with(mut self, text: impl Into<String>) -> Pre {
+        self.error(text);
+        self.fail()
+    }
+}
+
+/// Stock `prenimnodeset` for mkdsklsnode.
+pub fn pre(h: &Mkdsklsnode, ctx: &Ctx, request: &Request) -> Result<Pre, HandlerError> {
+    let site = load::world(ctx, &[])?.site;
+    let Some(nimprime) = site.nimprime.clone() else {
+        let text = "Could not determine nimprime. Check if nimprime defined in site table or site table master is not resolvable to the MN name.";
+        return Ok(Pre::Answer(vec![Response::new().error(text)]));
+    };
+    let words = request.args();
+    if words.is_empty() {
+        return Ok(Pre::Answer(vec![usage()]));
+    }
+    let Some(opts) = options::parse(&words) else {
+        return Ok(Pre::Answer(vec![usage(), return_line(1)]));
+    };
+    if opts.help {
+        return Ok(Pre::Answer(vec![usage()]));
+    }
+    if opts.version {
+        let v = format!("mkdsklsnode {}\n", ctx.server.version_line);
+        return Ok(Pre::Answer(vec![Response::new().info(v)]));
+    }
+    let mut docs = Docs(Vec::new());
+    let world0 = load::world(ctx, &[])?;
+    if let Some(img) = &opts.osimage {
+        if !world0.osimages.contains(img) {
+            return Ok(docs.fail_with(format!(
+                "The xCAT osimage named '{img}' is not defined.\n"
+            )));
+        }
+    }
+    let nodes = match expand(ctx, request, opts.noderange())? {
+        Ok(n) => n,
+        Err(text) => return Ok(docs.fail_with(text)),
+    };
+    let attrs = match options::pairs(&opts.pairs) {
+        Ok(a) => a,
+        Err(bad) => return Ok(docs.fail_with(bad.0)),
+    };
+    let world = load::world(ctx, &nodes)?;
+    let Some(osi) = node_images(ctx, &opts, &world, &mut docs)? else {
+        return Ok(docs.fail());
+    };
+    let nim = Nim::new(ctx.runner.as_ref(), nimprime_target(ctx, &nimprime), &h.nim);
+    let Some((images, resources)) = images_and_resources(ctx, &nim, &nimprime, &osi, &attrs, &mut docs)?
+    else {
+        return Ok(docs.fail());
+    };
+    if !prime_steps(ctx, &opts, &world, &images, &osi, &mut docs) {
+        return Ok(docs.fail());
+    }
+    if opts.update_sn || opts.resonly {
+        return Ok(Pre::Answer(docs.0));
+    }
+    let nodes = osi.keys().cloned().collect();
+    let _ = site;
+    Ok(Pre::Split {
+        opts,
+        nodes,
+        resources,
+        msgs: docs.0,
+    })
+}
+
+/// nimprime's NIM: this host's, else over ssh.
+fn nimprime_target(ctx: &Ctx, nimprime: &str) -> Target {
+    if nimprime == ctx.server.short_host {
+        Target::Local
+    } else {
+        Target::Host(nimprime.to_string())
+    }
+}
+
+/// The noderange's nodes (not verified, as stock `noderange($a, 0)`);
+/// `Err(text)` for a bad noderange.
+fn expand(
+    ctx: &Ctx,
+    request: &Request,
+    range: Option<&str>,
+) -> Result<Result<Vec<String>, String>, HandlerError> {
+    let Some(range) = range else {
+        return Ok(Ok(Vec::new()));
+    };
+    let opts = ExpandOpts {
+        verify: false,
+        ..crate::range_opts::for_request(request, ctx.privileged)
+    };
+    let r = ctx
+        .db
+        .read(|conn| Ok(xcat_schema::noderange::expand(conn, range, &opts)));
+    match r? {
+        Ok(e) => Ok(Ok(e.nodes)),
+        Err(NodeRangeError::Db(d)) => Err(d.into()),
+        Err(other) => Ok(Err(other.to_string())),
+    }
+}
+
+/// Stock steps 5-8: every node resolvable, defined and on a network; each
+/// node's osimage (a node without one is reported and left out).
+fn node_images(
+    ctx: &Ctx,
+    opts: &Options,
+    world: &World,
+    docs: &mut Docs,
+) -> Result<Option<BTreeMap<String, String>>, HandlerError> {
+    let sname = &ctx.server.short_host;
+    for n in &world.nodes {
+        if let Err(e) = validate::host_name(&n.name, "node", &n.name) {
+            docs.error(format!("{sname}: {e}\n"));
+            return Ok(None);
+        }
+        if load::address(n).is_none() {
+            docs.error(format!("{sname}: Could not resolve node {}.\n", n.name));
+            return Ok(None);
+        }
+    }
+    if world.nodes.is_empty() {
+        docs.error("Could not get xCAT object definitions.\n");
+        return Ok(None);
+    }
+    let on_a_net = world.nodes.iter().any(|n| {
+        load::address(n).is_some_and(|ip| load::network_of(ip, &world.networks).is_some())
+    });
+    if !on_a_net {
+        docs.error("Could not get xCAT network definitions for one or\n more nodes.\n");
+        return Ok(None);
+    }
+    let mut osi = BTreeMap::new();
+    for n in &world.nodes {
+        match n.osimage(opts.osimage.as_deref()) {
+            Some(img) => {
+                osi.insert(n.name.clone(), img);
+            }
+            None => docs.error(format!(
+                "Could not determine an OS image name for node '{}'.\n",
+                n.name
+            )),
+        }
+    }
+    Ok(Some(osi))
+}
+
+/// `attr=val` values for attributes the image has (stock: `configdump`).
+pub fn apply_overrides(img: &mut Image, attrs: &BTreeMap<String, String>) {
+    for (k, v) in attrs {
+        if img.attrs.contains_key(k) {
+            img.attrs.insert(k.clone(), v.clone());
+        }
+    }
+}
+
+/// Stock steps 9-14: NIM types and names on nimprime, the osimages,
+/// `configdump=`, overrides, and the resources' locations and attributes.
+fn images_and_resources(
+    ctx: &Ctx,
+    nim: &Nim,
+    nimprime: &str,
+    osi: &BTreeMap<String, String>,
+    attrs: &BTreeMap<String, String>,
+    docs: &mut Docs,
+) -> Result<Option<(BTreeMap<String, Image>, Resources)>, HandlerError> {
+    let Some(types) = first_words(nim.lsnim(&["-P", "-c", "resources"])) else {
+        docs.error("Could not get NIM resource definitions.");
+        return Ok(None);
+    };
+    let Some(names) = first_words(nim.lsnim(&[])) else {
+        docs.error(format!("Could not get NIM resources on {nimprime}."));
+        return Ok(None);
+    };
+    let mut order: Vec<String> = Vec::new();
+    for img in osi.values() {
+        if !order.contains(img) {
+            order.push(img.clone());
+        }
+    }
+    let mut images = load::images(ctx, &order)?;
+    images.retain(|_, i| !i.attrs.is_empty());
+    if images.is_empty() {
+        docs.error("Could not get xCAT osimage definitions.\n");
+        return Ok(None);
+    }
+    if let Some(cd) = attrs.get("configdump") {
+        if !write_configdump(ctx, &images, cd)? {
+            docs.error("Could not update xCAT osimage definitions.\n");
+            return Ok(None);
+        }
+        for img in images.values_mut() {
+            img.attrs.insert("configdump".into(), cd.clone());
+        }
+    }
+    for img in images.values_mut() {
+        apply_overrides(img, attrs);
+    }
+    if attrs.contains_key("configdump") {
+        let bad: Vec<&str> = images
+            .values()
+            .filter(|i| i.get("dump").is_none())
+            .map(|i| i.name.as_str())
+            .collect();
+        if !bad.is_empty() {
+            docs.error(format!("{}: No 'dump' resource is defined for the osimage '{}', but the attribute 'configdump' is specified. \n", ctx.server.short_host, bad.join(",")));
+            return Ok(None);
+        }
+    }
+    let types: BTreeSet<String> = types.into_iter().collect();
+    let names: BTreeSet<String> = names.into_iter().collect();
+    let res = resources(nim, nimprime, &images, &types, &names, docs);
+    Ok(res.map(|r| (images, r)))
+}
+
+/// The names of a plain listing (`| cut -f1 -d' '`), `None` when it failed.
+fn first_words(ran: crate::nim::cmd::Ran) -> Option<Vec<String>> {
+    ran.ok()
+        .then(|| crate::nim::parse::first_words(&ran.out.stdout))
+}
+
+/// `nimimage.configdump` of every image, in one transaction.
+fn write_configdump(
+    ctx: &Ctx,
+    images: &BTreeMap<String, Image>,
+    value: &str,
+) -> Result<bool, HandlerError> {
+    let reqs: Vec<write::WriteReq> = images
+        .keys()
+        .map(|name| write::WriteReq {
+            name: name.clone(),
+            type_name: "osimage".into(),
+            attrs: [("configdump".to_string(), value.to_string())].into(),
+        })
+        .collect();
+    let r = ctx.db.write(|conn| -> Result<bool, HandlerError> {
+        let res = write::set_objects(conn, &mut Cache::new(), &reqs, write::Mode::Set, false)?;
+        if res.failed.is_empty() {
+            Ok(true)
+        } else {
+            Err(HandlerError::Message(res.errors.join("; ")))
+        }
+    });
+    match r {
+        Ok(ok) => Ok(ok),
+        Err(HandlerError::Aborted(a)) => Err(a.into()),
+        Err(_) => Ok(false),
+    }
+}
+
+/// Stock step 14: every resource an image names, defined on nimprime, with
+/// its location (`lsnim -a location -Z`) and attributes (`lsnim -l`).
+fn resources(
+    nim: &Nim,
+    nimprime: &str,
+    images: &BTreeMap<String, Image>,
+    types: &BTreeSet<String>,
+    names: &BTreeSet<String>,
+    docs: &mut Docs,
+) -> Option<Resources> {
+    let mut res = Resources::default();
+    for img in images.values() {
+        for (ty, name) in img.resources() {
+            if !types.contains(ty) || res.locations.contains_key(&name) {
+                continue;
+            }
+            if let Err(e) = validate::nim_name(&img.name, ty, &name) {
+                docs.error(format!("{e}\n"));
+                return None;
+            }
+            if !names.contains(&name) {
+                docs.error(format!("NIM resource {name} is not defined on {nimprime}.\n"));
+                return None;
+            }
+            let loc = nim
+                .attr_fields("location", &name)
+                .ok()
+                .and_then(|f| f.first().cloned())
+                .unwrap_or_default();
+            res.locations.insert(name.clone(), loc);
+            if let Ok(Some(st)) = nim.stanza(&name) {
+                res.attrs.insert(name.clone(), st.attrs.into_iter().collect());
+            }
+        }
+    }
+    Some(res)
+}
+
+/// Stock steps 15-17 on nimprime and towards the service nodes (other
+/// owners' parts); `false` ends the command with `Return=1.`.
+fn prime_steps(
+    ctx: &Ctx,
+    opts: &Options,
+    world: &World,
+    images: &BTreeMap<String, Image>,
+    osi: &BTreeMap<String, String>,
+    docs: &mut Docs,
+) -> bool {
+    for img in images.values().filter(|i| !i.nimtype().contains("standalone")) {
+        docs.0.push(Response::new().info(format!("Updating the spot named '{}'.\n", img.name)));
+        let nodes: Vec<&str> = osi
+            .iter()
+            .filter(|(_, i)| **i == img.name)
+            .map(|(n, _)| n.as_str())
+            .collect();
+        if !step_update_spot(ctx, img, &nodes) {
+            let spot = img.get("spot").unwrap_or("");
+            docs.0.push(
+                Response::new()
+                    .error_text(format!("Could not update the SPOT resource named '{spot}'.\n"))
+                    .error_text("Could not initialize the nodes.\n")
+                    .errorcode(1),
+            );
+            return false;
+        }
+        if matches!(world.site.sharedinstall.as_str(), "sns" | "all") {
+            step_sync_shared_root(ctx, opts, img);
+        }
+    }
+    step_check_cred_files(ctx);
+    if world.site.sharedinstall == "sns" {
+        if !step_sfs_copy(ctx, images) {
+            docs.error("Could not copy NIM resources to the shared file system.\n");
+            return false;
+        }
+        if !step_define_sn_resources(ctx, images) {
+            docs.error("Could not define NIM resources on service nodes.\n");
+            return false;
+        }
+    } else if !opts.defonly && !step_sn_copy(ctx, opts, images) {
+        docs.error("Could not copy NIM resources to the xCAT service nodes.\n");
+        return false;
+    }
+    true
+}
+
+/// Wired to mncopy's `updatespot` after merge (handlers.md §3.7).
+fn step_update_spot(_ctx: &Ctx, _image: &Image, _nodes: &[&str]) -> bool {
+    true
+}
+
+/// Wired to mncopy's shared_root re-sync (sharedinstall sns / all) after merge (§3.2 item 15).
+fn step_sync_shared_root(_ctx: &Ctx, _opts: &Options, _image: &Image) -> bool {
+    true
+}
+
+/// Stock `checkCredFiles` (§3.2 item 16): not done yet.
+fn step_check_cred_files(_ctx: &Ctx) {}
+
+/// Wired to snssnmove's `doSFScopy` after merge (§3.6.3).
+fn step_sfs_copy(_ctx: &Ctx, _images: &BTreeMap<String, Image>) -> bool {
+    true
+}
+
+/// Wired to snssnmove's `defSNres` after merge (§3.6.4).
+fn step_define_sn_resources(_ctx: &Ctx, _images: &BTreeMap<String, Image>) -> bool {
+    true
+}
+
+/// Wired to mncopy's `doSNcopy2` after merge (§3.6.1).
+fn step_sn_copy(_ctx: &Ctx, _opts: &Options, _images: &BTreeMap<String, Image>) -> bool {
+    true
+}
