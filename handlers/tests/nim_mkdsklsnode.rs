@@ -1,0 +1,249 @@
+//! mkdsklsnode against the NIM simulator: options / usage / version /
+//! `Return=N.` lines, the per-service-node split (primary AND backup by
+//! default; nodes without a service node on the management node), the exact
+//! NIM command sequences of diskless (shared_root) and dataless nodes, `-f`
+//! on existing machines (diskless and standalone), `dkls_init` failing
+//! twice, a hung `dkls_init` timing out while the other nodes go on, a
+//! malformed MAC refused before any NIM command for that node, a missing
+//! paging resource, the 39-character limit, `-n` names, `-u` / `-r`, and
+//! the nodetype update of the successful nodes only.
+
+mod nim_support;
+
+use nim_support::*;
+use std::time::{Duration, Instant};
+use xcat_handlers::api::Handler;
+use xcat_handlers::nim::cmd::NimConfig;
+use xcat_handlers::nim::mkdsklsnode::Mkdsklsnode;
+use xcat_proto::Response;
+
+const HOSTS: &str = "198.18.0.11 cn01\n198.18.0.12 cn02\n198.18.0.13 cn03\n198.18.0.14 cn04\n";
+
+fn ins(env: &Env, t: &str, cols: &[(&str, &str)]) {
+    let names: Vec<&str> = cols.iter().map(|c| c.0).collect();
+    let values: Vec<Option<&str>> = cols.iter().map(|c| Some(c.1)).collect();
+    env.db.write(|c| c.insert(t, &names, &values)).unwrap();
+}
+
+/// site.master=mn (nimprime); cn01-cn02 servicenode=sn1,sn2, cn03 none;
+/// osimage 71dskls (diskless, shared_root) for all; 71dtls (dataless, root).
+fn seed(env: &Env) {
+    ins(env, "site", &[("key", "master"), ("value", "mn")]);
+    for (i, sn) in [(1, "sn1,sn2"), (2, "sn1,sn2"), (3, "")] {
+        let n = format!("cn0{i}");
+        ins(env, "nodelist", &[("node", &n), ("groups", "compute,all")]);
+        if !sn.is_empty() {
+            ins(env, "noderes", &[("node", &n), ("servicenode", sn)]);
+        }
+        let mac = format!("aa:bb:cc:dd:ee:0{i}");
+        ins(env, "mac", &[("node", &n), ("mac", &mac)]);
+        ins(env, "hosts", &[("node", &n), ("ip", &format!("198.18.0.1{i}"))]);
+        ins(env, "nodetype", &[("node", &n), ("provmethod", "71dskls")]);
+    }
+    ins(
+        env,
+        "networks",
+        &[
+            ("netname", "net198"),
+            ("net", "198.18.0.0"),
+            ("mask", "255.255.255.0"),
+            ("gateway", "198.18.0.254"),
+        ],
+    );
+    image(env, "71dskls", &[("nimtype", "diskless"), ("spot", "71_spot"), ("shared_root", "71_sr"), ("paging", "71_paging")]);
+    image(env, "71dtls", &[("nimtype", "dataless"), ("spot", "71_spot"), ("root", "71_root")]);
+}
+
+fn image(env: &Env, name: &str, attrs: &[(&str, &str)]) {
+    ins(env, "osimage", &[("imagename", name), ("imagetype", "NIM"), ("osname", "AIX")]);
+    let mut cols = vec![("imagename", name)];
+    cols.extend_from_slice(attrs);
+    ins(env, "nimimage", &cols);
+}
+
+/// A simulated AIX host with the NIM network and the image resources.
+fn sim(name: &str) -> SimHost {
+    let h = SimHost::new(name, HOSTS);
+    let nim = |args: &[&str]| {
+        h.sh("/usr/sbin/nim", args);
+    };
+    nim(&["-o", "define", "-t", "ent", "-a", "net_addr=198.18.0.0", "-a", "snm=255.255.255.0", "-a", "routing1=default 198.18.0.254", "nimnet"]);
+    nim(&["-o", "define", "-t", "spot", "-a", "server=master", "-a", "location=/install/nim/spot", "71_spot"]);
+    nim(&["-o", "define", "-t", "shared_root", "-a", "server=master", "-a", "spot=71_spot", "-a", "location=/install/nim/shared_root/71_sr", "71_sr"]);
+    nim(&["-o", "define", "-t", "paging", "-a", "server=master", "-a", "location=/install/nim/paging/71_paging", "71_paging"]);
+    nim(&["-o", "define", "-t", "root", "-a", "server=master", "-a", "location=/install/nim/root/71_root", "71_root"]);
+    h.reset_log();
+    h
+}
+
+fn env() -> Env {
+    let env = sqlite();
+    seed(&env);
+    env
+}
+
+fn mk(h: &SimHost) -> Mkdsklsnode {
+    Mkdsklsnode::with_config(NimConfig::default().with_command_root(&h.root))
+}
+
+/// The whole command as a client sees it: the management node's
+/// preprocess on `hosts[0]` (nimprime), every part on its host.
+fn run_with(env: &Env, hosts: &[&SimHost], args: &[&str], make: &dyn Fn(&SimHost) -> Mkdsklsnode) -> Out {
+    let mn = hosts[0];
+    let parts = make(mn)
+        .preprocess(&ctx_on(env, &mn.name), request("mkdsklsnode", None, args))
+        .unwrap_or_else(|e| panic!("preprocess: {e}"));
+    let mut docs: Vec<Response> = Vec::new();
+    for p in parts {
+        let dest = p.dest.join(",");
+        let host = hosts
+            .iter()
+            .find(|h| h.name == dest || dest.is_empty() && h.name == mn.name)
+            .unwrap_or_else(|| panic!("a part for '{dest}'"));
+        make(host)
+            .process(&ctx_on(env, &host.name), &p.request, &mut docs)
+            .unwrap_or_else(|e| panic!("process on {}: {e}", host.name));
+    }
+    output(docs)
+}
+
+fn run(env: &Env, hosts: &[&SimHost], args: &[&str]) -> Out {
+    run_with(env, hosts, args, &mk)
+}
+
+fn define(n: u8, name: &str) -> String {
+    format!("0\tnim -Fo define -t diskless -a if1=find_net cn0{n} aabbccddee0{n} ent -a cable_type1=N/A -a netboot_kernel=mp -a net_definition=ent 255.255.255.0 198.18.0.254 -a net_settings1=100 full {name}")
+}
+
+fn dkls_init(name: &str) -> String {
+    format!("0\tnim -Fo dkls_init -a spot=71_spot -a shared_root=71_sr -a size=64 -a paging=71_paging {name}")
+}
+
+/// nimprime's preprocess: resource types and names, then each image
+/// resource's location and attributes (lpp_source, spot, … order).
+fn prime_calls() -> Vec<String> {
+    let mut v = vec!["0\tlsnim -P -c resources".to_string(), "0\tlsnim".to_string()];
+    for r in ["71_spot", "71_paging", "71_sr"] {
+        v.push(format!("0\tlsnim -a location -Z {r}"));
+        v.push(format!("0\tlsnim -l {r}"));
+    }
+    v
+}
+
+fn usage_text() -> String {
+    "\n  mkdsklsnode - Use this xCAT command to define and initialize AIX \n\t\t\tdiskless nodes.\n  Usage: \n\tmkdsklsnode [-h | --help ]\nor\n\tmkdsklsnode [-V|--verbose] [-f|--force] [-d|--defonly] [-n|--newname] \n\t\t[-i image_name] [-u|--updateSN] [-l location] [-p|--primarySN]\n\t\t[-b|--backupSN] [-k|--skipsync]\n\t\t[-r|--resonly] noderange [attr=val [attr=val ...]]\n\n".to_string()
+}
+
+#[test]
+fn usage_version_and_refusals() {
+    let env = env();
+    let mn = sim("mn");
+    let out = run(&env, &[&mn], &[]);
+    assert_eq!((out.stdout.clone(), out.stderr.as_str(), out.exit), (usage_text(), "", 0));
+    let out = run(&env, &[&mn], &["-h"]);
+    assert_eq!((out.stdout.clone(), out.exit), (usage_text(), 0));
+    let out = run(&env, &[&mn], &["-x", "cn01"]);
+    assert_eq!(
+        (out.stdout.clone(), out.stderr.as_str(), out.exit),
+        (usage_text(), "Error: Return=1.\n", 1)
+    );
+    let out = run(&env, &[&mn], &["-v"]);
+    let version = ctx_on(&env, "mn").server.version_line.clone();
+    assert_eq!(out.stdout, format!("mkdsklsnode {version}\n\n"));
+    let refusals: [(&[&str], &str); 4] = [
+        (&["-i", "nosuch", "cn01"], "Error: The xCAT osimage named 'nosuch' is not defined.\n\n"),
+        (&["cn01", "psize="], "Error: Incorrect 'attr=val' pair - psize=\n\n"),
+        (&["cn01", "foo=1", "psize=128", "bar=2"], "Error: Bad attributes 'foo, bar'. The valid attributes are 'duplex, speed, psize, sparse_paging, dump_iscsi_port, configdump'.\n\n"),
+        (&["cn01", "configdump=full"], "Error: mn: No 'dump' resource is defined for the osimage '71dskls', but the attribute 'configdump' is specified. \n\n"),
+    ];
+    for (args, err) in refusals {
+        let out = run(&env, &[&mn], args);
+        assert_eq!(
+            (out.stdout.as_str(), out.stderr.clone(), out.exit),
+            ("", format!("{err}Error: Return=1.\n"), 1),
+            "{args:?}"
+        );
+    }
+    // No SN command ran for any of these (only nimprime's listings).
+    assert!(mn.calls().iter().all(|c| c.contains("lsnim")), "{:?}", mn.calls());
+}
+
+#[test]
+fn diskless_on_primary_and_backup_and_the_mn() {
+    let env = env();
+    let (mn, sn1, sn2) = (sim("mn"), sim("sn1"), sim("sn2"));
+    let out = run(&env, &[&mn, &sn1, &sn2], &["compute"]);
+    assert_eq!((out.stderr.as_str(), out.exit), ("", 0), "{}", out.stdout);
+    let mut want = vec!["0\tlsnim -c machines".to_string()];
+    for n in [1, 2] {
+        want.push(define(n, &format!("cn0{n}")));
+        want.push(dkls_init(&format!("cn0{n}")));
+    }
+    want.push("0\tlssrc -s inetd".to_string());
+    assert_eq!(sorted_per_node(sn1.calls()), want);
+    assert_eq!(sorted_per_node(sn2.calls()), want);
+    let mut mn_want = prime_calls();
+    mn_want.extend([
+        "0\tlsnim -c machines".to_string(),
+        "0\tlsnim -a alloc_count -Z 71_sr".to_string(),
+        "0\tnim -Fo sync_roots 71_spot".to_string(),
+        define(3, "cn03"),
+        dkls_init("cn03"),
+        "0\tlssrc -s inetd".to_string(),
+    ]);
+    assert_eq!(mn.calls(), mn_want);
+    let mut stdout = "Updating the spot named '71dskls'.\n\n".to_string();
+    stdout += "mn: Initializing AIX diskless nodes.  This could take a while.\n\nmn: Synchronizing the NIM '71_sr' resource.\n\n";
+    stdout += "mn: Creating NIM client definition 'cn03.'\n\nmn: Initializing NIM machine 'cn03'. \n\nmn: AIX/NIM diskless nodes were initialized.\n\n";
+    for sn in ["sn1", "sn2"] {
+        stdout += &format!("{sn}: Initializing AIX diskless nodes.  This could take a while.\n\n");
+        for n in ["cn01", "cn02"] {
+            stdout += &format!("{sn}: Creating NIM client definition '{n}.'\n\n{sn}: Initializing NIM machine '{n}'. \n\n");
+        }
+        stdout += &format!("{sn}: AIX/NIM diskless nodes were initialized.\n\n");
+    }
+    assert_eq!(out.stdout, stdout);
+    let mut machines = sn2.machines();
+    machines.sort();
+    assert_eq!(machines, ["cn01", "cn02", "master"]);
+    let l = sn1.sh("/usr/sbin/lsnim", &["-l", "cn02"]);
+    assert!(l.contains("Cstate         = diskless install is being initialized"), "{l}");
+    // nodetype written for every node (one transaction per part).
+    let rows = nodetype(&env);
+    for n in ["cn01", "cn02", "cn03"] {
+        assert_eq!(rows[n], ("AIX".into(), "71dskls".into(), "71dskls".into()), "{n}");
+    }
+}
+
+/// The calls with each node's lines in node order (nodes run a few at a
+/// time: the interleaving between nodes is free, each node's order is not).
+fn sorted_per_node(calls: Vec<String>) -> Vec<String> {
+    let node_of = |c: &str| c.rsplit(' ').next().unwrap_or("").to_string();
+    let (first, rest) = calls.split_at(1);
+    let (body, last) = rest.split_at(rest.len() - 1);
+    let mut body: Vec<(String, usize, String)> = body
+        .iter()
+        .enumerate()
+        .map(|(i, c)| (node_of(c), i, c.clone()))
+        .collect();
+    body.sort();
+    let mut v = first.to_vec();
+    v.extend(body.into_iter().map(|(_, _, c)| c));
+    v.extend(last.iter().cloned());
+    v
+}
+
+fn nodetype(env: &Env) -> std::collections::BTreeMap<String, (String, String, String)> {
+    let out = env
+        .db
+        .read(|c| c.all_rows("nodetype", true))
+        .unwrap();
+    let cols = env.db.read(|c| c.columns("nodetype")).unwrap();
+    let at = |name: &str| cols.iter().position(|c| c == name).unwrap();
+    out.into_iter()
+        .map(|r| {
+            let g = |i: usize| r.get(i).cloned().flatten().unwrap_or_default();
+            (g(at("node")), (g(at("os")), g(at("profile")), g(at("provmethod"))))
+        })
+        .collect()
+}
