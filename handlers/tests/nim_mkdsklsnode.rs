@@ -37,7 +37,11 @@ fn seed(env: &Env) {
         }
         let mac = format!("aa:bb:cc:dd:ee:0{i}");
         ins(env, "mac", &[("node", &n), ("mac", &mac)]);
-        ins(env, "hosts", &[("node", &n), ("ip", &format!("198.18.0.1{i}"))]);
+        ins(
+            env,
+            "hosts",
+            &[("node", &n), ("ip", &format!("198.18.0.1{i}"))],
+        );
         ins(env, "nodetype", &[("node", &n), ("provmethod", "71dskls")]);
     }
     ins(
@@ -50,12 +54,33 @@ fn seed(env: &Env) {
             ("gateway", "198.18.0.254"),
         ],
     );
-    image(env, "71dskls", &[("nimtype", "diskless"), ("spot", "71_spot"), ("shared_root", "71_sr"), ("paging", "71_paging")]);
-    image(env, "71dtls", &[("nimtype", "dataless"), ("spot", "71_spot"), ("root", "71_root")]);
+    image(
+        env,
+        "71dskls",
+        &[
+            ("nimtype", "diskless"),
+            ("spot", "71_spot"),
+            ("shared_root", "71_sr"),
+            ("paging", "71_paging"),
+        ],
+    );
+    image(
+        env,
+        "71dtls",
+        &[
+            ("nimtype", "dataless"),
+            ("spot", "71_spot"),
+            ("root", "71_root"),
+        ],
+    );
 }
 
 fn image(env: &Env, name: &str, attrs: &[(&str, &str)]) {
-    ins(env, "osimage", &[("imagename", name), ("imagetype", "NIM"), ("osname", "AIX")]);
+    ins(
+        env,
+        "osimage",
+        &[("imagename", name), ("imagetype", "NIM"), ("osname", "AIX")],
+    );
     let mut cols = vec![("imagename", name)];
     cols.extend_from_slice(attrs);
     ins(env, "nimimage", &cols);
@@ -67,11 +92,65 @@ fn sim(name: &str) -> SimHost {
     let nim = |args: &[&str]| {
         h.sh("/usr/sbin/nim", args);
     };
-    nim(&["-o", "define", "-t", "ent", "-a", "net_addr=198.18.0.0", "-a", "snm=255.255.255.0", "-a", "routing1=default 198.18.0.254", "nimnet"]);
-    nim(&["-o", "define", "-t", "spot", "-a", "server=master", "-a", "location=/install/nim/spot", "71_spot"]);
-    nim(&["-o", "define", "-t", "shared_root", "-a", "server=master", "-a", "spot=71_spot", "-a", "location=/install/nim/shared_root/71_sr", "71_sr"]);
-    nim(&["-o", "define", "-t", "paging", "-a", "server=master", "-a", "location=/install/nim/paging/71_paging", "71_paging"]);
-    nim(&["-o", "define", "-t", "root", "-a", "server=master", "-a", "location=/install/nim/root/71_root", "71_root"]);
+    nim(&[
+        "-o",
+        "define",
+        "-t",
+        "ent",
+        "-a",
+        "net_addr=198.18.0.0",
+        "-a",
+        "snm=255.255.255.0",
+        "-a",
+        "routing1=default 198.18.0.254",
+        "nimnet",
+    ]);
+    nim(&[
+        "-o",
+        "define",
+        "-t",
+        "spot",
+        "-a",
+        "server=master",
+        "-a",
+        "location=/install/nim/spot",
+        "71_spot",
+    ]);
+    nim(&[
+        "-o",
+        "define",
+        "-t",
+        "shared_root",
+        "-a",
+        "server=master",
+        "-a",
+        "spot=71_spot",
+        "-a",
+        "location=/install/nim/shared_root/71_sr",
+        "71_sr",
+    ]);
+    nim(&[
+        "-o",
+        "define",
+        "-t",
+        "paging",
+        "-a",
+        "server=master",
+        "-a",
+        "location=/install/nim/paging/71_paging",
+        "71_paging",
+    ]);
+    nim(&[
+        "-o",
+        "define",
+        "-t",
+        "root",
+        "-a",
+        "server=master",
+        "-a",
+        "location=/install/nim/root/71_root",
+        "71_root",
+    ]);
     h.reset_log();
     h
 }
@@ -88,7 +167,12 @@ fn mk(h: &SimHost) -> Mkdsklsnode {
 
 /// The whole command as a client sees it: the management node's
 /// preprocess on `hosts[0]` (nimprime), every part on its host.
-fn run_with(env: &Env, hosts: &[&SimHost], args: &[&str], make: &dyn Fn(&SimHost) -> Mkdsklsnode) -> Out {
+fn run_with(
+    env: &Env,
+    hosts: &[&SimHost],
+    args: &[&str],
+    make: &dyn Fn(&SimHost) -> Mkdsklsnode,
+) -> Out {
     let mn = hosts[0];
     let parts = make(mn)
         .preprocess(&ctx_on(env, &mn.name), request("mkdsklsnode", None, args))
@@ -122,7 +206,10 @@ fn dkls_init(name: &str) -> String {
 /// nimprime's preprocess: resource types and names, then each image
 /// resource's location and attributes (lpp_source, spot, … order).
 fn prime_calls() -> Vec<String> {
-    let mut v = vec!["0\tlsnim -P -c resources".to_string(), "0\tlsnim".to_string()];
+    let mut v = vec![
+        "0\tlsnim -P -c resources".to_string(),
+        "0\tlsnim".to_string(),
+    ];
     for r in ["71_spot", "71_paging", "71_sr"] {
         v.push(format!("0\tlsnim -a location -Z {r}"));
         v.push(format!("0\tlsnim -l {r}"));
@@ -139,7 +226,10 @@ fn usage_version_and_refusals() {
     let env = env();
     let mn = sim("mn");
     let out = run(&env, &[&mn], &[]);
-    assert_eq!((out.stdout.clone(), out.stderr.as_str(), out.exit), (usage_text(), "", 0));
+    assert_eq!(
+        (out.stdout.clone(), out.stderr.as_str(), out.exit),
+        (usage_text(), "", 0)
+    );
     let out = run(&env, &[&mn], &["-h"]);
     assert_eq!((out.stdout.clone(), out.exit), (usage_text(), 0));
     let out = run(&env, &[&mn], &["-x", "cn01"]);
@@ -165,7 +255,11 @@ fn usage_version_and_refusals() {
         );
     }
     // No SN command ran for any of these (only nimprime's listings).
-    assert!(mn.calls().iter().all(|c| c.contains("lsnim")), "{:?}", mn.calls());
+    assert!(
+        mn.calls().iter().all(|c| c.contains("lsnim")),
+        "{:?}",
+        mn.calls()
+    );
 }
 
 #[test]
@@ -207,11 +301,20 @@ fn diskless_on_primary_and_backup_and_the_mn() {
     machines.sort();
     assert_eq!(machines, ["cn01", "cn02", "master"]);
     let l = sn1.sh("/usr/sbin/lsnim", &["-l", "cn02"]);
-    assert!(l.contains("Cstate         = diskless install is being initialized"), "{l}");
+    assert!(
+        l.contains(
+            "spot           = 71_spot\n   shared_root    = 71_sr\n   paging         = 71_paging"
+        ),
+        "{l}"
+    );
     // nodetype written for every node (one transaction per part).
     let rows = nodetype(&env);
     for n in ["cn01", "cn02", "cn03"] {
-        assert_eq!(rows[n], ("AIX".into(), "71dskls".into(), "71dskls".into()), "{n}");
+        assert_eq!(
+            rows[n],
+            ("AIX".into(), "71dskls".into(), "71dskls".into()),
+            "{n}"
+        );
     }
 }
 
@@ -234,16 +337,317 @@ fn sorted_per_node(calls: Vec<String>) -> Vec<String> {
 }
 
 fn nodetype(env: &Env) -> std::collections::BTreeMap<String, (String, String, String)> {
-    let out = env
-        .db
-        .read(|c| c.all_rows("nodetype", true))
-        .unwrap();
+    let out = env.db.read(|c| c.all_rows("nodetype", true)).unwrap();
     let cols = env.db.read(|c| c.columns("nodetype")).unwrap();
     let at = |name: &str| cols.iter().position(|c| c == name).unwrap();
     out.into_iter()
         .map(|r| {
             let g = |i: usize| r.get(i).cloned().flatten().unwrap_or_default();
-            (g(at("node")), (g(at("os")), g(at("profile")), g(at("provmethod"))))
+            (
+                g(at("node")),
+                (g(at("os")), g(at("profile")), g(at("provmethod"))),
+            )
         })
         .collect()
+}
+
+/// The part of one SN only (`-p`: cn01-cn02 go to sn1).
+fn on_sn1(env: &Env, mn: &SimHost, sn1: &SimHost, args: &[&str]) -> Out {
+    let out = run(env, &[mn, sn1], args);
+    mn.reset_log();
+    out
+}
+
+#[test]
+fn dataless_uses_dtls_init_with_root() {
+    let env = env();
+    let (mn, sn1) = (sim("mn"), sim("sn1"));
+    let out = on_sn1(&env, &mn, &sn1, &["-p", "-i", "71dtls", "cn01"]);
+    assert_eq!((out.stderr.as_str(), out.exit), ("", 0), "{}", out.stdout);
+    assert_eq!(
+        sn1.calls(),
+        [
+            "0\tlsnim -c machines",
+            "0\tnim -Fo define -t dataless -a if1=find_net cn01 aabbccddee01 ent -a cable_type1=N/A -a netboot_kernel=mp -a net_definition=ent 255.255.255.0 198.18.0.254 -a net_settings1=100 full cn01",
+            "0\tnim -Fo dtls_init -a spot=71_spot -a root=71_root -a size=64 cn01",
+            "0\tlssrc -s inetd",
+        ]
+    );
+    assert_eq!(
+        nodetype(&env)["cn01"],
+        ("AIX".into(), "71dtls".into(), "71dtls".into())
+    );
+    assert_eq!(nodetype(&env)["cn02"].0, "", "other nodes untouched");
+}
+
+#[test]
+fn existing_machines_need_force() {
+    let env = env();
+    let (mn, sn1) = (sim("mn"), sim("sn1"));
+    on_sn1(&env, &mn, &sn1, &["-p", "cn01"]);
+    sn1.reset_log();
+    let out = on_sn1(&env, &mn, &sn1, &["-p", "cn01"]);
+    assert_eq!(
+        out.stderr,
+        "Error: sn1: The node 'cn01' is already defined. Use the force option to reinitialize.\nError: Return=1.\n"
+    );
+    assert!(out.stdout.ends_with("sn1: One or more errors occurred when attempting to initialize AIX NIM diskless nodes.\n\n"), "{}", out.stdout);
+    assert_eq!(out.exit, 1);
+    assert_eq!(sn1.calls(), ["0\tlsnim -c machines", "0\tlssrc -s inetd"]);
+    sn1.reset_log();
+
+    let out = on_sn1(
+        &env,
+        &mn,
+        &sn1,
+        &["-p", "-f", "cn01", "psize=128", "sparse_paging=yes"],
+    );
+    assert_eq!((out.stderr.as_str(), out.exit), ("", 0), "{}", out.stdout);
+    assert_eq!(
+        sn1.calls(),
+        [
+            "0\tlsnim -c machines",
+            "0\tlsnim -l cn01",
+            "0\tnim -Fo reset -a force=yes cn01",
+            "0\tnim -Fo deallocate -a subclass=all cn01",
+            "0\tnim -Fo dkls_init -a spot=71_spot -a shared_root=71_sr -a size=128 -a paging=71_paging -a sparse_paging=yes cn01",
+            "0\tlssrc -s inetd",
+        ]
+    );
+    sn1.reset_log();
+
+    // A standalone machine of that name is removed and defined again.
+    sn1.sh(
+        "/usr/sbin/nim",
+        &[
+            "-o",
+            "define",
+            "-t",
+            "standalone",
+            "-a",
+            "if1=find_net cn02 aabbccddee02 ent",
+            "cn02",
+        ],
+    );
+    sn1.reset_log();
+    let out = on_sn1(&env, &mn, &sn1, &["-p", "-f", "-V", "cn02"]);
+    assert_eq!((out.stderr.as_str(), out.exit), ("", 0), "{}", out.stdout);
+    assert_eq!(
+        sn1.calls(),
+        [
+            "0\tlsnim -c machines".to_string(),
+            "0\tlsnim -l cn02".to_string(),
+            "0\tnim -Fo reset -a force=yes cn02".to_string(),
+            "0\tnim -Fo deallocate -a subclass=all cn02".to_string(),
+            "0\tnim -Fo remove cn02".to_string(),
+            define(2, "cn02"),
+            dkls_init("cn02"),
+            "0\tlssrc -s inetd".to_string(),
+        ]
+    );
+    assert!(
+        out.stdout
+            .contains("sn1: Deallocate NIM resources for cn02.\n"),
+        "{}",
+        out.stdout
+    );
+    assert!(
+        out.stdout.contains("sn1: Creating NIM node definition.\n"),
+        "{}",
+        out.stdout
+    );
+    assert!(
+        out.stdout
+            .contains("Running command on sn1: /usr/sbin/nim -Fo remove cn02\n"),
+        "{}",
+        out.stdout
+    );
+    let l = sn1.sh("/usr/sbin/lsnim", &["-l", "cn02"]);
+    assert!(l.contains("type           = diskless"), "{l}");
+}
+
+#[test]
+fn init_failing_twice_is_an_error_for_that_node_only() {
+    let env = env();
+    let (mn, sn1) = (sim("mn"), sim("sn1"));
+    sn1.nimsim(&["fault", "nim:dkls_init:cn01", "fail", "2"]);
+    let t = Instant::now();
+    let out = on_sn1(&env, &mn, &sn1, &["-p", "compute"]);
+    assert!(t.elapsed() >= Duration::from_secs(2), "the retry waits 2 s");
+    let calls = sn1.calls();
+    let cn01: Vec<&String> = calls.iter().filter(|c| c.ends_with(" cn01")).collect();
+    assert_eq!(cn01.len(), 3, "{calls:?}");
+    assert_eq!(*cn01[0], define(1, "cn01"));
+    assert!(
+        cn01[1].starts_with("1\tnim -Fo dkls_init ") && cn01[1] == cn01[2],
+        "{calls:?}"
+    );
+    assert!(calls.contains(&dkls_init("cn02")), "{calls:?}");
+    assert!(
+        out.stderr
+            .starts_with("Error: sn1: Could not initialize NIM client named 'cn01'.\n"),
+        "{}",
+        out.stderr
+    );
+    assert!(out.stderr.ends_with("Error: Return=1.\n"), "{}", out.stderr);
+    assert!(out
+        .stdout
+        .contains("sn1: Initializing NIM machine 'cn02'. \n"));
+    assert_eq!(out.exit, 1);
+    // Only the node that worked is marked in the database.
+    let rows = nodetype(&env);
+    assert_eq!(rows["cn01"].0, "");
+    assert_eq!(rows["cn02"].0, "AIX");
+}
+
+#[test]
+fn a_hung_init_times_out_without_holding_the_others() {
+    let env = env();
+    let (mn, sn1) = (sim("mn"), sim("sn1"));
+    sn1.nimsim(&["fault", "nim:dkls_init:cn01", "hang", "600", "0"]);
+    let short = |h: &SimHost| {
+        let mut cfg = NimConfig::default().with_command_root(&h.root);
+        cfg.timeout = Duration::from_secs(2);
+        Mkdsklsnode::with_config(cfg)
+    };
+    let t = Instant::now();
+    let out = run_with(&env, &[&mn, &sn1], &["-p", "compute"], &short);
+    assert!(t.elapsed() < Duration::from_secs(30), "{:?}", t.elapsed());
+    assert!(
+        sn1.calls().contains(&dkls_init("cn02")),
+        "{:?}",
+        sn1.calls()
+    );
+    assert!(
+        out.stderr
+            .contains("Could not initialize NIM client named 'cn01'"),
+        "{}",
+        out.stderr
+    );
+    assert!(out
+        .stdout
+        .contains("sn1: Initializing NIM machine 'cn02'. \n"));
+    assert_eq!(out.exit, 1);
+}
+
+#[test]
+fn a_malformed_mac_is_refused_before_any_nim_command() {
+    let env = env();
+    env.db
+        .write(|c| {
+            c.set_attribs_many(
+                "mac",
+                &[(
+                    vec![("node".into(), "cn02".into())],
+                    vec![("mac".into(), Some("aa:bb;reboot".into()))],
+                )],
+            )
+        })
+        .unwrap();
+    let (mn, sn1) = (sim("mn"), sim("sn1"));
+    let out = on_sn1(&env, &mn, &sn1, &["-p", "compute"]);
+    assert_eq!(
+        out.stderr,
+        "Error: sn1: Invalid value 'aa:bb;reboot' of attribute 'mac' for 'cn02': not a MAC address.\n\nError: Return=1.\n"
+    );
+    assert_eq!(
+        sn1.calls(),
+        [
+            "0\tlsnim -c machines".to_string(),
+            define(1, "cn01"),
+            dkls_init("cn01"),
+            "0\tlssrc -s inetd".to_string(),
+        ]
+    );
+}
+
+#[test]
+fn missing_paging_long_names_and_new_names() {
+    let env = env();
+    image(
+        &env,
+        "71nopg",
+        &[
+            ("nimtype", "diskless"),
+            ("spot", "71_spot"),
+            ("shared_root", "71_sr"),
+        ],
+    );
+    let long = "cn0123456789012345678901234567890123456789";
+    ins(&env, "nodelist", &[("node", long), ("groups", "all")]);
+    ins(&env, "noderes", &[("node", long), ("servicenode", "sn1")]);
+    ins(&env, "hosts", &[("node", long), ("ip", "198.18.0.14")]);
+    ins(&env, "mac", &[("node", long), ("mac", "aa:bb:cc:dd:ee:04")]);
+    ins(
+        &env,
+        "nodetype",
+        &[("node", long), ("provmethod", "71dskls")],
+    );
+    let (mn, sn1) = (sim("mn"), sim("sn1"));
+
+    let out = on_sn1(&env, &mn, &sn1, &["-p", "-i", "71nopg", "cn01"]);
+    assert_eq!(
+        out.stderr,
+        "Error: sn1: Missing paging resource name for osimage '71nopg'.\n\nError: Return=1.\n"
+    );
+    assert_eq!(sn1.calls()[1], define(1, "cn01"));
+    assert_eq!(sn1.calls().len(), 3, "{:?}", sn1.calls());
+    sn1.reset_log();
+
+    let out = on_sn1(&env, &mn, &sn1, &["-p", long]);
+    assert_eq!(
+        out.stderr,
+        format!("Error: sn1: Could not define '{long}'. A NIM machine name can be no longer then 39 characters.\n\nError: Return=1.\n")
+    );
+    assert_eq!(sn1.calls(), ["0\tlsnim -c machines", "0\tlssrc -s inetd"]);
+    sn1.reset_log();
+
+    let out = on_sn1(&env, &mn, &sn1, &["-p", "-n", "cn02"]);
+    assert_eq!((out.stderr.as_str(), out.exit), ("", 0), "{}", out.stdout);
+    assert_eq!(
+        sn1.calls(),
+        [
+            "0\tlsnim -c machines".to_string(),
+            "0\tnim -Fo define -t diskless -a if1=find_net cn02 0 -a cable_type1=N/A -a netboot_kernel=mp -a net_definition=ent 255.255.255.0 198.18.0.254 -a net_settings1=100 full cn02_71dskls".to_string(),
+            dkls_init("cn02_71dskls"),
+            "0\tlssrc -s inetd".to_string(),
+        ]
+    );
+    assert!(out
+        .stdout
+        .contains("sn1: Creating NIM client definition 'cn02_71dskls.'\n"));
+}
+
+#[test]
+fn update_and_resource_only_stop_after_the_management_node() {
+    let env = env();
+    let (mn, sn1, sn2) = (sim("mn"), sim("sn1"), sim("sn2"));
+    for flag in ["-u", "-r"] {
+        let out = run(&env, &[&mn, &sn1, &sn2], &[flag, "compute"]);
+        assert_eq!(
+            (out.stdout.as_str(), out.stderr.as_str(), out.exit),
+            ("Updating the spot named '71dskls'.\n\n", "", 0)
+        );
+        assert_eq!(mn.calls(), prime_calls());
+        mn.reset_log();
+    }
+    assert!(sn1.calls().is_empty() && sn2.calls().is_empty());
+}
+
+#[test]
+fn a_missing_resource_on_nimprime_ends_the_command() {
+    let env = env();
+    let (mn, sn1) = (sim("mn"), sim("sn1"));
+    mn.sh("/usr/sbin/nim", &["-o", "remove", "71_paging"]);
+    mn.reset_log();
+    let out = run(&env, &[&mn, &sn1], &["compute"]);
+    assert_eq!(
+        (out.stdout.as_str(), out.stderr.as_str(), out.exit),
+        (
+            "",
+            "Error: NIM resource 71_paging is not defined on mn.\n\nError: Return=1.\n",
+            1
+        )
+    );
+    assert!(sn1.calls().is_empty());
 }

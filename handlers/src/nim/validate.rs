@@ -185,7 +185,9 @@ mod tests {
         );
         assert!(super::macs("cn01", "mac", "").is_err());
         assert_eq!(
-            super::macs("cn01", "mac", "aabbccddee01|zz").unwrap_err().value,
+            super::macs("cn01", "mac", "aabbccddee01|zz")
+                .unwrap_err()
+                .value,
             "aabbccddee01|zz"
         );
         assert!(word("cn01", "psize", "64").is_ok());

@@ -42,7 +42,13 @@ pub fn put_resources(req: &mut Request, res: &Resources) {
 /// The resources carried in `req` (none: empty).
 pub fn resources(req: &Request) -> Resources {
     let mut res = Resources::default();
-    for m in req.map.get(NIMRES).into_iter().flatten().filter_map(Value::as_map) {
+    for m in req
+        .map
+        .get(NIMRES)
+        .into_iter()
+        .flatten()
+        .filter_map(Value::as_map)
+    {
         let Some(name) = m.first_text("name") else {
             continue;
         };

@@ -119,15 +119,15 @@ fn read_world(conn: &mut Conn, nodes: &[String]) -> Result<World, HandlerError> 
 
 fn site(r: &mut Reader) -> Result<Site, HandlerError> {
     let mut get = |k: &str| -> Result<Option<String>, HandlerError> {
-        Ok(r
-            .site_value(k)?
+        Ok(r.site_value(k)?
             .map(|v| v.trim().to_string())
             .filter(|v| !v.is_empty()))
     };
     let master = get("master")?;
-    let nimprime = get("nimprime")?.or_else(|| master.clone()).map(|v| short(&v));
-    let nfsv4 = get("useNFSv4onAIX")?
-        .is_some_and(|v| v.contains(['1', 'Y', 'y']));
+    let nimprime = get("nimprime")?
+        .or_else(|| master.clone())
+        .map(|v| short(&v));
+    let nfsv4 = get("useNFSv4onAIX")?.is_some_and(|v| v.contains(['1', 'Y', 'y']));
     Ok(Site {
         master,
         nimprime,

@@ -79,9 +79,7 @@ pub fn pre(h: &Mkdsklsnode, ctx: &Ctx, request: &Request) -> Result<Pre, Handler
     let world0 = load::world(ctx, &[])?;
     if let Some(img) = &opts.osimage {
         if !world0.osimages.contains(img) {
-            return Ok(docs.fail_with(format!(
-                "The xCAT osimage named '{img}' is not defined.\n"
-            )));
+            return Ok(docs.fail_with(format!("The xCAT osimage named '{img}' is not defined.\n")));
         }
     }
     let nodes = match expand(ctx, request, opts.noderange())? {
@@ -97,7 +95,8 @@ pub fn pre(h: &Mkdsklsnode, ctx: &Ctx, request: &Request) -> Result<Pre, Handler
         return Ok(docs.fail());
     };
     let nim = Nim::new(ctx.runner.as_ref(), nimprime_target(ctx, &nimprime), &h.nim);
-    let Some((images, resources)) = images_and_resources(ctx, &nim, &nimprime, &osi, &attrs, &mut docs)?
+    let Some((images, resources)) =
+        images_and_resources(ctx, &nim, &nimprime, &osi, &attrs, &mut docs)?
     else {
         return Ok(docs.fail());
     };
@@ -319,7 +318,9 @@ fn resources(
                 return None;
             }
             if !names.contains(&name) {
-                docs.error(format!("NIM resource {name} is not defined on {nimprime}.\n"));
+                docs.error(format!(
+                    "NIM resource {name} is not defined on {nimprime}.\n"
+                ));
                 return None;
             }
             let loc = nim
@@ -329,7 +330,8 @@ fn resources(
                 .unwrap_or_default();
             res.locations.insert(name.clone(), loc);
             if let Ok(Some(st)) = nim.stanza(&name) {
-                res.attrs.insert(name.clone(), st.attrs.into_iter().collect());
+                res.attrs
+                    .insert(name.clone(), st.attrs.into_iter().collect());
             }
         }
     }
@@ -346,8 +348,12 @@ fn prime_steps(
     osi: &BTreeMap<String, String>,
     docs: &mut Docs,
 ) -> bool {
-    for img in images.values().filter(|i| !i.nimtype().contains("standalone")) {
-        docs.0.push(Response::new().info(format!("Updating the spot named '{}'.\n", img.name)));
+    for img in images
+        .values()
+        .filter(|i| !i.nimtype().contains("standalone"))
+    {
+        docs.0
+            .push(Response::new().info(format!("Updating the spot named '{}'.\n", img.name)));
         let nodes: Vec<&str> = osi
             .iter()
             .filter(|(_, i)| **i == img.name)
@@ -357,7 +363,9 @@ fn prime_steps(
             let spot = img.get("spot").unwrap_or("");
             docs.0.push(
                 Response::new()
-                    .error_text(format!("Could not update the SPOT resource named '{spot}'.\n"))
+                    .error_text(format!(
+                        "Could not update the SPOT resource named '{spot}'.\n"
+                    ))
                     .error_text("Could not initialize the nodes.\n")
                     .errorcode(1),
             );

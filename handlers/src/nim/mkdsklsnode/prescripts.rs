@@ -68,7 +68,11 @@ mod tests {
     fn errors_anywhere_count() {
         assert!(!has_error(&Response::new().info("ok")));
         assert!(has_error(&Response::new().error_text("x")));
-        assert!(has_error(&Response::new().node(NodeEntry::new("cn01").error("bad"))));
-        assert!(is_no_handler(&Response::new().error_text("Unsupported request")));
+        assert!(has_error(
+            &Response::new().node(NodeEntry::new("cn01").error("bad"))
+        ));
+        assert!(is_no_handler(
+            &Response::new().error_text("Unsupported request")
+        ));
     }
 }

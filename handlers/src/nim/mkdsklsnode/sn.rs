@@ -111,7 +111,10 @@ pub fn run(
         .into_iter()
         .collect();
     let Some(facts) = facts(ctx, request, sname, opts, attrs, world)? else {
-        let text = format!("{}: Could not determine which xCAT osimage to use.\n", sn.sname);
+        let text = format!(
+            "{}: Could not determine which xCAT osimage to use.\n",
+            sn.sname
+        );
         sn.error(text)?;
         return Ok(1);
     };
@@ -219,7 +222,8 @@ fn sync_shared_roots(f: &Facts, sn: &mut Sn) -> Result<(), Aborted> {
         let ran = sn.nim.nim(&["-Fo", "sync_roots", spot]);
         if !ran.ok() {
             sn.flush()?;
-            let mut r = Response::new().error_text(format!("{}: Could not update {sr}.\n", sn.sname));
+            let mut r =
+                Response::new().error_text(format!("{}: Could not update {sr}.\n", sn.sname));
             if sn.reply.verbose {
                 r = r.error_text(ran.text());
             }
@@ -287,7 +291,10 @@ fn nodes_work(
     let jobs: Vec<Job> = jobs
         .into_iter()
         .zip(nets_of.iter())
-        .map(|(j, n)| Job { net: n.as_ref(), ..j })
+        .map(|(j, n)| Job {
+            net: n.as_ref(),
+            ..j
+        })
         .collect();
     let shared = Shared {
         runner: ctx.runner.as_ref(),
@@ -447,7 +454,8 @@ fn check_inetd(sn: &mut Sn) -> Result<(), Aborted> {
         .any(|l| l.split_whitespace().skip(1).any(|w| w == "inoperative"));
     if inoperative {
         sn.flush()?;
-        sn.reply.verbose(format!("Starting inetd on {}.\n", sn.sname))?;
+        sn.reply
+            .verbose(format!("Starting inetd on {}.\n", sn.sname))?;
         let ran = sn.nim.run(STARTSRC, &["-s", "inetd"]);
         if !ran.ok() {
             sn.flush()?;
