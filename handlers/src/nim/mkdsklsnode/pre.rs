@@ -107,7 +107,6 @@ pub fn pre(h: &Mkdsklsnode, ctx: &Ctx, request: &Request) -> Result<Pre, Handler
         return Ok(Pre::Answer(docs.0));
     }
     let nodes = osi.keys().cloned().collect();
-    let _ = site;
     Ok(Pre::Split {
         opts,
         nodes,
@@ -203,6 +202,9 @@ pub fn apply_overrides(img: &mut Image, attrs: &BTreeMap<String, String>) {
     }
 }
 
+/// The osimages by name and nimprime's facts about their resources.
+type ImagesAndResources = (BTreeMap<String, Image>, Resources);
+
 /// Stock steps 9-14: NIM types and names on nimprime, the osimages,
 /// `configdump=`, overrides, and the resources' locations and attributes.
 fn images_and_resources(
@@ -212,7 +214,7 @@ fn images_and_resources(
     osi: &BTreeMap<String, String>,
     attrs: &BTreeMap<String, String>,
     docs: &mut Docs,
-) -> Result<Option<(BTreeMap<String, Image>, Resources)>, HandlerError> {
+) -> Result<Option<ImagesAndResources>, HandlerError> {
     let Some(types) = first_words(nim.lsnim(&["-P", "-c", "resources"])) else {
         docs.error("Could not get NIM resource definitions.");
         return Ok(None);
@@ -402,7 +404,9 @@ fn step_sync_shared_root(_ctx: &Ctx, _opts: &Options, _image: &Image) -> bool {
     true
 }
 
-/// Stock `checkCredFiles` (§3.2 item 16): not done yet.
+/// Stock `checkCredFiles` (perl-xCAT/xCAT/TableUtils.pm:1604, §3.2 item 16):
+/// not done yet — a shared helper (updatenode and others call it too), to be
+/// built once outside this command.
 fn step_check_cred_files(_ctx: &Ctx) {}
 
 /// Wired to snssnmove's `doSFScopy` after merge (§3.6.3).

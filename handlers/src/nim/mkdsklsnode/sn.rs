@@ -118,11 +118,11 @@ pub fn run(
         sn.error(text)?;
         return Ok(1);
     };
-    if !prepare(h, ctx, &facts, &mut sn)? {
+    if !prepare(ctx, &facts, &mut sn)? {
         return Ok(1);
     }
     let failed = nodes_work(h, ctx, &facts, &machines, &mut sn)?;
-    finish(ctx, &facts, &nodes, failed, &mut sn)
+    finish(ctx, &facts, &nodes, failed, h.nim.timeout, &mut sn)
 }
 
 /// Each node's osimage and the images (`None`: no node has one).
@@ -164,7 +164,7 @@ fn facts(
 
 /// Stock steps 7-9: resources on this server, statelite; `false` ends the
 /// part with `Return=1.`.
-fn prepare(h: &Mkdsklsnode, ctx: &Ctx, f: &Facts, sn: &mut Sn) -> Result<bool, HandlerError> {
+fn prepare(ctx: &Ctx, f: &Facts, sn: &mut Sn) -> Result<bool, HandlerError> {
     let is_nimprime = f.world.site.nimprime.as_deref() == Some(ctx.server.short_host.as_str());
     if !is_nimprime {
         if f.world.site.sharedinstall != "sns" {
@@ -173,7 +173,6 @@ fn prepare(h: &Mkdsklsnode, ctx: &Ctx, f: &Facts, sn: &mut Sn) -> Result<bool, H
     } else {
         sync_shared_roots(f, sn)?;
     }
-    let _ = h;
     if f.world.site.sharedinstall == "no" {
         for img in f.images.values().filter(|i| i.get("shared_root").is_some()) {
             let nodes: Vec<&str> = f
@@ -338,6 +337,7 @@ fn finish(
     f: &Facts,
     nodes: &[String],
     failed: Vec<String>,
+    timeout: std::time::Duration,
     sn: &mut Sn,
 ) -> Result<i64, HandlerError> {
     let good: Vec<&NodeDef> = f
@@ -384,7 +384,6 @@ fn finish(
         .filter(|n| !failed.contains(n))
         .cloned()
         .collect();
-    let timeout = std::time::Duration::from_secs(600);
     if !prescripts::run(ctx, "runendpre", &ended, timeout, sn.reply.out)? {
         let e = Response::new()
             .error_text("Failed in running end prescripts.\n")
