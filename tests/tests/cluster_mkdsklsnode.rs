@@ -1,0 +1,196 @@
+//! mkdsklsnode end to end in the cluster in a box: the stock-named client on
+//! mn1 (nimprime), the MN daemon checking the osimage and nimprime's
+//! resources and splitting per service node, sn1 and sn2 each defining and
+//! initialising cn01 (`servicenode=sn1,sn2`) on its own NIM (the simulator
+//! at the stock paths).  Until the SN resource creation is wired in, the
+//! test defines the image's resources on the SNs as that step would.
+//! Needs root (skips otherwise; fails under CI=true).
+
+use std::process::Output;
+use xcat_tests::cluster::{Cluster, ClusterSpec};
+
+fn text(b: &[u8]) -> String {
+    String::from_utf8_lossy(b).into_owned()
+}
+
+fn ok(out: Output, what: &str) -> String {
+    assert!(
+        out.status.success(),
+        "{what}: {}\nstdout: {}\nstderr: {}",
+        out.status,
+        text(&out.stdout),
+        text(&out.stderr)
+    );
+    text(&out.stdout)
+}
+
+/// NIM configured on `host` with the image's spot, shared_root and paging.
+fn nim_with_resources(c: &Cluster, host: &str) {
+    let h = c.host(host);
+    ok(
+        h.run("nim_master_setup", &["-a", "mk_resource=no"]),
+        "nim_master_setup",
+    );
+    let define = |args: &[&str]| ok(h.run("nim", args), "nim define");
+    define(&[
+        "-o",
+        "define",
+        "-t",
+        "spot",
+        "-a",
+        "server=master",
+        "-a",
+        "location=/install/nim/spot",
+        "71_spot",
+    ]);
+    define(&[
+        "-o",
+        "define",
+        "-t",
+        "shared_root",
+        "-a",
+        "server=master",
+        "-a",
+        "spot=71_spot",
+        "-a",
+        "location=/install/nim/shared_root/71_sr",
+        "71_sr",
+    ]);
+    define(&[
+        "-o",
+        "define",
+        "-t",
+        "paging",
+        "-a",
+        "server=master",
+        "-a",
+        "location=/install/nim/paging/71_paging",
+        "71_paging",
+    ]);
+}
+
+/// The simulator's calls on `host` as `rc<TAB>command args`.
+fn calls(c: &Cluster, host: &str) -> Vec<String> {
+    ok(c.nimsim(host, &["calls", "--plain"]), "nimsim calls")
+        .lines()
+        .map(str::to_string)
+        .collect()
+}
+
+fn sorted_lines(t: &str) -> Vec<String> {
+    let mut v: Vec<String> = t.lines().map(str::to_string).collect();
+    v.sort();
+    v
+}
+
+#[test]
+fn a_node_is_defined_and_initialized_on_both_service_nodes() {
+    let Some(c) = Cluster::start_or_skip(ClusterSpec::small()) else {
+        return;
+    };
+    assert!(
+        c.has_nimsim(),
+        "build nimsim first (cargo build --workspace --bins)"
+    );
+    let client = |cmd: &str, args: &[&str]| ok(c.client("mn1", cmd, args), cmd);
+    client("chdef", &["-t", "site", "-o", "clustersite", "master=mn1"]);
+    client(
+        "chdef",
+        &["cn01", "servicenode=sn1,sn2", "mac=aa:bb:cc:dd:ee:01"],
+    );
+    client(
+        "mkdef",
+        &[
+            "-t",
+            "network",
+            "-o",
+            "net198",
+            "net=198.18.0.0",
+            "mask=255.255.255.0",
+            "gateway=198.18.0.254",
+        ],
+    );
+    client(
+        "mkdef",
+        &[
+            "-t",
+            "osimage",
+            "-o",
+            "71dskls",
+            "imagetype=NIM",
+            "nimtype=diskless",
+            "spot=71_spot",
+            "shared_root=71_sr",
+            "paging=71_paging",
+        ],
+    );
+    for h in ["mn1", "sn1", "sn2"] {
+        nim_with_resources(&c, h);
+    }
+    let before: Vec<usize> = ["mn1", "sn1", "sn2"]
+        .iter()
+        .map(|h| calls(&c, h).len())
+        .collect();
+
+    let out = c.client("mn1", "mkdsklsnode", &["-i", "71dskls", "cn01"]);
+    let stdout = text(&out.stdout);
+    assert_eq!(
+        (text(&out.stderr), out.status.code()),
+        (String::new(), Some(0)),
+        "{stdout}"
+    );
+    let mut want = "Updating the spot named '71dskls'.\n\n".to_string();
+    for sn in ["sn1", "sn2"] {
+        want += &format!("{sn}: Initializing AIX diskless nodes.  This could take a while.\n\n{sn}: Creating NIM client definition 'cn01.'\n\n{sn}: Initializing NIM machine 'cn01'. \n\n{sn}: AIX/NIM diskless nodes were initialized.\n\n");
+    }
+    assert_eq!(sorted_lines(&stdout), sorted_lines(&want));
+    assert_eq!(
+        calls(&c, "mn1")[before[0]..],
+        [
+            "0\tlsnim -P -c resources",
+            "0\tlsnim",
+            "0\tlsnim -a location -Z 71_spot",
+            "0\tlsnim -l 71_spot",
+            "0\tlsnim -a location -Z 71_paging",
+            "0\tlsnim -l 71_paging",
+            "0\tlsnim -a location -Z 71_sr",
+            "0\tlsnim -l 71_sr",
+        ]
+    );
+    for (i, sn) in ["sn1", "sn2"].into_iter().enumerate() {
+        assert_eq!(
+            calls(&c, sn)[before[i + 1]..],
+            [
+                "0\tlsnim -c machines",
+                "0\tnim -Fo define -t diskless -a if1=find_net cn01 aabbccddee01 ent -a cable_type1=N/A -a netboot_kernel=mp -a net_definition=ent 255.255.255.0 198.18.0.254 -a net_settings1=100 full cn01",
+                "0\tnim -Fo dkls_init -a spot=71_spot -a shared_root=71_sr -a size=64 -a paging=71_paging cn01",
+                "0\tlssrc -s inetd",
+            ],
+            "{sn}"
+        );
+        let l = ok(c.host(sn).run("lsnim", &["-l", "cn01"]), "lsnim -l");
+        assert!(l.contains("shared_root    = 71_sr"), "{sn}: {l}");
+    }
+    let def = client("lsdef", &["cn01", "-i", "os,provmethod"]);
+    assert!(
+        def.contains("os=AIX") && def.contains("provmethod=71dskls"),
+        "{def}"
+    );
+
+    // Again without -f: each service node refuses, naming itself; exit 1.
+    let out = c.client("mn1", "mkdsklsnode", &["-i", "71dskls", "cn01"]);
+    let stderr = text(&out.stderr);
+    for sn in ["sn1", "sn2"] {
+        assert!(
+            stderr.contains(&format!("Error: [{sn}]: {sn}: The node 'cn01' is already defined. Use the force option to reinitialize.")),
+            "{stderr}"
+        );
+        assert!(
+            stderr.contains(&format!("Error: [{sn}]: Return=1.")),
+            "{stderr}"
+        );
+    }
+    assert_eq!(out.status.code(), Some(1));
+    let left = c.teardown();
+    assert!(left.is_empty(), "{left:?}");
+}
