@@ -151,6 +151,17 @@ fn sim(name: &str) -> SimHost {
         "location=/install/nim/root/71_root",
         "71_root",
     ]);
+    nim(&[
+        "-o",
+        "define",
+        "-t",
+        "dump",
+        "-a",
+        "server=master",
+        "-a",
+        "location=/install/nim/dump/71_dump",
+        "71_dump",
+    ]);
     h.reset_log();
     h
 }
@@ -360,7 +371,13 @@ fn on_sn1(env: &Env, mn: &SimHost, sn1: &SimHost, args: &[&str]) -> Out {
 
 #[test]
 fn dataless_uses_dtls_init_with_root() {
-    let env = env();
+    for env in backends() {
+        seed(&env);
+        dataless_on(&env);
+    }
+}
+
+fn dataless_on(env: &Env) {
     let (mn, sn1) = (sim("mn"), sim("sn1"));
     let out = on_sn1(&env, &mn, &sn1, &["-p", "-i", "71dtls", "cn01"]);
     assert_eq!((out.stderr.as_str(), out.exit), ("", 0), "{}", out.stdout);
@@ -650,4 +667,213 @@ fn a_missing_resource_on_nimprime_ends_the_command() {
         )
     );
     assert!(sn1.calls().is_empty());
+}
+
+#[test]
+fn hfi_macs_speed_duplex_dump_and_configdump() {
+    let env = env();
+    image(
+        &env,
+        "71dump",
+        &[
+            ("nimtype", "diskless"),
+            ("spot", "71_spot"),
+            ("shared_root", "71_sr"),
+            ("paging", "71_paging"),
+            ("dump", "71_dump"),
+        ],
+    );
+    ins(
+        &env,
+        "networks",
+        &[
+            ("netname", "nethfi"),
+            ("net", "198.18.1.0"),
+            ("mask", "255.255.255.0"),
+            ("gateway", "198.18.1.254"),
+            ("mgtifname", "hf0"),
+        ],
+    );
+    ins(&env, "nodelist", &[("node", "cn04"), ("groups", "all")]);
+    ins(&env, "noderes", &[("node", "cn04"), ("servicenode", "sn1")]);
+    ins(&env, "hosts", &[("node", "cn04"), ("ip", "198.18.1.14")]);
+    ins(
+        &env,
+        "mac",
+        &[
+            ("node", "cn04"),
+            ("mac", "aa:bb:cc:dd:ee:04|aa:bb:cc:dd:ee:05"),
+        ],
+    );
+    let (mn, sn1) = (sim("mn"), sim("sn1"));
+    let args = [
+        "-p",
+        "-i",
+        "71dump",
+        "cn01,cn04",
+        "speed=1000",
+        "duplex=half",
+        "dump_iscsi_port=3260",
+        "configdump=full",
+    ];
+    let out = on_sn1(&env, &mn, &sn1, &args);
+    assert_eq!((out.stderr.as_str(), out.exit), ("", 0), "{}", out.stdout);
+    let init = |n: &str| {
+        format!("0\tnim -Fo dkls_init -a spot=71_spot -a shared_root=71_sr -a size=64 -a paging=71_paging -a dump=71_dump -a configdump=full {n}")
+    };
+    assert_eq!(
+        sorted_per_node(sn1.calls()),
+        [
+            "0\tlsnim -c machines".to_string(),
+            "0\tnim -Fo define -t diskless -a if1=find_net cn01 aabbccddee01 ent -a cable_type1=N/A -a netboot_kernel=mp -a net_definition=ent 255.255.255.0 198.18.0.254 -a net_settings1=1000 half -a dump_iscsi_port=3260 cn01".to_string(),
+            init("cn01"),
+            "0\tnim -Fo define -t diskless -a if1=find_net cn04 aabbccddee04 hfi0 -a cable_type1=N/A -a if2=find_net cn04 aabbccddee05 hfi0 -a cable_type2=N/A -a netboot_kernel=mp -a dump_iscsi_port=3260 cn04".to_string(),
+            init("cn04"),
+            "0\tlssrc -s inetd".to_string(),
+        ]
+    );
+    // configdump= went into the osimage (nimimage.configdump), one write.
+    let rows = env.db.read(|c| c.all_rows("nimimage", true)).unwrap();
+    let cols = env.db.read(|c| c.columns("nimimage")).unwrap();
+    let at = |n: &str| cols.iter().position(|c| c == n).unwrap();
+    let dump = rows
+        .iter()
+        .find(|r| r[at("imagename")].as_deref() == Some("71dump"))
+        .unwrap();
+    assert_eq!(dump[at("configdump")].as_deref(), Some("full"));
+    let other = rows
+        .iter()
+        .find(|r| r[at("imagename")].as_deref() == Some("71dskls"))
+        .unwrap();
+    assert_eq!(other[at("configdump")], None);
+}
+
+#[test]
+fn ipv6_nodes_get_a_link_local_ent6_interface() {
+    let env = env();
+    ins(
+        &env,
+        "networks",
+        &[
+            ("netname", "net6"),
+            ("net", "fd00::"),
+            ("mask", "/64"),
+            ("gateway", "fd00::fe"),
+        ],
+    );
+    ins(&env, "nodelist", &[("node", "cn06"), ("groups", "all")]);
+    ins(&env, "noderes", &[("node", "cn06"), ("servicenode", "sn1")]);
+    ins(&env, "hosts", &[("node", "cn06"), ("ip", "fd00::6")]);
+    ins(
+        &env,
+        "mac",
+        &[("node", "cn06"), ("mac", "aa:bb:cc:dd:ee:06")],
+    );
+    ins(
+        &env,
+        "nodetype",
+        &[("node", "cn06"), ("provmethod", "71dskls")],
+    );
+    let (mn, sn1) = (sim("mn"), sim("sn1"));
+    let out = on_sn1(&env, &mn, &sn1, &["-p", "cn06"]);
+    let calls = sn1.calls();
+    // The simulator has no IPv6 NIM networks: NIM refuses, the command line is stock's.
+    assert!(
+        calls[1].ends_with("\tnim -Fo define -t diskless -a if1=find_net cn06 fe80::a8bb:ccff:fedd:ee06 ent6 -a cable_type1=N/A -a netboot_kernel=mp -a net_definition=ent6 ffffffffffffffff0000000000000000 fd00::fe -a net_settings1=100 full cn06"),
+        "{calls:?}"
+    );
+    assert!(
+        out.stderr
+            .starts_with("Error: sn1: Could not create a NIM definition for 'cn06'.\n"),
+        "{}",
+        out.stderr
+    );
+    assert_eq!(out.exit, 1);
+}
+
+#[test]
+fn prescripts_run_around_the_nodes() {
+    use std::sync::{Arc, Mutex};
+    use xcat_handlers::runner::SystemRunner;
+    let env = env();
+    env.db
+        .write(|c| {
+            c.set_attribs_many(
+                "mac",
+                &[(
+                    vec![("node".into(), "cn02".into())],
+                    vec![("mac".into(), Some("bad".into()))],
+                )],
+            )
+        })
+        .unwrap();
+    let (mn, sn1) = (sim("mn"), sim("sn1"));
+    let parts = mk(&mn)
+        .preprocess(
+            &ctx_on(&env, "mn"),
+            request("mkdsklsnode", None, &["-p", "compute"]),
+        )
+        .unwrap();
+    let part = parts
+        .into_iter()
+        .find(|p| p.dest == ["sn1"])
+        .unwrap()
+        .request;
+    let seen: Arc<Mutex<Vec<(String, Vec<String>, Vec<String>)>>> = Arc::default();
+    let run_part = |begin_fails: bool| {
+        let seen = seen.clone();
+        let mut ctx = ctx_on(&env, "sn1");
+        ctx.runner = Arc::new(SystemRunner::new(Box::new(move |req, _| {
+            let own = |v: Vec<&str>| v.into_iter().map(str::to_string).collect::<Vec<_>>();
+            seen.lock().unwrap().push((
+                req.command().to_string(),
+                own(req.nodes()),
+                own(req.args()),
+            ));
+            match (req.command(), begin_fails) {
+                ("runbeginpre", true) => vec![Response::new().error("prescript x failed")],
+                (cmd, _) => vec![Response::new().info(format!("{cmd} ran"))],
+            }
+        })));
+        let mut docs = Vec::new();
+        mk(&sn1).process(&ctx, &part, &mut docs).unwrap();
+        output(docs)
+    };
+    let out = run_part(true);
+    assert_eq!(
+        out.stdout,
+        "sn1: Initializing AIX diskless nodes.  This could take a while.\n\n"
+    );
+    assert_eq!(
+        out.stderr,
+        "Error: prescript x failed\nError: Failed in running begin prescripts.\n\nError: Return=1.\n"
+    );
+    assert!(sn1.calls().is_empty(), "{:?}", sn1.calls());
+    seen.lock().unwrap().clear();
+
+    let out = run_part(false);
+    assert!(
+        out.stdout.starts_with(
+            "sn1: Initializing AIX diskless nodes.  This could take a while.\n\nrunbeginpre ran\n"
+        ),
+        "{}",
+        out.stdout
+    );
+    assert!(out.stdout.ends_with("runendpre ran\n"), "{}", out.stdout);
+    let s = |v: &[&str]| v.iter().map(|x| x.to_string()).collect::<Vec<_>>();
+    assert_eq!(
+        *seen.lock().unwrap(),
+        [
+            (
+                "runbeginpre".to_string(),
+                s(&["cn01", "cn02"]),
+                s(&["diskless", "-l"])
+            ),
+            (
+                "runendpre".to_string(),
+                s(&["cn01"]),
+                s(&["diskless", "-l"])
+            ),
+        ]
+    );
 }
