@@ -379,7 +379,7 @@ fn dataless_uses_dtls_init_with_root() {
 
 fn dataless_on(env: &Env) {
     let (mn, sn1) = (sim("mn"), sim("sn1"));
-    let out = on_sn1(&env, &mn, &sn1, &["-p", "-i", "71dtls", "cn01"]);
+    let out = on_sn1(env, &mn, &sn1, &["-p", "-i", "71dtls", "cn01"]);
     assert_eq!((out.stderr.as_str(), out.exit), ("", 0), "{}", out.stdout);
     assert_eq!(
         sn1.calls(),
@@ -391,10 +391,10 @@ fn dataless_on(env: &Env) {
         ]
     );
     assert_eq!(
-        nodetype(&env)["cn01"],
+        nodetype(env)["cn01"],
         ("AIX".into(), "71dtls".into(), "71dtls".into())
     );
-    assert_eq!(nodetype(&env)["cn02"].0, "", "other nodes untouched");
+    assert_eq!(nodetype(env)["cn02"].0, "", "other nodes untouched");
 }
 
 #[test]
@@ -791,6 +791,9 @@ fn ipv6_nodes_get_a_link_local_ent6_interface() {
     assert_eq!(out.exit, 1);
 }
 
+/// A sub-request seen: command, nodes, arguments.
+type Sub = (String, Vec<String>, Vec<String>);
+
 #[test]
 fn prescripts_run_around_the_nodes() {
     use std::sync::{Arc, Mutex};
@@ -819,7 +822,7 @@ fn prescripts_run_around_the_nodes() {
         .find(|p| p.dest == ["sn1"])
         .unwrap()
         .request;
-    let seen: Arc<Mutex<Vec<(String, Vec<String>, Vec<String>)>>> = Arc::default();
+    let seen: Arc<Mutex<Vec<Sub>>> = Arc::default();
     let run_part = |begin_fails: bool| {
         let seen = seen.clone();
         let mut ctx = ctx_on(&env, "sn1");
