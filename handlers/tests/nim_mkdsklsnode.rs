@@ -29,6 +29,7 @@ fn ins(env: &Env, t: &str, cols: &[(&str, &str)]) {
 /// osimage 71dskls (diskless, shared_root) for all; 71dtls (dataless, root).
 fn seed(env: &Env) {
     ins(env, "site", &[("key", "master"), ("value", "mn")]);
+    cred_files(env);
     for (i, sn) in [(1, "sn1,sn2"), (2, "sn1,sn2"), (3, "")] {
         let n = format!("cn0{i}");
         ins(env, "nodelist", &[("node", &n), ("groups", "compute,all")]);
@@ -73,6 +74,27 @@ fn seed(env: &Env) {
             ("root", "71_root"),
         ],
     );
+}
+
+/// The credential files `checkCredFiles` looks for, under a scratch
+/// `site.installdir` and the server's confdir.
+fn cred_files(env: &Env) {
+    let conf = env.ctx.server.confdir.clone();
+    let inst = conf.join("install");
+    let post = inst.join("postscripts");
+    let files = [
+        post.join("_xcat/ca.pem"),
+        post.join("ca/ca-cert.pem"),
+        post.join("hostkeys/ssh_host_rsa_key.pub"),
+        post.join("_ssh/authorized_keys"),
+        conf.join("hostkeys/ssh_host_rsa_key.pub"),
+    ];
+    for f in files {
+        std::fs::create_dir_all(f.parent().unwrap()).unwrap();
+        std::fs::write(f, "x").unwrap();
+    }
+    let dir = inst.display().to_string();
+    ins(env, "site", &[("key", "installdir"), ("value", &dir)]);
 }
 
 fn image(env: &Env, name: &str, attrs: &[(&str, &str)]) {
@@ -649,6 +671,17 @@ fn update_and_resource_only_stop_after_the_management_node() {
         mn.reset_log();
     }
     assert!(sn1.calls().is_empty() && sn2.calls().is_empty());
+    // checkCredFiles' messages come before the end, as stock's [info].
+    let ssh = env.ctx.server.confdir.join("install/postscripts/_ssh");
+    std::fs::remove_dir_all(&ssh).unwrap();
+    let out = run(&env, &[&mn, &sn1, &sn2], &["-u", "compute"]);
+    assert_eq!(
+        out.stdout,
+        format!(
+            "Updating the spot named '71dskls'.\n\nError: {} is missing.\n",
+            ssh.display()
+        )
+    );
 }
 
 #[test]

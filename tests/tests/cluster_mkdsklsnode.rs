@@ -127,6 +127,9 @@ fn a_node_is_defined_and_initialized_on_both_service_nodes() {
     for h in ["mn1", "sn1", "sn2"] {
         nim_with_resources(&c, h);
     }
+    // The credential files stock's checkCredFiles looks for on the MN.
+    let creds = "mkdir -p /install/postscripts/_xcat /install/postscripts/ca /install/postscripts/hostkeys /install/postscripts/_ssh /etc/xcat/hostkeys && touch /install/postscripts/_xcat/ca.pem /install/postscripts/ca/ca-cert.pem /install/postscripts/hostkeys/ssh_host_rsa_key.pub /install/postscripts/_ssh/authorized_keys /etc/xcat/hostkeys/ssh_host_rsa_key.pub";
+    ok(c.host("mn1").run("sh", &["-c", creds]), "credential files");
     let before: Vec<usize> = ["mn1", "sn1", "sn2"]
         .iter()
         .map(|h| calls(&c, h).len())

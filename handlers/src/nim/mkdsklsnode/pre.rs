@@ -377,7 +377,11 @@ fn prime_steps(
             step_sync_shared_root(ctx, opts, img);
         }
     }
-    step_check_cred_files(ctx);
+    // Stock `checkCredFiles` (§3.2 item 16): its messages are [info].
+    let installdir = std::path::Path::new(&world.site.installdir);
+    for m in crate::credfiles::check(installdir, &ctx.server.confdir) {
+        docs.0.push(Response::new().info(m));
+    }
     if world.site.sharedinstall == "sns" {
         if !step_sfs_copy(ctx, images) {
             docs.error("Could not copy NIM resources to the shared file system.\n");
@@ -403,11 +407,6 @@ fn step_update_spot(_ctx: &Ctx, _image: &Image, _nodes: &[&str]) -> bool {
 fn step_sync_shared_root(_ctx: &Ctx, _opts: &Options, _image: &Image) -> bool {
     true
 }
-
-/// Stock `checkCredFiles` (perl-xCAT/xCAT/TableUtils.pm:1604, §3.2 item 16):
-/// not done yet — a shared helper (updatenode and others call it too), to be
-/// built once outside this command.
-fn step_check_cred_files(_ctx: &Ctx) {}
 
 /// Wired to snssnmove's `doSFScopy` after merge (§3.6.3).
 fn step_sfs_copy(_ctx: &Ctx, _images: &BTreeMap<String, Image>) -> bool {
