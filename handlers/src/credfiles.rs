@@ -15,29 +15,14 @@ use std::path::Path;
 pub fn check(installdir: &Path, confdir: &Path) -> Vec<String> {
     let post = installdir.join("postscripts");
     let mut msgs = Vec::new();
-    let sets: [(std::path::PathBuf, &str, &dyn Fn(&str) -> bool, u32); 4] = [
-        (post.join("_xcat"), "ca.pem", &|n| n == "ca.pem", 0o644),
-        (
-            post.join("ca"),
-            "ca-cert.pem",
-            &|n| n == "ca-cert.pem",
-            0o644,
-        ),
-        (
-            post.join("hostkeys"),
-            "ssh_host_rsa_key.pub",
-            &|n| n.ends_with(".pub"),
-            0o644,
-        ),
-        (
-            confdir.join("hostkeys"),
-            "ssh_host_rsa_key.pub",
-            &|n| n.ends_with(".pub"),
-            0o644,
-        ),
-    ];
-    for (dir, must, pick, mode) in sets {
-        files_in(&dir, must, pick, mode, &mut msgs);
+    let pem = |dir: &str, name: &'static str, msgs: &mut Vec<String>| {
+        files_in(&post.join(dir), name, &|n| n == name, 0o644, msgs);
+    };
+    pem("_xcat", "ca.pem", &mut msgs);
+    pem("ca", "ca-cert.pem", &mut msgs);
+    let public = |n: &str| n.ends_with(".pub");
+    for dir in [post.join("hostkeys"), confdir.join("hostkeys")] {
+        files_in(&dir, "ssh_host_rsa_key.pub", &public, 0o644, &mut msgs);
     }
     let ssh = post.join("_ssh");
     if files_in(
