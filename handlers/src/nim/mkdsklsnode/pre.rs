@@ -56,8 +56,8 @@ impl Docs {
 
 /// Stock `prenimnodeset` for mkdsklsnode.
 pub fn pre(h: &Mkdsklsnode, ctx: &Ctx, request: &Request) -> Result<Pre, HandlerError> {
-    let site = load::world(ctx, &[])?.site;
-    let Some(nimprime) = site.nimprime.clone() else {
+    let world0 = load::world(ctx, &[])?;
+    let Some(nimprime) = world0.site.nimprime.clone() else {
         let text = "Could not determine nimprime. Check if nimprime defined in site table or site table master is not resolvable to the MN name.";
         return Ok(Pre::Answer(vec![Response::new().error(text)]));
     };
@@ -76,7 +76,6 @@ pub fn pre(h: &Mkdsklsnode, ctx: &Ctx, request: &Request) -> Result<Pre, Handler
         return Ok(Pre::Answer(vec![Response::new().info(v)]));
     }
     let mut docs = Docs(Vec::new());
-    let world0 = load::world(ctx, &[])?;
     if let Some(img) = &opts.osimage {
         if !world0.osimages.contains(img) {
             return Ok(docs.fail_with(format!("The xCAT osimage named '{img}' is not defined.\n")));
