@@ -641,6 +641,19 @@ fn missing_paging_long_names_and_new_names() {
     assert_eq!(sn1.calls(), ["0\tlsnim -c machines", "0\tlssrc -s inetd"]);
     sn1.reset_log();
 
+    image(
+        &env,
+        "71sa",
+        &[("nimtype", "standalone"), ("spot", "71_spot")],
+    );
+    let out = on_sn1(&env, &mn, &sn1, &["-p", "-i", "71sa", "cn02"]);
+    assert_eq!(
+        out.stderr,
+        "Error: sn1: Use the nimnodeset command to initialize NIM standalone type nodes.\n\nError: Return=1.\n"
+    );
+    assert_eq!(sn1.calls(), ["0\tlsnim -c machines", "0\tlssrc -s inetd"]);
+    sn1.reset_log();
+
     let out = on_sn1(&env, &mn, &sn1, &["-p", "-n", "cn02"]);
     assert_eq!((out.stderr.as_str(), out.exit), ("", 0), "{}", out.stdout);
     assert_eq!(
