@@ -684,6 +684,24 @@ fn update_and_resource_only_stop_after_the_management_node() {
         mn.reset_log();
     }
     assert!(sn1.calls().is_empty() && sn2.calls().is_empty());
+    // -V: nimprime's commands as stock's runcmd shows them.
+    let out = run(&env, &[&mn, &sn1, &sn2], &["-u", "-V", "cn01"]);
+    let mut want: String = [
+        "/usr/sbin/lsnim -P -c resources",
+        "/usr/sbin/lsnim",
+        "/usr/sbin/lsnim -a location -Z 71_spot",
+        "/usr/sbin/lsnim -l 71_spot",
+        "/usr/sbin/lsnim -a location -Z 71_paging",
+        "/usr/sbin/lsnim -l 71_paging",
+        "/usr/sbin/lsnim -a location -Z 71_sr",
+        "/usr/sbin/lsnim -l 71_sr",
+    ]
+    .iter()
+    .map(|c| format!("Running command on mn: {c}\n"))
+    .collect();
+    want += "Updating the spot named '71dskls'.\n\n";
+    assert_eq!(out.stdout, want);
+    mn.reset_log();
     // checkCredFiles' messages come before the end, as stock's [info].
     let ssh = env.ctx.server.confdir.join("install/postscripts/_ssh");
     std::fs::remove_dir_all(&ssh).unwrap();

@@ -94,9 +94,19 @@ pub fn pre(h: &Mkdsklsnode, ctx: &Ctx, request: &Request) -> Result<Pre, Handler
         return Ok(docs.fail());
     };
     let nim = Nim::new(ctx.runner.as_ref(), nimprime_target(ctx, &nimprime), &h.nim);
-    let Some((images, resources)) =
-        images_and_resources(ctx, &nim, &nimprime, &osi, &attrs, &mut docs)?
-    else {
+    let at = docs.0.len();
+    let found = images_and_resources(ctx, &nim, &nimprime, &osi, &attrs, &mut docs)?;
+    // `-V`: stock's `Running command on <host>: <cmd>` for nimprime's
+    // commands, before the messages they led to.
+    let lines = nim.take_lines();
+    if opts.verbose {
+        let host = &nimprime;
+        let verbose = lines
+            .into_iter()
+            .map(|l| Response::new().info(format!("Running command on {host}: {l}")));
+        docs.0.splice(at..at, verbose);
+    }
+    let Some((images, resources)) = found else {
         return Ok(docs.fail());
     };
     if !prime_steps(ctx, &opts, &world, &images, &osi, &mut docs) {
