@@ -439,12 +439,14 @@ fn update_nodetype(ctx: &Ctx, f: &Facts, good: &[&NodeDef]) -> Result<bool, Hand
 fn check_inetd(sn: &mut Sn) -> Result<(), Aborted> {
     let ran = sn.nim.run(LSSRC, &["-s", "inetd"]);
     if !ran.ok() {
+        // Stock's runcmd reports it; the part's error count is not raised.
         let text = format!(
             "Command failed: {}. Error message: {}.\n",
             ran.line,
             ran.text()
         );
-        return sn.error(text);
+        sn.flush()?;
+        return sn.reply.out.send(Response::new().error_text(text).errorcode(1));
     }
     let inoperative = ran
         .out
