@@ -3,7 +3,9 @@
 //! resources and splitting per service node, sn1 and sn2 each defining and
 //! initialising cn01 (`servicenode=sn1,sn2`) on its own NIM (the simulator
 //! at the stock paths).  Until the SN resource creation is wired in, the
-//! test defines the image's resources on the SNs as that step would.
+//! test defines the image's resources on the SNs as that step would.  Then
+//! again without `-f` (both refuse), and with sn2's daemon killed (sn1's
+//! part completes, the error names sn2, exit 1).
 //! Needs root (skips otherwise; fails under CI=true).
 
 use std::process::Output;
@@ -194,6 +196,36 @@ fn a_node_is_defined_and_initialized_on_both_service_nodes() {
         );
     }
     assert_eq!(out.status.code(), Some(1));
+
+    // sn2 down: sn1 re-initialises cn01 with -f, the error names sn2, exit 1.
+    let before = calls(&c, "sn1").len();
+    let down = c.kill_daemon("sn2");
+    let out = c.client("mn1", "mkdsklsnode", &["-f", "-i", "71dskls", "cn01"]);
+    drop(down);
+    let (stdout, stderr) = (text(&out.stdout), text(&out.stderr));
+    assert!(
+        stdout.contains("sn1: AIX/NIM diskless nodes were initialized.\n"),
+        "{stdout}"
+    );
+    assert!(
+        stderr.starts_with(
+            "Error: [mn1]: Unable to dispatch hierarchical sub-command to sn2:3001.  Error: "
+        ),
+        "{stderr}"
+    );
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(
+        calls(&c, "sn1")[before..],
+        [
+            "0\tlsnim -c machines",
+            "0\tlsnim -l cn01",
+            "0\tnim -Fo reset -a force=yes cn01",
+            "0\tnim -Fo deallocate -a subclass=all cn01",
+            "0\tnim -Fo dkls_init -a spot=71_spot -a shared_root=71_sr -a size=64 -a paging=71_paging cn01",
+            "0\tlssrc -s inetd",
+        ]
+    );
     let left = c.teardown();
     assert!(left.is_empty(), "{left:?}");
 }

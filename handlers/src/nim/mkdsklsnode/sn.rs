@@ -446,7 +446,10 @@ fn check_inetd(sn: &mut Sn) -> Result<(), Aborted> {
             ran.text()
         );
         sn.flush()?;
-        return sn.reply.out.send(Response::new().error_text(text).errorcode(1));
+        return sn
+            .reply
+            .out
+            .send(Response::new().error_text(text).errorcode(1));
     }
     let inoperative = ran
         .out
