@@ -307,13 +307,15 @@ fn diskless_on_primary_and_backup_and_the_mn() {
         want.push(dkls_init(&format!("cn0{n}")));
     }
     want.push("0\tlssrc -s inetd".to_string());
-    assert_eq!(sorted_per_node(sn1.calls()), want);
-    assert_eq!(sorted_per_node(sn2.calls()), want);
+    assert_eq!(sorted_per_node(node_calls(&sn1)), want);
+    assert_eq!(sorted_per_node(node_calls(&sn2)), want);
     let mut mn_want = prime_calls();
     mn_want.extend([
         "0\tlsnim -c machines".to_string(),
         "0\tlsnim -a alloc_count -Z 71_sr".to_string(),
         "0\tnim -Fo sync_roots 71_spot".to_string(),
+        "0\tlsnim -c resources".to_string(),
+        "0\tifconfig -a".to_string(),
         define(3, "cn03"),
         dkls_init("cn03"),
         "0\tlssrc -s inetd".to_string(),
@@ -324,6 +326,11 @@ fn diskless_on_primary_and_backup_and_the_mn() {
     stdout += "mn: Creating NIM client definition 'cn03.'\n\nmn: Initializing NIM machine 'cn03'. \n\nmn: AIX/NIM diskless nodes were initialized.\n\n";
     for sn in ["sn1", "sn2"] {
         stdout += &format!("{sn}: Initializing AIX diskless nodes.  This could take a while.\n\n");
+        // make_SN_resource: the resources are there already.
+        stdout += &format!("Checking NIM resources on {sn}.\n\n");
+        for r in ["71_spot", "71_paging", "71_sr"] {
+            stdout += &format!("Using existing resource called '{r}'.\n\n");
+        }
         for n in ["cn01", "cn02"] {
             stdout += &format!("{sn}: Creating NIM client definition '{n}.'\n\n{sn}: Initializing NIM machine '{n}'. \n\n");
         }
@@ -349,6 +356,20 @@ fn diskless_on_primary_and_backup_and_the_mn() {
             "{n}"
         );
     }
+}
+
+/// The calls about machines: the machine list, each node's commands (the
+/// last word a node or NIM machine name) and the inetd check; the service
+/// node's resource checks before the nodes are left out.
+fn node_calls(h: &SimHost) -> Vec<String> {
+    h.calls()
+        .into_iter()
+        .filter(|c| {
+            c.ends_with("lsnim -c machines")
+                || c.ends_with("lssrc -s inetd")
+                || c.rsplit(' ').next().is_some_and(|w| w.starts_with("cn"))
+        })
+        .collect()
 }
 
 /// The calls with each node's lines in node order (nodes run a few at a
@@ -407,6 +428,19 @@ fn dataless_on(env: &Env) {
         sn1.calls(),
         [
             "0\tlsnim -c machines",
+            // make_SN_resource (resources there already) and chk_resolv_conf
+            "0\tlsnim -l",
+            "0\tlsnim -c networks",
+            "0\tlsnim -Z -a net_addr -a snm master_net",
+            "0\tlsnim -Z -a net_addr -a snm nimnet",
+            "0\tlsnim -P -c resources",
+            "0\tlsnim -c resources",
+            "0\tsync",
+            "0\tsync",
+            "0\tsync",
+            "0\tnim -Fo check 71_spot",
+            "0\tlsnim -c resources",
+            "0\tifconfig -a",
             "0\tnim -Fo define -t dataless -a if1=find_net cn01 aabbccddee01 ent -a cable_type1=N/A -a netboot_kernel=mp -a net_definition=ent 255.255.255.0 198.18.0.254 -a net_settings1=100 full cn01",
             "0\tnim -Fo dtls_init -a spot=71_spot -a root=71_root -a size=64 cn01",
             "0\tlssrc -s inetd",
@@ -432,7 +466,10 @@ fn existing_machines_need_force() {
     );
     assert!(out.stdout.ends_with("sn1: One or more errors occurred when attempting to initialize AIX NIM diskless nodes.\n\n"), "{}", out.stdout);
     assert_eq!(out.exit, 1);
-    assert_eq!(sn1.calls(), ["0\tlsnim -c machines", "0\tlssrc -s inetd"]);
+    assert_eq!(
+        node_calls(&sn1),
+        ["0\tlsnim -c machines", "0\tlssrc -s inetd"]
+    );
     sn1.reset_log();
 
     let out = on_sn1(
@@ -443,7 +480,7 @@ fn existing_machines_need_force() {
     );
     assert_eq!((out.stderr.as_str(), out.exit), ("", 0), "{}", out.stdout);
     assert_eq!(
-        sn1.calls(),
+        node_calls(&sn1),
         [
             "0\tlsnim -c machines",
             "0\tlsnim -l cn01",
@@ -472,7 +509,7 @@ fn existing_machines_need_force() {
     let out = on_sn1(&env, &mn, &sn1, &["-p", "-f", "-V", "cn02"]);
     assert_eq!((out.stderr.as_str(), out.exit), ("", 0), "{}", out.stdout);
     assert_eq!(
-        sn1.calls(),
+        node_calls(&sn1),
         [
             "0\tlsnim -c machines".to_string(),
             "0\tlsnim -l cn02".to_string(),
@@ -590,7 +627,7 @@ fn a_malformed_mac_is_refused_before_any_nim_command() {
         "Error: sn1: Invalid value 'aa:bb;reboot' of attribute 'mac' for 'cn02': not a MAC address.\n\nError: Return=1.\n"
     );
     assert_eq!(
-        sn1.calls(),
+        node_calls(&sn1),
         [
             "0\tlsnim -c machines".to_string(),
             define(1, "cn01"),
@@ -629,8 +666,8 @@ fn missing_paging_long_names_and_new_names() {
         out.stderr,
         "Error: sn1: Missing paging resource name for osimage '71nopg'.\n\nError: Return=1.\n"
     );
-    assert_eq!(sn1.calls()[1], define(1, "cn01"));
-    assert_eq!(sn1.calls().len(), 3, "{:?}", sn1.calls());
+    assert_eq!(node_calls(&sn1)[1], define(1, "cn01"));
+    assert_eq!(node_calls(&sn1).len(), 3, "{:?}", node_calls(&sn1));
     sn1.reset_log();
 
     let out = on_sn1(&env, &mn, &sn1, &["-p", long]);
@@ -638,7 +675,10 @@ fn missing_paging_long_names_and_new_names() {
         out.stderr,
         format!("Error: sn1: Could not define '{long}'. A NIM machine name can be no longer then 39 characters.\n\nError: Return=1.\n")
     );
-    assert_eq!(sn1.calls(), ["0\tlsnim -c machines", "0\tlssrc -s inetd"]);
+    assert_eq!(
+        node_calls(&sn1),
+        ["0\tlsnim -c machines", "0\tlssrc -s inetd"]
+    );
     sn1.reset_log();
 
     image(
@@ -651,13 +691,16 @@ fn missing_paging_long_names_and_new_names() {
         out.stderr,
         "Error: sn1: Use the nimnodeset command to initialize NIM standalone type nodes.\n\nError: Return=1.\n"
     );
-    assert_eq!(sn1.calls(), ["0\tlsnim -c machines", "0\tlssrc -s inetd"]);
+    assert_eq!(
+        node_calls(&sn1),
+        ["0\tlsnim -c machines", "0\tlssrc -s inetd"]
+    );
     sn1.reset_log();
 
     let out = on_sn1(&env, &mn, &sn1, &["-p", "-n", "cn02"]);
     assert_eq!((out.stderr.as_str(), out.exit), ("", 0), "{}", out.stdout);
     assert_eq!(
-        sn1.calls(),
+        node_calls(&sn1),
         [
             "0\tlsnim -c machines".to_string(),
             "0\tnim -Fo define -t diskless -a if1=find_net cn02 0 -a cable_type1=N/A -a netboot_kernel=mp -a net_definition=ent 255.255.255.0 198.18.0.254 -a net_settings1=100 full cn02_71dskls".to_string(),
@@ -697,7 +740,7 @@ fn update_and_resource_only_stop_after_the_management_node() {
         "/usr/sbin/lsnim -l 71_sr",
     ]
     .iter()
-    .map(|c| format!("Running command on mn: {c}\n"))
+    .map(|c| format!("Running command on mn: {c}\n\n"))
     .collect();
     want += "Updating the spot named '71dskls'.\n\n";
     assert_eq!(out.stdout, want);
@@ -770,6 +813,24 @@ fn hfi_macs_speed_duplex_dump_and_configdump() {
         ],
     );
     let (mn, sn1) = (sim("mn"), sim("sn1"));
+    // The HFI network is in NIM already (make_SN_resource's network check).
+    sn1.sh(
+        "/usr/sbin/nim",
+        &[
+            "-o",
+            "define",
+            "-t",
+            "hfi",
+            "-a",
+            "net_addr=198.18.1.0",
+            "-a",
+            "snm=255.255.255.0",
+            "-a",
+            "routing1=default 198.18.1.254",
+            "nethfi",
+        ],
+    );
+    sn1.reset_log();
     let args = [
         "-p",
         "-i",
@@ -786,7 +847,7 @@ fn hfi_macs_speed_duplex_dump_and_configdump() {
         format!("0\tnim -Fo dkls_init -a spot=71_spot -a shared_root=71_sr -a size=64 -a paging=71_paging -a dump=71_dump -a configdump=full {n}")
     };
     assert_eq!(
-        sorted_per_node(sn1.calls()),
+        sorted_per_node(node_calls(&sn1)),
         [
             "0\tlsnim -c machines".to_string(),
             "0\tnim -Fo define -t diskless -a if1=find_net cn01 aabbccddee01 ent -a cable_type1=N/A -a netboot_kernel=mp -a net_definition=ent 255.255.255.0 198.18.0.254 -a net_settings1=1000 half -a dump_iscsi_port=3260 cn01".to_string(),
@@ -840,7 +901,7 @@ fn ipv6_nodes_get_a_link_local_ent6_interface() {
     );
     let (mn, sn1) = (sim("mn"), sim("sn1"));
     let out = on_sn1(&env, &mn, &sn1, &["-p", "cn06"]);
-    let calls = sn1.calls();
+    let calls = node_calls(&sn1);
     // The simulator has no IPv6 NIM networks: NIM refuses, the command line is stock's.
     assert!(
         calls[1].ends_with("\tnim -Fo define -t diskless -a if1=find_net cn06 fe80::a8bb:ccff:fedd:ee06 ent6 -a cable_type1=N/A -a netboot_kernel=mp -a net_definition=ent6 ffffffffffffffff0000000000000000 fd00::fe -a net_settings1=100 full cn06"),
@@ -848,7 +909,7 @@ fn ipv6_nodes_get_a_link_local_ent6_interface() {
     );
     assert!(
         out.stderr
-            .starts_with("Error: sn1: Could not create a NIM definition for 'cn06'.\n"),
+            .contains("Error: sn1: Could not create a NIM definition for 'cn06'.\n"),
         "{}",
         out.stderr
     );

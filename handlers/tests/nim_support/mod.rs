@@ -109,11 +109,6 @@ impl SimHost {
         String::from_utf8_lossy(&out.stdout).into_owned()
     }
 
-    /// `nimsim ARGS…` on this host's state (`fault …`, `set …`).
-    pub fn nimsim(&self, args: &[&str]) -> String {
-        self.helper(args)
-    }
-
     /// The calls so far as `rc<TAB>command args` lines.
     pub fn calls(&self) -> Vec<String> {
         self.helper(&["calls", "--plain"])

@@ -25,6 +25,8 @@ pub struct Site {
     pub nfsv4: bool,
     pub installdir: String,
     pub tftpdir: String,
+    pub domain: Option<String>,
+    pub nameservers: Option<String>,
 }
 
 /// One node's definition, the attributes mkdsklsnode uses.
@@ -135,6 +137,8 @@ fn site(r: &mut Reader) -> Result<Site, HandlerError> {
         nfsv4,
         installdir: get("installdir")?.unwrap_or_else(|| "/install".to_string()),
         tftpdir: get("tftpdir")?.unwrap_or_else(|| "/tftpboot".to_string()),
+        domain: get("domain")?,
+        nameservers: get("nameservers")?,
     })
 }
 

@@ -68,7 +68,7 @@ impl Log<'_> {
     fn flush(&mut self) {
         for line in self.nim.take_lines() {
             if self.verbose {
-                let text = format!("Running command on {}: {line}", self.sname);
+                let text = format!("Running command on {}: {line}\n", self.sname);
                 self.docs.push(Response::new().info(text));
             }
         }

@@ -103,7 +103,7 @@ pub fn pre(h: &Mkdsklsnode, ctx: &Ctx, request: &Request) -> Result<Pre, Handler
         let host = &nimprime;
         let verbose = lines
             .into_iter()
-            .map(|l| Response::new().info(format!("Running command on {host}: {l}")));
+            .map(|l| Response::new().info(format!("Running command on {host}: {l}\n")));
         docs.0.splice(at..at, verbose);
     }
     let Some((images, resources)) = found else {

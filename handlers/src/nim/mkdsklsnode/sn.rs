@@ -17,6 +17,7 @@ use super::{pool, prescripts, Mkdsklsnode};
 use crate::api::{Aborted, Ctx, HandlerError, Responder};
 use crate::nim::cmd::{Nim, LSSRC, STARTSRC};
 use crate::nim::model::{Image, NodeNet, Reply, Resources};
+use crate::nim::resources;
 use crate::objdefs::{cache::Cache, write};
 use std::collections::{BTreeMap, BTreeSet};
 use xcat_proto::{Request, Response};
@@ -33,6 +34,9 @@ pub struct Facts {
     pub images: BTreeMap<String, Image>,
     /// nimprime's `lochash` / `nimhash` for the image resources.
     pub resources: Resources,
+    /// Each node's network (`<xcatmaster>` gateways made this server's
+    /// address); nodes without one are left out.
+    pub node_nets: BTreeMap<String, NodeNet>,
 }
 
 /// The part's channel and this server's NIM, with `-V`'s command lines.
@@ -46,7 +50,7 @@ impl Sn<'_> {
     fn flush(&mut self) -> Result<(), Aborted> {
         for line in self.nim.take_lines() {
             self.reply
-                .verbose(format!("Running command on {}: {line}", self.sname))?;
+                .verbose(format!("Running command on {}: {line}\n", self.sname))?;
         }
         Ok(())
     }
@@ -110,7 +114,7 @@ pub fn run(
         .unwrap_or_default()
         .into_iter()
         .collect();
-    let Some(facts) = facts(ctx, request, sname, opts, attrs, world)? else {
+    let Some(mut facts) = facts(ctx, request, sname, opts, attrs, world)? else {
         let text = format!(
             "{}: Could not determine which xCAT osimage to use.\n",
             sn.sname
@@ -118,6 +122,7 @@ pub fn run(
         sn.error(text)?;
         return Ok(1);
     };
+    facts.node_nets = node_networks(&facts, &mut sn);
     if !prepare(ctx, &facts, &mut sn)? {
         return Ok(1);
     }
@@ -159,6 +164,7 @@ fn facts(
         world,
         nodeosi,
         images,
+        node_nets: BTreeMap::new(),
     }))
 }
 
@@ -168,7 +174,7 @@ fn prepare(ctx: &Ctx, f: &Facts, sn: &mut Sn) -> Result<bool, HandlerError> {
     let is_nimprime = f.world.site.nimprime.as_deref() == Some(ctx.server.short_host.as_str());
     if !is_nimprime {
         if f.world.site.sharedinstall != "sns" {
-            step_make_sn_resource(ctx, f);
+            make_sn_resources(f, sn)?;
         }
     } else {
         sync_shared_roots(f, sn)?;
@@ -233,8 +239,21 @@ fn sync_shared_roots(f: &Facts, sn: &mut Sn) -> Result<(), Aborted> {
     Ok(())
 }
 
-/// `<xcatmaster>` gateways become this server's address in the network
-/// (stock `getNetwkInfo` + `process_request`, aixinstall.pm:490-516).
+/// Each node's network, `<xcatmaster>` gateways made this server's
+/// address in it (stock `getNetwkInfo` + `process_request`,
+/// aixinstall.pm:490-516).
+fn node_networks(f: &Facts, sn: &mut Sn) -> BTreeMap<String, NodeNet> {
+    let nets = networks(f, sn);
+    f.world
+        .nodes
+        .iter()
+        .filter_map(|n| {
+            let net = load::network_of(load::address(n)?, &nets)?;
+            Some((n.name.clone(), net))
+        })
+        .collect()
+}
+
 fn networks(f: &Facts, sn: &mut Sn) -> Vec<NodeNet> {
     let mut nets = f.world.networks.clone();
     if !nets.iter().any(|n| n.gateway == "<xcatmaster>") {
@@ -260,8 +279,7 @@ fn nodes_work(
     machines: &BTreeSet<String>,
     sn: &mut Sn,
 ) -> Result<Vec<String>, HandlerError> {
-    let resolv = step_chk_resolv_conf(ctx, f);
-    let nets = networks(f, sn);
+    let resolv = chk_resolv_conf(ctx, f, sn)?;
     sn.flush()?;
     let empty = Image::default();
     let jobs: Vec<Job> = f
@@ -277,22 +295,10 @@ fn nodes_work(
                     .get(&n.name)
                     .and_then(|i| f.images.get(i))
                     .unwrap_or(&empty),
-                net: None,
+                net: f.node_nets.get(&n.name),
                 ip,
                 resolv_conf: resolv.get(&n.name).map(String::as_str),
             }
-        })
-        .collect();
-    let nets_of: Vec<Option<NodeNet>> = jobs
-        .iter()
-        .map(|j| j.ip.and_then(|ip| load::network_of(ip, &nets)))
-        .collect();
-    let jobs: Vec<Job> = jobs
-        .into_iter()
-        .zip(nets_of.iter())
-        .map(|(j, n)| Job {
-            net: n.as_ref(),
-            ..j
         })
         .collect();
     let shared = Shared {
@@ -472,9 +478,26 @@ fn check_inetd(sn: &mut Sn) -> Result<(), Aborted> {
     Ok(())
 }
 
-/// Wired to snres's `make_SN_resource` after merge (handlers.md §3.6.2).
-fn step_make_sn_resource(_ctx: &Ctx, _f: &Facts) -> bool {
-    true
+/// Stock step 7 on a server that is not nimprime: snres's
+/// `make_SN_resource` (handlers.md §3.6.2); its result is ignored, as stock's.
+fn make_sn_resources(f: &Facts, sn: &mut Sn) -> Result<(), Aborted> {
+    let images: Vec<Image> = f.images.values().cloned().collect();
+    let nets: Vec<NodeNet> = f.node_nets.values().cloned().collect();
+    let site = &f.world.site;
+    let p = resources::SnResources {
+        sname: &f.sname,
+        images: &images,
+        nimprime: &f.resources,
+        nets: &nets,
+        attrs: &f.attrs,
+        nfsv4: site.nfsv4,
+        domain: site.domain.as_deref(),
+        installdir: &site.installdir,
+        keep_shared_root: f.opts.defonly || site.sharedinstall == "sns",
+    };
+    sn.flush()?;
+    resources::make_sn_resources(&sn.nim, &mut sn.reply, &p)?;
+    sn.flush()
 }
 
 /// Wired to mncopy's `dolitesetup` after merge (§3.8); 0 done, 1 failed, 2 nothing to do.
@@ -482,9 +505,45 @@ fn step_dolitesetup(_ctx: &Ctx, _f: &Facts, _image: &Image, _nodes: &[&str]) -> 
     0
 }
 
-/// Wired to snres's `chk_resolv_conf` after merge (§3.9): node → resolv_conf resource.
-fn step_chk_resolv_conf(_ctx: &Ctx, _f: &Facts) -> BTreeMap<String, String> {
-    BTreeMap::new()
+/// Stock step 9: snres's `chk_resolv_conf` (§3.9): node → resolv_conf resource.
+fn chk_resolv_conf(ctx: &Ctx, f: &Facts, sn: &mut Sn) -> Result<BTreeMap<String, String>, Aborted> {
+    let nodes: Vec<resources::ResolvNode> = f
+        .world
+        .nodes
+        .iter()
+        .map(|n| resources::ResolvNode {
+            node: n.name.clone(),
+            image: f
+                .nodeosi
+                .get(&n.name)
+                .and_then(|i| f.images.get(i))
+                .cloned(),
+            net: f.node_nets.get(&n.name).cloned(),
+            servicenode: n.servicenode.clone().unwrap_or_default(),
+            xcatmaster: n.xcatmaster.clone().unwrap_or_default(),
+        })
+        .collect();
+    let site = &f.world.site;
+    let domains: Vec<String> = f.world.networks.iter().map(|n| n.domain.clone()).collect();
+    let me = ctx.server.short_host.clone();
+    let is_me = move |name: &str| name.split('.').next() == Some(me.as_str());
+    let p = resources::ResolvParams {
+        nodes: &nodes,
+        site_domain: site.domain.as_deref(),
+        site_nameservers: site.nameservers.as_deref(),
+        network_domains: &domains,
+        nimprime: site.nimprime.as_deref().unwrap_or_default(),
+        dir: f.opts.location.as_deref(),
+        installdir: &site.installdir,
+        attrs: &f.attrs,
+        nfsv4: site.nfsv4,
+        is_me: &is_me,
+        resolver: &resources::SystemResolver,
+    };
+    sn.flush()?;
+    let chosen = resources::chk_resolv_conf(&sn.nim, &mut sn.reply, &p)?;
+    sn.flush()?;
+    Ok(chosen)
 }
 
 /// Wired to hanfs's BASECUST_REMOVAL edit of `<tftpdir>/<ip>.info` after merge (§3.4).
