@@ -87,6 +87,7 @@ fn cred_files(env: &Env) {
         post.join("ca/ca-cert.pem"),
         post.join("hostkeys/ssh_host_rsa_key.pub"),
         post.join("_ssh/authorized_keys"),
+        post.join("xcataixpost"),
         conf.join("hostkeys/ssh_host_rsa_key.pub"),
     ];
     for f in files {
@@ -111,6 +112,21 @@ fn image(env: &Env, name: &str, attrs: &[(&str, &str)]) {
 /// A simulated AIX host with the NIM network and the image resources.
 fn sim(name: &str) -> SimHost {
     let h = SimHost::new(name, HOSTS);
+    // The SPOT's files (updatespot on nimprime edits rc.dd_boot, adds the
+    // ODMscript and xcataixpost) and stand-ins for chgrp / chown.
+    let spot_dir = h.root.join("install/nim/spot");
+    let boot = spot_dir.join("71_spot/usr/lib/boot/network");
+    std::fs::create_dir_all(&boot).unwrap();
+    std::fs::write(boot.join("rc.dd_boot"), "# rc.dd_boot\n").unwrap();
+    std::fs::create_dir_all(spot_dir.join("71_spot/usr/lpp/bos/inst_root/etc")).unwrap();
+    for tool in ["usr/bin/chgrp", "usr/bin/chown"] {
+        let path = h.root.join(tool);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(&path, "#!/bin/sh\nexit 0\n").unwrap();
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755)).unwrap();
+    }
+    let spot_location = format!("location={}", spot_dir.display());
     let nim = |args: &[&str]| {
         h.sh("/usr/sbin/nim", args);
     };
@@ -135,7 +151,7 @@ fn sim(name: &str) -> SimHost {
         "-a",
         "server=master",
         "-a",
-        "location=/install/nim/spot",
+        &spot_location,
         "71_spot",
     ]);
     nim(&[
@@ -224,8 +240,13 @@ fn run_with(
     output(docs)
 }
 
+/// The command with `-d` (the resources are on the service nodes already:
+/// no copies; the copies are `nim::prime`'s, tested in `nim_prime.rs` and
+/// the cluster test).
 fn run(env: &Env, hosts: &[&SimHost], args: &[&str]) -> Out {
-    run_with(env, hosts, args, &mk)
+    let mut with_d = vec!["-d"];
+    with_d.extend_from_slice(args);
+    run_with(env, hosts, &with_d, &mk)
 }
 
 fn define(n: u8, name: &str) -> String {
@@ -247,6 +268,8 @@ fn prime_calls() -> Vec<String> {
         v.push(format!("0\tlsnim -a location -Z {r}"));
         v.push(format!("0\tlsnim -l {r}"));
     }
+    // updatespot: the SPOT's location
+    v.push("0\tlsnim -l 71_spot".to_string());
     v
 }
 
@@ -258,7 +281,7 @@ fn usage_text() -> String {
 fn usage_version_and_refusals() {
     let env = env();
     let mn = sim("mn");
-    let out = run(&env, &[&mn], &[]);
+    let out = run_with(&env, &[&mn], &[], &mk);
     assert_eq!(
         (out.stdout.clone(), out.stderr.as_str(), out.exit),
         (usage_text(), "", 0)
@@ -587,7 +610,7 @@ fn a_hung_init_times_out_without_holding_the_others() {
         Mkdsklsnode::with_config(cfg)
     };
     let t = Instant::now();
-    let out = run_with(&env, &[&mn, &sn1], &["-p", "compute"], &short);
+    let out = run_with(&env, &[&mn, &sn1], &["-d", "-p", "compute"], &short);
     assert!(t.elapsed() < Duration::from_secs(30), "{:?}", t.elapsed());
     assert!(
         sn1.calls().contains(&dkls_init("cn02")),
@@ -743,7 +766,13 @@ fn update_and_resource_only_stop_after_the_management_node() {
     .map(|c| format!("Running command on mn: {c}\n\n"))
     .collect();
     want += "Updating the spot named '71dskls'.\n\n";
-    assert_eq!(out.stdout, want);
+    assert!(out.stdout.starts_with(&want), "{}", out.stdout);
+    assert!(out.stdout.ends_with("Adding xcataixpost script to the image.\n\nRunning: '/usr/bin/chgrp system {inst}; /usr/bin/chown root {inst}'\n\n".replace("{inst}", &mn.root.join("install/nim/spot/71_spot/usr/lpp/bos/inst_root").display().to_string()).as_str()), "{}", out.stdout);
+    // updatespot (mncopy's nim::prime) did its work on nimprime's SPOT.
+    let spot = mn.root.join("install/nim/spot/71_spot/usr");
+    assert!(spot.join("ODMscript").exists());
+    let inittab = std::fs::read_to_string(spot.join("lpp/bos/inst_root/etc/inittab")).unwrap();
+    assert_eq!(inittab, "xcat:2:wait:/opt/xcat/xcataixpost\n");
     mn.reset_log();
     // checkCredFiles' messages come before the end, as stock's [info].
     let ssh = env.ctx.server.confdir.join("install/postscripts/_ssh");
@@ -939,7 +968,7 @@ fn prescripts_run_around_the_nodes() {
     let parts = mk(&mn)
         .preprocess(
             &ctx_on(&env, "mn"),
-            request("mkdsklsnode", None, &["-p", "compute"]),
+            request("mkdsklsnode", None, &["-d", "-p", "compute"]),
         )
         .unwrap();
     let part = parts

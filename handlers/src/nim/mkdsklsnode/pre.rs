@@ -12,8 +12,10 @@ use super::load::{self, World};
 use super::options::{self, Options};
 use super::{return_line, usage, Mkdsklsnode};
 use crate::api::{Ctx, HandlerError};
+use crate::hierarchy;
 use crate::nim::cmd::Nim;
-use crate::nim::model::{Image, Resources};
+use crate::nim::model::{Image, Reply, Resources};
+use crate::nim::prime;
 use crate::nim::validate;
 use crate::objdefs::{cache::Cache, write};
 use crate::runner::Target;
@@ -109,7 +111,14 @@ pub fn pre(h: &Mkdsklsnode, ctx: &Ctx, request: &Request) -> Result<Pre, Handler
     let Some((images, resources)) = found else {
         return Ok(docs.fail());
     };
-    if !prime_steps(ctx, &opts, &world, &images, &osi, &mut docs) {
+    let job = PrimeJob {
+        opts: &opts,
+        world: &world,
+        images: &images,
+        osi: &osi,
+        resources: &resources,
+    };
+    if !prime_steps(h, ctx, nimprime_target(ctx, &nimprime), &job, &mut docs)? {
         return Ok(docs.fail());
     }
     if opts.update_sn || opts.resonly {
@@ -349,72 +358,97 @@ fn resources(
     Some(res)
 }
 
-/// Stock steps 15-17 on nimprime and towards the service nodes (other
-/// owners' parts); `false` ends the command with `Return=1.`.
+/// What the nimprime steps work with.
+struct PrimeJob<'a> {
+    opts: &'a Options,
+    world: &'a World,
+    images: &'a BTreeMap<String, Image>,
+    osi: &'a BTreeMap<String, String>,
+    resources: &'a Resources,
+}
+
+/// Stock steps 15-17: the SPOT update and shared_root re-sync on nimprime
+/// and the copies to the service nodes (mncopy's `nim::prime`), stock's
+/// `checkCredFiles`; `false` ends the command with `Return=1.`.
 fn prime_steps(
+    h: &Mkdsklsnode,
     ctx: &Ctx,
-    opts: &Options,
-    world: &World,
-    images: &BTreeMap<String, Image>,
-    osi: &BTreeMap<String, String>,
+    target: Target,
+    job: &PrimeJob,
     docs: &mut Docs,
-) -> bool {
-    for img in images
-        .values()
-        .filter(|i| !i.nimtype().contains("standalone"))
-    {
-        docs.0
-            .push(Response::new().info(format!("Updating the spot named '{}'.\n", img.name)));
-        let nodes: Vec<&str> = osi
+) -> Result<bool, HandlerError> {
+    let site = &job.world.site;
+    let mut prime = prime::Prime::new(ctx.runner.as_ref(), &h.nim, target);
+    prime.install_dir = site.installdir.clone();
+    let mut reply = Reply::new(&mut docs.0, job.opts.verbose);
+    for img in job.images.values() {
+        let nodes: Vec<String> = job
+            .osi
             .iter()
             .filter(|(_, i)| **i == img.name)
-            .map(|(n, _)| n.as_str())
+            .map(|(n, _)| n.clone())
             .collect();
-        if !step_update_spot(ctx, img, &nodes) {
-            let spot = img.get("spot").unwrap_or("");
-            docs.0.push(
-                Response::new()
-                    .error_text(format!(
-                        "Could not update the SPOT resource named '{spot}'.\n"
-                    ))
-                    .error_text("Could not initialize the nodes.\n")
-                    .errorcode(1),
-            );
-            return false;
-        }
-        if matches!(world.site.sharedinstall.as_str(), "sns" | "all") {
-            step_sync_shared_root(ctx, opts, img);
+        let spot = prime::SpotRequest {
+            image: img,
+            nodes: &nodes,
+            sharedinstall: &site.sharedinstall,
+            nfsv4: site.nfsv4,
+            db: &ctx.db,
+        };
+        let image_job = prime::ImageJob {
+            spot,
+            skip_sync: job.opts.skipsync,
+            resources: job.resources,
+        };
+        if !prime::prepare_diskless_image(&prime, &image_job, &mut reply)? {
+            return Ok(false);
         }
     }
     // Stock `checkCredFiles` (§3.2 item 16): its messages are [info].
-    let installdir = std::path::Path::new(&world.site.installdir);
+    let installdir = std::path::Path::new(&site.installdir);
     for m in crate::credfiles::check(installdir, &ctx.server.confdir) {
-        docs.0.push(Response::new().info(m));
+        reply.info(m)?;
     }
-    if world.site.sharedinstall == "sns" {
-        if !step_sfs_copy(ctx, images) {
-            docs.error("Could not copy NIM resources to the shared file system.\n");
-            return false;
+    if site.sharedinstall == "sns" {
+        if !step_sfs_copy(ctx, job.images) {
+            reply.error("Could not copy NIM resources to the shared file system.\n")?;
+            return Ok(false);
         }
-        if !step_define_sn_resources(ctx, images) {
-            docs.error("Could not define NIM resources on service nodes.\n");
-            return false;
+        if !step_define_sn_resources(ctx, job.images) {
+            reply.error("Could not define NIM resources on service nodes.\n")?;
+            return Ok(false);
         }
-    } else if !opts.defonly && !step_sn_copy(ctx, opts, images) {
-        docs.error("Could not copy NIM resources to the xCAT service nodes.\n");
-        return false;
+    } else if !job.opts.defonly && !copy_to_sns(ctx, &prime, job, &mut reply)? {
+        reply.error("Could not copy NIM resources to the xCAT service nodes.\n")?;
+        return Ok(false);
     }
-    true
+    Ok(true)
 }
 
-/// Wired to mncopy's `updatespot` after merge (handlers.md §3.7).
-fn step_update_spot(_ctx: &Ctx, _image: &Image, _nodes: &[&str]) -> bool {
-    true
-}
-
-/// Wired to mncopy's shared_root re-sync (sharedinstall sns / all) after merge (§3.2 item 15).
-fn step_sync_shared_root(_ctx: &Ctx, _opts: &Options, _image: &Image) -> bool {
-    true
+/// `doSNcopy2` (§3.6.1): what each service node's images need, copied by
+/// `nim::prime` (this host and the management node left out).
+fn copy_to_sns(
+    ctx: &Ctx,
+    prime: &prime::Prime,
+    job: &PrimeJob,
+    reply: &mut Reply,
+) -> Result<bool, HandlerError> {
+    let nodes: Vec<String> = job.osi.keys().cloned().collect();
+    let by_raw = ctx.db.read(|conn| {
+        let inherit = ctx.inherit_ctx(conn)?;
+        hierarchy::service_nodes(conn, &inherit, &nodes, hierarchy::SnColumn::ServiceNode)
+    })?;
+    let per_sn = hierarchy::per_service_node(&by_raw, job.opts.sn_type());
+    let service_nodes = prime::images_per_service_node(&per_sn, job.osi);
+    let mut this_host = vec![ctx.server.short_host.clone()];
+    this_host.extend(job.world.site.master.clone());
+    let req = prime::CopyRequest {
+        service_nodes: &service_nodes,
+        this_host: &this_host,
+        images: job.images,
+        resources: job.resources,
+    };
+    Ok(prime::copy_to_service_nodes(prime, &req, reply)?)
 }
 
 /// Wired to snssnmove's `doSFScopy` after merge (§3.6.3).
@@ -424,10 +458,5 @@ fn step_sfs_copy(_ctx: &Ctx, _images: &BTreeMap<String, Image>) -> bool {
 
 /// Wired to snssnmove's `defSNres` after merge (§3.6.4).
 fn step_define_sn_resources(_ctx: &Ctx, _images: &BTreeMap<String, Image>) -> bool {
-    true
-}
-
-/// Wired to mncopy's `doSNcopy2` after merge (§3.6.1).
-fn step_sn_copy(_ctx: &Ctx, _opts: &Options, _images: &BTreeMap<String, Image>) -> bool {
     true
 }
