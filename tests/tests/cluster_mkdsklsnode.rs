@@ -1,11 +1,12 @@
 //! mkdsklsnode end to end in the cluster in a box: the stock-named client on
-//! mn1 (nimprime), the MN daemon checking the osimage and nimprime's
-//! resources and splitting per service node, sn1 and sn2 each defining and
-//! initialising cn01 (`servicenode=sn1,sn2`) on its own NIM (the simulator
-//! at the stock paths).  Until the SN resource creation is wired in, the
-//! test defines the image's resources on the SNs as that step would.  Then
-//! again without `-f` (both refuse), and with sn2's daemon killed (sn1's
-//! part completes, the error names sn2, exit 1).
+//! mn1 (nimprime: the osimage's spot, shared_root and paging in its NIM),
+//! the MN daemon checking the osimage and nimprime's resources, updating
+//! the SPOT, copying what the service nodes need (real ssh / rsync) and
+//! splitting per service node; sn1 and sn2 each defining the image's
+//! resources (make_SN_resource) and defining and initialising cn01
+//! (`servicenode=sn1,sn2`) on its own NIM (the simulator at the stock
+//! paths).  Then again without `-f` (both refuse), and with sn2's daemon
+//! killed (sn1's part completes, the error names sn2, exit 1).
 //! Needs root (skips otherwise; fails under CI=true).
 
 use std::process::Output;
@@ -79,10 +80,18 @@ fn calls(c: &Cluster, host: &str) -> Vec<String> {
         .collect()
 }
 
-fn sorted_lines(t: &str) -> Vec<String> {
-    let mut v: Vec<String> = t.lines().map(str::to_string).collect();
-    v.sort();
-    v
+/// The calls about machines: the machine list, each node's commands and
+/// the inetd check (the SN's resource set-up before the nodes left out).
+fn node_calls(calls: &[String]) -> Vec<String> {
+    calls
+        .iter()
+        .filter(|c| {
+            c.ends_with("lsnim -c machines")
+                || c.ends_with("lssrc -s inetd")
+                || c.rsplit(' ').next().is_some_and(|w| w.starts_with("cn"))
+        })
+        .cloned()
+        .collect()
 }
 
 #[test]
@@ -126,10 +135,21 @@ fn a_node_is_defined_and_initialized_on_both_service_nodes() {
             "paging=71_paging",
         ],
     );
-    for h in ["mn1", "sn1", "sn2"] {
-        nim_with_resources(&c, h);
+    nim_with_resources(&c, "mn1");
+    for sn in ["sn1", "sn2"] {
+        let h = c.host(sn);
+        ok(
+            h.run("nim_master_setup", &["-a", "mk_resource=no"]),
+            "nim_master_setup",
+        );
     }
-    // The credential files stock's checkCredFiles looks for on the MN.
+    // The SPOT's files on nimprime (updatespot edits them), xcataixpost, and
+    // the group updatespot gives inst_root.
+    let spot = "/install/nim/spot/71_spot/usr";
+    let files = format!("mkdir -p /install/postscripts {spot}/lib/boot/network {spot}/lpp/bos/inst_root/etc && echo '# rc.dd_boot' > {spot}/lib/boot/network/rc.dd_boot && touch /install/postscripts/xcataixpost && (getent group system >/dev/null || groupadd system)");
+    ok(c.host("mn1").run("sh", &["-c", &files]), "SPOT files");
+    // The credential files stock's checkCredFiles looks for on the MN (made
+    // before the SPOT files: /install/postscripts must exist).
     let creds = "mkdir -p /install/postscripts/_xcat /install/postscripts/ca /install/postscripts/hostkeys /install/postscripts/_ssh /etc/xcat/hostkeys && touch /install/postscripts/_xcat/ca.pem /install/postscripts/ca/ca-cert.pem /install/postscripts/hostkeys/ssh_host_rsa_key.pub /install/postscripts/_ssh/authorized_keys /etc/xcat/hostkeys/ssh_host_rsa_key.pub";
     ok(c.host("mn1").run("sh", &["-c", creds]), "credential files");
     let before: Vec<usize> = ["mn1", "sn1", "sn2"]
@@ -144,13 +164,31 @@ fn a_node_is_defined_and_initialized_on_both_service_nodes() {
         (String::new(), Some(0)),
         "{stdout}"
     );
-    let mut want = "Updating the spot named '71dskls'.\n\n".to_string();
-    for sn in ["sn1", "sn2"] {
-        want += &format!("{sn}: Initializing AIX diskless nodes.  This could take a while.\n\n{sn}: Creating NIM client definition 'cn01.'\n\n{sn}: Initializing NIM machine 'cn01'. \n\n{sn}: AIX/NIM diskless nodes were initialized.\n\n");
+    for line in [
+        "Updating the spot named '71dskls'.",
+        "Checking NIM resources on sn1.",
+        "Checking NIM resources on sn2.",
+    ] {
+        assert!(stdout.lines().any(|l| l == line), "{line}: {stdout}");
     }
-    assert_eq!(sorted_lines(&stdout), sorted_lines(&want));
+    for sn in ["sn1", "sn2"] {
+        let own: Vec<&str> = stdout
+            .lines()
+            .filter(|l| l.starts_with(&format!("{sn}: ")))
+            .collect();
+        assert_eq!(
+            own,
+            [
+                format!("{sn}: Initializing AIX diskless nodes.  This could take a while."),
+                format!("{sn}: Creating NIM client definition 'cn01.'"),
+                format!("{sn}: Initializing NIM machine 'cn01'. "),
+                format!("{sn}: AIX/NIM diskless nodes were initialized."),
+            ]
+        );
+    }
+    // nimprime: resource facts, then updatespot's SPOT location.
     assert_eq!(
-        calls(&c, "mn1")[before[0]..],
+        calls(&c, "mn1")[before[0]..before[0] + 9],
         [
             "0\tlsnim -P -c resources",
             "0\tlsnim",
@@ -160,11 +198,16 @@ fn a_node_is_defined_and_initialized_on_both_service_nodes() {
             "0\tlsnim -l 71_paging",
             "0\tlsnim -a location -Z 71_sr",
             "0\tlsnim -l 71_sr",
+            "0\tlsnim -l 71_spot",
         ]
     );
     for (i, sn) in ["sn1", "sn2"].into_iter().enumerate() {
+        // make_SN_resource defined the image's resources on the SN.
+        for r in ["71_spot", "71_sr", "71_paging"] {
+            ok(c.host(sn).run("lsnim", &["-l", r]), "resource on the SN");
+        }
         assert_eq!(
-            calls(&c, sn)[before[i + 1]..],
+            node_calls(&calls(&c, sn)[before[i + 1]..]),
             [
                 "0\tlsnim -c machines",
                 "0\tnim -Fo define -t diskless -a if1=find_net cn01 aabbccddee01 ent -a cable_type1=N/A -a netboot_kernel=mp -a net_definition=ent 255.255.255.0 198.18.0.254 -a net_settings1=100 full cn01",
@@ -216,7 +259,7 @@ fn a_node_is_defined_and_initialized_on_both_service_nodes() {
     assert_eq!(stderr.lines().count(), 1, "{stderr}");
     assert_eq!(out.status.code(), Some(1));
     assert_eq!(
-        calls(&c, "sn1")[before..],
+        node_calls(&calls(&c, "sn1")[before..]),
         [
             "0\tlsnim -c machines",
             "0\tlsnim -l cn01",
