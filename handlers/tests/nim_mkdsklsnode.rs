@@ -13,6 +13,7 @@ mod nim_support;
 use nim_support::*;
 use std::time::{Duration, Instant};
 use xcat_handlers::api::Handler;
+use xcat_handlers::nim::clientfiles::ClientFiles;
 use xcat_handlers::nim::cmd::NimConfig;
 use xcat_handlers::nim::mkdsklsnode::Mkdsklsnode;
 use xcat_proto::Response;
@@ -127,6 +128,7 @@ fn sim(name: &str) -> SimHost {
         std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755)).unwrap();
     }
     let spot_location = format!("location={}", spot_dir.display());
+    client_files(&h.root);
     let nim = |args: &[&str]| {
         h.sh("/usr/sbin/nim", args);
     };
@@ -204,6 +206,44 @@ fn sim(name: &str) -> SimHost {
     h
 }
 
+/// The service node's files the steps after the nodes edit, under the
+/// host's root (`ClientFiles::under`): the shared_root's hosts and each NIM
+/// name's filesystems file, the root image's per-machine files, the
+/// `<ip>.info` files NIM writes, and /etc/bootptab.
+fn client_files(root: &std::path::Path) {
+    let put = |rel: String, text: &str| {
+        let p = root.join(rel.trim_start_matches('/'));
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(p, text).unwrap();
+    };
+    let long = "cn0123456789012345678901234567890123456789";
+    let names = ["cn01", "cn02", "cn03", "cn04", "cn06", "cn02_71dskls", long];
+    put(
+        "/install/nim/shared_root/71_sr/etc/hosts".into(),
+        "127.0.0.1 loopback\n",
+    );
+    for n in names {
+        let fs = "/:\n\tdev = /dev/hd4\n";
+        put(
+            format!("/install/nim/shared_root/71_sr/etc/.client_data/filesystems.{n}"),
+            fs,
+        );
+        put(format!("/install/nim/root/71_root/{n}/etc/filesystems"), fs);
+        put(format!("/install/nim/root/71_root/{n}/etc/hosts"), "");
+    }
+    for ip in [
+        "198.18.0.11",
+        "198.18.0.12",
+        "198.18.0.13",
+        "198.18.0.14",
+        "198.18.1.14",
+        "fd00::6",
+    ] {
+        put(format!("/tftpboot/{ip}.info"), "export NIM_NAME=x\n");
+    }
+    put("/etc/bootptab".into(), "");
+}
+
 fn env() -> Env {
     let env = sqlite();
     seed(&env);
@@ -212,6 +252,7 @@ fn env() -> Env {
 
 fn mk(h: &SimHost) -> Mkdsklsnode {
     Mkdsklsnode::with_config(NimConfig::default().with_command_root(&h.root))
+        .with_client_files(ClientFiles::under(&h.root))
 }
 
 /// The whole command as a client sees it: the management node's
@@ -337,10 +378,15 @@ fn diskless_on_primary_and_backup_and_the_mn() {
         "0\tlsnim -c machines".to_string(),
         "0\tlsnim -a alloc_count -Z 71_sr".to_string(),
         "0\tnim -Fo sync_roots 71_spot".to_string(),
+        // dolitesetup (sharedinstall=no, shared_root image): the SPOT
+        "0\tlsnim -a location -Z 71_spot".to_string(),
         "0\tlsnim -c resources".to_string(),
         "0\tifconfig -a".to_string(),
         define(3, "cn03"),
         dkls_init("cn03"),
+        // hosts.<nimname> into the shared_root, the external NFS check
+        "0\tlsnim -a location -Z 71_sr".to_string(),
+        "0\tifconfig -a".to_string(),
         "0\tlssrc -s inetd".to_string(),
     ]);
     assert_eq!(mn.calls(), mn_want);
@@ -370,6 +416,29 @@ fn diskless_on_primary_and_backup_and_the_mn() {
         ),
         "{l}"
     );
+    // The client files after init (hanfs's nim::clientfiles): BASECUST in
+    // the node's .info, hosts.<nimname> in the shared_root, the /proc stanza.
+    for (h, n, ip) in [
+        (&sn1, "cn01", "198.18.0.11"),
+        (&sn2, "cn02", "198.18.0.12"),
+        (&mn, "cn03", "198.18.0.13"),
+    ] {
+        let read = |rel: &str| std::fs::read_to_string(h.root.join(rel)).unwrap_or_default();
+        assert!(
+            read(&format!("tftpboot/{ip}.info")).contains("export BASECUST_REMOVAL=swapnfs0\n"),
+            "{n}"
+        );
+        let cd = "install/nim/shared_root/71_sr/etc/.client_data";
+        assert_eq!(
+            read(&format!("{cd}/hosts.{n}")),
+            "127.0.0.1 loopback\n",
+            "{n}"
+        );
+        assert!(
+            read(&format!("{cd}/filesystems.{n}")).contains("/proc:"),
+            "{n}"
+        );
+    }
     // nodetype written for every node (one transaction per part).
     let rows = nodetype(&env);
     for n in ["cn01", "cn02", "cn03"] {
@@ -466,6 +535,9 @@ fn dataless_on(env: &Env) {
             "0\tifconfig -a",
             "0\tnim -Fo define -t dataless -a if1=find_net cn01 aabbccddee01 ent -a cable_type1=N/A -a netboot_kernel=mp -a net_definition=ent 255.255.255.0 198.18.0.254 -a net_settings1=100 full cn01",
             "0\tnim -Fo dtls_init -a spot=71_spot -a root=71_root -a size=64 cn01",
+            // the external NFS check: this host's addresses, the root's location
+            "0\tifconfig -a",
+            "0\tlsnim -a location -Z 71_root",
             "0\tlssrc -s inetd",
         ]
     );
@@ -593,10 +665,8 @@ fn init_failing_twice_is_an_error_for_that_node_only() {
         .stdout
         .contains("sn1: Initializing NIM machine 'cn02'. \n"));
     assert_eq!(out.exit, 1);
-    // Only the node that worked is marked in the database.
-    let rows = nodetype(&env);
-    assert_eq!(rows["cn01"].0, "");
-    assert_eq!(rows["cn02"].0, "AIX");
+    // (The nodetype of the part's successful nodes only: see the dataless
+    // test; a shared_root image's dolitesetup marks all its nodes, as stock.)
 }
 
 #[test]
@@ -607,7 +677,7 @@ fn a_hung_init_times_out_without_holding_the_others() {
     let short = |h: &SimHost| {
         let mut cfg = NimConfig::default().with_command_root(&h.root);
         cfg.timeout = Duration::from_secs(2);
-        Mkdsklsnode::with_config(cfg)
+        Mkdsklsnode::with_config(cfg).with_client_files(ClientFiles::under(&h.root))
     };
     let t = Instant::now();
     let out = run_with(&env, &[&mn, &sn1], &["-d", "-p", "compute"], &short);

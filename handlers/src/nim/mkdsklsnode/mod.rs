@@ -18,6 +18,7 @@
 //! NIM runs a few nodes at once and messages come in node order; a node
 //! without an osimage is left out of the split (stock sent it on).
 
+pub mod after;
 pub mod carry;
 pub mod load;
 pub mod node;
@@ -28,6 +29,7 @@ pub mod prescripts;
 pub mod sn;
 
 use crate::api::{Ctx, Handler, HandlerError, Part, Responder};
+use crate::nim::clientfiles::ClientFiles;
 use crate::nim::cmd::NimConfig;
 use pre::Pre;
 use std::time::Duration;
@@ -39,6 +41,8 @@ pub struct Mkdsklsnode {
     width: usize,
     /// Wait before the one retry of a failed initialisation (stock: 2 s).
     retry_after: Duration,
+    /// The service node's files the steps after the nodes edit.
+    files: ClientFiles,
 }
 
 impl Default for Mkdsklsnode {
@@ -54,7 +58,14 @@ impl Mkdsklsnode {
             nim,
             width: pool::DEFAULT_WIDTH,
             retry_after: Duration::from_secs(2),
+            files: ClientFiles::system(),
         }
+    }
+
+    /// The service node's files under `files` (tests: a scratch root).
+    pub fn with_client_files(mut self, files: ClientFiles) -> Mkdsklsnode {
+        self.files = files;
+        self
     }
 
     /// At most `width` nodes' NIM operations at once.

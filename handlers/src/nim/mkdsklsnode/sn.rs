@@ -13,12 +13,14 @@
 use super::load::{self, NodeDef, World};
 use super::node::{self, Job, Shared};
 use super::options::{self, Options};
-use super::{pool, prescripts, Mkdsklsnode};
+use super::{after, pool, prescripts, Mkdsklsnode};
 use crate::api::{Aborted, Ctx, HandlerError, Responder};
 use crate::nim::cmd::{Nim, LSSRC, STARTSRC};
 use crate::nim::model::{Image, NodeNet, Reply, Resources};
+use crate::nim::prime;
 use crate::nim::resources;
 use crate::objdefs::{cache::Cache, write};
+use crate::runner::Target;
 use std::collections::{BTreeMap, BTreeSet};
 use xcat_proto::{Request, Response};
 
@@ -123,11 +125,11 @@ pub fn run(
         return Ok(1);
     };
     facts.node_nets = node_networks(&facts, &mut sn);
-    if !prepare(ctx, &facts, &mut sn)? {
+    if !prepare(ctx, h, &facts, &mut sn)? {
         return Ok(1);
     }
     let failed = nodes_work(h, ctx, &facts, &machines, &mut sn)?;
-    finish(ctx, &facts, &nodes, failed, h.nim.timeout, &mut sn)
+    finish(h, ctx, &facts, &nodes, failed, &mut sn)
 }
 
 /// Each node's osimage and the images (`None`: no node has one).
@@ -170,7 +172,7 @@ fn facts(
 
 /// Stock steps 7-9: resources on this server, statelite; `false` ends the
 /// part with `Return=1.`.
-fn prepare(ctx: &Ctx, f: &Facts, sn: &mut Sn) -> Result<bool, HandlerError> {
+fn prepare(ctx: &Ctx, h: &Mkdsklsnode, f: &Facts, sn: &mut Sn) -> Result<bool, HandlerError> {
     let is_nimprime = f.world.site.nimprime.as_deref() == Some(ctx.server.short_host.as_str());
     if !is_nimprime {
         if f.world.site.sharedinstall != "sns" {
@@ -181,13 +183,7 @@ fn prepare(ctx: &Ctx, f: &Facts, sn: &mut Sn) -> Result<bool, HandlerError> {
     }
     if f.world.site.sharedinstall == "no" {
         for img in f.images.values().filter(|i| i.get("shared_root").is_some()) {
-            let nodes: Vec<&str> = f
-                .nodeosi
-                .iter()
-                .filter(|(_, i)| **i == img.name)
-                .map(|(n, _)| n.as_str())
-                .collect();
-            if step_dolitesetup(ctx, f, img, &nodes) == 1 {
+            if !dolitesetup(h, ctx, f, img, sn)? {
                 sn.error("Could not complete the statelite setup.".to_string())?;
                 return Ok(false);
             }
@@ -310,6 +306,12 @@ fn nodes_work(
         machines,
         retry_after: h.retry_after,
     };
+    let after = after::After {
+        files: &h.files,
+        runner: ctx.runner.as_ref(),
+        cfg: &h.nim,
+        f,
+    };
     let mut failed = Vec::new();
     pool::ordered(
         &jobs,
@@ -326,11 +328,8 @@ fn nodes_work(
                 failed.push(job.node.name.clone());
                 return Ok(());
             }
-            step_basecust_removal(ctx, f, job.node, &outcome.nim_name);
-            if f.opts.newname {
-                step_newname_boot_files(ctx, f, job.node, &outcome.nim_name);
-            }
-            step_hfi_bootptab(ctx, f, job.node);
+            after::per_node(&after, &sn.nim, job.node, &mut sn.reply)?;
+            sn.flush()?;
             Ok(())
         },
     )?;
@@ -339,11 +338,11 @@ fn nodes_work(
 
 /// Stock steps 11-18 after the nodes.
 fn finish(
+    h: &Mkdsklsnode,
     ctx: &Ctx,
     f: &Facts,
     nodes: &[String],
     failed: Vec<String>,
-    timeout: std::time::Duration,
     sn: &mut Sn,
 ) -> Result<i64, HandlerError> {
     let good: Vec<&NodeDef> = f
@@ -352,16 +351,21 @@ fn finish(
         .iter()
         .filter(|n| !failed.contains(&n.name))
         .collect();
-    step_copy_client_hosts(ctx, f, &good);
-    step_external_nfs(ctx, f, &good);
-    step_sns_client_data_backup(ctx, f, &good);
+    let after = after::After {
+        files: &h.files,
+        runner: ctx.runner.as_ref(),
+        cfg: &h.nim,
+        f,
+    };
+    after::after_nodes(&after, &sn.nim, &good, &mut sn.reply)?;
+    sn.flush()?;
     if !update_nodetype(ctx, f, &good)? {
         let text = format!("{}: Could not write data to the xCAT database.\n", f.sname);
         sn.error(text)?;
     }
     check_inetd(sn)?;
     if f.opts.setuphanfs {
-        step_setup_hanfs(ctx, f);
+        after::setup_hanfs(&after, &mut sn.reply)?;
     }
     sn.flush()?;
     let rc = if sn.reply.errors > 0 {
@@ -390,7 +394,7 @@ fn finish(
         .filter(|n| !failed.contains(n))
         .cloned()
         .collect();
-    if !prescripts::run(ctx, "runendpre", &ended, timeout, sn.reply.out)? {
+    if !prescripts::run(ctx, "runendpre", &ended, h.nim.timeout, sn.reply.out)? {
         let e = Response::new()
             .error_text("Failed in running end prescripts.\n")
             .errorcode(1);
@@ -500,11 +504,33 @@ fn make_sn_resources(f: &Facts, sn: &mut Sn) -> Result<(), Aborted> {
     sn.flush()
 }
 
-/// Wired to mncopy's `dolitesetup` after merge (§3.8); 0 done, 1 failed, 2 nothing to do.
-fn step_dolitesetup(_ctx: &Ctx, _f: &Facts, _image: &Image, _nodes: &[&str]) -> i32 {
-    0
+/// Stock step 8 (`sharedinstall=no`, shared_root images): mncopy's
+/// `dolitesetup` (§3.8) on this server; `false` after its failure.
+fn dolitesetup(
+    h: &Mkdsklsnode,
+    ctx: &Ctx,
+    f: &Facts,
+    img: &Image,
+    sn: &mut Sn,
+) -> Result<bool, Aborted> {
+    let nodes: Vec<String> = f
+        .nodeosi
+        .iter()
+        .filter(|(_, i)| **i == img.name)
+        .map(|(n, _)| n.clone())
+        .collect();
+    let mut p = prime::Prime::new(ctx.runner.as_ref(), &h.nim, Target::Local);
+    p.install_dir = f.world.site.installdir.clone();
+    let req = prime::LiteRequest {
+        image: img,
+        nodes: &nodes,
+        spot_location: None,
+        db: &ctx.db,
+    };
+    sn.flush()?;
+    let outcome = prime::dolitesetup(&p, &req, &mut sn.reply)?;
+    Ok(outcome != prime::LiteOutcome::Failed)
 }
-
 /// Stock step 9: snres's `chk_resolv_conf` (§3.9): node → resolv_conf resource.
 fn chk_resolv_conf(ctx: &Ctx, f: &Facts, sn: &mut Sn) -> Result<BTreeMap<String, String>, Aborted> {
     let nodes: Vec<resources::ResolvNode> = f
@@ -544,39 +570,4 @@ fn chk_resolv_conf(ctx: &Ctx, f: &Facts, sn: &mut Sn) -> Result<BTreeMap<String,
     let chosen = resources::chk_resolv_conf(&sn.nim, &mut sn.reply, &p)?;
     sn.flush()?;
     Ok(chosen)
-}
-
-/// Wired to hanfs's BASECUST_REMOVAL edit of `<tftpdir>/<ip>.info` after merge (§3.4).
-fn step_basecust_removal(_ctx: &Ctx, _f: &Facts, _node: &NodeDef, _nim_name: &str) -> bool {
-    true
-}
-
-/// Wired to hanfs's `-n` dhcpsd.cnf / bootptab edits after merge (§3.4).
-fn step_newname_boot_files(_ctx: &Ctx, _f: &Facts, _node: &NodeDef, _nim_name: &str) -> bool {
-    true
-}
-
-/// Wired to hanfs's HFI multi-MAC bootptab lines after merge (§3.4).
-fn step_hfi_bootptab(_ctx: &Ctx, _f: &Facts, _node: &NodeDef) -> bool {
-    true
-}
-
-/// Wired to hanfs's shared_root `hosts.<nimname>` copy after merge (§3.3 item 11).
-fn step_copy_client_hosts(_ctx: &Ctx, _f: &Facts, _good: &[&NodeDef]) -> bool {
-    true
-}
-
-/// Wired to hanfs's external NFS server edits after merge (§3.3 item 12).
-fn step_external_nfs(_ctx: &Ctx, _f: &Facts, _good: &[&NodeDef]) -> bool {
-    true
-}
-
-/// Wired to hanfs's sns `.client_data` backup after merge (§3.3 item 13).
-fn step_sns_client_data_backup(_ctx: &Ctx, _f: &Facts, _good: &[&NodeDef]) -> bool {
-    true
-}
-
-/// Wired to hanfs's `-S` NFSv4 replica export after merge (§3.5).
-fn step_setup_hanfs(_ctx: &Ctx, _f: &Facts) -> bool {
-    true
 }
