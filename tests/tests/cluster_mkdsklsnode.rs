@@ -152,6 +152,12 @@ fn a_node_is_defined_and_initialized_on_both_service_nodes() {
     // before the SPOT files: /install/postscripts must exist).
     let creds = "mkdir -p /install/postscripts/_xcat /install/postscripts/ca /install/postscripts/hostkeys /install/postscripts/_ssh /etc/xcat/hostkeys && touch /install/postscripts/_xcat/ca.pem /install/postscripts/ca/ca-cert.pem /install/postscripts/hostkeys/ssh_host_rsa_key.pub /install/postscripts/_ssh/authorized_keys /etc/xcat/hostkeys/ssh_host_rsa_key.pub";
     ok(c.host("mn1").run("sh", &["-c", creds]), "credential files");
+    // The shared_root's directory as NIM lays it out (the simulator writes
+    // the clients' .client_data files into it) and the tftp directory.
+    let sr = "mkdir -p /install/nim/shared_root/71_sr/etc/.client_data /tftpboot && echo '127.0.0.1 loopback' > /install/nim/shared_root/71_sr/etc/hosts";
+    for h in ["mn1", "sn1", "sn2"] {
+        ok(c.host(h).run("sh", &["-c", sr]), "shared_root directory");
+    }
     let before: Vec<usize> = ["mn1", "sn1", "sn2"]
         .iter()
         .map(|h| calls(&c, h).len())
@@ -215,6 +221,18 @@ fn a_node_is_defined_and_initialized_on_both_service_nodes() {
                 "0\tlssrc -s inetd",
             ],
             "{sn}"
+        );
+        // The client files after init: BASECUST in the .info, hosts.cn01.
+        let info = format!("/tftpboot/{}.info", c.host("cn01").ip());
+        let info = ok(c.host(sn).run("cat", &[&info]), "cat .info");
+        assert!(
+            info.contains("export BASECUST_REMOVAL=swapnfs0"),
+            "{sn}: {info}"
+        );
+        let hosts = "/install/nim/shared_root/71_sr/etc/.client_data/hosts.cn01";
+        assert_eq!(
+            ok(c.host(sn).run("cat", &[hosts]), "cat hosts"),
+            "127.0.0.1 loopback\n"
         );
         let l = ok(c.host(sn).run("lsnim", &["-l", "cn01"]), "lsnim -l");
         assert!(l.contains("shared_root    = 71_sr"), "{sn}: {l}");
