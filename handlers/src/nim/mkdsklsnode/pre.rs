@@ -16,6 +16,7 @@ use crate::hierarchy;
 use crate::nim::cmd::Nim;
 use crate::nim::model::{Image, Reply, Resources};
 use crate::nim::prime;
+use crate::nim::sns;
 use crate::nim::validate;
 use crate::objdefs::{cache::Cache, write};
 use crate::runner::Target;
@@ -113,6 +114,7 @@ pub fn pre(h: &Mkdsklsnode, ctx: &Ctx, request: &Request) -> Result<Pre, Handler
     };
     let job = PrimeJob {
         opts: &opts,
+        attrs: &attrs,
         world: &world,
         images: &images,
         osi: &osi,
@@ -361,6 +363,7 @@ fn resources(
 /// What the nimprime steps work with.
 struct PrimeJob<'a> {
     opts: &'a Options,
+    attrs: &'a BTreeMap<String, String>,
     world: &'a World,
     images: &'a BTreeMap<String, Image>,
     osi: &'a BTreeMap<String, String>,
@@ -414,7 +417,7 @@ fn prime_steps(
             reply.error("Could not copy NIM resources to the shared file system.\n")?;
             return Ok(false);
         }
-        if !step_define_sn_resources(ctx, job.images) {
+        if !define_sn_resources(h, ctx, job, &mut reply)? {
             reply.error("Could not define NIM resources on service nodes.\n")?;
             return Ok(false);
         }
@@ -425,6 +428,61 @@ fn prime_steps(
     Ok(true)
 }
 
+/// Service node → its nodes under the `-p` / `-b` type (stock
+/// `getSNformattedhash`).
+fn per_sn(ctx: &Ctx, job: &PrimeJob) -> Result<BTreeMap<String, Vec<String>>, HandlerError> {
+    let nodes: Vec<String> = job.osi.keys().cloned().collect();
+    let by_raw = ctx.db.read(|conn| {
+        let inherit = ctx.inherit_ctx(conn)?;
+        hierarchy::service_nodes(conn, &inherit, &nodes, hierarchy::SnColumn::ServiceNode)
+    })?;
+    Ok(hierarchy::per_service_node(&by_raw, job.opts.sn_type()))
+}
+
+/// `defSNres` (§3.6.4, `sharedinstall=sns`): snssnmove's `nim::sns`
+/// defines the resources on every service node from here.
+fn define_sn_resources(
+    h: &Mkdsklsnode,
+    ctx: &Ctx,
+    job: &PrimeJob,
+    reply: &mut Reply,
+) -> Result<bool, HandlerError> {
+    let sn_nodes = per_sn(ctx, job)?;
+    let node_image: BTreeMap<String, Image> = job
+        .osi
+        .iter()
+        .filter_map(|(n, i)| Some((n.clone(), job.images.get(i)?.clone())))
+        .collect();
+    let nets: BTreeMap<String, crate::nim::model::NodeNet> = job
+        .world
+        .nodes
+        .iter()
+        .filter_map(|n| {
+            let net = load::network_of(load::address(n)?, &job.world.networks)?;
+            Some((n.name.clone(), net))
+        })
+        .collect();
+    let site = &job.world.site;
+    let p = sns::define::DefSnRes {
+        runner: ctx.runner.as_ref(),
+        cfg: &h.nim,
+        this_host: &ctx.server.short_host,
+        nfsv4: site.nfsv4,
+        domain: site.domain.as_deref(),
+        installdir: &site.installdir,
+        attrs: job.attrs,
+        resources: job.resources,
+        nfs_restart_pause: std::time::Duration::from_secs(2),
+    };
+    Ok(sns::define::def_sn_res(
+        &p,
+        &sn_nodes,
+        &node_image,
+        &nets,
+        reply,
+    )?)
+}
+
 /// `doSNcopy2` (§3.6.1): what each service node's images need, copied by
 /// `nim::prime` (this host and the management node left out).
 fn copy_to_sns(
@@ -433,12 +491,7 @@ fn copy_to_sns(
     job: &PrimeJob,
     reply: &mut Reply,
 ) -> Result<bool, HandlerError> {
-    let nodes: Vec<String> = job.osi.keys().cloned().collect();
-    let by_raw = ctx.db.read(|conn| {
-        let inherit = ctx.inherit_ctx(conn)?;
-        hierarchy::service_nodes(conn, &inherit, &nodes, hierarchy::SnColumn::ServiceNode)
-    })?;
-    let per_sn = hierarchy::per_service_node(&by_raw, job.opts.sn_type());
+    let per_sn = per_sn(ctx, job)?;
     let service_nodes = prime::images_per_service_node(&per_sn, job.osi);
     let mut this_host = vec![ctx.server.short_host.clone()];
     this_host.extend(job.world.site.master.clone());
@@ -451,12 +504,9 @@ fn copy_to_sns(
     Ok(prime::copy_to_service_nodes(prime, &req, reply)?)
 }
 
-/// Wired to snssnmove's `doSFScopy` after merge (§3.6.3).
+/// Wired to snssnmove's `nim::sns::copy::do_sfs_copy` (§3.6.3) once
+/// `nim::prime`'s copyres2 (`copy_resource`) is public for its `copyres`
+/// callback; until then the sns copy is reported done.
 fn step_sfs_copy(_ctx: &Ctx, _images: &BTreeMap<String, Image>) -> bool {
-    true
-}
-
-/// Wired to snssnmove's `defSNres` after merge (§3.6.4).
-fn step_define_sn_resources(_ctx: &Ctx, _images: &BTreeMap<String, Image>) -> bool {
     true
 }
