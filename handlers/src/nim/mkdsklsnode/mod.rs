@@ -112,19 +112,18 @@ impl Handler for Mkdsklsnode {
             } => (opts, nodes, resources, msgs),
         };
         let mut req = request.clone();
-        req.set("_xcatpreprocessed", "1");
-        req.set_nodes(&nodes);
         carry::put_resources(&mut req, &resources);
-        let style = crate::hierarchy::Style::PerServiceNode(opts.sn_type());
         let mut parts = Vec::new();
         // The preprocess messages first, as stock sent them before the split.
         if !msgs.is_empty() {
             parts.push(Part::local(carry::replay_request(&request, msgs)));
         }
-        for mut p in crate::hierarchy::split(ctx, &req, style)? {
-            p.request.set("_xcatpreprocessed", "1");
-            parts.push(p);
-        }
+        parts.extend(crate::nim::split::per_service_node(
+            ctx,
+            &req,
+            &nodes,
+            opts.sn_type(),
+        )?);
         Ok(parts)
     }
 

@@ -22,7 +22,6 @@ use crate::objdefs::{cache::Cache, write};
 use crate::runner::Target;
 use std::collections::{BTreeMap, BTreeSet};
 use xcat_proto::{Request, Response};
-use xcat_schema::noderange::{ExpandOpts, NodeRangeError};
 
 /// What the management node decided.
 pub enum Pre {
@@ -144,27 +143,17 @@ fn nimprime_target(ctx: &Ctx, nimprime: &str) -> Target {
     }
 }
 
-/// The noderange's nodes (not verified, as stock `noderange($a, 0)`);
-/// `Err(text)` for a bad noderange.
+/// The noderange's nodes (not verified, as stock `noderange($a, 0)`,
+/// through the NIM commands' one `nim::split::noderange`); none without a
+/// noderange; `Err(text)` for a bad one.
 fn expand(
     ctx: &Ctx,
     request: &Request,
     range: Option<&str>,
 ) -> Result<Result<Vec<String>, String>, HandlerError> {
-    let Some(range) = range else {
-        return Ok(Ok(Vec::new()));
-    };
-    let opts = ExpandOpts {
-        verify: false,
-        ..crate::range_opts::for_request(request, ctx.privileged)
-    };
-    let r = ctx
-        .db
-        .read(|conn| Ok(xcat_schema::noderange::expand(conn, range, &opts)));
-    match r? {
-        Ok(e) => Ok(Ok(e.nodes)),
-        Err(NodeRangeError::Db(d)) => Err(d.into()),
-        Err(other) => Ok(Err(other.to_string())),
+    match range {
+        None => Ok(Ok(Vec::new())),
+        Some(r) => crate::nim::split::noderange(ctx, request, r),
     }
 }
 
