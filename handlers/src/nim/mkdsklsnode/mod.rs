@@ -1,15 +1,16 @@
 //! `mkdsklsnode`: define and initialise AIX diskless / dataless NIM
 //! machines (handlers.md §3; man page mkdsklsnode.1).  On the management
 //! node ([`pre`], stock `prenimnodeset`) the options, nodes, osimages and
-//! nimprime's resources are checked and the request is split per service
-//! node with `hierarchy::split` (default type `all`: a node with
+//! nimprime's resources are checked, the SPOT updated and the resources
+//! copied (`nim::prime`), and the request is split per service node with
+//! `nim::split` (default type `all`: a node with
 //! `servicenode=sn1,sn2` is defined and initialised on sn1 AND sn2; `-p` /
 //! `-b` pick one; nodes without a service node run on the management
 //! node).  Each part ([`sn`], stock `mkdsklsnode()`) runs on its server,
 //! which reads the database itself; nimprime's resource facts travel in the
 //! request ([`carry`]).  Files: [`options`], [`load`] (database → `nim::model`),
 //! [`node`] (one node's define / init), [`pool`] (a few nodes at once,
-//! output in node order), [`prescripts`].
+//! output in node order), [`after`] (client files, `-S`), [`prescripts`].
 //!
 //! Deliberate differences from stock (README, Compatibility): both sides
 //! accept `--primarySN` / `--backupSN` (stock's service node refused them);

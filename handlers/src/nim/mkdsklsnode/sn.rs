@@ -7,8 +7,10 @@
 //! the files after the nodes, the database update, inetd, `-S`, the result
 //! message and the end prescripts.
 //!
-//! The call sites of the parts other owners build are small `step_*`
-//! functions, each at its stock step; they report success until wired.
+//! The parts other owners built are called at their stock steps:
+//! `nim::resources` (make_SN_resource, chk_resolv_conf), `nim::prime`
+//! (dolitesetup), and through [`super::after`] `nim::clientfiles` and
+//! `nim::hanfs`.
 
 use super::load::{self, NodeDef, World};
 use super::node::{self, Job, Shared};
