@@ -4,6 +4,7 @@
 
 pub mod api;
 pub mod builtins;
+pub mod credfiles;
 pub mod getopt;
 pub mod hierarchy;
 pub mod localtime;

@@ -15,13 +15,15 @@
 //! * [`hanfs`]: `mkdsklsnode -S` (NFSv4 replica export of the install
 //!   directory); [`clientfiles`]: the files mkdsklsnode edits on a service
 //!   node after NIM initialised the clients.
-//! * [`xcat2nim`], [`rmdsklsnode`], [`nimnodeset`]: the commands; [`say`]:
-//!   the message forms of the node commands' server parts; [`split`]: their
-//!   management node's noderange and per-service-node split.
+//! * [`xcat2nim`], [`mkdsklsnode`], [`rmdsklsnode`], [`nimnodeset`]: the
+//!   commands; [`say`]: the message forms of the node commands' server
+//!   parts; [`split`]: their management node's noderange and
+//!   per-service-node split.
 
 pub mod clientfiles;
 pub mod cmd;
 pub mod hanfs;
+pub mod mkdsklsnode;
 pub mod model;
 pub mod nimnodeset;
 pub mod parse;
@@ -40,6 +42,7 @@ use std::sync::Arc;
 pub fn handlers() -> Vec<Arc<dyn Handler>> {
     vec![
         Arc::new(xcat2nim::Xcat2nim::default()),
+        Arc::new(mkdsklsnode::Mkdsklsnode::default()),
         Arc::new(rmdsklsnode::Rmdsklsnode::default()),
         Arc::new(nimnodeset::Nimnodeset::default()),
     ]

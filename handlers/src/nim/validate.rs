@@ -81,6 +81,29 @@ pub fn mac(object: &str, attr: &str, value: &str) -> Result<String, Invalid> {
     }
 }
 
+/// Every MAC of a `mac.mac` value (`aa:bb:…|cc:dd:…`, stock splits on
+/// `|`), each as 12 hexadecimal digits; an empty value is refused.
+pub fn macs(object: &str, attr: &str, value: &str) -> Result<Vec<String>, Invalid> {
+    value
+        .split('|')
+        .map(|one| {
+            mac(object, attr, one).map_err(|mut e| {
+                e.value = value.to_string();
+                e
+            })
+        })
+        .collect()
+}
+
+/// One word (no blanks, no control characters, not empty): an `attr=val`
+/// value or a database value that becomes one NIM attribute value.
+pub fn word<'v>(object: &str, attr: &str, value: &'v str) -> Result<&'v str, Invalid> {
+    if value.is_empty() || value.chars().any(|c| c.is_control() || c.is_whitespace()) {
+        return refuse(object, attr, value, "not a single word");
+    }
+    Ok(value)
+}
+
 /// An IPv4 or IPv6 address.
 pub fn ip(object: &str, attr: &str, value: &str) -> Result<IpAddr, Invalid> {
     value
@@ -156,6 +179,19 @@ mod tests {
             mac("cn01", "mac", "aabbccddee01!cn01-eth0|aabbccddee02").unwrap(),
             "aabbccddee01"
         );
+        assert_eq!(
+            super::macs("cn01", "mac", "aa:bb:cc:dd:ee:01|AABBCCDDEE02").unwrap(),
+            ["aabbccddee01", "AABBCCDDEE02"]
+        );
+        assert!(super::macs("cn01", "mac", "").is_err());
+        assert_eq!(
+            super::macs("cn01", "mac", "aabbccddee01|zz")
+                .unwrap_err()
+                .value,
+            "aabbccddee01|zz"
+        );
+        assert!(word("cn01", "psize", "64").is_ok());
+        assert!(word("cn01", "psize", "64 -a x=y").is_err());
         let e = mac("cn01", "mac", "aa:bb;reboot").unwrap_err();
         assert_eq!(
             e.to_string(),

@@ -32,7 +32,7 @@ mod selection;
 pub(crate) mod spec;
 pub mod stanza;
 mod usage;
-mod write;
+pub(crate) mod write;
 
 use crate::api::{Aborted, Ctx, Handler, HandlerError, Responder};
 use std::sync::Arc;
