@@ -289,7 +289,11 @@ impl Sim {
 
     /// Live nodes that would accept a write now.
     pub fn writers(&self) -> Vec<String> {
-        let term = self.term();
+        self.writers_at(self.term())
+    }
+
+    /// The same, with a shared term of `term` (0: as if the node could not read it).
+    pub fn writers_at(&self, term: u64) -> Vec<String> {
         self.nodes
             .iter()
             .filter(|(_, n)| n.alive && !n.paused && n.m.may_write(self.now, term).is_ok())
@@ -306,6 +310,10 @@ impl Sim {
             .collect();
         if self.check_vip {
             assert!(vips.len() <= 1, "VIP on {vips:?} at {:?}\n{}", self.now, self.log.join("\n"));
+        }
+        if self.check_vip {
+            let w = self.writers_at(0);
+            assert!(w.len() <= 1, "lease writers {w:?} at {:?}\n{}", self.now, self.log.join("\n"));
         }
         let w = self.writers();
         assert!(w.len() <= 1, "writers {w:?} at {:?}\n{}", self.now, self.log.join("\n"));
