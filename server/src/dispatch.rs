@@ -304,6 +304,9 @@ fn run_handler(
     out: &mut dyn Responder,
 ) -> Result<Tail, Aborted> {
     let cmd = req.command().to_string();
+    if let Some(doc) = crate::ha::write_refusal(shared.info.ha.as_ref(), handler, &cmd) {
+        return Ok(Tail::with(doc));
+    }
     let mut groups = None;
     if handler.wants_expanded_nodes() {
         match expand_nodes(shared, req, caller.privileged) {
