@@ -117,7 +117,11 @@ impl Agent {
     }
 
     fn is_member(&self, name: &str) -> bool {
-        self.cfg.peers.iter().chain(self.cfg.witness.iter()).any(|m| m.name == name)
+        self.cfg
+            .peers
+            .iter()
+            .chain(self.cfg.witness.iter())
+            .any(|m| m.name == name)
     }
 
     fn parse_admin(words: &[&str]) -> Result<Admin, String> {
@@ -162,7 +166,11 @@ impl HaAgent for Agent {
         let term = self.term.as_ref()?;
         let shared = match term.current() {
             Ok(t) => t,
-            Err(e) => return Some(format!("cannot read the shared term ({e}); writes are refused")),
+            Err(e) => {
+                return Some(format!(
+                    "cannot read the shared term ({e}); writes are refused"
+                ))
+            }
         };
         self.machine().may_write(self.now(), shared).err()
     }

@@ -38,7 +38,10 @@ pub enum VipAction {
     /// `ip addr add` / `ip addr del` through the runner.
     Ip(Vip),
     /// Append `up ADDR` / `down ADDR` to a file instead (debug builds, loopback tests).
-    Record { addr: String, file: PathBuf },
+    Record {
+        addr: String,
+        file: PathBuf,
+    },
 }
 
 #[derive(Debug, Clone)]
@@ -197,7 +200,9 @@ fn vip_action(raw: Raw) -> Result<VipAction, String> {
         return Ok(VipAction::Record { addr, file });
     }
     let nic = raw.nic.ok_or("vip needs 'nic'")?;
-    let mask = raw.netmask.unwrap_or_else(|| xcatha::vip::DEFAULT_MASK.to_string());
+    let mask = raw
+        .netmask
+        .unwrap_or_else(|| xcatha::vip::DEFAULT_MASK.to_string());
     Ok(VipAction::Ip(Vip::parse(&addr, &nic, &mask)?))
 }
 

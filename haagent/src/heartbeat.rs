@@ -12,6 +12,12 @@ use xcat_proto::{Request, Response};
 /// The first argument of a heartbeat request.
 pub const HEARTBEAT_ARG: &str = "--heartbeat";
 
+/// Whether `req` is a heartbeat: the daemon keeps these (several a second) out of the
+/// audit log, syslog and the command log; transitions are logged by the agent.
+pub fn is_heartbeat(req: &Request) -> bool {
+    req.command() == "hastatus" && req.args().first() == Some(&HEARTBEAT_ARG)
+}
+
 /// The request that carries our status lines.
 pub fn request(our_lines: &[String]) -> Request {
     let mut req = Request::new("hastatus");

@@ -50,7 +50,12 @@ pub fn start(
     };
     let mut machine = Machine::new(machine_config(&cfg), Duration::ZERO);
     let first = machine.start(Duration::ZERO, record.as_ref());
-    let members: Vec<Member> = cfg.peers.iter().chain(cfg.witness.iter()).cloned().collect();
+    let members: Vec<Member> = cfg
+        .peers
+        .iter()
+        .chain(cfg.witness.iter())
+        .cloned()
+        .collect();
     let interval = cfg.timing.heartbeat;
     let agent = Arc::new(Agent::new(cfg, epoch, machine, tx));
     let mut driver = Driver {
@@ -86,7 +91,11 @@ fn poll(agent: Arc<Agent>, member: Member, hb: Heartbeat) {
                     tracing::info!("HA: heartbeat to {} ({}) works again", name, member.addr);
                 }
                 failing = false;
-                if agent.events.send(Event::Exchange { with: name, report }).is_err() {
+                if agent
+                    .events
+                    .send(Event::Exchange { with: name, report })
+                    .is_err()
+                {
                     return;
                 }
             }
@@ -97,7 +106,11 @@ fn poll(agent: Arc<Agent>, member: Member, hb: Heartbeat) {
             ),
             Err(e) => {
                 if !failing {
-                    tracing::info!("HA: heartbeat to {} ({}) failed: {e}", member.name, member.addr);
+                    tracing::info!(
+                        "HA: heartbeat to {} ({}) failed: {e}",
+                        member.name,
+                        member.addr
+                    );
                 }
                 failing = true;
             }
@@ -184,7 +197,10 @@ impl Driver {
                 let ok = match self.effects.fence(&peer) {
                     Ok(()) => true,
                     Err(e) => {
-                        self.log(&format!("{me}: fence command for {peer} failed: {e}"), logged);
+                        self.log(
+                            &format!("{me}: fence command for {peer} failed: {e}"),
+                            logged,
+                        );
                         false
                     }
                 };

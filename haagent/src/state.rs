@@ -153,11 +153,16 @@ pub enum Admin {
 pub enum Input {
     Tick,
     /// A heartbeat exchange with `with` completed (either side asked).
-    Exchange { with: String, report: Report },
+    Exchange {
+        with: String,
+        report: Report,
+    },
     /// The term read from the shared data.
     SharedTerm(u64),
     /// The result of [`Action::Fence`].
-    FenceDone { ok: bool },
+    FenceDone {
+        ok: bool,
+    },
     /// The result of [`Action::RaiseTerm`]: the new term, or the newer one found.
     TermRaised(Result<u64, u64>),
     Admin(Admin),
@@ -169,7 +174,9 @@ pub enum Action {
     Fence(String),
     /// Compare-and-raise the shared term from `from` to `from + 1` held by this node;
     /// answer with [`Input::TermRaised`].
-    RaiseTerm { from: u64 },
+    RaiseTerm {
+        from: u64,
+    },
     VipUp,
     VipDown,
     /// Start / stop serving write commands.
@@ -420,7 +427,10 @@ impl Machine {
         if mine < timeout {
             return Some(format!("{peer} heard {} ago", secs(mine)));
         }
-        let Some(w) = self.contacts.get(witness).filter(|w| now - w.at <= self.cfg.timing.fresh())
+        let Some(w) = self
+            .contacts
+            .get(witness)
+            .filter(|w| now - w.at <= self.cfg.timing.fresh())
         else {
             return Some(format!("witness {witness} not reachable"));
         };
@@ -464,7 +474,7 @@ impl Machine {
             return Vec::new();
         };
         let peer = self.peer().unwrap_or_default().to_string();
-        if !ok && !(forced || self.cfg.force) {
+        if !(ok || forced || self.cfg.force) {
             self.takeover = None;
             self.fence_failed_at = Some(now);
             return vec![Action::Log(format!(
@@ -541,7 +551,8 @@ impl Machine {
     fn exchange(&mut self, now: Duration, with: String, report: Report) -> Vec<Action> {
         let from_peer = self.peer() == Some(with.as_str());
         let (peer_role, peer_term) = (report.role, report.term);
-        self.contacts.insert(with.clone(), Contact { at: now, report });
+        self.contacts
+            .insert(with.clone(), Contact { at: now, report });
         if self.role == Role::Witness {
             self.term = self.term.max(peer_term);
             return Vec::new();
@@ -553,7 +564,10 @@ impl Machine {
         match self.role {
             Role::Active if peer_role == Role::Active && newer => {
                 self.term = peer_term;
-                self.step_down(Role::Deactivated, &format!("{with} is active at a newer term"))
+                self.step_down(
+                    Role::Deactivated,
+                    &format!("{with} is active at a newer term"),
+                )
             }
             Role::Standby | Role::Deactivated if newer && self.takeover.is_none() => {
                 self.term = peer_term;
@@ -656,7 +670,11 @@ impl Machine {
             }
             None => {
                 self.demoted = false;
-                self.begin_fencing(&peer, force, &format!("activation by an admin, {peer} silent"))
+                self.begin_fencing(
+                    &peer,
+                    force,
+                    &format!("activation by an admin, {peer} silent"),
+                )
             }
         }
     }

@@ -55,8 +55,14 @@ pub fn lines(name: &str, report: &Report, extra: &Extra, peers: &[PeerLine]) -> 
     ];
     if report.role != Role::Witness {
         out.push(format!("vip: {}", extra.vip.as_deref().unwrap_or("none")));
-        out.push(format!("vip state: {}", if extra.vip_up { "up" } else { "down" }));
-        out.push(format!("writes: {}", if extra.writes { "on" } else { "off" }));
+        out.push(format!(
+            "vip state: {}",
+            if extra.vip_up { "up" } else { "down" }
+        ));
+        out.push(format!(
+            "writes: {}",
+            if extra.writes { "on" } else { "off" }
+        ));
     }
     out.push(format!("lease age: {}", secs(extra.lease_age)));
     if let Some(t) = &extra.takeover {
@@ -70,7 +76,11 @@ pub fn lines(name: &str, report: &Report, extra: &Extra, peers: &[PeerLine]) -> 
 }
 
 fn peer_line(p: &PeerLine) -> String {
-    let state = if p.reachable { "reachable" } else { "unreachable" };
+    let state = if p.reachable {
+        "reachable"
+    } else {
+        "unreachable"
+    };
     let detail = match (p.seen.heard, p.last) {
         (true, Some((role, term))) => format!(
             "last heartbeat {} ago, {}, term {term}",

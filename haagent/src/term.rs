@@ -55,7 +55,8 @@ impl TermFile {
             .truncate(false)
             .write(true)
             .open(self.dir.join("term.lock"))?;
-        let _held = Flock::lock(lock, FlockArg::LockExclusive).map_err(|(_, e)| io::Error::from(e))?;
+        let _held =
+            Flock::lock(lock, FlockArg::LockExclusive).map_err(|(_, e)| io::Error::from(e))?;
         let found = self.current()?;
         if found != from {
             return Ok(Err(found));
@@ -83,7 +84,10 @@ fn parse(text: &str) -> Option<TermRecord> {
     let mut words = text.split_whitespace();
     let term = words.next()?.parse().ok()?;
     let holder = words.next()?.to_string();
-    words.next().is_none().then_some(TermRecord { term, holder })
+    words
+        .next()
+        .is_none()
+        .then_some(TermRecord { term, holder })
 }
 
 #[cfg(test)]

@@ -87,7 +87,11 @@ fn a_dead_active_is_always_replaced() {
         sim.kill("mn1");
         sim.run_for(Duration::from_millis(rng.gen_range(0..3000)));
         let took = sim.run_until(Duration::from_secs(30), |s| s.role("mn2") == Role::Active);
-        assert!(took.is_some(), "seed {seed}: no takeover\n{}", sim.log.join("\n"));
+        assert!(
+            took.is_some(),
+            "seed {seed}: no takeover\n{}",
+            sim.log.join("\n")
+        );
         assert_eq!(sim.writers(), [MNS[1]]);
     }
 }

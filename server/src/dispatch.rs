@@ -97,7 +97,10 @@ pub fn serve(shared: &Shared, peer: &PeerInfo, bytes: Vec<u8>, out: &mut Channel
         }
         Err(Aborted) => tracing::info!("Client abort requested: {}", req.command()),
     }
-    if let (Some(c), Some(l)) = (cmdlog, log) {
+    if let (Some(c), Some(l)) = (
+        cmdlog.filter(|_| !haagent::heartbeat::is_heartbeat(&req)),
+        log,
+    ) {
         c.log_request(
             &req,
             req.username(),

@@ -30,7 +30,11 @@ fn cmdlog_entry(line: &str) -> Entry {
 }
 
 /// Reads the configuration and starts the agent (after the fork: it starts threads).
-pub fn start(path: &Path, cfg: &ServeConfig, cmdlog: Option<CommandLog>) -> Result<HaHandle, String> {
+pub fn start(
+    path: &Path,
+    cfg: &ServeConfig,
+    cmdlog: Option<CommandLog>,
+) -> Result<HaHandle, String> {
     let ha = haagent::HaConfig::load(path)?;
     let creds = Credentials::from_files(&cfg.server_cred(), &cfg.ca_file())
         .map_err(|e| format!("HA heartbeats need the server certificate: {e}"))?;

@@ -81,14 +81,22 @@ impl HaNode {
         let deadline = Instant::now() + Duration::from_secs(30);
         while Instant::now() < deadline {
             if let Some(Ok(Some(status))) = self.child.as_mut().map(|c| c.try_wait()) {
-                panic!("{} exited early ({status}):\n{}", self.name, self.log_text());
+                panic!(
+                    "{} exited early ({status}):\n{}",
+                    self.name,
+                    self.log_text()
+                );
             }
             if std::net::TcpStream::connect(&self.addr).is_ok() {
                 return;
             }
             std::thread::sleep(Duration::from_millis(50));
         }
-        panic!("{} did not listen within 30 s:\n{}", self.name, self.log_text());
+        panic!(
+            "{} did not listen within 30 s:\n{}",
+            self.name,
+            self.log_text()
+        );
     }
 
     /// kill -9 and reap (also what the fence script does, through the pid file).
@@ -139,7 +147,11 @@ fn write_fence_script(dir: &Path) -> PathBuf {
         dir = dir.display()
     );
     std::fs::write(&script, text).expect("fence script");
-    Command::new("chmod").arg("755").arg(&script).status().expect("chmod");
+    Command::new("chmod")
+        .arg("755")
+        .arg(&script)
+        .status()
+        .expect("chmod");
     script
 }
 
@@ -202,8 +214,18 @@ impl HaSet {
             .status()
             .expect("cp");
         assert!(copied.success(), "copying the confdir");
-        let (start, other) = if i == 0 { ("active", "mn2") } else { ("standby", "mn1") };
-        let text = mn_config(name, start, (other, ports[1 - i]), self.witness.port, self.dir.path());
+        let (start, other) = if i == 0 {
+            ("active", "mn2")
+        } else {
+            ("standby", "mn1")
+        };
+        let text = mn_config(
+            name,
+            start,
+            (other, ports[1 - i]),
+            self.witness.port,
+            self.dir.path(),
+        );
         std::fs::write(dir.join("ha.conf"), text).expect("config");
         HaNode {
             child: None,
@@ -217,7 +239,10 @@ impl HaSet {
     }
 
     pub fn mn(&mut self, name: &str) -> &mut HaNode {
-        self.mns.iter_mut().find(|n| n.name == name).expect("mn1 or mn2")
+        self.mns
+            .iter_mut()
+            .find(|n| n.name == name)
+            .expect("mn1 or mn2")
     }
 
     /// A command as root against `addr`.
@@ -241,7 +266,13 @@ impl HaSet {
     }
 
     /// Polls `addr`'s `hastatus` every 100 ms until `key` is `value`; the time it took.
-    pub async fn wait_for(&self, addr: &str, key: &str, value: &str, limit: Duration) -> Option<Duration> {
+    pub async fn wait_for(
+        &self,
+        addr: &str,
+        key: &str,
+        value: &str,
+        limit: Duration,
+    ) -> Option<Duration> {
         let start = Instant::now();
         while start.elapsed() < limit {
             if self.status_value(addr, key).await.as_deref() == Some(value) {

@@ -13,7 +13,11 @@ use xcat_tests::Xcatd;
 async fn hastatus_without_ha_says_none() {
     let x = Xcatd::start();
     let p = x.run(&["xcatclientnnr", "hastatus"]).await;
-    assert_eq!((p.stdout.as_str(), p.exit_code), ("role: none\n", 0), "{p:?}");
+    assert_eq!(
+        (p.stdout.as_str(), p.exit_code),
+        ("role: none\n", 0),
+        "{p:?}"
+    );
     let p = x.run(&["xcatclientnnr", "hastatus", "activate"]).await;
     assert_eq!(p.exit_code, 1);
     assert!(p.stderr.contains("without --ha-config"), "{p:?}");
@@ -21,7 +25,8 @@ async fn hastatus_without_ha_says_none() {
 
 async fn mkdef(set: &HaSet, addr: &str, node: &str) -> xcat_tests::Printed {
     let obj = format!("-o{node}");
-    set.run(addr, &["mkdef", "-t", "node", &obj, "groups=all"]).await
+    set.run(addr, &["mkdef", "-t", "node", &obj, "groups=all"])
+        .await
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -30,7 +35,11 @@ async fn active_killed_standby_fences_and_takes_over() {
     let (mn1, mn2) = (set.mns[0].addr.clone(), set.mns[1].addr.clone());
     let w = set.witness.addr.clone();
     let up = Duration::from_secs(15);
-    assert!(set.wait_for(&mn1, "role", "active", up).await.is_some(), "{}", set.mns[0].log_text());
+    assert!(
+        set.wait_for(&mn1, "role", "active", up).await.is_some(),
+        "{}",
+        set.mns[0].log_text()
+    );
     let st = set.hastatus(&mn1).await;
     assert!(st.contains(&"term: 1".to_string()), "{st:?}");
     assert!(st.contains(&format!("vip: {VIP}")), "{st:?}");
@@ -42,8 +51,15 @@ async fn active_killed_standby_fences_and_takes_over() {
     loop {
         let ws = set.hastatus(&w).await;
         let s2 = set.hastatus(&mn2).await;
-        let reach = |l: &[String], p: &str| l.iter().any(|x| x.starts_with(p) && x.contains(": reachable"));
-        if reach(&ws, "mn mn1") && reach(&ws, "mn mn2") && reach(&s2, "peer mn1") && reach(&s2, "witness w") {
+        let reach = |l: &[String], p: &str| {
+            l.iter()
+                .any(|x| x.starts_with(p) && x.contains(": reachable"))
+        };
+        if reach(&ws, "mn mn1")
+            && reach(&ws, "mn mn2")
+            && reach(&s2, "peer mn1")
+            && reach(&s2, "witness w")
+        {
             break;
         }
         assert!(Instant::now() < deadline, "no heartbeats:\n{ws:?}\n{s2:?}");
@@ -53,15 +69,24 @@ async fn active_killed_standby_fences_and_takes_over() {
     assert_eq!(p.exit_code, 0, "{p:?}");
     let p = mkdef(&set, &mn2, "ha02").await;
     assert_eq!(p.exit_code, 1, "{p:?}");
-    assert!(p.stderr.contains("mkdef: refused: this management node is standby (term 1)"), "{p:?}");
+    assert!(
+        p.stderr
+            .contains("mkdef: refused: this management node is standby (term 1)"),
+        "{p:?}"
+    );
 
     // Unplanned: mn1 dies.
     let killed = Instant::now();
     set.mn("mn1").kill();
-    let took = set.wait_for(&mn2, "role", "active", Duration::from_secs(20)).await;
+    let took = set
+        .wait_for(&mn2, "role", "active", Duration::from_secs(20))
+        .await;
     let took = took.unwrap_or_else(|| panic!("no takeover:\n{}", set.mns[1].log_text()));
     let elapsed = killed.elapsed();
-    assert!(elapsed >= TAKEOVER_TIMEOUT, "took over after {elapsed:?}, before the timeout");
+    assert!(
+        elapsed >= TAKEOVER_TIMEOUT,
+        "took over after {elapsed:?}, before the timeout"
+    );
     assert!(took < TAKEOVER_TIMEOUT * 4, "took {took:?}");
     assert_eq!(set.fences(), "fence mn1\n", "mn2 fenced mn1 once");
     assert_eq!(set.term_file(), "2 mn2\n");
@@ -80,11 +105,25 @@ async fn active_killed_standby_fences_and_takes_over() {
     assert!(st.contains(&"term: 2".to_string()), "{st:?}");
     let p = mkdef(&set, &mn1, "ha04").await;
     assert_eq!(p.exit_code, 1, "{p:?}");
-    assert!(p.stderr.contains("refused: this management node is deactivated"), "{p:?}");
-    assert_eq!(set.mns[0].vip_record(), format!("up {VIP}\n"), "no VIP on the returning mn1");
+    assert!(
+        p.stderr
+            .contains("refused: this management node is deactivated"),
+        "{p:?}"
+    );
+    assert_eq!(
+        set.mns[0].vip_record(),
+        format!("up {VIP}\n"),
+        "no VIP on the returning mn1"
+    );
     tokio::time::sleep(TAKEOVER_TIMEOUT * 2).await;
-    assert_eq!(set.status_value(&mn2, "role").await.as_deref(), Some("active"));
-    assert_eq!(set.status_value(&mn1, "role").await.as_deref(), Some("deactivated"));
+    assert_eq!(
+        set.status_value(&mn2, "role").await.as_deref(),
+        Some("active")
+    );
+    assert_eq!(
+        set.status_value(&mn1, "role").await.as_deref(),
+        Some("deactivated")
+    );
     let p = set.run(&mn2, &["lsdef", "-t", "node", "-s", "all"]).await;
     assert_eq!(p.stdout, "ha01  (node)\nha03  (node)\n", "{p:?}");
 }

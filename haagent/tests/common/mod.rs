@@ -163,7 +163,12 @@ impl Sim {
 
     pub fn admin(&mut self, name: &str, a: Admin) {
         let now = self.now;
-        let actions = self.nodes.get_mut(name).unwrap().m.step(now, Input::Admin(a));
+        let actions = self
+            .nodes
+            .get_mut(name)
+            .unwrap()
+            .m
+            .step(now, Input::Admin(a));
         self.apply(name, actions);
     }
 
@@ -174,7 +179,8 @@ impl Sim {
         while let Some(a) = queue.pop() {
             let next = match a {
                 Action::Fence(target) => {
-                    self.fenced.push((name.to_string(), target.clone(), self.now));
+                    self.fenced
+                        .push((name.to_string(), target.clone(), self.now));
                     let ok = match self.fence {
                         Fence::Kills => {
                             self.kill(&target);
@@ -211,7 +217,8 @@ impl Sim {
                     None
                 }
                 Action::Log(l) => {
-                    self.log.push(format!("{:>7.1} {l}", self.now.as_secs_f64()));
+                    self.log
+                        .push(format!("{:>7.1} {l}", self.now.as_secs_f64()));
                     None
                 }
             };
@@ -231,7 +238,11 @@ impl Sim {
 
     fn targets(&self, name: &str) -> Vec<String> {
         let cfg = self.nodes[name].m.config();
-        cfg.peers.iter().chain(cfg.witness.iter()).cloned().collect()
+        cfg.peers
+            .iter()
+            .chain(cfg.witness.iter())
+            .cloned()
+            .collect()
     }
 
     /// One heartbeat exchange `from` → `to`, when both run and the link is up.
@@ -241,8 +252,20 @@ impl Sim {
         }
         let their = self.nodes[to].m.report(self.now);
         let mine = self.nodes[from].m.report(self.now);
-        self.input(to, Input::Exchange { with: from.to_string(), report: mine });
-        self.input(from, Input::Exchange { with: to.to_string(), report: their });
+        self.input(
+            to,
+            Input::Exchange {
+                with: from.to_string(),
+                report: mine,
+            },
+        );
+        self.input(
+            from,
+            Input::Exchange {
+                with: to.to_string(),
+                report: their,
+            },
+        );
     }
 
     /// One 100 ms step: due heartbeats, the shared term read, a tick, the checks.
@@ -309,18 +332,36 @@ impl Sim {
             .map(|(k, _)| k)
             .collect();
         if self.check_vip {
-            assert!(vips.len() <= 1, "VIP on {vips:?} at {:?}\n{}", self.now, self.log.join("\n"));
+            assert!(
+                vips.len() <= 1,
+                "VIP on {vips:?} at {:?}\n{}",
+                self.now,
+                self.log.join("\n")
+            );
         }
         if self.check_vip {
             let w = self.writers_at(0);
-            assert!(w.len() <= 1, "lease writers {w:?} at {:?}\n{}", self.now, self.log.join("\n"));
+            assert!(
+                w.len() <= 1,
+                "lease writers {w:?} at {:?}\n{}",
+                self.now,
+                self.log.join("\n")
+            );
         }
         let w = self.writers();
-        assert!(w.len() <= 1, "writers {w:?} at {:?}\n{}", self.now, self.log.join("\n"));
+        assert!(
+            w.len() <= 1,
+            "writers {w:?} at {:?}\n{}",
+            self.now,
+            self.log.join("\n")
+        );
         for name in &w {
             let n = &self.nodes[name];
             assert_eq!(n.m.term(), self.term(), "write under an old term on {name}");
-            assert!(n.writes && n.vip, "{name} writes without its VIP or write switch");
+            assert!(
+                n.writes && n.vip,
+                "{name} writes without its VIP or write switch"
+            );
         }
     }
 }
