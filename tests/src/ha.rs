@@ -107,6 +107,17 @@ impl HaNode {
         }
     }
 
+    /// SIGSTOP (`true`) or SIGCONT (`false`) to the daemon.
+    pub fn freeze(&self, stop: bool) {
+        if let Some(c) = &self.child {
+            let sig = if stop { libc::SIGSTOP } else { libc::SIGCONT };
+            // SAFETY: kill(2) on our own child's pid.
+            unsafe {
+                libc::kill(c.id() as libc::pid_t, sig);
+            }
+        }
+    }
+
     /// Reaps the process after the fence killed it; true when it is gone.
     pub fn reap(&mut self) -> bool {
         match self.child.as_mut().map(|c| c.try_wait()) {
@@ -121,6 +132,7 @@ impl HaNode {
 
 impl Drop for HaNode {
     fn drop(&mut self) {
+        self.freeze(false);
         self.kill();
     }
 }
@@ -138,12 +150,14 @@ fn write_fence_script(dir: &Path) -> PathBuf {
     let script = dir.join("fence");
     let text = format!(
         "#!/bin/sh\n# Test fence: kill -9 the daemon of node $1 by its pid file, note the call;\n\
-         # succeeds when that process is gone afterwards (like powering off a node that is off).\n\
+         # succeeds when that process is gone (or a zombie the harness has not reaped yet)\n\
+         # afterwards, like powering off a node that is off.\n\
          echo \"fence $1\" >> {dir}/fence.log\n\
          pid=$(cat {dir}/$1/pid)\n\
          kill -9 \"$pid\" 2>/dev/null\n\
          sleep 0.1\n\
-         ! kill -0 \"$pid\" 2>/dev/null\n",
+         state=$(cut -d' ' -f3 /proc/$pid/stat 2>/dev/null)\n\
+         [ -z \"$state\" ] || [ \"$state\" = Z ]\n",
         dir = dir.display()
     );
     std::fs::write(&script, text).expect("fence script");

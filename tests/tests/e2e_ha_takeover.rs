@@ -127,3 +127,81 @@ async fn active_killed_standby_fences_and_takes_over() {
     let p = set.run(&mn2, &["lsdef", "-t", "node", "-s", "all"]).await;
     assert_eq!(p.stdout, "ha01  (node)\nha03  (node)\n", "{p:?}");
 }
+
+/// Waits until mn2 sees mn1 and the witness (heartbeats flowing).
+async fn wait_for_heartbeats(set: &HaSet, addr: &str) {
+    let deadline = Instant::now() + Duration::from_secs(15);
+    loop {
+        let st = set.hastatus(addr).await;
+        let reach = |p: &str| {
+            st.iter()
+                .any(|x| x.starts_with(p) && x.contains(": reachable"))
+        };
+        if reach("peer ") && reach("witness w") {
+            return;
+        }
+        assert!(Instant::now() < deadline, "no heartbeats: {st:?}");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn planned_handover_then_frozen_active_is_fenced() {
+    let mut set = HaSet::start();
+    let (mn1, mn2) = (set.mns[0].addr.clone(), set.mns[1].addr.clone());
+    let up = Duration::from_secs(15);
+    assert!(set.wait_for(&mn1, "role", "active", up).await.is_some());
+    wait_for_heartbeats(&set, &mn2).await;
+    // Planned: mn1 steps down to standby, mn2 is activated; nobody is fenced.
+    let p = set
+        .run(&mn1, &["xcatclientnnr", "hastatus", "standby"])
+        .await;
+    assert_eq!(p.exit_code, 0, "{p:?}");
+    assert!(
+        p.stdout
+            .starts_with("mn1: standby at term 1: made standby by an admin\n"),
+        "{p:?}"
+    );
+    assert_eq!(set.mns[0].vip_record(), format!("up {VIP}\ndown {VIP}\n"));
+    // mn2 hears that mn1 is standby before it is activated.
+    let deadline = Instant::now() + up;
+    while !set
+        .hastatus(&mn2)
+        .await
+        .iter()
+        .any(|l| l.starts_with("peer mn1: reachable") && l.contains("standby, term 1"))
+    {
+        assert!(Instant::now() < deadline, "mn2 never saw mn1 as standby");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let p = set
+        .run(&mn2, &["xcatclientnnr", "hastatus", "activate"])
+        .await;
+    assert_eq!(p.exit_code, 0, "{p:?}");
+    assert!(
+        p.stdout.contains("mn2: planned activation by an admin\n"),
+        "{p:?}"
+    );
+    assert!(p.stdout.contains("role: active\n"), "{p:?}");
+    assert_eq!(set.term_file(), "2 mn2\n");
+    assert_eq!(set.fences(), "");
+    assert_eq!(mkdef(&set, &mn2, "ha10").await.exit_code, 0);
+    let p = mkdef(&set, &mn1, "ha11").await;
+    assert!(
+        p.stderr
+            .contains("refused: this management node is standby (term "),
+        "{p:?}"
+    );
+    // Unplanned: mn2's daemon frozen (SIGSTOP): mn1 fences it and takes over.
+    set.mn("mn2").freeze(true);
+    let took = set
+        .wait_for(&mn1, "role", "active", Duration::from_secs(20))
+        .await;
+    assert!(took.is_some(), "no takeover:\n{}", set.mns[0].log_text());
+    assert_eq!(set.fences(), "fence mn2\n");
+    assert!(set.mn("mn2").reap(), "the fence killed the frozen daemon");
+    assert_eq!(set.term_file(), "3 mn1\n");
+    assert_eq!(mkdef(&set, &mn1, "ha12").await.exit_code, 0);
+    let p = set.run(&mn1, &["lsdef", "-t", "node", "-s", "all"]).await;
+    assert_eq!(p.stdout, "ha10  (node)\nha12  (node)\n", "{p:?}");
+}
