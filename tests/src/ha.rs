@@ -17,9 +17,10 @@ use xcat_client::Printed;
 
 pub const VIP: &str = "198.18.0.5";
 
-/// Timing short enough for a test: heartbeat 0.2 s, takeover after 2 s, lease 1.2 s.
-pub const TIMING: &str = "heartbeat = 0.2\ntakeover_timeout = 2\nlease = 1.2\n";
-pub const TAKEOVER_TIMEOUT: Duration = Duration::from_secs(2);
+/// Timing short enough for a test, with room for slow TLS handshakes of debug builds
+/// on a loaded machine: heartbeat 0.5 s, takeover after 3 s, lease 2 s.
+pub const TIMING: &str = "heartbeat = 0.5\ntakeover_timeout = 3\nlease = 2\n";
+pub const TAKEOVER_TIMEOUT: Duration = Duration::from_secs(3);
 
 /// One management-node daemon of the set.
 pub struct HaNode {

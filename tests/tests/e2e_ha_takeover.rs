@@ -88,6 +88,7 @@ async fn active_killed_standby_fences_and_takes_over() {
         "took over after {elapsed:?}, before the timeout"
     );
     assert!(took < TAKEOVER_TIMEOUT * 4, "took {took:?}");
+    eprintln!("takeover {elapsed:?} after the kill (timeout {TAKEOVER_TIMEOUT:?})");
     assert_eq!(set.fences(), "fence mn1\n", "mn2 fenced mn1 once");
     assert_eq!(set.term_file(), "2 mn2\n");
     assert_eq!(set.status_value(&mn2, "term").await.as_deref(), Some("2"));
