@@ -19,7 +19,7 @@ pub(crate) enum Event {
     },
     Admin {
         cmd: Admin,
-        reply: mpsc::Sender<Vec<String>>,
+        reply: mpsc::Sender<Result<Vec<String>, String>>,
     },
 }
 
@@ -159,7 +159,7 @@ impl HaAgent for Agent {
         let wait = self.cfg.fence_timeout + Duration::from_secs(10);
         answer
             .recv_timeout(wait)
-            .map_err(|_| "the HA agent did not answer in time".to_string())
+            .map_err(|_| "the HA agent did not answer in time".to_string())?
     }
 
     fn write_refusal(&self) -> Option<String> {

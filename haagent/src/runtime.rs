@@ -9,7 +9,7 @@ use crate::agent::{Agent, Event};
 use crate::config::{HaConfig, Member};
 use crate::effects::Effects;
 use crate::heartbeat::Heartbeat;
-use crate::state::{self, Action, Input, Machine, Start};
+use crate::state::{self, Action, Admin, Input, Machine, Role, Start};
 use crate::term::TermFile;
 use std::sync::atomic::Ordering;
 use std::sync::{mpsc, Arc};
@@ -136,9 +136,7 @@ impl Driver {
                     self.feed(Input::Exchange { with, report });
                 }
                 Ok(Event::Admin { cmd, reply }) => {
-                    let mut lines = self.feed(Input::Admin(cmd));
-                    lines.extend(self.agent.lines());
-                    let _ = reply.send(lines);
+                    let _ = reply.send(self.admin(cmd));
                 }
                 Err(mpsc::RecvTimeoutError::Timeout) => {
                     self.tick();
@@ -147,6 +145,17 @@ impl Driver {
                 Err(mpsc::RecvTimeoutError::Disconnected) => return,
             }
         }
+    }
+
+    /// An admin command: what happened and the status, or why activation did not happen.
+    fn admin(&mut self, cmd: Admin) -> Result<Vec<String>, String> {
+        let mut lines = self.feed(Input::Admin(cmd));
+        let activated = self.agent.role() == Role::Active;
+        if matches!(cmd, Admin::Activate { .. }) && !activated {
+            return Err(format!("not activated: {}", lines.join("; ")));
+        }
+        lines.extend(self.agent.lines());
+        Ok(lines)
     }
 
     fn tick(&mut self) {

@@ -75,6 +75,17 @@ async fn active_killed_standby_fences_and_takes_over() {
         "{p:?}"
     );
 
+    let p = set
+        .run(&mn2, &["xcatclientnnr", "hastatus", "activate"])
+        .await;
+    assert_eq!(p.exit_code, 1, "{p:?}");
+    assert!(
+        p.stderr.contains(
+            "hastatus: not activated: mn2: not activating: mn1 is active (deactivate it first, or force)"
+        ),
+        "{p:?}"
+    );
+
     // Unplanned: mn1 dies.
     let killed = Instant::now();
     set.mn("mn1").kill();
