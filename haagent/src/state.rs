@@ -363,7 +363,13 @@ impl Machine {
                 self.takeover = Some(Takeover::RaisingTerm);
                 vec![Action::RaiseTerm { from: 0 }]
             }
-            (Start::Active, Some(rec)) if rec.holder == self.cfg.me => self.become_active(now),
+            (Start::Active, Some(rec)) if rec.holder == self.cfg.me => {
+                // Resume only once a heartbeat shows that this node is not isolated and
+                // the peer is not active (see `maybe_resume`).
+                self.role = Role::Deactivated;
+                self.demoted = true;
+                vec![self.log_role("holds the shared term: resuming at the first heartbeat")]
+            }
             (Start::Active, Some(rec)) => {
                 self.role = Role::Deactivated;
                 vec![Action::Log(format!(

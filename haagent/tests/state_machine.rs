@@ -245,3 +245,25 @@ fn deactivated_node_never_takes_over() {
         .run_until(S(20), |s| s.role("mn2") == Role::Active)
         .is_some());
 }
+
+#[test]
+fn restarted_active_serves_only_after_a_heartbeat() {
+    let mut sim = steady(Fence::Kills, false);
+    sim.kill("mn1");
+    sim.isolate("mn1");
+    sim.boot("mn1", Start::Active);
+    assert_eq!(sim.role("mn1"), Role::Deactivated);
+    sim.run_for(S(5));
+    assert_eq!(
+        sim.role("mn1"),
+        Role::Deactivated,
+        "isolated: no VIP, no writes"
+    );
+    assert!(!sim.node("mn1").vip);
+    sim.heal_all();
+    assert!(sim
+        .run_until(S(3), |s| s.role("mn1") == Role::Active)
+        .is_some());
+    assert_eq!((sim.term(), sim.role("mn2")), (1, Role::Standby));
+    assert!(sim.fenced.is_empty());
+}
