@@ -1,6 +1,7 @@
 //! What the agent does to the world: fence the peer (the configured command, no shell,
-//! `{peer}` replaced by its name) and bring the VIP up or down (`ip addr add/del`, the
-//! commands of `xcatha::vip`, through the daemon's runner; or a record file in tests).
+//! `{peer}` replaced by its name) and bring the VIP up or down (`ip addr add/del` and a
+//! gratuitous ARP, the commands of `xcatha::vip`, through the daemon's runner; or a record
+//! file in tests).
 
 use crate::config::{HaConfig, VipAction};
 use std::io::Write;
@@ -69,10 +70,18 @@ impl Effects for SystemEffects {
                 let cmd = if up { vip.add_cmd() } else { vip.del_cmd(None) };
                 match self.run(&cmd, IP_TIMEOUT) {
                     // Already there / already gone: the state wanted.
-                    Err(e) if up && e.contains("File exists") => Ok(()),
-                    Err(e) if !up && e.contains("Cannot assign requested address") => Ok(()),
-                    r => r.map(|_| ()),
+                    Err(e) if up && e.contains("File exists") => {}
+                    Err(e) if !up && e.contains("Cannot assign requested address") => {}
+                    r => r.map(|_| ())?,
                 }
+                if up {
+                    // As `xcatha -a`: one gratuitous ARP; neighbours would otherwise keep
+                    // the old MN's MAC for the VIP until their caches expire.
+                    if let Err(e) = self.run(&vip.garp_cmd(), IP_TIMEOUT) {
+                        tracing::warn!("HA: gratuitous ARP for {}: {e}", vip.ip());
+                    }
+                }
+                Ok(())
             }
             VipAction::Record { addr, file } => {
                 let mut f = std::fs::OpenOptions::new()
