@@ -92,6 +92,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             confdir: PathBuf::from("/nonexistent"),
             mn_marker: PathBuf::from("/nonexistent/xCATMN"),
             sn_marker: PathBuf::from("/nonexistent/xCATSN"),
+            ha: None,
         }),
         runner: Arc::new(RecordingRunner::new()),
         user: Some("root".into()),

@@ -43,6 +43,29 @@ pub enum HandlerError {
     Aborted(#[from] Aborted),
 }
 
+/// The HA agent inside the daemon (`xcatd --ha-config`, crate `haagent`), as the
+/// `hastatus` built-in and the daemon's write gate see it.
+pub trait HaAgent: Send + Sync {
+    /// The `hastatus` data lines.
+    fn status(&self) -> Vec<String>;
+    /// A heartbeat from another member (its own status lines); answers with ours.
+    fn heartbeat(&self, caller: &[&str]) -> Result<Vec<String>, String>;
+    /// `activate [--force]`, `standby`, `deactivate`: what happened, then the status.
+    fn admin(&self, words: &[&str]) -> Result<Vec<String>, String>;
+    /// Why write commands must be refused now; `None` when they may run.
+    fn write_refusal(&self) -> Option<String>;
+}
+
+/// A shared [`HaAgent`] (cloned into every request's [`ServerInfo`]).
+#[derive(Clone)]
+pub struct HaHandle(pub Arc<dyn HaAgent>);
+
+impl std::fmt::Debug for HaHandle {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("HaHandle")
+    }
+}
+
 /// Facts about the running daemon, shared by every request.
 #[derive(Debug, Clone)]
 pub struct ServerInfo {
@@ -55,6 +78,8 @@ pub struct ServerInfo {
     /// `/etc/xCATMN` and `/etc/xCATSN` (paths overridable for tests).
     pub mn_marker: PathBuf,
     pub sn_marker: PathBuf,
+    /// The HA agent, when the daemon runs with one (`None`: `hastatus` says `role: none`).
+    pub ha: Option<HaHandle>,
 }
 
 /// What a handler can use while it runs one request.
@@ -121,6 +146,12 @@ pub trait Handler: Send + Sync {
         request: &Request,
         out: &mut dyn Responder,
     ) -> Result<(), HandlerError>;
+
+    /// Whether `command` changes data (the database, or hosts it drives): such
+    /// commands are refused when the HA agent says this daemon must not write.
+    fn writes(&self, _command: &str) -> bool {
+        false
+    }
 
     /// Whether the daemon must expand and verify `noderange` into `node`
     /// before `process` (stock does this for every plugin command).

@@ -78,3 +78,41 @@ fn test_handlers() -> Vec<Arc<dyn Handler>> {
 fn test_handlers() -> Vec<Arc<dyn Handler>> {
     Vec::new()
 }
+
+#[cfg(test)]
+mod tests {
+    /// The commands the HA write gate refuses on a daemon that must not write: every
+    /// command that changes the database or drives NIM on the service nodes.
+    #[test]
+    fn commands_that_write() {
+        let r = super::registry();
+        let writers: Vec<&str> = r
+            .commands()
+            .into_iter()
+            .filter(|c| r.get(c).is_some_and(|h| h.writes(c)))
+            .collect();
+        assert_eq!(
+            writers,
+            [
+                "addnode",
+                "chdef",
+                "chnode",
+                "chnodegrp",
+                "mkdef",
+                "nimnodeset",
+                "nodeadd",
+                "nodech",
+                "nodegrpch",
+                "noderm",
+                "rmdef",
+                "rmdsklsnode",
+                "rmnode",
+                "snmove",
+                "tabch",
+                "tabprune",
+                "tabrestore",
+                "xcat2nim",
+            ]
+        );
+    }
+}

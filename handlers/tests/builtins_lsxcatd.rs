@@ -40,6 +40,7 @@ fn server(dir: &std::path::Path, mn: bool, sn: bool) -> ServerInfo {
         confdir: dir.to_path_buf(),
         mn_marker,
         sn_marker,
+        ha: None,
     }
 }
 

@@ -74,3 +74,13 @@ pub fn effective_home() -> Option<PathBuf> {
         Some(PathBuf::from(std::ffi::OsStr::from_bytes(dir.to_bytes())))
     }
 }
+
+/// The common name of this host's xcatd certificate: `<confdir>/cert/server-cert.pem`,
+/// else the certificate in `server-cred.pem` (the name peers and policy rows know it by).
+pub fn server_cert_cn(confdir: &Path) -> Option<String> {
+    let dir = confdir.join("cert");
+    ["server-cert.pem", "server-cred.pem"].iter().find_map(|f| {
+        let certs = tls::load_certs(&dir.join(f)).ok()?;
+        certs.first().and_then(tls::subject_cn)
+    })
+}

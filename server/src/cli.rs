@@ -2,7 +2,7 @@
 //! `xcatd init [--confdir DIR] [--db URL] [--hostname NAME] [--client-user USER]
 //! [--client-home DIR] [--force]` and
 //! `xcatd [-f|--foreground] [-p|--pidfile FILE] [--confdir DIR] [--db URL]
-//! [--port N] [--listen ADDR] [--fallback HOST:PORT]` plus the sizing and
+//! [--port N] [--listen ADDR] [--fallback HOST:PORT] [--ha-config FILE]` plus the sizing and
 //! timing knobs of [`Tuning`] (each also read from an `XCATD_*` variable).
 
 use clap::{Args, Parser, Subcommand};
@@ -69,6 +69,9 @@ pub struct ServeArgs {
     /// Forward commands without a handler to this (stock) xcatd.
     #[arg(long, value_name = "HOST:PORT")]
     pub fallback: Option<String>,
+    /// Run the HA agent (automatic takeover, `hastatus`) with this configuration.
+    #[arg(long, value_name = "FILE")]
+    pub ha_config: Option<PathBuf>,
     /// The per-request command log (stock location by default).
     #[arg(long, value_name = "FILE", default_value = crate::cmdlog::DEFAULT_PATH)]
     pub cmdlog: PathBuf,

@@ -86,6 +86,8 @@ pub struct ServeConfig {
     /// `/etc/xCATMN` and `/etc/xCATSN` (`lsxcatd -t`; tests point elsewhere).
     pub mn_marker: PathBuf,
     pub sn_marker: PathBuf,
+    /// The HA agent (`--ha-config`), handed to handlers and the write gate.
+    pub ha: Option<xcat_handlers::api::HaHandle>,
 }
 
 impl ServeConfig {
@@ -116,6 +118,7 @@ impl ServeConfig {
             limits: Limits::default(),
             mn_marker: PathBuf::from("/etc/xCATMN"),
             sn_marker: PathBuf::from("/etc/xCATSN"),
+            ha: None,
         }
     }
 }

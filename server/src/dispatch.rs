@@ -97,7 +97,10 @@ pub fn serve(shared: &Shared, peer: &PeerInfo, bytes: Vec<u8>, out: &mut Channel
         }
         Err(Aborted) => tracing::info!("Client abort requested: {}", req.command()),
     }
-    if let (Some(c), Some(l)) = (cmdlog, log) {
+    if let (Some(c), Some(l)) = (
+        cmdlog.filter(|_| !haagent::heartbeat::is_heartbeat(&req)),
+        log,
+    ) {
         c.log_request(
             &req,
             req.username(),
@@ -304,6 +307,9 @@ fn run_handler(
     out: &mut dyn Responder,
 ) -> Result<Tail, Aborted> {
     let cmd = req.command().to_string();
+    if let Some(doc) = crate::ha::write_refusal(shared.info.ha.as_ref(), handler, &cmd) {
+        return Ok(Tail::with(doc));
+    }
     let mut groups = None;
     if handler.wants_expanded_nodes() {
         match expand_nodes(shared, req, caller.privileged) {

@@ -19,6 +19,7 @@ pub mod db_store;
 pub mod dispatch;
 pub mod forward;
 pub mod framing;
+pub mod ha;
 pub mod handler_call;
 pub mod init;
 pub mod internal;

@@ -74,6 +74,7 @@ fn serve(mut args: ServeArgs) -> Result<(), String> {
     args.confdir = absolute(&args.confdir);
     args.pidfile = absolute(&args.pidfile);
     args.cmdlog = absolute(&args.cmdlog);
+    args.ha_config = args.ha_config.as_deref().map(absolute);
     let loc = db_location(&args);
     // Fork first, while this process has one thread and no database
     // connection: a fork after the pool's or the runtime's threads exist can
@@ -101,14 +102,29 @@ fn serve(mut args: ServeArgs) -> Result<(), String> {
     };
     let foreground = args.foreground;
     let cmdlog = args.cmdlog.clone();
+    let ha_config = args.ha_config.clone();
     let result = runtime.block_on(async move {
         let handlers: Arc<dyn xcatd::state::HandlerSet> = Arc::new(xcat_handlers::registry());
-        let shared = Shared::new(cfg, Arc::new(store), handlers, forwarder);
-        match xcatd::cmdlog::CommandLog::new(&cmdlog) {
-            Ok(log) => {
-                let _ = shared.cmdlog.set(log);
+        let log = match xcatd::cmdlog::CommandLog::new(&cmdlog) {
+            Ok(log) => Some(log),
+            Err(e) => {
+                tracing::warn!("command log {} unavailable: {e}", cmdlog.display());
+                None
             }
-            Err(e) => tracing::warn!("command log {} unavailable: {e}", cmdlog.display()),
+        };
+        let mut cfg = cfg;
+        if let Some(path) = ha_config {
+            match xcatd::ha::start(&path, &cfg, log.clone()) {
+                Ok(agent) => cfg.ha = Some(agent),
+                Err(e) => {
+                    daemon.report_failure(&e);
+                    return Err(e);
+                }
+            }
+        }
+        let shared = Shared::new(cfg, Arc::new(store), handlers, forwarder);
+        if let Some(log) = log {
+            let _ = shared.cmdlog.set(log);
         }
         let signals = match Signals::new() {
             Ok(s) => s,

@@ -67,6 +67,7 @@ impl Shared {
             confdir: cfg.confdir.clone(),
             mn_marker: cfg.mn_marker.clone(),
             sn_marker: cfg.sn_marker.clone(),
+            ha: cfg.ha.clone(),
         });
         let shared = Arc::new(Shared {
             store: CachedStore::new(store, cfg.limits.config_ttl),

@@ -7,6 +7,7 @@
 //! - [`server`]: a real `xcatd` (the built binary) on a free loopback port,
 //!   on SQLite or, when `XCATD_TEST_PG_URL` is set, a fresh PostgreSQL database.
 //! - [`service_nodes`]: service-node daemons on the same database, with faults.
+//! - [`ha`]: two management-node daemons and a witness with HA agents (takeover tests).
 //! - [`client`]: running the client library in-process against a server.
 //! - [`cluster`]: a whole xCAT cluster of real hosts in namespaces (root).
 //! - [`pg_cluster`]: stopping/restarting the with-postgres cluster, holding table locks.
@@ -15,6 +16,7 @@ pub mod certs;
 pub mod client;
 pub mod cluster;
 pub mod fixtures;
+pub mod ha;
 pub mod mock;
 pub mod parity;
 pub mod pg_cluster;

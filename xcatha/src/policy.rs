@@ -66,7 +66,7 @@ pub fn add_trusted(db: &Db, cn: &str) -> Result<PolicyOutcome, String> {
 pub fn trust_this_mn(exec: &mut Exec) -> bool {
     exec.stage("Configure xCAT policy table");
     let confdir = exec.env.path("/etc/xcat");
-    let cn = xcatd::init::credentials::server_cert_cn(&confdir);
+    let cn = xcat_net::creds::server_cert_cn(&confdir);
     let Some(cn) = cn else {
         let what = "Get server name from /etc/xcat/cert/server-cert.pem";
         return exec.check(what, || Err(String::new()));

@@ -48,6 +48,7 @@ pub fn ctx(db: &Db) -> Ctx {
             confdir: std::env::temp_dir(),
             mn_marker: std::env::temp_dir().join("none"),
             sn_marker: std::env::temp_dir().join("none"),
+            ha: None,
         }),
         runner: Arc::new(RecordingRunner::new()),
         user: Some("root".into()),

@@ -71,6 +71,10 @@ impl Handler for ObjDefs {
     fn wants_expanded_nodes(&self) -> bool {
         false
     }
+
+    fn writes(&self, command: &str) -> bool {
+        command != "lsdef"
+    }
 }
 
 /// Error type of a write transaction: a real failure, or "an error was

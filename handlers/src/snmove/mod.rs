@@ -76,6 +76,10 @@ impl Handler for Snmove {
         false
     }
 
+    fn writes(&self, _command: &str) -> bool {
+        true
+    }
+
     fn process(
         &self,
         ctx: &Ctx,

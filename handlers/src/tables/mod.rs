@@ -34,12 +34,13 @@ use xcat_proto::Request;
 
 type RunFn = fn(&Ctx, &Request, &mut dyn Responder) -> Result<(), HandlerError>;
 
-/// One table command: its names, its entry point and whether the daemon
-/// expands and verifies `noderange` into `node` first.
+/// One table command: its names, its entry point, whether the daemon
+/// expands and verifies `noderange` into `node` first, and whether it writes.
 struct TableCommand {
     names: &'static [&'static str],
     run: RunFn,
     expand: bool,
+    writes: bool,
 }
 
 impl Handler for TableCommand {
@@ -59,6 +60,10 @@ impl Handler for TableCommand {
     fn wants_expanded_nodes(&self) -> bool {
         self.expand
     }
+
+    fn writes(&self, _command: &str) -> bool {
+        self.writes
+    }
 }
 
 /// Every table command.  nodeadd takes a noderange of nodes that do not exist
@@ -70,56 +75,67 @@ pub fn handlers() -> Vec<Arc<dyn Handler>> {
             names: &["tabdump"],
             run: tabdump::run,
             expand: true,
+            writes: false,
         },
         TableCommand {
             names: &["tabrestore"],
             run: tabrestore::run,
             expand: true,
+            writes: true,
         },
         TableCommand {
             names: &["tabch"],
             run: tabch::run,
             expand: true,
+            writes: true,
         },
         TableCommand {
             names: &["gettab"],
             run: gettab::run,
             expand: true,
+            writes: false,
         },
         TableCommand {
             names: &["tabgrep"],
             run: tabgrep::run,
             expand: true,
+            writes: false,
         },
         TableCommand {
             names: &["tabprune"],
             run: tabprune::run,
             expand: true,
+            writes: true,
         },
         TableCommand {
             names: &["nodels"],
             run: nodels::run,
             expand: true,
+            writes: false,
         },
         TableCommand {
             names: &["nodeadd", "addnode"],
             run: nodeadd::run,
             expand: false,
+            writes: true,
         },
         TableCommand {
             names: &["noderm", "rmnode"],
             run: noderm::run,
             expand: true,
+            writes: true,
         },
         TableCommand {
             names: &["nodech", "chnode"],
             run: nodech::run,
             expand: true,
+            writes: true,
         },
         TableCommand {
             names: &["nodegrpch", "chnodegrp"],
             run: nodegrpch::run,
             expand: false,
+            writes: true,
         },
     ];
     cmds.into_iter()

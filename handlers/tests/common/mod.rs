@@ -42,6 +42,7 @@ impl Env {
                 confdir: dir.path().to_path_buf(),
                 mn_marker: dir.path().join("xCATMN"),
                 sn_marker: dir.path().join("xCATSN"),
+                ha: None,
             }),
             runner: runner.clone(),
             user: Some("root".into()),

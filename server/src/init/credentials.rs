@@ -121,15 +121,7 @@ pub fn ensure_server(
 
 /// CN of the server certificate in `<confdir>/cert`, if there is one.
 pub fn server_cert_cn(confdir: &Path) -> Option<String> {
-    let dir = confdir.join("cert");
-    for f in ["server-cert.pem", "server-cred.pem"] {
-        if let Ok(text) = std::fs::read_to_string(dir.join(f)) {
-            if let Ok(Some(cn)) = crate::certs::cert_common_name(&text) {
-                return Some(cn);
-            }
-        }
-    }
-    None
+    xcat_net::creds::server_cert_cn(confdir)
 }
 
 /// Where a user's credentials go, and who should own them.

@@ -103,6 +103,11 @@ impl Handler for Nimnodeset {
         false
     }
 
+    /// It changes NIM objects on the service nodes.
+    fn writes(&self, _command: &str) -> bool {
+        true
+    }
+
     fn preprocess(&self, ctx: &Ctx, request: Request) -> Result<Vec<Part>, HandlerError> {
         let Pre::Run(opts, nodes) = pre(ctx, &request)? else {
             return Ok(vec![Part::local(request)]);

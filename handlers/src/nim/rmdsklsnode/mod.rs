@@ -95,6 +95,11 @@ impl Handler for Rmdsklsnode {
         false
     }
 
+    /// It removes NIM objects on the service nodes.
+    fn writes(&self, _command: &str) -> bool {
+        true
+    }
+
     fn preprocess(&self, ctx: &Ctx, request: Request) -> Result<Vec<Part>, HandlerError> {
         let Pre::Run(opts, nodes) = pre(ctx, &request)? else {
             // Answered by `process` (it re-runs the same checks).

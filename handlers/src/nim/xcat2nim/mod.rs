@@ -150,6 +150,11 @@ impl Handler for Xcat2nim {
         false
     }
 
+    /// It defines NIM objects on the service nodes.
+    fn writes(&self, _command: &str) -> bool {
+        true
+    }
+
     fn preprocess(&self, ctx: &Ctx, request: Request) -> Result<Vec<Part>, HandlerError> {
         let Pre::Split {
             opts,
