@@ -4,7 +4,7 @@
 
 pub mod api;
 pub mod builtins;
-pub mod getopt;
+pub use xcat_getopt as getopt;
 pub mod hierarchy;
 pub mod localtime;
 pub mod nim;
