@@ -6,7 +6,7 @@
 use super::args::{Cmd, Plan};
 use super::cache::Cache;
 use super::final_attrs::{self, FinalObj};
-use super::mkdef::add_group_to_nodes;
+use super::mkdef::{add_group_to_nodes, no_wherevals};
 use super::options::Opts;
 use super::out::Out;
 use super::read::{ReadOpts, Reader};
@@ -438,13 +438,7 @@ fn new_group_members(
             fo.attrs.insert("grouptype".into(), "dynamic".into());
             fo.attrs.insert("members".into(), "dynamic".into());
             if !fo.attrs.contains_key("wherevals") {
-                out.error(&[
-                    format!(
-                        "The 'where' attributes and values were not provided for dynamic group '{}'.",
-                        fo.name
-                    ),
-                    "Skipping to the next group.".into(),
-                ])?;
+                no_wherevals(out, &fo.name)?;
                 return Ok(false);
             }
         } else {
