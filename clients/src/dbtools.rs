@@ -7,124 +7,83 @@ use crate::cli::{capture, version_line, CliContext, Sink};
 use crate::request::{build, Built, FakeStdin, Invocation};
 use crate::styles::Style;
 use std::path::Path;
+use xcat_getopt::{Config, Parsed, Spec};
 use xcat_proto::Request;
 
 const DUMP_USAGE: &str = " dumpxCATdb -h \n dumpxCATdb -v \n dumpxCATdb [-a] [-V] <-p> [path to backup directory] \n dumpxCATdb -b [-V] <-p> [path to backup directory]\n";
 const RESTORE_USAGE: &str = " restorexCATdb  -h \n restorexCATdb -v \n restorexCATdb [-a] [-V] <-p> [path to restore .csv files]\n restorexCATdb -b [-V] <-t> [timestamp on restore backup file]  <-p> [path to restore backup file]\n";
 
-#[derive(Debug, Default)]
-struct Opts {
-    all: bool,
-    binary: bool,
-    path: Option<String>,
-    help: bool,
-    verbose: bool,
-    version: bool,
+/// xCAT-client/sbin/dumpxCATdb:149-151 and restorexCATdb:154-156:
+/// `posix_default`, `no_gnu_compat`, `bundling` (options first, no
+/// abbreviations, `-pDIR` or `--path=DIR`).
+const CONFIG: Config = Config::DEFAULT.posix_default().bundling();
+
+/// xCAT-client/sbin/dumpxCATdb:153-160.
+const DUMP_SPECS: &[Spec] = &[
+    Spec::new("a|all"),
+    Spec::new("b|bin"),
+    Spec::new("p|path=s"),
+    Spec::new("h|help"),
+    Spec::new("V|verbose"),
+    Spec::new("v|version"),
+];
+
+/// xCAT-client/sbin/restorexCATdb:158-166.
+const RESTORE_SPECS: &[Spec] = &[
+    Spec::new("a|all"),
+    Spec::new("b|binary"),
+    Spec::new("p|path=s"),
+    Spec::new("t|timestamp=s"),
+    Spec::new("h|help"),
+    Spec::new("V|verbose"),
+    Spec::new("v|version"),
+];
+
+/// What one of the two tools is told: its options and its texts.
+struct Tool {
+    specs: &'static [Spec],
+    usage: &'static str,
+    no_path: &'static str,
 }
 
-/// Getopt::Long with posix_default + bundling: options first, `-p` takes a
-/// value (`-p DIR`, `-pDIR`, `--path DIR`, `--path=DIR`); `-t` likewise.
-fn parse_opts(args: &[String], sink: &mut dyn Sink) -> Option<Opts> {
-    let mut o = Opts::default();
-    let mut i = 0;
-    while let Some(a) = args.get(i) {
-        i += 1;
-        if a == "--" || !a.starts_with('-') || a == "-" {
-            break;
-        }
-        if let Some(long) = a.strip_prefix("--") {
-            let (name, inline) = match long.split_once('=') {
-                Some((n, v)) => (n, Some(v.to_string())),
-                None => (long, None),
-            };
-            match name {
-                "all" => o.all = true,
-                "bin" | "binary" => o.binary = true,
-                "help" => o.help = true,
-                "verbose" => o.verbose = true,
-                "version" => o.version = true,
-                "path" | "timestamp" => {
-                    let v = inline.or_else(|| {
-                        i += 1;
-                        args.get(i - 1).cloned()
-                    });
-                    let Some(v) = v else {
-                        sink.err(&format!("Option {name} requires an argument\n"));
-                        return None;
-                    };
-                    if name == "path" {
-                        o.path = Some(v);
-                    }
-                }
-                _ => {
-                    sink.err(&format!("Unknown option: {name}\n"));
-                    return None;
-                }
-            }
-            continue;
-        }
-        let letters: Vec<char> = a[1..].chars().collect();
-        let mut j = 0;
-        while j < letters.len() {
-            let c = letters[j];
-            j += 1;
-            match c {
-                'a' => o.all = true,
-                'b' => o.binary = true,
-                'h' => o.help = true,
-                'V' => o.verbose = true,
-                'v' => o.version = true,
-                'p' | 't' => {
-                    let rest: String = letters[j..].iter().collect();
-                    let v = if rest.is_empty() {
-                        i += 1;
-                        args.get(i - 1).cloned()
-                    } else {
-                        Some(rest)
-                    };
-                    let Some(v) = v else {
-                        sink.err(&format!("Option {c} requires an argument\n"));
-                        return None;
-                    };
-                    if c == 'p' {
-                        o.path = Some(v);
-                    }
-                    break;
-                }
-                _ => {
-                    sink.err(&format!("Unknown option: {c}\n"));
-                    return None;
-                }
-            }
-        }
-    }
-    Some(o)
-}
+const DUMP: Tool = Tool {
+    specs: DUMP_SPECS,
+    usage: DUMP_USAGE,
+    no_path: " Requires -p with path to directory to hold db files.\n",
+};
 
-/// Common option handling; `Err(code)` when the command ends here.
-fn check_opts(
-    args: &[String],
-    usage: &str,
-    no_path: &str,
-    sink: &mut dyn Sink,
-) -> Result<(Opts, String), i32> {
-    let Some(o) = parse_opts(args, sink) else {
-        sink.err(usage);
-        return Err(1);
+const RESTORE: Tool = Tool {
+    specs: RESTORE_SPECS,
+    usage: RESTORE_USAGE,
+    no_path: " -p with path to database files is required \n\n",
+};
+
+/// Common option handling: the options and the `-p` path, or `Err(code)`
+/// when the command ends here (Getopt::Long's warnings and the usage on
+/// stderr, exit 1, as the stock scripts).
+fn check_opts(args: &[String], tool: &Tool, sink: &mut dyn Sink) -> Result<(Parsed, String), i32> {
+    let o = match CONFIG.parse(args, tool.specs) {
+        Ok(o) => o,
+        Err(rejected) => {
+            sink.err(&format!("{rejected}\n"));
+            sink.err(tool.usage);
+            return Err(1);
+        }
     };
-    if o.help {
-        sink.out(usage);
+    if o.flag("h") {
+        sink.out(tool.usage);
         return Err(0);
     }
-    if o.version {
+    if o.flag("v") {
         sink.out(&format!("{}\n", version_line()));
         return Err(0);
     }
-    let Some(path) = o.path.clone().filter(|p| !p.is_empty() && p != "0") else {
-        sink.err(no_path);
+    let Some(path) = o.str("p").filter(|p| !p.is_empty() && *p != "0") else {
+        sink.err(tool.no_path);
         return Err(1);
     };
-    if o.binary {
+    let path = path.to_string();
+    if o.flag("b") {
         sink.err("Binary dump (-b) is not supported by this client; use the database's own backup tools (pg_dump / pg_restore)\n");
         return Err(1);
     }
@@ -195,12 +154,7 @@ fn skipped_by_rule(name: &str, all: bool) -> bool {
 
 /// `dumpxCATdb [-a] [-V] -p <dir>`.
 pub async fn dump(args: &[String], ctx: &CliContext, sink: &mut dyn Sink) -> i32 {
-    let (o, path) = match check_opts(
-        args,
-        DUMP_USAGE,
-        " Requires -p with path to directory to hold db files.\n",
-        sink,
-    ) {
+    let (o, path) = match check_opts(args, &DUMP, sink) {
         Ok(v) => v,
         Err(code) => return code,
     };
@@ -222,8 +176,8 @@ pub async fn dump(args: &[String], ctx: &CliContext, sink: &mut dyn Sink) -> i32
         None => site_skiptables(ctx).await,
     };
     for table in list.stdout.lines().filter(|l| !is_cred_warning(l)) {
-        if skipped_by_rule(table, o.all) || skip.iter().any(|s| s == table) {
-            if o.verbose {
+        if skipped_by_rule(table, o.flag("a")) || skip.iter().any(|s| s == table) {
+            if o.flag("V") {
                 sink.out(&format!("Skipping {table}\n\n"));
             }
             continue;
@@ -236,7 +190,7 @@ pub async fn dump(args: &[String], ctx: &CliContext, sink: &mut dyn Sink) -> i32
                 "Error running tabdump -f {file} {table}, {}\n",
                 errout.join(" ")
             ));
-        } else if o.verbose {
+        } else if o.flag("V") {
             sink.out(&format!("Dumping {table}\n"));
         }
     }
@@ -246,12 +200,7 @@ pub async fn dump(args: &[String], ctx: &CliContext, sink: &mut dyn Sink) -> i32
 
 /// `restorexCATdb [-a] [-V] -p <dir>`.
 pub async fn restore(args: &[String], ctx: &CliContext, sink: &mut dyn Sink) -> i32 {
-    let (o, path) = match check_opts(
-        args,
-        RESTORE_USAGE,
-        " -p with path to database files is required \n\n",
-        sink,
-    ) {
+    let (o, path) = match check_opts(args, &RESTORE, sink) {
         Ok(v) => v,
         Err(code) => return code,
     };
@@ -268,8 +217,8 @@ pub async fn restore(args: &[String], ctx: &CliContext, sink: &mut dyn Sink) -> 
     for entry in entries.flatten() {
         let name = entry.file_name().to_string_lossy().into_owned();
         let base = name.split('.').next().unwrap_or("").to_string();
-        if skipped_by_rule(&name, o.all) || skip.contains(&base) {
-            if o.verbose && !name.starts_with("isnm_perf") {
+        if skipped_by_rule(&name, o.flag("a")) || skip.contains(&base) {
+            if o.flag("V") && !name.starts_with("isnm_perf") {
                 let shown = if skip.contains(&base) { &base } else { &name };
                 sink.out(&format!("Skipping {shown}\n\n"));
             }
@@ -293,7 +242,7 @@ pub async fn restore(args: &[String], ctx: &CliContext, sink: &mut dyn Sink) -> 
                 "Error running tabrestore {file}, {}\n\n",
                 errout.join(" ")
             ));
-        } else if o.verbose {
+        } else if o.flag("V") {
             sink.out(&format!("Restoring {name}.\n\n"));
         }
     }
@@ -312,12 +261,23 @@ mod tests {
             vec!["skiptables", "a,b", "", ""]
         );
         assert_eq!(csv_fields("\"x\"\"y\",z"), vec!["x\"y", "z"]);
-        let mut p = crate::Printed::new();
         let a = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
-        let o = parse_opts(&a(&["-aV", "-p/tmp/x"]), &mut p).unwrap();
-        assert!(o.all && o.verbose && o.path.as_deref() == Some("/tmp/x"));
-        let o = parse_opts(&a(&["--path", "/d"]), &mut p).unwrap();
-        assert_eq!(o.path.as_deref(), Some("/d"));
-        assert!(parse_opts(&a(&["-q"]), &mut p).is_none());
+        let mut p = crate::Printed::new();
+        let (o, path) = check_opts(&a(&["-aV", "-p/tmp/x"]), &DUMP, &mut p).unwrap();
+        assert!(o.flag("a") && o.flag("V") && path == "/tmp/x");
+        let (_, path) = check_opts(&a(&["--PATH", "/d"]), &RESTORE, &mut p).unwrap();
+        assert_eq!(path, "/d");
+        // Options first (posix_default); every warning, then the usage.
+        assert_eq!(
+            check_opts(&a(&["-qt", "-p", "/d"]), &DUMP, &mut p).err(),
+            Some(1)
+        );
+        assert_eq!(
+            p.stderr,
+            format!("Unknown option: q\nUnknown option: t\n{DUMP_USAGE}")
+        );
+        assert!(check_opts(&a(&["x", "-p", "/d"]), &DUMP, &mut p).is_err());
+        assert!(check_opts(&a(&["--pa=/d"]), &DUMP, &mut p).is_err());
+        assert!(check_opts(&a(&["-t1", "-p/d"]), &RESTORE, &mut p).is_ok());
     }
 }

@@ -9,6 +9,7 @@ use std::collections::BTreeMap;
 use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
+use xcat_getopt::{Config, Spec};
 use xcat_proto::tree::MapExt;
 use xcat_proto::{Map, Request, Value};
 
@@ -316,54 +317,49 @@ const TABRESTORE_USAGE: &str = "Usage: tabrestore <tablename>.csv
        tabrestore [-v|--version]
 ";
 
-fn exit_with(stdout: &str, code: i32) -> Built {
+fn exit_with(stdout: &str, stderr: &str, code: i32) -> Built {
     Built::Exit(Printed {
         stdout: stdout.to_string(),
-        stderr: String::new(),
+        stderr: stderr.to_string(),
         exit_code: code,
     })
 }
 
+/// xCAT-client/sbin/tabrestore:28-35: Getopt::Long's defaults (no `Configure`).
+const TABRESTORE_SPECS: &[Spec] = &[
+    Spec::new("h|?|help"),
+    Spec::new("v|version"),
+    Spec::new("a|addrows"),
+];
+
 /// The stock `tabrestore` script: options `-a`, `-h`/`-?`, `-v`, then the
 /// CSV file whose lines (newline included) become `data`, `table` = the
-/// file's base name up to the first dot.  No `cwd` is sent.
+/// file's base name up to the first dot.  Operands before the file that
+/// start with `-` (only possible after `--`) are sent as `arg`, as
+/// xCAT-client/sbin/tabrestore:37-41 does.  No `cwd` is sent.
 fn build_tabrestore(args: &[String], cwd: &Path) -> Built {
-    let (mut help, mut version, mut addrows) = (false, false, false);
-    let mut operands = Vec::new();
-    let mut only_operands = false;
-    for a in args {
-        if only_operands || !a.starts_with('-') || a == "-" {
-            operands.push(a.as_str());
-            continue;
-        }
-        match a.as_str() {
-            "--" => only_operands = true,
-            "-h" | "-?" | "--help" => help = true,
-            "-v" | "--version" => version = true,
-            "-a" | "--addrows" => addrows = true,
-            _ => {
-                return exit_with(
-                    &format!(
-                        "Unknown option: {}\n{TABRESTORE_USAGE}",
-                        a.trim_start_matches('-')
-                    ),
-                    1,
-                )
-            }
-        }
+    let o = match Config::DEFAULT.parse(args, TABRESTORE_SPECS) {
+        Ok(o) => o,
+        // Getopt::Long warns on stderr; the script's usage goes to stdout.
+        Err(rejected) => return exit_with(TABRESTORE_USAGE, &format!("{rejected}\n"), 1),
+    };
+    if o.flag("v") {
+        return exit_with(&format!("{}\n", crate::cli::version_line()), "", 0);
     }
-    if version {
-        return exit_with(&format!("{}\n", crate::cli::version_line()), 0);
+    if o.flag("h") {
+        return exit_with(TABRESTORE_USAGE, "", 0);
     }
-    if help {
-        return exit_with(TABRESTORE_USAGE, 0);
-    }
-    let Some(file) = operands.first().filter(|f| !f.is_empty() && **f != "0") else {
-        return exit_with(TABRESTORE_USAGE, 2);
+    let dashed = o.rest.iter().take_while(|a| a.starts_with('-')).count();
+    let Some(file) = o.rest.get(dashed).filter(|f| !f.is_empty() && *f != "0") else {
+        return exit_with(TABRESTORE_USAGE, "", 2);
     };
     let path = cwd.join(file);
     let Ok(bytes) = std::fs::read(&path) else {
-        return exit_with(&format!("Error: Unable to open {file} for reading.\n"), 3);
+        return exit_with(
+            &format!("Error: Unable to open {file} for reading.\n"),
+            "",
+            3,
+        );
     };
     let base = Path::new(file)
         .file_name()
@@ -372,8 +368,11 @@ fn build_tabrestore(args: &[String], cwd: &Path) -> Built {
     let table = base.split('.').next().unwrap_or("").to_string();
     let mut map = Map::new();
     map.set("command", "tabrestore");
+    for a in &o.rest[..dashed] {
+        map.push("arg", a.as_str());
+    }
     map.set("table", table);
-    if addrows {
+    if o.flag("a") {
         map.set("addrows", "yes");
     }
     let text = String::from_utf8_lossy(&bytes);
@@ -507,5 +506,40 @@ mod tests {
             FakeStdin::tty(),
         );
         assert!(!x.contains("noderange"));
+    }
+
+    #[test]
+    fn tabrestore_options_as_the_stock_script() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("site.csv"), "#key\n\"a\"\n").unwrap();
+        let run = |args: &[&str]| {
+            let args: Vec<String> = args.iter().map(|s| s.to_string()).collect();
+            build_tabrestore(&args, dir.path())
+        };
+        let Built::Exit(p) = run(&["-z", "--bogus", "site.csv"]) else {
+            panic!("sent")
+        };
+        assert_eq!(p.stdout, TABRESTORE_USAGE);
+        assert_eq!(p.stderr, "Unknown option: z\nUnknown option: bogus\n");
+        assert_eq!(p.exit_code, 1);
+        // Abbreviations, single-dash long names and `+` as Getopt::Long's defaults allow.
+        let Built::Exit(p) = run(&["+he"]) else {
+            panic!("sent")
+        };
+        assert_eq!((p.stdout.as_str(), p.exit_code), (TABRESTORE_USAGE, 0));
+        let Built::Send { request, .. } = run(&["site.csv", "-add", "--", "-x"]) else {
+            panic!("not sent")
+        };
+        let xml = String::from_utf8(request.to_xml()).unwrap();
+        assert!(xml.contains("<addrows>yes</addrows>"), "{xml}");
+        assert!(!xml.contains("<arg>"), "{xml}");
+        let Built::Send { request, .. } = run(&["--", "-x", "site.csv"]) else {
+            panic!("not sent")
+        };
+        let xml = String::from_utf8(request.to_xml()).unwrap();
+        assert!(
+            xml.contains("<arg>-x</arg>") && xml.contains("<table>site</table>"),
+            "{xml}"
+        );
     }
 }

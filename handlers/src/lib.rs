@@ -5,7 +5,7 @@
 pub mod api;
 pub mod builtins;
 pub mod credfiles;
-pub mod getopt;
+pub use xcat_getopt as getopt;
 pub mod hierarchy;
 pub mod localtime;
 pub mod nim;

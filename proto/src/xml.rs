@@ -114,86 +114,39 @@ pub fn parse_document_limited(bytes: &[u8], max_elements: usize) -> Result<Root,
     let mut reader = Reader::from_str(text);
     reader.config_mut().trim_text(false);
     reader.config_mut().check_end_names = true;
-    let mut stack: Vec<Open> = Vec::new();
-    let mut root: Option<Root> = None;
-    let mut elements = 0usize;
+    let mut tree = Builder {
+        stack: Vec::new(),
+        root: None,
+        elements: 0,
+        max_elements,
+    };
     loop {
-        let event = reader.read_event().map_err(syntax)?;
-        if matches!(event, Event::Start(_) | Event::Empty(_)) {
-            elements += 1;
-            if elements > max_elements {
-                return Err(ParseError::TooManyElements(max_elements));
-            }
-        }
-        match event {
+        match reader.read_event().map_err(syntax)? {
             Event::Start(e) => {
-                if root.is_some() {
-                    return Err(ParseError::TrailingContent);
-                }
-                if stack.len() >= MAX_DEPTH {
+                tree.admit()?;
+                if tree.stack.len() >= MAX_DEPTH {
                     return Err(ParseError::TooDeep);
                 }
-                if let Some(parent) = stack.last_mut() {
+                if let Some(parent) = tree.stack.last_mut() {
                     parent.has_children = true;
                 }
-                stack.push(element_start(&e)?);
+                tree.stack.push(element_start(&e)?);
             }
             Event::Empty(e) => {
-                if root.is_some() {
-                    return Err(ParseError::TrailingContent);
-                }
-                let open = element_start(&e)?;
-                match stack.last_mut() {
-                    Some(parent) => {
-                        parent.has_children = true;
-                        let (name, value) = open.finish();
-                        parent.map.push(&name, value);
-                    }
-                    None => {
-                        let (name, value) = open.finish();
-                        root = Some(Root {
-                            name,
-                            map: match value {
-                                Value::Map(m) => m,
-                                _ => Map::new(),
-                            },
-                        });
-                    }
-                }
+                tree.admit()?;
+                tree.attach(element_start(&e)?);
             }
             Event::End(_) => {
-                let open = stack.pop().ok_or_else(|| syntax("unexpected end tag"))?;
-                let (name, value) = open.finish();
-                match stack.last_mut() {
-                    Some(parent) => parent.map.push(&name, value),
-                    None => {
-                        root = Some(Root {
-                            name,
-                            map: match value {
-                                Value::Map(m) => m,
-                                _ => Map::new(),
-                            },
-                        })
-                    }
-                }
+                let open = tree
+                    .stack
+                    .pop()
+                    .ok_or_else(|| syntax("unexpected end tag"))?;
+                tree.attach(open);
             }
-            Event::Text(t) => {
-                let s = t.unescape().map_err(syntax)?;
-                match stack.last_mut() {
-                    Some(open) => open.text.push_str(&s),
-                    None if s.trim().is_empty() => {}
-                    None => {
-                        return Err(if root.is_some() {
-                            ParseError::TrailingContent
-                        } else {
-                            syntax("text outside the root element")
-                        })
-                    }
-                }
-            }
+            Event::Text(t) => tree.text(&t.unescape().map_err(syntax)?)?,
             Event::CData(t) => {
                 let s = std::str::from_utf8(&t).map_err(syntax)?;
-                match stack.last_mut() {
+                match tree.stack.last_mut() {
                     Some(open) => open.text.push_str(s),
                     None => return Err(syntax("CDATA outside the root element")),
                 }
@@ -203,10 +156,62 @@ pub fn parse_document_limited(bytes: &[u8], max_elements: usize) -> Result<Root,
             Event::Eof => break,
         }
     }
-    if !stack.is_empty() {
+    if !tree.stack.is_empty() {
         return Err(syntax("document ended inside an element"));
     }
-    root.ok_or(ParseError::NoRoot)
+    tree.root.ok_or(ParseError::NoRoot)
+}
+
+/// The document being built: the open elements and, once closed, the root.
+struct Builder {
+    stack: Vec<Open>,
+    root: Option<Root>,
+    elements: usize,
+    max_elements: usize,
+}
+
+impl Builder {
+    /// One more element (`<x>` or `<x/>`), counted against the limit;
+    /// none after the root element.
+    fn admit(&mut self) -> Result<(), ParseError> {
+        self.elements += 1;
+        if self.elements > self.max_elements {
+            return Err(ParseError::TooManyElements(self.max_elements));
+        }
+        if self.root.is_some() {
+            return Err(ParseError::TrailingContent);
+        }
+        Ok(())
+    }
+
+    /// A finished element goes into its parent, or becomes the root.
+    fn attach(&mut self, open: Open) {
+        let (name, value) = open.finish();
+        match self.stack.last_mut() {
+            Some(parent) => {
+                parent.has_children = true;
+                parent.map.push(&name, value);
+            }
+            None => {
+                let map = match value {
+                    Value::Map(m) => m,
+                    _ => Map::new(),
+                };
+                self.root = Some(Root { name, map });
+            }
+        }
+    }
+
+    /// Text: the open element's content; outside the root only blanks.
+    fn text(&mut self, s: &str) -> Result<(), ParseError> {
+        match self.stack.last_mut() {
+            Some(open) => open.text.push_str(s),
+            None if s.trim().is_empty() => {}
+            None if self.root.is_some() => return Err(ParseError::TrailingContent),
+            None => return Err(syntax("text outside the root element")),
+        }
+        Ok(())
+    }
 }
 
 /// Append `text` with XML::Simple's escaping (`& < > "`; `'` stays).

@@ -71,6 +71,53 @@ fn link_names_and_exit_codes() {
     assert_eq!(out.status.code(), Some(1));
 }
 
+/// Getopt::Long's warnings for the stock scripts' option specs
+/// (xCAT-client/sbin/{dumpxCATdb,restorexCATdb,tabrestore}): every warning
+/// on stderr, then the script's usage; no server is contacted.
+#[test]
+fn stock_option_errors() {
+    let dir = tempfile::tempdir().unwrap();
+    let run = |name: &str, args: &[&str]| {
+        let path = dir.path().join(name);
+        if !path.exists() {
+            link(dir.path(), name);
+        }
+        let out = Command::new(path)
+            .args(args)
+            .env("XCATHOST", closed_port())
+            .stdin(Stdio::null())
+            .output()
+            .unwrap();
+        (
+            out.status.code(),
+            String::from_utf8_lossy(&out.stdout).into_owned(),
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+        )
+    };
+    let dump_usage = " dumpxCATdb -h \n dumpxCATdb -v \n dumpxCATdb [-a] [-V] <-p> [path to backup directory] \n dumpxCATdb -b [-V] <-p> [path to backup directory]\n";
+    // posix_default + bundling: `-t` is restorexCATdb's only, no abbreviations.
+    let (code, out, err) = run("dumpxCATdb", &["-qt", "--pa=/d"]);
+    assert_eq!((code, out.as_str()), (Some(1), ""));
+    assert_eq!(
+        err,
+        format!("Unknown option: q\nUnknown option: t\nUnknown option: pa\n{dump_usage}")
+    );
+    let (code, _, err) = run("restorexCATdb", &["-V", "--path"]);
+    assert_eq!(code, Some(1));
+    assert!(
+        err.starts_with("Option path requires an argument\n restorexCATdb  -h \n"),
+        "{err}"
+    );
+    // tabrestore: Getopt::Long's defaults; the usage goes to stdout.
+    let (code, out, err) = run("tabrestore", &["-z", "--bogus", "site.csv"]);
+    assert_eq!(code, Some(1));
+    assert!(
+        out.starts_with("Usage: tabrestore <tablename>.csv\n"),
+        "{out}"
+    );
+    assert_eq!(err, "Unknown option: z\nUnknown option: bogus\n");
+}
+
 #[tokio::test]
 async fn sigint_sends_abortcommand() {
     let dir = tempfile::tempdir().unwrap();

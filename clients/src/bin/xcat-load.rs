@@ -162,100 +162,97 @@ fn percentile(sorted: &[u32], p: f64) -> f64 {
     f64::from(sorted[idx.min(sorted.len() - 1)]) / 1000.0
 }
 
-fn main() {
-    let args = Args::parse();
-    let bytes: Arc<[u8]> = match request_bytes(&args.command, args.pad_arg) {
-        Ok(b) => b.into(),
-        Err(e) => {
-            eprintln!("xcat-load: {e}");
-            std::process::exit(2);
-        }
-    };
-    let addr: Arc<str> = args
-        .host
-        .clone()
-        .or_else(|| std::env::var("XCATHOST").ok())
-        .unwrap_or_else(|| "localhost:3001".into())
-        .into();
+/// Print `xcat-load: WHY` and exit 2 (bad setup).
+fn fatal(why: impl std::fmt::Display) -> ! {
+    eprintln!("xcat-load: {why}");
+    std::process::exit(2);
+}
+
+/// The TLS client configuration: the user's credentials unless
+/// `--no-cert`, session resumption only with `--resume`.
+fn tls_config(args: &Args) -> Arc<rustls::ClientConfig> {
     let creds = if args.no_cert {
         None
     } else {
         let home = args.home.clone().or_else(xcat_client::effective_home);
         match home.map(|h| Credentials::for_user_home(&h)) {
             Some(Ok(c)) => Some(Arc::new(c)),
-            Some(Err(e)) => {
-                eprintln!("xcat-load: no client credentials ({e}); use --no-cert to go without");
-                std::process::exit(2);
-            }
+            Some(Err(e)) => fatal(format!(
+                "no client credentials ({e}); use --no-cert to go without"
+            )),
             None => None,
         }
     };
     let versions = ConnectOptions::default().versions;
-    let mut config = match xcat_client::tls::client_config(creds.as_deref(), &versions) {
-        Ok(c) => c,
-        Err(e) => {
-            eprintln!("xcat-load: {e}");
-            std::process::exit(2);
-        }
-    };
+    let mut config =
+        xcat_client::tls::client_config(creds.as_deref(), &versions).unwrap_or_else(|e| fatal(e));
     if !args.resume {
         config.resumption = rustls::client::Resumption::disabled();
     }
-    let config = Arc::new(config);
-    let runtime = match tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(args.threads.max(1))
-        .enable_all()
-        .build()
-    {
-        Ok(r) => r,
-        Err(e) => {
-            eprintln!("xcat-load: runtime: {e}");
-            std::process::exit(2);
-        }
-    };
-    let warmup = Duration::from_secs_f64(args.warmup.max(0.0));
-    let duration = Duration::from_secs_f64(args.duration.max(0.1));
-    let tallies = runtime.block_on(async {
-        let start = Instant::now();
-        let measure_from = start + warmup;
-        let end = measure_from + duration;
-        let tasks: Vec<_> = (0..args.connections.max(1))
-            .map(|_| {
-                tokio::spawn(worker(
-                    addr.clone(),
-                    config.clone(),
-                    bytes.clone(),
-                    args.mode,
-                    measure_from,
-                    end,
-                ))
-            })
-            .collect();
-        // The daemon's CPU time at the start and at the end of the
-        // measured period.
-        let server_pid = args.server_pid;
-        let cpu = tokio::spawn(async move {
-            let pid = server_pid?;
-            tokio::time::sleep_until(measure_from.into()).await;
-            let a = xcat_client::procstat::cpu_time(pid)?;
-            tokio::time::sleep_until(end.into()).await;
-            let b = xcat_client::procstat::cpu_time(pid)?;
-            Some(b.saturating_sub(a))
-        });
-        let mut out = Vec::new();
-        for t in tasks {
-            if let Ok(t) = t.await {
-                out.push(t);
-            }
-        }
-        (out, cpu.await.ok().flatten())
+    Arc::new(config)
+}
+
+/// What the workers measured, and the daemon's CPU time over the period.
+struct Measured {
+    tallies: Vec<Tally>,
+    server_cpu: Option<Duration>,
+}
+
+/// Run the workers for the warm-up and the measured period.
+async fn measure(
+    args: &Args,
+    addr: Arc<str>,
+    config: Arc<rustls::ClientConfig>,
+    bytes: Arc<[u8]>,
+    warmup: Duration,
+    duration: Duration,
+) -> Measured {
+    let start = Instant::now();
+    let measure_from = start + warmup;
+    let end = measure_from + duration;
+    let tasks: Vec<_> = (0..args.connections.max(1))
+        .map(|_| {
+            tokio::spawn(worker(
+                addr.clone(),
+                config.clone(),
+                bytes.clone(),
+                args.mode,
+                measure_from,
+                end,
+            ))
+        })
+        .collect();
+    // The daemon's CPU time at the start and at the end of the
+    // measured period.
+    let server_pid = args.server_pid;
+    let cpu = tokio::spawn(async move {
+        let pid = server_pid?;
+        tokio::time::sleep_until(measure_from.into()).await;
+        let a = xcat_client::procstat::cpu_time(pid)?;
+        tokio::time::sleep_until(end.into()).await;
+        let b = xcat_client::procstat::cpu_time(pid)?;
+        Some(b.saturating_sub(a))
     });
-    let (tallies, server_cpu) = tallies;
-    let mut all: Vec<u32> = tallies
+    let mut tallies = Vec::new();
+    for t in tasks {
+        if let Ok(t) = t.await {
+            tallies.push(t);
+        }
+    }
+    Measured {
+        tallies,
+        server_cpu: cpu.await.ok().flatten(),
+    }
+}
+
+/// Print the figures (text or `--json`); the number of measured requests.
+fn report(args: &Args, measured: &Measured, duration: Duration) -> usize {
+    let mut all: Vec<u32> = measured
+        .tallies
         .iter()
         .flat_map(|t| t.latencies_us.iter().copied())
         .collect();
-    let errors: u64 = tallies.iter().map(|t| t.errors).sum();
+    let errors: u64 = measured.tallies.iter().map(|t| t.errors).sum();
     all.sort_unstable();
     let secs = duration.as_secs_f64();
     let rps = all.len() as f64 / secs;
@@ -275,23 +272,46 @@ fn main() {
             args.connections,
             all.len()
         );
-    } else {
-        println!(
-            "mode={mode} connections={} duration={secs:.1}s requests={} errors={errors}",
-            args.connections,
-            all.len()
-        );
-        println!("requests/s: {rps:.1}");
-        println!("latency ms: p50 {p50:.3}  p90 {p90:.3}  p99 {p99:.3}  max {max:.3}");
-        if let Some(cpu) = server_cpu.filter(|_| !all.is_empty()) {
-            let per = cpu.as_secs_f64() * 1000.0 / all.len() as f64;
-            println!(
-                "daemon CPU: {per:.3} ms per request ({:.0} requests/s per fully used core)",
-                1000.0 / per
-            );
-        }
+        return all.len();
     }
-    if all.is_empty() {
+    println!(
+        "mode={mode} connections={} duration={secs:.1}s requests={} errors={errors}",
+        args.connections,
+        all.len()
+    );
+    println!("requests/s: {rps:.1}");
+    println!("latency ms: p50 {p50:.3}  p90 {p90:.3}  p99 {p99:.3}  max {max:.3}");
+    if let Some(cpu) = measured.server_cpu.filter(|_| !all.is_empty()) {
+        let per = cpu.as_secs_f64() * 1000.0 / all.len() as f64;
+        println!(
+            "daemon CPU: {per:.3} ms per request ({:.0} requests/s per fully used core)",
+            1000.0 / per
+        );
+    }
+    all.len()
+}
+
+fn main() {
+    let args = Args::parse();
+    let bytes: Arc<[u8]> = request_bytes(&args.command, args.pad_arg)
+        .unwrap_or_else(|e| fatal(e))
+        .into();
+    let addr: Arc<str> = args
+        .host
+        .clone()
+        .or_else(|| std::env::var("XCATHOST").ok())
+        .unwrap_or_else(|| "localhost:3001".into())
+        .into();
+    let config = tls_config(&args);
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(args.threads.max(1))
+        .enable_all()
+        .build()
+        .unwrap_or_else(|e| fatal(format!("runtime: {e}")));
+    let warmup = Duration::from_secs_f64(args.warmup.max(0.0));
+    let duration = Duration::from_secs_f64(args.duration.max(0.1));
+    let measured = runtime.block_on(measure(&args, addr, config, bytes, warmup, duration));
+    if report(&args, &measured, duration) == 0 {
         std::process::exit(1);
     }
 }

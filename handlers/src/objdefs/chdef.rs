@@ -6,7 +6,8 @@
 use super::args::{Cmd, Plan};
 use super::cache::Cache;
 use super::final_attrs::{self, FinalObj};
-use super::mkdef::add_group_to_nodes;
+use super::mkdef::{add_group_to_nodes, no_wherevals};
+use super::options::Opts;
 use super::out::Out;
 use super::read::{ReadOpts, Reader};
 use super::write::{self, Mode, WriteReq};
@@ -285,70 +286,129 @@ fn group_change(
     out: &mut Out,
 ) -> Result<bool, HandlerError> {
     let o = &p.opts;
-    if o.dynamic && fo.attrs.len() > 1 && fo.attrs.keys().any(|k| k != "objtype") {
-        out.error1(format!(
-            "Can not assign attributes to dynamic node group '{}'.",
-            fo.name
-        ))?;
+    let Some(grptype) = group_type(conn, cache, o, fo, defined, out)? else {
         return Ok(false);
-    }
-    let grptype = if defined {
-        let mut r = Reader::new(conn, cache);
-        let wanted: BTreeSet<String> = ["grouptype".to_string()].into_iter().collect();
-        let cur = r.read_one(
-            "group",
-            &fo.name,
-            &ReadOpts {
-                wanted: Some(wanted),
-                ..Default::default()
-            },
-        )?;
-        let gt = cur.attrs.get("grouptype").cloned().unwrap_or_default();
-        if gt == "dynamic" && fo.attrs.len() > 1 {
-            out.error1(format!(
-                "Can not assign attributes to dynamic node group '{}'.",
-                fo.name
-            ))?;
-            return Ok(false);
-        }
-        gt
-    } else if let Some(g) = fo.attrs.get("grouptype") {
-        g.clone()
-    } else if o.dynamic {
-        "dynamic".into()
-    } else {
-        "static".into()
     };
     if !fo.attrs.contains_key("wherevals") && !o.wheres.is_empty() {
         fo.attrs.insert("wherevals".into(), o.wheres.join("::"));
     }
-    let mut members: Vec<String> = Vec::new();
-    let mut have_members = false;
-    if grptype.is_empty() || grptype == "static" {
-        if !o.wheres.is_empty() && fo.attrs.contains_key("members") {
-            out.error1("Cannot use a list of members together with the '-w' option.")?;
-            return Ok(false);
+    let listed = if grptype.is_empty() || grptype == "static" {
+        match listed_members(conn, cache, o, fo, out)? {
+            Listed::Rejected => return Ok(false),
+            Listed::Members(m) => Some(m),
+            Listed::Nothing => None,
         }
-        if let Some(m) = fo
-            .attrs
-            .get("members")
-            .cloned()
-            .filter(|m| !m.is_empty() && m != "static")
-        {
-            members = nr::expand(conn, cache, &m, false)?;
-            fo.attrs.insert("members".into(), "static".into());
-            have_members = true;
-        } else if let Some(w) = fo.attrs.get("wherevals").cloned() {
-            fo.attrs.insert("members".into(), "static".into());
-            if groups::wherevals_valid(&w) {
-                members = groups::dynamic_members(conn, cache, &w)?;
-            } else {
-                out.error1("Incorrect selection string")?;
-                return Ok(false);
-            }
-            have_members = true;
-        }
+    } else {
+        None
+    };
+    let have_members = listed.is_some();
+    let ok = known_nodes(conn, cache, listed.unwrap_or_default(), out)?;
+    if !defined {
+        return new_group_members(conn, cache, o, fo, &ok, out);
     }
+    if !have_members || ok.is_empty() {
+        return Ok(true);
+    }
+    let g = &fo.name;
+    if o.minus {
+        let member_msgs = o.types.as_deref() == Some("group") && grptype != "dynamic";
+        return add_group_to_nodes(conn, cache, g, &ok, Mode::Minus, member_msgs, out);
+    } else if o.plus {
+        add_group_to_nodes(conn, cache, g, &ok, Mode::Plus, false, out)?;
+    } else {
+        let current = groups::static_members(conn, cache, g)?;
+        add_group_to_nodes(conn, cache, g, &current, Mode::Minus, false, out)?;
+        add_group_to_nodes(conn, cache, g, &ok, Mode::Plus, false, out)?;
+    }
+    Ok(true)
+}
+
+fn dynamic_with_attributes(fo: &FinalObj, out: &mut Out) -> Result<Option<String>, HandlerError> {
+    out.error1(format!(
+        "Can not assign attributes to dynamic node group '{}'.",
+        fo.name
+    ))?;
+    Ok(None)
+}
+
+/// The group's type: the stored one for a defined group, else the one
+/// given (`grouptype=`, `-d`); `None` when attributes go to a dynamic group.
+fn group_type(
+    conn: &mut Conn,
+    cache: &mut Cache,
+    o: &Opts,
+    fo: &FinalObj,
+    defined: bool,
+    out: &mut Out,
+) -> Result<Option<String>, HandlerError> {
+    if o.dynamic && fo.attrs.len() > 1 && fo.attrs.keys().any(|k| k != "objtype") {
+        return dynamic_with_attributes(fo, out);
+    }
+    if !defined {
+        return Ok(Some(match fo.attrs.get("grouptype") {
+            Some(g) => g.clone(),
+            None if o.dynamic => "dynamic".into(),
+            None => "static".into(),
+        }));
+    }
+    let mut r = Reader::new(conn, cache);
+    let wanted: BTreeSet<String> = ["grouptype".to_string()].into_iter().collect();
+    let read = ReadOpts {
+        wanted: Some(wanted),
+        ..Default::default()
+    };
+    let cur = r.read_one("group", &fo.name, &read)?;
+    let gt = cur.attrs.get("grouptype").cloned().unwrap_or_default();
+    if gt == "dynamic" && fo.attrs.len() > 1 {
+        return dynamic_with_attributes(fo, out);
+    }
+    Ok(Some(gt))
+}
+
+/// What a chdef of a static group names as its members.
+enum Listed {
+    Nothing,
+    Members(Vec<String>),
+    Rejected,
+}
+
+/// The members of a static group named by `members=` or by the `-w`
+/// selection (`members` becomes `static` either way).
+fn listed_members(
+    conn: &mut Conn,
+    cache: &mut Cache,
+    o: &Opts,
+    fo: &mut FinalObj,
+    out: &mut Out,
+) -> Result<Listed, HandlerError> {
+    if !o.wheres.is_empty() && fo.attrs.contains_key("members") {
+        out.error1("Cannot use a list of members together with the '-w' option.")?;
+        return Ok(Listed::Rejected);
+    }
+    let named = fo.attrs.get("members").cloned();
+    if let Some(m) = named.filter(|m| !m.is_empty() && m != "static") {
+        let members = nr::expand(conn, cache, &m, false)?;
+        fo.attrs.insert("members".into(), "static".into());
+        return Ok(Listed::Members(members));
+    }
+    let Some(w) = fo.attrs.get("wherevals").cloned() else {
+        return Ok(Listed::Nothing);
+    };
+    fo.attrs.insert("members".into(), "static".into());
+    if !groups::wherevals_valid(&w) {
+        out.error1("Incorrect selection string")?;
+        return Ok(Listed::Rejected);
+    }
+    Ok(Listed::Members(groups::dynamic_members(conn, cache, &w)?))
+}
+
+/// The members that are defined nodes; an error line for each other one.
+fn known_nodes(
+    conn: &mut Conn,
+    cache: &mut Cache,
+    members: Vec<String>,
+    out: &mut Out,
+) -> Result<Vec<String>, HandlerError> {
     let nodes = list::objects_of_type(conn, cache, "node")?;
     let mut ok = Vec::new();
     for m in members {
@@ -360,36 +420,33 @@ fn group_change(
             ))?;
         }
     }
-    let member_msgs = o.types.as_deref() == Some("group") && grptype != "dynamic";
-    if !defined {
-        if !fo.attrs.contains_key("grouptype") {
-            if o.dynamic {
-                fo.attrs.insert("grouptype".into(), "dynamic".into());
-                fo.attrs.insert("members".into(), "dynamic".into());
-                if !fo.attrs.contains_key("wherevals") {
-                    out.error(&[
-                        format!("The 'where' attributes and values were not provided for dynamic group '{}'.", fo.name),
-                        "Skipping to the next group.".into(),
-                    ])?;
-                    return Ok(false);
-                }
-            } else {
-                fo.attrs.insert("grouptype".into(), "static".into());
+    Ok(ok)
+}
+
+/// A new group: its type (`-d` needs `-w`), and a static group added to
+/// its members' `groups`.
+fn new_group_members(
+    conn: &mut Conn,
+    cache: &mut Cache,
+    o: &Opts,
+    fo: &mut FinalObj,
+    ok: &[String],
+    out: &mut Out,
+) -> Result<bool, HandlerError> {
+    if !fo.attrs.contains_key("grouptype") {
+        if o.dynamic {
+            fo.attrs.insert("grouptype".into(), "dynamic".into());
+            fo.attrs.insert("members".into(), "dynamic".into());
+            if !fo.attrs.contains_key("wherevals") {
+                no_wherevals(out, &fo.name)?;
+                return Ok(false);
             }
-        }
-        if fo.attrs.get("grouptype").map(String::as_str) == Some("static") {
-            add_group_to_nodes(conn, cache, &fo.name, &ok, Mode::Plus, false, out)?;
-        }
-    } else if have_members && !ok.is_empty() {
-        if o.minus {
-            return add_group_to_nodes(conn, cache, &fo.name, &ok, Mode::Minus, member_msgs, out);
-        } else if o.plus {
-            add_group_to_nodes(conn, cache, &fo.name, &ok, Mode::Plus, false, out)?;
         } else {
-            let current = groups::static_members(conn, cache, &fo.name)?;
-            add_group_to_nodes(conn, cache, &fo.name, &current, Mode::Minus, false, out)?;
-            add_group_to_nodes(conn, cache, &fo.name, &ok, Mode::Plus, false, out)?;
+            fo.attrs.insert("grouptype".into(), "static".into());
         }
+    }
+    if fo.attrs.get("grouptype").map(String::as_str) == Some("static") {
+        add_group_to_nodes(conn, cache, &fo.name, ok, Mode::Plus, false, out)?;
     }
     Ok(true)
 }

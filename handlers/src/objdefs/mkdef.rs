@@ -252,13 +252,7 @@ fn group_members(
         _ => false,
     };
     if dynamic && !fo.attrs.contains_key("wherevals") && o.wheres.is_empty() {
-        out.error(&[
-            format!(
-                "The 'where' attributes and values were not provided for dynamic group '{}'.",
-                fo.name
-            ),
-            "Skipping to the next group.".into(),
-        ])?;
+        no_wherevals(out, &fo.name)?;
         return Ok(None);
     }
     if !dynamic && !o.wheres.is_empty() && fo.attrs.contains_key("members") {
@@ -471,6 +465,15 @@ fn network_ok(
         }
     }
     Ok(true)
+}
+
+/// A dynamic group defined without a selection (`-w` or `wherevals=`).
+pub(super) fn no_wherevals(out: &mut Out, group: &str) -> Result<(), HandlerError> {
+    out.error(&[
+        format!("The 'where' attributes and values were not provided for dynamic group '{group}'."),
+        "Skipping to the next group.".into(),
+    ])?;
+    Ok(())
 }
 
 /// Add (`Plus`) or remove (`Minus`) group `g` in the `groups` of `nodes`.

@@ -7,6 +7,8 @@ use super::value::Scalar;
 /// Largest width or precision accepted (keeps a hostile row from allocating).
 const MAX_WIDTH: usize = 4096;
 
+type Chars<'f> = std::iter::Peekable<std::str::Chars<'f>>;
+
 /// Formats `args` with the Perl-style `fmt`.
 pub fn sprintf(fmt: &str, args: &[Scalar]) -> Result<String, String> {
     let mut out = String::new();
@@ -17,100 +19,18 @@ pub fn sprintf(fmt: &str, args: &[Scalar]) -> Result<String, String> {
             out.push(c);
             continue;
         }
-        let mut left = false;
-        let mut plus = false;
-        let mut space = false;
-        let mut zero = false;
-        let mut alt = false;
-        while let Some(&f) = chars.peek() {
-            match f {
-                '-' => left = true,
-                '+' => plus = true,
-                ' ' => space = true,
-                '0' => zero = true,
-                '#' => alt = true,
-                _ => break,
-            }
-            chars.next();
-        }
-        let mut width = read_count(&mut chars, &mut args)?;
-        if let Some(w) = width {
-            if w < 0 {
-                left = true;
-                width = Some(-w);
-            }
-        }
-        let mut precision = None;
-        if chars.peek() == Some(&'.') {
-            chars.next();
-            precision = Some(read_count(&mut chars, &mut args)?.unwrap_or(0).max(0));
-        }
-        let width = usize::try_from(width.unwrap_or(0)).unwrap_or(0);
-        let precision = precision.and_then(|p| usize::try_from(p).ok());
-        if width > MAX_WIDTH || precision.unwrap_or(0) > MAX_WIDTH {
-            return Err("sprintf width too large".into());
-        }
+        let spec = Directive::read(&mut chars, &mut args)?;
         let conv = chars.next().ok_or("sprintf: incomplete format")?;
         let body = match conv {
-            '%' => {
-                out.push('%');
-                continue;
-            }
-            'd' | 'i' | 'u' => {
-                let v = next_arg(&mut args).to_int();
-                let mut digits = v.unsigned_abs().to_string();
-                if let Some(p) = precision {
-                    digits = pad_left(&digits, p, '0');
-                }
-                let sign = if v < 0 {
-                    "-"
-                } else if plus {
-                    "+"
-                } else if space {
-                    " "
-                } else {
-                    ""
-                };
-                Num {
-                    sign,
-                    prefix: "",
-                    digits,
-                    zero_ok: precision.is_none(),
-                }
-                .render(width, left, zero)
-            }
-            'x' | 'X' | 'o' | 'b' | 'B' => {
-                // Perl formats negative values as their 64-bit two's complement.
-                let v = next_arg(&mut args).to_int() as u64;
-                let (mut digits, prefix) = match conv {
-                    'x' => (format!("{v:x}"), "0x"),
-                    'X' => (format!("{v:X}"), "0X"),
-                    'o' => (format!("{v:o}"), "0"),
-                    'b' => (format!("{v:b}"), "0b"),
-                    _ => (format!("{v:b}"), "0B"),
-                };
-                if let Some(p) = precision {
-                    digits = pad_left(&digits, p, '0');
-                }
-                let prefix = if alt && v != 0 && !(conv == 'o' && digits.starts_with('0')) {
-                    prefix
-                } else {
-                    ""
-                };
-                Num {
-                    sign: "",
-                    prefix,
-                    digits,
-                    zero_ok: precision.is_none(),
-                }
-                .render(width, left, zero)
-            }
+            '%' => "%".to_string(),
+            'd' | 'i' | 'u' => spec.decimal(next_arg(&mut args).to_int()),
+            'x' | 'X' | 'o' | 'b' | 'B' => spec.radix(conv, next_arg(&mut args).to_int()),
             's' => {
                 let mut s = next_arg(&mut args).to_str();
-                if let Some(p) = precision {
+                if let Some(p) = spec.precision {
                     s = s.chars().take(p).collect();
                 }
-                pad(&s, width, left, ' ')
+                pad(&s, spec.width, spec.left, ' ')
             }
             'c' => {
                 let v = next_arg(&mut args).to_int();
@@ -118,13 +38,121 @@ pub fn sprintf(fmt: &str, args: &[Scalar]) -> Result<String, String> {
                     .ok()
                     .and_then(char::from_u32)
                     .ok_or("sprintf: bad %c value")?;
-                pad(&ch.to_string(), width, left, ' ')
+                pad(&ch.to_string(), spec.width, spec.left, ' ')
             }
             other => return Err(format!("sprintf: unsupported conversion %{other}")),
         };
         out.push_str(&body);
     }
     Ok(out)
+}
+
+/// The flags, width and precision of one `%` directive.
+struct Directive {
+    left: bool,
+    plus: bool,
+    space: bool,
+    zero: bool,
+    alt: bool,
+    width: usize,
+    precision: Option<usize>,
+}
+
+impl Directive {
+    /// Read what follows `%` up to the conversion letter (`*` takes an argument).
+    fn read<'a>(
+        chars: &mut Chars<'_>,
+        args: &mut impl Iterator<Item = &'a Scalar>,
+    ) -> Result<Directive, String> {
+        let mut d = Directive {
+            left: false,
+            plus: false,
+            space: false,
+            zero: false,
+            alt: false,
+            width: 0,
+            precision: None,
+        };
+        while let Some(&f) = chars.peek() {
+            match f {
+                '-' => d.left = true,
+                '+' => d.plus = true,
+                ' ' => d.space = true,
+                '0' => d.zero = true,
+                '#' => d.alt = true,
+                _ => break,
+            }
+            chars.next();
+        }
+        let mut width = read_count(chars, args)?;
+        if let Some(w) = width {
+            if w < 0 {
+                d.left = true;
+                width = Some(-w);
+            }
+        }
+        let mut precision = None;
+        if chars.peek() == Some(&'.') {
+            chars.next();
+            precision = Some(read_count(chars, args)?.unwrap_or(0).max(0));
+        }
+        d.width = usize::try_from(width.unwrap_or(0)).unwrap_or(0);
+        d.precision = precision.and_then(|p| usize::try_from(p).ok());
+        if d.width > MAX_WIDTH || d.precision.unwrap_or(0) > MAX_WIDTH {
+            return Err("sprintf width too large".into());
+        }
+        Ok(d)
+    }
+
+    /// `%d %i %u`.
+    fn decimal(&self, v: i64) -> String {
+        let mut digits = v.unsigned_abs().to_string();
+        if let Some(p) = self.precision {
+            digits = pad_left(&digits, p, '0');
+        }
+        let sign = if v < 0 {
+            "-"
+        } else if self.plus {
+            "+"
+        } else if self.space {
+            " "
+        } else {
+            ""
+        };
+        self.number(sign, "", digits)
+    }
+
+    /// `%x %X %o %b %B`.
+    fn radix(&self, conv: char, v: i64) -> String {
+        // Perl formats negative values as their 64-bit two's complement.
+        let v = v as u64;
+        let (mut digits, prefix) = match conv {
+            'x' => (format!("{v:x}"), "0x"),
+            'X' => (format!("{v:X}"), "0X"),
+            'o' => (format!("{v:o}"), "0"),
+            'b' => (format!("{v:b}"), "0b"),
+            _ => (format!("{v:b}"), "0B"),
+        };
+        if let Some(p) = self.precision {
+            digits = pad_left(&digits, p, '0');
+        }
+        let prefix = if self.alt && v != 0 && !(conv == 'o' && digits.starts_with('0')) {
+            prefix
+        } else {
+            ""
+        };
+        self.number("", prefix, digits)
+    }
+
+    fn number(&self, sign: &str, prefix: &str, digits: String) -> String {
+        Num {
+            sign,
+            prefix,
+            digits,
+            zero_ok: self.precision.is_none(),
+        }
+        .render(self.width, self.left, self.zero)
+    }
 }
 
 /// A formatted number before padding.
@@ -158,7 +186,7 @@ fn next_arg<'a>(args: &mut impl Iterator<Item = &'a Scalar>) -> Scalar {
 }
 
 fn read_count<'a>(
-    chars: &mut std::iter::Peekable<std::str::Chars<'_>>,
+    chars: &mut Chars<'_>,
     args: &mut impl Iterator<Item = &'a Scalar>,
 ) -> Result<Option<i64>, String> {
     if chars.peek() == Some(&'*') {

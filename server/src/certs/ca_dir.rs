@@ -167,118 +167,34 @@ impl CaDir {
     }
 }
 
+/// `<confdir>/ca/openssl.cnf`: `{dir}` stands for the CA directory and
+/// `{alt}` for the `DNS.n = name` lines of the server's alternative names.
+const OPENSSL_CNF: &str = include_str!("openssl.cnf.in");
+
 fn openssl_cnf_text(root: &Path, alt_names: &[&str]) -> String {
-    let mut alt = String::new();
-    for (i, n) in alt_names.iter().enumerate() {
-        alt.push_str(&format!("DNS.{} = {}\n", i + 1, n));
-    }
-    format!(
-        r#"# OpenSSL configuration of the xCAT certificate authority.
-# Written by `xcatd init` (xcatd-rs); usable by `openssl ca -config <this file>`
-# and by xCAT's setup-server-cert.sh / setup-local-client.sh scripts.
-
-HOME = .
-
-[ ca ]
-default_ca = xcat_ca
-
-[ xcat_ca ]
-dir              = {dir}
-certs            = $dir/certs
-new_certs_dir    = $dir/certs
-crl_dir          = $dir/crl
-crl              = $dir/crl.pem
-crlnumber        = $dir/crlnumber
-database         = $dir/index
-serial           = $dir/serial
-certificate      = $dir/ca-cert.pem
-private_key      = $dir/private/ca-key.pem
-x509_extensions  = usr_cert
-name_opt         = ca_default
-cert_opt         = ca_default
-default_days     = 7300
-default_crl_days = 30
-default_md       = sha384
-preserve         = no
-policy           = policy_match
-
-# Only the common name is required in a request.
-[ policy_match ]
-countryName            = optional
-stateOrProvinceName    = optional
-organizationName       = optional
-organizationalUnitName = optional
-commonName             = supplied
-emailAddress           = optional
-
-[ policy_anything ]
-countryName            = optional
-stateOrProvinceName    = optional
-localityName           = optional
-organizationName       = optional
-organizationalUnitName = optional
-commonName             = supplied
-emailAddress           = optional
-
-[ req ]
-default_bits       = 2048
-default_keyfile    = private/ca-key.pem
-distinguished_name = req_dn
-attributes         = req_attrs
-x509_extensions    = v3_ca
-string_mask        = utf8only
-
-[ req_dn ]
-commonName     = Common Name (host name or user name)
-commonName_max = 64
-
-[ req_attrs ]
-
-# Server certificates (setup-server-cert.sh passes "-extensions server
-# -extensions san_env"; the last one is the one openssl applies).
-[ server ]
-basicConstraints       = CA:FALSE
-keyUsage               = digitalSignature, keyEncipherment, keyAgreement
-extendedKeyUsage       = serverAuth, clientAuth
-nsCertType             = server, client, objsign
-subjectKeyIdentifier   = hash
-
-# Default for `openssl ca`: client certificates of users.
-[ usr_cert ]
-basicConstraints       = CA:FALSE
-keyUsage               = digitalSignature, keyEncipherment, keyAgreement
-extendedKeyUsage       = clientAuth
-nsCertType             = client, email, objsign
-nsComment              = "xCAT client certificate"
-subjectKeyIdentifier   = hash
-
-[ v3_req ]
-basicConstraints = CA:FALSE
-keyUsage         = nonRepudiation, digitalSignature, keyEncipherment
-
-[ san_env ]
-subjectAltName = @alt_names
-
-[ alt_names ]
-{alt}
-[ v3_ca ]
-subjectKeyIdentifier   = hash
-authorityKeyIdentifier = keyid:always,issuer
-basicConstraints       = critical, CA:true
-keyUsage               = cRLSign, keyCertSign
-nsCertType             = sslCA, emailCA
-
-[ crl_ext ]
-authorityKeyIdentifier = keyid:always
-"#,
-        dir = root.display(),
-        alt = alt
-    )
+    let alt: String = alt_names
+        .iter()
+        .enumerate()
+        .map(|(i, n)| format!("DNS.{} = {}\n", i + 1, n))
+        .collect();
+    // Each placeholder stands once, `{dir}` first (checked by a test).
+    let (head, rest) = OPENSSL_CNF.split_once("{dir}").unwrap_or((OPENSSL_CNF, ""));
+    let (middle, tail) = rest.split_once("{alt}").unwrap_or((rest, ""));
+    format!("{head}{}{middle}{alt}{tail}", root.display())
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn openssl_cnf_fills_its_two_placeholders() {
+        let text = openssl_cnf_text(Path::new("/etc/xcat/ca"), &["mn", "mn.cluster"]);
+        assert!(text.contains("\ndir              = /etc/xcat/ca\n"));
+        assert!(text.contains("[ alt_names ]\nDNS.1 = mn\nDNS.2 = mn.cluster\n\n[ v3_ca ]"));
+        assert!(!text.contains("{dir}") && !text.contains("{alt}"));
+        assert!(text.starts_with("# OpenSSL configuration") && text.ends_with("keyid:always\n"));
+    }
 
     #[test]
     fn serial_spelling() {

@@ -1,11 +1,12 @@
-//! Getopt::Long as stock xCAT plugins configure it: one parser for every
-//! command's options.
+//! Getopt::Long as stock xCAT plugins and client scripts configure it: one
+//! parser for every command's options, in the daemon's handlers (as
+//! `xcat_handlers::getopt`) and in the clients.
 //!
 //! A command declares its options once, in Getopt::Long's own spec syntax,
 //! and its `Getopt::Long::Configure` calls as a [`Config`]:
 //!
 //! ```
-//! use xcat_handlers::getopt::{Config, Spec};
+//! use xcat_getopt::{Config, Spec};
 //! // DBobjectdefs.pm:29-30 and :487: bundling, no_ignore_case, no_pass_through.
 //! const CONFIG: Config = Config::DEFAULT.bundling().no_ignore_case();
 //! const SPECS: &[Spec] = &[
