@@ -204,9 +204,12 @@ fn existing_machines_force_update_list_remove() {
 
     let out = run_part(&env, &sn1, &part(&["-p", "-r", "-V", "cn01"]));
     assert_eq!((out.stderr.as_str(), out.exit), ("", 0));
+    // Stock's runcmd sends "$msg\n" (xcat2nim sets $::CALLBACK,
+    // xCAT-server/lib/xcat/plugins/xcat2nim.pm:163; perl-xCAT/xCAT/Utils.pm:1063),
+    // so the client prints an empty line after it.
     assert_eq!(
         out.stdout,
-        "Running command on sn1: /usr/sbin/nim -Fo remove cn01\n"
+        "Running command on sn1: /usr/sbin/nim -Fo remove cn01\n\n"
     );
     assert_eq!(sn1.calls(), ["0\tnim -Fo remove cn01"]);
 

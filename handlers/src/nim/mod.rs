@@ -23,6 +23,7 @@
 pub mod clientfiles;
 pub mod cmd;
 pub mod hanfs;
+pub mod machine;
 pub mod mkdsklsnode;
 pub mod model;
 pub mod nimnodeset;

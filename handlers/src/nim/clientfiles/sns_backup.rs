@@ -79,7 +79,7 @@ pub fn backup_client_data(
         }
     };
     for node in nodes {
-        let short = node.split('.').next().unwrap_or(node);
+        let short = crate::nim::machine::short_name(node);
         let mine = listing.iter().filter(|f| belongs_to(f, short));
         let mut failed = false;
         for f in mine {

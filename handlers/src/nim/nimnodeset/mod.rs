@@ -15,7 +15,8 @@ pub mod options;
 
 use crate::api::{Ctx, Handler, HandlerError, Part, Responder};
 use crate::nim::cmd::{Nim, NimConfig};
-use crate::nim::say::Say;
+use crate::nim::model::Reply;
+use crate::nim::say::{return_line, send_all, usage};
 use crate::prescripts::{self, Phase};
 use options::{Options, Refused};
 use xcat_proto::{Request, Response};
@@ -32,19 +33,6 @@ impl Nimnodeset {
     }
 }
 
-fn usage() -> Response {
-    options::usage_lines()
-        .into_iter()
-        .fold(Response::new(), |r, l| r.info(l))
-}
-
-/// Stock `Return=<rc>.` with error code `rc`.
-fn return_line(rc: i64) -> Response {
-    Response::new()
-        .error_text(format!("Return={rc}."))
-        .errorcode(rc)
-}
-
 enum Pre {
     Answer(Vec<Response>),
     Run(Options, Vec<String>),
@@ -56,18 +44,23 @@ enum Pre {
 fn pre(ctx: &Ctx, request: &Request) -> Result<Pre, HandlerError> {
     let words = request.args();
     if words.is_empty() {
-        return Ok(Pre::Answer(vec![usage()]));
+        return Ok(Pre::Answer(vec![usage(&options::usage_lines())]));
     }
     let opts = match options::parse(&words) {
         Ok(o) => o,
-        Err(Refused::Usage) => return Ok(Pre::Answer(vec![usage(), return_line(1)])),
+        Err(Refused::Usage) => {
+            return Ok(Pre::Answer(vec![
+                usage(&options::usage_lines()),
+                return_line(1),
+            ]))
+        }
         Err(Refused::Pair(w)) => {
             let e = Response::new().error(format!("Incorrect 'attr=val' pair - {w}\n"));
             return Ok(Pre::Answer(vec![e, return_line(1)]));
         }
     };
     if opts.help {
-        return Ok(Pre::Answer(vec![usage()]));
+        return Ok(Pre::Answer(vec![usage(&options::usage_lines())]));
     }
     if opts.version {
         let v = format!("nimnodeset {}\n", ctx.server.version_line);
@@ -76,7 +69,7 @@ fn pre(ctx: &Ctx, request: &Request) -> Result<Pre, HandlerError> {
     let required = || {
         Pre::Answer(vec![
             Response::new().error("A noderange is required.\n"),
-            usage(),
+            usage(&options::usage_lines()),
         ])
     };
     let Some(range) = opts.noderange.clone() else {
@@ -84,7 +77,12 @@ fn pre(ctx: &Ctx, request: &Request) -> Result<Pre, HandlerError> {
     };
     let nodes = match super::split::noderange(ctx, request, &range)? {
         Ok(n) => n,
-        Err(m) => return Ok(Pre::Answer(vec![Response::new().error(m), usage()])),
+        Err(m) => {
+            return Ok(Pre::Answer(vec![
+                Response::new().error(m),
+                usage(&options::usage_lines()),
+            ]))
+        }
     };
     if nodes.is_empty() {
         return Ok(required());
@@ -124,12 +122,7 @@ impl Handler for Nimnodeset {
         let mut request = request.clone();
         if request.get("_xcatpreprocessed") != Some("1") {
             match pre(ctx, &request)? {
-                Pre::Answer(docs) => {
-                    for d in docs {
-                        out.send(d)?;
-                    }
-                    return Ok(());
-                }
+                Pre::Answer(docs) => return Ok(send_all(out, docs)?),
                 Pre::Run(_, nodes) => request.set_nodes(&nodes),
             }
         }
@@ -158,7 +151,7 @@ impl Nimnodeset {
                 return Ok(1);
             }
             _ => {
-                out.send(usage())?;
+                out.send(usage(&options::usage_lines()))?;
                 return Ok(1);
             }
         };
@@ -168,19 +161,15 @@ impl Nimnodeset {
         }
         let sname = ctx.server.short_host.clone();
         let facts = facts::step_load(ctx, &nodes, opts.image.as_deref())?;
-        let mut say = Say {
-            out,
-            verbose: opts.verbose,
-            sname: sname.clone(),
-        };
+        let mut say = Reply::new(out, opts.verbose);
         let nim = Nim::local(ctx.runner.as_ref(), &self.nim);
         let machines = nim.names_of_class("machines").unwrap_or_default();
-        say.commands(&nim)?;
-        let failed = match self.each_node(ctx, &nim, &opts, &facts, &machines, &mut say)? {
+        say.commands(&nim, &sname)?;
+        let failed = match self.each_node(ctx, &nim, &opts, &facts, &machines, &sname, &mut say)? {
             Some(f) => f,
             None => return Ok(1),
         };
-        let rc = finish(ctx, &opts, &nodes, &failed, &mut say)?;
+        let rc = finish(ctx, &opts, &nodes, &failed, &sname, &mut say)?;
         let good: Vec<String> = nodes
             .iter()
             .filter(|n| !failed.contains(n))
@@ -203,16 +192,16 @@ impl Nimnodeset {
         opts: &Options,
         facts: &facts::Facts,
         machines: &[String],
-        say: &mut Say,
+        s: &str,
+        say: &mut Reply,
     ) -> Result<Option<Vec<String>>, HandlerError> {
-        let s = say.sname.clone();
         let mut failed = Vec::new();
         for n in facts.nodes.iter().filter(|n| n.image.is_none()) {
             let text = format!(
                 "{s}: Could not determine an OS image name for node '{}'.\n",
                 n.name
             );
-            say.error(&[text])?;
+            say.error(text)?;
             failed.push(n.name.clone());
         }
         if failed.len() == facts.nodes.len() {
@@ -223,16 +212,16 @@ impl Nimnodeset {
         }
         let resolv = facts::step_chk_resolv_conf(facts);
         let types = nim.lsnim(&["-P", "-c", "resources"]);
-        say.commands(nim)?;
+        say.commands(nim, s)?;
         if !types.ok() {
-            say.error(&[format!("{s}: Could not get NIM resource types.")])?;
+            say.error(format!("{s}: Could not get NIM resource types."))?;
             return Ok(None);
         }
         let restypes = crate::nim::parse::first_words(&types.out.stdout);
         let server = node::Server {
             nim,
             opts,
-            sname: &s,
+            sname: s,
             machines,
             restypes: &restypes,
             resolv: &resolv,
@@ -243,9 +232,9 @@ impl Nimnodeset {
                 Some(image) => server.init(say, n, image)?,
                 None => {
                     let i = n.image.clone().unwrap_or_default();
-                    say.error(&[format!(
+                    say.error(format!(
                         "{s}: The xCAT osimage named '{i}' is not defined.\n"
-                    )])?;
+                    ))?;
                     false
                 }
             };
@@ -264,9 +253,9 @@ fn finish(
     opts: &Options,
     nodes: &[String],
     failed: &[String],
-    say: &mut Say,
+    s: &str,
+    say: &mut Reply,
 ) -> Result<i64, HandlerError> {
-    let s = say.sname.clone();
     let mut errors = !failed.is_empty();
     let good: Vec<&String> = nodes.iter().filter(|n| !failed.contains(n)).collect();
     let written = ctx.db.write(|c| {
@@ -281,7 +270,7 @@ fn finish(
         Ok::<(), xcat_schema::db::DbError>(())
     });
     if written.is_err() {
-        say.error(&[format!("{s}: Could not write data to the xCAT database.\n")])?;
+        say.error(format!("{s}: Could not write data to the xCAT database.\n"))?;
         errors = true;
     }
     if !errors {

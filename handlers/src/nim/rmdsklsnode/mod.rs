@@ -13,6 +13,7 @@ pub mod options;
 pub mod part;
 
 use crate::api::{Ctx, Handler, HandlerError, Part, Responder};
+use crate::nim::say::{self, return_line, send_all};
 use options::Options;
 use part::Config;
 use xcat_proto::{Request, Response};
@@ -30,16 +31,7 @@ impl Rmdsklsnode {
 }
 
 fn usage() -> Response {
-    options::usage_lines()
-        .into_iter()
-        .fold(Response::new(), |r, l| r.info(l))
-}
-
-/// Stock `Return=<rc>.` with error code `rc` (aixinstall.pm:404-413, 560-577).
-fn return_line(rc: i64) -> Response {
-    Response::new()
-        .error_text(format!("Return={rc}."))
-        .errorcode(rc)
+    say::usage(&options::usage_lines())
 }
 
 /// What the management node decided.
@@ -117,12 +109,7 @@ impl Handler for Rmdsklsnode {
         let mut request = request.clone();
         if request.get("_xcatpreprocessed") != Some("1") {
             match pre(ctx, &request)? {
-                Pre::Answer(docs) => {
-                    for d in docs {
-                        out.send(d)?;
-                    }
-                    return Ok(());
-                }
+                Pre::Answer(docs) => return Ok(send_all(out, docs)?),
                 // Not split (a direct call): every node here.
                 Pre::Run(_, nodes) => request.set_nodes(&nodes),
             }

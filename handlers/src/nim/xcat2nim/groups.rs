@@ -10,9 +10,9 @@
 //! the message, and only refused from 1026 members on).
 
 use super::defs::GroupDef;
-use super::machines::short_name;
 use super::run::Run;
 use crate::api::Aborted;
+use crate::nim::machine::short_name;
 use crate::nim::validate;
 
 const MAX_MEMBERS: usize = 1024;

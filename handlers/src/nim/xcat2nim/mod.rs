@@ -26,6 +26,8 @@ pub mod sn;
 
 use crate::api::{Ctx, Handler, HandlerError, Part, Responder};
 use crate::nim::cmd::{Nim, NimConfig};
+use crate::nim::model::Reply;
+use crate::nim::say::{self, return_line, send_all};
 use defs::Defs;
 use objects::Named;
 use options::Options;
@@ -46,16 +48,7 @@ impl Xcat2nim {
 }
 
 fn usage() -> Response {
-    options::usage_lines()
-        .into_iter()
-        .fold(Response::new(), |r, l| r.info(l))
-}
-
-/// Stock `Return=<rc>.` with error code `rc`.
-fn return_line(rc: i64) -> Response {
-    Response::new()
-        .error_text(format!("Return={rc}."))
-        .errorcode(rc)
+    say::usage(&options::usage_lines())
 }
 
 /// What the management node decided.
@@ -173,13 +166,7 @@ impl Handler for Xcat2nim {
                 dest: nimprime.into_iter().collect(),
             }]);
         }
-        req.set_nodes(&nodes);
-        let style = crate::hierarchy::Style::PerServiceNode(opts.sn_type());
-        let mut parts = crate::hierarchy::split(ctx, &req, style)?;
-        for p in &mut parts {
-            p.request.set("_xcatpreprocessed", "1");
-        }
-        Ok(parts)
+        crate::nim::split::per_service_node(ctx, &request, &nodes, opts.sn_type())
     }
 
     fn process(
@@ -191,12 +178,7 @@ impl Handler for Xcat2nim {
         let mut request = request.clone();
         if request.get("_xcatpreprocessed") != Some("1") {
             match pre(ctx, &request)? {
-                Pre::Answer(docs) => {
-                    for d in docs {
-                        out.send(d)?;
-                    }
-                    return Ok(());
-                }
+                Pre::Answer(docs) => return Ok(send_all(out, docs)?),
                 // Not split (a direct call): every involved node here.
                 Pre::Split { nodes, .. } => request.set_nodes(&nodes),
             }
@@ -256,7 +238,7 @@ impl Xcat2nim {
             attrs: &named.attrs,
             msgstr,
             sname,
-            out,
+            reply: Reply::new(out, opts.verbose),
         };
         let errors = sn::work(&mut run, &nodes, &defs)?;
         run.flush_verbose()?;

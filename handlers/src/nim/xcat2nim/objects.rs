@@ -27,16 +27,6 @@ pub struct Resolution {
     pub named: Option<Named>,
 }
 
-/// The stock split of an `attr=val` word (`^\s*(\S+?)\s*=\s*(\S*.*)$`).
-fn split_pair(word: &str) -> Option<(String, String)> {
-    let (a, v) = word.split_once('=')?;
-    let a = a.trim();
-    if a.is_empty() || a.contains(char::is_whitespace) {
-        return None;
-    }
-    Some((a.to_string(), v.trim_start().to_string()))
-}
-
 struct Work<'a> {
     conn: &'a mut Conn,
     cache: Cache,
@@ -89,7 +79,7 @@ pub fn resolve(
 fn named(w: &mut Work, opts: &Options, msgstr: &str) -> Result<Option<Named>, HandlerError> {
     let mut attrs = BTreeMap::new();
     for p in &opts.pairs {
-        let Some((a, v)) = split_pair(p) else {
+        let Some((a, v)) = crate::nim::split::attr_pair(p) else {
             w.msgs
                 .push(Response::new().error(format!("Incorrect 'attr=val' pair - {p}\n")));
             return Ok(None);
@@ -195,20 +185,4 @@ fn all_objects(w: &mut Work) -> Result<Vec<(String, String)>, HandlerError> {
         out.extend(names.into_iter().map(|n| (n, t.to_string())));
     }
     Ok(out)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::split_pair;
-
-    #[test]
-    fn pairs_as_stock_splits_them() {
-        assert_eq!(
-            split_pair("netboot_kernel=mp"),
-            Some(("netboot_kernel".into(), "mp".into()))
-        );
-        assert_eq!(split_pair("a= b c"), Some(("a".into(), "b c".into())));
-        assert_eq!(split_pair("a="), Some(("a".into(), String::new())));
-        assert_eq!(split_pair("=x"), None);
-    }
 }
