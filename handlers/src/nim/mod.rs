@@ -22,6 +22,7 @@
 
 pub mod clientfiles;
 pub mod cmd;
+pub mod command;
 pub mod hanfs;
 pub mod machine;
 pub mod mkdsklsnode;

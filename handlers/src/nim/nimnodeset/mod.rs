@@ -15,8 +15,9 @@ pub mod options;
 
 use crate::api::{Ctx, Handler, HandlerError, Part, Responder};
 use crate::nim::cmd::{Nim, NimConfig};
+use crate::nim::command::{self, Pre};
 use crate::nim::model::Reply;
-use crate::nim::say::{return_line, send_all, usage};
+use crate::nim::say::{return_line, usage};
 use crate::prescripts::{self, Phase};
 use options::{Options, Refused};
 use xcat_proto::{Request, Response};
@@ -33,62 +34,31 @@ impl Nimnodeset {
     }
 }
 
-enum Pre {
-    Answer(Vec<Response>),
-    Run(Options, Vec<String>),
-}
-
 /// The management node's part of stock `prenimnodeset` (aixinstall.pm:8248-8400):
 /// usage, version, the `attr=val` syntax, the noderange; the rest of the
 /// shared checks is [`facts::step_prenimnodeset`].
-fn pre(ctx: &Ctx, request: &Request) -> Result<Pre, HandlerError> {
+fn pre(ctx: &Ctx, request: &Request) -> Result<Pre<Options>, HandlerError> {
     let words = request.args();
-    if words.is_empty() {
-        return Ok(Pre::Answer(vec![usage(&options::usage_lines())]));
-    }
+    let lines = options::usage_lines();
     let opts = match options::parse(&words) {
         Ok(o) => o,
-        Err(Refused::Usage) => {
-            return Ok(Pre::Answer(vec![
-                usage(&options::usage_lines()),
-                return_line(1),
-            ]))
-        }
+        Err(Refused::Usage) => return Ok(Pre::Answer(vec![usage(&lines), return_line(1)])),
         Err(Refused::Pair(w)) => {
             let e = Response::new().error(format!("Incorrect 'attr=val' pair - {w}\n"));
             return Ok(Pre::Answer(vec![e, return_line(1)]));
         }
     };
-    if opts.help {
-        return Ok(Pre::Answer(vec![usage(&options::usage_lines())]));
+    let (none, help, version) = (words.is_empty(), opts.help, opts.version);
+    if let Some(docs) = command::help_or_version(ctx, "nimnodeset", &lines, none, help, version) {
+        return Ok(Pre::Answer(docs));
     }
-    if opts.version {
-        let v = format!("nimnodeset {}\n", ctx.server.version_line);
-        return Ok(Pre::Answer(vec![Response::new().info(v)]));
-    }
-    let required = || {
-        Pre::Answer(vec![
-            Response::new().error("A noderange is required.\n"),
-            usage(&options::usage_lines()),
-        ])
-    };
-    let Some(range) = opts.noderange.clone() else {
-        return Ok(required());
-    };
-    let nodes = match super::split::noderange(ctx, request, &range)? {
-        Ok(n) => n,
-        Err(m) => {
-            return Ok(Pre::Answer(vec![
-                Response::new().error(m),
-                usage(&options::usage_lines()),
-            ]))
+    match command::required_nodes(ctx, request, opts.noderange.as_deref(), &lines)? {
+        Ok(nodes) => {
+            facts::step_prenimnodeset(ctx, &nodes)?;
+            Ok(Pre::Run(opts, nodes))
         }
-    };
-    if nodes.is_empty() {
-        return Ok(required());
+        Err(docs) => Ok(Pre::Answer(docs)),
     }
-    facts::step_prenimnodeset(ctx, &nodes)?;
-    Ok(Pre::Run(opts, nodes))
 }
 
 impl Handler for Nimnodeset {
@@ -107,10 +77,7 @@ impl Handler for Nimnodeset {
     }
 
     fn preprocess(&self, ctx: &Ctx, request: Request) -> Result<Vec<Part>, HandlerError> {
-        let Pre::Run(opts, nodes) = pre(ctx, &request)? else {
-            return Ok(vec![Part::local(request)]);
-        };
-        super::split::per_service_node(ctx, &request, &nodes, opts.sn_type())
+        command::preprocess(ctx, request, pre, Options::sn_type)
     }
 
     fn process(
@@ -119,18 +86,9 @@ impl Handler for Nimnodeset {
         request: &Request,
         out: &mut dyn Responder,
     ) -> Result<(), HandlerError> {
-        let mut request = request.clone();
-        if request.get("_xcatpreprocessed") != Some("1") {
-            match pre(ctx, &request)? {
-                Pre::Answer(docs) => return Ok(send_all(out, docs)?),
-                Pre::Run(_, nodes) => request.set_nodes(&nodes),
-            }
-        }
-        let rc = self.server_part(ctx, &request, out)?;
-        if rc > 0 {
-            out.send(return_line(rc))?;
-        }
-        Ok(())
+        command::process(ctx, request, out, pre, |r, out| {
+            self.server_part(ctx, r, out)
+        })
     }
 }
 

@@ -26,8 +26,9 @@ pub mod sn;
 
 use crate::api::{Ctx, Handler, HandlerError, Part, Responder};
 use crate::nim::cmd::{Nim, NimConfig};
+use crate::nim::command::{self, Pre};
 use crate::nim::model::Reply;
-use crate::nim::say::{self, return_line, send_all};
+use crate::nim::say::{self, return_line};
 use defs::Defs;
 use objects::Named;
 use options::Options;
@@ -51,17 +52,9 @@ fn usage() -> Response {
     say::usage(&options::usage_lines())
 }
 
-/// What the management node decided.
-enum Pre {
-    /// Answered here (help, version, a refusal): these documents.
-    Answer(Vec<Response>),
-    /// Run: the nodes involved, or none (networks / empty groups: nimprime).
-    Split {
-        opts: Options,
-        nodes: Vec<String>,
-        nimprime: Option<String>,
-    },
-}
+/// What the management node decided: the options and nimprime (where a
+/// run without nodes goes: networks, empty groups), and the nodes involved.
+type Decided = Pre<(Options, Option<String>)>;
 
 /// The objects, their definitions and the messages to send first; or the
 /// documents that end the command.
@@ -102,7 +95,7 @@ fn resolve_and_load(
 }
 
 /// Stock `prexcat2nim` (X2N:197-335).
-fn pre(ctx: &Ctx, request: &Request) -> Result<Pre, HandlerError> {
+fn pre(ctx: &Ctx, request: &Request) -> Result<Decided, HandlerError> {
     let words = request.args();
     let Some(opts) = options::parse(&words).filter(|_| !words.is_empty()) else {
         return Ok(Pre::Answer(vec![usage(), return_line(1)]));
@@ -126,11 +119,8 @@ fn pre(ctx: &Ctx, request: &Request) -> Result<Pre, HandlerError> {
             .error("The -f, -r and -u options are not supported for network objects.\n");
         return Ok(Pre::Answer(vec![e, usage()]));
     }
-    Ok(Pre::Split {
-        nodes: defs.involved_nodes(),
-        nimprime: defs.nimprime,
-        opts,
-    })
+    let nodes = defs.involved_nodes();
+    Ok(Pre::Run((opts, defs.nimprime), nodes))
 }
 
 impl Handler for Xcat2nim {
@@ -149,12 +139,7 @@ impl Handler for Xcat2nim {
     }
 
     fn preprocess(&self, ctx: &Ctx, request: Request) -> Result<Vec<Part>, HandlerError> {
-        let Pre::Split {
-            opts,
-            nodes,
-            nimprime,
-        } = pre(ctx, &request)?
-        else {
+        let Pre::Run((opts, nimprime), nodes) = pre(ctx, &request)? else {
             // Answered by `process` (it re-runs the same checks).
             return Ok(vec![Part::local(request)]);
         };
@@ -175,19 +160,7 @@ impl Handler for Xcat2nim {
         request: &Request,
         out: &mut dyn Responder,
     ) -> Result<(), HandlerError> {
-        let mut request = request.clone();
-        if request.get("_xcatpreprocessed") != Some("1") {
-            match pre(ctx, &request)? {
-                Pre::Answer(docs) => return Ok(send_all(out, docs)?),
-                // Not split (a direct call): every involved node here.
-                Pre::Split { nodes, .. } => request.set_nodes(&nodes),
-            }
-        }
-        let rc = self.x2n(ctx, &request, out)?;
-        if rc > 0 {
-            out.send(return_line(rc))?;
-        }
-        Ok(())
+        command::process(ctx, request, out, pre, |r, out| self.x2n(ctx, r, out))
     }
 }
 
