@@ -14,12 +14,6 @@ use xcat_proto::{Request, Response};
 
 const HOSTS: &str = "198.18.0.11 cn01\n198.18.0.12 cn02\n198.18.0.13 cn03\n";
 
-fn ins(env: &Env, t: &str, cols: &[(&str, &str)]) {
-    let names: Vec<&str> = cols.iter().map(|c| c.0).collect();
-    let values: Vec<Option<&str>> = cols.iter().map(|c| Some(c.1)).collect();
-    env.db.write(|c| c.insert(t, &names, &values)).unwrap();
-}
-
 /// cn01-cn02 servicenode=sn1,sn2 provmethod=61std, cn03 sn2 with the
 /// diskless image; osimages 61std (standalone, rte) and 71dskls.
 fn env() -> Env {
@@ -98,19 +92,7 @@ fn sim(name: &str) -> SimHost {
     let h = SimHost::new(name, HOSTS);
     let base = h.root.parent().unwrap().join("install");
     let nim = |args: &[&str]| h.sh("/usr/sbin/nim", args);
-    nim(&[
-        "-o",
-        "define",
-        "-t",
-        "ent",
-        "-a",
-        "net_addr=198.18.0.0",
-        "-a",
-        "snm=255.255.255.0",
-        "-a",
-        "routing1=default 198.18.0.254",
-        "nimnet",
-    ]);
+    h.define_net198();
     for (ty, res) in [
         ("lpp_source", "lpp61"),
         ("spot", "spot61"),

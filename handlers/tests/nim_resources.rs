@@ -633,16 +633,7 @@ fn resolv_conf_choices_files_and_definitions() {
 #[test]
 fn a_network_without_a_local_address_is_routed_from_the_master() {
     let sn = SimHost::new("sn1", HOSTS);
-    sn.sh(
-        "/usr/sbin/nim",
-        &[
-            "-o",
-            "change",
-            "-a",
-            "routing1=default 10.0.0.1",
-            "master_net",
-        ],
-    );
+    sn.set_master_gateway("10.0.0.1");
     sn.reset_log();
     let hfi = NodeNet {
         netname: "hfinet".into(),

@@ -46,22 +46,7 @@ fn seed(env: &Env) {
 /// A simulated SN with the NIM network for 198.18.0.0/24 already defined.
 fn sim(name: &str) -> SimHost {
     let h = SimHost::new(name, HOSTS);
-    h.sh(
-        "/usr/sbin/nim",
-        &[
-            "-o",
-            "define",
-            "-t",
-            "ent",
-            "-a",
-            "net_addr=198.18.0.0",
-            "-a",
-            "snm=255.255.255.0",
-            "-a",
-            "routing1=default 198.18.0.254",
-            "nimnet",
-        ],
-    );
+    h.define_net198();
     h.reset_log();
     h
 }
@@ -270,16 +255,7 @@ fn groups_take_the_local_machines() {
 fn networks_defined_and_listed() {
     let env = env();
     let mn = SimHost::new("mn", HOSTS);
-    mn.sh(
-        "/usr/sbin/nim",
-        &[
-            "-o",
-            "change",
-            "-a",
-            "routing1=default 10.0.0.1",
-            "master_net",
-        ],
-    );
+    mn.set_master_gateway("10.0.0.1");
     mn.reset_log();
     let out = run_all(&env, &[&mn], &["-t", "network", "-o", "net198"]);
     assert_eq!((out.stderr.as_str(), out.exit), ("", 0));
