@@ -33,6 +33,7 @@ pub mod prime;
 pub mod resources;
 pub mod rmdsklsnode;
 pub mod say;
+pub mod site;
 pub mod sns;
 pub mod split;
 pub mod validate;

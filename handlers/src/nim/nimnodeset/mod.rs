@@ -18,6 +18,7 @@ use crate::nim::cmd::{Nim, NimConfig};
 use crate::nim::command::{self, Pre};
 use crate::nim::model::Reply;
 use crate::nim::say::{return_line, usage};
+use crate::nim::site::{IsMe, NimSite};
 use crate::prescripts::{self, Phase};
 use options::{Options, Refused};
 use xcat_proto::{Request, Response};
@@ -165,10 +166,20 @@ impl Nimnodeset {
         if failed.len() == facts.nodes.len() {
             return Ok(None);
         }
-        if !facts::step_make_sn_resource(ctx, facts, say.out)? {
-            return Ok(None);
-        }
-        let resolv = facts::step_chk_resolv_conf(facts);
+        let site = ctx.db.read(NimSite::load)?;
+        let is_me = IsMe::new(s, nim);
+        let args = facts::StepArgs {
+            nim,
+            sname: s,
+            site: &site,
+            is_me: &is_me,
+            attrs: &opts.attrs,
+            location: opts.location.as_deref(),
+        };
+        facts::step_make_sn_resource(ctx, facts, &args, say)?;
+        say.commands(nim, s)?;
+        let resolv = facts::step_chk_resolv_conf(ctx, facts, &args, say)?;
+        say.commands(nim, s)?;
         let types = nim.lsnim(&["-P", "-c", "resources"]);
         say.commands(nim, s)?;
         if !types.ok() {
