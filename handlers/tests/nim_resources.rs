@@ -1,5 +1,6 @@
 //! NIM resources made on a service node (`make_SN_resource`,
-//! `checkNIMnetworks`, `chk_resolv_conf`; handlers.md §3.6.2, §3.6.5, §3.9)
+//! `checkNIMnetworks`, `chk_resolv_conf`; xCAT-server/lib/xcat/plugins/aixinstall.pm:13042-13727,
+//! 12773-13014, 4716-5219)
 //! against the NIM simulator: the exact command sequence of a fresh SN (NIM
 //! set-up, network, every resource of a diskless image), an SN that has
 //! everything already, a define that fails and the rest carries on, NFSv4,

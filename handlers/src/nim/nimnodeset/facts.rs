@@ -154,7 +154,7 @@ fn images_in_node_order(facts: &Facts) -> Vec<Image> {
 }
 
 /// Stock nimnodeset's `make_SN_resource` call
-/// (xCAT-server/lib/xcat/plugins/aixinstall.pm:743-750): when this server
+/// (xCAT-server/lib/xcat/plugins/aixinstall.pm:766-774): when this server
 /// is not nimprime, [`resources::make_sn_resources`] with the nodes'
 /// networks.  Stock passes nimprime's resource definitions from the
 /// management node's `prenimnodeset`; until that is wired here, the
@@ -216,7 +216,7 @@ pub fn step_make_sn_resource(
 }
 
 /// Each node's `resolv_conf` resource: [`resources::chk_resolv_conf`]
-/// (stock nimnodeset, xCAT-server/lib/xcat/plugins/aixinstall.pm:752) with
+/// (stock nimnodeset, xCAT-server/lib/xcat/plugins/aixinstall.pm:780) with
 /// the nodes' networks (`nameservers`, `domain`), service nodes and
 /// xcatmasters, the site values and `-l`.
 pub fn step_chk_resolv_conf(

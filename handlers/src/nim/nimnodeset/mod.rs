@@ -1,5 +1,4 @@
-//! `nimnodeset`: initialise AIX standalone nodes for a NIM `bos_inst`
-//! (handlers.md §5).  On the management node ([`Nimnodeset::preprocess`])
+//! `nimnodeset`: initialise AIX standalone nodes for a NIM `bos_inst`.  On the management node ([`Nimnodeset::preprocess`])
 //! the options and the noderange are checked and the request is split per
 //! service node (primary AND backup by default, `-p` / `-b` one of them);
 //! each server's part ([`Nimnodeset::server_part`], stock `nimnodeset`,

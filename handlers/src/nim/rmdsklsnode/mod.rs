@@ -1,5 +1,5 @@
-//! `rmdsklsnode`: remove AIX NIM diskless client definitions (handlers.md
-//! §4).  On the management node ([`Rmdsklsnode::preprocess`], stock
+//! `rmdsklsnode`: remove AIX NIM diskless client definitions
+//! (xCAT-server/lib/xcat/plugins/aixinstall.pm:399-432, 13744-14242).  On the management node ([`Rmdsklsnode::preprocess`], stock
 //! `prermdsklsnode`) the options and the noderange are checked and the
 //! request is split per service node: the primary AND the backup by
 //! default, `-p` / `-b` one of them; nodes without a service node run on the

@@ -5,10 +5,10 @@
 //! Differences from stock, each deliberate:
 //! * a node counts as running when its `nodelist.status` is `booted` or
 //!   `alive` (stock's operator precedence also took `alive` from a missing
-//!   status table, handlers.md §4.2);
+//!   status table, aixinstall.pm:13994);
 //! * a failing reset / deallocate / remove names the step for the node also
 //!   without `-V` (stock printed nothing per node then, only the final list,
-//!   §9 quirk 13); `-V` adds NIM's own output;
+//!   aixinstall.pm:14047-14100); `-V` adds NIM's own output;
 //! * `lsnim -l` failing for another reason than "no such object" is an
 //!   error for the node (stock took every failure for "not defined");
 //! * the node name and the NIM machine name are validated before any

@@ -5,8 +5,8 @@
 //! text and the noderange word.
 //!
 //! Stock's service-node side did not know `-p` / `-b`, so every run with
-//! either failed there with the usage and `Return=1.` (handlers.md §9
-//! quirk 8); here both sides accept the same options.
+//! either failed there with the usage and `Return=1.`
+//! (aixinstall.pm:13873-13892); here both sides accept the same options.
 
 use crate::getopt::{Config, Spec};
 use crate::hierarchy::SnType;

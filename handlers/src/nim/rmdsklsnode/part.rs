@@ -6,7 +6,7 @@
 //!
 //! The end prescripts get every node that did not fail, compared by node
 //! name (stock compared them with the NIM names, so with `-i` every node
-//! got them, failed or not: handlers.md §4.2 item 8).
+//! got them, failed or not: aixinstall.pm:14170-14186).
 
 use super::backup::Backups;
 use super::node::{Node, Outcome};

@@ -1,6 +1,6 @@
 //! NIM machine definitions for xCAT nodes (stock `mkclientdef`,
-//! X2N:893-1055, and the node half of `rm_or_list_nim_object`,
-//! handlers.md §6.5, §6.7): define / `-u` change / `-f` re-create a
+//! xCAT-server/lib/xcat/plugins/xcat2nim.pm:893-1055, and the node half of
+//! `rm_or_list_nim_object`, xcat2nim.pm:1209-1309): define / `-u` change / `-f` re-create a
 //! `standalone` machine with its `if1` (find_net, short name, MAC, `ent` or
 //! `ent6` with the link-local address) and `cable_type1`, list with `-l`,
 //! remove with `-r`.  Every value is validated before a NIM command runs

@@ -1,5 +1,5 @@
 //! `xcat2nim`: NIM machine, group and network definitions from xCAT
-//! objects (handlers.md §6).  On the management node ([`Xcat2nim::preprocess`],
+//! objects (xCAT-server/lib/xcat/plugins/xcat2nim.pm).  On the management node ([`Xcat2nim::preprocess`],
 //! stock `prexcat2nim`) the options and objects are checked and the request
 //! is split per service node; each part defines its nodes on its server
 //! (stock `x2n`).  Files: [`options`], [`objects`] (which objects),
@@ -10,8 +10,9 @@
 //! node is defined on every service node its part was sent to — the
 //! primary AND the backup by default, as the man page says (stock's SN side
 //! kept only nodes whose FIRST service node was itself, so the backup got
-//! nothing, handlers.md §6.4); bad arguments found on the management node
-//! end the command there (stock forwarded them anyway, §6.3 item 5); type
+//! nothing, xcat2nim.pm:757-770); bad arguments found on the management
+//! node end the command there (stock ignored `processArgs`' refusal and
+//! forwarded them anyway, xcat2nim.pm:253); type
 //! names match exactly; networks and groups match exactly and one by one;
 //! NIM attributes in name order.
 
@@ -108,7 +109,7 @@ fn pre(ctx: &Ctx, request: &Request) -> Result<Decided, HandlerError> {
         return Ok(Pre::Answer(vec![Response::new().info(v)]));
     }
     // Stock ignored a bad object selection here and let the service node
-    // print it (handlers.md §6.3 item 5); it ends here with the same texts.
+    // print it (xcat2nim.pm:253); it ends here with the same texts.
     let msgstr = format!("{}: ", ctx.server.short_host);
     let (_, defs, _) = match resolve_and_load(ctx, request, &opts, &msgstr)? {
         Ok(x) => x,
@@ -197,7 +198,8 @@ impl Xcat2nim {
         }
         // This part's nodes: the split sent each node to every service node
         // that should hold it (primary and backup by default).  Stock kept
-        // only nodes whose first service node was this server (§6.4 quirk).
+        // only nodes whose first service node was this server
+        // (xcat2nim.pm:757-770), so the backup got nothing.
         let mine: BTreeSet<&str> = request.nodes().into_iter().collect();
         let nodes: Vec<defs::NodeDef> = defs
             .nodes

@@ -1,5 +1,5 @@
 //! Which objects an xcat2nim command names (stock `processArgs`,
-//! X2N:362-673, handlers.md §6.2): the noderange or object list, `-o`, `-t`,
+//! xCAT-server/lib/xcat/plugins/xcat2nim.pm:362-673): the noderange or object list, `-o`, `-t`,
 //! `-a`, the `attr=val` pairs, and the messages stock sends while working
 //! them out.  Node names come from the noderange without verification
 //! (stock `noderange($a, 0)`).
