@@ -20,6 +20,7 @@ use crate::nim::say::{return_line, usage};
 use crate::nim::site::{IsMe, NimSite};
 use crate::prescripts::{self, Phase};
 use options::{Options, Refused};
+use std::collections::BTreeMap;
 use xcat_proto::{Request, Response};
 
 #[derive(Default)]
@@ -123,7 +124,15 @@ impl Nimnodeset {
         let nim = Nim::local(ctx.runner.as_ref(), &self.nim);
         let machines = nim.names_of_class("machines").unwrap_or_default();
         say.commands(&nim, &sname)?;
-        let failed = match self.each_node(ctx, &nim, &opts, &facts, &machines, &sname, &mut say)? {
+        let server = node::Server {
+            nim: &nim,
+            opts: &opts,
+            sname: &sname,
+            machines: &machines,
+            restypes: &[],
+            resolv: &BTreeMap::new(),
+        };
+        let failed = match each_node(ctx, &server, &facts, &mut say)? {
             Some(f) => f,
             None => return Ok(1),
         };
@@ -140,78 +149,96 @@ impl Nimnodeset {
         }
         Ok(rc)
     }
+}
 
-    /// The resource steps, then every node; the nodes that failed, or
-    /// `None` when the part ends early (rc 1, its message sent).
-    fn each_node(
-        &self,
-        ctx: &Ctx,
-        nim: &Nim,
-        opts: &Options,
-        facts: &facts::Facts,
-        machines: &[String],
-        s: &str,
-        say: &mut Reply,
-    ) -> Result<Option<Vec<String>>, HandlerError> {
-        let mut failed = Vec::new();
-        for n in facts.nodes.iter().filter(|n| n.image.is_none()) {
-            let text = format!(
-                "{s}: Could not determine an OS image name for node '{}'.\n",
-                n.name
-            );
-            say.error(text)?;
+/// The nodes without an image reported, the resource steps, then every
+/// node (`base`: what every node shares but the resource types and
+/// resolv_conf names, found here); the nodes that failed, or `None` when
+/// the part ends early (rc 1, its message sent).
+fn each_node(
+    ctx: &Ctx,
+    base: &node::Server,
+    facts: &facts::Facts,
+    say: &mut Reply,
+) -> Result<Option<Vec<String>>, HandlerError> {
+    let s = base.sname;
+    let mut failed = Vec::new();
+    for n in facts.nodes.iter().filter(|n| n.image.is_none()) {
+        let text = format!(
+            "{s}: Could not determine an OS image name for node '{}'.\n",
+            n.name
+        );
+        say.error(text)?;
+        failed.push(n.name.clone());
+    }
+    if failed.len() == facts.nodes.len() {
+        return Ok(None);
+    }
+    let Some((restypes, resolv)) = resource_steps(ctx, base, facts, say)? else {
+        return Ok(None);
+    };
+    let server = node::Server {
+        restypes: &restypes,
+        resolv: &resolv,
+        ..*base
+    };
+    for n in facts.nodes.iter().filter(|n| n.image.is_some()) {
+        let image = n.image.as_ref().and_then(|i| facts.images.get(i));
+        let ok = match image.filter(|i| !i.attrs.is_empty()) {
+            Some(image) => server.init(say, n, image)?,
+            None => {
+                let i = n.image.clone().unwrap_or_default();
+                say.error(format!(
+                    "{s}: The xCAT osimage named '{i}' is not defined.\n"
+                ))?;
+                false
+            }
+        };
+        if !ok {
             failed.push(n.name.clone());
         }
-        if failed.len() == facts.nodes.len() {
-            return Ok(None);
-        }
-        let site = ctx.db.read(NimSite::load)?;
-        let is_me = IsMe::new(s, nim);
-        let args = facts::StepArgs {
-            nim,
-            sname: s,
-            site: &site,
-            is_me: &is_me,
-            attrs: &opts.attrs,
-            location: opts.location.as_deref(),
-        };
-        facts::step_make_sn_resource(ctx, facts, &args, say)?;
-        say.commands(nim, s)?;
-        let resolv = facts::step_chk_resolv_conf(ctx, facts, &args, say)?;
-        say.commands(nim, s)?;
-        let types = nim.lsnim(&["-P", "-c", "resources"]);
-        say.commands(nim, s)?;
-        if !types.ok() {
-            say.error(format!("{s}: Could not get NIM resource types."))?;
-            return Ok(None);
-        }
-        let restypes = crate::nim::parse::first_words(&types.out.stdout);
-        let server = node::Server {
-            nim,
-            opts,
-            sname: s,
-            machines,
-            restypes: &restypes,
-            resolv: &resolv,
-        };
-        for n in facts.nodes.iter().filter(|n| n.image.is_some()) {
-            let image = n.image.as_ref().and_then(|i| facts.images.get(i));
-            let ok = match image.filter(|i| !i.attrs.is_empty()) {
-                Some(image) => server.init(say, n, image)?,
-                None => {
-                    let i = n.image.clone().unwrap_or_default();
-                    say.error(format!(
-                        "{s}: The xCAT osimage named '{i}' is not defined.\n"
-                    ))?;
-                    false
-                }
-            };
-            if !ok {
-                failed.push(n.name.clone());
-            }
-        }
-        Ok(Some(failed))
     }
+    Ok(Some(failed))
+}
+
+/// The NIM resource types, and node → its resolv_conf resource.
+type Found = (Vec<String>, BTreeMap<String, String>);
+
+/// `make_SN_resource` (not on nimprime), `chk_resolv_conf`, the NIM
+/// resource types (aixinstall.pm:766-800): the types and each node's
+/// resolv_conf resource, or `None` when the types could not be read
+/// (reported).
+fn resource_steps(
+    ctx: &Ctx,
+    base: &node::Server,
+    facts: &facts::Facts,
+    say: &mut Reply,
+) -> Result<Option<Found>, HandlerError> {
+    let (nim, opts, s) = (base.nim, base.opts, base.sname);
+    let site = ctx.db.read(NimSite::load)?;
+    let is_me = IsMe::new(s, nim);
+    let args = facts::StepArgs {
+        nim,
+        sname: s,
+        site: &site,
+        is_me: &is_me,
+        attrs: &opts.attrs,
+        location: opts.location.as_deref(),
+    };
+    facts::step_make_sn_resource(ctx, facts, &args, say)?;
+    say.commands(nim, s)?;
+    let resolv = facts::step_chk_resolv_conf(ctx, facts, &args, say)?;
+    say.commands(nim, s)?;
+    let types = nim.lsnim(&["-P", "-c", "resources"]);
+    say.commands(nim, s)?;
+    if !types.ok() {
+        say.error(format!("{s}: Could not get NIM resource types."))?;
+        return Ok(None);
+    }
+    Ok(Some((
+        crate::nim::parse::first_words(&types.out.stdout),
+        resolv,
+    )))
 }
 
 /// `nodetype` for the nodes that did not fail (one transaction), then the
