@@ -302,3 +302,18 @@ pub fn fake_ssh(dir: &Path, hosts: &[&SimHost]) -> PathBuf {
     write_exec(&path, &script);
     path
 }
+
+/// The commands `mkdsklsnode -S` runs on a service node without an
+/// `/install` export yet (`-g /install@<local>:/install@<remote>`).
+pub fn hanfs_sequence(dir_at_local: &str, dir_at_remote: &str) -> Vec<String> {
+    vec![
+        "0\tifconfig -a".into(),
+        "0\tlsnfsexp -c".into(),
+        "0\texportfs -ua".into(),
+        "0\tchnfs -R on".into(),
+        "0\tstopsrc -g nfs".into(),
+        "0\tstartsrc -g nfs".into(),
+        "0\texportfs -a".into(),
+        format!("0\tmknfsexp -d /install -B -v 4 -g /install@{dir_at_local}:/install@{dir_at_remote} -x -t rw -r *"),
+    ]
+}
