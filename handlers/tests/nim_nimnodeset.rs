@@ -92,7 +92,7 @@ fn sim(name: &str) -> SimHost {
     let h = SimHost::new(name, HOSTS);
     let base = h.root.parent().unwrap().join("install");
     let nim = |args: &[&str]| h.sh("/usr/sbin/nim", args);
-    h.define_net198();
+    h.define_net198("nimnet");
     for (ty, res) in [
         ("lpp_source", "lpp61"),
         ("spot", "spot61"),

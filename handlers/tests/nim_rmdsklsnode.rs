@@ -129,7 +129,7 @@ fn sim(name: &str) -> SimHost {
     std::fs::write(host_dir(&h).join("bootptab"), "# bootptab\n").unwrap();
     let loc = |s: &str| format!("location={}", base.join(s).display());
     let nim = |args: &[&str]| h.sh("/usr/sbin/nim", args);
-    h.define_net198();
+    h.define_net198("nimnet");
     let res = |ty: &str, name: &str, extra: &[&str]| {
         let l = loc(name);
         let mut a = vec!["-o", "define", "-t", ty, "-a", "server=master", "-a", &l];

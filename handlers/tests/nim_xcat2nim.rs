@@ -46,7 +46,7 @@ fn seed(env: &Env) {
 /// A simulated SN with the NIM network for 198.18.0.0/24 already defined.
 fn sim(name: &str) -> SimHost {
     let h = SimHost::new(name, HOSTS);
-    h.define_net198();
+    h.define_net198("nimnet");
     h.reset_log();
     h
 }

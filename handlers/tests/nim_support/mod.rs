@@ -114,8 +114,8 @@ impl SimHost {
         self.helper(args)
     }
 
-    /// The NIM network `nimnet` for 198.18.0.0/24, gateway 198.18.0.254.
-    pub fn define_net198(&self) {
+    /// The NIM network `name` for 198.18.0.0/24, gateway 198.18.0.254.
+    pub fn define_net198(&self, name: &str) {
         self.sh(
             "/usr/sbin/nim",
             &[
@@ -129,7 +129,7 @@ impl SimHost {
                 "snm=255.255.255.0",
                 "-a",
                 "routing1=default 198.18.0.254",
-                "nimnet",
+                name,
             ],
         );
     }
