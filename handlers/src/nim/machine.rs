@@ -12,7 +12,6 @@
 use crate::nim::model::NodeNet;
 use crate::nim::validate::{self, Invalid};
 use std::collections::BTreeMap;
-use std::net::Ipv6Addr;
 
 /// The NIM machine name of a node: its short host name (stock
 /// `s/\..*$//`).
@@ -121,16 +120,17 @@ pub fn define_args(def: &ClientDef) -> Result<Vec<String>, Invalid> {
     Ok(a)
 }
 
-/// The network mask: IPv4 as stored; for IPv6 a prefix length becomes the
-/// mask in address form (stock `prefixtomask` wrote 32 hex digits without
-/// colons, which no NIM command reads as an address).
+/// The network mask: IPv4 as stored; for IPv6 a prefix length becomes 32
+/// hexadecimal digits as stock `prefixtomask` writes it
+/// (perl-xCAT/xCAT/NetworkUtils.pm:645-658); a mask in address form is
+/// passed as it is.
 fn netmask(def: &ClientDef) -> Result<String, Invalid> {
     let mask = def.net.mask.trim();
     if !def.ipv6 {
         return validate::ipv4(def.node, "mask", mask).map(|m| m.to_string());
     }
-    match mask.parse::<u32>() {
-        Ok(p @ 1..=128) => Ok(Ipv6Addr::from(u128::MAX << (128 - p)).to_string()),
+    match mask.trim_start_matches('/').parse::<u32>() {
+        Ok(p @ 1..=128) => Ok(format!("{:032x}", u128::MAX << (128 - p))),
         _ => validate::ip(def.node, "mask", mask).map(|m| m.to_string()),
     }
 }
@@ -187,5 +187,20 @@ mod tests {
         );
         def.macs = "00:11:zz";
         assert!(define_args(&def).is_err());
+        let v6 = NodeNet {
+            mask: "64".into(),
+            gateway: "fd00::1".into(),
+            ..net("eth0")
+        };
+        def.net = &v6;
+        def.ipv6 = true;
+        def.macs = "00215EA376B0";
+        assert_eq!(
+            define_args(&def).unwrap().join(" "),
+            "-Fo define -t diskless -a if1=find_net cn01 fe80::221:5eff:fea3:76b0 ent6 \
+             -a cable_type1=N/A -a netboot_kernel=mp \
+             -a net_definition=ent6 ffffffffffffffff0000000000000000 fd00::1 \
+             -a net_settings1=100 full cn01"
+        );
     }
 }
