@@ -11,6 +11,9 @@
 //! `sn_side` with `HANFS_SN_SIDE=<sname>|<nodes>|<result file>`; without
 //! that variable `sn_side` does nothing.
 
+mod nim_support;
+
+use nim_support::hanfs_sequence;
 use std::process::Output;
 use xcat_handlers::nim::cmd::NimConfig;
 use xcat_handlers::nim::hanfs::{setup_ha_nfs, HaNfs, HaNfsNode};
@@ -103,21 +106,6 @@ fn sn_side() {
     std::fs::write(result, report).unwrap();
 }
 
-fn sequence(local: &str, remote: &str) -> Vec<String> {
-    vec![
-        "0\tifconfig -a".into(),
-        "0\tlsnfsexp -c".into(),
-        "0\texportfs -ua".into(),
-        "0\tchnfs -R on".into(),
-        "0\tstopsrc -g nfs".into(),
-        "0\tstartsrc -g nfs".into(),
-        "0\texportfs -a".into(),
-        format!(
-            "0\tmknfsexp -d /install -B -v 4 -g /install@{local}:/install@{remote} -x -t rw -r *"
-        ),
-    ]
-}
-
 fn install_export(c: &Cluster, sn: &str) -> Vec<String> {
     text(&c.host(sn).run("/usr/sbin/lsnfsexp", &["-c"]).stdout)
         .lines()
@@ -145,7 +133,7 @@ fn each_service_node_exports_install_with_the_other_as_replica() {
     );
     assert_eq!(
         calls(&c, "sn1")[before[0]..],
-        sequence("198.18.0.11", "198.18.0.12")
+        hanfs_sequence("198.18.0.11", "198.18.0.12")
     );
     // sn1 asked sn2 for its addresses over ssh.
     assert_eq!(calls(&c, "sn2")[before[1]..], ["0\tifconfig -a"]);
@@ -157,7 +145,7 @@ fn each_service_node_exports_install_with_the_other_as_replica() {
     );
     assert_eq!(
         calls(&c, "sn2")[before[1] + 1..],
-        sequence("198.18.0.12", "198.18.0.11")
+        hanfs_sequence("198.18.0.12", "198.18.0.11")
     );
     assert_eq!(
         install_export(&c, "sn1"),

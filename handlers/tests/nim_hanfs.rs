@@ -114,19 +114,6 @@ fn run_on(p: &Pair, on: &SimHost, nodes: &[HaNfsNode], verbose: bool) -> (Out, u
     (output(docs), errors)
 }
 
-fn sequence(dir_at_local: &str, dir_at_remote: &str) -> Vec<String> {
-    vec![
-        "0\tifconfig -a".into(),
-        "0\tlsnfsexp -c".into(),
-        "0\texportfs -ua".into(),
-        "0\tchnfs -R on".into(),
-        "0\tstopsrc -g nfs".into(),
-        "0\tstartsrc -g nfs".into(),
-        "0\texportfs -a".into(),
-        format!("0\tmknfsexp -d /install -B -v 4 -g /install@{dir_at_local}:/install@{dir_at_remote} -x -t rw -r *"),
-    ]
-}
-
 fn replica_line(first: &str, second: &str) -> Vec<String> {
     vec![format!(
         "/install:-2:no:4:::/install@{first},/install@{second}:rw:::*::sys:"
@@ -141,7 +128,7 @@ fn fresh_pair_exports_each_way() {
         (out.stdout.as_str(), out.stderr.as_str(), out.exit, errors),
         ("", "", 0, 0)
     );
-    assert_eq!(p.sn1.calls(), sequence("198.18.0.75", "198.18.0.76"));
+    assert_eq!(p.sn1.calls(), hanfs_sequence("198.18.0.75", "198.18.0.76"));
     // The remote address came from sn2's own ifconfig, over ssh.
     assert_eq!(p.sn2.calls(), ["0\tifconfig -a"]);
     assert_eq!(
@@ -153,7 +140,7 @@ fn fresh_pair_exports_each_way() {
     let (out, _) = run_on(&p, &p.sn2, &sn2_nodes(), true);
     assert_eq!(out.stdout, "Setting up NFSv4 replication on sn2.\n\n");
     assert_eq!((out.stderr.as_str(), out.exit), ("", 0));
-    assert_eq!(p.sn2.calls(), sequence("198.18.0.76", "198.18.0.75"));
+    assert_eq!(p.sn2.calls(), hanfs_sequence("198.18.0.76", "198.18.0.75"));
     assert_eq!(
         p.sn2.export_of("/install"),
         replica_line("198.18.0.76", "198.18.0.75")
@@ -191,7 +178,7 @@ fn export_without_replicas_is_removed_then_made() {
     p.sn1.reset_log();
     let (out, _) = run_on(&p, &p.sn1, &sn1_nodes(), false);
     assert_eq!((out.stderr.as_str(), out.exit), ("", 0));
-    let mut want = sequence("198.18.0.75", "198.18.0.76");
+    let mut want = hanfs_sequence("198.18.0.75", "198.18.0.76");
     want.insert(2, "0\trmnfsexp -d /install".into());
     assert_eq!(p.sn1.calls(), want);
     assert_eq!(

@@ -14,12 +14,6 @@ use xcat_proto::{Request, Response};
 
 const HOSTS: &str = "198.18.0.11 cn01\n198.18.0.12 cn02\n198.18.0.13 cn03\n";
 
-fn ins(env: &Env, t: &str, cols: &[(&str, &str)]) {
-    let names: Vec<&str> = cols.iter().map(|c| c.0).collect();
-    let values: Vec<Option<&str>> = cols.iter().map(|c| Some(c.1)).collect();
-    env.db.write(|c| c.insert(t, &names, &values)).unwrap();
-}
-
 /// cn01-cn02 servicenode=sn1,sn2 provmethod=61std, cn03 sn2 with the
 /// diskless image; osimages 61std (standalone, rte) and 71dskls.
 fn env() -> Env {
@@ -98,19 +92,7 @@ fn sim(name: &str) -> SimHost {
     let h = SimHost::new(name, HOSTS);
     let base = h.root.parent().unwrap().join("install");
     let nim = |args: &[&str]| h.sh("/usr/sbin/nim", args);
-    nim(&[
-        "-o",
-        "define",
-        "-t",
-        "ent",
-        "-a",
-        "net_addr=198.18.0.0",
-        "-a",
-        "snm=255.255.255.0",
-        "-a",
-        "routing1=default 198.18.0.254",
-        "nimnet",
-    ]);
+    h.define_net198("nimnet");
     for (ty, res) in [
         ("lpp_source", "lpp61"),
         ("spot", "spot61"),
@@ -158,6 +140,46 @@ fn define_line(n: u8) -> String {
 
 fn bos_inst(extra: &str, n: u8) -> String {
     format!("0\tnim -Fo bos_inst -a accept_licenses=yes -a boot_client=no -a lpp_source=lpp61 -a source=rte -a spot=spot61{extra} cn0{n}")
+}
+
+/// What the shared resource steps run on a service node that is not
+/// nimprime and already holds the images' resources (`check` once per
+/// image): our look-up of what this server lacks (`lsnim -c resources`),
+/// then `make_sn_resources` (NIM configured, the nodes' networks, resource
+/// types and names, three syncs, the SPOT checked) and `chk_resolv_conf`
+/// (resources, this server's addresses).
+fn resource_steps(checks: usize) -> Vec<String> {
+    let mut v = vec![
+        "lsnim -c resources",
+        "lsnim -l",
+        "lsnim -c networks",
+        "lsnim -Z -a net_addr -a snm master_net",
+        "lsnim -Z -a net_addr -a snm nimnet",
+        "lsnim -P -c resources",
+        "lsnim -c resources",
+        "sync",
+        "sync",
+        "sync",
+    ];
+    v.extend(std::iter::repeat_n("nim -Fo check spot61", checks));
+    v.extend(["lsnim -c resources", "ifconfig -a"]);
+    v.into_iter().map(|c| format!("0\t{c}")).collect()
+}
+
+/// The messages of `make_sn_resources` for the 61std image.
+const CHECKING: &str = "Checking NIM resources on sn1.\n\n\
+     Using existing resource called 'lpp61'.\n\n\
+     Using existing resource called 'spot61'.\n\n\
+     Using existing resource called 's1'.\n\n\
+     Using existing resource called 's2'.\n\n";
+
+/// `lsnim -c machines`, the resource steps, the resource types, `rest`.
+fn calls_with(checks: usize, rest: &[String]) -> Vec<String> {
+    let mut v = vec!["0\tlsnim -c machines".to_string()];
+    v.extend(resource_steps(checks));
+    v.push("0\tlsnim -P -c resources".to_string());
+    v.extend(rest.iter().cloned());
+    v
 }
 
 fn nodetype(env: &Env, n: &str) -> Vec<Option<String>> {
@@ -212,24 +234,27 @@ fn define_and_bos_inst_on(env: &Env) {
     let out = run_on(env, &sn1, &["cn01,cn02"], &["cn01", "cn02"]);
     assert_eq!(
         out.stdout,
-        "sn1: Creating NIM client definition 'cn01.'\n\n\
-         sn1: Creating NIM client definition 'cn02.'\n\n\
-         sn1: AIX/NIM nodes were initialized.\n\n"
+        format!(
+            "{CHECKING}sn1: Creating NIM client definition 'cn01.'\n\n\
+             sn1: Creating NIM client definition 'cn02.'\n\n\
+             sn1: AIX/NIM nodes were initialized.\n\n"
+        )
     );
     assert_eq!((out.stderr.as_str(), out.exit), ("", 0));
     let scripts = " -a script=s1 -a script=s2";
     assert_eq!(
         sn1.calls(),
-        [
-            "0\tlsnim -c machines".to_string(),
-            "0\tlsnim -P -c resources".to_string(),
-            define_line(1),
-            "0\tlsnim -a Cstate -Z cn01".to_string(),
-            bos_inst(scripts, 1),
-            define_line(2),
-            "0\tlsnim -a Cstate -Z cn02".to_string(),
-            bos_inst(scripts, 2),
-        ]
+        calls_with(
+            1,
+            &[
+                define_line(1),
+                "0\tlsnim -a Cstate -Z cn01".to_string(),
+                bos_inst(scripts, 1),
+                define_line(2),
+                "0\tlsnim -a Cstate -Z cn02".to_string(),
+                bos_inst(scripts, 2),
+            ]
+        )
     );
     assert_eq!(
         nodetype(env, "cn01"),
@@ -247,7 +272,7 @@ fn define_and_bos_inst_on(env: &Env) {
     );
     assert_eq!(
         out.stdout,
-        "sn1: One or more errors occurred when attempting to initialize AIX NIM nodes.\n\n"
+        format!("{CHECKING}sn1: One or more errors occurred when attempting to initialize AIX NIM nodes.\n\n")
     );
     assert_eq!(out.exit, 1);
     sn1.reset_log();
@@ -258,17 +283,13 @@ fn define_and_bos_inst_on(env: &Env) {
         &["cn01"],
     );
     assert_eq!((out.stderr.as_str(), out.exit), ("", 0));
-    assert_eq!(
-        sn1.calls(),
-        [
-            "0\tlsnim -c machines",
-            "0\tlsnim -P -c resources",
-            "0\tnim -Fo reset -a force=yes cn01",
-            "0\tnim -Fo deallocate -a subclass=all cn01",
-            "0\tlsnim -a Cstate -Z cn01",
-            "0\tnim -Fo bos_inst -a accept_licenses=yes -a boot_client=yes -a lpp_source=lpp61 -a source=rte -a spot=spot61 -a script=s3 cn01",
-        ]
-    );
+    let rest = [
+        "0\tnim -Fo reset -a force=yes cn01",
+        "0\tnim -Fo deallocate -a subclass=all cn01",
+        "0\tlsnim -a Cstate -Z cn01",
+        "0\tnim -Fo bos_inst -a accept_licenses=yes -a boot_client=yes -a lpp_source=lpp61 -a source=rte -a spot=spot61 -a script=s3 cn01",
+    ];
+    assert_eq!(sn1.calls(), calls_with(1, &rest.map(String::from)));
     assert_eq!(
         nodetype(env, "cn01"),
         [
@@ -302,10 +323,8 @@ fn diskless_images_and_bad_values_are_refused_before_nim() {
         out.stdout
     );
     assert_eq!(out.exit, 1);
-    assert_eq!(
-        sn2.calls(),
-        ["0\tlsnim -c machines", "0\tlsnim -P -c resources"]
-    );
+    // Both images' resources are checked (stock: every image of the part).
+    assert_eq!(sn2.calls(), calls_with(2, &[]));
     assert_eq!(nodetype(&env, "cn03")[0], None);
 }
 

@@ -125,25 +125,29 @@ fn dd_boot_without_anchors_or_already_updated() {
 
 const SPOT: &str = "71dskls_spot";
 
+/// SPOT defined on `host` at `install/nim/spot`; that location.
+fn define_spot(net: &Net, host: &str) -> String {
+    let spots = net.path("install/nim/spot");
+    let loc = format!("location={spots}");
+    let args = [
+        "-o",
+        "define",
+        "-t",
+        "spot",
+        "-a",
+        "server=master",
+        "-a",
+        &loc,
+        SPOT,
+    ];
+    net.sim(host, "/usr/sbin/nim", &args);
+    spots
+}
+
 /// A diskless image whose SPOT, shared_root and paging nimprime (mn) defines,
 /// with the SPOT's files on disk; the SPOT location.
 fn spot_setup(net: &Net) -> String {
-    let spots = net.path("install/nim/spot");
-    net.sim(
-        "mn",
-        "/usr/sbin/nim",
-        &[
-            "-o",
-            "define",
-            "-t",
-            "spot",
-            "-a",
-            "server=master",
-            "-a",
-            &format!("location={spots}"),
-            SPOT,
-        ],
-    );
+    let spots = define_spot(net, "mn");
     let sr = net.path("install/nim/shared_root/71dskls_sr");
     net.sim(
         "mn",
@@ -566,22 +570,7 @@ fn copy_setup(net: &Net) -> (BTreeMap<String, Image>, Resources) {
     let scripts = net.path("install/nim/scripts");
     std::fs::create_dir_all(&scripts).unwrap();
     std::fs::write(format!("{scripts}/s1.sh"), "#!/bin/ksh\n").unwrap();
-    let spots = net.path("install/nim/spot");
-    net.sim(
-        "sn2",
-        "/usr/sbin/nim",
-        &[
-            "-o",
-            "define",
-            "-t",
-            "spot",
-            "-a",
-            "server=master",
-            "-a",
-            &format!("location={spots}"),
-            SPOT,
-        ],
-    );
+    define_spot(net, "sn2");
     let imgs: BTreeMap<String, Image> = [(
         "71dskls".to_string(),
         img(

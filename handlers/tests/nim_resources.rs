@@ -1,5 +1,6 @@
 //! NIM resources made on a service node (`make_SN_resource`,
-//! `checkNIMnetworks`, `chk_resolv_conf`; handlers.md §3.6.2, §3.6.5, §3.9)
+//! `checkNIMnetworks`, `chk_resolv_conf`; xCAT-server/lib/xcat/plugins/aixinstall.pm:13042-13727,
+//! 12773-13014, 4716-5219)
 //! against the NIM simulator: the exact command sequence of a fresh SN (NIM
 //! set-up, network, every resource of a diskless image), an SN that has
 //! everything already, a define that fails and the rest carries on, NFSv4,
@@ -633,16 +634,7 @@ fn resolv_conf_choices_files_and_definitions() {
 #[test]
 fn a_network_without_a_local_address_is_routed_from_the_master() {
     let sn = SimHost::new("sn1", HOSTS);
-    sn.sh(
-        "/usr/sbin/nim",
-        &[
-            "-o",
-            "change",
-            "-a",
-            "routing1=default 10.0.0.1",
-            "master_net",
-        ],
-    );
+    sn.set_master_gateway("10.0.0.1");
     sn.reset_log();
     let hfi = NodeNet {
         netname: "hfinet".into(),

@@ -49,12 +49,6 @@ impl Rig {
     }
 }
 
-fn ins(env: &Env, t: &str, cols: &[(&str, &str)]) {
-    let names: Vec<&str> = cols.iter().map(|c| c.0).collect();
-    let values: Vec<Option<&str>> = cols.iter().map(|c| Some(c.1)).collect();
-    env.db.write(|c| c.insert(t, &names, &values)).unwrap();
-}
-
 /// site.master=mn; cn01-cn02 servicenode=sn1,sn2, cn03 sn2,sn1, cn04 none.
 fn rig() -> Rig {
     rig_on(sqlite())
@@ -135,19 +129,7 @@ fn sim(name: &str) -> SimHost {
     std::fs::write(host_dir(&h).join("bootptab"), "# bootptab\n").unwrap();
     let loc = |s: &str| format!("location={}", base.join(s).display());
     let nim = |args: &[&str]| h.sh("/usr/sbin/nim", args);
-    nim(&[
-        "-o",
-        "define",
-        "-t",
-        "ent",
-        "-a",
-        "net_addr=198.18.0.0",
-        "-a",
-        "snm=255.255.255.0",
-        "-a",
-        "routing1=default 198.18.0.254",
-        "nimnet",
-    ]);
+    h.define_net198("nimnet");
     let res = |ty: &str, name: &str, extra: &[&str]| {
         let l = loc(name);
         let mut a = vec!["-o", "define", "-t", ty, "-a", "server=master", "-a", &l];

@@ -86,22 +86,7 @@ const HOSTS: &str = "198.18.0.21 cn01\n198.18.0.22 cn02\n198.18.0.25 cn05\n";
 /// A simulated SN whose NIM already has the nodes' network (198.18.0.0/24).
 fn sim(name: &str) -> SimHost {
     let h = SimHost::new(name, HOSTS);
-    h.sh(
-        "/usr/sbin/nim",
-        &[
-            "-o",
-            "define",
-            "-t",
-            "ent",
-            "-a",
-            "net_addr=198.18.0.0",
-            "-a",
-            "snm=255.255.255.0",
-            "-a",
-            "routing1=default 198.18.0.254",
-            "net198",
-        ],
-    );
+    h.define_net198("net198");
     h.reset_log();
     h
 }

@@ -35,9 +35,7 @@ impl Rig {
     }
 
     fn ins(&self, t: &str, cols: &[(&str, &str)]) {
-        let names: Vec<&str> = cols.iter().map(|c| c.0).collect();
-        let values: Vec<Option<&str>> = cols.iter().map(|c| Some(c.1)).collect();
-        self.env.db.write(|c| c.insert(t, &names, &values)).unwrap();
+        ins(&self.env, t, cols);
     }
 
     fn log(&self) -> PathBuf {

@@ -97,7 +97,7 @@ fn missing_backup_and_unresolvable_change_nothing() {
         );
         assert_eq!(
             p.exit_code, 1,
-            "{}: stock exited 0 here (quirk 1)",
+            "{}: stock exited 0 here (an error without error code)",
             env.label
         );
         assert_eq!(

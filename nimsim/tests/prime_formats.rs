@@ -1,5 +1,5 @@
-//! The outputs the nimprime side of mkdsklsnode reads (handlers.md §3.2 item
-//! 15, §3.6.1, §3.7): the SPOT location in `lsnim -l`, `lsnim -a alloc_count
+//! The outputs the nimprime side of mkdsklsnode reads
+//! (xCAT-server/lib/xcat/plugins/aixinstall.pm:8891-8990, 9452-9827, 7313-7512): the SPOT location in `lsnim -l`, `lsnim -a alloc_count
 //! -Z` of a shared_root, `nim -Fo sync_roots` (a SPOT only), `lsnim -c
 //! resources`, and `df -m` after `chfs -a size=+NM`.
 

@@ -106,8 +106,15 @@ fn a_standalone_node_is_initialised_on_both_service_nodes() {
     let before: Vec<usize> = ["sn1", "sn2"].iter().map(|h| calls(&c, h).len()).collect();
 
     let out = c.client("mn1", "nimnodeset", &["-i", "61std", "cn01"]);
+    // Each SN is not nimprime: make_SN_resource checks the image's
+    // resources there first (xCAT-server/lib/xcat/plugins/aixinstall.pm:766-774).
     let said = |sn: &str| {
-        format!("{sn}: Creating NIM client definition 'cn01.'\n\n{sn}: AIX/NIM nodes were initialized.\n\n")
+        format!(
+            "Checking NIM resources on {sn}.\n\n\
+             Using existing resource called 'lpp61'.\n\n\
+             Using existing resource called 'spot61'.\n\n\
+             {sn}: Creating NIM client definition 'cn01.'\n\n{sn}: AIX/NIM nodes were initialized.\n\n"
+        )
     };
     assert_eq!(
         sorted_lines(&text(&out.stdout)),
@@ -122,6 +129,25 @@ fn a_standalone_node_is_initialised_on_both_service_nodes() {
             calls(&c, sn)[before[i]..],
             [
                 "0\tlsnim -c machines",
+                // is_me(nimprime): this SN's addresses.
+                "0\tifconfig -a",
+                // What this SN lacks (none: nothing is read on nimprime).
+                "0\tlsnim -c resources",
+                // make_SN_resource: NIM configured, the node's network
+                // (the SN's master_net), the resources, three syncs, the
+                // SPOT checked.
+                "0\tlsnim -l",
+                "0\tlsnim -c networks",
+                "0\tlsnim -Z -a net_addr -a snm master_net",
+                "0\tlsnim -P -c resources",
+                "0\tlsnim -c resources",
+                "0\tsync",
+                "0\tsync",
+                "0\tsync",
+                "0\tnim -Fo check spot61",
+                // chk_resolv_conf: the resources, this SN's addresses.
+                "0\tlsnim -c resources",
+                "0\tifconfig -a",
                 "0\tlsnim -P -c resources",
                 "0\tnim -Fo define -t standalone -a if1=find_net cn01 aabbccddee01 ent -a cable_type1=N/A -a netboot_kernel=mp -a net_definition=ent 255.255.255.0 198.18.0.254 -a net_settings1=100 full cn01",
                 "0\tlsnim -a Cstate -Z cn01",

@@ -2,7 +2,7 @@
 //! mn1, the MN daemon splitting per service node, sn1 and sn2 each running
 //! its part against its own NIM (the simulator at the stock paths).  A node
 //! with `servicenode=sn1,sn2` is defined on both (stock defined it on sn1
-//! only, handlers.md §6.4).  Needs root (skips otherwise; fails under CI=true).
+//! only, xCAT-server/lib/xcat/plugins/xcat2nim.pm:757-770).  Needs root (skips otherwise; fails under CI=true).
 
 use std::process::Output;
 use xcat_tests::cluster::{Cluster, ClusterSpec};

@@ -1,5 +1,5 @@
-//! The NIM command layer: the AIX commands at their stock absolute paths
-//! (handlers.md §8), run through the [`Runner`] on one target (locally
+//! The NIM command layer: the AIX commands at the absolute paths stock runs
+//! them from (aixinstall.pm, xcat2nim.pm), run through the [`Runner`] on one target (locally
 //! without a shell, or over ssh with every word quoted), their outputs read
 //! into typed results by [`super::parse`].  Every NIM command of every NIM
 //! handler goes through here.

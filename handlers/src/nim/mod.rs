@@ -5,7 +5,13 @@
 //!   `Runner`); [`parse`]: their outputs as typed results.
 //! * [`validate`]: every database value that reaches a NIM command.
 //! * [`model`]: what the node commands work with (images, resources,
-//!   networks, the reply channel).
+//!   networks, and `Reply`: every NIM command's message forms).
+//! * Rules every NIM command shares, each in one place: [`command`] (the
+//!   handler flow: answer or run, the per-service-node split,
+//!   `Return=N.`), [`split`] (`-p` / `-b`, `attr=val` words, the
+//!   noderange, the split), [`say`] (usage, `Return=N.`), [`machine`] (NIM
+//!   machine names, `if<N>`, link-local, the `nim -Fo define` words),
+//!   [`site`] (nimprime, NFSv4, domain, installdir, `is_me`).
 //! * [`resources`]: NIM resources, networks and resolv_conf made on a
 //!   service node (mkdsklsnode / nimnodeset).
 //! * [`prime`]: the nimprime side of mkdsklsnode's preprocess (SPOT
@@ -16,13 +22,13 @@
 //!   directory); [`clientfiles`]: the files mkdsklsnode edits on a service
 //!   node after NIM initialised the clients.
 //! * [`xcat2nim`], [`mkdsklsnode`], [`rmdsklsnode`], [`nimnodeset`]: the
-//!   commands; [`say`]: the message forms of the node commands' server
-//!   parts; [`split`]: their management node's noderange and
-//!   per-service-node split.
+//!   commands.
 
 pub mod clientfiles;
 pub mod cmd;
+pub mod command;
 pub mod hanfs;
+pub mod machine;
 pub mod mkdsklsnode;
 pub mod model;
 pub mod nimnodeset;
@@ -31,6 +37,7 @@ pub mod prime;
 pub mod resources;
 pub mod rmdsklsnode;
 pub mod say;
+pub mod site;
 pub mod sns;
 pub mod split;
 pub mod validate;

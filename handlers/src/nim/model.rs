@@ -7,6 +7,7 @@
 //! database themselves and get the nimprime facts from the same commands.
 
 use crate::api::{Aborted, Responder};
+use crate::nim::cmd::{Nim, Ran};
 use std::collections::BTreeMap;
 use xcat_proto::Response;
 
@@ -89,8 +90,14 @@ pub struct NodeNet {
     pub domain: String,
 }
 
-/// The client channel of one server's part, with stock's message forms:
-/// `"<Sname>: "` prefixes are the caller's, as stock writes them per message.
+/// The client channel of one server's part of every NIM command
+/// (mkdsklsnode, rmdsklsnode, nimnodeset, xcat2nim), with stock's message
+/// forms: [info] and [E] documents of one or several lines (an [E] carries
+/// error code 1 and is counted), `-V` only lines, the verbose
+/// `Running command on <server>: <cmd>` lines of stock's `runcmd`
+/// (perl-xCAT/xCAT/Utils.pm:1055-1068), and a failure with the command's
+/// output under `-V`.  `"<Sname>: "` prefixes are the caller's, as stock
+/// writes them per message.
 pub struct Reply<'a> {
     pub out: &'a mut dyn Responder,
     pub verbose: bool,
@@ -130,5 +137,42 @@ impl<'a> Reply<'a> {
     /// One [W] document.
     pub fn warning(&mut self, text: impl Into<String>) -> Result<(), Aborted> {
         self.out.send(Response::new().warning(text.into()))
+    }
+
+    /// One [info] document of these lines.
+    pub fn info_lines(&mut self, lines: &[String]) -> Result<(), Aborted> {
+        let r = lines.iter().fold(Response::new(), |r, l| r.info(l.clone()));
+        self.out.send(r)
+    }
+
+    /// One [E] document of these lines with error code 1; counted.
+    pub fn error_lines(&mut self, lines: &[String]) -> Result<(), Aborted> {
+        self.errors += 1;
+        let r = lines
+            .iter()
+            .fold(Response::new(), |r, l| r.error_text(l.clone()));
+        self.out.send(r.errorcode(1))
+    }
+
+    /// `text` as [E], followed by the output of `ran` with `-V` (stock
+    /// pushes `$output` as the second line when verbose).
+    pub fn failed(&mut self, text: String, ran: Option<&Ran>) -> Result<(), Aborted> {
+        let mut lines = vec![text];
+        if let (true, Some(r)) = (self.verbose, ran) {
+            lines.push(r.text());
+        }
+        self.error_lines(&lines)
+    }
+
+    /// With `-V`, one [info] `Running command on <server>: <cmd>` per
+    /// command `nim` ran since the last call (stock's `runcmd` sends
+    /// `"$msg\n"`); without `-V` the lines are dropped.
+    pub fn commands(&mut self, nim: &Nim, server: &str) -> Result<(), Aborted> {
+        for line in nim.take_lines() {
+            if self.verbose {
+                self.info(format!("Running command on {server}: {line}\n"))?;
+            }
+        }
+        Ok(())
     }
 }

@@ -1,5 +1,5 @@
 //! Readers of the AIX NIM command outputs, in the forms stock xCAT parses
-//! (handlers.md §8): plain / `-c` lists (the name is the text before the first
+//! (aixinstall.pm, xcat2nim.pm, perl-xCAT/xCAT/InstUtils.pm): plain / `-c` lists (the name is the text before the first
 //! blank), `lsnim -l` stanzas (`name:` then `   attr = value`), `-Z` colon
 //! lines (`#` header skipped, trailing colon), `lsnim -A` indexes, `ifconfig
 //! -a` inet lines, and NIM's `0042-NNN cmd: text` errors.

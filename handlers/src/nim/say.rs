@@ -1,50 +1,30 @@
-//! The client channel of one server's part of a NIM node command
-//! (`rmdsklsnode`, `nimnodeset`), with stock's message forms: [info], [E]
-//! documents of several lines with error code 1, `-V` only lines, and the
-//! verbose `Running command on <server>: <cmd>` lines of stock's `runcmd`
-//! (perl-xCAT/xCAT/Utils.pm:1060) for the NIM commands run.
+//! The documents every NIM command's handler sends around its server parts:
+//! the usage (one [info] line per stock usage line), the `Return=N.` line
+//! that carries the exit code, and a list of documents answered on the
+//! management node.  Messages within a server part go through
+//! [`crate::nim::model::Reply`].
 
 use crate::api::{Aborted, Responder};
-use crate::nim::cmd::Nim;
 use xcat_proto::Response;
 
-/// The client channel with stock's message forms, and the verbose
-/// `Running command on <server>: <cmd>` lines of stock's `runcmd`.
-pub struct Say<'a> {
-    pub out: &'a mut dyn Responder,
-    pub verbose: bool,
-    /// This server's name (verbose command lines).
-    pub sname: String,
+/// The usage text, one [info] entry per stock line.
+pub fn usage(lines: &[&str]) -> Response {
+    lines.iter().fold(Response::new(), |r, l| r.info(*l))
 }
 
-impl Say<'_> {
-    /// With `-V`, one [info] per command run since the last call.
-    pub fn commands(&mut self, nim: &Nim) -> Result<(), Aborted> {
-        for line in nim.take_lines() {
-            if self.verbose {
-                let text = format!("Running command on {}: {line}\n", self.sname);
-                self.out.send(Response::new().info(text))?;
-            }
-        }
-        Ok(())
-    }
+/// Stock `Return=<rc>.` with error code `rc`
+/// (xCAT-server/lib/xcat/plugins/aixinstall.pm:404-413, 560-577;
+/// xCAT-server/lib/xcat/plugins/xcat2nim.pm:172-178).
+pub fn return_line(rc: i64) -> Response {
+    Response::new()
+        .error_text(format!("Return={rc}."))
+        .errorcode(rc)
+}
 
-    pub fn info(&mut self, text: impl Into<String>) -> Result<(), Aborted> {
-        self.out.send(Response::new().info(text))
+/// Send `docs` in order.
+pub fn send_all(out: &mut dyn Responder, docs: Vec<Response>) -> Result<(), Aborted> {
+    for d in docs {
+        out.send(d)?;
     }
-
-    pub fn verbose(&mut self, text: impl Into<String>) -> Result<(), Aborted> {
-        if self.verbose {
-            self.info(text)?;
-        }
-        Ok(())
-    }
-
-    /// One [E] document of these lines, error code 1.
-    pub fn error(&mut self, lines: &[String]) -> Result<(), Aborted> {
-        let r = lines
-            .iter()
-            .fold(Response::new(), |r, l| r.error_text(l.clone()));
-        self.out.send(r.errorcode(1))
-    }
+    Ok(())
 }

@@ -45,7 +45,8 @@ pub fn new_service_nodes(
                 map.insert(n.name.clone(), sn);
             }
             None => {
-                // Stock sent this without an error code (exit 0, quirk 1).
+                // Stock sent this without an error code, so it exited 0
+                // (xCAT-server/lib/xcat/plugins/snmove.pm:354-358).
                 out.send(Response::new().error(msg::no_backup(&n.name)))?;
                 failed = true;
             }
@@ -182,7 +183,8 @@ pub fn new_masters(
                     result.insert(n.to_string(), master_name(world, ip, None));
                 }
                 None => {
-                    // Stock: error without error code (exit 0, quirk 1).
+                    // Stock: error without error code, exit 0
+                    // (xCAT-server/lib/xcat/plugins/snmove.pm:426-430).
                     out.send(Response::new().error(msg::no_xcatmaster(n)))?;
                     failed = true;
                 }

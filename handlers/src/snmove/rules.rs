@@ -53,7 +53,8 @@ pub struct OldServers {
 
 /// tftpserver / nfsserver: follow the move (become the new xcatmaster) when
 /// set to the old xcatmaster, its address, or — as the documentation says,
-/// and stock's code does not (quirk 4) — the old service node's name.
+/// and stock's code does not (xCAT-server/lib/xcat/plugins/snmove.pm:504-520)
+/// — the old service node's name.
 pub fn follow_master(value: Option<&str>, old: &OldServers, new_master: &str) -> Option<String> {
     let v = value.filter(|v| !v.is_empty())?;
     let matches = [&old.master, &old.master_ip, &old.sn]

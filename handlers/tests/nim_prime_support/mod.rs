@@ -8,7 +8,9 @@
 #[path = "../nim_support/mod.rs"]
 mod nim_support;
 
-pub use nim_support::{backends, nimsim_bin, output, sqlite, Env, Out};
+pub use nim_support::{
+    backends, checked_stdout, install_wrappers, nimsim_bin, output, sqlite, write_exec, Env, Out,
+};
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -39,25 +41,13 @@ impl Net {
         let dir = tempfile::tempdir().unwrap();
         let root = dir.path().join("root");
         let links = dir.path().join("links");
-        let bin = nimsim_bin();
-        let ok = Command::new(&bin)
-            .arg("--install-links")
-            .arg(&links)
-            .output()
-            .unwrap();
-        assert!(ok.status.success());
-        let list = Command::new(&bin).arg("list").output().unwrap();
-        for line in String::from_utf8_lossy(&list.stdout).lines() {
-            let Some((cmd, path)) = line.split_once(' ') else {
-                continue;
-            };
-            let script = format!(
+        install_wrappers(&root, &links, |link| {
+            format!(
                 "#!/bin/sh\nexport NIMSIM_STATE=\"$SIM_STATE\" NIMSIM_HOSTNAME=\"$SIM_HOST\" NIMSIM_HOSTS='{}'\nexec '{}' \"$@\"\n",
                 dir.path().join("hosts").display(),
-                links.join(cmd).display()
-            );
-            write_exec(&root.join(path.trim_start_matches('/')), &script);
-        }
+                link.display()
+            )
+        });
         for tool in TOOLS {
             let real = which(tool);
             let link = root.join("usr/bin").join(tool);
@@ -104,18 +94,11 @@ impl Net {
 
     /// Run a simulated command on `host` (set-up); its stdout.
     pub fn sim(&self, host: &str, path: &str, args: &[&str]) -> String {
-        let out = Command::new(self.root.join(path.trim_start_matches('/')))
-            .args(args)
+        let mut cmd = Command::new(self.root.join(path.trim_start_matches('/')));
+        cmd.args(args)
             .env("SIM_STATE", &self.states[host])
-            .env("SIM_HOST", host)
-            .output()
-            .unwrap();
-        assert!(
-            out.status.success(),
-            "{host}: {path} {args:?}: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        String::from_utf8_lossy(&out.stdout).into_owned()
+            .env("SIM_HOST", host);
+        checked_stdout(&mut cmd, &format!("{host}: {path} {args:?}"))
     }
 
     /// A `nimsim` helper on `host` (`fs`, `set`, `fault`, `calls --plain`).
@@ -240,11 +223,4 @@ fn which(tool: &str) -> PathBuf {
         }
     }
     panic!("{tool} not found");
-}
-
-pub fn write_exec(path: &Path, text: &str) {
-    use std::os::unix::fs::PermissionsExt;
-    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-    std::fs::write(path, text).unwrap();
-    std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o755)).unwrap();
 }

@@ -51,30 +51,15 @@ impl SimHost {
         let links = dir.path().join("links");
         let state = dir.path().join("state");
         std::fs::write(dir.path().join("hosts"), hosts).unwrap();
-        let bin = nimsim_bin();
-        let ok = Command::new(&bin)
-            .arg("--install-links")
-            .arg(&links)
-            .output()
-            .unwrap();
-        assert!(ok.status.success());
-        let list = Command::new(&bin).arg("list").output().unwrap();
-        for line in String::from_utf8_lossy(&list.stdout).lines() {
-            let Some((cmd, path)) = line.split_once(' ') else {
-                continue;
-            };
-            let wrapper = root.join(path.trim_start_matches('/'));
-            std::fs::create_dir_all(wrapper.parent().unwrap()).unwrap();
-            let script = format!(
+        install_wrappers(&root, &links, |link| {
+            format!(
                 "#!/bin/sh\nexport NIMSIM_STATE='{}' NIMSIM_HOSTNAME='{name}' NIMSIM_HOSTS='{}' NIMSIM_TFTPDIR='{}'\nexec '{}' \"$@\"\n",
                 state.display(),
                 dir.path().join("hosts").display(),
                 dir.path().join("tftpboot").display(),
-                links.join(cmd).display()
-            );
-            std::fs::write(&wrapper, script).unwrap();
-            make_executable(&wrapper);
-        }
+                link.display()
+            )
+        });
         let host = SimHost {
             name: name.to_string(),
             root,
@@ -88,16 +73,8 @@ impl SimHost {
 
     /// Run a simulated command directly (test set-up); its stdout.
     pub fn sh(&self, path: &str, args: &[&str]) -> String {
-        let out = Command::new(self.root.join(path.trim_start_matches('/')))
-            .args(args)
-            .output()
-            .unwrap();
-        assert!(
-            out.status.success(),
-            "{path} {args:?}: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        String::from_utf8_lossy(&out.stdout).into_owned()
+        let mut cmd = Command::new(self.root.join(path.trim_start_matches('/')));
+        checked_stdout(cmd.args(args), &format!("{path} {args:?}"))
     }
 
     fn helper(&self, args: &[&str]) -> String {
@@ -137,15 +114,87 @@ impl SimHost {
         self.helper(args)
     }
 
+    /// The NIM network `name` for 198.18.0.0/24, gateway 198.18.0.254.
+    pub fn define_net198(&self, name: &str) {
+        self.sh(
+            "/usr/sbin/nim",
+            &[
+                "-o",
+                "define",
+                "-t",
+                "ent",
+                "-a",
+                "net_addr=198.18.0.0",
+                "-a",
+                "snm=255.255.255.0",
+                "-a",
+                "routing1=default 198.18.0.254",
+                name,
+            ],
+        );
+    }
+
+    /// `master_net`'s default route through `gateway`.
+    pub fn set_master_gateway(&self, gateway: &str) {
+        let route = format!("routing1=default {gateway}");
+        self.sh(
+            "/usr/sbin/nim",
+            &["-o", "change", "-a", &route, "master_net"],
+        );
+    }
+
     /// The handler as it runs on this host.
     pub fn handler(&self) -> Xcat2nim {
         Xcat2nim::with_config(NimConfig::default().with_command_root(&self.root))
     }
 }
 
-fn make_executable(p: &Path) {
+/// Install nimsim's command links under `links` and, for each stock path
+/// it simulates, an executable wrapper under `root` whose text is
+/// `script(link)`.
+pub fn install_wrappers(root: &Path, links: &Path, script: impl Fn(&Path) -> String) {
+    let bin = nimsim_bin();
+    let ok = Command::new(&bin)
+        .arg("--install-links")
+        .arg(links)
+        .output()
+        .unwrap();
+    assert!(ok.status.success());
+    let list = Command::new(&bin).arg("list").output().unwrap();
+    for line in String::from_utf8_lossy(&list.stdout).lines() {
+        let Some((cmd, path)) = line.split_once(' ') else {
+            continue;
+        };
+        let wrapper = root.join(path.trim_start_matches('/'));
+        write_exec(&wrapper, &script(&links.join(cmd)));
+    }
+}
+
+/// Write an executable file (its directory made first).
+pub fn write_exec(path: &Path, text: &str) {
     use std::os::unix::fs::PermissionsExt;
-    std::fs::set_permissions(p, std::fs::Permissions::from_mode(0o755)).unwrap();
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    std::fs::write(path, text).unwrap();
+    std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o755)).unwrap();
+}
+
+/// Run `cmd`, which must succeed (`what` names it in the failure); its
+/// stdout.
+pub fn checked_stdout(cmd: &mut Command, what: &str) -> String {
+    let out = cmd.output().unwrap();
+    assert!(
+        out.status.success(),
+        "{what}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+/// Insert one row into `table` (column, value).
+pub fn ins(env: &Env, table: &str, cols: &[(&str, &str)]) {
+    let names: Vec<&str> = cols.iter().map(|c| c.0).collect();
+    let values: Vec<Option<&str>> = cols.iter().map(|c| Some(c.1)).collect();
+    env.db.write(|c| c.insert(table, &names, &values)).unwrap();
 }
 
 /// The context of a daemon on `server` running real commands.
@@ -250,7 +299,21 @@ pub fn fake_ssh(dir: &Path, hosts: &[&SimHost]) -> PathBuf {
         "#!/bin/sh\nwhile [ \"$1\" != \"--\" ]; do shift; done\nshift\nhost=\"$1\"\nline=\"$2\"\ncase \"$host\" in\n{cases}  *) echo \"ssh: Could not resolve hostname $host\" >&2; exit 255 ;;\nesac\neval \"set -- $line\"\nprog=\"$1\"\nshift\nexec \"$root/usr/${{prog##*/root/usr/}}\" \"$@\"\n"
     );
     let path = dir.join("ssh");
-    std::fs::write(&path, script).unwrap();
-    make_executable(&path);
+    write_exec(&path, &script);
     path
+}
+
+/// The commands `mkdsklsnode -S` runs on a service node without an
+/// `/install` export yet (`-g /install@<local>:/install@<remote>`).
+pub fn hanfs_sequence(dir_at_local: &str, dir_at_remote: &str) -> Vec<String> {
+    vec![
+        "0\tifconfig -a".into(),
+        "0\tlsnfsexp -c".into(),
+        "0\texportfs -ua".into(),
+        "0\tchnfs -R on".into(),
+        "0\tstopsrc -g nfs".into(),
+        "0\tstartsrc -g nfs".into(),
+        "0\texportfs -a".into(),
+        format!("0\tmknfsexp -d /install -B -v 4 -g /install@{dir_at_local}:/install@{dir_at_remote} -x -t rw -r *"),
+    ]
 }

@@ -1,4 +1,4 @@
-//! §3.4: for a shared_root osimage, `<tftpdir>/<nodeip>.info` gets
+//! For a shared_root osimage, `<tftpdir>/<nodeip>.info` gets
 //! `export BASECUST_REMOVAL=swapnfs0` (rc.dd_boot then removes swapnfs0
 //! after restoring /etc/basecust; aixinstall.pm:11747-11808).
 

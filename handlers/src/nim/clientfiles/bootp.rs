@@ -57,7 +57,7 @@ pub fn add_alternate_mac(
             }
         }
     }
-    let short = node.split('.').next().unwrap_or(node);
+    let short = crate::nim::machine::short_name(node);
     let edit = |t: &str| edits::bootptab_with_ha(t, short, &mac);
     edit_with_backup(files, BOOTPTAB, edit, reply).map(|_| ())
 }

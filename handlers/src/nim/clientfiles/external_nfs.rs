@@ -1,4 +1,4 @@
-//! §3.3 item 12: clients whose `noderes.nfsserver` is another host mount
+//! Clients (aixinstall.pm:12063-12265) whose `noderes.nfsserver` is another host mount
 //! `/` and `/usr` from it: their hosts file names it, their filesystems
 //! file mounts from it and, for root (not shared_root) images, their
 //! `<tftpdir>/<nodeip>.info` boots from it; and every client gets a `/proc`

@@ -1,4 +1,4 @@
-//! §3.3 item 11: a node whose osimage has a shared_root gets the shared
+//! A node whose osimage has a shared_root gets the shared
 //! root's `/etc/hosts` as its own `.client_data/hosts.<nimname>`
 //! (aixinstall.pm:12019-12031).
 

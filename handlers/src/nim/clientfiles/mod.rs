@@ -5,11 +5,13 @@
 //! scratch directory set by code in tests), each write atomic (temporary
 //! file in the same directory, then rename: a failure leaves the old file).
 //!
-//! * [`hosts_copy`]: `<SR>/etc/hosts` → `.client_data/hosts.<nimname>` (§3.3.11).
+//! * [`hosts_copy`]: `<SR>/etc/hosts` → `.client_data/hosts.<nimname>` (aixinstall.pm:11995-12031).
 //! * [`external_nfs`]: hosts / filesystems / `<nodeip>.info` for a node
-//!   whose `nfsserver` is another host, and the `/proc` stanza (§3.3.12).
-//! * [`sns_backup`]: the `.client_data` copy snmove restores (§3.3.13).
-//! * [`basecust`]: `BASECUST_REMOVAL` in `<tftpdir>/<nodeip>.info` (§3.4).
+//!   whose `nfsserver` is another host, and the `/proc` stanza
+//!   (aixinstall.pm:12063-12265).
+//! * [`sns_backup`]: the `.client_data` copy snmove restores (aixinstall.pm:12270-12338).
+//! * [`basecust`]: `BASECUST_REMOVAL` in `<tftpdir>/<nodeip>.info`
+//!   (aixinstall.pm:11747-11800).
 //! * [`bootp`]: `-n` (dhcpsd.cnf, bootptab `ha=`) and the HFI extra MACs.
 //! * [`edits`]: the text changes themselves, without any file.
 //!

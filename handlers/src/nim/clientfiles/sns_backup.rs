@@ -1,7 +1,8 @@
-//! §3.3 item 13: with `site.sharedinstall=sns`, a service node keeps a copy
+//! With `site.sharedinstall=sns`, a service node keeps a copy
 //! of its clients' `.client_data` files beside the shared_root, so that
 //! `snmove` to this service node can put them back
-//! (aixinstall.pm:12270-12338; restored by snmove, handlers.md §2.9).
+//! (aixinstall.pm:12270-12338; restored by snmove,
+//! xCAT-server/lib/xcat/plugins/snmove.pm:558-759).
 
 use super::{uncounted, ClientFiles};
 use crate::api::Aborted;
@@ -79,7 +80,7 @@ pub fn backup_client_data(
         }
     };
     for node in nodes {
-        let short = node.split('.').next().unwrap_or(node);
+        let short = crate::nim::machine::short_name(node);
         let mine = listing.iter().filter(|f| belongs_to(f, short));
         let mut failed = false;
         for f in mine {

@@ -1,24 +1,27 @@
 //! What nimnodeset's server part works with (stock's `nodehash`,
 //! `imagehash`, `nethash` of the forwarded request) and the steps it shares
-//! with `mkdsklsnode`, each a small private function here until the
-//! coordinator wires it to its owner's code:
+//! with `mkdsklsnode`, each a small function here (the first two stand-ins
+//! until the coordinator wires them to mkdsklsnode's code):
 //!
 //! * [`step_load`]: the node / osimage / network facts, a minimal reader
 //!   (objdefs reader, last matching `networks` row) — wired to mkdsk's
 //!   loader into `nim::model` types after merge;
 //! * [`step_prenimnodeset`]: the management node's osimage and nimprime
 //!   checks — wired to mkdsk's `prenimnodeset` after merge;
-//! * [`step_make_sn_resource`]: the image's resources defined on this
-//!   server when it is not nimprime — wired to snres' `make_SN_resource`
-//!   after merge;
-//! * [`step_chk_resolv_conf`]: each node's `resolv_conf` resource — wired
-//!   to snres' `chk_resolv_conf` after merge.
+//! * [`step_make_sn_resource`]: the images' resources defined on this
+//!   server when it is not nimprime ([`resources::make_sn_resources`]);
+//! * [`step_chk_resolv_conf`]: each node's `resolv_conf` resource
+//!   ([`resources::chk_resolv_conf`]).
 
-use crate::api::{Ctx, HandlerError, Responder};
-use crate::nim::model::{Image, NodeNet};
+use crate::api::{Ctx, HandlerError};
+use crate::nim::cmd::Nim;
+use crate::nim::model::{Image, NodeNet, Reply, Resources};
+use crate::nim::resources::{self, ResolvNode, ResolvParams, SnResources, SystemResolver};
+use crate::nim::site::{IsMe, NimSite};
 use crate::objdefs::{cache::Cache, read::ReadOpts, read::Reader};
-use std::collections::BTreeMap;
-use xcat_schema::db::Conn;
+use crate::runner::Target;
+use std::collections::{BTreeMap, BTreeSet};
+use xcat_schema::db::{Conn, DbError};
 
 /// One node as the per-node part needs it.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -126,27 +129,173 @@ pub fn step_prenimnodeset(_ctx: &Ctx, _nodes: &[String]) -> Result<(), HandlerEr
     Ok(())
 }
 
-/// Define the images' resources on this server when it is not nimprime.
-/// Wired to snres' `make_SN_resource` after merge; until then the
-/// resources must already be defined here.
-pub fn step_make_sn_resource(
-    _ctx: &Ctx,
-    _facts: &Facts,
-    _out: &mut dyn Responder,
-) -> Result<bool, HandlerError> {
-    Ok(true)
+/// What the shared resource steps read besides the facts: the site
+/// values, `is_me`, the command line's `attr=val` pairs and `-l`.
+pub struct StepArgs<'a, 'n> {
+    pub nim: &'a Nim<'n>,
+    pub sname: &'a str,
+    pub site: &'a NimSite,
+    pub is_me: &'a IsMe<'a, 'n>,
+    pub attrs: &'a BTreeMap<String, String>,
+    pub location: Option<&'a str>,
 }
 
-/// Each node's `resolv_conf` resource name.  Wired to snres'
-/// `chk_resolv_conf` after merge; until then the image's own
-/// `resolv_conf` is used.
-pub fn step_chk_resolv_conf(facts: &Facts) -> BTreeMap<String, String> {
+/// The images of the nodes, in the order their nodes come (stock
+/// `@image_names`); images that are not defined are left out.
+fn images_in_node_order(facts: &Facts) -> Vec<Image> {
+    let mut seen = BTreeSet::new();
     facts
         .nodes
         .iter()
-        .filter_map(|n| {
-            let image = facts.images.get(n.image.as_deref()?)?;
-            Some((n.name.clone(), image.get("resolv_conf")?.to_string()))
-        })
+        .filter_map(|n| facts.images.get(n.image.as_deref()?))
+        .filter(|i| !i.attrs.is_empty() && seen.insert(i.name.clone()))
+        .cloned()
         .collect()
+}
+
+/// Stock nimnodeset's `make_SN_resource` call
+/// (xCAT-server/lib/xcat/plugins/aixinstall.pm:766-774): when this server
+/// is not nimprime, [`resources::make_sn_resources`] with the nodes'
+/// networks.  Stock passes nimprime's resource definitions from the
+/// management node's `prenimnodeset`; until that is wired here, the
+/// definitions of the resources this server lacks are read on nimprime
+/// (`lsnim -l <res>`, after one `lsnim -c resources` here).  Stock ignores
+/// the result and goes on with the nodes; so does this.
+pub fn step_make_sn_resource(
+    ctx: &Ctx,
+    facts: &Facts,
+    a: &StepArgs,
+    reply: &mut Reply,
+) -> Result<(), HandlerError> {
+    let Some(nimprime) = a.site.nimprime.as_deref() else {
+        return Ok(());
+    };
+    if a.is_me.is_me(nimprime) {
+        return Ok(());
+    }
+    let images = images_in_node_order(facts);
+    let here: BTreeSet<String> = a
+        .nim
+        .names_of_class("resources")
+        .unwrap_or_default()
+        .into_iter()
+        .collect();
+    let prime = Nim::new(
+        ctx.runner.as_ref(),
+        Target::Host(nimprime.to_string()),
+        a.nim.config(),
+    );
+    let mut known = Resources::default();
+    for image in &images {
+        for (_, res) in image.resources() {
+            if here.contains(&res) || known.attrs.contains_key(&res) {
+                continue;
+            }
+            if let Ok(Some(stanza)) = prime.stanza(&res) {
+                if let Some(loc) = stanza.get("location") {
+                    known.locations.insert(res.clone(), loc.to_string());
+                }
+                known.attrs.insert(res, stanza.attrs.into_iter().collect());
+            }
+        }
+    }
+    let nets: Vec<NodeNet> = facts.nodes.iter().filter_map(|n| n.net.clone()).collect();
+    let p = SnResources {
+        sname: a.sname,
+        images: &images,
+        nimprime: &known,
+        nets: &nets,
+        attrs: a.attrs,
+        nfsv4: a.site.nfsv4,
+        domain: a.site.domain.as_deref(),
+        installdir: &a.site.installdir,
+        keep_shared_root: false,
+    };
+    resources::make_sn_resources(a.nim, reply, &p)?;
+    Ok(())
+}
+
+/// Each node's `resolv_conf` resource: [`resources::chk_resolv_conf`]
+/// (stock nimnodeset, xCAT-server/lib/xcat/plugins/aixinstall.pm:780) with
+/// the nodes' networks (`nameservers`, `domain`), service nodes and
+/// xcatmasters, the site values and `-l`.
+pub fn step_chk_resolv_conf(
+    ctx: &Ctx,
+    facts: &Facts,
+    a: &StepArgs,
+    reply: &mut Reply,
+) -> Result<BTreeMap<String, String>, HandlerError> {
+    let names: Vec<String> = facts.nodes.iter().map(|n| n.name.clone()).collect();
+    let (nets, domains, noderes) = ctx.db.read(|conn| resolv_rows(ctx, conn, &names))?;
+    let nodes: Vec<ResolvNode> = facts
+        .nodes
+        .iter()
+        .map(|n| {
+            let net = n.net.clone().map(|mut net| {
+                if let Some((ns, dom)) = nets.get(&net.netname) {
+                    (net.nameservers, net.domain) = (ns.clone(), dom.clone());
+                }
+                net
+            });
+            let (servicenode, xcatmaster) = noderes.get(&n.name).cloned().unwrap_or_default();
+            ResolvNode {
+                node: n.name.clone(),
+                image: n.image.as_ref().and_then(|i| facts.images.get(i)).cloned(),
+                net,
+                servicenode,
+                xcatmaster,
+            }
+        })
+        .collect();
+    let is_me = |name: &str| a.is_me.is_me(name);
+    let p = ResolvParams {
+        nodes: &nodes,
+        site_domain: a.site.domain.as_deref(),
+        site_nameservers: a.site.nameservers.as_deref(),
+        network_domains: &domains,
+        nimprime: a.site.nimprime.as_deref().unwrap_or_default(),
+        dir: a.location,
+        installdir: &a.site.installdir,
+        attrs: a.attrs,
+        nfsv4: a.site.nfsv4,
+        is_me: &is_me,
+        resolver: &SystemResolver,
+    };
+    Ok(resources::chk_resolv_conf(a.nim, reply, &p)?)
+}
+
+/// netname → (nameservers, domain); every `networks.domain` in table
+/// order; node → (`noderes.servicenode`, `noderes.xcatmaster`).
+type ResolvRows = (
+    BTreeMap<String, (String, String)>,
+    Vec<String>,
+    BTreeMap<String, (String, String)>,
+);
+
+fn resolv_rows(ctx: &Ctx, conn: &mut Conn, nodes: &[String]) -> Result<ResolvRows, DbError> {
+    let rows = conn.select("networks", &["netname", "nameservers", "domain"], &[], true)?;
+    let mut nets = BTreeMap::new();
+    let mut domains = Vec::new();
+    for row in rows {
+        let f = |i: usize| row.get(i).cloned().flatten().unwrap_or_default();
+        if !f(2).is_empty() {
+            domains.push(f(2));
+        }
+        nets.insert(f(0), (f(1), f(2)));
+    }
+    let inherit = ctx.inherit_ctx(conn)?;
+    let cols = ["servicenode", "xcatmaster"];
+    let mut attrs = xcat_schema::inherit::NodeAttrs::load(conn, &inherit, "noderes", &cols)?;
+    let mut noderes = BTreeMap::new();
+    for n in nodes {
+        let values = attrs
+            .resolve(n)
+            .into_iter()
+            .next()
+            .map(|r| r.values)
+            .unwrap_or_default();
+        let v = |i: usize| values.get(i).cloned().flatten().unwrap_or_default();
+        noderes.insert(n.clone(), (v(0), v(1)));
+    }
+    Ok((nets, domains, noderes))
 }

@@ -1,5 +1,4 @@
-//! `nimnodeset`: initialise AIX standalone nodes for a NIM `bos_inst`
-//! (handlers.md §5).  On the management node ([`Nimnodeset::preprocess`])
+//! `nimnodeset`: initialise AIX standalone nodes for a NIM `bos_inst`.  On the management node ([`Nimnodeset::preprocess`])
 //! the options and the noderange are checked and the request is split per
 //! service node (primary AND backup by default, `-p` / `-b` one of them);
 //! each server's part ([`Nimnodeset::server_part`], stock `nimnodeset`,
@@ -15,9 +14,13 @@ pub mod options;
 
 use crate::api::{Ctx, Handler, HandlerError, Part, Responder};
 use crate::nim::cmd::{Nim, NimConfig};
-use crate::nim::say::Say;
+use crate::nim::command::{self, Pre};
+use crate::nim::model::Reply;
+use crate::nim::say::{return_line, usage};
+use crate::nim::site::{IsMe, NimSite};
 use crate::prescripts::{self, Phase};
 use options::{Options, Refused};
+use std::collections::BTreeMap;
 use xcat_proto::{Request, Response};
 
 #[derive(Default)]
@@ -32,65 +35,31 @@ impl Nimnodeset {
     }
 }
 
-fn usage() -> Response {
-    options::usage_lines()
-        .into_iter()
-        .fold(Response::new(), |r, l| r.info(l))
-}
-
-/// Stock `Return=<rc>.` with error code `rc`.
-fn return_line(rc: i64) -> Response {
-    Response::new()
-        .error_text(format!("Return={rc}."))
-        .errorcode(rc)
-}
-
-enum Pre {
-    Answer(Vec<Response>),
-    Run(Options, Vec<String>),
-}
-
 /// The management node's part of stock `prenimnodeset` (aixinstall.pm:8248-8400):
 /// usage, version, the `attr=val` syntax, the noderange; the rest of the
 /// shared checks is [`facts::step_prenimnodeset`].
-fn pre(ctx: &Ctx, request: &Request) -> Result<Pre, HandlerError> {
+fn pre(ctx: &Ctx, request: &Request) -> Result<Pre<Options>, HandlerError> {
     let words = request.args();
-    if words.is_empty() {
-        return Ok(Pre::Answer(vec![usage()]));
-    }
+    let lines = options::usage_lines();
     let opts = match options::parse(&words) {
         Ok(o) => o,
-        Err(Refused::Usage) => return Ok(Pre::Answer(vec![usage(), return_line(1)])),
+        Err(Refused::Usage) => return Ok(Pre::Answer(vec![usage(&lines), return_line(1)])),
         Err(Refused::Pair(w)) => {
             let e = Response::new().error(format!("Incorrect 'attr=val' pair - {w}\n"));
             return Ok(Pre::Answer(vec![e, return_line(1)]));
         }
     };
-    if opts.help {
-        return Ok(Pre::Answer(vec![usage()]));
+    let (none, help, version) = (words.is_empty(), opts.help, opts.version);
+    if let Some(docs) = command::help_or_version(ctx, "nimnodeset", &lines, none, help, version) {
+        return Ok(Pre::Answer(docs));
     }
-    if opts.version {
-        let v = format!("nimnodeset {}\n", ctx.server.version_line);
-        return Ok(Pre::Answer(vec![Response::new().info(v)]));
+    match command::required_nodes(ctx, request, opts.noderange.as_deref(), &lines)? {
+        Ok(nodes) => {
+            facts::step_prenimnodeset(ctx, &nodes)?;
+            Ok(Pre::Run(opts, nodes))
+        }
+        Err(docs) => Ok(Pre::Answer(docs)),
     }
-    let required = || {
-        Pre::Answer(vec![
-            Response::new().error("A noderange is required.\n"),
-            usage(),
-        ])
-    };
-    let Some(range) = opts.noderange.clone() else {
-        return Ok(required());
-    };
-    let nodes = match super::split::noderange(ctx, request, &range)? {
-        Ok(n) => n,
-        Err(m) => return Ok(Pre::Answer(vec![Response::new().error(m), usage()])),
-    };
-    if nodes.is_empty() {
-        return Ok(required());
-    }
-    facts::step_prenimnodeset(ctx, &nodes)?;
-    Ok(Pre::Run(opts, nodes))
 }
 
 impl Handler for Nimnodeset {
@@ -109,10 +78,7 @@ impl Handler for Nimnodeset {
     }
 
     fn preprocess(&self, ctx: &Ctx, request: Request) -> Result<Vec<Part>, HandlerError> {
-        let Pre::Run(opts, nodes) = pre(ctx, &request)? else {
-            return Ok(vec![Part::local(request)]);
-        };
-        super::split::per_service_node(ctx, &request, &nodes, opts.sn_type())
+        command::preprocess(ctx, request, pre, Options::sn_type)
     }
 
     fn process(
@@ -121,23 +87,9 @@ impl Handler for Nimnodeset {
         request: &Request,
         out: &mut dyn Responder,
     ) -> Result<(), HandlerError> {
-        let mut request = request.clone();
-        if request.get("_xcatpreprocessed") != Some("1") {
-            match pre(ctx, &request)? {
-                Pre::Answer(docs) => {
-                    for d in docs {
-                        out.send(d)?;
-                    }
-                    return Ok(());
-                }
-                Pre::Run(_, nodes) => request.set_nodes(&nodes),
-            }
-        }
-        let rc = self.server_part(ctx, &request, out)?;
-        if rc > 0 {
-            out.send(return_line(rc))?;
-        }
-        Ok(())
+        command::process(ctx, request, out, pre, |r, out| {
+            self.server_part(ctx, r, out)
+        })
     }
 }
 
@@ -158,7 +110,7 @@ impl Nimnodeset {
                 return Ok(1);
             }
             _ => {
-                out.send(usage())?;
+                out.send(usage(&options::usage_lines()))?;
                 return Ok(1);
             }
         };
@@ -168,19 +120,23 @@ impl Nimnodeset {
         }
         let sname = ctx.server.short_host.clone();
         let facts = facts::step_load(ctx, &nodes, opts.image.as_deref())?;
-        let mut say = Say {
-            out,
-            verbose: opts.verbose,
-            sname: sname.clone(),
-        };
+        let mut say = Reply::new(out, opts.verbose);
         let nim = Nim::local(ctx.runner.as_ref(), &self.nim);
         let machines = nim.names_of_class("machines").unwrap_or_default();
-        say.commands(&nim)?;
-        let failed = match self.each_node(ctx, &nim, &opts, &facts, &machines, &mut say)? {
+        say.commands(&nim, &sname)?;
+        let server = node::Server {
+            nim: &nim,
+            opts: &opts,
+            sname: &sname,
+            machines: &machines,
+            restypes: &[],
+            resolv: &BTreeMap::new(),
+        };
+        let failed = match each_node(ctx, &server, &facts, &mut say)? {
             Some(f) => f,
             None => return Ok(1),
         };
-        let rc = finish(ctx, &opts, &nodes, &failed, &mut say)?;
+        let rc = finish(ctx, &opts, &nodes, &failed, &sname, &mut say)?;
         let good: Vec<String> = nodes
             .iter()
             .filter(|n| !failed.contains(n))
@@ -193,68 +149,96 @@ impl Nimnodeset {
         }
         Ok(rc)
     }
+}
 
-    /// The resource steps, then every node; the nodes that failed, or
-    /// `None` when the part ends early (rc 1, its message sent).
-    fn each_node(
-        &self,
-        ctx: &Ctx,
-        nim: &Nim,
-        opts: &Options,
-        facts: &facts::Facts,
-        machines: &[String],
-        say: &mut Say,
-    ) -> Result<Option<Vec<String>>, HandlerError> {
-        let s = say.sname.clone();
-        let mut failed = Vec::new();
-        for n in facts.nodes.iter().filter(|n| n.image.is_none()) {
-            let text = format!(
-                "{s}: Could not determine an OS image name for node '{}'.\n",
-                n.name
-            );
-            say.error(&[text])?;
+/// The nodes without an image reported, the resource steps, then every
+/// node (`base`: what every node shares but the resource types and
+/// resolv_conf names, found here); the nodes that failed, or `None` when
+/// the part ends early (rc 1, its message sent).
+fn each_node(
+    ctx: &Ctx,
+    base: &node::Server,
+    facts: &facts::Facts,
+    say: &mut Reply,
+) -> Result<Option<Vec<String>>, HandlerError> {
+    let s = base.sname;
+    let mut failed = Vec::new();
+    for n in facts.nodes.iter().filter(|n| n.image.is_none()) {
+        let text = format!(
+            "{s}: Could not determine an OS image name for node '{}'.\n",
+            n.name
+        );
+        say.error(text)?;
+        failed.push(n.name.clone());
+    }
+    if failed.len() == facts.nodes.len() {
+        return Ok(None);
+    }
+    let Some((restypes, resolv)) = resource_steps(ctx, base, facts, say)? else {
+        return Ok(None);
+    };
+    let server = node::Server {
+        restypes: &restypes,
+        resolv: &resolv,
+        ..*base
+    };
+    for n in facts.nodes.iter().filter(|n| n.image.is_some()) {
+        let image = n.image.as_ref().and_then(|i| facts.images.get(i));
+        let ok = match image.filter(|i| !i.attrs.is_empty()) {
+            Some(image) => server.init(say, n, image)?,
+            None => {
+                let i = n.image.clone().unwrap_or_default();
+                say.error(format!(
+                    "{s}: The xCAT osimage named '{i}' is not defined.\n"
+                ))?;
+                false
+            }
+        };
+        if !ok {
             failed.push(n.name.clone());
         }
-        if failed.len() == facts.nodes.len() {
-            return Ok(None);
-        }
-        if !facts::step_make_sn_resource(ctx, facts, say.out)? {
-            return Ok(None);
-        }
-        let resolv = facts::step_chk_resolv_conf(facts);
-        let types = nim.lsnim(&["-P", "-c", "resources"]);
-        say.commands(nim)?;
-        if !types.ok() {
-            say.error(&[format!("{s}: Could not get NIM resource types.")])?;
-            return Ok(None);
-        }
-        let restypes = crate::nim::parse::first_words(&types.out.stdout);
-        let server = node::Server {
-            nim,
-            opts,
-            sname: &s,
-            machines,
-            restypes: &restypes,
-            resolv: &resolv,
-        };
-        for n in facts.nodes.iter().filter(|n| n.image.is_some()) {
-            let image = n.image.as_ref().and_then(|i| facts.images.get(i));
-            let ok = match image.filter(|i| !i.attrs.is_empty()) {
-                Some(image) => server.init(say, n, image)?,
-                None => {
-                    let i = n.image.clone().unwrap_or_default();
-                    say.error(&[format!(
-                        "{s}: The xCAT osimage named '{i}' is not defined.\n"
-                    )])?;
-                    false
-                }
-            };
-            if !ok {
-                failed.push(n.name.clone());
-            }
-        }
-        Ok(Some(failed))
     }
+    Ok(Some(failed))
+}
+
+/// The NIM resource types, and node → its resolv_conf resource.
+type Found = (Vec<String>, BTreeMap<String, String>);
+
+/// `make_SN_resource` (not on nimprime), `chk_resolv_conf`, the NIM
+/// resource types (aixinstall.pm:766-800): the types and each node's
+/// resolv_conf resource, or `None` when the types could not be read
+/// (reported).
+fn resource_steps(
+    ctx: &Ctx,
+    base: &node::Server,
+    facts: &facts::Facts,
+    say: &mut Reply,
+) -> Result<Option<Found>, HandlerError> {
+    let (nim, opts, s) = (base.nim, base.opts, base.sname);
+    let site = ctx.db.read(NimSite::load)?;
+    let is_me = IsMe::new(s, nim);
+    let args = facts::StepArgs {
+        nim,
+        sname: s,
+        site: &site,
+        is_me: &is_me,
+        attrs: &opts.attrs,
+        location: opts.location.as_deref(),
+    };
+    facts::step_make_sn_resource(ctx, facts, &args, say)?;
+    say.commands(nim, s)?;
+    let resolv = facts::step_chk_resolv_conf(ctx, facts, &args, say)?;
+    say.commands(nim, s)?;
+    let types = nim.lsnim(&["-P", "-c", "resources"]);
+    say.commands(nim, s)?;
+    if !types.ok() {
+        say.error(format!("{s}: Could not get NIM resource types."))?;
+        return Ok(None);
+    }
+    Ok(Some((
+        crate::nim::parse::first_words(&types.out.stdout),
+        resolv,
+    )))
 }
 
 /// `nodetype` for the nodes that did not fail (one transaction), then the
@@ -264,9 +248,9 @@ fn finish(
     opts: &Options,
     nodes: &[String],
     failed: &[String],
-    say: &mut Say,
+    s: &str,
+    say: &mut Reply,
 ) -> Result<i64, HandlerError> {
-    let s = say.sname.clone();
     let mut errors = !failed.is_empty();
     let good: Vec<&String> = nodes.iter().filter(|n| !failed.contains(n)).collect();
     let written = ctx.db.write(|c| {
@@ -281,7 +265,7 @@ fn finish(
         Ok::<(), xcat_schema::db::DbError>(())
     });
     if written.is_err() {
-        say.error(&[format!("{s}: Could not write data to the xCAT database.\n")])?;
+        say.error(format!("{s}: Could not write data to the xCAT database.\n"))?;
         errors = true;
     }
     if !errors {

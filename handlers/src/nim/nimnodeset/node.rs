@@ -19,8 +19,9 @@ use super::facts::NodeFacts;
 use super::options::Options;
 use crate::api::Aborted;
 use crate::nim::cmd::Nim;
+use crate::nim::machine::{define_args, short_name, ClientDef};
 use crate::nim::model::Image;
-use crate::nim::say::Say;
+use crate::nim::model::Reply;
 use crate::nim::validate::{self, Invalid};
 use std::collections::BTreeMap;
 
@@ -36,44 +37,6 @@ pub struct Server<'a, 'n> {
     pub restypes: &'a [String],
     /// Node → its `resolv_conf` resource.
     pub resolv: &'a BTreeMap<String, String>,
-}
-
-/// The `nim -Fo define` words for a missing standalone machine (the same
-/// definition as mkdsklsnode's, xCAT-server/lib/xcat/plugins/aixinstall.pm:863-936).
-pub fn define_args(
-    node: &NodeFacts,
-    short: &str,
-    ty: &str,
-    attrs: &BTreeMap<String, String>,
-) -> Result<Vec<String>, Invalid> {
-    let n = &node.name;
-    let net = node.net.clone().unwrap_or_default();
-    let mask = validate::ipv4(n, "mask", &net.mask)?;
-    let gateway = validate::ipv4(n, "gateway", &net.gateway)?;
-    let hfi = net.mgtifname.contains("hf");
-    let adapter = if hfi { "hfi0" } else { "ent" };
-    let mac_value = node.mac.clone().unwrap_or_default();
-    let mut a: Vec<String> = vec!["-Fo".into(), "define".into(), "-t".into(), ty.into()];
-    for (i, m) in mac_value.split('|').enumerate() {
-        let mac = validate::mac(n, "mac", m)?;
-        a.push("-a".into());
-        a.push(format!("if{}=find_net {short} {mac} {adapter}", i + 1));
-        a.push("-a".into());
-        a.push(format!("cable_type{}=N/A", i + 1));
-    }
-    a.extend(["-a".into(), "netboot_kernel=mp".into()]);
-    if !hfi {
-        let speed = attrs.get("speed").map_or("100", String::as_str);
-        let duplex = attrs.get("duplex").map_or("full", String::as_str);
-        validate::nim_attr_value(n, "speed", speed)?;
-        validate::nim_attr_value(n, "duplex", duplex)?;
-        a.push("-a".into());
-        a.push(format!("net_definition={adapter} {mask} {gateway}"));
-        a.push("-a".into());
-        a.push(format!("net_settings1={speed} {duplex}"));
-    }
-    a.push(short.to_string());
-    Ok(a)
 }
 
 /// The `nim -Fo bos_inst` words (aixinstall.pm:1063-1182): the image's NIM
@@ -154,20 +117,20 @@ pub fn bos_inst_args(
 
 impl Server<'_, '_> {
     /// Initialise one node; `Ok(false)` when it failed (its message sent).
-    pub fn init(&self, say: &mut Say, node: &NodeFacts, image: &Image) -> Result<bool, Aborted> {
+    pub fn init(&self, say: &mut Reply, node: &NodeFacts, image: &Image) -> Result<bool, Aborted> {
         let s = self.sname;
-        let short = node.name.split('.').next().unwrap_or(&node.name);
+        let short = short_name(&node.name);
         let ty = image.get("nimtype").unwrap_or("standalone");
         if !ty.contains("standalone") {
-            say.error(&[format!(
+            say.error(format!(
                 "{s}: Use the mkdsklsnode command to initialize diskless/dataless nodes.\n"
-            )])?;
+            ))?;
             return Ok(false);
         }
         if let Err(e) = validate::host_name(&node.name, "node", short)
             .and_then(|_| validate::nim_name(&node.name, "NIM machine name", short))
         {
-            say.error(&[format!("{s}: {e}\n")])?;
+            say.error(format!("{s}: {e}\n"))?;
             return Ok(false);
         }
         if !self.machines.iter().any(|m| m == short) && !self.define(say, node, short, image)? {
@@ -177,10 +140,10 @@ impl Server<'_, '_> {
             return Ok(false);
         }
         let cstate = self.nim.attr_fields("Cstate", short);
-        say.commands(self.nim)?;
+        say.commands(self.nim, s)?;
         if let Ok(f) = cstate {
             if !f.join(":").contains("ready") {
-                say.error(&[format!("{s}: The NIM machine named {short} is not in the ready state and cannot be initialized. Use -f flag to forcely initialize it.\n")])?;
+                say.error(format!("{s}: The NIM machine named {short} is not in the ready state and cannot be initialized. Use -f flag to forcely initialize it.\n"))?;
                 return Ok(false);
             }
         }
@@ -195,7 +158,7 @@ impl Server<'_, '_> {
         ) {
             Ok(w) => w,
             Err(e) => {
-                say.error(&[format!("{s}: {e}\n")])?;
+                say.error(format!("{s}: {e}\n"))?;
                 return Ok(false);
             }
         };
@@ -204,15 +167,12 @@ impl Server<'_, '_> {
             crate::runner::Cmd::new(crate::nim::cmd::NIM, argv.iter().copied()).to_shell_line();
         say.verbose(format!("{s}: Running- '{line}'\n"))?;
         let ran = self.nim.nim(&argv);
-        say.commands(self.nim)?;
+        say.commands(self.nim, s)?;
         if !ran.ok() {
-            let mut lines = vec![format!(
-                "{s}: The NIM bos_inst operation failed for '{short}'.\n"
-            )];
-            if say.verbose {
-                lines.push(ran.text());
-            }
-            say.error(&lines)?;
+            say.failed(
+                format!("{s}: The NIM bos_inst operation failed for '{short}'.\n"),
+                Some(&ran),
+            )?;
             return Ok(false);
         }
         Ok(true)
@@ -221,7 +181,7 @@ impl Server<'_, '_> {
     /// Define the missing machine (aixinstall.pm:798-948).
     fn define(
         &self,
-        say: &mut Say,
+        say: &mut Reply,
         node: &NodeFacts,
         short: &str,
         image: &Image,
@@ -229,15 +189,15 @@ impl Server<'_, '_> {
         let s = self.sname;
         let n = &node.name;
         let Some(ip) = node.ip else {
-            say.error(&[format!(
+            say.error(format!(
                 "{s}: Could not get valid IP address for node {n}.\n"
-            )])?;
+            ))?;
             return Ok(false);
         };
         if ip.is_ipv6() {
-            say.error(&[format!(
+            say.error(format!(
                 "{s}: IPv6 node '{n}' cannot be defined by nimnodeset yet.\n"
-            )])?;
+            ))?;
             return Ok(false);
         }
         let net = node.net.clone().unwrap_or_default();
@@ -256,14 +216,25 @@ impl Server<'_, '_> {
         }
         if !missing.is_empty() {
             for m in missing {
-                say.error(&[m])?;
+                say.error(m)?;
             }
             return Ok(false);
         }
-        let words = match define_args(node, short, "standalone", &self.opts.attrs) {
+        let def = ClientDef {
+            node: n,
+            nim_name: short,
+            nimtype: "standalone",
+            macs: node.mac.as_deref().unwrap_or_default(),
+            ipv6: false,
+            new_name: false,
+            net: &net,
+            attrs: &self.opts.attrs,
+            passed: &[],
+        };
+        let words = match define_args(&def) {
             Ok(w) => w,
             Err(e) => {
-                say.error(&[format!("{s}: {e}\n")])?;
+                say.error(format!("{s}: {e}\n"))?;
                 return Ok(false);
             }
         };
@@ -274,40 +245,32 @@ impl Server<'_, '_> {
         }
         let argv: Vec<&str> = words.iter().map(String::as_str).collect();
         let ran = self.nim.nim(&argv);
-        say.commands(self.nim)?;
+        say.commands(self.nim, s)?;
         if !ran.ok() {
-            let mut lines = vec![format!(
-                "{s}: Could not create a NIM definition for '{short}'.\n"
-            )];
-            if say.verbose {
-                lines.push(ran.text());
-            }
-            say.error(&lines)?;
+            say.failed(
+                format!("{s}: Could not create a NIM definition for '{short}'.\n"),
+                Some(&ran),
+            )?;
             return Ok(false);
         }
         Ok(true)
     }
 
     /// `-f`: `nim -Fo reset -a force=yes`, `nim -Fo deallocate -a subclass=all`.
-    fn force_reset(&self, say: &mut Say, short: &str) -> Result<bool, Aborted> {
+    fn force_reset(&self, say: &mut Reply, short: &str) -> Result<bool, Aborted> {
         let s = self.sname;
         say.verbose(format!("{s}: Reseting NIM definition for {short}.\n"))?;
         let reset = self.nim.nim(&["-Fo", "reset", "-a", "force=yes", short]);
         let dealloc = self
             .nim
             .nim(&["-Fo", "deallocate", "-a", "subclass=all", short]);
-        say.commands(self.nim)?;
+        say.commands(self.nim, s)?;
         if reset.ok() && dealloc.ok() {
             return Ok(true);
         }
-        let mut lines = vec![format!(
-            "{s}: Could not reset the existing NIM object named '{short}'.\n"
-        )];
-        if say.verbose {
-            let failed = if reset.ok() { &dealloc } else { &reset };
-            lines.push(failed.text());
-        }
-        say.error(&lines)?;
+        let failed = if reset.ok() { &dealloc } else { &reset };
+        let text = format!("{s}: Could not reset the existing NIM object named '{short}'.\n");
+        say.failed(text, Some(failed))?;
         Ok(false)
     }
 }

@@ -43,13 +43,9 @@ pub struct Options {
 }
 
 impl Options {
-    /// `-p` / `-b`; both or neither: every service node.
+    /// `-p` / `-b` ([`crate::nim::split::sn_type`]).
     pub fn sn_type(&self) -> SnType {
-        match (self.primary, self.backup) {
-            (true, false) => SnType::Primary,
-            (false, true) => SnType::Backup,
-            _ => SnType::All,
-        }
+        crate::nim::split::sn_type(self.primary, self.backup)
     }
 }
 
@@ -62,16 +58,6 @@ pub enum Refused {
     Pair(String),
 }
 
-/// `attr=val` as stock splits it (`^\s*(\S+?)\s*=\s*(\S*.*)$`).
-fn pair(word: &str) -> Option<(String, String)> {
-    let (a, v) = word.split_once('=')?;
-    let a = a.trim();
-    if a.is_empty() || a.contains(char::is_whitespace) {
-        return None;
-    }
-    Some((a.to_string(), v.trim_start().to_string()))
-}
-
 /// Parse the request's `arg` words.
 pub fn parse(words: &[&str]) -> Result<Options, Refused> {
     let p = CONFIG.parse(words, SPECS).map_err(|_| Refused::Usage)?;
@@ -82,7 +68,7 @@ pub fn parse(words: &[&str]) -> Result<Options, Refused> {
             noderange.get_or_insert_with(|| w.clone());
             continue;
         }
-        let (a, v) = pair(w).ok_or_else(|| Refused::Pair(w.clone()))?;
+        let (a, v) = crate::nim::split::attr_pair(w).ok_or_else(|| Refused::Pair(w.clone()))?;
         attrs.insert(a, v);
     }
     Ok(Options {

@@ -106,7 +106,7 @@ pub fn plan(req: &CopyRequest, defined: &BTreeMap<String, BTreeSet<String>>) -> 
     by_res.into_values().collect()
 }
 
-/// §3.2 item 17 (`sharedinstall` ≠ `sns`, without `-d`): copy what the
+/// aixinstall.pm:9005-9045 (`sharedinstall` ≠ `sns`, without `-d`): copy what the
 /// service nodes need.  `Ok(false)` after the error messages; the caller
 /// then adds "Could not copy NIM resources to the xCAT service nodes.".
 pub fn copy_to_service_nodes(

@@ -4,7 +4,8 @@
 //! `.default` tree is filled from the image for every litefile entry,
 //! `aixlitesetup` is put beside them, and all of it is copied into the
 //! image's shared_root.  Runs on the host holding the SPOT: nimprime from
-//! the management node (§3.7), the service node itself on its side (§3.3).
+//! the management node (aixinstall.pm:7313-7512), the service node itself
+//! on its side (aixinstall.pm:10995-12753).
 
 use super::super::model::{Image, Reply};
 use super::super::validate;
@@ -38,7 +39,8 @@ pub enum LiteOutcome {
 
 const RAS_WARNING: &str = "At least one node keeps /var/adm/ras/ (or its conslog) in persistent storage.\nA console log in a persistent directory can occasionally deadlock the node: once the nodes\nare up, move the console log out of it, e.g. xdsh <noderange> '/usr/sbin/swcons -p /tmp/conslog'.\n";
 
-/// §3.8.  `Ok(LiteOutcome::Failed)` after the error message.
+/// Stock `dolitesetup` (perl-xCAT/xCAT/InstUtils.pm:801-1400).
+/// `Ok(LiteOutcome::Failed)` after the error message.
 pub fn dolitesetup(
     p: &Prime,
     req: &LiteRequest,

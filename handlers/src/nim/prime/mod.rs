@@ -1,5 +1,5 @@
-//! The nimprime side of `mkdsklsnode`'s preprocess (handlers.md §3.2 items
-//! 15 and 17, §3.6.1, §3.7, §3.8): what the management node does on the
+//! The nimprime side of `mkdsklsnode`'s preprocess (xCAT-server/lib/xcat/plugins/aixinstall.pm:8891-9045,
+//! 9452-9827, 7313-7512; perl-xCAT/xCAT/InstUtils.pm:801-1400): what the management node does on the
 //! primary NIM server before any service node gets its part.
 //!
 //! * [`spot`]: `updatespot` (ODMscript, statelite, `rc.dd_boot`, the

@@ -42,7 +42,7 @@ pub struct SpotRequest<'r> {
     pub db: &'r Db,
 }
 
-/// §3.2 item 15 for one non-standalone image: the SPOT update, then with
+/// aixinstall.pm:8891-8990 for one non-standalone image: the SPOT update, then with
 /// `sharedinstall` `sns` / `all` the shared_root re-sync.
 pub struct ImageJob<'r> {
     pub spot: SpotRequest<'r>,
@@ -52,7 +52,7 @@ pub struct ImageJob<'r> {
     pub resources: &'r Resources,
 }
 
-/// §3.2 item 15: `Ok(false)` after stock's error messages (the caller then
+/// aixinstall.pm:8891-8990: `Ok(false)` after stock's error messages (the caller then
 /// stops with rc 1).  Standalone images have no SPOT to prepare (nothing done).
 pub fn prepare_diskless_image(
     p: &Prime,
@@ -83,7 +83,7 @@ pub fn prepare_diskless_image(
     Ok(true)
 }
 
-/// §3.7 in stock's order; `Ok(false)` after the error message.
+/// Stock `updatespot` (aixinstall.pm:7313-7512) in stock's order; `Ok(false)` after the error message.
 pub fn update_spot(p: &Prime, req: &SpotRequest, reply: &mut Reply) -> Result<bool, Aborted> {
     let Some(spot_loc) = spot_location(p, req.image, reply)? else {
         return Ok(false);

@@ -1,5 +1,4 @@
-//! `make_SN_resource` (xCAT-server/lib/xcat/plugins/aixinstall.pm:13042-13727,
-//! handlers.md §3.6.2): on a service node that is not nimprime, make sure
+//! `make_SN_resource` (xCAT-server/lib/xcat/plugins/aixinstall.pm:13042-13727): on a service node that is not nimprime, make sure
 //! NIM is configured, the NFSv4 domain is set, the nodes' networks exist,
 //! and every NIM resource the osimages name is defined locally (files were
 //! copied by nimprime before; directory resources are defined empty at the
@@ -51,7 +50,7 @@ pub struct SnOutcome {
     pub failed: Vec<String>,
 }
 
-/// §3.6.2 in stock order.  Stock ignores the result; mkdsklsnode and
+/// Stock `make_SN_resource` in stock order.  Stock ignores the result; mkdsklsnode and
 /// nimnodeset carry on with their nodes either way.
 pub fn make_sn_resources(
     nim: &Nim,

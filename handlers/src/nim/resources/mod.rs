@@ -1,13 +1,16 @@
 //! NIM resources made on a service node, for mkdsklsnode's SN side
-//! (handlers.md §3.3 steps 7 and 9) and nimnodeset (§5):
+//! (xCAT-server/lib/xcat/plugins/aixinstall.pm:11190, 11276) and nimnodeset (aixinstall.pm:772, 780):
 //!
-//! * [`make_sn_resources`] — `make_SN_resource` (§3.6.2): NIM set-up, the
+//! * [`make_sn_resources`] — `make_SN_resource` (aixinstall.pm:13042-13727):
+//!   NIM set-up, the
 //!   NFSv4 domain, the nodes' networks, each osimage resource defined
 //!   locally ([`define`]: locations, attributes, command layout; [`one`]:
 //!   one resource);
-//! * [`check_nim_networks`] — `checkNIMnetworks` (§3.6.5) on the shared
+//! * [`check_nim_networks`] — `checkNIMnetworks` (aixinstall.pm:12773-13014)
+//!   on the shared
 //!   network rule [`nimnet`] that xcat2nim uses too;
-//! * [`chk_resolv_conf`] — §3.9, the resolv_conf resource of each node.
+//! * [`chk_resolv_conf`] — aixinstall.pm:4716-5219, the resolv_conf
+//!   resource of each node.
 
 pub mod define;
 pub mod make;

@@ -1,5 +1,4 @@
-//! `checkNIMnetworks` (xCAT-server/lib/xcat/plugins/aixinstall.pm:12773-13014,
-//! handlers.md §3.6.5): every network the nodes are on must be a NIM
+//! `checkNIMnetworks` (xCAT-server/lib/xcat/plugins/aixinstall.pm:12773-13014): every network the nodes are on must be a NIM
 //! network on the target server; a missing one is defined and joined to the
 //! master with the shared rule of [`super::nimnet`] (the same one xcat2nim
 //! uses), in its service-node form (`nim -Fo …`, `ent` or `hfi`).

@@ -1,5 +1,4 @@
-//! `chk_resolv_conf` (xCAT-server/lib/xcat/plugins/aixinstall.pm:4716-5219,
-//! handlers.md §3.9): which NIM resolv_conf resource each node gets, and
+//! `chk_resolv_conf` (xCAT-server/lib/xcat/plugins/aixinstall.pm:4716-5219): which NIM resolv_conf resource each node gets, and
 //! the resource made on this server when it is a new one.
 //!
 //! Per node, in this order: the osimage's `resolv_conf`; else, when the
@@ -89,7 +88,7 @@ struct Wanted {
     servers: Vec<IpAddr>,
 }
 
-/// §3.9: node → resolv_conf resource name.  Stock returns nothing after a
+/// Stock `chk_resolv_conf`: node → resolv_conf resource name.  Stock returns nothing after a
 /// failure that stops it (the nodes then get no resolv_conf); so does this.
 pub fn chk_resolv_conf(
     nim: &Nim,

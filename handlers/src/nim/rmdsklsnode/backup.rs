@@ -11,7 +11,7 @@
 //! backup names are fixed, as in stock.
 //!
 //! Stock hard-coded `/tftpboot`; the tftp directory here is `site.tftpdir`
-//! (default `/tftpboot`), as everywhere else (handlers.md §9 quirk 14).
+//! (default `/tftpboot`), as everywhere else (stock: aixinstall.pm:13928-13929).
 
 use std::fs;
 use std::io;

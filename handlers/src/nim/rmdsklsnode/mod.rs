@@ -1,5 +1,5 @@
-//! `rmdsklsnode`: remove AIX NIM diskless client definitions (handlers.md
-//! §4).  On the management node ([`Rmdsklsnode::preprocess`], stock
+//! `rmdsklsnode`: remove AIX NIM diskless client definitions
+//! (xCAT-server/lib/xcat/plugins/aixinstall.pm:399-432, 13744-14242).  On the management node ([`Rmdsklsnode::preprocess`], stock
 //! `prermdsklsnode`) the options and the noderange are checked and the
 //! request is split per service node: the primary AND the backup by
 //! default, `-p` / `-b` one of them; nodes without a service node run on the
@@ -13,6 +13,8 @@ pub mod options;
 pub mod part;
 
 use crate::api::{Ctx, Handler, HandlerError, Part, Responder};
+use crate::nim::command::{self, Pre};
+use crate::nim::say::{self, return_line};
 use options::Options;
 use part::Config;
 use xcat_proto::{Request, Response};
@@ -30,59 +32,26 @@ impl Rmdsklsnode {
 }
 
 fn usage() -> Response {
-    options::usage_lines()
-        .into_iter()
-        .fold(Response::new(), |r, l| r.info(l))
-}
-
-/// Stock `Return=<rc>.` with error code `rc` (aixinstall.pm:404-413, 560-577).
-fn return_line(rc: i64) -> Response {
-    Response::new()
-        .error_text(format!("Return={rc}."))
-        .errorcode(rc)
-}
-
-/// What the management node decided.
-enum Pre {
-    /// Answered here (usage, version, a refusal): these documents.
-    Answer(Vec<Response>),
-    /// Run for these nodes.
-    Run(Options, Vec<String>),
+    say::usage(&options::usage_lines())
 }
 
 /// Stock `prermdsklsnode` (aixinstall.pm:13744-13826).
-fn pre(ctx: &Ctx, request: &Request) -> Result<Pre, HandlerError> {
+fn pre(ctx: &Ctx, request: &Request) -> Result<Pre<Options>, HandlerError> {
     let words = request.args();
-    if words.is_empty() {
-        return Ok(Pre::Answer(vec![usage()]));
-    }
     let Some(opts) = options::parse(&words) else {
         return Ok(Pre::Answer(vec![usage(), return_line(1)]));
     };
-    if opts.help {
-        return Ok(Pre::Answer(vec![usage()]));
+    let lines = options::usage_lines();
+    let (none, help, version) = (words.is_empty(), opts.help, opts.version);
+    if let Some(docs) = command::help_or_version(ctx, "rmdsklsnode", &lines, none, help, version) {
+        return Ok(Pre::Answer(docs));
     }
-    if opts.version {
-        let v = format!("rmdsklsnode {}\n", ctx.server.version_line);
-        return Ok(Pre::Answer(vec![Response::new().info(v)]));
-    }
-    let required = || {
-        Pre::Answer(vec![
-            Response::new().error("A noderange is required.\n"),
-            usage(),
-        ])
-    };
-    let Some(range) = opts.noderange.clone() else {
-        return Ok(required());
-    };
-    let nodes = match super::split::noderange(ctx, request, &range)? {
-        Ok(n) => n,
-        Err(m) => return Ok(Pre::Answer(vec![Response::new().error(m), usage()])),
-    };
-    if nodes.is_empty() {
-        return Ok(required());
-    }
-    Ok(Pre::Run(opts, nodes))
+    Ok(
+        match command::required_nodes(ctx, request, opts.noderange.as_deref(), &lines)? {
+            Ok(nodes) => Pre::Run(opts, nodes),
+            Err(docs) => Pre::Answer(docs),
+        },
+    )
 }
 
 impl Handler for Rmdsklsnode {
@@ -101,11 +70,7 @@ impl Handler for Rmdsklsnode {
     }
 
     fn preprocess(&self, ctx: &Ctx, request: Request) -> Result<Vec<Part>, HandlerError> {
-        let Pre::Run(opts, nodes) = pre(ctx, &request)? else {
-            // Answered by `process` (it re-runs the same checks).
-            return Ok(vec![Part::local(request)]);
-        };
-        super::split::per_service_node(ctx, &request, &nodes, opts.sn_type())
+        command::preprocess(ctx, request, pre, Options::sn_type)
     }
 
     fn process(
@@ -114,24 +79,9 @@ impl Handler for Rmdsklsnode {
         request: &Request,
         out: &mut dyn Responder,
     ) -> Result<(), HandlerError> {
-        let mut request = request.clone();
-        if request.get("_xcatpreprocessed") != Some("1") {
-            match pre(ctx, &request)? {
-                Pre::Answer(docs) => {
-                    for d in docs {
-                        out.send(d)?;
-                    }
-                    return Ok(());
-                }
-                // Not split (a direct call): every node here.
-                Pre::Run(_, nodes) => request.set_nodes(&nodes),
-            }
-        }
-        let rc = self.server_part(ctx, &request, out)?;
-        if rc > 0 {
-            out.send(return_line(rc))?;
-        }
-        Ok(())
+        command::process(ctx, request, out, pre, |r, out| {
+            self.server_part(ctx, r, out)
+        })
     }
 }
 

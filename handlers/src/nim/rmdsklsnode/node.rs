@@ -5,10 +5,10 @@
 //! Differences from stock, each deliberate:
 //! * a node counts as running when its `nodelist.status` is `booted` or
 //!   `alive` (stock's operator precedence also took `alive` from a missing
-//!   status table, handlers.md §4.2);
+//!   status table, aixinstall.pm:13994);
 //! * a failing reset / deallocate / remove names the step for the node also
 //!   without `-V` (stock printed nothing per node then, only the final list,
-//!   §9 quirk 13); `-V` adds NIM's own output;
+//!   aixinstall.pm:14047-14100); `-V` adds NIM's own output;
 //! * `lsnim -l` failing for another reason than "no such object" is an
 //!   error for the node (stock took every failure for "not defined");
 //! * the node name and the NIM machine name are validated before any
@@ -17,10 +17,11 @@
 //!   background while the NIM removals go on (stock waited for it first);
 //!   its result is ignored, as in stock.
 
-use super::options::{short_name, Options};
+use super::options::Options;
 use crate::api::Aborted;
 use crate::nim::cmd::{Nim, Ran};
-use crate::nim::say::Say;
+use crate::nim::machine::short_name;
+use crate::nim::model::Reply;
 use crate::nim::validate;
 use std::collections::BTreeMap;
 
@@ -39,39 +40,41 @@ pub struct Node<'a, 'n> {
     pub opts: &'a Options,
     /// `nodelist.status` by node name.
     pub status: &'a BTreeMap<String, String>,
+    /// This server's name (verbose command lines).
+    pub sname: &'a str,
     /// Asks for a node's shutdown (run in the background).
     pub shutdown: &'a mut dyn FnMut(String),
 }
 
 impl Node<'_, '_> {
     /// Remove `node`'s NIM machine on this server.
-    pub fn remove(&mut self, say: &mut Say, node: &str) -> Result<Outcome, Aborted> {
+    pub fn remove(&mut self, say: &mut Reply, node: &str) -> Result<Outcome, Aborted> {
         let short = short_name(node);
         let nimname = self.opts.nim_name(node);
         let checked = validate::host_name(node, "node", short)
             .and_then(|_| validate::nim_name(node, "NIM machine name", &nimname));
         if let Err(e) = checked {
-            say.error(&[e.to_string()])?;
+            say.error(e.to_string())?;
             return Ok(Outcome::Failed);
         }
         match self.nim.stanza(&nimname) {
             Ok(Some(_)) => {}
             Ok(None) => {
-                say.commands(self.nim)?;
+                say.commands(self.nim, self.sname)?;
                 say.verbose(format!("Node '{nimname}' is not defined."))?;
                 return Ok(Outcome::NotDefined);
             }
             Err(ran) => {
-                say.commands(self.nim)?;
+                say.commands(self.nim, self.sname)?;
                 let text = format!("Could not get the NIM definition of '{nimname}'.\n");
-                say.error(&[text, ran.text()])?;
+                say.error_lines(&[text, ran.text()])?;
                 return Ok(Outcome::Failed);
             }
         }
         if self.running(node, &nimname) && !self.opts.remdef {
-            say.commands(self.nim)?;
+            say.commands(self.nim, self.sname)?;
             if !self.opts.force {
-                say.error(&[format!("The node '{short}' is currently running. Use the -f flag to force the removal of the NIM client definition.")])?;
+                say.error(format!("The node '{short}' is currently running. Use the -f flag to force the removal of the NIM client definition."))?;
                 return Ok(Outcome::Failed);
             }
             say.verbose(format!("Shutting down node '{short}'"))?;
@@ -96,7 +99,7 @@ impl Node<'_, '_> {
 
     /// `nim -Fo reset`, `nim -Fo deallocate -a subclass=all`, `nim -Fo
     /// remove`, each announced with `-V`; the first failure ends the node.
-    fn reset_deallocate_remove(&self, say: &mut Say, n: &str) -> Result<Outcome, Aborted> {
+    fn reset_deallocate_remove(&self, say: &mut Reply, n: &str) -> Result<Outcome, Aborted> {
         let steps: [(String, &[&str], String); 3] = [
             (
                 format!("Resetting NIM client node '{n}'"),
@@ -115,18 +118,18 @@ impl Node<'_, '_> {
             ),
         ];
         for (announce, args, failed) in steps {
-            say.commands(self.nim)?;
+            say.commands(self.nim, self.sname)?;
             say.verbose(announce)?;
             let mut argv: Vec<&str> = args.to_vec();
             argv.push(n);
             let ran: Ran = self.nim.nim(&argv);
-            say.commands(self.nim)?;
+            say.commands(self.nim, self.sname)?;
             if !ran.ok() {
                 let mut lines = vec![failed];
                 if say.verbose && !ran.text().is_empty() {
                     lines.push(ran.text());
                 }
-                say.error(&lines)?;
+                say.error_lines(&lines)?;
                 return Ok(Outcome::Failed);
             }
         }

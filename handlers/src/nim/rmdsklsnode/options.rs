@@ -5,11 +5,12 @@
 //! text and the noderange word.
 //!
 //! Stock's service-node side did not know `-p` / `-b`, so every run with
-//! either failed there with the usage and `Return=1.` (handlers.md §9
-//! quirk 8); here both sides accept the same options.
+//! either failed there with the usage and `Return=1.`
+//! (aixinstall.pm:13873-13892); here both sides accept the same options.
 
 use crate::getopt::{Config, Spec};
 use crate::hierarchy::SnType;
+use crate::nim::machine::short_name;
 
 /// aixinstall.pm:38-39 and :13759.
 const CONFIG: Config = Config::DEFAULT.bundling().no_ignore_case();
@@ -43,14 +44,9 @@ pub struct Options {
 }
 
 impl Options {
-    /// Which service nodes of a node's `servicenode` list get its part:
-    /// `-p` / `-b`; both or neither mean every one.
+    /// `-p` / `-b` ([`crate::nim::split::sn_type`]).
     pub fn sn_type(&self) -> SnType {
-        match (self.primary, self.backup) {
-            (true, false) => SnType::Primary,
-            (false, true) => SnType::Backup,
-            _ => SnType::All,
-        }
+        crate::nim::split::sn_type(self.primary, self.backup)
     }
 
     /// The NIM machine name of `node`: its short name, `_<image>` with `-i`.
@@ -61,11 +57,6 @@ impl Options {
             None => short.to_string(),
         }
     }
-}
-
-/// The host name up to the first dot (stock `s/\..*$//`).
-pub fn short_name(node: &str) -> &str {
-    node.split('.').next().unwrap_or(node)
 }
 
 /// Parse the request's `arg` words; `None` when an option is unknown or

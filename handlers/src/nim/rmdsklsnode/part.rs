@@ -6,14 +6,14 @@
 //!
 //! The end prescripts get every node that did not fail, compared by node
 //! name (stock compared them with the NIM names, so with `-i` every node
-//! got them, failed or not: handlers.md §4.2 item 8).
+//! got them, failed or not: aixinstall.pm:14170-14186).
 
 use super::backup::Backups;
 use super::node::{Node, Outcome};
 use super::options::Options;
 use crate::api::{Ctx, HandlerError, Responder};
 use crate::nim::cmd::{Nim, NimConfig, SHUTDOWN};
-use crate::nim::say::Say;
+use crate::nim::model::Reply;
 use crate::prescripts::{self, Phase};
 use crate::runner::{Runner, Target};
 use std::collections::BTreeMap;
@@ -86,14 +86,11 @@ pub fn run(
         bootptab: cfg.bootptab.clone(),
         tftpdir: PathBuf::from(tftpdir),
     };
-    let mut say = Say {
-        out,
-        verbose: opts.verbose,
-        sname: ctx.server.short_host.clone(),
-    };
+    let sname = ctx.server.short_host.clone();
+    let mut say = Reply::new(out, opts.verbose);
     let guard = Backups::guard();
     let saved = save(&backups, &mut say)?;
-    let failed = each_node(ctx, cfg, opts, nodes, &status, &mut say)?;
+    let failed = each_node(ctx, cfg, opts, nodes, &status, &sname, &mut say)?;
     restore(&backups, saved, &mut say)?;
     drop(guard);
     let rc = if failed.is_empty() {
@@ -104,7 +101,7 @@ pub fn run(
             "The following NIM client machine definitions could NOT be removed.\n".to_string(),
         ];
         lines.extend(failed.iter().map(|n| opts.nim_name(n)));
-        say.error(&lines)?;
+        say.error_lines(&lines)?;
         1
     };
     let good: Vec<String> = nodes
@@ -121,33 +118,33 @@ pub fn run(
 }
 
 /// What was saved: (bootptab, tftp files).
-fn save(b: &Backups, say: &mut Say) -> Result<(bool, bool), HandlerError> {
+fn save(b: &Backups, say: &mut Reply) -> Result<(bool, bool), HandlerError> {
     let bootptab = b.save_bootptab().is_ok();
     if !bootptab {
-        say.error(&[format!(
+        say.error(format!(
             "Could not copy {} to {}.\n",
             b.bootptab.display(),
             b.bootptab_bak().display()
-        )])?;
+        ))?;
     }
     // Stock ignores this copy's result (aixinstall.pm:13924-13926).
     Ok((bootptab, b.save_tftp().is_ok()))
 }
 
-fn restore(b: &Backups, saved: (bool, bool), say: &mut Say) -> Result<(), HandlerError> {
+fn restore(b: &Backups, saved: (bool, bool), say: &mut Reply) -> Result<(), HandlerError> {
     if saved.0 && b.restore_bootptab().is_err() {
-        say.error(&[format!(
+        say.error(format!(
             "Could not copy {} to {}.\n",
             b.bootptab_bak().display(),
             b.bootptab.display()
-        )])?;
+        ))?;
     }
     if saved.1 && b.restore_tftp().is_err() {
-        say.error(&[format!(
+        say.error(format!(
             "Could not copy {} to {}.\n",
             b.tftp_bak().display(),
             b.tftpdir.display()
-        )])?;
+        ))?;
     }
     Ok(())
 }
@@ -160,7 +157,8 @@ fn each_node(
     opts: &Options,
     nodes: &[String],
     status: &BTreeMap<String, String>,
-    say: &mut Say,
+    sname: &str,
+    say: &mut Reply,
 ) -> Result<Vec<String>, HandlerError> {
     let runner: &dyn Runner = ctx.runner.as_ref();
     let nim = Nim::local(runner, &cfg.nim);
@@ -182,6 +180,7 @@ fn each_node(
             nim: &nim,
             opts,
             status,
+            sname,
             shutdown: &mut shutdown,
         };
         let mut failed = Vec::new();

@@ -1,4 +1,4 @@
-//! `doSFScopy` (handlers.md §3.6.3, xCAT-server/lib/xcat/plugins/aixinstall.pm:10656-10974):
+//! `doSFScopy` (xCAT-server/lib/xcat/plugins/aixinstall.pm:10656-10974):
 //! with `sharedinstall=sns` the mkdsklsnode preprocess copies files to the
 //! shared file system through ONE service node: `/etc/hosts` to every
 //! service node of the nodes, then to the target service node (the first
@@ -47,7 +47,7 @@ pub struct CopyJob {
     pub sns: Vec<String>,
 }
 
-/// `copyres2` (§3.6.1, built in `nim::prime`): `true` when the copy worked
+/// `copyres2` (aixinstall.pm:9452-9634, built in `nim::prime`): `true` when the copy worked
 /// (it reports its own messages).
 pub type CopyRes<'a> = &'a mut dyn FnMut(&CopyJob, &mut Reply) -> Result<bool, Aborted>;
 

@@ -1,5 +1,5 @@
-//! `defSNres` / `define_SN_resource` (handlers.md §3.6.4,
-//! xCAT-server/lib/xcat/plugins/aixinstall.pm:9846-10656): with
+//! `defSNres` / `define_SN_resource`
+//! (xCAT-server/lib/xcat/plugins/aixinstall.pm:9846-10656): with
 //! `sharedinstall=sns` the management node defines the NIM resources of the
 //! nodes' osimages on every service node (other than itself) over ssh, in
 //! the mkdsklsnode preprocess: NIM configured if needed, the NFSv4 domain,

@@ -4,9 +4,9 @@
 //! * [`statelite`]: the statelite files of a shared_root copied from
 //!   nimprime to the target service node (doSFScopy and snmove's
 //!   sfsSLconfig).
-//! * [`copy`]: `doSFScopy` (handlers.md §3.6.3), the mkdsklsnode
+//! * [`copy`]: `doSFScopy` (aixinstall.pm:10656-10974), the mkdsklsnode
 //!   preprocess's file copy to the shared file system.
-//! * [`define`]: `defSNres` (§3.6.4), the NIM resource definitions made on
+//! * [`define`]: `defSNres` (aixinstall.pm:9846-10656), the NIM resource definitions made on
 //!   every service node from the management node.
 
 pub mod copy;

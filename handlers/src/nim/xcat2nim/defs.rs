@@ -84,7 +84,7 @@ pub fn load(conn: &mut Conn, named: &Named) -> Result<Defs, HandlerError> {
         Some(v) => Some(v),
         None => site(&mut r, "master")?,
     }
-    .map(|v| short(v.trim()));
+    .map(|v| crate::nim::site::short_host(v.trim()));
     let mut group_names = BTreeSet::new();
     let mut net_names = BTreeSet::new();
     for (name, ty) in &named.objects {
@@ -108,18 +108,6 @@ pub fn load(conn: &mut Conn, named: &Named) -> Result<Defs, HandlerError> {
         defs.networks.push(network(&mut r, &n)?);
     }
     Ok(defs)
-}
-
-/// A host's short name (an address is looked up first, as stock `getnimprime`).
-fn short(host: &str) -> String {
-    let name = match host.parse::<std::net::IpAddr>() {
-        Ok(ip) => dns_lookup::lookup_addr(&ip).unwrap_or_else(|_| host.to_string()),
-        Err(_) => host.to_string(),
-    };
-    if name.parse::<std::net::IpAddr>().is_ok() {
-        return name;
-    }
-    name.split('.').next().unwrap_or(&name).to_string()
 }
 
 fn node(r: &mut Reader, name: &str) -> Result<NodeDef, HandlerError> {

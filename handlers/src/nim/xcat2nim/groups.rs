@@ -1,6 +1,6 @@
 //! NIM `mac_group` definitions for xCAT groups (stock `mkgrpdef`,
-//! X2N:1078-1186, and the group half of `rm_or_list_nim_object`,
-//! handlers.md §6.6-6.7): the members that are NIM machines on this server
+//! xCAT-server/lib/xcat/plugins/xcat2nim.pm:1078-1186, and the group half of
+//! `rm_or_list_nim_object`, xcat2nim.pm:1209-1309): the members that are NIM machines on this server
 //! are added one command each; `-f` re-creates, `-u` adds to an existing
 //! group; `-l` lists, `-r` removes.
 //!
@@ -10,9 +10,9 @@
 //! the message, and only refused from 1026 members on).
 
 use super::defs::GroupDef;
-use super::machines::short_name;
 use super::run::Run;
 use crate::api::Aborted;
+use crate::nim::machine::short_name;
 use crate::nim::validate;
 
 const MAX_MEMBERS: usize = 1024;

@@ -1,6 +1,6 @@
 //! NIM machine definitions for xCAT nodes (stock `mkclientdef`,
-//! X2N:893-1055, and the node half of `rm_or_list_nim_object`,
-//! handlers.md §6.5, §6.7): define / `-u` change / `-f` re-create a
+//! xCAT-server/lib/xcat/plugins/xcat2nim.pm:893-1055, and the node half of
+//! `rm_or_list_nim_object`, xcat2nim.pm:1209-1309): define / `-u` change / `-f` re-create a
 //! `standalone` machine with its `if1` (find_net, short name, MAC, `ent` or
 //! `ent6` with the link-local address) and `cable_type1`, list with `-l`,
 //! remove with `-r`.  Every value is validated before a NIM command runs
@@ -9,14 +9,12 @@
 use super::defs::NodeDef;
 use super::run::Run;
 use crate::api::Aborted;
+/// mkdsklsnode's path to the one link-local rule ([`crate::nim::machine`]).
+pub use crate::nim::machine::link_local;
+use crate::nim::machine::{if_attr, short_name};
 use crate::nim::validate::{self, Invalid};
 use std::collections::BTreeSet;
 use std::net::IpAddr;
-
-/// The NIM machine name of a node: its short host name.
-pub fn short_name(node: &str) -> &str {
-    node.split('.').next().unwrap_or(node)
-}
 
 /// Define (or change) the machines of `nodes`; the number that failed.
 pub fn define_all(run: &mut Run, nodes: &[NodeDef]) -> Result<usize, Aborted> {
@@ -70,8 +68,8 @@ fn nim_attrs(run: &Run, node: &NodeDef, short: &str) -> Result<Option<Vec<String
             };
             let mac = validate::mac(&node.name, "mac", mac)?;
             match address(node, short)? {
-                Some(IpAddr::V6(_)) => format!("if1=find_net {short} {} ent6", link_local(&mac)),
-                _ => format!("if1=find_net {short} {mac} ent"),
+                Some(IpAddr::V6(_)) => if_attr(1, "find_net", short, &link_local(&mac), "ent6"),
+                _ => if_attr(1, "find_net", short, &mac, "ent"),
             }
         }
     };
@@ -91,22 +89,6 @@ fn address(node: &NodeDef, short: &str) -> Result<Option<IpAddr>, Invalid> {
     Ok(dns_lookup::lookup_host(short)
         .ok()
         .and_then(|v| v.into_iter().next()))
-}
-
-/// Stock `linklocaladdr`: EUI-64 with the universal/local bit flipped; the
-/// first group without leading zeros (`fe80::221:5eff:fea3:76b0`).
-pub fn link_local(mac12: &str) -> String {
-    let m = mac12.to_ascii_lowercase();
-    let b = |i: usize| m.get(i * 2..i * 2 + 2).unwrap_or("00");
-    let first = u8::from_str_radix(b(0), 16).unwrap_or(0) ^ 2;
-    format!(
-        "fe80::{first:x}{}:{}ff:fe{}:{}{}",
-        b(1),
-        b(2),
-        b(3),
-        b(4),
-        b(5)
-    )
 }
 
 /// One node; `false` when it counts as an error.
@@ -206,17 +188,5 @@ pub fn list_or_remove(run: &mut Run, node: &NodeDef) -> Result<bool, Aborted> {
             let text = format!("Could not remove the NIM definition for '{short}'.\n");
             run.fail(&text, Some(&ran)).map(|_| false)
         }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn link_local_as_stock() {
-        assert_eq!(link_local("00215EA376B0"), "fe80::221:5eff:fea3:76b0");
-        assert_eq!(link_local("aabbccddeeff"), "fe80::a8bb:ccff:fedd:eeff");
-        assert_eq!(short_name("cn01.cluster.net"), "cn01");
     }
 }

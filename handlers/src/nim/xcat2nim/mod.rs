@@ -1,5 +1,5 @@
 //! `xcat2nim`: NIM machine, group and network definitions from xCAT
-//! objects (handlers.md §6).  On the management node ([`Xcat2nim::preprocess`],
+//! objects (xCAT-server/lib/xcat/plugins/xcat2nim.pm).  On the management node ([`Xcat2nim::preprocess`],
 //! stock `prexcat2nim`) the options and objects are checked and the request
 //! is split per service node; each part defines its nodes on its server
 //! (stock `x2n`).  Files: [`options`], [`objects`] (which objects),
@@ -10,8 +10,9 @@
 //! node is defined on every service node its part was sent to — the
 //! primary AND the backup by default, as the man page says (stock's SN side
 //! kept only nodes whose FIRST service node was itself, so the backup got
-//! nothing, handlers.md §6.4); bad arguments found on the management node
-//! end the command there (stock forwarded them anyway, §6.3 item 5); type
+//! nothing, xcat2nim.pm:757-770); bad arguments found on the management
+//! node end the command there (stock ignored `processArgs`' refusal and
+//! forwarded them anyway, xcat2nim.pm:253); type
 //! names match exactly; networks and groups match exactly and one by one;
 //! NIM attributes in name order.
 
@@ -26,6 +27,9 @@ pub mod sn;
 
 use crate::api::{Ctx, Handler, HandlerError, Part, Responder};
 use crate::nim::cmd::{Nim, NimConfig};
+use crate::nim::command::{self, Pre};
+use crate::nim::model::Reply;
+use crate::nim::say::{self, return_line};
 use defs::Defs;
 use objects::Named;
 use options::Options;
@@ -46,29 +50,12 @@ impl Xcat2nim {
 }
 
 fn usage() -> Response {
-    options::usage_lines()
-        .into_iter()
-        .fold(Response::new(), |r, l| r.info(l))
+    say::usage(&options::usage_lines())
 }
 
-/// Stock `Return=<rc>.` with error code `rc`.
-fn return_line(rc: i64) -> Response {
-    Response::new()
-        .error_text(format!("Return={rc}."))
-        .errorcode(rc)
-}
-
-/// What the management node decided.
-enum Pre {
-    /// Answered here (help, version, a refusal): these documents.
-    Answer(Vec<Response>),
-    /// Run: the nodes involved, or none (networks / empty groups: nimprime).
-    Split {
-        opts: Options,
-        nodes: Vec<String>,
-        nimprime: Option<String>,
-    },
-}
+/// What the management node decided: the options and nimprime (where a
+/// run without nodes goes: networks, empty groups), and the nodes involved.
+type Decided = Pre<(Options, Option<String>)>;
 
 /// The objects, their definitions and the messages to send first; or the
 /// documents that end the command.
@@ -109,7 +96,7 @@ fn resolve_and_load(
 }
 
 /// Stock `prexcat2nim` (X2N:197-335).
-fn pre(ctx: &Ctx, request: &Request) -> Result<Pre, HandlerError> {
+fn pre(ctx: &Ctx, request: &Request) -> Result<Decided, HandlerError> {
     let words = request.args();
     let Some(opts) = options::parse(&words).filter(|_| !words.is_empty()) else {
         return Ok(Pre::Answer(vec![usage(), return_line(1)]));
@@ -122,7 +109,7 @@ fn pre(ctx: &Ctx, request: &Request) -> Result<Pre, HandlerError> {
         return Ok(Pre::Answer(vec![Response::new().info(v)]));
     }
     // Stock ignored a bad object selection here and let the service node
-    // print it (handlers.md §6.3 item 5); it ends here with the same texts.
+    // print it (xcat2nim.pm:253); it ends here with the same texts.
     let msgstr = format!("{}: ", ctx.server.short_host);
     let (_, defs, _) = match resolve_and_load(ctx, request, &opts, &msgstr)? {
         Ok(x) => x,
@@ -133,11 +120,8 @@ fn pre(ctx: &Ctx, request: &Request) -> Result<Pre, HandlerError> {
             .error("The -f, -r and -u options are not supported for network objects.\n");
         return Ok(Pre::Answer(vec![e, usage()]));
     }
-    Ok(Pre::Split {
-        nodes: defs.involved_nodes(),
-        nimprime: defs.nimprime,
-        opts,
-    })
+    let nodes = defs.involved_nodes();
+    Ok(Pre::Run((opts, defs.nimprime), nodes))
 }
 
 impl Handler for Xcat2nim {
@@ -156,12 +140,7 @@ impl Handler for Xcat2nim {
     }
 
     fn preprocess(&self, ctx: &Ctx, request: Request) -> Result<Vec<Part>, HandlerError> {
-        let Pre::Split {
-            opts,
-            nodes,
-            nimprime,
-        } = pre(ctx, &request)?
-        else {
+        let Pre::Run((opts, nimprime), nodes) = pre(ctx, &request)? else {
             // Answered by `process` (it re-runs the same checks).
             return Ok(vec![Part::local(request)]);
         };
@@ -173,13 +152,7 @@ impl Handler for Xcat2nim {
                 dest: nimprime.into_iter().collect(),
             }]);
         }
-        req.set_nodes(&nodes);
-        let style = crate::hierarchy::Style::PerServiceNode(opts.sn_type());
-        let mut parts = crate::hierarchy::split(ctx, &req, style)?;
-        for p in &mut parts {
-            p.request.set("_xcatpreprocessed", "1");
-        }
-        Ok(parts)
+        crate::nim::split::per_service_node(ctx, &request, &nodes, opts.sn_type())
     }
 
     fn process(
@@ -188,24 +161,7 @@ impl Handler for Xcat2nim {
         request: &Request,
         out: &mut dyn Responder,
     ) -> Result<(), HandlerError> {
-        let mut request = request.clone();
-        if request.get("_xcatpreprocessed") != Some("1") {
-            match pre(ctx, &request)? {
-                Pre::Answer(docs) => {
-                    for d in docs {
-                        out.send(d)?;
-                    }
-                    return Ok(());
-                }
-                // Not split (a direct call): every involved node here.
-                Pre::Split { nodes, .. } => request.set_nodes(&nodes),
-            }
-        }
-        let rc = self.x2n(ctx, &request, out)?;
-        if rc > 0 {
-            out.send(return_line(rc))?;
-        }
-        Ok(())
+        command::process(ctx, request, out, pre, |r, out| self.x2n(ctx, r, out))
     }
 }
 
@@ -242,7 +198,8 @@ impl Xcat2nim {
         }
         // This part's nodes: the split sent each node to every service node
         // that should hold it (primary and backup by default).  Stock kept
-        // only nodes whose first service node was this server (§6.4 quirk).
+        // only nodes whose first service node was this server
+        // (xcat2nim.pm:757-770), so the backup got nothing.
         let mine: BTreeSet<&str> = request.nodes().into_iter().collect();
         let nodes: Vec<defs::NodeDef> = defs
             .nodes
@@ -256,7 +213,7 @@ impl Xcat2nim {
             attrs: &named.attrs,
             msgstr,
             sname,
-            out,
+            reply: Reply::new(out, opts.verbose),
         };
         let errors = sn::work(&mut run, &nodes, &defs)?;
         run.flush_verbose()?;

@@ -1,5 +1,5 @@
 //! xcat2nim's NIM networks (stock `mkNIMnetwork` / `listNIMnetwork`,
-//! X2N:1452-1799, handlers.md §6.8) on the shared network rule
+//! xCAT-server/lib/xcat/plugins/xcat2nim.pm:1452-1799) on the shared network rule
 //! ([`crate::nim::resources::nimnet`], also used by mkdsklsnode's
 //! `checkNIMnetworks`): a missing network is defined and joined to the
 //! master; `-l` lists the matching NIM networks.  Messages are xcat2nim's

@@ -1,5 +1,5 @@
 //! Which objects an xcat2nim command names (stock `processArgs`,
-//! X2N:362-673, handlers.md §6.2): the noderange or object list, `-o`, `-t`,
+//! xCAT-server/lib/xcat/plugins/xcat2nim.pm:362-673): the noderange or object list, `-o`, `-t`,
 //! `-a`, the `attr=val` pairs, and the messages stock sends while working
 //! them out.  Node names come from the noderange without verification
 //! (stock `noderange($a, 0)`).
@@ -25,16 +25,6 @@ pub struct Named {
 pub struct Resolution {
     pub msgs: Vec<Response>,
     pub named: Option<Named>,
-}
-
-/// The stock split of an `attr=val` word (`^\s*(\S+?)\s*=\s*(\S*.*)$`).
-fn split_pair(word: &str) -> Option<(String, String)> {
-    let (a, v) = word.split_once('=')?;
-    let a = a.trim();
-    if a.is_empty() || a.contains(char::is_whitespace) {
-        return None;
-    }
-    Some((a.to_string(), v.trim_start().to_string()))
 }
 
 struct Work<'a> {
@@ -89,7 +79,7 @@ pub fn resolve(
 fn named(w: &mut Work, opts: &Options, msgstr: &str) -> Result<Option<Named>, HandlerError> {
     let mut attrs = BTreeMap::new();
     for p in &opts.pairs {
-        let Some((a, v)) = split_pair(p) else {
+        let Some((a, v)) = crate::nim::split::attr_pair(p) else {
             w.msgs
                 .push(Response::new().error(format!("Incorrect 'attr=val' pair - {p}\n")));
             return Ok(None);
@@ -195,20 +185,4 @@ fn all_objects(w: &mut Work) -> Result<Vec<(String, String)>, HandlerError> {
         out.extend(names.into_iter().map(|n| (n, t.to_string())));
     }
     Ok(out)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::split_pair;
-
-    #[test]
-    fn pairs_as_stock_splits_them() {
-        assert_eq!(
-            split_pair("netboot_kernel=mp"),
-            Some(("netboot_kernel".into(), "mp".into()))
-        );
-        assert_eq!(split_pair("a= b c"), Some(("a".into(), "b c".into())));
-        assert_eq!(split_pair("a="), Some(("a".into(), String::new())));
-        assert_eq!(split_pair("=x"), None);
-    }
 }

@@ -49,14 +49,9 @@ pub struct Options {
 }
 
 impl Options {
-    /// Which service nodes of a node's `servicenode` list get its
-    /// definition: `-p` / `-b` (both, or neither: every one).
+    /// `-p` / `-b` ([`crate::nim::split::sn_type`]).
     pub fn sn_type(&self) -> SnType {
-        match (self.primary, self.backup) {
-            (true, false) => SnType::Primary,
-            (false, true) => SnType::Backup,
-            _ => SnType::All,
-        }
+        crate::nim::split::sn_type(self.primary, self.backup)
     }
 }
 

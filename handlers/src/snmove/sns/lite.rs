@@ -1,7 +1,8 @@
 //! `dolitesetup` for snmove's sfsSLconfig (snmove.pm:2226-2238): the
 //! osimage's statelite tables regenerated in its SPOT and shared_root on
 //! nimprime with the nodes' new servers, by the one implementation of the
-//! nimprime side (`nim::prime::dolitesetup`, handlers.md §3.8).
+//! nimprime side (`nim::prime::dolitesetup`; stock
+//! perl-xCAT/xCAT/InstUtils.pm:801-1400).
 
 use super::SnsRun;
 use crate::api::{Ctx, HandlerError, Responder};
