@@ -52,14 +52,16 @@ pub(super) fn expand_brackets(
     let mut parts = split_keep_seps(b.inside).into_iter();
     while let Some(elem) = parts.next() {
         let op = parts.next().unwrap_or("");
+        let ending = if more { "" } else { b.ending };
+        // Counted before it is written: the ending is repeated once per
+        // element, so the text can grow far beyond the input (a fuzz case
+        // built gigabytes before the count).
+        cx.count_bytes(b.start.len() + elem.len() + ending.len() + op.len())?;
         subrange.push_str(b.start);
         subrange.push_str(elem);
-        if !more {
-            subrange.push_str(b.ending);
-        }
+        subrange.push_str(ending);
         subrange.push_str(op);
     }
-    cx.count_bytes(subrange.len())?;
     let mut nodes = Vec::new();
     for part in perl_split(&subrange, ',') {
         if more {
