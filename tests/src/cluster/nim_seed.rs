@@ -274,7 +274,8 @@ pub fn nim_master(c: &Cluster, host: &str) {
 /// `update_dd_boot` inserts its blocks at (aixinstall.pm:7528-7824).
 pub const RC_DD_BOOT: &str = "#!/bin/ksh\n# sample rc.dd_boot: only the anchor lines matter\ncase \"${PHASE}\" in\n1)\n\t# network boot phase 1\n\t${SHOWLED} 0x600\n\t;;\n2)\n\t${SHOWLED} 0x620\n\t# configure paging - local or NFS network\n\tif [ -n \"${NIM_PAGING}\" ]\n\tthen\n\t\t# Start NFS remote paging\n\t\techo \"CuDv:\" >> /tmp/swapnfs\n\tfi\n\t# Copy the local_domain file to /etc\n\t;;\nesac\n";
 
-/// The image's NIM resources on mn1 (nimprime) and the files there.
+/// The image's NIM resources on mn1 (nimprime) and the files there (the
+/// AIX group `system` too: updatespot gives it the SPOT's inst_root).
 pub fn define_nimprime(c: &Cluster) {
     nim_master(c, "mn1");
     let h = c.host("mn1");
@@ -293,6 +294,7 @@ pub fn define_nimprime(c: &Cluster) {
          /etc/xcat/hostkeys/ssh_host_rsa_key.pub\n"
     );
     ok(h.run("sh", &["-c", &files]), "nimprime files");
+    ok(h.run("groupadd", &["-f", "system"]), "groupadd system");
     write_file(
         c,
         "mn1",
@@ -331,14 +333,16 @@ pub fn define_nimprime(c: &Cluster) {
 }
 
 /// The whole seed: xCAT definitions, hosts files on mn1 and `sns`, NIM on
-/// nimprime, the `/etc/bootptab` every AIX SN has (rmdsklsnode backs it up
-/// and restores it).  The SNs' NIM is left as it is (fresh: mkdsklsnode
-/// sets it up).
+/// nimprime; on each SN what an AIX service node has after its install:
+/// NIM configured as a master without resources (stock's preprocess lists
+/// each SN's resources and fails on an SN without NIM) and `/etc/bootptab`
+/// (rmdsklsnode backs it up and restores it).
 pub fn seed(c: &Cluster, nodes: &[SeedNode], sns: &[&str]) {
     define_xcat(c, nodes);
     add_hosts(c, nodes, sns);
     define_nimprime(c);
     for sn in sns {
+        nim_master(c, sn);
         write_file(c, sn, "/etc/bootptab", "# bootptab\n", false);
     }
 }
