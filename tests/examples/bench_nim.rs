@@ -13,7 +13,8 @@
 //!
 //! Printed per run: the client's wall time, the daemon-side time of the
 //! request on mn1 and of each SN's part (`[ElapsedTime]` of the command log
-//! entries the run added), and each daemon's VmHWM.
+//! entries the run added) and their sum (what the run would take if the
+//! SNs' parts ran one after the other), and each daemon's VmHWM.
 //!
 //! ```text
 //! CMD=xcat2nim|mkdsklsnode NODES=1000 bench_nim
@@ -173,7 +174,7 @@ fn print_table(cmd: &str, count: usize, runs: &[Run]) {
     for sn in SNS {
         head += &format!(" {:>7}", format!("{sn} s"));
     }
-    head += &format!(" {:>10}", "mn1 VmHWM");
+    head += &format!(" {:>8} {:>10}", "SN sum s", "mn1 VmHWM");
     for sn in SNS {
         head += &format!(" {:>9}", format!("{sn} HWM"));
     }
@@ -207,7 +208,8 @@ fn row(r: &Run) -> String {
     for sn in SNS {
         line += &format!(" {:>7}", secs(sn));
     }
-    line += &format!(" {:>10}", mb("mn1"));
+    let sum: f64 = SNS.iter().filter_map(|h| r.elapsed.get(*h)).sum();
+    line += &format!(" {:>8.2} {:>10}", sum, mb("mn1"));
     for sn in SNS {
         line += &format!(" {:>9}", mb(sn));
     }
