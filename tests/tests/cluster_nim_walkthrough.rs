@@ -433,7 +433,6 @@ fn mixed_xcatmasters_refused(c: &Cluster) {
 }
 
 #[test]
-#[ignore = "needs mkdsklsnode (lands with branch mkdsk)"]
 fn seed_walkthrough() {
     let Some((c, nodes)) = seeded() else {
         return;
@@ -454,7 +453,6 @@ fn seed_walkthrough() {
 /// A resource of the image missing on nimprime: refused on the MN, nothing
 /// reaches a service node.
 #[test]
-#[ignore = "needs mkdsklsnode (lands with branch mkdsk)"]
 fn a_resource_missing_on_nimprime_is_refused_on_the_mn() {
     let Some((c, _nodes)) = seeded() else {
         return;
@@ -484,7 +482,6 @@ fn a_resource_missing_on_nimprime_is_refused_on_the_mn() {
 
 /// sn2's daemon down: sn1's part completes, the error names sn2, exit 1.
 #[test]
-#[ignore = "needs mkdsklsnode (lands with branch mkdsk)"]
 fn an_sn_down_fails_only_its_part() {
     let Some((c, nodes)) = seeded() else {
         return;
@@ -523,7 +520,6 @@ fn an_sn_down_fails_only_its_part() {
 /// dkls_init failing twice on sn1 (the simulator's fault switch): an error
 /// for that node on sn1 after one retry; sn2 initialises it.
 #[test]
-#[ignore = "needs mkdsklsnode (lands with branch mkdsk)"]
 fn dkls_init_failing_twice_fails_the_node_on_that_sn() {
     let Some((c, nodes)) = seeded() else {
         return;
@@ -568,7 +564,6 @@ fn dkls_init_failing_twice_fails_the_node_on_that_sn() {
 /// A malformed MAC: refused on each SN with the node and attribute named,
 /// before any NIM command for that node; the other node is initialised.
 #[test]
-#[ignore = "needs mkdsklsnode (lands with branch mkdsk)"]
 fn a_malformed_mac_is_refused_before_nim_sees_it() {
     let Some((c, nodes)) = seeded() else {
         return;

@@ -336,7 +336,8 @@ pub fn define_nimprime(c: &Cluster) {
 /// nimprime; on each SN what an AIX service node has after its install:
 /// NIM configured as a master without resources (stock's preprocess lists
 /// each SN's resources and fails on an SN without NIM) and `/etc/bootptab`
-/// (rmdsklsnode backs it up and restores it).
+/// (rmdsklsnode backs it up and restores it); on all of them the
+/// shared_root's directory tree.
 pub fn seed(c: &Cluster, nodes: &[SeedNode], sns: &[&str]) {
     define_xcat(c, nodes);
     add_hosts(c, nodes, sns);
@@ -345,6 +346,24 @@ pub fn seed(c: &Cluster, nodes: &[SeedNode], sns: &[&str]) {
         nim_master(c, sn);
         write_file(c, sn, "/etc/bootptab", "# bootptab\n", false);
     }
+    for host in std::iter::once(&"mn1").chain(sns) {
+        shared_root_directory(c, host);
+    }
+}
+
+/// The shared_root's directory as NIM lays it out when it defines the
+/// resource (`etc/hosts`, `etc/.client_data`, where NIM writes each
+/// client's files and stock edits them), and the tftp directory: the
+/// simulator writes client files only into directories that exist.
+pub fn shared_root_directory(c: &Cluster, host: &str) {
+    let sr = format!("/install/nim/shared_root/{SHARED_ROOT}");
+    let script = format!("mkdir -p {sr}/etc/.client_data /tftpboot");
+    ok(
+        c.host(host).run("sh", &["-c", &script]),
+        "shared_root directory",
+    );
+    let hosts = "127.0.0.1\tloopback localhost\n";
+    write_file(c, host, &format!("{sr}/etc/hosts"), hosts, false);
 }
 
 /// The simulator's calls on `host` as `rc<TAB>command args` lines.

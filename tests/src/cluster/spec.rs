@@ -121,6 +121,7 @@ impl ClusterSpec {
         ClusterSpec {
             hosts,
             xcatd_env: Vec::new(),
+            ha: false,
         }
     }
 
