@@ -334,12 +334,150 @@ fn define_and_init(n: &SeedNode, image: &str) -> Vec<String> {
     ]
 }
 
+/// nimprime's NIM calls in the preprocess: resource types and names, each
+/// of the image's resources' location and attributes (the SPOT first, then
+/// by attribute name), updatespot's SPOT location.
+fn nimprime_calls(image: &str) -> Vec<String> {
+    let mut res = vec![nim_seed::SPOT];
+    if image == nim_seed::DUMP_IMAGE {
+        res.push(nim_seed::DUMP);
+    }
+    res.extend([nim_seed::PAGING, nim_seed::SHARED_ROOT]);
+    let mut v = vec!["lsnim -P -c resources".to_string(), "lsnim".to_string()];
+    for r in res {
+        v.push(format!("lsnim -a location -Z {r}"));
+        v.push(format!("lsnim -l {r}"));
+    }
+    v.push(format!("lsnim -l {}", nim_seed::SPOT));
+    v.into_iter().map(|c| format!("0\t{c}")).collect()
+}
+
+/// What `mkdsklsnode -S -i <image> <sn>nodes` prints: nimprime's SPOT
+/// update, then per SN its start, the resource check (`first`: the SPOT
+/// and resolv_conf made there; later: the image's resources found), each
+/// node's define and init, the result.  Each message ends in a newline.
+fn half_stdout(half: &[SeedNode], image: &str, first: bool) -> String {
+    let mut lines = vec![format!("Updating the spot named '{image}'.")];
+    for s in ["sn1", "sn2"] {
+        lines.push(format!("Checking NIM resources on {s}."));
+        if first {
+            lines.push(format!(
+                "Creating a SPOT resource on {s}.  This could take a while."
+            ));
+            lines.push("Created a new resolv_conf resource called 'site_resolv_conf'.".into());
+        } else {
+            for r in [nim_seed::SPOT, nim_seed::PAGING, nim_seed::SHARED_ROOT] {
+                lines.push(format!("Using existing resource called '{r}'."));
+            }
+        }
+        lines.extend(half_own_lines(half, s));
+    }
+    lines.iter().map(|l| format!("{l}\n\n")).collect()
+}
+
+/// The lines an SN's part prints with its name first, in order.
+fn half_own_lines(half: &[SeedNode], s: &str) -> Vec<String> {
+    let mut want = vec![format!(
+        "{s}: Initializing AIX diskless nodes.  This could take a while."
+    )];
+    for n in half {
+        want.push(format!("{s}: Creating NIM client definition '{}.'", n.name));
+        want.push(format!("{s}: Initializing NIM machine '{}'. ", n.name));
+    }
+    want.push(format!("{s}: AIX/NIM diskless nodes were initialized."));
+    want
+}
+
+/// An SN's NIM calls during a `-S` half other than the nodes' own and the
+/// `ifconfig -a` lookups (four: asked by itself and by the other SN over
+/// ssh, at times that vary): nimprime's resource list and space check
+/// over ssh, make_SN_resource (the first time NFSv4 domain, SPOT, paging
+/// and shared_root, then only the dump), dolitesetup's SPOT location,
+/// chk_resolv_conf, the client files' shared_root location, inetd, and
+/// the HA NFS export (the first time; then already in place).
+fn half_setup_calls(first: bool, local: &str, remote: &str) -> Vec<String> {
+    let (spot, pg, sr, dump) = (
+        nim_seed::SPOT,
+        nim_seed::PAGING,
+        nim_seed::SHARED_ROOT,
+        nim_seed::DUMP,
+    );
+    let mut v: Vec<String> = vec!["lsnim -c resources".into()];
+    if first {
+        v.push(format!("df -m /install/nim/spot/{spot}"));
+    }
+    v.extend([
+        "lsnim -c machines".into(),
+        "lsnim -l".into(),
+        "chnfsdom".into(),
+    ]);
+    if first {
+        v.extend(["chnfsdom xcl.test", "stopsrc -g nfs", "startsrc -g nfs"].map(String::from));
+    }
+    v.push("lsnim -FZ -a nfs_domain master".into());
+    if first {
+        v.push("nim -Fo change -a nfs_domain=xcl.test master".into());
+    }
+    v.extend(
+        [
+            "lsnim -c networks",
+            "lsnim -Z -a net_addr -a snm master_net",
+            "lsnim -P -c resources",
+            "lsnim -c resources",
+            "sync",
+            "sync",
+            "sync",
+        ]
+        .map(String::from),
+    );
+    if first {
+        v.extend([
+            format!("nim -Fo define -t spot -a server=master -a location=/install/nim/spot -a nfs_vers=4 {spot}"),
+            format!("nim -Fo define -t paging -a server=master -a nfs_vers=4 -a location=/install/nim/paging/{pg} {pg}"),
+            format!("nim -Fo define -t shared_root -a server=master -a nfs_vers=4 -a spot={spot} -a location=/install/nim/shared_root/{sr} {sr}"),
+        ]);
+    } else {
+        v.push(format!("nim -Fo define -t dump -a server=master -a nfs_vers=4 -a location=/install/nim/dump/{dump} {dump}"));
+    }
+    v.extend([
+        format!("nim -Fo check {spot}"),
+        format!("lsnim -a location -Z {spot}"),
+        "lsnim -c resources".into(),
+    ]);
+    v.push(if first {
+        "nim -Fo define -t resolv_conf -a server=master -a nfs_vers=4 -a location=/install/nim/resolv_conf/site_resolv_conf/resolv.conf site_resolv_conf".into()
+    } else {
+        "lsnim -Z -a nfs_vers site_resolv_conf".into()
+    });
+    v.extend([
+        format!("lsnim -a location -Z {sr}"),
+        "lssrc -s inetd".into(),
+        "lsnfsexp -c".into(),
+    ]);
+    if first {
+        v.extend(
+            [
+                "exportfs -ua",
+                "chnfs -R on",
+                "stopsrc -g nfs",
+                "startsrc -g nfs",
+                "exportfs -a",
+            ]
+            .map(String::from),
+        );
+        v.push(format!(
+            "mknfsexp -d /install -B -v 4 -g /install@{local}:/install@{remote} -x -t rw -r *"
+        ));
+    }
+    v.into_iter().map(|c| format!("0\t{c}")).collect()
+}
+
 /// `mkdsklsnode -S -i <image> <sn>nodes`: both SNs define and initialise
-/// the half (each SN's messages in order, exact NIM calls per node), and
-/// `/install` is exported with the replica pair.
-fn mkdsklsnode_half(c: &Cluster, nodes: &[SeedNode], sn: &str, image: &str) {
+/// the half (every message; exact NIM calls per SN: each node's own, the
+/// rest in order), and `/install` is exported with the replica pair.
+fn mkdsklsnode_half(c: &Cluster, nodes: &[SeedNode], sn: &str, image: &str, first: bool) {
     let half: Vec<SeedNode> = nodes.iter().filter(|n| n.primary == sn).cloned().collect();
-    let before = call_counts(c, &["sn1", "sn2"]);
+    let before = call_counts(c, &["mn1", "sn1", "sn2"]);
     let group = format!("{sn}nodes");
     let out = c.client("mn1", "mkdsklsnode", &["-S", "-i", image, &group]);
     let stdout = text(&out.stdout);
@@ -348,26 +486,46 @@ fn mkdsklsnode_half(c: &Cluster, nodes: &[SeedNode], sn: &str, image: &str) {
         (String::new(), Some(0)),
         "{stdout}"
     );
-    assert!(
-        stdout.starts_with(&format!("Updating the spot named '{image}'.\n\n")),
-        "{stdout}"
+    assert_eq!(
+        sorted_lines(&stdout),
+        sorted_lines(&half_stdout(&half, image, first))
     );
     for s in ["sn1", "sn2"] {
-        let mut want = vec![format!(
-            "{s}: Initializing AIX diskless nodes.  This could take a while."
-        )];
-        for n in &half {
-            want.push(format!("{s}: Creating NIM client definition '{}.'", n.name));
-            want.push(format!("{s}: Initializing NIM machine '{}'. ", n.name));
-        }
-        want.push(format!("{s}: AIX/NIM diskless nodes were initialized."));
-        assert_eq!(own_lines(&stdout, s), want, "{s}: {stdout}");
+        assert_eq!(own_lines(&stdout, s), half_own_lines(&half, s), "{s}");
     }
-    for (i, s) in ["sn1", "sn2"].into_iter().enumerate() {
-        let log = calls(c, s)[before[i]..].to_vec();
+    assert_eq!(calls(c, "mn1")[before[0]..], nimprime_calls(image));
+    for (i, (s, local, remote)) in [
+        ("sn1", "198.18.0.11", "198.18.0.12"),
+        ("sn2", "198.18.0.12", "198.18.0.11"),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let log = calls(c, s)[before[i + 1]..].to_vec();
         for n in &half {
             assert_eq!(node_calls(&log, &n.name), define_and_init(n, image), "{s}");
         }
+        let names = node_names(nodes);
+        let setup: Vec<&String> = log
+            .iter()
+            .filter(|l| !names.iter().any(|n| l.rsplit(' ').next() == Some(n)))
+            .collect();
+        let ifconfig = setup
+            .iter()
+            .filter(|l| l.as_str() == "0\tifconfig -a")
+            .count();
+        assert_eq!(ifconfig, 4, "{s}: {setup:?}");
+        let rest: Vec<&String> = setup
+            .into_iter()
+            .filter(|l| l.as_str() != "0\tifconfig -a")
+            .collect();
+        assert_eq!(
+            rest,
+            half_setup_calls(first, local, remote)
+                .iter()
+                .collect::<Vec<_>>(),
+            "{s}"
+        );
     }
 }
 
@@ -437,8 +595,8 @@ fn seed_walkthrough() {
     let Some((c, nodes)) = seeded() else {
         return;
     };
-    mkdsklsnode_half(&c, &nodes, "sn1", nim_seed::IMAGE);
-    mkdsklsnode_half(&c, &nodes, "sn2", nim_seed::DUMP_IMAGE);
+    mkdsklsnode_half(&c, &nodes, "sn1", nim_seed::IMAGE, true);
+    mkdsklsnode_half(&c, &nodes, "sn2", nim_seed::DUMP_IMAGE, false);
     assert_resources(&c);
     assert_machines_initialised(&c, &nodes);
     assert_install_exported(&c);
