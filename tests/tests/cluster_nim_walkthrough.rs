@@ -14,7 +14,8 @@
 //!   definition; `rmdsklsnode -f` removes the machines from both SNs.
 //! * `seed_walkthrough_without_mkdsklsnode`: the same loop with the
 //!   machines defined through the simulator (what mkdsklsnode leaves), so
-//!   xcat2nim, snmove and rmdsklsnode are checked on their own.
+//!   xcat2nim, snmove and rmdsklsnode are checked on their own; then a
+//!   running node is refused by rmdsklsnode without `-f` on its SN only.
 //! * Failure paths of mkdsklsnode: a resource missing on nimprime, an SN
 //!   down, dkls_init failing twice, a malformed MAC.
 //!
@@ -269,6 +270,51 @@ fn rmdsklsnode_from_both(c: &Cluster, nodes: &[SeedNode]) {
     assert!(l.contains("servicenode=sn2,sn1"), "{l}");
 }
 
+/// A running node without `-f`: defined again on both SNs, running on sn2
+/// (NIM Mstate): sn1 removes it, sn2 refuses with stock's text, exit 1.
+fn running_node_refused_without_force(c: &Cluster, node: &SeedNode) {
+    for sn in ["sn1", "sn2"] {
+        let if1 = format!("if1=find_net {} {} ent", node.name, node.nim_mac());
+        let args = ["-o", "define", "-t", "diskless", "-a", &if1, &node.name];
+        ok(c.host(sn).run("nim", &args), "nim define");
+    }
+    let running = ["set", &node.name, "Mstate", "currently running"];
+    ok(c.nimsim("sn2", &running), "nimsim set");
+    let before = call_counts(c, &["sn1", "sn2"]);
+    let out = c.client("mn1", "rmdsklsnode", &[&node.name]);
+    let m = &node.name;
+    assert_eq!(
+        said(&out),
+        (
+            "NIM machine definitions were successfully removed.\n".to_string(),
+            format!(
+                "Error: [sn2]: The node '{m}' is currently running. Use the -f flag to force the removal of the NIM client definition.\n\
+                 Error: [sn2]: The following NIM client machine definitions could NOT be removed.\n\n\
+                 Error: [sn2]: {m}\nError: [sn2]: Return=1.\n"
+            ),
+            Some(1)
+        )
+    );
+    assert_eq!(
+        calls(c, "sn1")[before[0]..],
+        [
+            format!("0\tlsnim -l {m}"),
+            format!("0\tlsnim -a Mstate -Z {m}"),
+            format!("0\tnim -Fo reset {m}"),
+            format!("0\tnim -Fo deallocate -a subclass=all {m}"),
+            format!("0\tnim -Fo remove {m}"),
+        ]
+    );
+    assert_eq!(
+        calls(c, "sn2")[before[1]..],
+        [
+            format!("0\tlsnim -l {m}"),
+            format!("0\tlsnim -a Mstate -Z {m}")
+        ]
+    );
+    assert_eq!(nim_objects(c, "sn2", "machines"), [m.as_str(), "master"]);
+}
+
 #[test]
 fn seed_walkthrough_without_mkdsklsnode() {
     let Some((c, nodes)) = seeded() else {
@@ -286,6 +332,7 @@ fn seed_walkthrough_without_mkdsklsnode() {
     xcat2nim_nodes_and_group(&c, &nodes);
     snmove_from_killed_sn1(&c, &nodes);
     rmdsklsnode_from_both(&c, &nodes);
+    running_node_refused_without_force(&c, &nodes[11]);
     let left = c.teardown();
     assert!(left.is_empty(), "{left:?}");
 }
