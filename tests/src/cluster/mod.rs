@@ -23,8 +23,9 @@
 //! at process exit for [`Cluster::shared`], and at the next start for a
 //! run that died (see [`cleanup`]).  Files: [`spec`] (hosts), [`layout`]
 //! (paths and names), [`net`], [`mounts`], [`ssh`], [`postgres`], [`xcat`],
-//! [`nimsim`], [`daemon`], [`probe`], [`faults`], [`host`], [`cleanup`],
-//! [`ha`] (the HA layout: shared disk, VIP, services commands).
+//! [`nimsim`], [`nim_seed`] (the AIX diskless walk-through's data), [`daemon`], [`probe`],
+//! [`faults`], [`host`], [`cleanup`], [`ha`] (the HA layout: shared disk, VIP, services
+//! commands).
 
 pub mod cleanup;
 pub mod daemon;
@@ -34,6 +35,7 @@ pub mod host;
 pub mod layout;
 pub mod mounts;
 pub mod net;
+pub mod nim_seed;
 pub mod nimsim;
 pub mod postgres;
 pub mod probe;

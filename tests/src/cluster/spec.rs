@@ -103,6 +103,28 @@ impl ClusterSpec {
         spec
     }
 
+    /// mn1, sn1..sn`sns` and cn01..cn`computes`, no standby MN (the NIM
+    /// walk-through uses 2 and 4, its benchmark 4 SNs and no compute host).
+    pub fn sized(sns: u8, computes: u8) -> ClusterSpec {
+        let mut hosts = vec![HostSpec::new("mn1", Role::Mn, 1, true)];
+        for i in 1..=sns.min(89) {
+            hosts.push(HostSpec::new(&format!("sn{i}"), Role::Sn, 10 + i, true));
+        }
+        for i in 1..=computes.min(99) {
+            hosts.push(HostSpec::new(
+                &format!("cn{i:02}"),
+                Role::Compute,
+                100 + i,
+                false,
+            ));
+        }
+        ClusterSpec {
+            hosts,
+            xcatd_env: Vec::new(),
+            ha: false,
+        }
+    }
+
     /// The same cluster with `KEY=VALUE` in every xcatd's environment.
     pub fn with_xcatd_env(mut self, key: &str, value: &str) -> ClusterSpec {
         self.xcatd_env.push((key.to_string(), value.to_string()));
