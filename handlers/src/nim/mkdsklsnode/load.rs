@@ -7,6 +7,7 @@
 
 use crate::api::{Ctx, HandlerError};
 use crate::nim::model::{Image, NodeNet};
+use crate::nim::site::short_host;
 use crate::objdefs::{cache::Cache, list, read::ReadOpts, read::Reader};
 use std::collections::{BTreeMap, BTreeSet};
 use std::net::IpAddr;
@@ -54,7 +55,7 @@ impl NodeDef {
 
     /// The short host name (stock `s/\..*$//`).
     pub fn short(&self) -> &str {
-        self.name.split('.').next().unwrap_or(&self.name)
+        crate::nim::machine::short_name(&self.name)
     }
 }
 
@@ -128,7 +129,7 @@ fn site(r: &mut Reader) -> Result<Site, HandlerError> {
     let master = get("master")?;
     let nimprime = get("nimprime")?
         .or_else(|| master.clone())
-        .map(|v| short(&v));
+        .map(|v| short_host(&v));
     let nfsv4 = get("useNFSv4onAIX")?.is_some_and(|v| v.contains(['1', 'Y', 'y']));
     Ok(Site {
         master,
@@ -140,18 +141,6 @@ fn site(r: &mut Reader) -> Result<Site, HandlerError> {
         domain: get("domain")?,
         nameservers: get("nameservers")?,
     })
-}
-
-/// A host's short name (an address is looked up first, as `getnimprime`).
-fn short(host: &str) -> String {
-    let name = match host.parse::<IpAddr>() {
-        Ok(ip) => dns_lookup::lookup_addr(&ip).unwrap_or_else(|_| host.to_string()),
-        Err(_) => host.to_string(),
-    };
-    if name.parse::<IpAddr>().is_ok() {
-        return name;
-    }
-    name.split('.').next().unwrap_or(&name).to_string()
 }
 
 fn wanted(names: &[&str]) -> ReadOpts {

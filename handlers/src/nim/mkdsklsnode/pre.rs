@@ -10,7 +10,8 @@
 
 use super::load::{self, World};
 use super::options::{self, Options};
-use super::{return_line, usage, Mkdsklsnode};
+use super::{usage, Mkdsklsnode};
+use crate::nim::say::return_line;
 use crate::api::{Ctx, HandlerError};
 use crate::hierarchy;
 use crate::nim::cmd::Nim;
@@ -100,14 +101,9 @@ pub fn pre(h: &Mkdsklsnode, ctx: &Ctx, request: &Request) -> Result<Pre, Handler
     let found = images_and_resources(ctx, &nim, &nimprime, &osi, &attrs, &mut docs)?;
     // `-V`: stock's `Running command on <host>: <cmd>` for nimprime's
     // commands, before the messages they led to.
-    let lines = nim.take_lines();
-    if opts.verbose {
-        let host = &nimprime;
-        let verbose = lines
-            .into_iter()
-            .map(|l| Response::new().info(format!("Running command on {host}: {l}\n")));
-        docs.0.splice(at..at, verbose);
-    }
+    let mut verbose = Vec::new();
+    Reply::new(&mut verbose, opts.verbose).commands(&nim, &nimprime)?;
+    docs.0.splice(at..at, verbose);
     let Some((images, resources)) = found else {
         return Ok(docs.fail());
     };

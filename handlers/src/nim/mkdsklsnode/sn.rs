@@ -21,6 +21,7 @@ use crate::nim::cmd::{Nim, LSSRC, STARTSRC};
 use crate::nim::model::{Image, NodeNet, Reply, Resources};
 use crate::nim::prime;
 use crate::nim::resources;
+use crate::nim::site::IsMe;
 use crate::objdefs::{cache::Cache, write};
 use crate::runner::Target;
 use std::collections::{BTreeMap, BTreeSet};
@@ -52,11 +53,7 @@ struct Sn<'a> {
 
 impl Sn<'_> {
     fn flush(&mut self) -> Result<(), Aborted> {
-        for line in self.nim.take_lines() {
-            self.reply
-                .verbose(format!("Running command on {}: {line}\n", self.sname))?;
-        }
-        Ok(())
+        self.reply.commands(&self.nim, &self.sname)
     }
 
     fn info(&mut self, text: String) -> Result<(), Aborted> {
@@ -553,8 +550,8 @@ fn chk_resolv_conf(ctx: &Ctx, f: &Facts, sn: &mut Sn) -> Result<BTreeMap<String,
         .collect();
     let site = &f.world.site;
     let domains: Vec<String> = f.world.networks.iter().map(|n| n.domain.clone()).collect();
-    let me = ctx.server.short_host.clone();
-    let is_me = move |name: &str| name.split('.').next() == Some(me.as_str());
+    let me = IsMe::new(&ctx.server.short_host, &sn.nim);
+    let is_me = |name: &str| me.is_me(name);
     let p = resources::ResolvParams {
         nodes: &nodes,
         site_domain: site.domain.as_deref(),
@@ -568,7 +565,7 @@ fn chk_resolv_conf(ctx: &Ctx, f: &Facts, sn: &mut Sn) -> Result<BTreeMap<String,
         is_me: &is_me,
         resolver: &resources::SystemResolver,
     };
-    sn.flush()?;
+    sn.reply.commands(&sn.nim, &sn.sname)?;
     let chosen = resources::chk_resolv_conf(&sn.nim, &mut sn.reply, &p)?;
     sn.flush()?;
     Ok(chosen)
