@@ -1,14 +1,14 @@
-//! What mkdsklsnode reads from the database, as `nim::model` types: the site
+//! What mkdsklsnode reads from (and writes to) the database, as `nim::model` types: the site
 //! keys it uses, each node's definition (stock `getobjdefs`), its address
 //! and network (stock `getNetwkInfo`: the last matching `networks` row),
 //! and the osimages (the `nimimage` rows through the osimage object).  Both
 //! the management node and each service node load through here (a service
 //! node reads the database itself through `cfgloc`).
 
-use crate::api::{Ctx, HandlerError};
+use crate::api::{Aborted, Ctx, HandlerError};
 use crate::nim::model::{Image, NodeNet};
 use crate::nim::site::short_host;
-use crate::objdefs::{cache::Cache, list, read::ReadOpts, read::Reader};
+use crate::objdefs::{cache::Cache, list, read::ReadOpts, read::Reader, write};
 use std::collections::{BTreeMap, BTreeSet};
 use std::net::IpAddr;
 use xcat_schema::db::Conn;
@@ -90,6 +90,23 @@ pub fn network_of(ip: IpAddr, networks: &[NodeNet]) -> Option<NodeNet> {
         .rev()
         .find(|n| xcat_schema::subnet::in_subnet(ip, &n.net, &n.mask))
         .cloned()
+}
+
+/// Set these object attributes in ONE transaction: `Ok(Err(why))` when
+/// it failed (nothing written); only an aborted request is an error.
+pub fn write_objects(ctx: &Ctx, reqs: &[write::WriteReq]) -> Result<Result<(), HandlerError>, Aborted> {
+    let res = ctx.db.write(|conn| -> Result<(), HandlerError> {
+        let res = write::set_objects(conn, &mut Cache::new(), reqs, write::Mode::Set, false)?;
+        match res.failed.is_empty() {
+            true => Ok(()),
+            false => Err(HandlerError::Message(res.errors.join("; "))),
+        }
+    });
+    match res {
+        Ok(()) => Ok(Ok(())),
+        Err(HandlerError::Aborted(a)) => Err(a),
+        Err(e) => Ok(Err(e)),
+    }
 }
 
 /// Read the site keys, `nodes` and the networks in one database read.

@@ -15,11 +15,12 @@ use crate::nim::say::return_line;
 use crate::api::{Ctx, HandlerError};
 use crate::hierarchy;
 use crate::nim::cmd::Nim;
+use crate::nim::command;
 use crate::nim::model::{Image, Reply, Resources};
 use crate::nim::prime;
 use crate::nim::sns;
 use crate::nim::validate;
-use crate::objdefs::{cache::Cache, write};
+use crate::objdefs::write;
 use crate::runner::Target;
 use std::collections::{BTreeMap, BTreeSet};
 use xcat_proto::{Request, Response};
@@ -65,18 +66,13 @@ pub fn pre(h: &Mkdsklsnode, ctx: &Ctx, request: &Request) -> Result<Pre, Handler
         return Ok(Pre::Answer(vec![Response::new().error(text)]));
     };
     let words = request.args();
-    if words.is_empty() {
-        return Ok(Pre::Answer(vec![usage()]));
-    }
     let Some(opts) = options::parse(&words) else {
         return Ok(Pre::Answer(vec![usage(), return_line(1)]));
     };
-    if opts.help {
-        return Ok(Pre::Answer(vec![usage()]));
-    }
-    if opts.version {
-        let v = format!("mkdsklsnode {}\n", ctx.server.version_line);
-        return Ok(Pre::Answer(vec![Response::new().info(v)]));
+    let lines = options::usage_lines();
+    let (none, help, version) = (words.is_empty(), opts.help, opts.version);
+    if let Some(docs) = command::help_or_version(ctx, "mkdsklsnode", &lines, none, help, version) {
+        return Ok(Pre::Answer(docs));
     }
     let mut docs = Docs(Vec::new());
     if let Some(img) = &opts.osimage {
@@ -289,19 +285,7 @@ fn write_configdump(
             attrs: [("configdump".to_string(), value.to_string())].into(),
         })
         .collect();
-    let r = ctx.db.write(|conn| -> Result<bool, HandlerError> {
-        let res = write::set_objects(conn, &mut Cache::new(), &reqs, write::Mode::Set, false)?;
-        if res.failed.is_empty() {
-            Ok(true)
-        } else {
-            Err(HandlerError::Message(res.errors.join("; ")))
-        }
-    });
-    match r {
-        Ok(ok) => Ok(ok),
-        Err(HandlerError::Aborted(a)) => Err(a.into()),
-        Err(_) => Ok(false),
-    }
+    Ok(load::write_objects(ctx, &reqs)?.is_ok())
 }
 
 /// Stock step 14: every resource an image names, defined on nimprime, with

@@ -22,7 +22,7 @@ use crate::nim::model::{Image, NodeNet, Reply, Resources};
 use crate::nim::prime;
 use crate::nim::resources;
 use crate::nim::site::IsMe;
-use crate::objdefs::{cache::Cache, write};
+use crate::objdefs::write;
 use crate::runner::Target;
 use std::collections::{BTreeMap, BTreeSet};
 use xcat_proto::{Request, Response};
@@ -425,18 +425,8 @@ fn update_nodetype(ctx: &Ctx, f: &Facts, good: &[&NodeDef]) -> Result<bool, Hand
     if reqs.is_empty() {
         return Ok(true);
     }
-    let res = ctx.db.write(|conn| -> Result<_, HandlerError> {
-        let mut cache = Cache::new();
-        let res = write::set_objects(conn, &mut cache, &reqs, write::Mode::Set, false)?;
-        if res.failed.is_empty() {
-            Ok(true)
-        } else {
-            Err(HandlerError::Message(res.errors.join("; ")))
-        }
-    });
-    match res {
-        Ok(ok) => Ok(ok),
-        Err(HandlerError::Aborted(a)) => Err(a.into()),
+    match load::write_objects(ctx, &reqs)? {
+        Ok(()) => Ok(true),
         Err(e) => {
             tracing::warn!("mkdsklsnode: nodetype update failed: {e}");
             Ok(false)
