@@ -13,7 +13,8 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::net::IpAddr;
 use xcat_schema::db::Conn;
 
-/// The site keys mkdsklsnode reads (handlers.md §3.10).
+/// The site keys mkdsklsnode reads (stock `get_site_attribute` calls,
+/// e.g. xCAT-server/lib/xcat/plugins/aixinstall.pm:11099).
 #[derive(Debug, Clone, Default)]
 pub struct Site {
     pub master: Option<String>,
@@ -94,7 +95,10 @@ pub fn network_of(ip: IpAddr, networks: &[NodeNet]) -> Option<NodeNet> {
 
 /// Set these object attributes in ONE transaction: `Ok(Err(why))` when
 /// it failed (nothing written); only an aborted request is an error.
-pub fn write_objects(ctx: &Ctx, reqs: &[write::WriteReq]) -> Result<Result<(), HandlerError>, Aborted> {
+pub fn write_objects(
+    ctx: &Ctx,
+    reqs: &[write::WriteReq],
+) -> Result<Result<(), HandlerError>, Aborted> {
     let res = ctx.db.write(|conn| -> Result<(), HandlerError> {
         let res = write::set_objects(conn, &mut Cache::new(), reqs, write::Mode::Set, false)?;
         match res.failed.is_empty() {

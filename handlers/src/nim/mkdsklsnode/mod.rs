@@ -1,5 +1,6 @@
 //! `mkdsklsnode`: define and initialise AIX diskless / dataless NIM
-//! machines (handlers.md §3; man page mkdsklsnode.1).  On the management
+//! machines (xCAT-server/lib/xcat/plugins/aixinstall.pm:8248-12753; man
+//! page mkdsklsnode.1).  On the management
 //! node ([`pre`], stock `prenimnodeset`) the options, nodes, osimages and
 //! nimprime's resources are checked, the SPOT updated and the resources
 //! copied (`nim::prime`), and the request is split per service node with

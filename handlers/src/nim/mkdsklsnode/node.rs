@@ -1,5 +1,5 @@
 //! One node on one service node (stock's per-node loop,
-//! xCAT-server/lib/xcat/plugins/aixinstall.pm:11289-11746, handlers.md §3.4): the NIM
+//! xCAT-server/lib/xcat/plugins/aixinstall.pm:11289-11746): the NIM
 //! machine name (short name, or `<short>_<osimage>` with `-n`; at most 39
 //! characters), every database value validated before the first NIM command
 //! for the node, `-f` on an existing machine (reset + deallocate; remove and

@@ -7,7 +7,7 @@
 //!
 //! Stock's service node spelled `-b|--backup` and `-p|--primary`, so the
 //! documented `--backupSN` / `--primarySN` failed there with `Return=1.`
-//! (handlers.md §9 quirk 8).  Here both sides accept `--backupSN` and
+//! (aixinstall.pm:11058, :11066).  Here both sides accept `--backupSN` and
 //! `--primarySN` (and, as abbreviations, `--backup` / `--primary`).
 
 use crate::getopt::{Config, Spec};

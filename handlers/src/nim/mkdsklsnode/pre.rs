@@ -1,6 +1,6 @@
 //! The management node's (nimprime's) part before the split (stock
 //! `preprocess_request` + `prenimnodeset`,
-//! xCAT-server/lib/xcat/plugins/aixinstall.pm:147-349, 8248-9051, handlers.md §3.2): nimprime,
+//! xCAT-server/lib/xcat/plugins/aixinstall.pm:147-349, 8248-9051): nimprime,
 //! options, `-i`, the `attr=val` checks, the nodes (resolvable, defined,
 //! on a network), each node's osimage, the NIM resource types and names on
 //! nimprime, `configdump=` written into the osimages (one transaction), the
@@ -11,13 +11,14 @@
 use super::load::{self, World};
 use super::options::{self, Options};
 use super::{usage, Mkdsklsnode};
-use crate::nim::say::return_line;
 use crate::api::{Ctx, HandlerError};
 use crate::hierarchy;
 use crate::nim::cmd::Nim;
 use crate::nim::command;
+use crate::nim::machine;
 use crate::nim::model::{Image, Reply, Resources};
 use crate::nim::prime;
+use crate::nim::say::return_line;
 use crate::nim::sns;
 use crate::nim::validate;
 use crate::objdefs::write;
@@ -376,13 +377,13 @@ fn prime_steps(
             return Ok(false);
         }
     }
-    // Stock `checkCredFiles` (§3.2 item 16): its messages are [info].
+    // Stock `checkCredFiles` (aixinstall.pm:9000): its messages are [info].
     let installdir = std::path::Path::new(&site.installdir);
     for m in crate::credfiles::check(installdir, &ctx.server.confdir) {
         reply.info(m)?;
     }
     if site.sharedinstall == "sns" {
-        if !step_sfs_copy(ctx, job.images) {
+        if !step_sfs_copy(ctx, &prime, job, &mut reply)? {
             reply.error("Could not copy NIM resources to the shared file system.\n")?;
             return Ok(false);
         }
@@ -408,7 +409,7 @@ fn per_sn(ctx: &Ctx, job: &PrimeJob) -> Result<BTreeMap<String, Vec<String>>, Ha
     Ok(hierarchy::per_service_node(&by_raw, job.opts.sn_type()))
 }
 
-/// `defSNres` (§3.6.4, `sharedinstall=sns`): snssnmove's `nim::sns`
+/// `defSNres` (aixinstall.pm:9846-10656, `sharedinstall=sns`): snssnmove's `nim::sns`
 /// defines the resources on every service node from here.
 fn define_sn_resources(
     h: &Mkdsklsnode,
@@ -452,7 +453,7 @@ fn define_sn_resources(
     )?)
 }
 
-/// `doSNcopy2` (§3.6.1): what each service node's images need, copied by
+/// `doSNcopy2` (aixinstall.pm:9656-9827): what each service node's images need, copied by
 /// `nim::prime` (this host and the management node left out).
 fn copy_to_sns(
     ctx: &Ctx,
@@ -473,9 +474,46 @@ fn copy_to_sns(
     Ok(prime::copy_to_service_nodes(prime, &req, reply)?)
 }
 
-/// Wired to snssnmove's `nim::sns::copy::do_sfs_copy` (§3.6.3) once
-/// `nim::prime`'s copyres2 (`copy_resource`) is public for its `copyres`
-/// callback; until then the sns copy is reported done.
-fn step_sfs_copy(_ctx: &Ctx, _images: &BTreeMap<String, Image>) -> bool {
-    true
+/// `doSFScopy` (aixinstall.pm:9009-9017, 10656-10974): `nim::sns` copies
+/// to the shared file system through one service node of the nodes (this
+/// host and nodes without one left out, as stock's `is_me` filter), each
+/// resource with `nim::prime`'s `copyres2`.
+fn step_sfs_copy(
+    ctx: &Ctx,
+    prime: &prime::Prime,
+    job: &PrimeJob,
+    reply: &mut Reply,
+) -> Result<bool, HandlerError> {
+    let me = ctx.server.short_host.as_str();
+    let sns: Vec<String> = per_sn(ctx, job)?
+        .into_keys()
+        .filter(|sn| !sn.is_empty() && machine::short_name(sn) != me)
+        .collect();
+    let site = &job.world.site;
+    let p = sns::copy::SfsCopy {
+        runner: prime.runner,
+        cfg: prime.cfg,
+        this_host: me,
+        nimprime: site.nimprime.as_deref().unwrap_or_default(),
+        installdir: &site.installdir,
+        resources: job.resources,
+    };
+    let images: Vec<Image> = job.images.values().cloned().collect();
+    let mut copyres = |j: &sns::copy::CopyJob, reply: &mut Reply| {
+        let copy = prime::copy::PlannedCopy {
+            name: j.res.clone(),
+            restype: j.restype.clone(),
+            location: j.location.clone(),
+            service_nodes: j.sns.clone(),
+        };
+        prime::copy::copy_resource(prime, &copy, reply)
+    };
+    Ok(sns::copy::do_sfs_copy(
+        &p,
+        &sns,
+        &sns,
+        &images,
+        &mut copyres,
+        reply,
+    )?)
 }

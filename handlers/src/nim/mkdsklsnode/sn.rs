@@ -1,5 +1,5 @@
 //! A server's part of mkdsklsnode (stock `mkdsklsnode()`,
-//! xCAT-server/lib/xcat/plugins/aixinstall.pm:10995-12753, handlers.md §3.3), in stock's
+//! xCAT-server/lib/xcat/plugins/aixinstall.pm:10995-12753), in stock's
 //! order: nodes resolvable, options, the start message, begin prescripts,
 //! the NIM machine list, each node's osimage, resources (nimprime: re-sync
 //! the shared_root; other servers: made here), statelite and resolv_conf,
@@ -405,7 +405,7 @@ fn finish(
 
 /// nodetype os / profile / provmethod of this part's successful nodes, in
 /// ONE transaction.  Stock wrote every node of the whole request, also the
-/// nodes other servers handled or that failed there (handlers.md §9 quirk 9).
+/// nodes other servers handled or that failed there (aixinstall.pm:12343-12356).
 fn update_nodetype(ctx: &Ctx, f: &Facts, good: &[&NodeDef]) -> Result<bool, HandlerError> {
     let reqs: Vec<write::WriteReq> = good
         .iter()
@@ -472,7 +472,7 @@ fn check_inetd(sn: &mut Sn) -> Result<(), Aborted> {
 }
 
 /// Stock step 7 on a server that is not nimprime: snres's
-/// `make_SN_resource` (handlers.md §3.6.2); its result is ignored, as stock's.
+/// `make_SN_resource` (aixinstall.pm:13042-13727, called at :11189-11190); its result is ignored, as stock's.
 fn make_sn_resources(f: &Facts, sn: &mut Sn) -> Result<(), Aborted> {
     let images: Vec<Image> = f.images.values().cloned().collect();
     let nets: Vec<NodeNet> = f.node_nets.values().cloned().collect();
@@ -494,7 +494,7 @@ fn make_sn_resources(f: &Facts, sn: &mut Sn) -> Result<(), Aborted> {
 }
 
 /// Stock step 8 (`sharedinstall=no`, shared_root images): mncopy's
-/// `dolitesetup` (§3.8) on this server; `false` after its failure.
+/// `dolitesetup` (perl-xCAT/xCAT/InstUtils.pm:801-1400, called at aixinstall.pm:11262) on this server; `false` after its failure.
 fn dolitesetup(
     h: &Mkdsklsnode,
     ctx: &Ctx,
@@ -520,7 +520,7 @@ fn dolitesetup(
     let outcome = prime::dolitesetup(&p, &req, &mut sn.reply)?;
     Ok(outcome != prime::LiteOutcome::Failed)
 }
-/// Stock step 9: snres's `chk_resolv_conf` (§3.9): node → resolv_conf resource.
+/// snres's `chk_resolv_conf` (aixinstall.pm:4716-5219): node → resolv_conf resource.
 fn chk_resolv_conf(ctx: &Ctx, f: &Facts, sn: &mut Sn) -> Result<BTreeMap<String, String>, Aborted> {
     let nodes: Vec<resources::ResolvNode> = f
         .world
