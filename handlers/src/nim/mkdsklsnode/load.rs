@@ -2,10 +2,12 @@
 //! keys it uses, each node's definition (stock `getobjdefs`), its address
 //! and network (stock `getNetwkInfo`: the last matching `networks` row),
 //! and the osimages (the `nimimage` rows through the osimage object).  Both
-//! the management node and each service node load through here (a service
+//! the management node and each service node load through here, and so
+//! does nimnodeset's server part (a service
 //! node reads the database itself through `cfgloc`).
 
 use crate::api::{Aborted, Ctx, HandlerError};
+use crate::nim::cmd::Nim;
 use crate::nim::model::{Image, NodeNet};
 use crate::nim::site::short_host;
 use crate::objdefs::{cache::Cache, list, read::ReadOpts, read::Reader, write};
@@ -91,6 +93,27 @@ pub fn network_of(ip: IpAddr, networks: &[NodeNet]) -> Option<NodeNet> {
         .rev()
         .find(|n| xcat_schema::subnet::in_subnet(ip, &n.net, &n.mask))
         .cloned()
+}
+
+/// The networks with each `<xcatmaster>` gateway made this server's
+/// address in that network (stock `process_request`,
+/// xCAT-server/lib/xcat/plugins/aixinstall.pm:490-516; `ifconfig -a` only
+/// when a network has one).  mkdsklsnode and nimnodeset.
+pub fn xcatmaster_gateways(networks: &[NodeNet], nim: &Nim) -> Vec<NodeNet> {
+    let mut nets = networks.to_vec();
+    if !nets.iter().any(|n| n.gateway == "<xcatmaster>") {
+        return nets;
+    }
+    let mine = nim.inet_addrs().unwrap_or_default();
+    for n in nets.iter_mut().filter(|n| n.gateway == "<xcatmaster>") {
+        n.gateway = mine
+            .iter()
+            .map(|(ip, _)| IpAddr::V4(*ip))
+            .find(|ip| xcat_schema::subnet::in_subnet(*ip, &n.net, &n.mask))
+            .map(|ip| ip.to_string())
+            .unwrap_or_default();
+    }
+    nets
 }
 
 /// Set these object attributes in ONE transaction: `Ok(Err(why))` when

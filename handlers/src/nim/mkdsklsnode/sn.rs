@@ -235,10 +235,9 @@ fn sync_shared_roots(f: &Facts, sn: &mut Sn) -> Result<(), Aborted> {
 }
 
 /// Each node's network, `<xcatmaster>` gateways made this server's
-/// address in it (stock `getNetwkInfo` + `process_request`,
-/// aixinstall.pm:490-516).
+/// address in it ([`load::xcatmaster_gateways`]).
 fn node_networks(f: &Facts, sn: &mut Sn) -> BTreeMap<String, NodeNet> {
-    let nets = networks(f, sn);
+    let nets = load::xcatmaster_gateways(&f.world.networks, &sn.nim);
     f.world
         .nodes
         .iter()
@@ -247,23 +246,6 @@ fn node_networks(f: &Facts, sn: &mut Sn) -> BTreeMap<String, NodeNet> {
             Some((n.name.clone(), net))
         })
         .collect()
-}
-
-fn networks(f: &Facts, sn: &mut Sn) -> Vec<NodeNet> {
-    let mut nets = f.world.networks.clone();
-    if !nets.iter().any(|n| n.gateway == "<xcatmaster>") {
-        return nets;
-    }
-    let mine = sn.nim.inet_addrs().unwrap_or_default();
-    for n in nets.iter_mut().filter(|n| n.gateway == "<xcatmaster>") {
-        n.gateway = mine
-            .iter()
-            .map(|(ip, _)| std::net::IpAddr::V4(*ip))
-            .find(|ip| xcat_schema::subnet::in_subnet(*ip, &n.net, &n.mask))
-            .map(|ip| ip.to_string())
-            .unwrap_or_default();
-    }
-    nets
 }
 
 /// Every node (stock step 10); the nodes that failed.
