@@ -314,6 +314,26 @@ fn prime_calls() -> Vec<String> {
     v
 }
 
+/// A service node's checks of the image resources it has already
+/// (`make_SN_resource` / `defSNres`): networks, resource types and names,
+/// the SPOT checked.
+fn sn_resource_checks() -> Vec<String> {
+    [
+        "0\tlsnim -l",
+        "0\tlsnim -c networks",
+        "0\tlsnim -Z -a net_addr -a snm master_net",
+        "0\tlsnim -Z -a net_addr -a snm nimnet",
+        "0\tlsnim -P -c resources",
+        "0\tlsnim -c resources",
+        "0\tsync",
+        "0\tsync",
+        "0\tsync",
+        "0\tnim -Fo check 71_spot",
+    ]
+    .map(str::to_string)
+    .to_vec()
+}
+
 fn usage_text() -> String {
     "\n  mkdsklsnode - Use this xCAT command to define and initialize AIX \n\t\t\tdiskless nodes.\n  Usage: \n\tmkdsklsnode [-h | --help ]\nor\n\tmkdsklsnode [-V|--verbose] [-f|--force] [-d|--defonly] [-n|--newname] \n\t\t[-i image_name] [-u|--updateSN] [-l location] [-p|--primarySN]\n\t\t[-b|--backupSN] [-k|--skipsync]\n\t\t[-r|--resonly] noderange [attr=val [attr=val ...]]\n\n".to_string()
 }
@@ -516,21 +536,11 @@ fn dataless_on(env: &Env) {
     let (mn, sn1) = (sim("mn"), sim("sn1"));
     let out = on_sn1(env, &mn, &sn1, &["-p", "-i", "71dtls", "cn01"]);
     assert_eq!((out.stderr.as_str(), out.exit), ("", 0), "{}", out.stdout);
-    assert_eq!(
-        sn1.calls(),
+    let mut want = vec!["0\tlsnim -c machines".to_string()];
+    // make_SN_resource (resources there already) and chk_resolv_conf
+    want.extend(sn_resource_checks());
+    want.extend(
         [
-            "0\tlsnim -c machines",
-            // make_SN_resource (resources there already) and chk_resolv_conf
-            "0\tlsnim -l",
-            "0\tlsnim -c networks",
-            "0\tlsnim -Z -a net_addr -a snm master_net",
-            "0\tlsnim -Z -a net_addr -a snm nimnet",
-            "0\tlsnim -P -c resources",
-            "0\tlsnim -c resources",
-            "0\tsync",
-            "0\tsync",
-            "0\tsync",
-            "0\tnim -Fo check 71_spot",
             "0\tlsnim -c resources",
             "0\tifconfig -a",
             "0\tnim -Fo define -t dataless -a if1=find_net cn01 aabbccddee01 ent -a cable_type1=N/A -a netboot_kernel=mp -a net_definition=ent 255.255.255.0 198.18.0.254 -a net_settings1=100 full cn01",
@@ -540,7 +550,9 @@ fn dataless_on(env: &Env) {
             "0\tlsnim -a location -Z 71_root",
             "0\tlssrc -s inetd",
         ]
+        .map(str::to_string),
     );
+    assert_eq!(sn1.calls(), want);
     assert_eq!(
         nodetype(env)["cn01"],
         ("AIX".into(), "71dtls".into(), "71dtls".into())
@@ -1166,15 +1178,7 @@ impl xcat_handlers::runner::Runner for Router {
             let line = format!("{host}: {}", cmd.to_shell_line());
             self.log.lock().unwrap().push(line);
         }
-        let o = std::process::Command::new(program)
-            .args(&cmd.args)
-            .output()
-            .unwrap();
-        Output {
-            status: o.status.code(),
-            stdout: String::from_utf8_lossy(&o.stdout).into_owned(),
-            stderr: String::from_utf8_lossy(&o.stderr).into_owned(),
-        }
+        exec(&program, &cmd.args)
     }
 
     fn xcat(&self, _request: xcat_proto::Request, _timeout: Duration) -> Vec<Response> {
@@ -1249,18 +1253,7 @@ fn sharedinstall_sns_copies_through_one_service_node_and_defines_on_each() {
         "0\tlsnim -a alloc_count -Z 71_spot",
         "0\tlsnim -a alloc_count -Z 71_sr",
     ];
-    let defsnres = [
-        "0\tlsnim -l",
-        "0\tlsnim -c networks",
-        "0\tlsnim -Z -a net_addr -a snm master_net",
-        "0\tlsnim -Z -a net_addr -a snm nimnet",
-        "0\tlsnim -P -c resources",
-        "0\tlsnim -c resources",
-        "0\tsync",
-        "0\tsync",
-        "0\tsync",
-        "0\tnim -Fo check 71_spot",
-    ];
+    let defsnres = sn_resource_checks();
     let df = [
         format!("0\tdf -m {spot}/71_spot"),
         "0\tdf -m /install/nim/shared_root".to_string(),
@@ -1269,12 +1262,12 @@ fn sharedinstall_sns_copies_through_one_service_node_and_defines_on_each() {
         .iter()
         .map(|c| c.to_string())
         .chain(df)
-        .chain(defsnres.iter().map(|c| c.to_string()))
+        .chain(defsnres.iter().cloned())
         .collect();
     let sn2_want: Vec<String> = alloc
         .iter()
-        .chain(defsnres.iter())
         .map(|c| c.to_string())
+        .chain(defsnres.iter().cloned())
         .collect();
     assert_eq!(sn1.calls(), sn1_want);
     assert_eq!(sn2.calls(), sn2_want);
