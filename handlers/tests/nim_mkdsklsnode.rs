@@ -314,6 +314,26 @@ fn prime_calls() -> Vec<String> {
     v
 }
 
+/// A service node's checks of the image resources it has already
+/// (`make_SN_resource` / `defSNres`): networks, resource types and names,
+/// the SPOT checked.
+fn sn_resource_checks() -> Vec<String> {
+    [
+        "0\tlsnim -l",
+        "0\tlsnim -c networks",
+        "0\tlsnim -Z -a net_addr -a snm master_net",
+        "0\tlsnim -Z -a net_addr -a snm nimnet",
+        "0\tlsnim -P -c resources",
+        "0\tlsnim -c resources",
+        "0\tsync",
+        "0\tsync",
+        "0\tsync",
+        "0\tnim -Fo check 71_spot",
+    ]
+    .map(str::to_string)
+    .to_vec()
+}
+
 fn usage_text() -> String {
     "\n  mkdsklsnode - Use this xCAT command to define and initialize AIX \n\t\t\tdiskless nodes.\n  Usage: \n\tmkdsklsnode [-h | --help ]\nor\n\tmkdsklsnode [-V|--verbose] [-f|--force] [-d|--defonly] [-n|--newname] \n\t\t[-i image_name] [-u|--updateSN] [-l location] [-p|--primarySN]\n\t\t[-b|--backupSN] [-k|--skipsync]\n\t\t[-r|--resonly] noderange [attr=val [attr=val ...]]\n\n".to_string()
 }
@@ -516,21 +536,11 @@ fn dataless_on(env: &Env) {
     let (mn, sn1) = (sim("mn"), sim("sn1"));
     let out = on_sn1(env, &mn, &sn1, &["-p", "-i", "71dtls", "cn01"]);
     assert_eq!((out.stderr.as_str(), out.exit), ("", 0), "{}", out.stdout);
-    assert_eq!(
-        sn1.calls(),
+    let mut want = vec!["0\tlsnim -c machines".to_string()];
+    // make_SN_resource (resources there already) and chk_resolv_conf
+    want.extend(sn_resource_checks());
+    want.extend(
         [
-            "0\tlsnim -c machines",
-            // make_SN_resource (resources there already) and chk_resolv_conf
-            "0\tlsnim -l",
-            "0\tlsnim -c networks",
-            "0\tlsnim -Z -a net_addr -a snm master_net",
-            "0\tlsnim -Z -a net_addr -a snm nimnet",
-            "0\tlsnim -P -c resources",
-            "0\tlsnim -c resources",
-            "0\tsync",
-            "0\tsync",
-            "0\tsync",
-            "0\tnim -Fo check 71_spot",
             "0\tlsnim -c resources",
             "0\tifconfig -a",
             "0\tnim -Fo define -t dataless -a if1=find_net cn01 aabbccddee01 ent -a cable_type1=N/A -a netboot_kernel=mp -a net_definition=ent 255.255.255.0 198.18.0.254 -a net_settings1=100 full cn01",
@@ -540,7 +550,9 @@ fn dataless_on(env: &Env) {
             "0\tlsnim -a location -Z 71_root",
             "0\tlssrc -s inetd",
         ]
+        .map(str::to_string),
     );
+    assert_eq!(sn1.calls(), want);
     assert_eq!(
         nodetype(env)["cn01"],
         ("AIX".into(), "71dtls".into(), "71dtls".into())
@@ -1103,4 +1115,160 @@ fn prescripts_run_around_the_nodes() {
             ),
         ]
     );
+}
+
+/// Routes every command to the simulator of its host (this server: `mn`);
+/// `test` / `ls` run for real, `du -sm` says 1 MB; a command no simulator
+/// has (rsync, mkdir) is recorded as a success.  Every command is logged with its host.
+struct Router {
+    roots: std::collections::HashMap<String, std::path::PathBuf>,
+    log: std::sync::Mutex<Vec<String>>,
+}
+
+impl Router {
+    fn new(hosts: &[&SimHost]) -> Router {
+        let roots = hosts.iter().map(|h| (h.name.clone(), h.root.clone()));
+        Router {
+            roots: roots.collect(),
+            log: std::sync::Mutex::new(Vec::new()),
+        }
+    }
+
+    /// The logged commands that no simulator logs itself (its own wrappers).
+    fn unsimulated(&self) -> Vec<String> {
+        self.log.lock().unwrap().clone()
+    }
+}
+
+impl xcat_handlers::runner::Runner for Router {
+    fn run(
+        &self,
+        target: &xcat_handlers::runner::Target,
+        cmd: &xcat_handlers::runner::Cmd,
+        _timeout: Duration,
+    ) -> xcat_handlers::runner::Output {
+        use xcat_handlers::runner::{Output, Target};
+        let host = match target {
+            Target::Local => "mn",
+            Target::Host(h) => h.as_str(),
+        };
+        let root = self
+            .roots
+            .get(host)
+            .unwrap_or_else(|| panic!("no host {host}"));
+        let sim = root.join(cmd.program.trim_start_matches('/'));
+        if cmd.program == "/usr/bin/du" {
+            self.log
+                .lock()
+                .unwrap()
+                .push(format!("{host}: {}", cmd.to_shell_line()));
+            let dir = cmd.args.last().cloned().unwrap_or_default();
+            return Output::success(format!("1\t{dir}\n"));
+        }
+        let (program, record) = if sim.exists() {
+            (sim, false)
+        } else if ["/usr/bin/test", "/usr/bin/ls"].contains(&cmd.program.as_str()) {
+            (std::path::PathBuf::from(&cmd.program), true)
+        } else {
+            let line = format!("{host}: {}", cmd.to_shell_line());
+            self.log.lock().unwrap().push(line);
+            return Output::success("");
+        };
+        if record {
+            let line = format!("{host}: {}", cmd.to_shell_line());
+            self.log.lock().unwrap().push(line);
+        }
+        exec(&program, &cmd.args)
+    }
+
+    fn xcat(&self, _request: xcat_proto::Request, _timeout: Duration) -> Vec<Response> {
+        Vec::new()
+    }
+}
+
+#[test]
+fn sharedinstall_sns_copies_through_one_service_node_and_defines_on_each() {
+    let env = env();
+    ins(&env, "site", &[("key", "sharedinstall"), ("value", "sns")]);
+    let (mn, sn1, sn2) = (sim("mn"), sim("sn1"), sim("sn2"));
+    let router = std::sync::Arc::new(Router::new(&[&mn, &sn1, &sn2]));
+    let mut ctx = ctx_on(&env, "mn");
+    ctx.runner = router.clone();
+    let h = Mkdsklsnode::with_config(NimConfig::default());
+    let parts = h
+        .preprocess(&ctx, request("mkdsklsnode", None, &["-r", "compute"]))
+        .unwrap();
+    let mut docs: Vec<Response> = Vec::new();
+    for p in parts {
+        assert!(p.dest.is_empty(), "-r: nothing for the service nodes");
+        h.process(&ctx, &p.request, &mut docs).unwrap();
+    }
+    let out = output(docs);
+    let using = |sn: &str| {
+        let mut t = format!("Checking NIM resources on {sn}.\n\n");
+        for r in ["71_spot", "71_paging", "71_sr"] {
+            t += &format!("{sn}: Using existing resource called '{r}'.\n\n");
+        }
+        t
+    };
+    assert_eq!(
+        (out.stdout, out.stderr.as_str(), out.exit),
+        (
+            format!(
+                "Updating the spot named '71dskls'.\n\n{}{}",
+                using("sn1"),
+                using("sn2")
+            ),
+            "",
+            0
+        )
+    );
+    // doSFScopy: /etc/hosts to both, the scripts and the resources (the
+    // spot and shared_root; paging never) through sn1 only, each with
+    // nim::prime's copyres2 (mkdir, du, df, rsync).
+    let inst = env.ctx.server.confdir.join("install").display().to_string();
+    let spot = mn.root.join("install/nim/spot").display().to_string();
+    assert_eq!(
+        router.unsimulated(),
+        [
+            "mn: /usr/bin/rsync -rlHpEAogDz /etc/hosts sn1:/etc/".to_string(),
+            "mn: /usr/bin/rsync -rlHpEAogDz /etc/hosts sn2:/etc/".to_string(),
+            format!("mn: /usr/bin/rsync -rlHpEAogDz {inst}/postscripts sn1:{inst}"),
+            format!("mn: /usr/bin/ls {inst}/prescripts"),
+            format!("sn1: /usr/bin/mkdir -m 644 -p {spot}/71_spot"),
+            format!("mn: /usr/bin/du -sm {spot}/71_spot"),
+            format!("mn: /usr/bin/rsync -rlHpEAogDz {spot}/71_spot sn1:{spot}"),
+            "sn1: /usr/bin/mkdir -m 644 -p /install/nim/shared_root".to_string(),
+            "mn: /usr/bin/du -sm /install/nim/shared_root".to_string(),
+            "mn: /usr/bin/rsync -rlHpEAogDz /install/nim/shared_root/71_sr sn1:/install/nim/shared_root".to_string(),
+        ]
+    );
+    let mut want_mn = prime_calls();
+    want_mn.push("0\tlsnim -a alloc_count -Z 71_sr".to_string());
+    want_mn.push("0\tnim -Fo sync_roots 71_spot".to_string());
+    assert_eq!(mn.calls(), want_mn);
+    // The allocation check on both, then defSNres on each service node
+    // (the resources exist there: checked, not defined again).
+    let alloc = [
+        "0\tlsnim -a alloc_count -Z 71_spot",
+        "0\tlsnim -a alloc_count -Z 71_sr",
+    ];
+    let defsnres = sn_resource_checks();
+    let df = [
+        format!("0\tdf -m {spot}/71_spot"),
+        "0\tdf -m /install/nim/shared_root".to_string(),
+    ];
+    let sn1_want: Vec<String> = alloc
+        .iter()
+        .map(|c| c.to_string())
+        .chain(df)
+        .chain(defsnres.iter().cloned())
+        .collect();
+    let sn2_want: Vec<String> = alloc
+        .iter()
+        .map(|c| c.to_string())
+        .chain(defsnres.iter().cloned())
+        .collect();
+    assert_eq!(sn1.calls(), sn1_want);
+    assert_eq!(sn2.calls(), sn2_want);
 }

@@ -45,18 +45,6 @@ impl Router {
     }
 }
 
-fn exec(program: &std::path::Path, args: &[String]) -> Output {
-    let o = std::process::Command::new(program)
-        .args(args)
-        .output()
-        .unwrap();
-    Output {
-        status: o.status.code(),
-        stdout: String::from_utf8_lossy(&o.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&o.stderr).into_owned(),
-    }
-}
-
 impl Runner for Router {
     fn run(&self, target: &Target, cmd: &Cmd, _timeout: Duration) -> Output {
         self.log

@@ -317,3 +317,13 @@ pub fn hanfs_sequence(dir_at_local: &str, dir_at_remote: &str) -> Vec<String> {
         format!("0\tmknfsexp -d /install -B -v 4 -g /install@{dir_at_local}:/install@{dir_at_remote} -x -t rw -r *"),
     ]
 }
+
+/// Run `program` with `args` here, as a `Runner` answers (test routers).
+pub fn exec(program: &Path, args: &[String]) -> xcat_handlers::runner::Output {
+    let o = Command::new(program).args(args).output().unwrap();
+    xcat_handlers::runner::Output {
+        status: o.status.code(),
+        stdout: String::from_utf8_lossy(&o.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&o.stderr).into_owned(),
+    }
+}

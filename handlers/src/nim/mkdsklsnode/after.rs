@@ -147,7 +147,7 @@ fn sns_backups(a: &After, good: &[&NodeDef], reply: &mut Reply) -> Result<(), Ab
     Ok(())
 }
 
-/// `-S` (stock step 16, §3.5): the hanfs owner's `setup_ha_nfs`.
+/// `-S` (stock aixinstall.pm:12389-12691): the hanfs owner's `setup_ha_nfs`.
 pub fn setup_hanfs(a: &After, reply: &mut Reply) -> Result<(), Aborted> {
     let nodes: Vec<hanfs::HaNfsNode> =
         a.f.world

@@ -1,18 +1,22 @@
-//! What mkdsklsnode reads from the database, as `nim::model` types: the site
+//! What mkdsklsnode reads from (and writes to) the database, as `nim::model` types: the site
 //! keys it uses, each node's definition (stock `getobjdefs`), its address
 //! and network (stock `getNetwkInfo`: the last matching `networks` row),
 //! and the osimages (the `nimimage` rows through the osimage object).  Both
-//! the management node and each service node load through here (a service
+//! the management node and each service node load through here, and so
+//! does nimnodeset's server part (a service
 //! node reads the database itself through `cfgloc`).
 
-use crate::api::{Ctx, HandlerError};
+use crate::api::{Aborted, Ctx, HandlerError};
+use crate::nim::cmd::Nim;
 use crate::nim::model::{Image, NodeNet};
-use crate::objdefs::{cache::Cache, list, read::ReadOpts, read::Reader};
+use crate::nim::site::short_host;
+use crate::objdefs::{cache::Cache, list, read::ReadOpts, read::Reader, write};
 use std::collections::{BTreeMap, BTreeSet};
 use std::net::IpAddr;
 use xcat_schema::db::Conn;
 
-/// The site keys mkdsklsnode reads (handlers.md §3.10).
+/// The site keys mkdsklsnode reads (stock `get_site_attribute` calls,
+/// e.g. xCAT-server/lib/xcat/plugins/aixinstall.pm:11099).
 #[derive(Debug, Clone, Default)]
 pub struct Site {
     pub master: Option<String>,
@@ -54,7 +58,7 @@ impl NodeDef {
 
     /// The short host name (stock `s/\..*$//`).
     pub fn short(&self) -> &str {
-        self.name.split('.').next().unwrap_or(&self.name)
+        crate::nim::machine::short_name(&self.name)
     }
 }
 
@@ -89,6 +93,47 @@ pub fn network_of(ip: IpAddr, networks: &[NodeNet]) -> Option<NodeNet> {
         .rev()
         .find(|n| xcat_schema::subnet::in_subnet(ip, &n.net, &n.mask))
         .cloned()
+}
+
+/// The networks with each `<xcatmaster>` gateway made this server's
+/// address in that network (stock `process_request`,
+/// xCAT-server/lib/xcat/plugins/aixinstall.pm:490-516; `ifconfig -a` only
+/// when a network has one).  mkdsklsnode and nimnodeset.
+pub fn xcatmaster_gateways(networks: &[NodeNet], nim: &Nim) -> Vec<NodeNet> {
+    let mut nets = networks.to_vec();
+    if !nets.iter().any(|n| n.gateway == "<xcatmaster>") {
+        return nets;
+    }
+    let mine = nim.inet_addrs().unwrap_or_default();
+    for n in nets.iter_mut().filter(|n| n.gateway == "<xcatmaster>") {
+        n.gateway = mine
+            .iter()
+            .map(|(ip, _)| IpAddr::V4(*ip))
+            .find(|ip| xcat_schema::subnet::in_subnet(*ip, &n.net, &n.mask))
+            .map(|ip| ip.to_string())
+            .unwrap_or_default();
+    }
+    nets
+}
+
+/// Set these object attributes in ONE transaction: `Ok(Err(why))` when
+/// it failed (nothing written); only an aborted request is an error.
+pub fn write_objects(
+    ctx: &Ctx,
+    reqs: &[write::WriteReq],
+) -> Result<Result<(), HandlerError>, Aborted> {
+    let res = ctx.db.write(|conn| -> Result<(), HandlerError> {
+        let res = write::set_objects(conn, &mut Cache::new(), reqs, write::Mode::Set, false)?;
+        match res.failed.is_empty() {
+            true => Ok(()),
+            false => Err(HandlerError::Message(res.errors.join("; "))),
+        }
+    });
+    match res {
+        Ok(()) => Ok(Ok(())),
+        Err(HandlerError::Aborted(a)) => Err(a),
+        Err(e) => Ok(Err(e)),
+    }
 }
 
 /// Read the site keys, `nodes` and the networks in one database read.
@@ -128,7 +173,7 @@ fn site(r: &mut Reader) -> Result<Site, HandlerError> {
     let master = get("master")?;
     let nimprime = get("nimprime")?
         .or_else(|| master.clone())
-        .map(|v| short(&v));
+        .map(|v| short_host(&v));
     let nfsv4 = get("useNFSv4onAIX")?.is_some_and(|v| v.contains(['1', 'Y', 'y']));
     Ok(Site {
         master,
@@ -140,18 +185,6 @@ fn site(r: &mut Reader) -> Result<Site, HandlerError> {
         domain: get("domain")?,
         nameservers: get("nameservers")?,
     })
-}
-
-/// A host's short name (an address is looked up first, as `getnimprime`).
-fn short(host: &str) -> String {
-    let name = match host.parse::<IpAddr>() {
-        Ok(ip) => dns_lookup::lookup_addr(&ip).unwrap_or_else(|_| host.to_string()),
-        Err(_) => host.to_string(),
-    };
-    if name.parse::<IpAddr>().is_ok() {
-        return name;
-    }
-    name.split('.').next().unwrap_or(&name).to_string()
 }
 
 fn wanted(names: &[&str]) -> ReadOpts {

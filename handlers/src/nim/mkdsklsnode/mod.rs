@@ -1,5 +1,6 @@
 //! `mkdsklsnode`: define and initialise AIX diskless / dataless NIM
-//! machines (handlers.md §3; man page mkdsklsnode.1).  On the management
+//! machines (xCAT-server/lib/xcat/plugins/aixinstall.pm:8248-12753; man
+//! page mkdsklsnode.1).  On the management
 //! node ([`pre`], stock `prenimnodeset`) the options, nodes, osimages and
 //! nimprime's resources are checked, the SPOT updated and the resources
 //! copied (`nim::prime`), and the request is split per service node with
@@ -32,6 +33,7 @@ pub mod sn;
 use crate::api::{Ctx, Handler, HandlerError, Part, Responder};
 use crate::nim::clientfiles::ClientFiles;
 use crate::nim::cmd::NimConfig;
+use crate::nim::say::{self, return_line, send_all};
 use pre::Pre;
 use std::time::Duration;
 use xcat_proto::{Request, Response};
@@ -78,16 +80,7 @@ impl Mkdsklsnode {
 
 /// The usage text: one [info] document.
 pub fn usage() -> Response {
-    options::usage_lines()
-        .into_iter()
-        .fold(Response::new(), |r, l| r.info(l))
-}
-
-/// Stock `Return=<rc>.` with error code `rc`.
-pub fn return_line(rc: i64) -> Response {
-    Response::new()
-        .error_text(format!("Return={rc}."))
-        .errorcode(rc)
+    say::usage(&options::usage_lines())
 }
 
 impl Handler for Mkdsklsnode {
@@ -135,31 +128,21 @@ impl Handler for Mkdsklsnode {
         out: &mut dyn Responder,
     ) -> Result<(), HandlerError> {
         if let Some(docs) = carry::replayed(request) {
-            for d in docs {
-                out.send(d)?;
-            }
-            return Ok(());
+            return Ok(send_all(out, docs)?);
         }
         let mut request = request.clone();
         if request.get("_xcatpreprocessed") != Some("1") {
             // A direct call (not split): the management node's checks, then
             // every node here.
             match pre::pre(self, ctx, &request)? {
-                Pre::Answer(docs) => {
-                    for d in docs {
-                        out.send(d)?;
-                    }
-                    return Ok(());
-                }
+                Pre::Answer(docs) => return Ok(send_all(out, docs)?),
                 Pre::Split {
                     nodes,
                     resources,
                     msgs,
                     ..
                 } => {
-                    for d in msgs {
-                        out.send(d)?;
-                    }
+                    send_all(out, msgs)?;
                     request.set_nodes(&nodes);
                     carry::put_resources(&mut request, &resources);
                 }

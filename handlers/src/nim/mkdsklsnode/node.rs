@@ -1,5 +1,5 @@
 //! One node on one service node (stock's per-node loop,
-//! xCAT-server/lib/xcat/plugins/aixinstall.pm:11289-11746, handlers.md §3.4): the NIM
+//! xCAT-server/lib/xcat/plugins/aixinstall.pm:11289-11746): the NIM
 //! machine name (short name, or `<short>_<osimage>` with `-n`; at most 39
 //! characters), every database value validated before the first NIM command
 //! for the node, `-f` on an existing machine (reset + deallocate; remove and
@@ -15,9 +15,9 @@
 use super::load::NodeDef;
 use super::options::Options;
 use crate::nim::cmd::{Nim, NimConfig, Ran};
-use crate::nim::model::{Image, NodeNet};
+use crate::nim::machine::{self, ClientDef};
+use crate::nim::model::{Image, NodeNet, Reply};
 use crate::nim::validate::{self, Invalid};
-use crate::nim::xcat2nim::machines::link_local;
 use crate::runner::{Runner, Target};
 use std::collections::{BTreeMap, BTreeSet};
 use std::net::IpAddr;
@@ -66,12 +66,9 @@ struct Log<'a> {
 
 impl Log<'_> {
     fn flush(&mut self) {
-        for line in self.nim.take_lines() {
-            if self.verbose {
-                let text = format!("Running command on {}: {line}\n", self.sname);
-                self.docs.push(Response::new().info(text));
-            }
-        }
+        let mut reply = Reply::new(&mut self.docs, self.verbose);
+        // Sending to a Vec never fails.
+        let _ = reply.commands(&self.nim, self.sname);
     }
 
     fn info(&mut self, text: String) {
@@ -266,51 +263,6 @@ fn no_mac(job: &Job) -> Invalid {
     }
 }
 
-/// Stock `prefixtomask`: a prefix length as 32 hexadecimal digits.
-fn prefix_to_mask(mask: &str) -> String {
-    match mask.trim_start_matches('/').parse::<u32>() {
-        Ok(p @ 1..=128) => format!("{:032x}", u128::MAX << (128 - p)),
-        _ => "0".to_string(),
-    }
-}
-
-/// The `-a` words of the definition.
-fn define_words(s: &Shared, job: &Job, macs: &[String], net: &NodeNet) -> Vec<String> {
-    let short = job.node.short();
-    let hfi = net.mgtifname.contains("hf");
-    let v6 = matches!(job.ip, Some(IpAddr::V6(_)));
-    let (adapter, netmask) = match (v6, hfi) {
-        (true, _) => ("ent6", prefix_to_mask(&net.mask)),
-        (false, true) => ("hfi0", net.mask.clone()),
-        (false, false) => ("ent", net.mask.clone()),
-    };
-    let mut words = Vec::new();
-    for (i, mac) in macs.iter().enumerate() {
-        let n = i + 1;
-        let hw = if v6 { link_local(mac) } else { mac.clone() };
-        words.push(if s.opts.newname {
-            format!("if{n}=find_net {short} 0")
-        } else {
-            format!("if{n}=find_net {short} {hw} {adapter}")
-        });
-        words.push(format!("cable_type{n}=N/A"));
-    }
-    words.push("netboot_kernel=mp".to_string());
-    if !hfi {
-        let speed = s.attrs.get("speed").map_or("100", String::as_str);
-        let duplex = s.attrs.get("duplex").map_or("full", String::as_str);
-        words.push(format!(
-            "net_definition={adapter} {netmask} {}",
-            net.gateway
-        ));
-        words.push(format!("net_settings1={speed} {duplex}"));
-    }
-    if let Some(p) = s.attrs.get("dump_iscsi_port") {
-        words.push(format!("dump_iscsi_port={p}"));
-    }
-    words
-}
-
 fn define(s: &Shared, job: &Job, ty: &str, nim_name: &str, macs: &[String], log: &mut Log) -> bool {
     if job.ip.is_none() {
         let text = format!(
@@ -345,12 +297,26 @@ fn define(s: &Shared, job: &Job, ty: &str, nim_name: &str, macs: &[String], log:
         log.invalid(&no_mac(job));
         return false;
     }
-    let words = define_words(s, job, macs, net);
-    let mut args: Vec<&str> = vec!["-Fo", "define", "-t", ty];
-    for w in &words {
-        args.extend(["-a", w.as_str()]);
-    }
-    args.push(nim_name);
+    let joined = macs.join("|");
+    let def = ClientDef {
+        node: &job.node.name,
+        nim_name,
+        nimtype: ty,
+        macs: &joined,
+        ipv6: matches!(job.ip, Some(IpAddr::V6(_))),
+        new_name: s.opts.newname,
+        net,
+        attrs: s.attrs,
+        passed: &["dump_iscsi_port"],
+    };
+    let words = match machine::define_args(&def) {
+        Ok(w) => w,
+        Err(e) => {
+            log.invalid(&e);
+            return false;
+        }
+    };
+    let args: Vec<&str> = words.iter().map(String::as_str).collect();
     if log.verbose {
         log.info(format!("{}: Creating NIM node definition.\n", log.sname));
     } else {
@@ -439,16 +405,4 @@ fn init(s: &Shared, job: &Job, ty: &str, nim_name: &str, log: &mut Log) -> bool 
         return false;
     }
     true
-}
-
-#[cfg(test)]
-mod tests {
-    use super::prefix_to_mask;
-
-    #[test]
-    fn prefix_masks_as_stock() {
-        assert_eq!(prefix_to_mask("64"), "ffffffffffffffff0000000000000000");
-        assert_eq!(prefix_to_mask("/128"), "f".repeat(32));
-        assert_eq!(prefix_to_mask("x"), "0");
-    }
 }

@@ -7,11 +7,12 @@
 //!
 //! Stock's service node spelled `-b|--backup` and `-p|--primary`, so the
 //! documented `--backupSN` / `--primarySN` failed there with `Return=1.`
-//! (handlers.md §9 quirk 8).  Here both sides accept `--backupSN` and
+//! (aixinstall.pm:11058, :11066).  Here both sides accept `--backupSN` and
 //! `--primarySN` (and, as abbreviations, `--backup` / `--primary`).
 
 use crate::getopt::{Config, Spec};
 use crate::hierarchy::SnType;
+use crate::nim::split;
 use std::collections::BTreeMap;
 
 const CONFIG: Config = Config::DEFAULT.bundling().no_ignore_case();
@@ -70,11 +71,7 @@ pub struct Options {
 impl Options {
     /// `-p` / `-b` / both or neither (aixinstall.pm:8334-8345).
     pub fn sn_type(&self) -> SnType {
-        match (self.primary, self.backup) {
-            (true, false) => SnType::Primary,
-            (false, true) => SnType::Backup,
-            _ => SnType::All,
-        }
+        split::sn_type(self.primary, self.backup)
     }
 
     /// The noderange: the last word without `=`.
@@ -113,17 +110,11 @@ pub fn parse(words: &[&str]) -> Option<Options> {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct BadPairs(pub String);
 
-/// The stock split of one word (`^\s*(\S+?)\s*=\s*(\S*.*)$`); `None` when
-/// the name or the value is empty (or `0`: stock tests them as booleans).
+/// One word split as every NIM command splits it ([`split::attr_pair`]);
+/// `None` also when the value is empty or `0` (stock tests them as
+/// booleans, xCAT-server/lib/xcat/plugins/aixinstall.pm:8399-8400).
 fn split_pair(word: &str) -> Option<(String, String)> {
-    let (a, v) = word.split_once('=')?;
-    let a = a.trim_start();
-    let a = a.trim_end();
-    let v = v.trim_start();
-    if a.is_empty() || a.contains(char::is_whitespace) || v.is_empty() || v == "0" {
-        return None;
-    }
-    Some((a.to_string(), v.to_string()))
+    split::attr_pair(word).filter(|(_, v)| !v.is_empty() && v != "0")
 }
 
 /// The `attr=val` map (later words win, as in stock's hash), or stock's

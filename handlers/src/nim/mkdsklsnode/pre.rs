@@ -1,6 +1,6 @@
 //! The management node's (nimprime's) part before the split (stock
 //! `preprocess_request` + `prenimnodeset`,
-//! xCAT-server/lib/xcat/plugins/aixinstall.pm:147-349, 8248-9051, handlers.md §3.2): nimprime,
+//! xCAT-server/lib/xcat/plugins/aixinstall.pm:147-349, 8248-9051): nimprime,
 //! options, `-i`, the `attr=val` checks, the nodes (resolvable, defined,
 //! on a network), each node's osimage, the NIM resource types and names on
 //! nimprime, `configdump=` written into the osimages (one transaction), the
@@ -10,15 +10,18 @@
 
 use super::load::{self, World};
 use super::options::{self, Options};
-use super::{return_line, usage, Mkdsklsnode};
+use super::{usage, Mkdsklsnode};
 use crate::api::{Ctx, HandlerError};
 use crate::hierarchy;
 use crate::nim::cmd::Nim;
+use crate::nim::command;
+use crate::nim::machine;
 use crate::nim::model::{Image, Reply, Resources};
 use crate::nim::prime;
+use crate::nim::say::return_line;
 use crate::nim::sns;
 use crate::nim::validate;
-use crate::objdefs::{cache::Cache, write};
+use crate::objdefs::write;
 use crate::runner::Target;
 use std::collections::{BTreeMap, BTreeSet};
 use xcat_proto::{Request, Response};
@@ -64,18 +67,13 @@ pub fn pre(h: &Mkdsklsnode, ctx: &Ctx, request: &Request) -> Result<Pre, Handler
         return Ok(Pre::Answer(vec![Response::new().error(text)]));
     };
     let words = request.args();
-    if words.is_empty() {
-        return Ok(Pre::Answer(vec![usage()]));
-    }
     let Some(opts) = options::parse(&words) else {
         return Ok(Pre::Answer(vec![usage(), return_line(1)]));
     };
-    if opts.help {
-        return Ok(Pre::Answer(vec![usage()]));
-    }
-    if opts.version {
-        let v = format!("mkdsklsnode {}\n", ctx.server.version_line);
-        return Ok(Pre::Answer(vec![Response::new().info(v)]));
+    let lines = options::usage_lines();
+    let (none, help, version) = (words.is_empty(), opts.help, opts.version);
+    if let Some(docs) = command::help_or_version(ctx, "mkdsklsnode", &lines, none, help, version) {
+        return Ok(Pre::Answer(docs));
     }
     let mut docs = Docs(Vec::new());
     if let Some(img) = &opts.osimage {
@@ -100,14 +98,9 @@ pub fn pre(h: &Mkdsklsnode, ctx: &Ctx, request: &Request) -> Result<Pre, Handler
     let found = images_and_resources(ctx, &nim, &nimprime, &osi, &attrs, &mut docs)?;
     // `-V`: stock's `Running command on <host>: <cmd>` for nimprime's
     // commands, before the messages they led to.
-    let lines = nim.take_lines();
-    if opts.verbose {
-        let host = &nimprime;
-        let verbose = lines
-            .into_iter()
-            .map(|l| Response::new().info(format!("Running command on {host}: {l}\n")));
-        docs.0.splice(at..at, verbose);
-    }
+    let mut verbose = Vec::new();
+    Reply::new(&mut verbose, opts.verbose).commands(&nim, &nimprime)?;
+    docs.0.splice(at..at, verbose);
     let Some((images, resources)) = found else {
         return Ok(docs.fail());
     };
@@ -293,19 +286,7 @@ fn write_configdump(
             attrs: [("configdump".to_string(), value.to_string())].into(),
         })
         .collect();
-    let r = ctx.db.write(|conn| -> Result<bool, HandlerError> {
-        let res = write::set_objects(conn, &mut Cache::new(), &reqs, write::Mode::Set, false)?;
-        if res.failed.is_empty() {
-            Ok(true)
-        } else {
-            Err(HandlerError::Message(res.errors.join("; ")))
-        }
-    });
-    match r {
-        Ok(ok) => Ok(ok),
-        Err(HandlerError::Aborted(a)) => Err(a.into()),
-        Err(_) => Ok(false),
-    }
+    Ok(load::write_objects(ctx, &reqs)?.is_ok())
 }
 
 /// Stock step 14: every resource an image names, defined on nimprime, with
@@ -396,13 +377,13 @@ fn prime_steps(
             return Ok(false);
         }
     }
-    // Stock `checkCredFiles` (§3.2 item 16): its messages are [info].
+    // Stock `checkCredFiles` (aixinstall.pm:9000): its messages are [info].
     let installdir = std::path::Path::new(&site.installdir);
     for m in crate::credfiles::check(installdir, &ctx.server.confdir) {
         reply.info(m)?;
     }
     if site.sharedinstall == "sns" {
-        if !step_sfs_copy(ctx, job.images) {
+        if !step_sfs_copy(ctx, &prime, job, &mut reply)? {
             reply.error("Could not copy NIM resources to the shared file system.\n")?;
             return Ok(false);
         }
@@ -428,7 +409,7 @@ fn per_sn(ctx: &Ctx, job: &PrimeJob) -> Result<BTreeMap<String, Vec<String>>, Ha
     Ok(hierarchy::per_service_node(&by_raw, job.opts.sn_type()))
 }
 
-/// `defSNres` (§3.6.4, `sharedinstall=sns`): snssnmove's `nim::sns`
+/// `defSNres` (aixinstall.pm:9846-10656, `sharedinstall=sns`): snssnmove's `nim::sns`
 /// defines the resources on every service node from here.
 fn define_sn_resources(
     h: &Mkdsklsnode,
@@ -472,7 +453,7 @@ fn define_sn_resources(
     )?)
 }
 
-/// `doSNcopy2` (§3.6.1): what each service node's images need, copied by
+/// `doSNcopy2` (aixinstall.pm:9656-9827): what each service node's images need, copied by
 /// `nim::prime` (this host and the management node left out).
 fn copy_to_sns(
     ctx: &Ctx,
@@ -493,9 +474,46 @@ fn copy_to_sns(
     Ok(prime::copy_to_service_nodes(prime, &req, reply)?)
 }
 
-/// Wired to snssnmove's `nim::sns::copy::do_sfs_copy` (§3.6.3) once
-/// `nim::prime`'s copyres2 (`copy_resource`) is public for its `copyres`
-/// callback; until then the sns copy is reported done.
-fn step_sfs_copy(_ctx: &Ctx, _images: &BTreeMap<String, Image>) -> bool {
-    true
+/// `doSFScopy` (aixinstall.pm:9009-9017, 10656-10974): `nim::sns` copies
+/// to the shared file system through one service node of the nodes (this
+/// host and nodes without one left out, as stock's `is_me` filter), each
+/// resource with `nim::prime`'s `copyres2`.
+fn step_sfs_copy(
+    ctx: &Ctx,
+    prime: &prime::Prime,
+    job: &PrimeJob,
+    reply: &mut Reply,
+) -> Result<bool, HandlerError> {
+    let me = ctx.server.short_host.as_str();
+    let sns: Vec<String> = per_sn(ctx, job)?
+        .into_keys()
+        .filter(|sn| !sn.is_empty() && machine::short_name(sn) != me)
+        .collect();
+    let site = &job.world.site;
+    let p = sns::copy::SfsCopy {
+        runner: prime.runner,
+        cfg: prime.cfg,
+        this_host: me,
+        nimprime: site.nimprime.as_deref().unwrap_or_default(),
+        installdir: &site.installdir,
+        resources: job.resources,
+    };
+    let images: Vec<Image> = job.images.values().cloned().collect();
+    let mut copyres = |j: &sns::copy::CopyJob, reply: &mut Reply| {
+        let copy = prime::copy::PlannedCopy {
+            name: j.res.clone(),
+            restype: j.restype.clone(),
+            location: j.location.clone(),
+            service_nodes: j.sns.clone(),
+        };
+        prime::copy::copy_resource(prime, &copy, reply)
+    };
+    Ok(sns::copy::do_sfs_copy(
+        &p,
+        &sns,
+        &sns,
+        &images,
+        &mut copyres,
+        reply,
+    )?)
 }

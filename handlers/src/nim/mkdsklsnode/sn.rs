@@ -1,5 +1,5 @@
 //! A server's part of mkdsklsnode (stock `mkdsklsnode()`,
-//! xCAT-server/lib/xcat/plugins/aixinstall.pm:10995-12753, handlers.md §3.3), in stock's
+//! xCAT-server/lib/xcat/plugins/aixinstall.pm:10995-12753), in stock's
 //! order: nodes resolvable, options, the start message, begin prescripts,
 //! the NIM machine list, each node's osimage, resources (nimprime: re-sync
 //! the shared_root; other servers: made here), statelite and resolv_conf,
@@ -21,7 +21,8 @@ use crate::nim::cmd::{Nim, LSSRC, STARTSRC};
 use crate::nim::model::{Image, NodeNet, Reply, Resources};
 use crate::nim::prime;
 use crate::nim::resources;
-use crate::objdefs::{cache::Cache, write};
+use crate::nim::site::IsMe;
+use crate::objdefs::write;
 use crate::runner::Target;
 use std::collections::{BTreeMap, BTreeSet};
 use xcat_proto::{Request, Response};
@@ -52,11 +53,7 @@ struct Sn<'a> {
 
 impl Sn<'_> {
     fn flush(&mut self) -> Result<(), Aborted> {
-        for line in self.nim.take_lines() {
-            self.reply
-                .verbose(format!("Running command on {}: {line}\n", self.sname))?;
-        }
-        Ok(())
+        self.reply.commands(&self.nim, &self.sname)
     }
 
     fn info(&mut self, text: String) -> Result<(), Aborted> {
@@ -238,10 +235,9 @@ fn sync_shared_roots(f: &Facts, sn: &mut Sn) -> Result<(), Aborted> {
 }
 
 /// Each node's network, `<xcatmaster>` gateways made this server's
-/// address in it (stock `getNetwkInfo` + `process_request`,
-/// aixinstall.pm:490-516).
+/// address in it ([`load::xcatmaster_gateways`]).
 fn node_networks(f: &Facts, sn: &mut Sn) -> BTreeMap<String, NodeNet> {
-    let nets = networks(f, sn);
+    let nets = load::xcatmaster_gateways(&f.world.networks, &sn.nim);
     f.world
         .nodes
         .iter()
@@ -250,23 +246,6 @@ fn node_networks(f: &Facts, sn: &mut Sn) -> BTreeMap<String, NodeNet> {
             Some((n.name.clone(), net))
         })
         .collect()
-}
-
-fn networks(f: &Facts, sn: &mut Sn) -> Vec<NodeNet> {
-    let mut nets = f.world.networks.clone();
-    if !nets.iter().any(|n| n.gateway == "<xcatmaster>") {
-        return nets;
-    }
-    let mine = sn.nim.inet_addrs().unwrap_or_default();
-    for n in nets.iter_mut().filter(|n| n.gateway == "<xcatmaster>") {
-        n.gateway = mine
-            .iter()
-            .map(|(ip, _)| std::net::IpAddr::V4(*ip))
-            .find(|ip| xcat_schema::subnet::in_subnet(*ip, &n.net, &n.mask))
-            .map(|ip| ip.to_string())
-            .unwrap_or_default();
-    }
-    nets
 }
 
 /// Every node (stock step 10); the nodes that failed.
@@ -408,7 +387,7 @@ fn finish(
 
 /// nodetype os / profile / provmethod of this part's successful nodes, in
 /// ONE transaction.  Stock wrote every node of the whole request, also the
-/// nodes other servers handled or that failed there (handlers.md §9 quirk 9).
+/// nodes other servers handled or that failed there (aixinstall.pm:12343-12356).
 fn update_nodetype(ctx: &Ctx, f: &Facts, good: &[&NodeDef]) -> Result<bool, HandlerError> {
     let reqs: Vec<write::WriteReq> = good
         .iter()
@@ -428,18 +407,8 @@ fn update_nodetype(ctx: &Ctx, f: &Facts, good: &[&NodeDef]) -> Result<bool, Hand
     if reqs.is_empty() {
         return Ok(true);
     }
-    let res = ctx.db.write(|conn| -> Result<_, HandlerError> {
-        let mut cache = Cache::new();
-        let res = write::set_objects(conn, &mut cache, &reqs, write::Mode::Set, false)?;
-        if res.failed.is_empty() {
-            Ok(true)
-        } else {
-            Err(HandlerError::Message(res.errors.join("; ")))
-        }
-    });
-    match res {
-        Ok(ok) => Ok(ok),
-        Err(HandlerError::Aborted(a)) => Err(a.into()),
+    match load::write_objects(ctx, &reqs)? {
+        Ok(()) => Ok(true),
         Err(e) => {
             tracing::warn!("mkdsklsnode: nodetype update failed: {e}");
             Ok(false)
@@ -485,7 +454,7 @@ fn check_inetd(sn: &mut Sn) -> Result<(), Aborted> {
 }
 
 /// Stock step 7 on a server that is not nimprime: snres's
-/// `make_SN_resource` (handlers.md §3.6.2); its result is ignored, as stock's.
+/// `make_SN_resource` (aixinstall.pm:13042-13727, called at :11189-11190); its result is ignored, as stock's.
 fn make_sn_resources(f: &Facts, sn: &mut Sn) -> Result<(), Aborted> {
     let images: Vec<Image> = f.images.values().cloned().collect();
     let nets: Vec<NodeNet> = f.node_nets.values().cloned().collect();
@@ -507,7 +476,7 @@ fn make_sn_resources(f: &Facts, sn: &mut Sn) -> Result<(), Aborted> {
 }
 
 /// Stock step 8 (`sharedinstall=no`, shared_root images): mncopy's
-/// `dolitesetup` (§3.8) on this server; `false` after its failure.
+/// `dolitesetup` (perl-xCAT/xCAT/InstUtils.pm:801-1400, called at aixinstall.pm:11262) on this server; `false` after its failure.
 fn dolitesetup(
     h: &Mkdsklsnode,
     ctx: &Ctx,
@@ -533,7 +502,7 @@ fn dolitesetup(
     let outcome = prime::dolitesetup(&p, &req, &mut sn.reply)?;
     Ok(outcome != prime::LiteOutcome::Failed)
 }
-/// Stock step 9: snres's `chk_resolv_conf` (§3.9): node → resolv_conf resource.
+/// snres's `chk_resolv_conf` (aixinstall.pm:4716-5219): node → resolv_conf resource.
 fn chk_resolv_conf(ctx: &Ctx, f: &Facts, sn: &mut Sn) -> Result<BTreeMap<String, String>, Aborted> {
     let nodes: Vec<resources::ResolvNode> = f
         .world
@@ -553,8 +522,8 @@ fn chk_resolv_conf(ctx: &Ctx, f: &Facts, sn: &mut Sn) -> Result<BTreeMap<String,
         .collect();
     let site = &f.world.site;
     let domains: Vec<String> = f.world.networks.iter().map(|n| n.domain.clone()).collect();
-    let me = ctx.server.short_host.clone();
-    let is_me = move |name: &str| name.split('.').next() == Some(me.as_str());
+    let me = IsMe::new(&ctx.server.short_host, &sn.nim);
+    let is_me = |name: &str| me.is_me(name);
     let p = resources::ResolvParams {
         nodes: &nodes,
         site_domain: site.domain.as_deref(),
@@ -568,7 +537,7 @@ fn chk_resolv_conf(ctx: &Ctx, f: &Facts, sn: &mut Sn) -> Result<BTreeMap<String,
         is_me: &is_me,
         resolver: &resources::SystemResolver,
     };
-    sn.flush()?;
+    sn.reply.commands(&sn.nim, &sn.sname)?;
     let chosen = resources::chk_resolv_conf(&sn.nim, &mut sn.reply, &p)?;
     sn.flush()?;
     Ok(chosen)

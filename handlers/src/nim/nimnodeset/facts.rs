@@ -1,13 +1,11 @@
 //! What nimnodeset's server part works with (stock's `nodehash`,
 //! `imagehash`, `nethash` of the forwarded request) and the steps it shares
-//! with `mkdsklsnode`, each a small function here (the first two stand-ins
-//! until the coordinator wires them to mkdsklsnode's code):
+//! with `mkdsklsnode`, each a small function here:
 //!
-//! * [`step_load`]: the node / osimage / network facts, a minimal reader
-//!   (objdefs reader, last matching `networks` row) — wired to mkdsk's
-//!   loader into `nim::model` types after merge;
+//! * [`step_load`]: the node / osimage / network facts through
+//!   mkdsklsnode's loader (`nim::mkdsklsnode::load`);
 //! * [`step_prenimnodeset`]: the management node's osimage and nimprime
-//!   checks — wired to mkdsk's `prenimnodeset` after merge;
+//!   checks — a stand-in until mkdsklsnode's `prenimnodeset` is shared;
 //! * [`step_make_sn_resource`]: the images' resources defined on this
 //!   server when it is not nimprime ([`resources::make_sn_resources`]);
 //! * [`step_chk_resolv_conf`]: each node's `resolv_conf` resource
@@ -15,13 +13,12 @@
 
 use crate::api::{Ctx, HandlerError};
 use crate::nim::cmd::Nim;
+use crate::nim::mkdsklsnode::load;
 use crate::nim::model::{Image, NodeNet, Reply, Resources};
 use crate::nim::resources::{self, ResolvNode, ResolvParams, SnResources, SystemResolver};
 use crate::nim::site::{IsMe, NimSite};
-use crate::objdefs::{cache::Cache, read::ReadOpts, read::Reader};
 use crate::runner::Target;
 use std::collections::{BTreeMap, BTreeSet};
-use xcat_schema::db::{Conn, DbError};
 
 /// One node as the per-node part needs it.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -35,6 +32,9 @@ pub struct NodeFacts {
     pub ip: Option<std::net::IpAddr>,
     /// The `networks` row its address is in.
     pub net: Option<NodeNet>,
+    /// `noderes.servicenode` / `noderes.xcatmaster` (empty when unset).
+    pub servicenode: String,
+    pub xcatmaster: String,
 }
 
 /// Everything loaded for this server's part.
@@ -42,83 +42,54 @@ pub struct NodeFacts {
 pub struct Facts {
     pub nodes: Vec<NodeFacts>,
     pub images: BTreeMap<String, Image>,
+    /// Every non-empty `networks.domain`, in table order.
+    pub network_domains: Vec<String>,
 }
 
-fn wanted(names: &[&str]) -> ReadOpts {
-    ReadOpts {
-        wanted: Some(names.iter().map(|s| s.to_string()).collect()),
-        ..ReadOpts::default()
+/// The facts of `nodes` (image from `-i` when given) through mkdsklsnode's
+/// loader (stock shares `getobjdefs` / `getNetwkInfo` between the two
+/// commands): the node definitions, each address's network (the last
+/// matching `networks` row, `<xcatmaster>` gateways made this server's
+/// address) and the defined osimages (an undefined one is left out).
+pub fn step_load(
+    ctx: &Ctx,
+    nim: &Nim,
+    nodes: &[String],
+    image: Option<&str>,
+) -> Result<Facts, HandlerError> {
+    let world = load::world(ctx, nodes)?;
+    let nets = load::xcatmaster_gateways(&world.networks, nim);
+    let mut names: Vec<String> = Vec::new();
+    for n in &world.nodes {
+        names.extend(n.osimage(image).filter(|i| !names.contains(i)));
     }
-}
-
-/// The facts of `nodes` (image from `-i` when given).  Wired to mkdsk's
-/// loader after merge.
-pub fn step_load(ctx: &Ctx, nodes: &[String], image: Option<&str>) -> Result<Facts, HandlerError> {
-    let mut result = None;
-    ctx.db.read(|conn| {
-        result = Some(load(conn, nodes, image));
-        Ok(())
-    })?;
-    result.unwrap_or_else(|| Err(HandlerError::Message("nimnodeset: nothing read".into())))
-}
-
-fn load(conn: &mut Conn, nodes: &[String], image: Option<&str>) -> Result<Facts, HandlerError> {
-    let nets = conn.select(
-        "networks",
-        &["netname", "net", "mask", "gateway", "mgtifname"],
-        &[],
-        true,
-    )?;
-    let mut cache = Cache::new();
-    let mut r = Reader::new(conn, &mut cache);
-    let mut facts = Facts::default();
-    for n in nodes {
-        let o = r.read_one("node", n, &wanted(&["provmethod", "profile", "mac", "ip"]))?;
-        let get = |k: &str| o.attrs.get(k).filter(|v| !v.is_empty()).cloned();
-        let ip = get("ip")
-            .and_then(|v| v.trim().parse().ok())
-            .or_else(|| dns_lookup::lookup_host(n).ok()?.next());
-        let net = ip.and_then(|ip| {
-            nets.iter()
-                .rfind(|row| {
-                    let f = |i: usize| row.get(i).cloned().flatten().unwrap_or_default();
-                    xcat_schema::subnet::in_subnet(ip, &f(1), &f(2))
-                })
-                .map(|row| {
-                    let f = |i: usize| row.get(i).cloned().flatten().unwrap_or_default();
-                    NodeNet {
-                        netname: f(0),
-                        net: f(1),
-                        mask: f(2),
-                        gateway: f(3),
-                        mgtifname: f(4),
-                        ..NodeNet::default()
-                    }
-                })
-        });
-        let img = image
-            .map(str::to_string)
-            .or_else(|| get("provmethod"))
-            .or_else(|| get("profile"));
-        if let Some(i) = &img {
-            if !facts.images.contains_key(i) {
-                let o = r.read_one("osimage", i, &ReadOpts::default())?;
-                let image = Image {
-                    name: i.clone(),
-                    attrs: o.attrs.into_iter().collect(),
-                };
-                facts.images.insert(i.clone(), image);
+    let images = load::images(ctx, &names)?;
+    let nodes = world
+        .nodes
+        .iter()
+        .map(|n| {
+            let ip = load::address(n);
+            NodeFacts {
+                name: n.name.clone(),
+                image: n.osimage(image),
+                mac: n.mac.clone(),
+                ip,
+                net: ip.and_then(|ip| load::network_of(ip, &nets)),
+                servicenode: n.servicenode.clone().unwrap_or_default(),
+                xcatmaster: n.xcatmaster.clone().unwrap_or_default(),
             }
-        }
-        facts.nodes.push(NodeFacts {
-            name: n.clone(),
-            image: img,
-            mac: get("mac"),
-            ip,
-            net,
-        });
-    }
-    Ok(facts)
+        })
+        .collect();
+    let network_domains = nets
+        .iter()
+        .map(|n| n.domain.clone())
+        .filter(|d| !d.is_empty())
+        .collect();
+    Ok(Facts {
+        nodes,
+        images,
+        network_domains,
+    })
 }
 
 /// The management node's shared checks (osimage defined, resources on
@@ -220,31 +191,19 @@ pub fn step_make_sn_resource(
 /// the nodes' networks (`nameservers`, `domain`), service nodes and
 /// xcatmasters, the site values and `-l`.
 pub fn step_chk_resolv_conf(
-    ctx: &Ctx,
     facts: &Facts,
     a: &StepArgs,
     reply: &mut Reply,
 ) -> Result<BTreeMap<String, String>, HandlerError> {
-    let names: Vec<String> = facts.nodes.iter().map(|n| n.name.clone()).collect();
-    let (nets, domains, noderes) = ctx.db.read(|conn| resolv_rows(ctx, conn, &names))?;
     let nodes: Vec<ResolvNode> = facts
         .nodes
         .iter()
-        .map(|n| {
-            let net = n.net.clone().map(|mut net| {
-                if let Some((ns, dom)) = nets.get(&net.netname) {
-                    (net.nameservers, net.domain) = (ns.clone(), dom.clone());
-                }
-                net
-            });
-            let (servicenode, xcatmaster) = noderes.get(&n.name).cloned().unwrap_or_default();
-            ResolvNode {
-                node: n.name.clone(),
-                image: n.image.as_ref().and_then(|i| facts.images.get(i)).cloned(),
-                net,
-                servicenode,
-                xcatmaster,
-            }
+        .map(|n| ResolvNode {
+            node: n.name.clone(),
+            image: n.image.as_ref().and_then(|i| facts.images.get(i)).cloned(),
+            net: n.net.clone(),
+            servicenode: n.servicenode.clone(),
+            xcatmaster: n.xcatmaster.clone(),
         })
         .collect();
     let is_me = |name: &str| a.is_me.is_me(name);
@@ -252,7 +211,7 @@ pub fn step_chk_resolv_conf(
         nodes: &nodes,
         site_domain: a.site.domain.as_deref(),
         site_nameservers: a.site.nameservers.as_deref(),
-        network_domains: &domains,
+        network_domains: &facts.network_domains,
         nimprime: a.site.nimprime.as_deref().unwrap_or_default(),
         dir: a.location,
         installdir: &a.site.installdir,
@@ -262,40 +221,4 @@ pub fn step_chk_resolv_conf(
         resolver: &SystemResolver,
     };
     Ok(resources::chk_resolv_conf(a.nim, reply, &p)?)
-}
-
-/// netname → (nameservers, domain); every `networks.domain` in table
-/// order; node → (`noderes.servicenode`, `noderes.xcatmaster`).
-type ResolvRows = (
-    BTreeMap<String, (String, String)>,
-    Vec<String>,
-    BTreeMap<String, (String, String)>,
-);
-
-fn resolv_rows(ctx: &Ctx, conn: &mut Conn, nodes: &[String]) -> Result<ResolvRows, DbError> {
-    let rows = conn.select("networks", &["netname", "nameservers", "domain"], &[], true)?;
-    let mut nets = BTreeMap::new();
-    let mut domains = Vec::new();
-    for row in rows {
-        let f = |i: usize| row.get(i).cloned().flatten().unwrap_or_default();
-        if !f(2).is_empty() {
-            domains.push(f(2));
-        }
-        nets.insert(f(0), (f(1), f(2)));
-    }
-    let inherit = ctx.inherit_ctx(conn)?;
-    let cols = ["servicenode", "xcatmaster"];
-    let mut attrs = xcat_schema::inherit::NodeAttrs::load(conn, &inherit, "noderes", &cols)?;
-    let mut noderes = BTreeMap::new();
-    for n in nodes {
-        let values = attrs
-            .resolve(n)
-            .into_iter()
-            .next()
-            .map(|r| r.values)
-            .unwrap_or_default();
-        let v = |i: usize| values.get(i).cloned().flatten().unwrap_or_default();
-        noderes.insert(n.clone(), (v(0), v(1)));
-    }
-    Ok((nets, domains, noderes))
 }

@@ -119,9 +119,9 @@ impl Nimnodeset {
             return Ok(1);
         }
         let sname = ctx.server.short_host.clone();
-        let facts = facts::step_load(ctx, &nodes, opts.image.as_deref())?;
         let mut say = Reply::new(out, opts.verbose);
         let nim = Nim::local(ctx.runner.as_ref(), &self.nim);
+        let facts = facts::step_load(ctx, &nim, &nodes, opts.image.as_deref())?;
         let machines = nim.names_of_class("machines").unwrap_or_default();
         say.commands(&nim, &sname)?;
         let server = node::Server {
@@ -227,7 +227,7 @@ fn resource_steps(
     };
     facts::step_make_sn_resource(ctx, facts, &args, say)?;
     say.commands(nim, s)?;
-    let resolv = facts::step_chk_resolv_conf(ctx, facts, &args, say)?;
+    let resolv = facts::step_chk_resolv_conf(facts, &args, say)?;
     say.commands(nim, s)?;
     let types = nim.lsnim(&["-P", "-c", "resources"]);
     say.commands(nim, s)?;

@@ -229,8 +229,8 @@ fn defined_resources(
     Ok(Some(defined))
 }
 
-/// `copyres2` for one resource.
-fn copy_resource(p: &Prime, copy: &PlannedCopy, reply: &mut Reply) -> Result<bool, Aborted> {
+/// `copyres2` for one resource (also `doSFScopy`'s copy, `nim::sns::copy`).
+pub fn copy_resource(p: &Prime, copy: &PlannedCopy, reply: &mut Reply) -> Result<bool, Aborted> {
     let checked = validate::nim_name(&copy.name, &copy.restype, &copy.name)
         .map(drop)
         .and_then(|()| validate::path(&copy.name, "location", &copy.location).map(drop));

@@ -10,7 +10,7 @@ use super::defs::NodeDef;
 use super::run::Run;
 use crate::api::Aborted;
 /// mkdsklsnode's path to the one link-local rule ([`crate::nim::machine`]).
-pub use crate::nim::machine::link_local;
+use crate::nim::machine::link_local;
 use crate::nim::machine::{if_attr, short_name};
 use crate::nim::validate::{self, Invalid};
 use std::collections::BTreeSet;
