@@ -10,6 +10,7 @@
 //! (`xcatha -a` on mn2 while mn1 holds the VIP).  Needs root (skips otherwise; fails
 //! under CI=true).
 
+use xcat_tests::cluster::check::text;
 use std::process::Output;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
@@ -17,10 +18,6 @@ use xcat_tests::cluster::ha::{SHARED_PATH, VIP, VIP_NAME, VIP_NIC};
 use xcat_tests::cluster::{Cluster, ClusterSpec};
 
 const XCATHOST: (&str, &str) = ("XCATHOST", "198.18.0.5:3001");
-
-fn text(b: &[u8]) -> String {
-    String::from_utf8_lossy(b).into_owned()
-}
 
 fn show(o: &Output) -> String {
     format!(

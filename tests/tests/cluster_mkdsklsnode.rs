@@ -9,23 +9,9 @@
 //! killed (sn1's part completes, the error names sn2, exit 1).
 //! Needs root (skips otherwise; fails under CI=true).
 
+use xcat_tests::cluster::check::{ok, text};
 use std::process::Output;
 use xcat_tests::cluster::{Cluster, ClusterSpec};
-
-fn text(b: &[u8]) -> String {
-    String::from_utf8_lossy(b).into_owned()
-}
-
-fn ok(out: Output, what: &str) -> String {
-    assert!(
-        out.status.success(),
-        "{what}: {}\nstdout: {}\nstderr: {}",
-        out.status,
-        text(&out.stdout),
-        text(&out.stderr)
-    );
-    text(&out.stdout)
-}
 
 /// NIM configured on `host` with the image's spot, shared_root and paging.
 fn nim_with_resources(c: &Cluster, host: &str) {

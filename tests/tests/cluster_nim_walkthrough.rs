@@ -21,13 +21,10 @@
 //!
 //! Needs root (skips otherwise; fails under CI=true).
 
+use xcat_tests::cluster::check::text;
 use std::process::Output;
 use xcat_tests::cluster::nim_seed::{self, calls, nim_objects, ok, SeedNode};
 use xcat_tests::cluster::{Cluster, ClusterSpec};
-
-fn text(b: &[u8]) -> String {
-    String::from_utf8_lossy(b).into_owned()
-}
 
 fn said(out: &Output) -> (String, String, Option<i32>) {
     (text(&out.stdout), text(&out.stderr), out.status.code())

@@ -6,23 +6,9 @@
 //! beforehand (`make_SN_resource` is mkdsklsnode's part, wired after merge).
 //! Needs root (skips otherwise; fails under CI=true).
 
+use xcat_tests::cluster::check::{ok, text};
 use std::process::Output;
 use xcat_tests::cluster::{Cluster, ClusterSpec};
-
-fn text(b: &[u8]) -> String {
-    String::from_utf8_lossy(b).into_owned()
-}
-
-fn ok(out: Output, what: &str) -> String {
-    assert!(
-        out.status.success(),
-        "{what}: {}\nstdout: {}\nstderr: {}",
-        out.status,
-        text(&out.stdout),
-        text(&out.stderr)
-    );
-    text(&out.stdout)
-}
 
 /// NIM configured on `sn` with the lpp_source and spot of the image.
 fn prepare(c: &Cluster, sn: &str) {

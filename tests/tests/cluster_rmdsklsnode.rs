@@ -7,23 +7,9 @@
 //! compute hosts have no simulator, see `handlers/tests/nim_rmdsklsnode.rs`).
 //! Needs root (skips otherwise; fails under CI=true).
 
+use xcat_tests::cluster::check::{ok, text};
 use std::process::Output;
 use xcat_tests::cluster::{Cluster, ClusterSpec};
-
-fn text(b: &[u8]) -> String {
-    String::from_utf8_lossy(b).into_owned()
-}
-
-fn ok(out: Output, what: &str) -> String {
-    assert!(
-        out.status.success(),
-        "{what}: {}\nstdout: {}\nstderr: {}",
-        out.status,
-        text(&out.stdout),
-        text(&out.stderr)
-    );
-    text(&out.stdout)
-}
 
 /// NIM configured on `sn`, `cn01` defined there, a bootptab to keep.
 fn prepare(c: &Cluster, sn: &str) {

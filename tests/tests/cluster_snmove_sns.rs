@@ -7,25 +7,11 @@
 //! `.client_data` files from sn2's backup over ssh, with real files on
 //! each host.  Needs root (skips otherwise; fails under CI=true).
 
+use xcat_tests::cluster::check::{ok, text};
 use std::process::Output;
 use xcat_tests::cluster::{Cluster, ClusterSpec};
 
 const SR: &str = "/install/nim/shared_root/71sr";
-
-fn text(b: &[u8]) -> String {
-    String::from_utf8_lossy(b).into_owned()
-}
-
-fn ok(out: Output, what: &str) -> String {
-    assert!(
-        out.status.success(),
-        "{what}: {}\nstdout: {}\nstderr: {}",
-        out.status,
-        text(&out.stdout),
-        text(&out.stderr)
-    );
-    text(&out.stdout)
-}
 
 fn sh(c: &Cluster, host: &str, script: &str) {
     ok(c.host(host).run("sh", &["-c", script]), script);

@@ -4,23 +4,9 @@
 //! with `servicenode=sn1,sn2` is defined on both (stock defined it on sn1
 //! only, xCAT-server/lib/xcat/plugins/xcat2nim.pm:757-770).  Needs root (skips otherwise; fails under CI=true).
 
+use xcat_tests::cluster::check::{ok, text};
 use std::process::Output;
 use xcat_tests::cluster::{Cluster, ClusterSpec};
-
-fn text(b: &[u8]) -> String {
-    String::from_utf8_lossy(b).into_owned()
-}
-
-fn ok(out: Output, what: &str) -> String {
-    assert!(
-        out.status.success(),
-        "{what}: {}\nstdout: {}\nstderr: {}",
-        out.status,
-        text(&out.stdout),
-        text(&out.stderr)
-    );
-    text(&out.stdout)
-}
 
 /// NIM configured on `sn` (its `master_net` is the cluster's 198.18.0.0/24).
 fn nim_master(c: &Cluster, sn: &str) {

@@ -27,6 +27,7 @@
 //! [`faults`], [`host`], [`cleanup`], [`ha`] (the HA layout: shared disk, VIP, services
 //! commands).
 
+pub mod check;
 pub mod cleanup;
 pub mod daemon;
 pub mod faults;

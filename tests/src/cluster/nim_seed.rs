@@ -13,6 +13,8 @@
 //! `/etc/hosts` of mn1 and every SN (NIM resolves `find_net` names there).
 //! Used by `tests/tests/cluster_nim_walkthrough.rs` and `scripts/bench-nim`.
 
+pub use super::check::ok;
+use super::check::text;
 use super::Cluster;
 use std::io::Write;
 use std::process::{Output, Stdio};
@@ -108,22 +110,6 @@ pub fn names(nodes: &[&SeedNode]) -> String {
         .map(|n| n.name.as_str())
         .collect::<Vec<_>>()
         .join(",")
-}
-
-fn text(b: &[u8]) -> String {
-    String::from_utf8_lossy(b).into_owned()
-}
-
-/// Panic with everything the command said unless it succeeded; its stdout.
-pub fn ok(out: Output, what: &str) -> String {
-    assert!(
-        out.status.success(),
-        "{what}: {}\nstdout: {}\nstderr: {}",
-        out.status,
-        text(&out.stdout),
-        text(&out.stderr)
-    );
-    text(&out.stdout)
 }
 
 /// Run `program args` inside `host` with `input` on its standard input.
