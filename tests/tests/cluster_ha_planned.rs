@@ -10,10 +10,10 @@
 //! (`xcatha -a` on mn2 while mn1 holds the VIP).  Needs root (skips otherwise; fails
 //! under CI=true).
 
-use xcat_tests::cluster::check::text;
 use std::process::Output;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
+use xcat_tests::cluster::check::text;
 use xcat_tests::cluster::ha::{SHARED_PATH, VIP, VIP_NAME, VIP_NIC};
 use xcat_tests::cluster::{Cluster, ClusterSpec};
 

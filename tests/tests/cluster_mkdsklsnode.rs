@@ -10,7 +10,6 @@
 //! Needs root (skips otherwise; fails under CI=true).
 
 use xcat_tests::cluster::check::{ok, text};
-use std::process::Output;
 use xcat_tests::cluster::{Cluster, ClusterSpec};
 
 /// NIM configured on `host` with the image's spot, shared_root and paging.

@@ -21,8 +21,8 @@
 //!
 //! Needs root (skips otherwise; fails under CI=true).
 
-use xcat_tests::cluster::check::text;
 use std::process::Output;
+use xcat_tests::cluster::check::text;
 use xcat_tests::cluster::nim_seed::{self, calls, nim_objects, ok, SeedNode};
 use xcat_tests::cluster::{Cluster, ClusterSpec};
 

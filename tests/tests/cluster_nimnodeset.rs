@@ -7,7 +7,6 @@
 //! Needs root (skips otherwise; fails under CI=true).
 
 use xcat_tests::cluster::check::{ok, text};
-use std::process::Output;
 use xcat_tests::cluster::{Cluster, ClusterSpec};
 
 /// NIM configured on `sn` with the lpp_source and spot of the image.

@@ -8,7 +8,6 @@
 //! Needs root (skips otherwise; fails under CI=true).
 
 use xcat_tests::cluster::check::{ok, text};
-use std::process::Output;
 use xcat_tests::cluster::{Cluster, ClusterSpec};
 
 /// NIM configured on `sn`, `cn01` defined there, a bootptab to keep.

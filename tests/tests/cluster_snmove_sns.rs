@@ -8,7 +8,6 @@
 //! each host.  Needs root (skips otherwise; fails under CI=true).
 
 use xcat_tests::cluster::check::{ok, text};
-use std::process::Output;
 use xcat_tests::cluster::{Cluster, ClusterSpec};
 
 const SR: &str = "/install/nim/shared_root/71sr";

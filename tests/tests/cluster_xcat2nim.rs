@@ -5,7 +5,6 @@
 //! only, xCAT-server/lib/xcat/plugins/xcat2nim.pm:757-770).  Needs root (skips otherwise; fails under CI=true).
 
 use xcat_tests::cluster::check::{ok, text};
-use std::process::Output;
 use xcat_tests::cluster::{Cluster, ClusterSpec};
 
 /// NIM configured on `sn` (its `master_net` is the cluster's 198.18.0.0/24).
