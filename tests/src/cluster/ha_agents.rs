@@ -3,8 +3,9 @@
 //! mn2 standby, the VIP handled by the agent with real `ip addr` and a gratuitous ARP),
 //! the witness's on sn1 (`/etc/xcatha/witness.conf`, passed to sn1's supervised xcatd
 //! as `--ha-config`), and the fence command of both MNs (`/etc/xcatha/fence PEER`: kill
-//! every process of the peer's host — all processes in its network namespace, as a
-//! power-off would — then take the shared disk's database: start PostgreSQL here).
+//! every process of the peer's host — all processes in its network namespace — and
+//! remove the VIP from its interface, as a power-off would; then take the shared
+//! disk's database: start PostgreSQL here).
 //! Also the faults on a whole MN host and on its unsupervised xcatd (pidfile).
 
 use super::ha::{self, SHARED_PATH, VIP, VIP_NIC};
@@ -75,16 +76,25 @@ fn fence_script(layout: &Layout) -> Result<String, String> {
          # The test cluster's fence (tests/src/cluster/ha_agents.rs): kill every process\n\
          # of the peer's host, then start PostgreSQL here on the shared data.\n\
          PATH=/usr/sbin:/usr/bin:/sbin:/bin\n\
+         exec 2>>/var/log/xcatha-fence.log\n\
+         set -x\n\
+         # The namespaces' names are the machine's: its mount namespace is that of the\n\
+         # process that runs the cluster (pid {}; the hosts' copies of /run/netns are stale).\n\
+         machine() {{ nsenter --mount=/proc/{}/ns/mnt -- \"$@\"; }}\n\
          case \"$1\" in mn1|mn2) ;; *) echo \"fence: unknown peer '$1'\" >&2; exit 2;; esac\n\
          ns=\"{}$1\"\n\
          for i in 1 2 3 4 5 6 7 8 9 10; do\n\
-         \x20 pids=$(ip netns pids \"$ns\")\n\
+         \x20 pids=$(machine ip netns pids \"$ns\")\n\
          \x20 [ -z \"$pids\" ] && break\n\
          \x20 kill -9 $pids 2>/dev/null\n\
          \x20 sleep 0.2\n\
          done\n\
-         [ -z \"$(ip netns pids \"$ns\")\" ] || {{ echo \"fence: $1 still runs\" >&2; exit 1; }}\n\
+         [ -z \"$(machine ip netns pids \"$ns\")\" ] || {{ echo \"fence: $1 still runs\" >&2; exit 1; }}\n\
+         # A powered-off host holds no address: the VIP goes with it.\n\
+         machine ip -n \"$ns\" addr del {VIP}/24 dev eth0\n\
          exec {start}\n",
+        std::process::id(),
+        std::process::id(),
         layout.netns_prefix()
     ))
 }
@@ -129,6 +139,17 @@ impl Cluster {
             .args(args)
             .args(["--ha-config", AGENT_CONF]))?;
         Ok(())
+    }
+
+    /// Run the services file's `op` command of `unit` inside an MN.
+    pub fn ha_service(&self, host: &str, unit: &str, op: &str) -> Result<(), String> {
+        ha::service(&self.layout, host, unit, op).map(|_| ())
+    }
+
+    /// Bring the VIP up on `host` (as `xcatha -a` does before the daemon starts: the
+    /// daemon reaches its database through the VIP).
+    pub fn vip_up(&self, host: &str) -> Result<(), String> {
+        ha::set_vip(&self.layout, host, true)
     }
 
     /// Pids of every process of `host` (its network namespace).
