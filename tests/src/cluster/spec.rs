@@ -137,6 +137,7 @@ impl ClusterSpec {
             hosts,
             xcatd_env: Vec::new(),
             ha: false,
+            ha_agents: None,
         }
     }
 
