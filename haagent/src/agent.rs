@@ -174,4 +174,8 @@ impl HaAgent for Agent {
         };
         self.machine().may_write(self.now(), shared).err()
     }
+
+    fn knows(&self, cert_name: &str) -> bool {
+        cert_name == self.cfg.name || self.is_member(cert_name)
+    }
 }

@@ -54,6 +54,12 @@ pub trait HaAgent: Send + Sync {
     fn admin(&self, words: &[&str]) -> Result<Vec<String>, String>;
     /// Why write commands must be refused now; `None` when they may run.
     fn write_refusal(&self) -> Option<String>;
+    /// Whether a certificate name belongs to the HA set (this node, a peer, the
+    /// witness): its heartbeats are answered without the policy table, which lives
+    /// behind the VIP and is unreachable exactly while a takeover is decided.
+    fn knows(&self, _cert_name: &str) -> bool {
+        false
+    }
 }
 
 /// A shared [`HaAgent`] (cloned into every request's [`ServerInfo`]).

@@ -141,6 +141,9 @@ fn client_request(
             )))?;
         }
     }
+    if let Some(caller) = crate::ha::member_heartbeat(shared, req, name.as_deref(), &abort) {
+        return dispatch(shared, req, &caller, out);
+    }
     let rows = match shared.store.policy() {
         Ok(r) => r,
         Err(e) => return Ok(store_failure("policy table", &e)),

@@ -59,3 +59,24 @@ pub fn write_refusal(ha: Option<&HaHandle>, handler: &dyn Handler, cmd: &str) ->
     tracing::warn!("HA: refused {cmd}: {why}");
     Some(Response::new().error(format!("{cmd}: refused: {why}")))
 }
+
+/// The caller of a `hastatus --heartbeat` from a member of the HA set (its certificate
+/// name is this node's, a peer's or the witness's), which is answered without the
+/// policy table: the database sits behind the VIP and is out of reach exactly while
+/// the members decide a takeover.  `None` for every other request.
+pub fn member_heartbeat(
+    shared: &crate::state::Shared,
+    req: &xcat_proto::Request,
+    cert_name: Option<&str>,
+    abort: &crate::output::AbortFlag,
+) -> Option<crate::reply::Caller> {
+    let ha = shared.info.ha.as_ref()?;
+    let name = cert_name?;
+    let heartbeat = req.command() == "hastatus" && req.args().first() == Some(&"--heartbeat");
+    (heartbeat && ha.0.knows(name)).then(|| crate::reply::Caller {
+        auth_name: Some(name.to_string()),
+        peer_host: None,
+        privileged: true,
+        abort: abort.clone(),
+    })
+}

@@ -28,6 +28,9 @@ pub fn bring_up(cluster: &mut Cluster) -> Result<(), String> {
         if spec.ha {
             ha::prepare_host(&layout, host)?;
         }
+        if spec.ha_agents.is_some() {
+            super::ha_agents::prepare_host(&layout, &spec, host)?;
+        }
         if host.role != Role::Compute {
             cluster.nimsim = nimsim::install(&layout, &host.name)?;
         }
@@ -98,7 +101,14 @@ impl Cluster {
                 host,
                 name,
                 &xcatd_bin().to_string_lossy(),
-                &xcat::xcatd_args(),
+                &[
+                    &xcat::xcatd_args()[..],
+                    &super::ha_agents::xcatd_extra_args(&self.spec, host)
+                        .iter()
+                        .map(String::as_str)
+                        .collect::<Vec<_>>(),
+                ]
+                .concat(),
             )
             .with_env(&self.spec.xcatd_env),
         });

@@ -138,6 +138,12 @@ pub fn prepare_host(layout: &Layout, host: &HostSpec) -> Result<(), String> {
         run(Command::new(xcatclient_bin())
             .arg("--install-links")
             .arg(&bin))?;
+        // Stock's generic script too (`xcatclientnnr hastatus`).
+        let nnr = bin.join("xcatclientnnr");
+        if !nnr.exists() {
+            std::os::unix::fs::symlink(xcatclient_bin(), &nnr)
+                .map_err(|e| format!("{}: {e}", nnr.display()))?;
+        }
         return make_opaque(&dir.join("root/.xcat"));
     }
     if host.role != Role::Mn {
@@ -226,8 +232,11 @@ pub fn create_database(layout: &Layout, db: &HostSpec) -> Result<(), String> {
         super::spec::SUBNET_PREFIX
     );
     std::fs::write(data.join("pg_hba.conf"), hba).map_err(|e| e.to_string())?;
+    // `synchronous_commit` stays on: a commit is acknowledged only once its WAL is
+    // written, so a PostgreSQL killed with the MN (kill -9) loses no acknowledged
+    // write.  (`fsync = off`: the shared disk is tmpfs, the machine does not crash.)
     let conf = "listen_addresses = '*'\nport = 5432\nunix_socket_directories = '/tmp'\n\
-                max_connections = 200\nfsync = off\nsynchronous_commit = off\n";
+                max_connections = 200\nfsync = off\nsynchronous_commit = on\n";
     let mut text = std::fs::read_to_string(data.join("postgresql.conf")).unwrap_or_default();
     text.push_str(conf);
     std::fs::write(data.join("postgresql.conf"), text).map_err(|e| e.to_string())?;

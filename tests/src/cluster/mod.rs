@@ -32,6 +32,7 @@ pub mod cleanup;
 pub mod daemon;
 pub mod faults;
 pub mod ha;
+pub mod ha_agents;
 pub mod host;
 pub mod layout;
 pub mod mounts;

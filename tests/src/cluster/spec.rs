@@ -53,6 +53,9 @@ pub struct ClusterSpec {
     /// The HA layout ([`ClusterSpec::ha`], tests/cluster/README.md): mn1 and mn2
     /// share a disk and the VIP; their services run from configured commands.
     pub ha: bool,
+    /// HA agents on mn1, mn2 and the witness sn1 (`cluster::ha_agents`): the timing
+    /// lines of their configurations (`key`, `value`; empty = the defaults).
+    pub ha_agents: Option<Vec<(String, String)>>,
 }
 
 impl ClusterSpec {
@@ -78,6 +81,7 @@ impl ClusterSpec {
             hosts,
             xcatd_env: Vec::new(),
             ha: false,
+            ha_agents: None,
         }
     }
 
@@ -93,6 +97,17 @@ impl ClusterSpec {
             h.xcatd = false;
         }
         spec
+    }
+
+    /// The HA layout with the agents (`ha_agents`): `timing` are the configurations'
+    /// `heartbeat` / `takeover_timeout` / `lease` lines (none: the defaults).
+    pub fn with_ha_agents(mut self, timing: &[(&str, &str)]) -> ClusterSpec {
+        let lines = timing
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        self.ha_agents = Some(lines);
+        self
     }
 
     /// A smaller cluster: mn1, sn1, sn2, cn01.
@@ -122,6 +137,7 @@ impl ClusterSpec {
             hosts,
             xcatd_env: Vec::new(),
             ha: false,
+            ha_agents: None,
         }
     }
 

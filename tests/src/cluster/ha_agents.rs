@@ -1,0 +1,197 @@
+//! The HA agents in the cluster's HA layout ([`ClusterSpec::with_ha_agents`]): the
+//! agent configuration of mn1 and mn2 (`/etc/xcatha/agent.conf`, mn1 configured active,
+//! mn2 standby, the VIP handled by the agent with real `ip addr` and a gratuitous ARP),
+//! the witness's on sn1 (`/etc/xcatha/witness.conf`, passed to sn1's supervised xcatd
+//! as `--ha-config`), and the fence command of both MNs (`/etc/xcatha/fence PEER`: kill
+//! every process of the peer's host — all processes in its network namespace — and
+//! remove the VIP from its interface, as a power-off would; then take the shared
+//! disk's database: start PostgreSQL here).
+//! Also the faults on a whole MN host and on its unsupervised xcatd (pidfile).
+
+use super::ha::{self, SHARED_PATH, VIP, VIP_NIC};
+use super::layout::Layout;
+use super::mounts::host_command;
+use super::spec::{ClusterSpec, HostSpec, Role};
+use super::sys::{chmod, run, write_file};
+use super::Cluster;
+use crate::server::xcatd_bin;
+use std::process::Command;
+
+/// Where mn1 and mn2 read their agent configuration.
+pub const AGENT_CONF: &str = "/etc/xcatha/agent.conf";
+/// The witness's configuration on [`WITNESS`].
+pub const WITNESS_CONF: &str = "/etc/xcatha/witness.conf";
+/// The witness host.
+pub const WITNESS: &str = "sn1";
+/// The MNs' fence command (`FENCE PEER`).
+pub const FENCE: &str = "/etc/xcatha/fence";
+const XCATD_PIDFILE: &str = "/var/lib/xcluster/xcatd.pid";
+
+fn member(spec: &ClusterSpec, name: &str) -> Result<String, String> {
+    let h = spec.host(name).ok_or_else(|| format!("no host {name}"))?;
+    Ok(format!("{name} {}:3001", h.ip()))
+}
+
+fn timing_lines(spec: &ClusterSpec) -> String {
+    let timing = spec.ha_agents.as_deref().unwrap_or_default();
+    timing.iter().map(|(k, v)| format!("{k} = {v}\n")).collect()
+}
+
+fn mn_conf(spec: &ClusterSpec, mn: &HostSpec) -> Result<String, String> {
+    let peer = if mn.name == "mn1" { "mn2" } else { "mn1" };
+    let role = if mn.name == "mn1" {
+        "active"
+    } else {
+        "standby"
+    };
+    Ok(format!(
+        "name = {}\nrole = {role}\npeer = {}\nwitness = {}\nshared = {SHARED_PATH}\n\
+         vip = {VIP}\nnic = {VIP_NIC}\nnetmask = 255.255.255.0\nfence = {FENCE} {{peer}}\n\
+         fence_timeout = 60\n{}",
+        mn.name,
+        member(spec, peer)?,
+        member(spec, WITNESS)?,
+        timing_lines(spec)
+    ))
+}
+
+fn witness_conf(spec: &ClusterSpec) -> Result<String, String> {
+    Ok(format!(
+        "name = {WITNESS}\nrole = witness\npeer = {}\npeer = {}\n{}",
+        member(spec, "mn1")?,
+        member(spec, "mn2")?,
+        timing_lines(spec)
+    ))
+}
+
+fn fence_script(layout: &Layout) -> Result<String, String> {
+    let start = ha::service_commands()?
+        .into_iter()
+        .find(|c| c.unit == "postgresql" && c.op == "start")
+        .ok_or("no postgresql start command")?
+        .argv
+        .join(" ");
+    Ok(format!(
+        "#!/bin/sh\n\
+         # The test cluster's fence (tests/src/cluster/ha_agents.rs): kill every process\n\
+         # of the peer's host, then start PostgreSQL here on the shared data.\n\
+         PATH=/usr/sbin:/usr/bin:/sbin:/bin\n\
+         exec 2>>/var/log/xcatha-fence.log\n\
+         set -x\n\
+         # The namespaces' names are the machine's: its mount namespace is that of the\n\
+         # process that runs the cluster (pid {}; the hosts' copies of /run/netns are stale).\n\
+         machine() {{ nsenter --mount=/proc/{}/ns/mnt -- \"$@\"; }}\n\
+         case \"$1\" in mn1|mn2) ;; *) echo \"fence: unknown peer '$1'\" >&2; exit 2;; esac\n\
+         ns=\"{}$1\"\n\
+         for i in 1 2 3 4 5 6 7 8 9 10; do\n\
+         \x20 pids=$(machine ip netns pids \"$ns\")\n\
+         \x20 [ -z \"$pids\" ] && break\n\
+         \x20 kill -9 $pids 2>/dev/null\n\
+         \x20 sleep 0.2\n\
+         done\n\
+         [ -z \"$(machine ip netns pids \"$ns\")\" ] || {{ echo \"fence: $1 still runs\" >&2; exit 1; }}\n\
+         # A powered-off host holds no address: the VIP goes with it.\n\
+         machine ip -n \"$ns\" addr del {VIP}/24 dev eth0\n\
+         exec {start}\n",
+        std::process::id(),
+        std::process::id(),
+        layout.netns_prefix()
+    ))
+}
+
+/// Files of a host for the agents (upper layers, before the namespaces exist).
+pub fn prepare_host(layout: &Layout, spec: &ClusterSpec, host: &HostSpec) -> Result<(), String> {
+    let dir = layout.host_dir(&host.name);
+    if host.name == WITNESS {
+        return write_file(
+            &dir.join("etc/xcatha/witness.conf"),
+            witness_conf(spec)?.as_bytes(),
+        );
+    }
+    if host.role != Role::Mn {
+        return Ok(());
+    }
+    write_file(
+        &dir.join("etc/xcatha/agent.conf"),
+        mn_conf(spec, host)?.as_bytes(),
+    )?;
+    let fence = dir.join("etc/xcatha/fence");
+    write_file(&fence, fence_script(layout)?.as_bytes())?;
+    chmod(&fence, 0o755)
+}
+
+/// The witness's extra daemon arguments (none for other hosts or without agents).
+pub fn xcatd_extra_args(spec: &ClusterSpec, host: &str) -> Vec<String> {
+    if spec.ha_agents.is_some() && host == WITNESS {
+        vec!["--ha-config".into(), WITNESS_CONF.into()]
+    } else {
+        Vec::new()
+    }
+}
+
+impl Cluster {
+    /// Start xcatd with its agent on an MN (after `xcatha -s`): daemon mode, the
+    /// services file's pidfile, `--ha-config /etc/xcatha/agent.conf`.
+    pub fn start_agent(&self, host: &str) -> Result<(), String> {
+        let xcatd = xcatd_bin().to_string_lossy().into_owned();
+        let args = ["--confdir", "/etc/xcat", "--pidfile", XCATD_PIDFILE];
+        run(host_command(&self.layout, host, &xcatd)
+            .args(args)
+            .args(["--ha-config", AGENT_CONF]))?;
+        Ok(())
+    }
+
+    /// Run the services file's `op` command of `unit` inside an MN.
+    pub fn ha_service(&self, host: &str, unit: &str, op: &str) -> Result<(), String> {
+        ha::service(&self.layout, host, unit, op).map(|_| ())
+    }
+
+    /// Bring the VIP up on `host` (as `xcatha -a` does before the daemon starts: the
+    /// daemon reaches its database through the VIP).
+    pub fn vip_up(&self, host: &str) -> Result<(), String> {
+        ha::set_vip(&self.layout, host, true)
+    }
+
+    /// Pids of every process of `host` (its network namespace).
+    pub fn host_pids(&self, host: &str) -> Vec<i32> {
+        let out = Command::new("ip")
+            .args(["netns", "pids", &self.layout.netns(host)])
+            .output();
+        out.map(|o| {
+            String::from_utf8_lossy(&o.stdout)
+                .split_whitespace()
+                .filter_map(|p| p.parse().ok())
+                .collect()
+        })
+        .unwrap_or_default()
+    }
+
+    /// `kill -9` every process of `host` (the MN dies as a whole).
+    pub fn kill_host(&self, host: &str) {
+        for pid in self.host_pids(host) {
+            // SAFETY: a plain signal to a pid of the cluster's namespace.
+            unsafe { libc::kill(pid, libc::SIGKILL) };
+        }
+    }
+
+    /// Pid of an MN's xcatd started by its services commands or [`Cluster::start_agent`].
+    pub fn mn_xcatd_pid(&self, host: &str) -> Option<i32> {
+        let text = std::fs::read_to_string(self.layout.host_path(host, XCATD_PIDFILE)).ok()?;
+        text.trim().parse().ok()
+    }
+
+    /// Send `sig` to an MN's xcatd (SIGSTOP / SIGCONT).
+    pub fn signal_mn_xcatd(&self, host: &str, sig: i32) -> Result<(), String> {
+        let pid = self
+            .mn_xcatd_pid(host)
+            .ok_or_else(|| format!("{host}: no xcatd pid"))?;
+        // SAFETY: a plain signal to the daemon's pid.
+        match unsafe { libc::kill(pid, sig) } {
+            0 => Ok(()),
+            _ => Err(format!(
+                "kill {sig} {pid}: {}",
+                std::io::Error::last_os_error()
+            )),
+        }
+    }
+}
