@@ -69,6 +69,21 @@ impl Image {
     }
 }
 
+/// The resources one osimage attribute names as `make_SN_resource` reads
+/// them (xCAT-server/lib/xcat/plugins/aixinstall.pm:13288-13309): a comma
+/// list for `installp_bundle` and `script`, else the whole value.
+pub fn resource_items<'v>(ty: &str, value: &'v str) -> Vec<&'v str> {
+    if matches!(ty, "installp_bundle" | "script") {
+        value
+            .split(',')
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .collect()
+    } else {
+        vec![value]
+    }
+}
+
 /// NIM resources as nimprime knows them: `lochash` (resource → location,
 /// `lsnim -a location -Z`) and `nimhash` (resource → `lsnim -l` attributes).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]

@@ -185,15 +185,7 @@ fn per_image(
         if !types.iter().any(|t| t == ty) {
             continue;
         }
-        let items: Vec<&str> = if matches!(*ty, "installp_bundle" | "script") {
-            value
-                .split(',')
-                .map(str::trim)
-                .filter(|s| !s.is_empty())
-                .collect()
-        } else {
-            vec![value]
-        };
+        let items = crate::nim::model::resource_items(ty, value);
         for res in items {
             if let Err(e) = validate::nim_name(&image.name, ty, res) {
                 reply.error(format!("{e}\n"))?;

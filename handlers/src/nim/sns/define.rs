@@ -226,15 +226,7 @@ fn define_image(
             reply.info(format!("{sn}: Using existing resource called '{value}'.\n"))?;
             continue;
         }
-        let items: Vec<&str> = if matches!(*ty, "installp_bundle" | "script") {
-            value
-                .split(',')
-                .map(str::trim)
-                .filter(|s| !s.is_empty())
-                .collect()
-        } else {
-            vec![value]
-        };
+        let items = crate::nim::model::resource_items(ty, value);
         for res in items {
             if existing.iter().any(|e| e == res) {
                 continue;
