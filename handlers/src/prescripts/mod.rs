@@ -21,7 +21,7 @@ use crate::api::{Aborted, Ctx, Handler, HandlerError, Part, Responder};
 use crate::hierarchy::{SnType, Style};
 use std::sync::Arc;
 use std::time::Duration;
-use xcat_proto::Request;
+use xcat_proto::{Request, Response};
 
 /// How long a caller waits for the whole internal request.
 pub const CALL_TIMEOUT: Duration = Duration::from_secs(3600);
@@ -69,10 +69,24 @@ pub fn call(
     req.set_args(&[action, "-l"]);
     let mut errored = false;
     for r in ctx.runner.xcat(req, CALL_TIMEOUT) {
-        errored |= r.error_code() != 0 || r.map.contains_key("error");
+        errored |= has_error(&r);
         out.send(r)?;
     }
     Ok(errored)
+}
+
+/// Stock `pass_along` (xCAT-server/lib/xcat/plugins/aixinstall.pm:71-82):
+/// an `errorcode` or an `error`, at the top or in a `node` entry.
+fn has_error(r: &Response) -> bool {
+    if r.error_code() != 0 || r.map.contains_key("error") {
+        return true;
+    }
+    r.map
+        .get("node")
+        .into_iter()
+        .flatten()
+        .filter_map(|v| v.as_map())
+        .any(|m| m.contains_key("error") || m.contains_key("errorcode"))
 }
 
 pub fn handlers() -> Vec<Arc<dyn Handler>> {

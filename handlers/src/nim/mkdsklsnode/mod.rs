@@ -11,7 +11,7 @@
 //! which reads the database itself; nimprime's resource facts travel in the
 //! request ([`carry`]).  Files: [`options`], [`load`] (database → `nim::model`),
 //! [`node`] (one node's define / init), [`pool`] (a few nodes at once,
-//! output in node order), [`after`] (client files, `-S`), [`prescripts`].
+//! output in node order), [`after`] (client files, `-S`); prescripts through [`crate::prescripts::call`].
 //!
 //! Deliberate differences from stock (README, Compatibility): both sides
 //! accept `--primarySN` / `--backupSN` (stock's service node refused them);
@@ -27,7 +27,6 @@ pub mod node;
 pub mod options;
 pub mod pool;
 pub mod pre;
-pub mod prescripts;
 pub mod sn;
 
 use crate::api::{Ctx, Handler, HandlerError, Part, Responder};

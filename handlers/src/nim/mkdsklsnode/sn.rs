@@ -15,7 +15,7 @@
 use super::load::{self, NodeDef, World};
 use super::node::{self, Job, Shared};
 use super::options::{self, Options};
-use super::{after, pool, prescripts, Mkdsklsnode};
+use super::{after, pool, Mkdsklsnode};
 use crate::api::{Aborted, Ctx, HandlerError, Responder};
 use crate::nim::cmd::{Nim, LSSRC, STARTSRC};
 use crate::nim::model::{Image, NodeNet, Reply, Resources};
@@ -23,6 +23,7 @@ use crate::nim::prime;
 use crate::nim::resources;
 use crate::nim::site::IsMe;
 use crate::objdefs::write;
+use crate::prescripts::{self, Phase};
 use crate::runner::Target;
 use std::collections::{BTreeMap, BTreeSet};
 use xcat_proto::{Request, Response};
@@ -102,7 +103,7 @@ pub fn run(
     };
     let text = format!("{sname}: Initializing AIX diskless nodes.  This could take a while.\n");
     sn.info(text)?;
-    if !prescripts::run(ctx, "runbeginpre", &nodes, h.nim.timeout, sn.reply.out)? {
+    if prescripts::call(ctx, Phase::Begin, &nodes, "diskless", sn.reply.out)? {
         let e = Response::new()
             .error_text("Failed in running begin prescripts.\n")
             .errorcode(1);
@@ -375,7 +376,7 @@ fn finish(
         .filter(|n| !failed.contains(n))
         .cloned()
         .collect();
-    if !prescripts::run(ctx, "runendpre", &ended, h.nim.timeout, sn.reply.out)? {
+    if prescripts::call(ctx, Phase::End, &ended, "diskless", sn.reply.out)? {
         let e = Response::new()
             .error_text("Failed in running end prescripts.\n")
             .errorcode(1);
