@@ -14,7 +14,7 @@ use std::process::Output;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 use xcat_tests::cluster::check::text;
-use xcat_tests::cluster::ha::{SHARED_PATH, VIP, VIP_NAME, VIP_NIC};
+use xcat_tests::cluster::ha::{xcatha_args, VIP, VIP_NAME, VIP_NIC};
 use xcat_tests::cluster::{Cluster, ClusterSpec};
 
 const XCATHOST: (&str, &str) = ("XCATHOST", "198.18.0.5:3001");
@@ -51,33 +51,11 @@ fn xcatha_ok(c: &Cluster, host: &str, args: &[&str], last: &str) -> String {
 }
 
 fn setup(c: &Cluster, host: &str) -> String {
-    let args = [
-        "-s",
-        "-p",
-        SHARED_PATH,
-        "-i",
-        VIP_NIC,
-        "-v",
-        VIP,
-        "-n",
-        VIP_NAME,
-        "-t",
-        "postgresql",
-    ];
+    let args = [&xcatha_args("-s")[..], &["-t", "postgresql"]].concat();
     xcatha_ok(c, host, &args, STANDBY)
 }
 
-const ACTIVATE: [&str; 9] = [
-    "-a",
-    "-p",
-    SHARED_PATH,
-    "-i",
-    VIP_NIC,
-    "-v",
-    VIP,
-    "-n",
-    VIP_NAME,
-];
+const ACTIVATE: [&str; 9] = xcatha_args("-a");
 
 fn activate(c: &Cluster, host: &str) -> String {
     xcatha_ok(c, host, &ACTIVATE, ACTIVE)

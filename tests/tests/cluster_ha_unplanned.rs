@@ -12,7 +12,7 @@ use std::process::Output;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
-use xcat_tests::cluster::ha::{SHARED_PATH, VIP, VIP_NAME, VIP_NIC};
+use xcat_tests::cluster::ha::xcatha_args;
 use xcat_tests::cluster::{Cluster, ClusterSpec};
 
 const XCATHOST: (&str, &str) = ("XCATHOST", "198.18.0.5:3001");
@@ -37,19 +37,7 @@ fn show(o: &Output) -> String {
 
 /// `xcatha -s` on `host`: exit 0, ends deactivated.
 fn setup(c: &Cluster, host: &str) {
-    let args = [
-        "-s",
-        "-p",
-        SHARED_PATH,
-        "-i",
-        VIP_NIC,
-        "-v",
-        VIP,
-        "-n",
-        VIP_NAME,
-        "-t",
-        "postgresql",
-    ];
+    let args = [&xcatha_args("-s")[..], &["-t", "postgresql"]].concat();
     let o = c.xcatha(host, &args);
     assert_eq!(o.status.code(), Some(0), "{host}: {}", show(&o));
 }

@@ -9,7 +9,7 @@
 
 use std::process::ExitCode;
 use std::time::{Duration, Instant};
-use xcat_tests::cluster::ha::{SHARED_PATH, VIP, VIP_NAME, VIP_NIC};
+use xcat_tests::cluster::ha::{xcatha_args, VIP, VIP_NIC};
 use xcat_tests::cluster::{Cluster, ClusterSpec};
 
 fn xcatha(c: &Cluster, host: &str, args: &[&str]) -> Result<(), String> {
@@ -26,32 +26,12 @@ fn xcatha(c: &Cluster, host: &str, args: &[&str]) -> Result<(), String> {
 }
 
 fn setup(c: &Cluster, host: &str) -> Result<(), String> {
-    let args = [
-        "-s",
-        "-p",
-        SHARED_PATH,
-        "-i",
-        VIP_NIC,
-        "-v",
-        VIP,
-        "-n",
-        VIP_NAME,
-    ];
+    let args = xcatha_args("-s");
     xcatha(c, host, &args)
 }
 
 fn activate(c: &Cluster, host: &str) -> Result<(), String> {
-    let args = [
-        "-a",
-        "-p",
-        SHARED_PATH,
-        "-i",
-        VIP_NIC,
-        "-v",
-        VIP,
-        "-n",
-        VIP_NAME,
-    ];
+    let args = xcatha_args("-a");
     xcatha(c, host, &args)
 }
 

@@ -28,6 +28,22 @@ pub const VIP_NAME: &str = "hamn";
 pub const VIP_NIC: &str = "eth0:0";
 /// Where mn1 and mn2 see the shared disk (`xcatha -p`).
 pub const SHARED_PATH: &str = "/var/xcat-ha";
+
+/// `xcatha MODE` (`-s` or `-a`) with this layout's shared path and
+/// VIP options, as the HA tests and `bench-failover` pass them.
+pub const fn xcatha_args(mode: &'static str) -> [&'static str; 9] {
+    [
+        mode,
+        "-p",
+        SHARED_PATH,
+        "-i",
+        VIP_NIC,
+        "-v",
+        VIP,
+        "-n",
+        VIP_NAME,
+    ]
+}
 /// The services file of mn1 and mn2 (`xcatha --services`).
 pub const SERVICES_FILE: &str = "/etc/xcatha/services";
 /// PostgreSQL's data directory, as the MNs see it (a link to the shared disk
