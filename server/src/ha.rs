@@ -72,8 +72,7 @@ pub fn member_heartbeat(
 ) -> Option<crate::reply::Caller> {
     let ha = shared.info.ha.as_ref()?;
     let name = cert_name?;
-    let heartbeat = req.command() == "hastatus" && req.args().first() == Some(&"--heartbeat");
-    (heartbeat && ha.0.knows(name)).then(|| crate::reply::Caller {
+    (haagent::heartbeat::is_heartbeat(req) && ha.0.knows(name)).then(|| crate::reply::Caller {
         auth_name: Some(name.to_string()),
         peer_host: None,
         privileged: true,
