@@ -85,16 +85,11 @@ fn serve(mut args: ServeArgs) -> Result<(), String> {
         xcatd::daemon::daemonize(&args.pidfile).map_err(|e| e.to_string())?
     };
     xcatd::daemon::init_logging(args.foreground);
-    let started = loc.and_then(|loc| prepare(&args, &loc));
-    let (cfg, store, forwarder, listeners) = match started {
-        Ok(parts) => parts,
-        Err(e) => {
-            daemon.report_failure(&e);
-            return Err(e);
-        }
-    };
-    let runtime = match runtime(&args) {
-        Ok(rt) => rt,
+    let started = loc
+        .and_then(|loc| prepare(&args, &loc))
+        .and_then(|parts| Ok((parts, runtime(&args)?)));
+    let (parts, runtime) = match started {
+        Ok(started) => started,
         Err(e) => {
             daemon.report_failure(&e);
             return Err(e);
@@ -104,38 +99,8 @@ fn serve(mut args: ServeArgs) -> Result<(), String> {
     let cmdlog = args.cmdlog.clone();
     let ha_config = args.ha_config.clone();
     let result = runtime.block_on(async move {
-        let handlers: Arc<dyn xcatd::state::HandlerSet> = Arc::new(xcat_handlers::registry());
-        let log = match xcatd::cmdlog::CommandLog::new(&cmdlog) {
-            Ok(log) => Some(log),
-            Err(e) => {
-                tracing::warn!("command log {} unavailable: {e}", cmdlog.display());
-                None
-            }
-        };
-        let mut cfg = cfg;
-        if let Some(path) = ha_config {
-            match xcatd::ha::start(&path, &cfg, log.clone()) {
-                Ok(agent) => cfg.ha = Some(agent),
-                Err(e) => {
-                    daemon.report_failure(&e);
-                    return Err(e);
-                }
-            }
-        }
-        let shared = Shared::new(cfg, Arc::new(store), handlers, forwarder);
-        if let Some(log) = log {
-            let _ = shared.cmdlog.set(log);
-        }
-        let signals = match Signals::new() {
-            Ok(s) => s,
-            Err(e) => {
-                let e = format!("signals: {e}");
-                daemon.report_failure(&e);
-                return Err(e);
-            }
-        };
-        let server = match Server::start(shared.clone(), listeners) {
-            Ok(s) => s,
+        let (shared, signals, server) = match start(parts, &cmdlog, ha_config) {
+            Ok(started) => started,
             Err(e) => {
                 daemon.report_failure(&e);
                 return Err(e);
@@ -172,6 +137,34 @@ fn serve(mut args: ServeArgs) -> Result<(), String> {
         xcatd::daemon::remove_pidfile(&args.pidfile);
     }
     result.map(|_| ())
+}
+
+/// Inside the runtime: the command log, the HA agent, the shared state, the
+/// signal handlers and the listening server.
+fn start(
+    (cfg, store, forwarder, listeners): Prepared,
+    cmdlog: &Path,
+    ha_config: Option<PathBuf>,
+) -> Result<(Arc<Shared>, Signals, Server), String> {
+    let handlers: Arc<dyn xcatd::state::HandlerSet> = Arc::new(xcat_handlers::registry());
+    let log = match xcatd::cmdlog::CommandLog::new(cmdlog) {
+        Ok(log) => Some(log),
+        Err(e) => {
+            tracing::warn!("command log {} unavailable: {e}", cmdlog.display());
+            None
+        }
+    };
+    let mut cfg = cfg;
+    if let Some(path) = ha_config {
+        cfg.ha = Some(xcatd::ha::start(&path, &cfg, log.clone())?);
+    }
+    let shared = Shared::new(cfg, Arc::new(store), handlers, forwarder);
+    if let Some(log) = log {
+        let _ = shared.cmdlog.set(log);
+    }
+    let signals = Signals::new().map_err(|e| format!("signals: {e}"))?;
+    let server = Server::start(shared.clone(), listeners)?;
+    Ok((shared, signals, server))
 }
 
 type Prepared = (

@@ -136,41 +136,7 @@ pub fn new_masters(
     }
 
     if !pending.is_empty() {
-        // Last resort: ask each destination service node for its interfaces.
-        let mut sns: Vec<&str> = Vec::new();
-        for n in &pending {
-            if let Some(sn) = new_sn.get(*n) {
-                if !sns.contains(&sn.as_str()) {
-                    sns.push(sn);
-                }
-            }
-        }
-        let aix = world.nodes.iter().any(|n| n.is_aix());
-        let cmd = if aix {
-            Cmd::new("/usr/sbin/ifconfig", ["-a"])
-        } else {
-            Cmd::new("/sbin/ip", ["addr"])
-        };
-        let jobs: Vec<(Target, Cmd)> = sns
-            .iter()
-            .map(|s| (Target::Host(s.to_string()), cmd.clone()))
-            .collect();
-        if opts.verbose {
-            for (t, c) in &jobs {
-                out.send(
-                    Response::new().info(msg::running_on(&t.to_string(), &c.to_shell_line())),
-                )?;
-            }
-        }
-        let outs = run_each(runner, &jobs, FANOUT, INTERFACES_TIMEOUT);
-        let mut remote: HashMap<&str, Vec<IpAddr>> = HashMap::new();
-        for (sn, o) in sns.iter().zip(outs) {
-            if o.ok() {
-                remote.insert(sn, parse_interfaces(&o.stdout));
-            } else {
-                out.send(Response::new().data(msg::no_sn_addresses(sn)))?;
-            }
-        }
+        let remote = remote_addresses(world, opts, new_sn, &pending, runner, out)?;
         let mut failed = false;
         for n in pending {
             let ip = world.names.resolve(n);
@@ -195,6 +161,52 @@ pub fn new_masters(
         }
     }
     Ok(Some(result))
+}
+
+/// The last resort for nodes without a master yet: each of their destination
+/// service nodes asked for its interfaces (`ifconfig -a` on AIX, `ip addr`
+/// elsewhere); a service node that does not answer is reported and left out.
+fn remote_addresses<'a>(
+    world: &World,
+    opts: &Options,
+    new_sn: &'a HashMap<String, String>,
+    pending: &[&str],
+    runner: &dyn Runner,
+    out: &mut dyn Responder,
+) -> Result<HashMap<&'a str, Vec<IpAddr>>, HandlerError> {
+    let mut sns: Vec<&str> = Vec::new();
+    for n in pending {
+        if let Some(sn) = new_sn.get(*n) {
+            if !sns.contains(&sn.as_str()) {
+                sns.push(sn);
+            }
+        }
+    }
+    let aix = world.nodes.iter().any(|n| n.is_aix());
+    let cmd = if aix {
+        Cmd::new("/usr/sbin/ifconfig", ["-a"])
+    } else {
+        Cmd::new("/sbin/ip", ["addr"])
+    };
+    let jobs: Vec<(Target, Cmd)> = sns
+        .iter()
+        .map(|s| (Target::Host(s.to_string()), cmd.clone()))
+        .collect();
+    if opts.verbose {
+        for (t, c) in &jobs {
+            out.send(Response::new().info(msg::running_on(&t.to_string(), &c.to_shell_line())))?;
+        }
+    }
+    let outs = run_each(runner, &jobs, FANOUT, INTERFACES_TIMEOUT);
+    let mut remote: HashMap<&str, Vec<IpAddr>> = HashMap::new();
+    for (sn, o) in sns.iter().zip(outs) {
+        if o.ok() {
+            remote.insert(sn, parse_interfaces(&o.stdout));
+        } else {
+            out.send(Response::new().data(msg::no_sn_addresses(sn)))?;
+        }
+    }
+    Ok(remote)
 }
 
 #[cfg(test)]

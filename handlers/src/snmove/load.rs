@@ -66,7 +66,7 @@ pub fn load(
         ],
     )?;
 
-    let (selected, mut resolved): (Vec<String>, HashMap<String, Vec<Option<String>>>) = match opts
+    let (selected, resolved): (Vec<String>, HashMap<String, Vec<Option<String>>>) = match opts
         .positional
         .first()
     {
@@ -82,28 +82,7 @@ pub fn load(
             (names, picked.into_iter().collect())
         }
     };
-    let mut nodehm = Table::load(conn, &ctx, "nodehm", &["conserver"])?;
-    let mut nodetype = Table::load(conn, &ctx, "nodetype", &["os", "provmethod"])?;
-    let mut nodes = Vec::with_capacity(selected.len());
-    for n in &selected {
-        let mut r = resolved
-            .remove(n)
-            .unwrap_or_else(|| noderes.values(n))
-            .into_iter();
-        let mut t = nodetype.values(n).into_iter();
-        let next = |it: &mut std::vec::IntoIter<Option<String>>| it.next().flatten();
-        nodes.push(NodeDef {
-            name: n.clone(),
-            os: next(&mut t),
-            provmethod: next(&mut t),
-            servicenode: next(&mut r),
-            xcatmaster: next(&mut r),
-            tftpserver: next(&mut r),
-            nfsserver: next(&mut r),
-            monserver: next(&mut r),
-            conserver: nodehm.value(n),
-        });
-    }
+    let nodes = node_defs(conn, &ctx, &selected, resolved, &mut noderes)?;
 
     let names = hosts(conn, &ctx, system)?;
     let networks = networks(conn)?;
@@ -147,6 +126,40 @@ pub fn load(
         nimprime,
         images,
     })))
+}
+
+/// The selected nodes' attributes in selection order; `resolved` holds the
+/// noderes values already read while selecting by service node.
+fn node_defs(
+    conn: &mut Conn,
+    ctx: &InheritCtx,
+    selected: &[String],
+    mut resolved: HashMap<String, Vec<Option<String>>>,
+    noderes: &mut Table,
+) -> Result<Vec<NodeDef>, DbError> {
+    let mut nodehm = Table::load(conn, ctx, "nodehm", &["conserver"])?;
+    let mut nodetype = Table::load(conn, ctx, "nodetype", &["os", "provmethod"])?;
+    let mut nodes = Vec::with_capacity(selected.len());
+    for n in selected {
+        let mut r = resolved
+            .remove(n)
+            .unwrap_or_else(|| noderes.values(n))
+            .into_iter();
+        let mut t = nodetype.values(n).into_iter();
+        let next = |it: &mut std::vec::IntoIter<Option<String>>| it.next().flatten();
+        nodes.push(NodeDef {
+            name: n.clone(),
+            os: next(&mut t),
+            provmethod: next(&mut t),
+            servicenode: next(&mut r),
+            xcatmaster: next(&mut r),
+            tftpserver: next(&mut r),
+            nfsserver: next(&mut r),
+            monserver: next(&mut r),
+            conserver: nodehm.value(n),
+        });
+    }
+    Ok(nodes)
 }
 
 /// The hosts table, read once: inherited entries of every node, literal

@@ -124,6 +124,39 @@ impl Handler for Snmove {
     }
 }
 
+/// Why the move cannot start (the answer to send), checked before anything
+/// changes: every node resolves, there are nodes, all AIX or none, and `-l`
+/// fits the OS and `site.sharedinstall`.
+fn refusal(world: &model::World, opts: &options::Options) -> Option<Response> {
+    if let Some(n) = world
+        .nodes
+        .iter()
+        .find(|n| world.names.resolve(&n.name).is_none())
+    {
+        return Some(Response::new().error(msg::cannot_resolve(&n.name)));
+    }
+    if world.nodes.is_empty() {
+        return Some(Response::new().error(msg::NO_OBJDEFS));
+    }
+    let aix = world.nodes.iter().filter(|n| n.is_aix()).count();
+    if aix != 0 && aix != world.nodes.len() {
+        return Some(Response::new().error(msg::MIX));
+    }
+    let aix = aix != 0;
+    if opts.lite_only && !aix {
+        return Some(Response::new().error(msg::LITE_LINUX));
+    }
+    let shared = world.site.sharedinstall.as_str();
+    if aix && shared == "sns" && opts.lite_only {
+        return Some(refused(Response::new().info(msg::LITE_SHARED)));
+    }
+    if opts.lite_only && shared == "all" {
+        // Stock performed a full move here.
+        return Some(Response::new().error(msg::LITE_ALL));
+    }
+    None
+}
+
 fn run(
     ctx: &Ctx,
     request: &Request,
@@ -146,37 +179,12 @@ fn run(
         }
         load::Loaded::World(w) => w,
     };
-    // Every node must resolve before anything changes.
-    for n in &world.nodes {
-        if world.names.resolve(&n.name).is_none() {
-            out.send(Response::new().error(msg::cannot_resolve(&n.name)))?;
-            return Ok(());
-        }
-    }
-    if world.nodes.is_empty() {
-        out.send(Response::new().error(msg::NO_OBJDEFS))?;
+    if let Some(r) = refusal(&world, opts) {
+        out.send(r)?;
         return Ok(());
     }
-    let aix = world.nodes.iter().filter(|n| n.is_aix()).count();
-    if aix != 0 && aix != world.nodes.len() {
-        out.send(Response::new().error(msg::MIX))?;
-        return Ok(());
-    }
-    let aix = aix != 0;
-    if opts.lite_only && !aix {
-        out.send(Response::new().error(msg::LITE_LINUX))?;
-        return Ok(());
-    }
+    let aix = world.nodes.iter().any(|n| n.is_aix());
     let shared = world.site.sharedinstall.as_str();
-    if aix && shared == "sns" && opts.lite_only {
-        out.send(refused(Response::new().info(msg::LITE_SHARED)))?;
-        return Ok(());
-    }
-    if opts.lite_only && shared == "all" {
-        // Stock performed a full move here.
-        out.send(Response::new().error(msg::LITE_ALL))?;
-        return Ok(());
-    }
 
     let Some(new_sn) = destination::new_service_nodes(&world, opts, out)? else {
         return Ok(());

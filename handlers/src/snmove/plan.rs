@@ -93,24 +93,10 @@ pub fn plan(
                 rules::conserver(n.conserver.as_deref(), old.sn.as_deref(), sn),
             ),
         ];
-        let mut statelite = Vec::new();
-        if n.is_aix() && rewrite_statelite {
-            for (i, row) in world.statelite.iter().enumerate() {
-                if !row.members.contains(&n.name) {
-                    continue;
-                }
-                let (server, dir) = split_statemnt(&row.statemnt);
-                // Rows with variables follow the node's attributes; only rows
-                // naming the old master are rewritten (stock rewrote every
-                // literal row).
-                let of_old = !server.contains('$')
-                    && (old.master.as_deref() == Some(server)
-                        || old.master_ip.as_deref() == Some(server));
-                if of_old {
-                    statelite.push((format!("{master}:{dir}"), i));
-                }
-            }
-        }
+        let statelite = match n.is_aix() && rewrite_statelite {
+            true => statelite_rows(world, &n.name, &old, master),
+            false => Vec::new(),
+        };
         moves.push(NodeMove {
             node: n.name.clone(),
             new_sn: sn.clone(),
@@ -125,6 +111,32 @@ pub fn plan(
         moves,
         invalid_monserver,
     }
+}
+
+/// The node's `statelite` rows that name its old master, as
+/// (`<new master>:<dir>`, row index).
+fn statelite_rows(
+    world: &World,
+    node: &str,
+    old: &OldServers,
+    master: &str,
+) -> Vec<(String, usize)> {
+    let mut rows = Vec::new();
+    for (i, row) in world.statelite.iter().enumerate() {
+        if !row.members.iter().any(|m| m == node) {
+            continue;
+        }
+        let (server, dir) = split_statemnt(&row.statemnt);
+        // Rows with variables follow the node's attributes; only rows
+        // naming the old master are rewritten (stock rewrote every
+        // literal row).
+        let of_old = !server.contains('$')
+            && (old.master.as_deref() == Some(server) || old.master_ip.as_deref() == Some(server));
+        if of_old {
+            rows.push((format!("{master}:{dir}"), i));
+        }
+    }
+    rows
 }
 
 /// The stock message for a node whose monserver cannot be reset.
