@@ -3,6 +3,7 @@
 //! gate (role, lease and the term read from the shared data at every write command).
 
 use crate::config::{HaConfig, VipAction};
+use crate::metrics;
 use crate::state::{Admin, Machine, Report, Role, Start};
 use crate::status::{self, Extra, PeerLine};
 use crate::term::TermFile;
@@ -88,8 +89,8 @@ impl Agent {
         }
     }
 
-    /// The `hastatus` lines now.
-    pub fn lines(&self) -> Vec<String> {
+    /// What `hastatus` and the metrics show, now.
+    fn snapshot(&self) -> (Report, Extra, Vec<PeerLine>) {
         let now = self.now();
         let m = self.machine();
         let report = m.report(now);
@@ -113,7 +114,19 @@ impl Agent {
             takeover: m.takeover_step().map(|s| format!("{s} {peer}")),
             transitions: self.transitions.load(Ordering::Relaxed),
         };
+        (report, extra, peers)
+    }
+
+    /// The `hastatus` lines now.
+    pub fn lines(&self) -> Vec<String> {
+        let (report, extra, peers) = self.snapshot();
         status::lines(&self.cfg.name, &report, &extra, &peers)
+    }
+
+    /// The metrics now (Prometheus text format).
+    pub fn metrics_text(&self) -> String {
+        let (report, extra, peers) = self.snapshot();
+        metrics::render(&self.cfg.name, &report, &extra, &peers)
     }
 
     fn is_member(&self, name: &str) -> bool {
@@ -138,6 +151,10 @@ impl Agent {
 impl HaAgent for Agent {
     fn status(&self) -> Vec<String> {
         self.lines()
+    }
+
+    fn metrics(&self) -> String {
+        self.metrics_text()
     }
 
     fn heartbeat(&self, caller: &[&str]) -> Result<Vec<String>, String> {

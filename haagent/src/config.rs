@@ -56,6 +56,9 @@ pub struct HaConfig {
     pub fence_timeout: Duration,
     pub force: bool,
     pub timing: Timing,
+    /// Where the metrics are written once per heartbeat (node_exporter's textfile
+    /// collector), if anywhere.
+    pub metrics_file: Option<PathBuf>,
 }
 
 fn seconds(key: &str, v: &str) -> Result<Duration, String> {
@@ -127,6 +130,7 @@ impl HaConfig {
             fence_timeout: Duration::from_secs(60),
             force: false,
             timing: Timing::default(),
+            metrics_file: None,
         };
         let mut raw = Raw::default();
         for (k, v) in pairs(text)? {
@@ -163,6 +167,8 @@ impl HaConfig {
             "heartbeat" => self.timing.heartbeat = seconds(k, v)?,
             "takeover_timeout" => self.timing.takeover_timeout = seconds(k, v)?,
             "lease" => self.timing.lease = seconds(k, v)?,
+            "metrics_file" if v.starts_with('/') => self.metrics_file = Some(PathBuf::from(v)),
+            "metrics_file" => return Err(format!("metrics_file: '{v}' is not an absolute path")),
             _ => return Err(format!("unknown key '{k}'")),
         }
         Ok(())
@@ -228,5 +234,6 @@ mod tests {
         assert!(bad("name = mn1\nlease = 20\n").contains("takeover timeout"));
         assert!(bad("name = mn1\nheartbeat = x\n").contains("seconds"));
         assert!(bad("name = -x\n").contains("-x"));
+        assert!(bad("name = mn1\nmetrics_file = x.prom\n").contains("absolute"));
     }
 }

@@ -8,6 +8,7 @@
 //! * [`status`] — the `hastatus` lines (also what heartbeats carry).
 //! * [`heartbeat`] — one TLS exchange with another member.
 //! * [`effects`] — fencing and the VIP (through the runner, `xcatha::vip` commands).
+//! * [`metrics`] — the same facts as Prometheus metrics (`hastatus --metrics`, `metrics_file`).
 //! * [`agent`] — the state the daemon reads (`hastatus`, the write gate).
 //! * [`runtime`] — the loop and the heartbeat threads.
 
@@ -15,6 +16,7 @@ pub mod agent;
 pub mod config;
 pub mod effects;
 pub mod heartbeat;
+pub mod metrics;
 pub mod runtime;
 pub mod state;
 pub mod status;

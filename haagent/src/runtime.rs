@@ -62,6 +62,7 @@ pub fn start(
         agent: agent.clone(),
         effects,
         sink,
+        metrics_error: None,
     };
     driver.apply(first);
     std::thread::Builder::new()
@@ -123,13 +124,20 @@ struct Driver {
     agent: Arc<Agent>,
     effects: Box<dyn Effects>,
     sink: LogSink,
+    /// The last error writing the metrics file (logged when it changes).
+    metrics_error: Option<String>,
 }
 
 impl Driver {
     fn run(&mut self, rx: mpsc::Receiver<Event>) {
         let tick = (self.agent.cfg.timing.heartbeat / 4).max(Duration::from_millis(20));
         let mut next_tick = Instant::now() + tick;
+        let mut next_metrics = Instant::now();
         loop {
+            if Instant::now() >= next_metrics {
+                self.write_metrics();
+                next_metrics = Instant::now() + self.agent.cfg.timing.heartbeat;
+            }
             let wait = next_tick.saturating_duration_since(Instant::now());
             match rx.recv_timeout(wait) {
                 Ok(Event::Exchange { with, report }) => {
@@ -145,6 +153,22 @@ impl Driver {
                 Err(mpsc::RecvTimeoutError::Disconnected) => return,
             }
         }
+    }
+
+    /// The metrics file, when configured (a failure is logged once per change of error).
+    fn write_metrics(&mut self) {
+        let Some(path) = &self.agent.cfg.metrics_file else {
+            return;
+        };
+        let result = crate::metrics::write_file(path, &self.agent.metrics_text());
+        let error = result.err().map(|e| format!("{}: {e}", path.display()));
+        if error.is_some() && error != self.metrics_error {
+            tracing::warn!(
+                "HA: cannot write the metrics file {}",
+                error.as_deref().unwrap_or("")
+            );
+        }
+        self.metrics_error = error;
     }
 
     /// An admin command: what happened and the status, or why activation did not happen.

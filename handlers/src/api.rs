@@ -48,6 +48,10 @@ pub enum HandlerError {
 pub trait HaAgent: Send + Sync {
     /// The `hastatus` data lines.
     fn status(&self) -> Vec<String>;
+    /// The same facts as Prometheus metrics (text exposition format).
+    fn metrics(&self) -> String {
+        String::new()
+    }
     /// A heartbeat from another member (its own status lines); answers with ours.
     fn heartbeat(&self, caller: &[&str]) -> Result<Vec<String>, String>;
     /// `activate [--force]`, `standby`, `deactivate`: what happened, then the status.

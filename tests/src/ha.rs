@@ -42,6 +42,11 @@ impl HaNode {
         std::fs::read_to_string(self.dir.join("vip")).unwrap_or_default()
     }
 
+    /// The agent's metrics file (`metrics_file`, written once per heartbeat).
+    pub fn metrics_file(&self) -> String {
+        std::fs::read_to_string(self.dir.join("xcatha.prom")).unwrap_or_default()
+    }
+
     pub fn commands_log(&self) -> String {
         std::fs::read_to_string(self.dir.join("commands.log")).unwrap_or_default()
     }
@@ -174,7 +179,8 @@ fn mn_config(name: &str, start: &str, peer: (&str, u16), witness: u16, dir: &Pat
     format!(
         "name = {name}\nrole = {start}\npeer = {} 127.0.0.1:{}\nwitness = w 127.0.0.1:{witness}\n\
          shared = {shared}\nvip = {VIP}\nvip_record = {dir}/{name}/vip\n\
-         fence = {dir}/fence {{peer}}\nfence_timeout = 10\n{TIMING}",
+         fence = {dir}/fence {{peer}}\nfence_timeout = 10\nmetrics_file = {dir}/{name}/xcatha.prom\n\
+         {TIMING}",
         peer.0,
         peer.1,
         shared = dir.join("shared").display(),

@@ -106,6 +106,7 @@ async fn active_killed_standby_fences_and_takes_over() {
     assert_eq!(set.mns[1].vip_record(), format!("up {VIP}\n"));
     let p = mkdef(&set, &mn2, "ha03").await;
     assert_eq!(p.exit_code, 0, "{p:?}");
+    assert_metrics(&set, &mn2).await;
     let log = set.mns[1].commands_log();
     assert!(log.contains("[Request]    haagent"), "{log}");
     assert!(log.contains("mn2: active at term 2: serving"), "{log}");
@@ -138,6 +139,37 @@ async fn active_killed_standby_fences_and_takes_over() {
     );
     let p = set.run(&mn2, &["lsdef", "-t", "node", "-s", "all"]).await;
     assert_eq!(p.stdout, "ha01  (node)\nha03  (node)\n", "{p:?}");
+}
+
+/// mn2, active at term 2 after fencing mn1, says so as metrics: answered by
+/// `hastatus --metrics` and written to its `metrics_file` within a heartbeat or two.
+async fn assert_metrics(set: &HaSet, mn2: &str) {
+    let want = [
+        "xcatha_role{node=\"mn2\",role=\"active\"} 1\n",
+        "xcatha_role{node=\"mn2\",role=\"standby\"} 0\n",
+        "xcatha_term{node=\"mn2\"} 2\n",
+        "xcatha_vip_up{node=\"mn2\"} 1\n",
+        "xcatha_writes{node=\"mn2\"} 1\n",
+        "# TYPE xcatha_transitions_total counter\n",
+        "xcatha_member_reachable{node=\"mn2\",member=\"mn1\",kind=\"peer\"} 0\n",
+        "xcatha_member_reachable{node=\"mn2\",member=\"w\",kind=\"witness\"} 1\n",
+    ];
+    let p = set
+        .run(mn2, &["xcatclientnnr", "hastatus", "--metrics"])
+        .await;
+    assert_eq!(p.exit_code, 0, "{p:?}");
+    for w in want {
+        assert!(p.stdout.contains(w), "{w:?} not in\n{}", p.stdout);
+    }
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        let file = set.mns[1].metrics_file();
+        if want.iter().all(|w| file.contains(w)) {
+            break;
+        }
+        assert!(Instant::now() < deadline, "metrics file:\n{file}");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
 }
 
 /// Waits until mn2 sees mn1 and the witness (heartbeats flowing).

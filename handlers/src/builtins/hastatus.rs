@@ -2,7 +2,8 @@
 //! (`role: active`, `term: 3`, …; format in crate `haagent`, module `status`), for
 //! trusted peers and root only. Also what the agents of the HA set send each other:
 //! `hastatus --heartbeat <the caller's status lines>` is answered with ours, and an
-//! admin's `hastatus activate [--force] | standby | deactivate` changes the role.
+//! admin's `hastatus activate [--force] | standby | deactivate` changes the role;
+//! `hastatus --metrics` gives the same facts as Prometheus metrics, one per line.
 //! Without an agent (`xcatd` without `--ha-config`) the answer is `role: none`.
 
 use crate::api::{Ctx, Handler, HandlerError, Responder};
@@ -13,8 +14,9 @@ pub struct Hastatus;
 /// The answer of a daemon without HA configuration.
 pub const NO_HA: &str = "role: none";
 
-const USAGE: [&str; 4] = [
+const USAGE: [&str; 5] = [
     "Usage: hastatus",
+    "       hastatus --metrics",
     "       hastatus activate [--force]",
     "       hastatus standby | deactivate",
     "       hastatus [-h|--help]",
@@ -40,6 +42,7 @@ pub fn answer(ctx: &Ctx, args: &[&str]) -> Response {
     };
     let result = match args.split_first() {
         None => Ok(ha.0.status()),
+        Some((&"--metrics", [])) => Ok(ha.0.metrics().lines().map(String::from).collect()),
         Some((&"--heartbeat", caller)) => ha.0.heartbeat(caller),
         Some(_) => ha.0.admin(args),
     };
