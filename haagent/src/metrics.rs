@@ -100,35 +100,28 @@ pub fn render(name: &str, report: &Report, extra: &Extra, peers: &[PeerLine]) ->
 }
 
 fn members(out: &mut String, node: &str, peers: &[PeerLine]) {
+    let each = |out: &mut String, name: &str, value: &dyn Fn(&PeerLine) -> String| {
+        for p in peers {
+            let m = format!(
+                "{node},member=\"{}\",kind=\"{}\"",
+                label(&p.seen.name),
+                p.kind
+            );
+            let _ = writeln!(out, "{name}{{{m}}} {}", value(p));
+        }
+    };
+    let name = "xcatha_member_reachable";
     family(
         out,
-        "xcatha_member_reachable",
+        name,
         "gauge",
         "1 when the member answered within two heartbeats.",
     );
-    for p in peers {
-        let m = format!(
-            "{node},member=\"{}\",kind=\"{}\"",
-            label(&p.seen.name),
-            p.kind
-        );
-        let _ = writeln!(out, "xcatha_member_reachable{{{m}}} {}", flag(p.reachable));
-    }
-    family(
-        out,
-        "xcatha_member_heartbeat_age_seconds",
-        "gauge",
-        "Time since the last heartbeat exchanged with the member (since start if none).",
-    );
-    for p in peers {
-        let m = format!(
-            "{node},member=\"{}\",kind=\"{}\"",
-            label(&p.seen.name),
-            p.kind
-        );
-        let age = p.seen.age.as_secs_f64();
-        let _ = writeln!(out, "xcatha_member_heartbeat_age_seconds{{{m}}} {age:.3}");
-    }
+    each(out, name, &|p| flag(p.reachable).to_string());
+    let name = "xcatha_member_heartbeat_age_seconds";
+    let help = "Time since the last heartbeat exchanged with the member (since start if none).";
+    family(out, name, "gauge", help);
+    each(out, name, &|p| format!("{:.3}", p.seen.age.as_secs_f64()));
 }
 
 /// Writes `text` to `path` through a temporary file in the same directory and a rename.
@@ -142,43 +135,10 @@ pub fn write_file(path: &Path, text: &str) -> std::io::Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::state::Seen;
-    use std::time::Duration;
 
     #[test]
     fn an_active_with_a_peer_and_a_silent_witness() {
-        let seen = |name: &str, ms, heard| Seen {
-            name: name.into(),
-            age: Duration::from_millis(ms),
-            heard,
-        };
-        let report = Report {
-            role: Role::Active,
-            term: 3,
-            sees: vec![seen("mn2", 400, true), seen("sn1", 12_300, false)],
-        };
-        let peers = [
-            PeerLine {
-                kind: "peer",
-                seen: report.sees[0].clone(),
-                reachable: true,
-                last: Some((Role::Standby, 3)),
-            },
-            PeerLine {
-                kind: "witness",
-                seen: report.sees[1].clone(),
-                reachable: false,
-                last: None,
-            },
-        ];
-        let extra = Extra {
-            vip: Some("198.18.0.5".into()),
-            vip_up: true,
-            writes: true,
-            lease_age: Duration::from_millis(400),
-            takeover: None,
-            transitions: 1,
-        };
+        let (report, extra, peers) = crate::status::tests::sample();
         let text = render("mn1", &report, &extra, &peers);
         let samples: Vec<&str> = text.lines().filter(|l| !l.starts_with('#')).collect();
         assert_eq!(

@@ -137,11 +137,12 @@ fn parse_seen(key: &str, value: &str) -> Option<Seen> {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
 
-    #[test]
-    fn lines_parse_back() {
+    /// mn1 active at term 3: mn2 heard 0.4 s ago (standby), the witness sn1 silent for
+    /// 12.3 s (also the metrics' test case).
+    pub(crate) fn sample() -> (Report, Extra, Vec<PeerLine>) {
         let report = Report {
             role: Role::Active,
             term: 3,
@@ -158,7 +159,7 @@ mod tests {
                 },
             ],
         };
-        let peers = [
+        let peers = vec![
             PeerLine {
                 kind: "peer",
                 seen: report.sees[0].clone(),
@@ -180,6 +181,12 @@ mod tests {
             takeover: None,
             transitions: 1,
         };
+        (report, extra, peers)
+    }
+
+    #[test]
+    fn lines_parse_back() {
+        let (report, extra, peers) = sample();
         let l = lines("mn1", &report, &extra, &peers);
         assert_eq!(
             l,
