@@ -33,6 +33,7 @@ pub mod mkdsklsnode;
 pub mod model;
 pub mod nimnodeset;
 pub mod parse;
+pub mod prenim;
 pub mod prime;
 pub mod resources;
 pub mod rmdsklsnode;
