@@ -11,9 +11,12 @@
 //! missing lpp_source or SPOT on nimprime and too little space on a
 //! service node end the command before any SN part.
 
-mod nim_support;
+// nim::prime's multi-host runner, and with it the shared NIM test support
+// (its re-exports for nim_prime.rs are not all used here).
+#[allow(unused_imports)]
+mod nim_prime_support;
 
-use nim_support::*;
+use nim_prime_support::nim_support::*;
 use xcat_handlers::api::Handler;
 use xcat_handlers::nim::cmd::NimConfig;
 use xcat_handlers::nim::nimnodeset::Nimnodeset;
@@ -349,11 +352,6 @@ fn usage_version_and_refusals() {
 
 // ---- the management node's preprocess (shared `prenimnodeset`) ----
 
-// Its re-exports of `nim_support` are this file's own already.
-#[allow(unused_imports)]
-#[path = "nim_prime_support/mod.rs"]
-mod nim_prime_support;
-
 use nim_prime_support::Net;
 use std::sync::Arc;
 use xcat_handlers::runner::{Cmd, Output, Runner, Target};
@@ -540,6 +538,100 @@ fn nodes_part(nodes: &[u8]) -> Vec<String> {
     v
 }
 
+/// mn's copies in the first run: /etc/hosts and the postscripts to both
+/// SNs, then per resource (name order) du on mn and the copy to the SNs
+/// lacking it (sn1 only lacks xcataixscript).
+fn copies(inst: &str) -> Vec<String> {
+    let scripts = format!("{inst}/nim/scripts");
+    let (lpp, spot) = (
+        format!("{inst}/nim/lpp_source/lpp61"),
+        format!("{inst}/nim/spot/spot61"),
+    );
+    let mut tools = vec![
+        "/usr/bin/rsync -pt /etc/hosts sn1:/etc/hosts".to_string(),
+        "/usr/bin/rsync -pt /etc/hosts sn2:/etc/hosts".to_string(),
+        format!("/usr/bin/rsync -rlpt {inst}/postscripts/ sn1:{inst}/postscripts"),
+        format!("/usr/bin/rsync -rlpt {inst}/postscripts/ sn2:{inst}/postscripts"),
+        format!("/usr/bin/du -sm {lpp}"),
+        format!("/usr/bin/rsync -rlHpEAogDz {lpp} sn2:{inst}/nim/lpp_source"),
+    ];
+    for f in ["s1", "s2"] {
+        tools.push(format!("/usr/bin/du -sm {scripts}"));
+        tools.push(format!(
+            "/usr/bin/rsync -rlHpEAogDz {scripts}/{f} sn2:{scripts}"
+        ));
+    }
+    tools.push(format!("/usr/bin/du -sm {spot}"));
+    tools.push(format!(
+        "/usr/bin/rsync -rlHpEAogDz {spot} sn2:{inst}/nim/spot"
+    ));
+    tools.push(format!("/usr/bin/du -sm {scripts}"));
+    for sn in ["sn1", "sn2"] {
+        tools.push(format!(
+            "/usr/bin/rsync -rlHpEAogDz {scripts}/xcataixscript {sn}:{scripts}"
+        ));
+    }
+    tools
+}
+
+/// sn1's and sn2's calls in the first run: the resource list and the space
+/// checks (mn's copies), then the part: make_SN_resource defines what was
+/// copied from nimprime's definitions (passed by the MN), the nodes'
+/// bos_inst with xcataixscript.
+fn sn_calls(inst: &str) -> (Vec<String>, Vec<String>) {
+    let scripts = format!("{inst}/nim/scripts");
+    let (lpp, spot) = (
+        format!("{inst}/nim/lpp_source/lpp61"),
+        format!("{inst}/nim/spot/spot61"),
+    );
+    let sn_part = |defines: Vec<String>| {
+        let mut v = lines(&[
+            "0\tlsnim -c machines",
+            "0\tlsnim -l",
+            "0\tlsnim -c networks",
+            "0\tlsnim -Z -a net_addr -a snm master_net",
+            "0\tlsnim -Z -a net_addr -a snm nimnet",
+            "0\tlsnim -P -c resources",
+            "0\tlsnim -c resources",
+            "0\tsync",
+            "0\tsync",
+            "0\tsync",
+        ]);
+        v.extend(defines);
+        v.extend(nodes_part(&[1, 2]));
+        v
+    };
+    let define = |ty: &str, loc: &str, name: &str| {
+        format!("0\tnim -Fo define -t {ty} -a server=master -a location={loc} {name}")
+    };
+    let xcat_define = define(
+        "script",
+        &format!("{scripts}/xcataixscript"),
+        "xcataixscript",
+    );
+    let mut sn1 = vec![
+        "0\tlsnim -c resources".to_string(),
+        format!("0\tdf -m {scripts}"),
+    ];
+    sn1.extend(sn_part(vec![xcat_define.clone()]));
+    let mut sn2 = vec![
+        "0\tlsnim -c resources".to_string(),
+        format!("0\tdf -m {lpp}"),
+        format!("0\tdf -m {scripts}"),
+        format!("0\tdf -m {scripts}"),
+        format!("0\tdf -m {spot}"),
+        format!("0\tdf -m {scripts}"),
+    ];
+    sn2.extend(sn_part(vec![
+        define("lpp_source", &lpp, "lpp61"),
+        define("spot", &format!("{inst}/nim/spot"), "spot61"),
+        define("script", &format!("{scripts}/s1"), "s1"),
+        define("script", &format!("{scripts}/s2"), "s2"),
+        xcat_define,
+    ]));
+    (sn1, sn2)
+}
+
 #[test]
 fn preprocess_defines_xcataixscript_and_copies_to_the_service_nodes() {
     let env = env();
@@ -579,94 +671,26 @@ fn preprocess_defines_xcataixscript_and_copies_to_the_service_nodes() {
         sim_log(&net, "mn"),
         prime_listing(&xcataixscript_made(&inst), &RESOURCES)
     );
-    // doSNcopy2 / copyres2: /etc/hosts and the postscripts to both, then
-    // per resource (name order) du on mn and the copy to the SNs lacking
-    // it: sn1 only lacks xcataixscript.
-    let scripts = format!("{inst}/nim/scripts");
-    let (lpp, spot) = (
-        format!("{inst}/nim/lpp_source/lpp61"),
-        format!("{inst}/nim/spot/spot61"),
-    );
-    let mut tools = vec![
-        "/usr/bin/rsync -pt /etc/hosts sn1:/etc/hosts".to_string(),
-        "/usr/bin/rsync -pt /etc/hosts sn2:/etc/hosts".to_string(),
-        format!("/usr/bin/rsync -rlpt {inst}/postscripts/ sn1:{inst}/postscripts"),
-        format!("/usr/bin/rsync -rlpt {inst}/postscripts/ sn2:{inst}/postscripts"),
-        format!("/usr/bin/du -sm {lpp}"),
-        format!("/usr/bin/rsync -rlHpEAogDz {lpp} sn2:{inst}/nim/lpp_source"),
-    ];
-    for f in ["s1", "s2"] {
-        tools.push(format!("/usr/bin/du -sm {scripts}"));
-        tools.push(format!(
-            "/usr/bin/rsync -rlHpEAogDz {scripts}/{f} sn2:{scripts}"
-        ));
-    }
-    tools.push(format!("/usr/bin/du -sm {spot}"));
-    tools.push(format!(
-        "/usr/bin/rsync -rlHpEAogDz {spot} sn2:{inst}/nim/spot"
-    ));
-    tools.push(format!("/usr/bin/du -sm {scripts}"));
-    for sn in ["sn1", "sn2"] {
-        tools.push(format!(
-            "/usr/bin/rsync -rlHpEAogDz {scripts}/xcataixscript {sn}:{scripts}"
-        ));
-    }
-    assert_eq!(mn_tools(&net), tools);
+    // doSNcopy2 / copyres2 on mn (rsync, du).
+    assert_eq!(mn_tools(&net), copies(&inst));
     // Each SN: its resource list and the space checks (mn's copies), then
-    // its part: make_SN_resource defines what was copied from nimprime's
-    // definitions (passed by the MN), the nodes' bos_inst with xcataixscript.
-    let sn_part = |defines: Vec<String>| {
-        let mut v = lines(&[
-            "0\tlsnim -c machines",
-            "0\tlsnim -l",
-            "0\tlsnim -c networks",
-            "0\tlsnim -Z -a net_addr -a snm master_net",
-            "0\tlsnim -Z -a net_addr -a snm nimnet",
-            "0\tlsnim -P -c resources",
-            "0\tlsnim -c resources",
-            "0\tsync",
-            "0\tsync",
-            "0\tsync",
-        ]);
-        v.extend(defines);
-        v.extend(nodes_part(&[1, 2]));
-        v
-    };
-    let define = |ty: &str, loc: &str, name: &str| {
-        format!("0\tnim -Fo define -t {ty} -a server=master -a location={loc} {name}")
-    };
-    let xcat_define = define(
-        "script",
-        &format!("{scripts}/xcataixscript"),
-        "xcataixscript",
-    );
-    let mut sn1 = vec![
-        "0\tlsnim -c resources".to_string(),
-        format!("0\tdf -m {scripts}"),
-    ];
-    sn1.extend(sn_part(vec![xcat_define.clone()]));
+    // its part.
+    let (sn1, sn2) = sn_calls(&inst);
     assert_eq!(sim_log(&net, "sn1"), sn1);
-    let mut sn2 = vec![
-        "0\tlsnim -c resources".to_string(),
-        format!("0\tdf -m {lpp}"),
-        format!("0\tdf -m {scripts}"),
-        format!("0\tdf -m {scripts}"),
-        format!("0\tdf -m {spot}"),
-        format!("0\tdf -m {scripts}"),
-    ];
-    sn2.extend(sn_part(vec![
-        define("lpp_source", &lpp, "lpp61"),
-        define("spot", &format!("{inst}/nim/spot"), "spot61"),
-        define("script", &format!("{scripts}/s1"), "s1"),
-        define("script", &format!("{scripts}/s2"), "s2"),
-        xcat_define,
-    ]));
     assert_eq!(sim_log(&net, "sn2"), sn2);
 
+    again_with_xcataixscript_kept_or_moved(&env, &net);
+}
+
+/// After the first run: cn01 again on its backup only, xcataixscript kept
+/// (defined at its place) or, defined elsewhere, removed and made again.
+fn again_with_xcataixscript_kept_or_moved(env: &Env, net: &Arc<Net>) {
+    let inst = net.path("install");
+    let s = |v: &[&str]| lines(v);
     // Again for cn01 on its backup only: xcataixscript is kept (defined at
     // its place), sn2 lacks nothing, so only the common files go there.
     net.clear();
-    let (parts, out) = run_from_mn(&env, &net, &["-f", "-b", "cn01"]);
+    let (parts, out) = run_from_mn(env, net, &["-f", "-b", "cn01"]);
     assert_eq!(parts, [("sn2".to_string(), s(&["cn01"]))]);
     assert_eq!((out.stderr.as_str(), out.exit), ("", 0));
     let kept = vec![
@@ -674,19 +698,19 @@ fn preprocess_defines_xcataixscript_and_copies_to_the_service_nodes() {
         "0\tlsnim -a location -Z xcataixscript".to_string(),
         format!("1\trmnfsexp -d {inst}/postscripts/xcataixpost -B"),
     ];
-    assert_eq!(sim_log(&net, "mn"), prime_listing(&kept, &RESOURCES));
+    assert_eq!(sim_log(net, "mn"), prime_listing(&kept, &RESOURCES));
     assert_eq!(
-        mn_tools(&net),
+        mn_tools(net),
         [
             "/usr/bin/rsync -pt /etc/hosts sn2:/etc/hosts".to_string(),
             format!("/usr/bin/rsync -rlpt {inst}/postscripts/ sn2:{inst}/postscripts"),
         ]
     );
     assert_eq!(
-        sim_log(&net, "sn2")[..2],
+        sim_log(net, "sn2")[..2],
         lines(&["0\tlsnim -c resources", "0\tlsnim -c machines"])
     );
-    assert!(sim_log(&net, "sn1").is_empty());
+    assert!(sim_log(net, "sn1").is_empty());
 
     // Defined elsewhere on nimprime: removed and made again.
     let old = format!("location={inst}/old/xcataixscript");
@@ -704,7 +728,7 @@ fn preprocess_defines_xcataixscript_and_copies_to_the_service_nodes() {
         "xcataixscript",
     ]);
     net.clear();
-    let (_, out) = run_from_mn(&env, &net, &["-f", "-b", "cn01"]);
+    let (_, out) = run_from_mn(env, net, &["-f", "-b", "cn01"]);
     assert_eq!((out.stderr.as_str(), out.exit), ("", 0));
     let mut moved = vec![
         "0\tlsnim -l xcataixscript".to_string(),
@@ -712,7 +736,7 @@ fn preprocess_defines_xcataixscript_and_copies_to_the_service_nodes() {
         "0\tnim -Fo remove xcataixscript".to_string(),
     ];
     moved.extend(xcataixscript_made(&inst).split_off(1));
-    assert_eq!(sim_log(&net, "mn"), prime_listing(&moved, &RESOURCES));
+    assert_eq!(sim_log(net, "mn"), prime_listing(&moved, &RESOURCES));
 }
 
 #[test]

@@ -51,15 +51,10 @@ fn sorted_lines(t: &str) -> Vec<String> {
     v
 }
 
-#[test]
-fn a_standalone_node_is_initialised_on_both_service_nodes() {
-    let Some(c) = Cluster::start_or_skip(ClusterSpec::small()) else {
-        return;
-    };
-    assert!(
-        c.has_nimsim(),
-        "build nimsim first (cargo build --workspace --bins)"
-    );
+/// The osimage, the network, cn01 on sn1 and sn2, mn1 as nimprime (site
+/// master), NIM on mn1, sn1 and sn2 with the image's resources, and
+/// nimprime's files.
+fn define_all(c: &Cluster) {
     let mkdef = [
         "-t",
         "osimage",
@@ -99,12 +94,24 @@ fn a_standalone_node_is_initialised_on_both_service_nodes() {
         "chdef site",
     );
     for host in ["mn1", "sn1", "sn2"] {
-        prepare(&c, host);
+        prepare(c, host);
     }
     // nimprime's files: the resources' directories, xcataixscript in the
     // postscripts, the credential files checkCredFiles looks for.
     let files = "mkdir -p /install/nim/lpp_source/lpp61 /install/nim/spot/spot61/usr /install/postscripts/_xcat /install/postscripts/ca /install/postscripts/hostkeys /install/postscripts/_ssh /etc/xcat/hostkeys && echo '#!/bin/ksh' > /install/postscripts/xcataixscript && touch /install/postscripts/_xcat/ca.pem /install/postscripts/ca/ca-cert.pem /install/postscripts/hostkeys/ssh_host_rsa_key.pub /install/postscripts/_ssh/authorized_keys /etc/xcat/hostkeys/ssh_host_rsa_key.pub";
     ok(c.host("mn1").run("sh", &["-c", files]), "nimprime files");
+}
+
+#[test]
+fn a_standalone_node_is_initialised_on_both_service_nodes() {
+    let Some(c) = Cluster::start_or_skip(ClusterSpec::small()) else {
+        return;
+    };
+    assert!(
+        c.has_nimsim(),
+        "build nimsim first (cargo build --workspace --bins)"
+    );
+    define_all(&c);
     let before: Vec<usize> = ["mn1", "sn1", "sn2"]
         .iter()
         .map(|h| calls(&c, h).len())

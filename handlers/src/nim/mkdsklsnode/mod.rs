@@ -1,9 +1,10 @@
 //! `mkdsklsnode`: define and initialise AIX diskless / dataless NIM
 //! machines (xCAT-server/lib/xcat/plugins/aixinstall.pm:8248-12753; man
 //! page mkdsklsnode.1).  On the management
-//! node ([`pre`], stock `prenimnodeset`) the options, nodes, osimages and
-//! nimprime's resources are checked, the SPOT updated and the resources
-//! copied (`nim::prime`), and the request is split per service node with
+//! node ([`pre`], stock `prenimnodeset`, shared with nimnodeset in
+//! `nim::prenim`) the options, nodes, osimages and nimprime's resources
+//! are checked, the SPOT updated and the resources copied (`nim::prime`),
+//! and the request is split per service node with
 //! `nim::split` (default type `all`: a node with
 //! `servicenode=sn1,sn2` is defined and initialised on sn1 AND sn2; `-p` /
 //! `-b` pick one; nodes without a service node run on the management

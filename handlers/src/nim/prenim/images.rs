@@ -95,10 +95,13 @@ pub fn images_and_resources(
         return Ok(None);
     };
     let mut names: BTreeSet<String> = names.into_iter().collect();
-    let standalone = a.standalone
-        && images.values_mut().fold(false, |any, img| {
-            xcataixscript::add_xcataixscript(img) || any
-        });
+    // Every standalone image gets the script (no short cut).
+    let mut standalone = false;
+    if a.standalone {
+        for img in images.values_mut() {
+            standalone |= xcataixscript::add_xcataixscript(img);
+        }
+    }
     if standalone {
         let installdir = &world.site.installdir;
         if !xcataixscript::ensure(nim, installdir, &mut names, docs) {
