@@ -13,7 +13,7 @@ use crate::api::{Ctx, HandlerError};
 use crate::nim::command;
 use crate::nim::prenim::{self, Docs};
 use crate::nim::say::return_line;
-use xcat_proto::{Request, Response};
+use xcat_proto::Request;
 
 /// What the management node decided.
 pub type Pre = prenim::Pre<Options>;
@@ -21,9 +21,9 @@ pub type Pre = prenim::Pre<Options>;
 /// Stock `prenimnodeset` for mkdsklsnode.
 pub fn pre(h: &Mkdsklsnode, ctx: &Ctx, request: &Request) -> Result<Pre, HandlerError> {
     let world0 = load::world(ctx, &[])?;
-    let Some(nimprime) = world0.site.nimprime.clone() else {
-        let text = prenim::NO_NIMPRIME;
-        return Ok(Pre::Answer(vec![Response::new().error(text)]));
+    let nimprime = match prenim::nimprime(&world0) {
+        Ok(n) => n,
+        Err(docs) => return Ok(Pre::Answer(docs)),
     };
     let words = request.args();
     let Some(opts) = options::parse(&words) else {

@@ -47,9 +47,9 @@ type Pre = prenim::Pre<Options>;
 /// `xcataixscript`, the copies to the service nodes).
 fn pre(h: &Nimnodeset, ctx: &Ctx, request: &Request) -> Result<Pre, HandlerError> {
     let world0 = load::world(ctx, &[])?;
-    let Some(nimprime) = world0.site.nimprime.clone() else {
-        let text = prenim::NO_NIMPRIME;
-        return Ok(Pre::Answer(vec![Response::new().error(text)]));
+    let nimprime = match prenim::nimprime(&world0) {
+        Ok(n) => n,
+        Err(docs) => return Ok(Pre::Answer(docs)),
     };
     let words = request.args();
     let lines = options::usage_lines();

@@ -36,7 +36,7 @@ pub use images::apply_overrides;
 pub use xcataixscript::add_xcataixscript;
 
 /// Stock's text when nimprime is unknown (aixinstall.pm:157-163).
-pub const NO_NIMPRIME: &str = "Could not determine nimprime. Check if nimprime defined in site table or site table master is not resolvable to the MN name.";
+const NO_NIMPRIME: &str = "Could not determine nimprime. Check if nimprime defined in site table or site table master is not resolvable to the MN name.";
 
 /// What the shared part needs from the command's options.
 pub struct Args<'a> {
@@ -100,6 +100,13 @@ pub fn nimprime_target(ctx: &Ctx, nimprime: &str) -> Target {
     } else {
         Target::Host(nimprime.to_string())
     }
+}
+
+/// aixinstall.pm:153-163, before anything else: nimprime's name, else
+/// stock's error as the command's only answer.
+pub fn nimprime(world: &load::World) -> Result<String, Vec<Response>> {
+    let error = || vec![Response::new().error(NO_NIMPRIME)];
+    world.site.nimprime.clone().ok_or_else(error)
 }
 
 /// aixinstall.pm:8337-8349: `-i` names a defined osimage; else the error
