@@ -1,12 +1,22 @@
-//! nimnodeset against the NIM simulator: the per-service-node split, the
-//! exact NIM command sequence per host (machine defined when missing,
-//! `bos_inst` with the image's resources in name order and stock's
+//! nimnodeset against the NIM simulator: the exact NIM command sequence
+//! per host of a server's part (machine defined when missing, `bos_inst`
+//! with the image's resources in name order, `xcataixscript` and stock's
 //! defaults, `attr=val` overrides), the `Cstate` refusal and `-f`, the
-//! non-standalone refusal, `nodetype` written, usage and refusals.
+//! non-standalone refusal, `nodetype` written, usage and refusals; and the
+//! whole command from the management node (nimprime) with the shared
+//! `prenimnodeset` (`nim::prenim`): the split (primary and backup, `-b`),
+//! `xcataixscript` made / kept / moved on nimprime, the resource facts,
+//! the copies to the service nodes with the space check and each SN's
+//! definitions from the facts the MN passed (exact commands per host); a
+//! missing lpp_source or SPOT on nimprime and too little space on a
+//! service node end the command before any SN part.
 
-mod nim_support;
+// nim::prime's multi-host runner, and with it the shared NIM test support
+// (its re-exports for nim_prime.rs are not all used here).
+#[allow(unused_imports)]
+mod nim_prime_support;
 
-use nim_support::*;
+use nim_prime_support::nim_support::*;
 use xcat_handlers::api::Handler;
 use xcat_handlers::nim::cmd::NimConfig;
 use xcat_handlers::nim::nimnodeset::Nimnodeset;
@@ -87,7 +97,8 @@ fn seeded(env: Env) -> Env {
     env
 }
 
-/// A simulated SN with the network, lpp_source, spot and two scripts.
+/// A simulated SN with the network, lpp_source, spot, three scripts and
+/// `xcataixscript` (as the management node's preprocess leaves it).
 fn sim(name: &str) -> SimHost {
     let h = SimHost::new(name, HOSTS);
     let base = h.root.parent().unwrap().join("install");
@@ -99,6 +110,7 @@ fn sim(name: &str) -> SimHost {
         ("script", "s1"),
         ("script", "s2"),
         ("script", "s3"),
+        ("script", "xcataixscript"),
     ] {
         let dir = base.join(res);
         std::fs::create_dir_all(&dir).unwrap();
@@ -144,13 +156,11 @@ fn bos_inst(extra: &str, n: u8) -> String {
 
 /// What the shared resource steps run on a service node that is not
 /// nimprime and already holds the images' resources (`check` once per
-/// image): our look-up of what this server lacks (`lsnim -c resources`),
-/// then `make_sn_resources` (NIM configured, the nodes' networks, resource
-/// types and names, three syncs, the SPOT checked) and `chk_resolv_conf`
-/// (resources, this server's addresses).
+/// image): `make_sn_resources` (NIM configured, the nodes' networks,
+/// resource types and names, three syncs, the SPOT checked) and
+/// `chk_resolv_conf` (resources, this server's addresses).
 fn resource_steps(checks: usize) -> Vec<String> {
     let mut v = vec![
-        "lsnim -c resources",
         "lsnim -l",
         "lsnim -c networks",
         "lsnim -Z -a net_addr -a snm master_net",
@@ -171,7 +181,8 @@ const CHECKING: &str = "Checking NIM resources on sn1.\n\n\
      Using existing resource called 'lpp61'.\n\n\
      Using existing resource called 'spot61'.\n\n\
      Using existing resource called 's1'.\n\n\
-     Using existing resource called 's2'.\n\n";
+     Using existing resource called 's2'.\n\n\
+     Using existing resource called 'xcataixscript'.\n\n";
 
 /// `lsnim -c machines`, the resource steps, the resource types, `rest`.
 fn calls_with(checks: usize, rest: &[String]) -> Vec<String> {
@@ -197,32 +208,6 @@ fn nodetype(env: &Env, n: &str) -> Vec<Option<String>> {
 }
 
 #[test]
-fn split_is_primary_and_backup_by_default() {
-    let env = env();
-    let parts = Nimnodeset::default()
-        .preprocess(
-            &ctx_on(&env, "mn"),
-            request("nimnodeset", None, &["compute"]),
-        )
-        .unwrap();
-    let s = |v: &[&str]| v.iter().map(|x| x.to_string()).collect::<Vec<_>>();
-    assert_eq!(
-        part_summary(&parts),
-        [
-            ("sn1".to_string(), s(&["cn01", "cn02"])),
-            ("sn2".to_string(), s(&["cn01", "cn02", "cn03"])),
-        ]
-    );
-    let parts = Nimnodeset::default()
-        .preprocess(
-            &ctx_on(&env, "mn"),
-            request("nimnodeset", None, &["-b", "cn01"]),
-        )
-        .unwrap();
-    assert_eq!(part_summary(&parts), [("sn2".to_string(), s(&["cn01"]))]);
-}
-
-#[test]
 fn defines_missing_machines_and_runs_bos_inst() {
     for env in backends() {
         define_and_bos_inst_on(&seeded(env));
@@ -241,7 +226,7 @@ fn define_and_bos_inst_on(env: &Env) {
         )
     );
     assert_eq!((out.stderr.as_str(), out.exit), ("", 0));
-    let scripts = " -a script=s1 -a script=s2";
+    let scripts = " -a script=s1 -a script=s2 -a script=xcataixscript";
     assert_eq!(
         sn1.calls(),
         calls_with(
@@ -363,4 +348,490 @@ fn usage_version_and_refusals() {
     );
     assert!(run(&["-v"]).stdout.starts_with("nimnodeset Version "));
     assert!(sn1.calls().is_empty());
+}
+
+// ---- the management node's preprocess (shared `prenimnodeset`) ----
+
+use nim_prime_support::Net;
+use std::sync::Arc;
+use xcat_handlers::runner::{Cmd, Output, Runner, Target};
+
+/// `net`'s commands as `host` runs them: its own (`Local`) on its state.
+struct OnHost {
+    host: String,
+    net: Arc<Net>,
+}
+
+impl Runner for OnHost {
+    fn run(&self, target: &Target, cmd: &Cmd, timeout: std::time::Duration) -> Output {
+        let t = match target {
+            Target::Local => Target::Host(self.host.clone()),
+            t => t.clone(),
+        };
+        self.net.run(&t, cmd, timeout)
+    }
+
+    fn xcat(&self, r: Request, t: std::time::Duration) -> Vec<Response> {
+        self.net.xcat(r, t)
+    }
+}
+
+/// mn (nimprime: lpp61, spot61, s1, s2 defined, their files and
+/// `postscripts/xcataixscript` on disk under the test's installdir), sn1
+/// holding the four resources already, sn2 only its network; the
+/// credential files checkCredFiles looks for.
+fn prime_net(env: &Env) -> Arc<Net> {
+    let net = Net::new(&["sn1", "sn2"]);
+    std::fs::write(net.dir.path().join("hosts"), HOSTS).unwrap();
+    let inst = net.path("install");
+    ins(env, "site", &[("key", "installdir"), ("value", &inst)]);
+    let conf = env.ctx.server.confdir.clone();
+    for f in [
+        "postscripts/_xcat/ca.pem",
+        "postscripts/ca/ca-cert.pem",
+        "postscripts/hostkeys/ssh_host_rsa_key.pub",
+        "postscripts/_ssh/authorized_keys",
+        "postscripts/xcataixscript",
+        "nim/lpp_source/lpp61/installp/ppc/bos.rte",
+        "nim/spot/spot61/usr/lib/boot/unix",
+        "nim/scripts/s1",
+        "nim/scripts/s2",
+    ] {
+        let p = net.dir.path().join("install").join(f);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(p, "x").unwrap();
+    }
+    std::fs::create_dir_all(conf.join("hostkeys")).unwrap();
+    std::fs::write(conf.join("hostkeys/ssh_host_rsa_key.pub"), "x").unwrap();
+    for host in ["mn", "sn1", "sn2"] {
+        net.sim(
+            host,
+            "/usr/sbin/nim",
+            &[
+                "-o",
+                "define",
+                "-t",
+                "ent",
+                "-a",
+                "net_addr=198.18.0.0",
+                "-a",
+                "snm=255.255.255.0",
+                "-a",
+                "routing1=default 198.18.0.254",
+                "nimnet",
+            ],
+        );
+    }
+    let res = [
+        (
+            "lpp_source",
+            "lpp61",
+            format!("{inst}/nim/lpp_source/lpp61"),
+        ),
+        ("spot", "spot61", format!("{inst}/nim/spot")),
+        ("script", "s1", format!("{inst}/nim/scripts/s1")),
+        ("script", "s2", format!("{inst}/nim/scripts/s2")),
+    ];
+    for host in ["mn", "sn1"] {
+        for (ty, name, loc) in &res {
+            let loc = format!("location={loc}");
+            let args = [
+                "-o",
+                "define",
+                "-t",
+                ty,
+                "-a",
+                "server=master",
+                "-a",
+                &loc,
+                name,
+            ];
+            net.sim(host, "/usr/sbin/nim", &args);
+        }
+    }
+    net.clear();
+    Arc::new(net)
+}
+
+/// The whole command: the preprocess on mn (nimprime), each part on its
+/// host (a part without destination on mn).
+fn run_from_mn(env: &Env, net: &Arc<Net>, args: &[&str]) -> (Vec<(String, Vec<String>)>, Out) {
+    let cfg = net.cfg();
+    let h = Nimnodeset::with_config(cfg);
+    let mut ctx = ctx_on(env, "mn");
+    ctx.runner = net.clone();
+    let parts = h
+        .preprocess(&ctx, request("nimnodeset", None, args))
+        .unwrap();
+    let summary = part_summary(&parts);
+    let mut docs: Vec<Response> = Vec::new();
+    for p in parts {
+        let dest = p.dest.join(",");
+        let mut ctx = ctx_on(env, if dest.is_empty() { "mn" } else { &dest });
+        ctx.runner = if dest.is_empty() {
+            net.clone()
+        } else {
+            Arc::new(OnHost {
+                host: dest.clone(),
+                net: net.clone(),
+            })
+        };
+        h.process(&ctx, &p.request, &mut docs).unwrap();
+    }
+    (summary, output(docs))
+}
+
+/// nimsim's calls on `host` since the last `clear`.
+fn sim_log(net: &Net, host: &str) -> Vec<String> {
+    net.sim_calls(host)
+}
+
+/// What mn ran that no simulator logs (rsync, du), in order.
+fn mn_tools(net: &Net) -> Vec<String> {
+    net.calls_on(&Target::Local)
+        .into_iter()
+        .filter(|l| !l.starts_with("/usr/sbin/"))
+        .collect()
+}
+
+fn lines(v: &[&str]) -> Vec<String> {
+    v.iter().map(|l| l.to_string()).collect()
+}
+
+/// nimprime's listings, then (`xcat`) the xcataixscript steps, then each
+/// resource's location and attributes.
+fn prime_listing(xcat: &[String], resources: &[&str]) -> Vec<String> {
+    let mut v = lines(&["0\tlsnim -P -c resources", "0\tlsnim"]);
+    v.extend(xcat.iter().cloned());
+    for r in resources {
+        v.push(format!("0\tlsnim -a location -Z {r}"));
+        v.push(format!("0\tlsnim -l {r}"));
+    }
+    v
+}
+
+const RESOURCES: [&str; 5] = ["lpp61", "spot61", "s1", "s2", "xcataixscript"];
+
+/// xcataixscript made on nimprime (not defined there before).
+fn xcataixscript_made(inst: &str) -> Vec<String> {
+    vec![
+        "53\tlsnim -l xcataixscript".to_string(),
+        format!("0\tnim -Fo define -t script -a server=master -a location={inst}/nim/scripts/xcataixscript xcataixscript"),
+        format!("1\trmnfsexp -d {inst}/postscripts/xcataixpost -B"),
+    ]
+}
+
+/// A server's part for cn01 (and cn02) after its resource steps.
+fn nodes_part(nodes: &[u8]) -> Vec<String> {
+    let scripts = " -a script=s1 -a script=s2 -a script=xcataixscript";
+    let mut v = lines(&[
+        "0\tnim -Fo check spot61",
+        "0\tlsnim -c resources",
+        "0\tifconfig -a",
+        "0\tlsnim -P -c resources",
+    ]);
+    for n in nodes {
+        v.push(define_line(*n));
+        v.push(format!("0\tlsnim -a Cstate -Z cn0{n}"));
+        v.push(bos_inst(scripts, *n));
+    }
+    v
+}
+
+/// mn's copies in the first run: /etc/hosts and the postscripts to both
+/// SNs, then per resource (name order) du on mn and the copy to the SNs
+/// lacking it (sn1 only lacks xcataixscript).
+fn copies(inst: &str) -> Vec<String> {
+    let scripts = format!("{inst}/nim/scripts");
+    let (lpp, spot) = (
+        format!("{inst}/nim/lpp_source/lpp61"),
+        format!("{inst}/nim/spot/spot61"),
+    );
+    let mut tools = vec![
+        "/usr/bin/rsync -pt /etc/hosts sn1:/etc/hosts".to_string(),
+        "/usr/bin/rsync -pt /etc/hosts sn2:/etc/hosts".to_string(),
+        format!("/usr/bin/rsync -rlpt {inst}/postscripts/ sn1:{inst}/postscripts"),
+        format!("/usr/bin/rsync -rlpt {inst}/postscripts/ sn2:{inst}/postscripts"),
+        format!("/usr/bin/du -sm {lpp}"),
+        format!("/usr/bin/rsync -rlHpEAogDz {lpp} sn2:{inst}/nim/lpp_source"),
+    ];
+    for f in ["s1", "s2"] {
+        tools.push(format!("/usr/bin/du -sm {scripts}"));
+        tools.push(format!(
+            "/usr/bin/rsync -rlHpEAogDz {scripts}/{f} sn2:{scripts}"
+        ));
+    }
+    tools.push(format!("/usr/bin/du -sm {spot}"));
+    tools.push(format!(
+        "/usr/bin/rsync -rlHpEAogDz {spot} sn2:{inst}/nim/spot"
+    ));
+    tools.push(format!("/usr/bin/du -sm {scripts}"));
+    for sn in ["sn1", "sn2"] {
+        tools.push(format!(
+            "/usr/bin/rsync -rlHpEAogDz {scripts}/xcataixscript {sn}:{scripts}"
+        ));
+    }
+    tools
+}
+
+/// sn1's and sn2's calls in the first run: the resource list and the space
+/// checks (mn's copies), then the part: make_SN_resource defines what was
+/// copied from nimprime's definitions (passed by the MN), the nodes'
+/// bos_inst with xcataixscript.
+fn sn_calls(inst: &str) -> (Vec<String>, Vec<String>) {
+    let scripts = format!("{inst}/nim/scripts");
+    let (lpp, spot) = (
+        format!("{inst}/nim/lpp_source/lpp61"),
+        format!("{inst}/nim/spot/spot61"),
+    );
+    let sn_part = |defines: Vec<String>| {
+        let mut v = lines(&[
+            "0\tlsnim -c machines",
+            "0\tlsnim -l",
+            "0\tlsnim -c networks",
+            "0\tlsnim -Z -a net_addr -a snm master_net",
+            "0\tlsnim -Z -a net_addr -a snm nimnet",
+            "0\tlsnim -P -c resources",
+            "0\tlsnim -c resources",
+            "0\tsync",
+            "0\tsync",
+            "0\tsync",
+        ]);
+        v.extend(defines);
+        v.extend(nodes_part(&[1, 2]));
+        v
+    };
+    let define = |ty: &str, loc: &str, name: &str| {
+        format!("0\tnim -Fo define -t {ty} -a server=master -a location={loc} {name}")
+    };
+    let xcat_define = define(
+        "script",
+        &format!("{scripts}/xcataixscript"),
+        "xcataixscript",
+    );
+    let mut sn1 = vec![
+        "0\tlsnim -c resources".to_string(),
+        format!("0\tdf -m {scripts}"),
+    ];
+    sn1.extend(sn_part(vec![xcat_define.clone()]));
+    let mut sn2 = vec![
+        "0\tlsnim -c resources".to_string(),
+        format!("0\tdf -m {lpp}"),
+        format!("0\tdf -m {scripts}"),
+        format!("0\tdf -m {scripts}"),
+        format!("0\tdf -m {spot}"),
+        format!("0\tdf -m {scripts}"),
+    ];
+    sn2.extend(sn_part(vec![
+        define("lpp_source", &lpp, "lpp61"),
+        define("spot", &format!("{inst}/nim/spot"), "spot61"),
+        define("script", &format!("{scripts}/s1"), "s1"),
+        define("script", &format!("{scripts}/s2"), "s2"),
+        xcat_define,
+    ]));
+    (sn1, sn2)
+}
+
+#[test]
+fn preprocess_defines_xcataixscript_and_copies_to_the_service_nodes() {
+    let env = env();
+    let net = prime_net(&env);
+    let inst = net.path("install");
+    let (parts, out) = run_from_mn(&env, &net, &["cn01,cn02"]);
+    // Primary and backup by default; no preprocess message (not -V).
+    let s = |v: &[&str]| lines(v);
+    assert_eq!(
+        parts,
+        [
+            ("sn1".to_string(), s(&["cn01", "cn02"])),
+            ("sn2".to_string(), s(&["cn01", "cn02"])),
+        ]
+    );
+    let clients = |sn: &str| {
+        format!(
+            "{sn}: Creating NIM client definition 'cn01.'\n\n\
+             {sn}: Creating NIM client definition 'cn02.'\n\n\
+             {sn}: AIX/NIM nodes were initialized.\n\n"
+        )
+    };
+    let sn1_checks = CHECKING.replace("Using existing resource called 'xcataixscript'.\n\n", "");
+    assert_eq!(
+        out.stdout,
+        format!(
+            "{sn1_checks}{}Checking NIM resources on sn2.\n\n\
+             Creating a SPOT resource on sn2.  This could take a while.\n\n{}",
+            clients("sn1"),
+            clients("sn2")
+        )
+    );
+    assert_eq!((out.stderr.as_str(), out.exit), ("", 0));
+    // nimprime: its listings, xcataixscript copied and defined (stock
+    // aixinstall.pm:8678-8828), then every image resource's facts.
+    assert_eq!(
+        sim_log(&net, "mn"),
+        prime_listing(&xcataixscript_made(&inst), &RESOURCES)
+    );
+    // doSNcopy2 / copyres2 on mn (rsync, du).
+    assert_eq!(mn_tools(&net), copies(&inst));
+    // Each SN: its resource list and the space checks (mn's copies), then
+    // its part.
+    let (sn1, sn2) = sn_calls(&inst);
+    assert_eq!(sim_log(&net, "sn1"), sn1);
+    assert_eq!(sim_log(&net, "sn2"), sn2);
+
+    again_with_xcataixscript_kept_or_moved(&env, &net);
+}
+
+/// After the first run: cn01 again on its backup only, xcataixscript kept
+/// (defined at its place) or, defined elsewhere, removed and made again.
+fn again_with_xcataixscript_kept_or_moved(env: &Env, net: &Arc<Net>) {
+    let inst = net.path("install");
+    let s = |v: &[&str]| lines(v);
+    // Again for cn01 on its backup only: xcataixscript is kept (defined at
+    // its place), sn2 lacks nothing, so only the common files go there.
+    net.clear();
+    let (parts, out) = run_from_mn(env, net, &["-f", "-b", "cn01"]);
+    assert_eq!(parts, [("sn2".to_string(), s(&["cn01"]))]);
+    assert_eq!((out.stderr.as_str(), out.exit), ("", 0));
+    let kept = vec![
+        "0\tlsnim -l xcataixscript".to_string(),
+        "0\tlsnim -a location -Z xcataixscript".to_string(),
+        format!("1\trmnfsexp -d {inst}/postscripts/xcataixpost -B"),
+    ];
+    assert_eq!(sim_log(net, "mn"), prime_listing(&kept, &RESOURCES));
+    assert_eq!(
+        mn_tools(net),
+        [
+            "/usr/bin/rsync -pt /etc/hosts sn2:/etc/hosts".to_string(),
+            format!("/usr/bin/rsync -rlpt {inst}/postscripts/ sn2:{inst}/postscripts"),
+        ]
+    );
+    assert_eq!(
+        sim_log(net, "sn2")[..2],
+        lines(&["0\tlsnim -c resources", "0\tlsnim -c machines"])
+    );
+    assert!(sim_log(net, "sn1").is_empty());
+
+    // Defined elsewhere on nimprime: removed and made again.
+    let old = format!("location={inst}/old/xcataixscript");
+    let nim = |args: &[&str]| net.sim("mn", "/usr/sbin/nim", args);
+    nim(&["-o", "remove", "xcataixscript"]);
+    nim(&[
+        "-o",
+        "define",
+        "-t",
+        "script",
+        "-a",
+        "server=master",
+        "-a",
+        &old,
+        "xcataixscript",
+    ]);
+    net.clear();
+    let (_, out) = run_from_mn(env, net, &["-f", "-b", "cn01"]);
+    assert_eq!((out.stderr.as_str(), out.exit), ("", 0));
+    let mut moved = vec![
+        "0\tlsnim -l xcataixscript".to_string(),
+        "0\tlsnim -a location -Z xcataixscript".to_string(),
+        "0\tnim -Fo remove xcataixscript".to_string(),
+    ];
+    moved.extend(xcataixscript_made(&inst).split_off(1));
+    assert_eq!(sim_log(net, "mn"), prime_listing(&moved, &RESOURCES));
+}
+
+#[test]
+fn a_missing_lpp_source_or_spot_on_nimprime_ends_the_command() {
+    let env = env();
+    let net = prime_net(&env);
+    let inst = net.path("install");
+    let nim = |args: &[&str]| net.sim("mn", "/usr/sbin/nim", args);
+    nim(&["-o", "remove", "lpp61"]);
+    net.clear();
+    let (parts, out) = run_from_mn(&env, &net, &["cn01"]);
+    assert_eq!(parts, [(String::new(), Vec::<String>::new())]);
+    assert_eq!(
+        (out.stdout.as_str(), out.stderr.as_str(), out.exit),
+        (
+            "",
+            "Error: NIM resource lpp61 is not defined on mn.\n\nError: Return=1.\n",
+            1
+        )
+    );
+    assert_eq!(
+        sim_log(&net, "mn"),
+        prime_listing(&xcataixscript_made(&inst), &[])
+    );
+    // No service node reached.
+    assert!(mn_tools(&net).is_empty());
+    assert!(sim_log(&net, "sn1").is_empty() && sim_log(&net, "sn2").is_empty());
+
+    let lpp = format!("location={inst}/nim/lpp_source/lpp61");
+    nim(&[
+        "-o",
+        "define",
+        "-t",
+        "lpp_source",
+        "-a",
+        "server=master",
+        "-a",
+        &lpp,
+        "lpp61",
+    ]);
+    nim(&["-o", "remove", "spot61"]);
+    net.clear();
+    let (_, out) = run_from_mn(&env, &net, &["cn01"]);
+    assert_eq!(
+        (out.stderr.as_str(), out.exit),
+        (
+            "Error: NIM resource spot61 is not defined on mn.\n\nError: Return=1.\n",
+            1
+        )
+    );
+    let kept = vec![
+        "0\tlsnim -l xcataixscript".to_string(),
+        "0\tlsnim -a location -Z xcataixscript".to_string(),
+        format!("1\trmnfsexp -d {inst}/postscripts/xcataixpost -B"),
+    ];
+    assert_eq!(sim_log(&net, "mn"), prime_listing(&kept, &["lpp61"]));
+    assert!(mn_tools(&net).is_empty());
+    assert!(sim_log(&net, "sn1").is_empty() && sim_log(&net, "sn2").is_empty());
+}
+
+#[test]
+fn too_little_space_on_a_service_node_ends_the_command() {
+    let env = env();
+    let net = prime_net(&env);
+    let inst = net.path("install");
+    let tmp = net.dir.path().display().to_string();
+    // sn2's file system holding the test directory: 5 MB free, cannot grow.
+    net.helper("sn2", &["fs", &tmp, "100", "5", "/dev/lvtest"]);
+    net.helper("sn2", &["fault", "chfs", "fail"]);
+    let (parts, out) = run_from_mn(&env, &net, &["cn01"]);
+    assert_eq!(parts, [(String::new(), Vec::<String>::new())]);
+    // lpp61 (1 MB) needs 2 * 1 + 100 MB there: 97 more.
+    assert_eq!(
+        (out.stdout.as_str(), out.stderr.clone(), out.exit),
+        (
+            "",
+            format!(
+                "Error: Could not run: '/usr/sbin/chfs -a size=+97M {tmp}' on sn2.\n\n\
+                 Error: Could not copy NIM resources to the service nodes.\n\
+                 Error: Could not copy NIM resources to the xCAT service nodes.\n\n\
+                 Error: Return=1.\n"
+            ),
+            1
+        )
+    );
+    let lpp = format!("{inst}/nim/lpp_source/lpp61");
+    assert_eq!(
+        sim_log(&net, "sn2"),
+        [
+            "0\tlsnim -c resources".to_string(),
+            format!("0\tdf -m {lpp}"),
+            format!("1\tchfs -a size=+97M {tmp}"),
+        ]
+    );
+    // Nothing copied, no part on any service node.
+    assert!(!mn_tools(&net).iter().any(|l| l.contains("-rlHpEAogDz")));
+    assert_eq!(sim_log(&net, "sn1"), ["0\tlsnim -c resources"]);
 }

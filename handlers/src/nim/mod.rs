@@ -14,8 +14,11 @@
 //!   [`site`] (nimprime, NFSv4, domain, installdir, `is_me`).
 //! * [`resources`]: NIM resources, networks and resolv_conf made on a
 //!   service node (mkdsklsnode / nimnodeset).
-//! * [`prime`]: the nimprime side of mkdsklsnode's preprocess (SPOT
-//!   update, statelite set-up, copies to the service nodes).
+//! * [`prenim`]: stock `prenimnodeset`, the management node's preprocess
+//!   mkdsklsnode and nimnodeset share (nodes, osimages, nimprime's
+//!   resources, `xcataixscript`, what the service nodes get).
+//! * [`prime`]: the nimprime steps of that preprocess (SPOT update,
+//!   statelite set-up, copies to the service nodes).
 //! * [`sns`]: `sharedinstall=sns` pieces (doSFScopy, defSNres, the
 //!   statelite file copy to the shared service node).
 //! * [`hanfs`]: `mkdsklsnode -S` (NFSv4 replica export of the install
@@ -33,6 +36,7 @@ pub mod mkdsklsnode;
 pub mod model;
 pub mod nimnodeset;
 pub mod parse;
+pub mod prenim;
 pub mod prime;
 pub mod resources;
 pub mod rmdsklsnode;

@@ -6,7 +6,7 @@
 #![allow(dead_code)]
 
 #[path = "../nim_support/mod.rs"]
-mod nim_support;
+pub mod nim_support;
 
 pub use nim_support::{
     backends, checked_stdout, install_wrappers, nimsim_bin, output, sqlite, write_exec, Env, Out,

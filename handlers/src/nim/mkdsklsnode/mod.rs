@@ -1,15 +1,16 @@
 //! `mkdsklsnode`: define and initialise AIX diskless / dataless NIM
 //! machines (xCAT-server/lib/xcat/plugins/aixinstall.pm:8248-12753; man
 //! page mkdsklsnode.1).  On the management
-//! node ([`pre`], stock `prenimnodeset`) the options, nodes, osimages and
-//! nimprime's resources are checked, the SPOT updated and the resources
-//! copied (`nim::prime`), and the request is split per service node with
+//! node ([`pre`], stock `prenimnodeset`, shared with nimnodeset in
+//! `nim::prenim`) the options, nodes, osimages and nimprime's resources
+//! are checked, the SPOT updated and the resources copied (`nim::prime`),
+//! and the request is split per service node with
 //! `nim::split` (default type `all`: a node with
 //! `servicenode=sn1,sn2` is defined and initialised on sn1 AND sn2; `-p` /
 //! `-b` pick one; nodes without a service node run on the management
 //! node).  Each part ([`sn`], stock `mkdsklsnode()`) runs on its server,
 //! which reads the database itself; nimprime's resource facts travel in the
-//! request ([`carry`]).  Files: [`options`], [`load`] (database → `nim::model`),
+//! request (`nim::prenim::carry`).  Files: [`options`], [`load`] (database → `nim::model`),
 //! [`node`] (one node's define / init), [`pool`] (a few nodes at once,
 //! output in node order), [`after`] (client files, `-S`); prescripts through [`crate::prescripts::call`].
 //!
@@ -21,7 +22,6 @@
 //! without an osimage is left out of the split (stock sent it on).
 
 pub mod after;
-pub mod carry;
 pub mod load;
 pub mod node;
 pub mod options;
@@ -32,8 +32,9 @@ pub mod sn;
 use crate::api::{Ctx, Handler, HandlerError, Part, Responder};
 use crate::nim::clientfiles::ClientFiles;
 use crate::nim::cmd::NimConfig;
-use crate::nim::say::{self, return_line, send_all};
-use pre::Pre;
+use crate::nim::prenim::carry;
+use crate::nim::say::{self, return_line};
+use options::Options;
 use std::time::Duration;
 use xcat_proto::{Request, Response};
 
@@ -93,31 +94,8 @@ impl Handler for Mkdsklsnode {
     }
 
     fn preprocess(&self, ctx: &Ctx, request: Request) -> Result<Vec<Part>, HandlerError> {
-        let (opts, nodes, resources, msgs) = match pre::pre(self, ctx, &request)? {
-            Pre::Answer(docs) => {
-                return Ok(vec![Part::local(carry::replay_request(&request, docs))]);
-            }
-            Pre::Split {
-                opts,
-                nodes,
-                resources,
-                msgs,
-            } => (opts, nodes, resources, msgs),
-        };
-        let mut req = request.clone();
-        carry::put_resources(&mut req, &resources);
-        let mut parts = Vec::new();
-        // The preprocess messages first, as stock sent them before the split.
-        if !msgs.is_empty() {
-            parts.push(Part::local(carry::replay_request(&request, msgs)));
-        }
-        parts.extend(crate::nim::split::per_service_node(
-            ctx,
-            &req,
-            &nodes,
-            opts.sn_type(),
-        )?);
-        Ok(parts)
+        let pre = pre::pre(self, ctx, &request)?;
+        carry::parts(ctx, &request, pre, Options::sn_type)
     }
 
     fn process(
@@ -126,27 +104,9 @@ impl Handler for Mkdsklsnode {
         request: &Request,
         out: &mut dyn Responder,
     ) -> Result<(), HandlerError> {
-        if let Some(docs) = carry::replayed(request) {
-            return Ok(send_all(out, docs)?);
-        }
-        let mut request = request.clone();
-        if request.get("_xcatpreprocessed") != Some("1") {
-            // A direct call (not split): the management node's checks, then
-            // every node here.
-            match pre::pre(self, ctx, &request)? {
-                Pre::Answer(docs) => return Ok(send_all(out, docs)?),
-                Pre::Split {
-                    nodes,
-                    resources,
-                    msgs,
-                    ..
-                } => {
-                    send_all(out, msgs)?;
-                    request.set_nodes(&nodes);
-                    carry::put_resources(&mut request, &resources);
-                }
-            }
-        }
+        let Some(request) = carry::direct(request, out, || pre::pre(self, ctx, request))? else {
+            return Ok(());
+        };
         let rc = sn::run(self, ctx, &request, out)?;
         if rc > 0 {
             out.send(return_line(rc))?;

@@ -156,11 +156,11 @@ fn facts(
     }
     let mut images = load::images(ctx, &names)?;
     for img in images.values_mut() {
-        super::pre::apply_overrides(img, &attrs);
+        crate::nim::prenim::apply_overrides(img, &attrs);
     }
     Ok(Some(Facts {
         sname,
-        resources: super::carry::resources(request),
+        resources: crate::nim::prenim::carry::resources(request),
         opts,
         attrs,
         world,

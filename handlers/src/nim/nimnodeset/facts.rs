@@ -3,11 +3,13 @@
 //! with `mkdsklsnode`, each a small function here:
 //!
 //! * [`step_load`]: the node / osimage / network facts through
-//!   mkdsklsnode's loader (`nim::mkdsklsnode::load`);
-//! * [`step_prenimnodeset`]: the management node's osimage and nimprime
-//!   checks — a stand-in until mkdsklsnode's `prenimnodeset` is shared;
+//!   mkdsklsnode's loader (`nim::mkdsklsnode::load`), standalone images
+//!   with `xcataixscript` added as the management node added it
+//!   (`nim::prenim::add_xcataixscript`);
 //! * [`step_make_sn_resource`]: the images' resources defined on this
-//!   server when it is not nimprime ([`resources::make_sn_resources`]);
+//!   server when it is not nimprime ([`resources::make_sn_resources`]) from
+//!   nimprime's definitions, which the management node's shared
+//!   `prenimnodeset` (`nim::prenim`) put into the request;
 //! * [`step_chk_resolv_conf`]: each node's `resolv_conf` resource
 //!   ([`resources::chk_resolv_conf`]).
 
@@ -15,9 +17,9 @@ use crate::api::{Ctx, HandlerError};
 use crate::nim::cmd::Nim;
 use crate::nim::mkdsklsnode::load;
 use crate::nim::model::{Image, NodeNet, Reply, Resources};
+use crate::nim::prenim;
 use crate::nim::resources::{self, ResolvNode, ResolvParams, SnResources, SystemResolver};
 use crate::nim::site::{IsMe, NimSite};
-use crate::runner::Target;
 use std::collections::{BTreeMap, BTreeSet};
 
 /// One node as the per-node part needs it.
@@ -44,18 +46,25 @@ pub struct Facts {
     pub images: BTreeMap<String, Image>,
     /// Every non-empty `networks.domain`, in table order.
     pub network_domains: Vec<String>,
+    /// nimprime's resource facts from the management node (stock
+    /// `lochash` / `nimhash`; `nim::prenim::carry`).
+    pub nimprime: Resources,
 }
 
 /// The facts of `nodes` (image from `-i` when given) through mkdsklsnode's
 /// loader (stock shares `getobjdefs` / `getNetwkInfo` between the two
 /// commands): the node definitions, each address's network (the last
 /// matching `networks` row, `<xcatmaster>` gateways made this server's
-/// address) and the defined osimages (an undefined one is left out).
+/// address) and the defined osimages (an undefined one is left out), with
+/// `xcataixscript` in a standalone image's scripts (stock passed the
+/// management node's osimages, aixinstall.pm:8653-8672); `nimprime`: the
+/// resource facts the request carries.
 pub fn step_load(
     ctx: &Ctx,
     nim: &Nim,
     nodes: &[String],
     image: Option<&str>,
+    nimprime: Resources,
 ) -> Result<Facts, HandlerError> {
     let world = load::world(ctx, nodes)?;
     let nets = load::xcatmaster_gateways(&world.networks, nim);
@@ -63,7 +72,10 @@ pub fn step_load(
     for n in &world.nodes {
         names.extend(n.osimage(image).filter(|i| !names.contains(i)));
     }
-    let images = load::images(ctx, &names)?;
+    let mut images = load::images(ctx, &names)?;
+    for img in images.values_mut().filter(|i| !i.attrs.is_empty()) {
+        prenim::add_xcataixscript(img);
+    }
     let nodes = world
         .nodes
         .iter()
@@ -89,15 +101,8 @@ pub fn step_load(
         nodes,
         images,
         network_domains,
+        nimprime,
     })
-}
-
-/// The management node's shared checks (osimage defined, resources on
-/// nimprime, `attr=val` names).  Wired to mkdsk's `prenimnodeset` after
-/// merge; until then nothing is checked there (each server checks what it
-/// uses).
-pub fn step_prenimnodeset(_ctx: &Ctx, _nodes: &[String]) -> Result<(), HandlerError> {
-    Ok(())
 }
 
 /// What the shared resource steps read besides the facts: the site
@@ -127,13 +132,10 @@ fn images_in_node_order(facts: &Facts) -> Vec<Image> {
 /// Stock nimnodeset's `make_SN_resource` call
 /// (xCAT-server/lib/xcat/plugins/aixinstall.pm:766-774): when this server
 /// is not nimprime, [`resources::make_sn_resources`] with the nodes'
-/// networks.  Stock passes nimprime's resource definitions from the
-/// management node's `prenimnodeset`; until that is wired here, the
-/// definitions of the resources this server lacks are read on nimprime
-/// (`lsnim -l <res>`, after one `lsnim -c resources` here).  Stock ignores
-/// the result and goes on with the nodes; so does this.
+/// networks and nimprime's resource definitions from the management node
+/// (`facts.nimprime`).  Stock ignores the result and goes on with the
+/// nodes; so does this.
 pub fn step_make_sn_resource(
-    ctx: &Ctx,
     facts: &Facts,
     a: &StepArgs,
     reply: &mut Reply,
@@ -145,36 +147,11 @@ pub fn step_make_sn_resource(
         return Ok(());
     }
     let images = images_in_node_order(facts);
-    let here: BTreeSet<String> = a
-        .nim
-        .names_of_class("resources")
-        .unwrap_or_default()
-        .into_iter()
-        .collect();
-    let prime = Nim::new(
-        ctx.runner.as_ref(),
-        Target::Host(nimprime.to_string()),
-        a.nim.config(),
-    );
-    let mut known = Resources::default();
-    for image in &images {
-        for (_, res) in image.resources() {
-            if here.contains(&res) || known.attrs.contains_key(&res) {
-                continue;
-            }
-            if let Ok(Some(stanza)) = prime.stanza(&res) {
-                if let Some(loc) = stanza.get("location") {
-                    known.locations.insert(res.clone(), loc.to_string());
-                }
-                known.attrs.insert(res, stanza.attrs.into_iter().collect());
-            }
-        }
-    }
     let nets: Vec<NodeNet> = facts.nodes.iter().filter_map(|n| n.net.clone()).collect();
     let p = SnResources {
         sname: a.sname,
         images: &images,
-        nimprime: &known,
+        nimprime: &facts.nimprime,
         nets: &nets,
         attrs: a.attrs,
         nfsv4: a.site.nfsv4,

@@ -14,8 +14,10 @@ pub mod options;
 
 use crate::api::{Ctx, Handler, HandlerError, Part, Responder};
 use crate::nim::cmd::{Nim, NimConfig};
-use crate::nim::command::{self, Pre};
+use crate::nim::command;
+use crate::nim::mkdsklsnode::load;
 use crate::nim::model::Reply;
+use crate::nim::prenim::{self, carry, Docs};
 use crate::nim::say::{return_line, usage};
 use crate::nim::site::{IsMe, NimSite};
 use crate::prescripts::{self, Phase};
@@ -35,31 +37,63 @@ impl Nimnodeset {
     }
 }
 
-/// The management node's part of stock `prenimnodeset` (aixinstall.pm:8248-8400):
-/// usage, version, the `attr=val` syntax, the noderange; the rest of the
-/// shared checks is [`facts::step_prenimnodeset`].
-fn pre(ctx: &Ctx, request: &Request) -> Result<Pre<Options>, HandlerError> {
+/// What the management node decided.
+type Pre = prenim::Pre<Options>;
+
+/// Stock `preprocess_request` + `prenimnodeset` for nimnodeset
+/// (aixinstall.pm:147-163, 280, 8248-9051): nimprime, usage, version, the
+/// `attr=val` syntax, `-i`, the noderange, then the part shared with
+/// mkdsklsnode ([`prenim::prepare`]: nodes, osimages, nimprime's resources,
+/// `xcataixscript`, the copies to the service nodes).
+fn pre(h: &Nimnodeset, ctx: &Ctx, request: &Request) -> Result<Pre, HandlerError> {
+    let world0 = load::world(ctx, &[])?;
+    let nimprime = match prenim::nimprime(&world0) {
+        Ok(n) => n,
+        Err(docs) => return Ok(Pre::Answer(docs)),
+    };
     let words = request.args();
     let lines = options::usage_lines();
     let opts = match options::parse(&words) {
         Ok(o) => o,
         Err(Refused::Usage) => return Ok(Pre::Answer(vec![usage(&lines), return_line(1)])),
         Err(Refused::Pair(w)) => {
-            let e = Response::new().error(format!("Incorrect 'attr=val' pair - {w}\n"));
-            return Ok(Pre::Answer(vec![e, return_line(1)]));
+            let text = format!("Incorrect 'attr=val' pair - {w}\n");
+            return Ok(Pre::Answer(Docs::default().fail_with(text)));
         }
     };
     let (none, help, version) = (words.is_empty(), opts.help, opts.version);
     if let Some(docs) = command::help_or_version(ctx, "nimnodeset", &lines, none, help, version) {
         return Ok(Pre::Answer(docs));
     }
-    match command::required_nodes(ctx, request, opts.noderange.as_deref(), &lines)? {
-        Ok(nodes) => {
-            facts::step_prenimnodeset(ctx, &nodes)?;
-            Ok(Pre::Run(opts, nodes))
-        }
-        Err(docs) => Ok(Pre::Answer(docs)),
+    if let Err(text) = prenim::check_osimage(&world0, opts.image.as_deref()) {
+        return Ok(Pre::Answer(Docs::default().fail_with(text)));
     }
+    let nodes = match command::required_nodes(ctx, request, opts.noderange.as_deref(), &lines)? {
+        Ok(nodes) => nodes,
+        Err(docs) => return Ok(Pre::Answer(docs)),
+    };
+    let args = prenim::Args {
+        cfg: &h.nim,
+        nimprime: &nimprime,
+        osimage: opts.image.as_deref(),
+        nodes: &nodes,
+        attrs: &opts.attrs,
+        verbose: opts.verbose,
+        skip_sync: false,
+        defonly: opts.defonly,
+        sn_type: opts.sn_type(),
+        standalone: true,
+    };
+    let mut docs = Docs::default();
+    let Some(prepared) = prenim::prepare(ctx, &args, &mut docs)? else {
+        return Ok(Pre::Answer(docs.fail()));
+    };
+    Ok(Pre::Split {
+        opts,
+        nodes: prepared.nodes,
+        resources: prepared.resources,
+        msgs: docs.0,
+    })
 }
 
 impl Handler for Nimnodeset {
@@ -78,7 +112,8 @@ impl Handler for Nimnodeset {
     }
 
     fn preprocess(&self, ctx: &Ctx, request: Request) -> Result<Vec<Part>, HandlerError> {
-        command::preprocess(ctx, request, pre, Options::sn_type)
+        let pre = pre(self, ctx, &request)?;
+        carry::parts(ctx, &request, pre, Options::sn_type)
     }
 
     fn process(
@@ -87,9 +122,14 @@ impl Handler for Nimnodeset {
         request: &Request,
         out: &mut dyn Responder,
     ) -> Result<(), HandlerError> {
-        command::process(ctx, request, out, pre, |r, out| {
-            self.server_part(ctx, r, out)
-        })
+        let Some(request) = carry::direct(request, out, || pre(self, ctx, request))? else {
+            return Ok(());
+        };
+        let rc = self.server_part(ctx, &request, out)?;
+        if rc > 0 {
+            out.send(return_line(rc))?;
+        }
+        Ok(())
     }
 }
 
@@ -121,7 +161,8 @@ impl Nimnodeset {
         let sname = ctx.server.short_host.clone();
         let mut say = Reply::new(out, opts.verbose);
         let nim = Nim::local(ctx.runner.as_ref(), &self.nim);
-        let facts = facts::step_load(ctx, &nim, &nodes, opts.image.as_deref())?;
+        let carried = carry::resources(request);
+        let facts = facts::step_load(ctx, &nim, &nodes, opts.image.as_deref(), carried)?;
         let machines = nim.names_of_class("machines").unwrap_or_default();
         say.commands(&nim, &sname)?;
         let server = node::Server {
@@ -225,7 +266,7 @@ fn resource_steps(
         attrs: &opts.attrs,
         location: opts.location.as_deref(),
     };
-    facts::step_make_sn_resource(ctx, facts, &args, say)?;
+    facts::step_make_sn_resource(facts, &args, say)?;
     say.commands(nim, s)?;
     let resolv = facts::step_chk_resolv_conf(facts, &args, say)?;
     say.commands(nim, s)?;

@@ -5,8 +5,14 @@
 //! the messages the management node's preprocess produced (sent by a local
 //! part, as stock sent them from `preprocess_request` before the split).
 //! Everything else the service node reads from the database itself.
+//! [`parts`] and [`direct`] are the handler flow of the commands that
+//! share `prenimnodeset` (mkdsklsnode, nimnodeset).
 
+use super::Pre;
+use crate::api::{HandlerError, Part, Responder};
+use crate::hierarchy::SnType;
 use crate::nim::model::Resources;
+use crate::nim::say::send_all;
 use xcat_proto::tree::{Map, MapExt, Value};
 use xcat_proto::{Request, Response};
 
@@ -86,6 +92,76 @@ pub fn replayed(req: &Request) -> Option<Vec<Response>> {
             .map(|m| Response { map: m.clone() })
             .collect(),
     )
+}
+
+/// `Handler::preprocess` after the management node's decision: an answer
+/// as one local part; else the preprocess messages first (a local part, as
+/// stock sent them before the split), then one part per service node of
+/// `sn_type` carrying nimprime's resource facts.
+pub fn parts<O>(
+    ctx: &crate::api::Ctx,
+    request: &Request,
+    pre: Pre<O>,
+    sn_type: fn(&O) -> SnType,
+) -> Result<Vec<Part>, HandlerError> {
+    let (opts, nodes, resources, msgs) = match pre {
+        Pre::Answer(docs) => return Ok(vec![Part::local(replay_request(request, docs))]),
+        Pre::Split {
+            opts,
+            nodes,
+            resources,
+            msgs,
+        } => (opts, nodes, resources, msgs),
+    };
+    let mut req = request.clone();
+    put_resources(&mut req, &resources);
+    let mut parts = Vec::new();
+    if !msgs.is_empty() {
+        parts.push(Part::local(replay_request(request, msgs)));
+    }
+    parts.extend(crate::nim::split::per_service_node(
+        ctx,
+        &req,
+        &nodes,
+        sn_type(&opts),
+    )?);
+    Ok(parts)
+}
+
+/// `Handler::process`: the request a server part runs, or `None` when the
+/// command ended here (replayed messages, or a direct call answered).  A
+/// direct call (not split) is decided by `decide` and runs every node
+/// here, after the preprocess messages.
+pub fn direct<O>(
+    request: &Request,
+    out: &mut dyn Responder,
+    decide: impl FnOnce() -> Result<Pre<O>, HandlerError>,
+) -> Result<Option<Request>, HandlerError> {
+    if let Some(docs) = replayed(request) {
+        send_all(out, docs)?;
+        return Ok(None);
+    }
+    let mut request = request.clone();
+    if request.get("_xcatpreprocessed") == Some("1") {
+        return Ok(Some(request));
+    }
+    match decide()? {
+        Pre::Answer(docs) => {
+            send_all(out, docs)?;
+            Ok(None)
+        }
+        Pre::Split {
+            nodes,
+            resources,
+            msgs,
+            ..
+        } => {
+            send_all(out, msgs)?;
+            request.set_nodes(&nodes);
+            put_resources(&mut request, &resources);
+            Ok(Some(request))
+        }
+    }
 }
 
 #[cfg(test)]
