@@ -835,3 +835,171 @@ fn too_little_space_on_a_service_node_ends_the_command() {
     assert!(!mn_tools(&net).iter().any(|l| l.contains("-rlHpEAogDz")));
     assert_eq!(sim_log(&net, "sn1"), ["0\tlsnim -c resources"]);
 }
+
+// ---- nimprime another host; xcataixscript failing; sharedinstall=sns ----
+
+/// nimprime is another host (`site.nimprime`): mn's NIM reached as
+/// `nimprime` (the runner's "ssh"), so the file steps are commands there.
+fn remote_nimprime(env: &Env) {
+    ins(env, "site", &[("key", "nimprime"), ("value", "nimprime")]);
+}
+
+/// The file tools run on the remote nimprime, in order.
+fn prime_tools(net: &Net) -> Vec<String> {
+    net.calls_on(&Target::Host("nimprime".into()))
+        .into_iter()
+        .filter(|l| l.starts_with("/usr/bin/"))
+        .collect()
+}
+
+/// xcataixscript's copy on a remote nimprime (aixinstall.pm:8732-8733).
+fn xcataixscript_copy(inst: &str) -> Vec<String> {
+    let scripts = format!("{inst}/nim/scripts");
+    vec![
+        format!("/usr/bin/mkdir -m 644 -p {scripts}"),
+        format!("/usr/bin/cp -p {inst}/postscripts/xcataixscript {scripts}"),
+        format!("/usr/bin/chmod +x {scripts}/xcataixscript"),
+    ]
+}
+
+#[test]
+fn verbose_shows_the_xcataixscript_steps_on_a_remote_nimprime() {
+    let env = env();
+    let net = prime_net(&env);
+    remote_nimprime(&env);
+    let inst = net.path("install");
+    let (_, out) = run_from_mn(&env, &net, &["-V", "cn01"]);
+    assert_eq!((out.stderr.as_str(), out.exit), ("", 0), "{}", out.stdout);
+    // nimprime's commands as `Running command on nimprime: …` (stock's
+    // runcmd form), the file steps between the look-up and the define,
+    // before the copies' messages.
+    let mut steps = vec![
+        "/usr/sbin/lsnim -P -c resources".to_string(),
+        "/usr/sbin/lsnim".into(),
+        "/usr/sbin/lsnim -l xcataixscript".into(),
+    ];
+    steps.extend(xcataixscript_copy(&inst));
+    steps.extend([
+        format!("/usr/sbin/nim -Fo define -t script -a server=master -a location={inst}/nim/scripts/xcataixscript xcataixscript"),
+        format!("/usr/sbin/rmnfsexp -d {inst}/postscripts/xcataixpost -B"),
+    ]);
+    for r in RESOURCES {
+        steps.push(format!("/usr/sbin/lsnim -a location -Z {r}"));
+        steps.push(format!("/usr/sbin/lsnim -l {r}"));
+    }
+    let mut want: String = steps
+        .iter()
+        .map(|c| format!("Running command on nimprime: {c}\n\n"))
+        .collect();
+    want += "Copying NIM resource lpp61 to service nodes.\n\n";
+    assert!(out.stdout.starts_with(&want), "{}", out.stdout);
+    // The copy ran there, before the copies to the service nodes.
+    assert_eq!(prime_tools(&net)[..3], xcataixscript_copy(&inst));
+    assert!(!prime_tools(&net)[3..]
+        .iter()
+        .any(|l| l.contains("/usr/bin/chmod")));
+}
+
+/// The command ended on nimprime with `stderr` (after `-V`'s `stdout`):
+/// `Return=1.`, exit 1, no copy and no service node part (stock
+/// aixinstall.pm:280-291).
+fn ended_on_nimprime(net: &Net, parts: &[(String, Vec<String>)], out: &Out, std: [&str; 2]) {
+    assert_eq!(parts, [(String::new(), Vec::<String>::new())]);
+    assert_eq!(
+        (out.stdout.as_str(), out.stderr.as_str(), out.exit),
+        (std[0], format!("{}Error: Return=1.\n", std[1]).as_str(), 1)
+    );
+    assert!(!net.calls().iter().any(|(_, l)| l.contains("rsync")));
+    assert!(sim_log(net, "sn1").is_empty() && sim_log(net, "sn2").is_empty());
+}
+
+const NOT_COPIED: &str = "Error: Could not copy xcataixscript.\n";
+
+#[test]
+fn a_failing_xcataixscript_copy_ends_the_command_on_nimprime() {
+    let env = env();
+    let net = prime_net(&env);
+    let inst = net.path("install");
+    let copy = xcataixscript_copy(&inst);
+    let looked_up = prime_listing(&lines(&["53\tlsnim -l xcataixscript"]), &[]);
+    // nimprime this host: the source file missing.
+    let source = net.dir.path().join("install/postscripts/xcataixscript");
+    std::fs::remove_file(&source).unwrap();
+    let (parts, out) = run_from_mn(&env, &net, &["cn01"]);
+    ended_on_nimprime(&net, &parts, &out, ["", NOT_COPIED]);
+    assert_eq!(sim_log(&net, "mn"), looked_up);
+    std::fs::write(&source, "x").unwrap();
+    // A remote nimprime: each step failing in turn ends it there.
+    remote_nimprime(&env);
+    for (i, step) in copy.iter().enumerate() {
+        let tool = step.split(' ').next().unwrap();
+        net.heal_tools();
+        net.fail_tool("nimprime", tool);
+        net.clear();
+        let (parts, out) = run_from_mn(&env, &net, &["-V", "cn01"]);
+        // -V: nimprime's commands up to the failed step.
+        let shown: String = ["/usr/sbin/lsnim -P -c resources", "/usr/sbin/lsnim"]
+            .iter()
+            .chain(&["/usr/sbin/lsnim -l xcataixscript"])
+            .map(|c| c.to_string())
+            .chain(copy[..=i].iter().cloned())
+            .map(|c| format!("Running command on nimprime: {c}\n\n"))
+            .collect();
+        ended_on_nimprime(&net, &parts, &out, [&shown, NOT_COPIED]);
+        assert_eq!(prime_tools(&net), copy[..=i]);
+        assert_eq!(sim_log(&net, "mn"), looked_up);
+    }
+}
+
+#[test]
+fn a_failing_xcataixscript_define_ends_the_command_on_nimprime() {
+    let env = env();
+    let net = prime_net(&env);
+    let inst = net.path("install");
+    net.helper("mn", &["fault", "nim:define:xcataixscript", "fail"]);
+    let (parts, out) = run_from_mn(&env, &net, &["cn01"]);
+    let failed = "Error: Could not create a NIM resource for xcataixscript.\n\n";
+    ended_on_nimprime(&net, &parts, &out, ["", failed]);
+    // Copied, the define failed (nimsim's fault), no xcataixpost clean-up.
+    let define = format!("nim -Fo define -t script -a server=master -a location={inst}/nim/scripts/xcataixscript xcataixscript");
+    let made = [
+        "53\tlsnim -l xcataixscript".to_string(),
+        format!("1\t{define}"),
+    ];
+    assert_eq!(sim_log(&net, "mn"), prime_listing(&made, &[]));
+    assert!(net
+        .dir
+        .path()
+        .join("install/nim/scripts/xcataixscript")
+        .exists());
+
+    // Defined elsewhere and its removal failing: stock goes on, the define
+    // then fails the same way (NIM: the object exists; aixinstall.pm:8708-8722).
+    let old = format!("location={inst}/old/xcataixscript");
+    let def_old = [
+        "-o",
+        "define",
+        "-t",
+        "script",
+        "-a",
+        "server=master",
+        "-a",
+        &old,
+    ];
+    net.sim(
+        "mn",
+        "/usr/sbin/nim",
+        &[&def_old[..], &["xcataixscript"]].concat(),
+    );
+    net.helper("mn", &["fault", "nim:remove:xcataixscript", "fail"]);
+    net.clear();
+    let (parts, out) = run_from_mn(&env, &net, &["cn01"]);
+    ended_on_nimprime(&net, &parts, &out, ["", failed]);
+    let moved = [
+        "0\tlsnim -l xcataixscript".to_string(),
+        "0\tlsnim -a location -Z xcataixscript".to_string(),
+        "1\tnim -Fo remove xcataixscript".to_string(),
+        format!("32\t{define}"),
+    ];
+    assert_eq!(sim_log(&net, "mn"), prime_listing(&moved, &[]));
+}

@@ -139,6 +139,15 @@ impl<'a> Nim<'a> {
             .unwrap_or_default()
     }
 
+    /// Count `lines` among the commands run on this target (commands
+    /// another handle on the same host ran, e.g. `Files`' file tools), so
+    /// `-V` shows them in order.
+    pub fn note_lines(&self, lines: Vec<String>) {
+        if let Ok(mut l) = self.lines.lock() {
+            l.extend(lines);
+        }
+    }
+
     /// This host's NIM (the handler runs on the NIM master itself).
     pub fn local(runner: &'a dyn Runner, cfg: &'a NimConfig) -> Nim<'a> {
         Nim::new(runner, Target::Local, cfg)

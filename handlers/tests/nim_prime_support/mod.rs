@@ -31,6 +31,9 @@ pub struct Net {
     inner: SystemRunner,
     /// Hosts that do not answer (ssh fails).
     pub down: Mutex<Vec<String>>,
+    /// `(host, tool)`: the real file tools (`/usr/bin/cp`…) that fail there
+    /// (nimsim's faults cover the simulated commands only).
+    failing: Mutex<Vec<(String, String)>>,
 }
 
 const TOOLS: &[&str] = &["mkdir", "cp", "rm", "cat", "test", "touch", "chmod", "du"];
@@ -64,6 +67,7 @@ impl Net {
             calls: Mutex::new(Vec::new()),
             inner: SystemRunner::new(Box::new(|_, _| Vec::new())),
             down: Mutex::new(Vec::new()),
+            failing: Mutex::new(Vec::new()),
             dir,
         };
         for host in std::iter::once("mn").chain(sns.iter().copied()) {
@@ -135,6 +139,18 @@ impl Net {
             .collect()
     }
 
+    /// From now on `tool` (a file tool's stock path, `/usr/bin/cp`) run on
+    /// `host` fails with exit 1 and says so, without running.
+    pub fn fail_tool(&self, host: &str, tool: &str) {
+        let rule = (host.to_string(), tool.to_string());
+        self.failing.lock().unwrap().push(rule);
+    }
+
+    /// The file tools work again everywhere.
+    pub fn heal_tools(&self) {
+        self.failing.lock().unwrap().clear();
+    }
+
     pub fn clear(&self) {
         self.calls.lock().unwrap().clear();
         for host in self.states.keys() {
@@ -178,6 +194,13 @@ impl Runner for Net {
                 255,
                 format!("ssh: connect to host {host} port 22: No route to host"),
             );
+        }
+        let program = cmd
+            .program
+            .strip_prefix(self.root.to_str().unwrap_or_default());
+        let rule = (host.clone(), program.unwrap_or(&cmd.program).to_string());
+        if self.failing.lock().unwrap().contains(&rule) {
+            return Output::failure(1, format!("{}: injected fault", rule.1));
         }
         let Some(state) = self.states.get(&host) else {
             return Output::failure(255, format!("ssh: Could not resolve hostname {host}"));

@@ -8,7 +8,7 @@
 
 use super::super::cmd::{self, Nim};
 use super::super::model::Image;
-use super::super::prime::files::Files;
+use super::super::prime::files::{FileResult, Files};
 use super::super::validate;
 use super::Docs;
 use std::collections::BTreeSet;
@@ -55,13 +55,7 @@ pub fn ensure(nim: &Nim, installdir: &str, names: &mut BTreeSet<String>, docs: &
         true
     };
     if create {
-        let files = Files::new(Nim::new(nim.runner(), nim.target().clone(), nim.config()));
-        let source = format!("{installdir}/postscripts/{NAME}");
-        let copied = files
-            .mkdir_p(&dir, 0o644)
-            .and_then(|()| files.copy_file(&source, &dir))
-            .and_then(|()| files.make_executable(&location));
-        if copied.is_err() {
+        if copy_script(nim, installdir, &dir).is_err() {
             docs.error("Could not copy xcataixscript.");
             return false;
         }
@@ -86,6 +80,22 @@ pub fn ensure(nim: &Nim, installdir: &str, names: &mut BTreeSet<String>, docs: &
     let old = format!("{installdir}/postscripts/xcataixpost");
     nim.run(cmd::RMNFSEXP, &["-d", &old, "-B"]);
     true
+}
+
+/// aixinstall.pm:8730-8743: `<installdir>/postscripts/xcataixscript` copied
+/// into `dir` (made with mode 644 when missing) and made executable.  On a
+/// remote nimprime these are `mkdir` / `cp` / `chmod` commands, counted as
+/// `nim`'s so `-V` shows them before the define (stock showed its one
+/// shell line, aixinstall.pm:8733); the first failing step ends it.
+fn copy_script(nim: &Nim, installdir: &str, dir: &str) -> FileResult<()> {
+    let files = Files::new(Nim::new(nim.runner(), nim.target().clone(), nim.config()));
+    let source = format!("{installdir}/postscripts/{NAME}");
+    let copied = files
+        .mkdir_p(dir, 0o644)
+        .and_then(|()| files.copy_file(&source, dir))
+        .and_then(|()| files.make_executable(&format!("{dir}/{NAME}")));
+    nim.note_lines(files.take_lines());
+    copied
 }
 
 #[cfg(test)]
