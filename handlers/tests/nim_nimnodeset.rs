@@ -523,19 +523,77 @@ fn xcataixscript_made(inst: &str) -> Vec<String> {
 
 /// A server's part for cn01 (and cn02) after its resource steps.
 fn nodes_part(nodes: &[u8]) -> Vec<String> {
-    let scripts = " -a script=s1 -a script=s2 -a script=xcataixscript";
     let mut v = lines(&[
         "0\tnim -Fo check spot61",
         "0\tlsnim -c resources",
         "0\tifconfig -a",
         "0\tlsnim -P -c resources",
     ]);
+    v.extend(node_lines(nodes));
+    v
+}
+
+/// Each node defined, its `Cstate`, its `bos_inst` with xcataixscript.
+fn node_lines(nodes: &[u8]) -> Vec<String> {
+    let scripts = " -a script=s1 -a script=s2 -a script=xcataixscript";
+    let mut v = Vec::new();
     for n in nodes {
         v.push(define_line(*n));
         v.push(format!("0\tlsnim -a Cstate -Z cn0{n}"));
         v.push(bos_inst(scripts, *n));
     }
     v
+}
+
+/// make_SN_resource on a service node up to its definitions (`defines`):
+/// NIM configured, the nodes' networks, resource types and names, syncs.
+fn sn_resource_steps(defines: &[String]) -> Vec<String> {
+    let mut v = lines(&[
+        "0\tlsnim -l",
+        "0\tlsnim -c networks",
+        "0\tlsnim -Z -a net_addr -a snm master_net",
+        "0\tlsnim -Z -a net_addr -a snm nimnet",
+        "0\tlsnim -P -c resources",
+        "0\tlsnim -c resources",
+        "0\tsync",
+        "0\tsync",
+        "0\tsync",
+    ]);
+    v.extend(defines.iter().cloned());
+    v
+}
+
+/// The image resources defined from nimprime's facts, in name order
+/// (the `nim -Fo define` lines of a service node lacking them all).
+fn image_defines(inst: &str) -> Vec<String> {
+    let scripts = format!("{inst}/nim/scripts");
+    let define = |ty: &str, loc: &str, name: &str| {
+        format!("0\tnim -Fo define -t {ty} -a server=master -a location={loc} {name}")
+    };
+    vec![
+        define(
+            "lpp_source",
+            &format!("{inst}/nim/lpp_source/lpp61"),
+            "lpp61",
+        ),
+        define("spot", &format!("{inst}/nim/spot"), "spot61"),
+        define("script", &format!("{scripts}/s1"), "s1"),
+        define("script", &format!("{scripts}/s2"), "s2"),
+        define(
+            "script",
+            &format!("{scripts}/xcataixscript"),
+            "xcataixscript",
+        ),
+    ]
+}
+
+/// A service node's part's messages: the nodes' client definitions.
+fn initialized(sn: &str) -> String {
+    format!(
+        "{sn}: Creating NIM client definition 'cn01.'\n\n\
+         {sn}: Creating NIM client definition 'cn02.'\n\n\
+         {sn}: AIX/NIM nodes were initialized.\n\n"
+    )
 }
 
 /// mn's copies in the first run: /etc/hosts and the postscripts to both
@@ -584,36 +642,18 @@ fn sn_calls(inst: &str) -> (Vec<String>, Vec<String>) {
         format!("{inst}/nim/lpp_source/lpp61"),
         format!("{inst}/nim/spot/spot61"),
     );
-    let sn_part = |defines: Vec<String>| {
-        let mut v = lines(&[
-            "0\tlsnim -c machines",
-            "0\tlsnim -l",
-            "0\tlsnim -c networks",
-            "0\tlsnim -Z -a net_addr -a snm master_net",
-            "0\tlsnim -Z -a net_addr -a snm nimnet",
-            "0\tlsnim -P -c resources",
-            "0\tlsnim -c resources",
-            "0\tsync",
-            "0\tsync",
-            "0\tsync",
-        ]);
-        v.extend(defines);
+    let sn_part = |defines: &[String]| {
+        let mut v = vec!["0\tlsnim -c machines".to_string()];
+        v.extend(sn_resource_steps(defines));
         v.extend(nodes_part(&[1, 2]));
         v
     };
-    let define = |ty: &str, loc: &str, name: &str| {
-        format!("0\tnim -Fo define -t {ty} -a server=master -a location={loc} {name}")
-    };
-    let xcat_define = define(
-        "script",
-        &format!("{scripts}/xcataixscript"),
-        "xcataixscript",
-    );
+    let defines = image_defines(inst);
     let mut sn1 = vec![
         "0\tlsnim -c resources".to_string(),
         format!("0\tdf -m {scripts}"),
     ];
-    sn1.extend(sn_part(vec![xcat_define.clone()]));
+    sn1.extend(sn_part(&defines[4..]));
     let mut sn2 = vec![
         "0\tlsnim -c resources".to_string(),
         format!("0\tdf -m {lpp}"),
@@ -622,13 +662,7 @@ fn sn_calls(inst: &str) -> (Vec<String>, Vec<String>) {
         format!("0\tdf -m {spot}"),
         format!("0\tdf -m {scripts}"),
     ];
-    sn2.extend(sn_part(vec![
-        define("lpp_source", &lpp, "lpp61"),
-        define("spot", &format!("{inst}/nim/spot"), "spot61"),
-        define("script", &format!("{scripts}/s1"), "s1"),
-        define("script", &format!("{scripts}/s2"), "s2"),
-        xcat_define,
-    ]));
+    sn2.extend(sn_part(&defines));
     (sn1, sn2)
 }
 
@@ -647,21 +681,14 @@ fn preprocess_defines_xcataixscript_and_copies_to_the_service_nodes() {
             ("sn2".to_string(), s(&["cn01", "cn02"])),
         ]
     );
-    let clients = |sn: &str| {
-        format!(
-            "{sn}: Creating NIM client definition 'cn01.'\n\n\
-             {sn}: Creating NIM client definition 'cn02.'\n\n\
-             {sn}: AIX/NIM nodes were initialized.\n\n"
-        )
-    };
     let sn1_checks = CHECKING.replace("Using existing resource called 'xcataixscript'.\n\n", "");
     assert_eq!(
         out.stdout,
         format!(
             "{sn1_checks}{}Checking NIM resources on sn2.\n\n\
              Creating a SPOT resource on sn2.  This could take a while.\n\n{}",
-            clients("sn1"),
-            clients("sn2")
+            initialized("sn1"),
+            initialized("sn2")
         )
     );
     assert_eq!((out.stderr.as_str(), out.exit), ("", 0));
@@ -1002,4 +1029,126 @@ fn a_failing_xcataixscript_define_ends_the_command_on_nimprime() {
         format!("32\t{define}"),
     ];
     assert_eq!(sim_log(&net, "mn"), prime_listing(&moved, &[]));
+}
+
+/// doSFScopy on mn (nimprime, `sharedinstall=sns`; aixinstall.pm:10656-10974):
+/// `/etc/hosts` to both service nodes, the postscripts (no prescripts on
+/// nimprime) and every resource (du, rsync) through sn1 only.
+fn sfs_copies(inst: &str) -> Vec<String> {
+    let rsync = "/usr/bin/rsync -rlHpEAogDz";
+    let mut v = vec![
+        format!("{rsync} /etc/hosts sn1:/etc/"),
+        format!("{rsync} /etc/hosts sn2:/etc/"),
+        format!("{rsync} {inst}/postscripts sn1:{inst}"),
+        format!("/usr/bin/ls {inst}/prescripts"),
+    ];
+    for (dir, res) in sfs_resources(inst) {
+        let src = if dir.ends_with("scripts") {
+            format!("{dir}/{res}")
+        } else {
+            dir.clone()
+        };
+        let parent = src.rsplit_once('/').map(|p| p.0).unwrap_or_default();
+        v.push(format!("/usr/bin/du -sm {dir}"));
+        v.push(format!("{rsync} {src} sn1:{parent}"));
+    }
+    v
+}
+
+/// The resources doSFScopy copies, in the image's order: the directory
+/// copyres2 sizes (and makes on sn1) for each.
+fn sfs_resources(inst: &str) -> Vec<(String, &'static str)> {
+    let scripts = format!("{inst}/nim/scripts");
+    vec![
+        (format!("{inst}/nim/lpp_source/lpp61"), "lpp61"),
+        (format!("{inst}/nim/spot/spot61"), "spot61"),
+        (scripts.clone(), "s1"),
+        (scripts.clone(), "s2"),
+        (scripts, "xcataixscript"),
+    ]
+}
+
+/// A service node's NIM calls with `sharedinstall=sns`: the allocation
+/// check of every resource (`absent`: not defined there), sn1's space
+/// checks (`df`), defSNres (the definitions it lacks, the SPOT checked),
+/// then its part (make_SN_resource again, as stock, aixinstall.pm:769-775).
+fn sns_sn_calls(absent: &[&str], df: &[String], defines: &[String]) -> Vec<String> {
+    let mut v: Vec<String> = ["lpp61", "spot61", "s1", "s2", "xcataixscript"]
+        .iter()
+        .map(|r| {
+            let rc = if absent.contains(r) { 53 } else { 0 };
+            format!("{rc}\tlsnim -a alloc_count -Z {r}")
+        })
+        .collect();
+    v.extend(df.iter().map(|d| format!("0\tdf -m {d}")));
+    v.extend(sn_resource_steps(defines));
+    v.push("0\tnim -Fo check spot61".into());
+    v.extend(calls_with(1, &node_lines(&[1, 2])));
+    v
+}
+
+#[test]
+fn sharedinstall_sns_copies_through_one_service_node_and_defines_on_each() {
+    let env = env();
+    let net = prime_net(&env);
+    ins(&env, "site", &[("key", "sharedinstall"), ("value", "sns")]);
+    let inst = net.path("install");
+    let (parts, out) = run_from_mn(&env, &net, &["cn01,cn02"]);
+    let s = |v: &[&str]| lines(v);
+    assert_eq!(
+        parts,
+        [
+            (String::new(), Vec::new()),
+            ("sn1".to_string(), s(&["cn01", "cn02"])),
+            ("sn2".to_string(), s(&["cn01", "cn02"])),
+        ]
+    );
+    // defSNres' messages, then each service node's part.
+    let def_sn_res = "Checking NIM resources on sn1.\n\n\
+         sn1: Using existing resource called 'lpp61'.\n\n\
+         sn1: Using existing resource called 'spot61'.\n\n\
+         Checking NIM resources on sn2.\n\n\
+         Creating a SPOT resource on sn2.  This could take a while.\n\n";
+    let sn2_checks = CHECKING.replace("on sn1", "on sn2");
+    assert_eq!(
+        out.stdout,
+        format!(
+            "{def_sn_res}{CHECKING}{}{sn2_checks}{}",
+            initialized("sn1"),
+            initialized("sn2")
+        )
+    );
+    assert_eq!((out.stderr.as_str(), out.exit), ("", 0));
+    // nimprime as without sns; doSFScopy's copies from it through sn1 only
+    // (copyres2 makes each directory there first), nothing copied to sn2.
+    assert_eq!(
+        sim_log(&net, "mn"),
+        prime_listing(&xcataixscript_made(&inst), &RESOURCES)
+    );
+    assert_eq!(mn_tools(&net), sfs_copies(&inst));
+    let dirs: Vec<String> = sfs_resources(&inst).into_iter().map(|r| r.0).collect();
+    let tools_on = |sn: &str| -> Vec<String> {
+        let on = net.calls_on(&Target::Host(sn.into()));
+        on.into_iter()
+            .filter(|l| l.starts_with("/usr/bin/"))
+            .collect()
+    };
+    // copyres2 on sn1 for each: the directory made, the space checked.
+    let sn1_steps: Vec<String> = dirs
+        .iter()
+        .flat_map(|d| {
+            [
+                format!("/usr/bin/mkdir -m 644 -p {d}"),
+                format!("/usr/bin/df -m {d}"),
+            ]
+        })
+        .collect();
+    assert_eq!(tools_on("sn1"), sn1_steps);
+    assert!(tools_on("sn2").is_empty());
+    // sn1 held the resources but xcataixscript; sn2 none of them.
+    let defines = image_defines(&inst);
+    let sn1 = sns_sn_calls(&["xcataixscript"], &dirs, &defines[4..]);
+    assert_eq!(sim_log(&net, "sn1"), sn1);
+    let all = ["lpp61", "spot61", "s1", "s2", "xcataixscript"];
+    assert_eq!(sim_log(&net, "sn2"), sns_sn_calls(&all, &[], &defines));
 }

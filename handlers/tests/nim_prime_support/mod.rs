@@ -36,7 +36,9 @@ pub struct Net {
     failing: Mutex<Vec<(String, String)>>,
 }
 
-const TOOLS: &[&str] = &["mkdir", "cp", "rm", "cat", "test", "touch", "chmod", "du"];
+const TOOLS: &[&str] = &[
+    "mkdir", "cp", "rm", "cat", "test", "touch", "chmod", "du", "ls",
+];
 
 impl Net {
     /// `mn` plus the given service nodes, NIM configured on each.

@@ -98,7 +98,7 @@ pub fn do_sfs_copy(
         return Ok(false);
     }
     let before = reply.errors;
-    copy_hosts(p.runner, &sn_list, reply)?;
+    copy_hosts(p.runner, p.cfg, &sn_list, reply)?;
     copy_scripts(p, &target, reply)?;
     let (dont_copy, allocated) = dont_copy(p, all_servers, images, reply)?;
     let mut done: BTreeSet<String> = BTreeSet::new();
@@ -153,9 +153,10 @@ pub fn do_sfs_copy(
 }
 
 /// `/etc/hosts` of this server to every service node (stock: `xdcp <sns>
-/// /etc/hosts /etc`).
+/// /etc/hosts /etc`); rsync at `cfg`'s path for it.
 pub fn copy_hosts(
     runner: &dyn Runner,
+    cfg: &NimConfig,
     sns: &[&String],
     reply: &mut Reply,
 ) -> Result<bool, Aborted> {
@@ -165,7 +166,10 @@ pub fn copy_hosts(
             let dest = format!("{sn}:/etc/");
             (
                 Target::Local,
-                Cmd::new(RSYNC, [RSYNC_OPTS, "/etc/hosts", dest.as_str()]),
+                Cmd::new(
+                    &cfg.program(RSYNC),
+                    [RSYNC_OPTS, "/etc/hosts", dest.as_str()],
+                ),
             )
         })
         .collect();
@@ -186,12 +190,15 @@ fn copy_scripts(p: &SfsCopy, target: &str, reply: &mut Reply) -> Result<(), Abor
     for dir in ["postscripts", "prescripts"] {
         let src = format!("{}/{dir}", p.installdir);
         if dir == "prescripts" {
-            let ls = Cmd::new("/usr/bin/ls", [src.as_str()]);
+            let ls = Cmd::new(&p.cfg.program("/usr/bin/ls"), [src.as_str()]);
             if !p.runner.run(&prime, &ls, COPY_TIMEOUT).ok() {
                 continue;
             }
         }
-        let cmd = Cmd::new(RSYNC, [RSYNC_OPTS, src.as_str(), dest.as_str()]);
+        let cmd = Cmd::new(
+            &p.cfg.program(RSYNC),
+            [RSYNC_OPTS, src.as_str(), dest.as_str()],
+        );
         if !p.runner.run(&prime, &cmd, COPY_TIMEOUT).ok() {
             reply.error(format!("Could not copy {src} to {target}.\n"))?;
         }
