@@ -7,9 +7,12 @@
 //! `prenimnodeset` (`nim::prenim`): the split (primary and backup, `-b`),
 //! `xcataixscript` made / kept / moved on nimprime, the resource facts,
 //! the copies to the service nodes with the space check and each SN's
-//! definitions from the facts the MN passed (exact commands per host); a
-//! missing lpp_source or SPOT on nimprime and too little space on a
-//! service node end the command before any SN part.
+//! definitions from the facts the MN passed (exact commands per host);
+//! `-V` with a remote nimprime (its `xcataixscript` file steps shown);
+//! `sharedinstall=sns` (doSFScopy through sn1, defSNres on each SN); a
+//! missing lpp_source or SPOT on nimprime, a failing `xcataixscript` copy
+//! step or define, and too little space on a service node end the command
+//! with `Return=1.` before any SN part.
 
 // nim::prime's multi-host runner, and with it the shared NIM test support
 // (its re-exports for nim_prime.rs are not all used here).

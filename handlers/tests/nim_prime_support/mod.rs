@@ -2,7 +2,8 @@
 //! root (nimsim wrappers at the stock paths, choosing the host's state from
 //! the environment; the real file tools; recording `chgrp`/`chown`/`rsync`
 //! stand-ins), and a runner that records every command and runs a host's
-//! commands here with that host's nimsim state (instead of ssh).
+//! commands here with that host's nimsim state (instead of ssh); the real
+//! file tools fail on demand per host ([`Net::fail_tool`]).
 #![allow(dead_code)]
 
 #[path = "../nim_support/mod.rs"]
