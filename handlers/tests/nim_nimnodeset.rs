@@ -892,6 +892,23 @@ fn xcataixscript_copy(inst: &str) -> Vec<String> {
     ]
 }
 
+/// nimprime's look-ups before the xcataixscript copy (full paths).
+fn xcataixscript_lookup() -> Vec<String> {
+    lines(&[
+        "/usr/sbin/lsnim -P -c resources",
+        "/usr/sbin/lsnim",
+        "/usr/sbin/lsnim -l xcataixscript",
+    ])
+}
+
+/// `-V`'s lines for commands run on the remote nimprime (stock's runcmd
+/// form, `"$msg\n"`).
+fn shown_on_nimprime(cmds: &[String]) -> String {
+    cmds.iter()
+        .map(|c| format!("Running command on nimprime: {c}\n\n"))
+        .collect()
+}
+
 #[test]
 fn verbose_shows_the_xcataixscript_steps_on_a_remote_nimprime() {
     let env = env();
@@ -903,11 +920,7 @@ fn verbose_shows_the_xcataixscript_steps_on_a_remote_nimprime() {
     // nimprime's commands as `Running command on nimprime: …` (stock's
     // runcmd form), the file steps between the look-up and the define,
     // before the copies' messages.
-    let mut steps = vec![
-        "/usr/sbin/lsnim -P -c resources".to_string(),
-        "/usr/sbin/lsnim".into(),
-        "/usr/sbin/lsnim -l xcataixscript".into(),
-    ];
+    let mut steps = xcataixscript_lookup();
     steps.extend(xcataixscript_copy(&inst));
     steps.extend([
         format!("/usr/sbin/nim -Fo define -t script -a server=master -a location={inst}/nim/scripts/xcataixscript xcataixscript"),
@@ -917,10 +930,7 @@ fn verbose_shows_the_xcataixscript_steps_on_a_remote_nimprime() {
         steps.push(format!("/usr/sbin/lsnim -a location -Z {r}"));
         steps.push(format!("/usr/sbin/lsnim -l {r}"));
     }
-    let mut want: String = steps
-        .iter()
-        .map(|c| format!("Running command on nimprime: {c}\n\n"))
-        .collect();
+    let mut want = shown_on_nimprime(&steps);
     want += "Copying NIM resource lpp61 to service nodes.\n\n";
     assert!(out.stdout.starts_with(&want), "{}", out.stdout);
     // The copy ran there, before the copies to the service nodes.
@@ -968,13 +978,7 @@ fn a_failing_xcataixscript_copy_ends_the_command_on_nimprime() {
         net.clear();
         let (parts, out) = run_from_mn(&env, &net, &["-V", "cn01"]);
         // -V: nimprime's commands up to the failed step.
-        let shown: String = ["/usr/sbin/lsnim -P -c resources", "/usr/sbin/lsnim"]
-            .iter()
-            .chain(&["/usr/sbin/lsnim -l xcataixscript"])
-            .map(|c| c.to_string())
-            .chain(copy[..=i].iter().cloned())
-            .map(|c| format!("Running command on nimprime: {c}\n\n"))
-            .collect();
+        let shown = shown_on_nimprime(&[xcataixscript_lookup(), copy[..=i].to_vec()].concat());
         ended_on_nimprime(&net, &parts, &out, [&shown, NOT_COPIED]);
         assert_eq!(prime_tools(&net), copy[..=i]);
         assert_eq!(sim_log(&net, "mn"), looked_up);
