@@ -141,7 +141,7 @@ fn client_request(
             )))?;
         }
     }
-    if let Some(caller) = crate::ha::member_heartbeat(shared, req, name.as_deref(), &abort) {
+    if let Some(caller) = crate::ha::member_hastatus(shared, req, name.as_deref(), &abort) {
         return dispatch(shared, req, &caller, out);
     }
     let rows = match shared.store.policy() {

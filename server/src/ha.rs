@@ -60,11 +60,14 @@ pub fn write_refusal(ha: Option<&HaHandle>, handler: &dyn Handler, cmd: &str) ->
     Some(Response::new().error(format!("{cmd}: refused: {why}")))
 }
 
-/// The caller of a `hastatus --heartbeat` from a member of the HA set (its certificate
-/// name is this node's, a peer's or the witness's), which is answered without the
-/// policy table: the database sits behind the VIP and is out of reach exactly while
-/// the members decide a takeover.  `None` for every other request.
-pub fn member_heartbeat(
+/// The caller of a `hastatus` request (a heartbeat, the status or an admin word) from a
+/// member of the HA set (its certificate name is this node's, a peer's or the
+/// witness's), which is answered without the policy table: the database sits behind
+/// the VIP and is out of reach exactly while the members decide a takeover, and while
+/// `xcatha -a` on a standby asks its own daemon to activate (with this host's server
+/// certificate).  Not audited (the audit log is in that database); the agent logs
+/// every transition.  `None` for every other request.
+pub fn member_hastatus(
     shared: &crate::state::Shared,
     req: &xcat_proto::Request,
     cert_name: Option<&str>,
@@ -72,7 +75,7 @@ pub fn member_heartbeat(
 ) -> Option<crate::reply::Caller> {
     let ha = shared.info.ha.as_ref()?;
     let name = cert_name?;
-    (haagent::heartbeat::is_heartbeat(req) && ha.0.knows(name)).then(|| crate::reply::Caller {
+    (req.command() == "hastatus" && ha.0.knows(name)).then(|| crate::reply::Caller {
         auth_name: Some(name.to_string()),
         peer_host: None,
         privileged: true,
