@@ -27,11 +27,34 @@ fn lsdef_ok(c: &Cluster) -> bool {
         .success()
 }
 
+/// mn2's agent transitions (its command log's `haagent` entries: date and line).
+fn agent_lines(c: &Cluster) -> Vec<String> {
+    let log = c.host("mn2").read("/var/log/xcat/commands.log");
+    let (mut out, mut date, mut take) = (Vec::new(), String::new(), false);
+    for l in log.lines() {
+        if let Some(d) = l.strip_prefix("[Date]") {
+            date = d.trim().to_string();
+        } else if l.starts_with("[Request]") {
+            take = l.contains("haagent");
+        } else if take && !l.starts_with('[') && !l.trim().is_empty() {
+            out.push(format!("{date} {l}"));
+        }
+    }
+    out
+}
+
 /// Kill mn1, then the time until a client command through the VIP succeeds.
 fn time_takeover(c: &Cluster) -> Result<Duration, String> {
     let first: Mutex<Option<Duration>> = Mutex::new(None);
     let t0 = Instant::now();
+    let before = agent_lines(c).len();
+    let now = std::process::Command::new("date")
+        .arg("+%T.%N")
+        .output()
+        .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_string())
+        .unwrap_or_default();
     c.kill_host("mn1");
+    println!("  killed mn1 at {now}");
     std::thread::scope(|s| {
         while first.lock().map(|f| f.is_none()).unwrap_or(false) {
             if t0.elapsed() > LIMIT {
@@ -49,6 +72,9 @@ fn time_takeover(c: &Cluster) -> Result<Duration, String> {
         }
         Ok(())
     })?;
+    for l in agent_lines(c).into_iter().skip(before) {
+        println!("  mn2: {l}");
+    }
     first
         .into_inner()
         .ok()
