@@ -86,30 +86,27 @@ fn tls_settings(site: &crate::store::SiteValues) -> TlsSettings {
     }
 }
 
-async fn site(shared: &Arc<Shared>) -> Arc<crate::store::SiteValues> {
-    if let Some(site) = shared.store.fresh_site() {
-        return site;
-    }
-    let s = shared.clone();
-    match tokio::task::spawn_blocking(move || s.store.site()).await {
-        Ok(Ok(v)) => v,
-        _ => Arc::new(Default::default()),
-    }
-}
+/// How long a connection waits for the `networks` rows before its peer's short
+/// name is made without them (the read goes on and fills the cache).
+const NETWORKS_READ_BOUND: Duration = Duration::from_millis(200);
 
-/// `networks` rows (cached like site values); none when unreadable.
+/// `networks` rows (cached like site values); none when unreadable or not read within
+/// [`NETWORKS_READ_BOUND`]: a database out of reach (an HA standby while the VIP is
+/// down) must not hold every connection — heartbeats included — for its connect
+/// timeout.
 async fn networks(shared: &Arc<Shared>) -> Arc<Vec<NetworkRow>> {
     if let Some(rows) = shared.store.fresh_networks() {
         return rows;
     }
     let s = shared.clone();
-    match tokio::task::spawn_blocking(move || s.store.networks()).await {
-        Ok(Ok(v)) => v,
-        Ok(Err(e)) => {
+    let read = tokio::task::spawn_blocking(move || s.store.networks());
+    match tokio::time::timeout(NETWORKS_READ_BOUND, read).await {
+        Ok(Ok(Ok(v))) => v,
+        Ok(Ok(Err(e))) => {
             tracing::debug!("networks table unreadable: {e}");
             Arc::new(Vec::new())
         }
-        Err(_) => Arc::new(Vec::new()),
+        Ok(Err(_)) | Err(_) => Arc::new(Vec::new()),
     }
 }
 
@@ -266,18 +263,48 @@ async fn accept_forever(l: TcpListener, tx: mpsc::Sender<(TcpStream, SocketAddr)
     }
 }
 
-/// Site values for the next connection, within [`SITE_READ_BOUND`] (a
-/// database that hangs must not stop accepting: the last values are used).
-async fn site_for_accept(shared: &Arc<Shared>, last: &mut Arc<SiteValues>) -> Arc<SiteValues> {
-    match tokio::time::timeout(SITE_READ_BOUND, site(shared)).await {
-        Ok(site) => {
-            *last = site.clone();
-            site
+/// The site values of the accept loop: cached values while fresh, else one read of
+/// the database at a time.  While the database answers, a connection waits for a
+/// read up to [`SITE_READ_BOUND`]; once a read failed or overran the bound, accepts go
+/// on at once with the last values read until a read succeeds again (a database out
+/// of reach — an HA standby while the VIP is down — would otherwise hold every accept
+/// for the bound, and heartbeats would queue behind each other).
+#[derive(Default)]
+struct SiteReader {
+    last: Arc<SiteValues>,
+    reading: Option<tokio::task::JoinHandle<Option<Arc<SiteValues>>>>,
+    failing: bool,
+}
+
+impl SiteReader {
+    async fn get(&mut self, shared: &Arc<Shared>) -> Arc<SiteValues> {
+        if let Some(site) = shared.store.fresh_site() {
+            self.last = site.clone();
+            return site;
         }
-        Err(_) => {
+        let mut read = self.reading.take().unwrap_or_else(|| {
+            let s = shared.clone();
+            tokio::task::spawn_blocking(move || s.store.site().ok())
+        });
+        let bound = if self.failing {
+            Duration::ZERO
+        } else {
+            SITE_READ_BOUND
+        };
+        match tokio::time::timeout(bound, &mut read).await {
+            Ok(Ok(Some(site))) => {
+                self.failing = false;
+                self.last = site.clone();
+                return site;
+            }
+            Ok(_) => {}
+            Err(_) => self.reading = Some(read),
+        }
+        if !self.failing {
             tracing::warn!("site table not readable in time; using the last values read");
-            last.clone()
+            self.failing = true;
         }
+        self.last.clone()
     }
 }
 
@@ -297,7 +324,7 @@ pub async fn accept_loop(
         .map(|l| tokio::spawn(accept_forever(l, tx.clone())))
         .collect();
     drop(tx);
-    let mut last_site: Arc<SiteValues> = Arc::default();
+    let mut site_reader = SiteReader::default();
     loop {
         let (tcp, addr) = tokio::select! {
             pair = rx.recv() => match pair {
@@ -309,7 +336,7 @@ pub async fn accept_loop(
         let started = Instant::now();
         // Site values are re-read (briefly cached) for every connection, so a
         // changed xcatmaxconnections applies from the next request.
-        let site = site_for_accept(&shared, &mut last_site).await;
+        let site = site_reader.get(&shared).await;
         shared.conn_limit.set_limit(max_connections(
             site.get("xcatmaxconnections").map(String::as_str),
         ));

@@ -38,6 +38,11 @@ impl HaNode {
         self.dir.join("ha.conf")
     }
 
+    /// The daemon's certificate directory (`server-cred.pem`, `ca.pem`).
+    pub fn cert_dir(&self) -> PathBuf {
+        self.confdir.join("cert")
+    }
+
     pub fn vip_record(&self) -> String {
         std::fs::read_to_string(self.dir.join("vip")).unwrap_or_default()
     }

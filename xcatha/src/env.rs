@@ -1,8 +1,10 @@
 //! What a run acts on: the root directory that the managed paths (`/etc/xcat`,
 //! `/install`, `/etc/hosts`, …) live under (`/` on a real host, a scratch directory in
-//! tests), the command runner, the service manager, standard input and the pause
-//! between retries.
+//! tests), the command runner, the service manager, the link to the local daemon's HA
+//! agent when an agent configuration is in use, standard input and the pause between
+//! retries.
 
+use crate::agent::AgentLink;
 use crate::services::ServiceManager;
 use std::io::BufRead;
 use std::path::{Path, PathBuf};
@@ -14,6 +16,9 @@ pub struct Env {
     pub root: PathBuf,
     pub runner: Arc<dyn Runner>,
     pub services: Arc<dyn ServiceManager>,
+    /// The local daemon's HA agent (`None`: no agent configuration in use; xcatha moves
+    /// the VIP itself).
+    pub agent: Option<Arc<dyn AgentLink>>,
     pub stdin: Mutex<Box<dyn BufRead + Send>>,
     /// Pause between two tries of a retried step (stock: 3 s).
     pub retry_delay: Duration,
@@ -30,6 +35,7 @@ impl Env {
             root,
             runner,
             services,
+            agent: None,
             stdin: Mutex::new(stdin),
             retry_delay: Duration::from_secs(3),
         }

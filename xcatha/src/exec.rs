@@ -3,6 +3,7 @@
 //! or a check.  In a dry run each step prints `<step> [Dryrun]` and changes nothing; in a
 //! real run it prints `<step> [Passed]` or `<step> [Failed]` (after its retries).  The
 //! flows call the same steps in both modes, so a dry run lists what a real run does.
+//! A step may also be a request to the local daemon's HA agent (`hastatus WORDS`).
 //! Probes (reading state: `hostname`, `ip -o addr show`, …) run in both modes and print
 //! nothing.
 
@@ -106,6 +107,22 @@ impl<'a> Exec<'a> {
             }
         }
         ok
+    }
+
+    /// `hastatus WORDS` at the local daemon's HA agent; passes when the agent answers
+    /// with `role: <want>` (its lines are printed).  Without an agent link it fails.
+    pub fn agent(&mut self, words: &[&str], want: &str, tries: Tries) -> bool {
+        let link = self.env.agent.clone();
+        let line = format!("hastatus {}", words.join(" "));
+        self.attempts(&line, tries, &mut || {
+            let link = link.as_ref().ok_or("no HA agent configuration in use")?;
+            let lines = link.hastatus(words)?;
+            let text = lines.join("\n");
+            match crate::agent::role_of(&lines) {
+                Some(role) if role == want => Ok(text),
+                _ => Err(format!("{text}\nthe HA agent is not {want}")),
+            }
+        })
     }
 
     /// Whether `unit` runs: as this run's steps left it, else as the manager says.

@@ -5,7 +5,9 @@
 //! * [`cli`] / [`legacy_cli`] — the options and usage texts of `xcatha` and of the
 //!   `activate-mn` / `deactivate-mn` front ends.
 //! * [`env`] — what a run acts on: the root directory, the command runner, the service
-//!   manager, standard input.
+//!   manager, the HA agent link, standard input.
+//! * [`agent`] — the link to the local daemon's HA agent (`hastatus` over TLS) and when
+//!   it is used.
 //! * [`exec`] — the step executor (`[Passed]` / `[Failed]` / `[Dryrun]` lines, retries).
 //! * [`services`] — the service-manager interface: systemd, or a recording one for tests;
 //!   [`service_commands`] — configured commands (hosts without systemd).
@@ -14,8 +16,10 @@
 //! * [`vip`] — the virtual IP: ping guard, alias up and down.
 //! * [`shared`] — the shared-data directory: copy, symlinks, `.xcatbak` copies.
 //! * [`policy`] — the policy row that trusts this MN's certificate name.
-//! * [`flows`] — the xcatha modes; [`legacy`] — the activate-mn / deactivate-mn steps.
+//! * [`flows`] — the xcatha modes (with [`flows::handover`], the steps that hand the
+//!   VIP and the term to the HA agent); [`legacy`] — the activate-mn / deactivate-mn steps.
 
+pub mod agent;
 pub mod cli;
 pub mod dbtype;
 pub mod env;

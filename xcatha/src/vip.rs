@@ -147,6 +147,11 @@ pub fn configure(exec: &mut Exec, vip: &Vip) -> bool {
         return false;
     }
     exec.command(&vip.garp_cmd(), Tries::IgnoreFail);
+    add_nameserver(exec, vip)
+}
+
+/// Adds `nameserver <vip>` to `/etc/resolv.conf` if the address is not in it yet.
+pub fn add_nameserver(exec: &mut Exec, vip: &Vip) -> bool {
     let resolv = exec.env.path(RESOLV_CONF);
     if !host::has_word(&host::read_or_empty(&resolv), &vip.ip()) {
         let line = format!("nameserver {}", vip.ip());

@@ -195,3 +195,79 @@ impl Cluster {
         }
     }
 }
+
+/// The MNs' addresses (where their agents answer `hastatus`).
+pub const MN1_IP: &str = "198.18.0.1";
+pub const MN2_IP: &str = "198.18.0.2";
+
+impl Cluster {
+    /// `hastatus` of the daemon at `ip` (from cn01, root's credentials): its lines, or
+    /// one line `! …` when it does not answer.
+    pub fn hastatus(&self, ip: &str) -> Vec<String> {
+        let host = format!("{ip}:3001");
+        let o = self.client_env(
+            "cn01",
+            "xcatclientnnr",
+            &["hastatus"],
+            &[("XCATHOST", &host)],
+        );
+        let text = String::from_utf8_lossy(&o.stdout).into_owned();
+        if !o.status.success() {
+            return vec![format!(
+                "! {}: {text}{}",
+                o.status,
+                String::from_utf8_lossy(&o.stderr)
+            )];
+        }
+        text.lines().map(str::to_string).collect()
+    }
+
+    /// Polls [`Cluster::hastatus`] at `ip` until a line starts with each of `want`.
+    pub fn wait_hastatus(
+        &self,
+        ip: &str,
+        want: &[&str],
+        limit: std::time::Duration,
+    ) -> Result<Vec<String>, String> {
+        let deadline = std::time::Instant::now() + limit;
+        loop {
+            let st = self.hastatus(ip);
+            if want.iter().all(|w| st.iter().any(|l| l.starts_with(w))) {
+                return Ok(st);
+            }
+            if std::time::Instant::now() > deadline {
+                return Err(format!("{ip}: never {want:?}: {st:?}"));
+            }
+            std::thread::sleep(std::time::Duration::from_millis(200));
+        }
+    }
+
+    /// The HA agents up (a cluster started with [`ClusterSpec::with_ha_agents`]):
+    /// `xcatha -s` on mn1 and mn2, PostgreSQL and the VIP on mn1, mn1's agent active at
+    /// term 1, then mn2's agent standby seeing mn1 and the witness.
+    pub fn agents_up(&self) -> Result<(), String> {
+        for mn in ["mn1", "mn2"] {
+            let args = [&ha::xcatha_args("-s")[..], &["-t", "postgresql"]].concat();
+            let o = self.xcatha(mn, &args);
+            if !o.status.success() {
+                return Err(format!(
+                    "xcatha -s on {mn}: {}\n{}",
+                    o.status,
+                    String::from_utf8_lossy(&o.stdout)
+                ));
+            }
+        }
+        self.ha_service("mn1", "postgresql", "start")?;
+        self.vip_up("mn1")?;
+        self.start_agent("mn1")?;
+        let up = std::time::Duration::from_secs(30);
+        self.wait_hastatus(MN1_IP, &["role: active", "term: 1", "vip state: up"], up)?;
+        self.start_agent("mn2")?;
+        let want = [
+            "role: standby",
+            "peer mn1: reachable",
+            "witness sn1: reachable",
+        ];
+        self.wait_hastatus(MN2_IP, &want, up).map(|_| ())
+    }
+}

@@ -1,7 +1,8 @@
 //! The `xcatha` program (also `activate-mn` / `deactivate-mn` by link name): real
 //! commands through the system runner, services through systemd or configured
 //! commands (`--service-manager commands --services FILE`).  `--root DIR` (any
-//! position) puts the managed paths under DIR.
+//! position) puts the managed paths under DIR; `--ha-config FILE` / `--xcatd HOST:PORT`
+//! name the local daemon's HA agent (`xcatha::agent`).
 
 use std::sync::Arc;
 use xcat_handlers::runner::SystemRunner;
@@ -31,8 +32,16 @@ fn main() {
             std::process::exit(2);
         }
     };
+    let agent = match launch.agent() {
+        Ok(a) => a,
+        Err(e) => {
+            eprintln!("xcatha: error: {e}");
+            std::process::exit(2);
+        }
+    };
     let stdin = Box::new(std::io::BufReader::new(std::io::stdin()));
-    let env = Env::new(launch.root, runner, services, stdin);
+    let mut env = Env::new(launch.root, runner, services, stdin);
+    env.agent = agent;
     let code = xcatha::run(&argv, &env, &mut std::io::stdout(), &mut std::io::stderr());
     std::process::exit(code);
 }

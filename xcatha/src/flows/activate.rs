@@ -1,5 +1,6 @@
 //! `xcatha -a -p PATH -i NIC -v VIP`: ping guard, VIP up, host name = the VIP's name,
-//! then the services in order.
+//! then the services in order.  With the HA agent ([`super::handover`]) the agent
+//! brings the VIP up once xcatd runs; xcatha only adds the VIP to `resolv.conf`.
 
 use super::{services, Failure};
 use crate::dbtype::DbType;
@@ -19,7 +20,13 @@ pub fn activate(
     if !vip::guard(exec, v) {
         return Err(Failure::early(vip::ACTIVE_MESSAGE));
     }
-    if !vip::configure(exec, v) {
+    let agent = super::handover::in_use(exec);
+    let configured = if agent {
+        vip::add_nameserver(exec, v)
+    } else {
+        vip::configure(exec, v)
+    };
+    if !configured {
         return Err(Failure::undo("Configure virtual ip as alias ip stage"));
     }
     let name = match name {
@@ -33,7 +40,7 @@ pub fn activate(
         None => exec.say("Can not find the hostname to set"),
     }
     report_shared_install(exec, path);
-    services::start_all(exec, db, name.as_deref().unwrap_or(""))?;
+    services::start_all(exec, db, name.as_deref().unwrap_or(""), agent)?;
     if exec.failed {
         exec.say("This machine is set to primary management node, but some services failed...");
     } else {

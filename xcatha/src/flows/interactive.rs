@@ -63,12 +63,16 @@ fn list(exec: &mut Exec, title: &str, items: &[&str]) {
 
 /// `xcatha -d`: stop, then disable, each after a confirmation.
 pub fn deactivate(exec: &mut Exec, db: DbType) -> Result<i32, Failure> {
+    let agent = super::handover::in_use(exec);
     let reversed: Vec<&str> = services::service_list(db).into_iter().rev().collect();
     list(exec, "[xCAT] Shutting down services:", &reversed);
     if let Err(code) = confirm(exec, true) {
         return Ok(code);
     }
-    services::stop_all(exec, db);
+    if agent {
+        super::handover::deactivate(exec)?;
+    }
+    services::stop_all(exec, db, agent);
     list(
         exec,
         "[xCAT] Disabling services from starting on reboot:",
@@ -77,7 +81,7 @@ pub fn deactivate(exec: &mut Exec, db: DbType) -> Result<i32, Failure> {
     if let Err(code) = confirm(exec, true) {
         return Ok(code);
     }
-    services::disable_all(exec, db);
+    services::disable_all(exec, db, agent);
     exec.say(super::deactivate::STANDBY_DONE);
     Ok(i32::from(exec.failed))
 }
@@ -118,7 +122,8 @@ pub fn activate(exec: &mut Exec, o: &Options) -> Result<i32, Failure> {
         return Ok(code);
     }
     let name = host::short_name_of(exec, &vip).unwrap_or_default();
-    services::start_all(exec, db, &name)?;
+    let agent = super::handover::in_use(exec);
+    services::start_all(exec, db, &name, agent)?;
     exec.say("This machine is set to primary management node successfully...");
     Ok(i32::from(exec.failed))
 }

@@ -1,9 +1,11 @@
 //! The xcatha modes: option checks, then setup ([`setup`]), activate ([`activate`]),
-//! deactivate ([`deactivate`]) or their interactive forms ([`interactive`]); on an error
+//! deactivate ([`deactivate`]) or their interactive forms ([`interactive`]), with the
+//! HA agent's steps ([`handover`]) when an agent configuration is in use; on an error
 //! after the VIP was touched, the clean-up that restores the host name and drops the VIP.
 
 pub mod activate;
 pub mod deactivate;
+pub mod handover;
 pub mod interactive;
 pub mod pgconf;
 pub mod services;
@@ -94,7 +96,11 @@ fn run_mode(exec: &mut Exec, o: &Options, mode: Mode) -> Result<i32, Failure> {
             if o.nic.is_some() && o.vip.is_some() {
                 let v = parse_vip(o)?;
                 exec.say("Deactivating this node as xCAT standby MN");
-                deactivate::deactivate(exec, &v, db, None)?;
+                let agent = handover::in_use(exec);
+                if agent {
+                    handover::deactivate(exec)?;
+                }
+                deactivate::deactivate(exec, &v, db, None, agent)?;
                 Ok(i32::from(exec.failed))
             } else {
                 interactive::deactivate(exec, db).map_err(|f| Failure::early(f.message))

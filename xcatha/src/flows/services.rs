@@ -2,6 +2,8 @@
 //! NTP → console server to start, the reverse to stop and disable.  DNS and DHCP are
 //! (re)made by `makedns -n` / `makedhcp -n` + `makedhcp -a` when `site.domain` is set;
 //! the console server is the one `/etc/xcat/console.lock` names (written when stopping).
+//! With the HA agent (`agent`), xcatd is neither stopped nor disabled and the agent is
+//! asked to activate right after xcatd runs ([`super::handover`]).
 
 use crate::dbtype::DbType;
 use crate::exec::{Exec, Tries};
@@ -56,28 +58,43 @@ fn write_console_lock(exec: &mut Exec) {
     );
 }
 
+/// The services to stop or disable, in reverse start order (xcatd stays when it hosts
+/// the HA agent).
+fn stop_list(db: DbType, agent: bool) -> Vec<&'static str> {
+    let mut list: Vec<&str> = service_list(db).into_iter().rev().collect();
+    if agent {
+        list.retain(|u| *u != "xcatd");
+    }
+    list
+}
+
 /// Stops every service in reverse order (after saving the console lock).
-pub fn stop_all(exec: &mut Exec, db: DbType) -> bool {
+pub fn stop_all(exec: &mut Exec, db: DbType, agent: bool) -> bool {
     write_console_lock(exec);
     let mut ok = true;
-    for unit in service_list(db).into_iter().rev() {
+    for unit in stop_list(db, agent) {
         ok &= exec.service(ServiceOp::Stop, unit, Tries::Retry(3));
+    }
+    if agent {
+        exec.say(KEEP_XCATD);
     }
     ok
 }
 
+const KEEP_XCATD: &str = "xcatd keeps running: it hosts the HA agent";
+
 /// Disables every service in reverse order (no start at boot).
-pub fn disable_all(exec: &mut Exec, db: DbType) -> bool {
+pub fn disable_all(exec: &mut Exec, db: DbType, agent: bool) -> bool {
     let mut ok = true;
-    for unit in service_list(db).into_iter().rev() {
+    for unit in stop_list(db, agent) {
         ok &= exec.service(ServiceOp::Disable, unit, Tries::Retry(3));
     }
     ok
 }
 
 /// Starts the services in order.  The database and xcatd are fatal; the others count
-/// as "some service failed".
-pub fn start_all(exec: &mut Exec, db: DbType, host_name: &str) -> Result<(), Failure> {
+/// as "some service failed".  With the HA agent, its activation follows xcatd (fatal).
+pub fn start_all(exec: &mut Exec, db: DbType, host_name: &str, agent: bool) -> Result<(), Failure> {
     exec.stage("Start all services");
     let console = console_choice(exec);
     let list: Vec<&str> = service_list(db)
@@ -91,6 +108,9 @@ pub fn start_all(exec: &mut Exec, db: DbType, host_name: &str) -> Result<(), Fai
                 if !exec.service(ServiceOp::Start, unit, Tries::Retry(3)) {
                     exec.say(&format!("start {unit} failed"));
                     return Err(Failure::undo("Start all services stage"));
+                }
+                if unit == "xcatd" && agent {
+                    super::handover::activate(exec)?;
                 }
             }
             "named" => {

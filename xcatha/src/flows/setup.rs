@@ -67,7 +67,7 @@ pub fn setup(exec: &mut Exec, a: &SetupArgs) -> Result<(), Failure> {
     host::change_hostname(exec, &a.host_name, &a.vip.ip());
     check_local_db(exec, a, shared_has_data, &physical.0)?;
     exec.stage("Configure shared data directory");
-    services::stop_all(exec, a.db);
+    services::stop_all(exec, a.db, false);
     if !shared::configure(exec, &a.path, a.db) {
         return Err(Failure::undo("Configure shared data directory stage"));
     }
@@ -76,7 +76,7 @@ pub fn setup(exec: &mut Exec, a: &SetupArgs) -> Result<(), Failure> {
     if !policy::trust_this_mn(exec) {
         return Err(Failure::undo("Configure xCAT policy table stage"));
     }
-    deactivate::deactivate(exec, &a.vip, a.db, Some(physical))
+    deactivate::deactivate(exec, &a.vip, a.db, Some(physical), false)
 }
 
 /// The shared data's engine must be the `-t` one.

@@ -13,6 +13,7 @@ use std::sync::Arc;
 use std::time::Duration;
 use xcat_handlers::runner::{Output, RecordingRunner};
 use xcat_schema::db::{Db, DbLocation};
+use xcatha::agent::AgentLink;
 use xcatha::env::Env;
 use xcatha::services::{RecordingServices, ServiceManager};
 
@@ -94,6 +95,21 @@ impl Mn {
         stdin: &str,
         services: Arc<dyn ServiceManager>,
     ) -> (i32, String, String) {
+        self.run_full(argv, stdin, services, None)
+    }
+
+    /// [`Mn::run`] with an HA agent configuration in use (`agent` answers).
+    pub fn run_agent(&self, argv: &[&str], agent: Arc<dyn AgentLink>) -> (i32, String, String) {
+        self.run_full(argv, "", self.services.clone(), Some(agent))
+    }
+
+    fn run_full(
+        &self,
+        argv: &[&str],
+        stdin: &str,
+        services: Arc<dyn ServiceManager>,
+        agent: Option<Arc<dyn AgentLink>>,
+    ) -> (i32, String, String) {
         let mut env = Env::new(
             self.root.clone(),
             self.runner.clone(),
@@ -101,6 +117,7 @@ impl Mn {
             Box::new(std::io::Cursor::new(stdin.as_bytes().to_vec())),
         );
         env.retry_delay = Duration::ZERO;
+        env.agent = agent;
         let argv: Vec<String> = argv
             .iter()
             .map(|a| a.replace("<shared>", &self.shared.display().to_string()))

@@ -1,11 +1,21 @@
-//! `bench_failover [ROUNDS]`: the planned-failover figure of the README
-//! (`scripts/bench-failover`).  Brings up the cluster's HA layout (removed at
-//! exit), runs `xcatha -s` on mn1 and mn2 and `xcatha -a` on mn1, then ROUNDS
-//! times (default 5) switches the active MN: `xcatha -d` on it, then `xcatha -a`
-//! on the other while cn01 runs the stock-named `lsdef cn01` through the VIP in a
-//! loop.  A round's time runs from the start of `xcatha -d` to the end of the
-//! first answered command started after the deactivation finished (only the new
-//! MN can answer it).  Prints each round and the median.
+//! `bench_failover [planned|unplanned] [ROUNDS]`: the failover figures of the README
+//! (`scripts/bench-failover`, `MODE=unplanned scripts/bench-failover`).
+//!
+//! planned: brings up the cluster's HA layout (removed at exit), runs `xcatha -s` on
+//! mn1 and mn2 and `xcatha -a` on mn1, then ROUNDS times (default 5) switches the
+//! active MN: `xcatha -d` on it, then `xcatha -a` on the other while cn01 runs the
+//! stock-named `lsdef cn01` through the VIP in a loop.  A round's time runs from the
+//! start of `xcatha -d` to the end of the first answered command started after the
+//! deactivation finished (only the new MN can answer it).
+//!
+//! unplanned: ROUNDS times a fresh HA cluster with the agents at their default timing
+//! (no overrides: heartbeat 1 s, takeover 10 s, lease 6 s; `unplanned` module), kill
+//! -9 of every mn1 process, and the time from the kill to the end of the first
+//! `lsdef cn01` through the VIP that succeeds.
+//!
+//! Prints each round and the median.
+
+mod unplanned;
 
 use std::process::ExitCode;
 use std::time::{Duration, Instant};
@@ -63,11 +73,47 @@ fn round(c: &Cluster, from: &str, to: &str) -> Result<Duration, String> {
     })
 }
 
+/// The median and the load average, one line.
+fn report(what: &str, mut times: Vec<Duration>) {
+    times.sort();
+    if let Some(median) = times.get(times.len() / 2) {
+        println!(
+            "{what}, median of {}: {:.1} s (load {})",
+            times.len(),
+            median.as_secs_f64(),
+            std::fs::read_to_string("/proc/loadavg")
+                .unwrap_or_default()
+                .split_whitespace()
+                .take(3)
+                .collect::<Vec<_>>()
+                .join(" ")
+        );
+    }
+}
+
 fn main() -> ExitCode {
-    let rounds: usize = std::env::args()
-        .nth(1)
-        .and_then(|a| a.parse().ok())
-        .unwrap_or(5);
+    let mut args: Vec<String> = std::env::args().skip(1).collect();
+    let mode = match args.first().map(String::as_str) {
+        Some("planned" | "unplanned") => args.remove(0),
+        _ => "planned".to_string(),
+    };
+    let rounds: usize = args.first().and_then(|a| a.parse().ok()).unwrap_or(5);
+    if mode == "unplanned" {
+        return match unplanned::run(rounds) {
+            Ok(times) => {
+                report("unplanned failover", times);
+                ExitCode::SUCCESS
+            }
+            Err(e) => {
+                eprintln!("bench_failover: {e}");
+                ExitCode::FAILURE
+            }
+        };
+    }
+    planned(rounds)
+}
+
+fn planned(rounds: usize) -> ExitCode {
     let c = match Cluster::start_as(ClusterSpec::ha(), &format!("t{}bench", std::process::id())) {
         Ok(c) => c,
         Err(e) => {
@@ -102,18 +148,6 @@ fn main() -> ExitCode {
         }
         active = (active.1, active.0);
     }
-    times.sort();
-    if let Some(median) = times.get(times.len() / 2) {
-        println!(
-            "planned failover, median of {rounds}: {:.1} s (load {})",
-            median.as_secs_f64(),
-            std::fs::read_to_string("/proc/loadavg")
-                .unwrap_or_default()
-                .split_whitespace()
-                .take(3)
-                .collect::<Vec<_>>()
-                .join(" ")
-        );
-    }
+    report("planned failover", times);
     ExitCode::SUCCESS
 }
