@@ -141,8 +141,8 @@ fn client_request(
             )))?;
         }
     }
-    if let Some(caller) = crate::ha::member_heartbeat(shared, req, name.as_deref(), &abort) {
-        return dispatch(shared, req, &caller, out);
+    if let Some(doc) = crate::ha::member_heartbeat(shared, req, name.as_deref()) {
+        return Ok(Tail::with(doc));
     }
     let rows = match shared.store.policy() {
         Ok(r) => r,

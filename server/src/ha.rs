@@ -60,22 +60,24 @@ pub fn write_refusal(ha: Option<&HaHandle>, handler: &dyn Handler, cmd: &str) ->
     Some(Response::new().error(format!("{cmd}: refused: {why}")))
 }
 
-/// The caller of a `hastatus --heartbeat` from a member of the HA set (its certificate
-/// name is this node's, a peer's or the witness's), which is answered without the
-/// policy table: the database sits behind the VIP and is out of reach exactly while
-/// the members decide a takeover.  `None` for every other request.
+/// The answer to a `hastatus --heartbeat` from a member of the HA set (its certificate
+/// name is this node's, a peer's or the witness's), given without the policy table, the
+/// site table or any other database read: the database sits behind the VIP and is out of
+/// reach (or hangs) exactly while the members decide a takeover, and a heartbeat has a
+/// deadline of one interval.  `None` for every other request.
 pub fn member_heartbeat(
     shared: &crate::state::Shared,
     req: &xcat_proto::Request,
     cert_name: Option<&str>,
-    abort: &crate::output::AbortFlag,
-) -> Option<crate::reply::Caller> {
+) -> Option<Response> {
     let ha = shared.info.ha.as_ref()?;
     let name = cert_name?;
-    (haagent::heartbeat::is_heartbeat(req) && ha.0.knows(name)).then(|| crate::reply::Caller {
-        auth_name: Some(name.to_string()),
-        peer_host: None,
-        privileged: true,
-        abort: abort.clone(),
-    })
+    if !(haagent::heartbeat::is_heartbeat(req) && ha.0.knows(name)) {
+        return None;
+    }
+    let args = req.args();
+    Some(xcat_handlers::builtins::hastatus::heartbeat_answer(
+        ha,
+        args.get(1..).unwrap_or_default(),
+    ))
 }

@@ -5,7 +5,7 @@
 //! admin's `hastatus activate [--force] | standby | deactivate` changes the role.
 //! Without an agent (`xcatd` without `--ha-config`) the answer is `role: none`.
 
-use crate::api::{Ctx, Handler, HandlerError, Responder};
+use crate::api::{Ctx, HaHandle, Handler, HandlerError, Responder};
 use xcat_proto::{Request, Response};
 
 pub struct Hastatus;
@@ -24,6 +24,19 @@ fn lines(response: Response, lines: Vec<String>) -> Response {
     lines.into_iter().fold(response, |r, l| r.data(l))
 }
 
+fn reply(result: Result<Vec<String>, String>) -> Response {
+    match result {
+        Ok(l) => lines(Response::new(), l),
+        Err(e) => Response::new().error(format!("hastatus: {e}")),
+    }
+}
+
+/// The answer to `hastatus --heartbeat <caller's lines>` (the daemon answers a
+/// member's heartbeat with this directly, without the database).
+pub fn heartbeat_answer(ha: &HaHandle, caller: &[&str]) -> Response {
+    reply(ha.0.heartbeat(caller))
+}
+
 /// The answer to one `hastatus` request.
 pub fn answer(ctx: &Ctx, args: &[&str]) -> Response {
     if !ctx.privileged {
@@ -38,14 +51,10 @@ pub fn answer(ctx: &Ctx, args: &[&str]) -> Response {
             Some(_) => Response::new().error("hastatus: this xcatd runs without --ha-config"),
         };
     };
-    let result = match args.split_first() {
-        None => Ok(ha.0.status()),
-        Some((&"--heartbeat", caller)) => ha.0.heartbeat(caller),
-        Some(_) => ha.0.admin(args),
-    };
-    match result {
-        Ok(l) => lines(Response::new(), l),
-        Err(e) => Response::new().error(format!("hastatus: {e}")),
+    match args.split_first() {
+        None => reply(Ok(ha.0.status())),
+        Some((&"--heartbeat", caller)) => heartbeat_answer(ha, caller),
+        Some(_) => reply(ha.0.admin(args)),
     }
 }
 
