@@ -6,6 +6,7 @@
 //! runs, the acknowledged writes checked afterwards, and a thread dump of a daemon.
 
 use super::ha::xcatha_args;
+use super::host::output;
 use super::{Cluster, ClusterSpec};
 use std::process::{Command, Output};
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -21,7 +22,7 @@ pub const TIMING: [(&str, &str); 3] = [
 pub const MN1: &str = "198.18.0.1";
 pub const MN2: &str = "198.18.0.2";
 /// The clients' `XCATHOST` (the VIP, [`super::ha::VIP`]).
-pub const XCATHOST: (&str, &str) = ("XCATHOST", "198.18.0.5:3001");
+pub const VIA_VIP: &str = "198.18.0.5:3001";
 
 pub fn text(b: &[u8]) -> String {
     String::from_utf8_lossy(b).into_owned()
@@ -44,16 +45,26 @@ fn setup(c: &Cluster, host: &str) {
     assert_eq!(o.status.code(), Some(0), "{host}: {}", show(&o));
 }
 
+/// The stock-named client `command` on cn01 with `XCATHOST=xcathost`, killed after
+/// [`CLIENT_LIMIT`]: a client whose server vanished without a reset (its cable pulled,
+/// then fenced) waits for an answer forever, as stock's does.
+pub fn cn01(c: &Cluster, command: &str, args: &[&str], xcathost: &str) -> Output {
+    let limit = CLIENT_LIMIT.as_secs().to_string();
+    let program = format!("/opt/xcat/bin/{command}");
+    let mut cmd = c.host("cn01").command("timeout");
+    cmd.args(["-s", "KILL", &limit, &program])
+        .args(args)
+        .env("XCATHOST", xcathost);
+    output(&mut cmd)
+}
+
+/// How long [`cn01`] lets a client run.
+pub const CLIENT_LIMIT: Duration = Duration::from_secs(60);
+
 /// `hastatus` of the daemon at `ip` (from cn01, root's credentials): its lines, or
 /// one line `! …` when it does not answer.
 pub fn hastatus(c: &Cluster, ip: &str) -> Vec<String> {
-    let host = format!("{ip}:3001");
-    let o = c.client_env(
-        "cn01",
-        "xcatclientnnr",
-        &["hastatus"],
-        &[("XCATHOST", &host)],
-    );
+    let o = cn01(c, "xcatclientnnr", &["hastatus"], &format!("{ip}:3001"));
     if !o.status.success() {
         return vec![format!("! {}", show(&o))];
     }
@@ -140,11 +151,11 @@ pub fn agents_up() -> Option<Cluster> {
     Some(c)
 }
 
-/// `mkdef -t node -o w<n> groups=all` from cn01 through the VIP.
-pub fn write_node(c: &Cluster, n: u32) -> Output {
+/// `mkdef -t node -o w<n> groups=all` from cn01 to `xcathost` (e.g. [`VIA_VIP`]).
+pub fn write_node(c: &Cluster, n: u32, xcathost: &str) -> Output {
     let obj = format!("w{n}");
     let args = ["-t", "node", "-o", &obj, "groups=all"];
-    c.client_env("cn01", "mkdef", &args, &[XCATHOST])
+    cn01(c, "mkdef", &args, xcathost)
 }
 
 /// What the clients on cn01 saw while a fault ran.
@@ -162,22 +173,45 @@ pub struct Load {
 /// both); after `fault` returns, the loops go on until each has had one command
 /// succeed (two minutes at most for the reads, three for the writes).
 pub fn under_load(c: &Cluster, first: u32, fault: impl FnOnce()) -> Load {
+    load_while(c, first, true, fault)
+}
+
+/// [`under_load`] whose loops stop when `fault` returns (nothing may serve then).
+pub fn under_load_then_stop(c: &Cluster, first: u32, fault: impl FnOnce()) -> Load {
+    load_while(c, first, false, fault)
+}
+
+fn load_while(c: &Cluster, first: u32, settle: bool, fault: impl FnOnce()) -> Load {
     let done = AtomicBool::new(false);
+    let settle = AtomicBool::new(settle);
     let load = Mutex::new(Load::default());
     std::thread::scope(|s| {
-        s.spawn(|| read_loop(c, &done, &load));
-        s.spawn(|| write_loop(c, first, &done, &load));
+        s.spawn(|| read_loop(c, &settle, &done, &load));
+        s.spawn(|| write_loop(c, first, &settle, &done, &load));
         s.spawn(|| {
             while !done.load(Ordering::SeqCst) {
                 assert_vip_not_on_both(c);
-                load.lock().unwrap().samples += 1;
+                load.lock().unwrap_or_else(|p| p.into_inner()).samples += 1;
                 std::thread::sleep(Duration::from_millis(100));
             }
         });
+        // Also when `fault` panics: the loops end and the panic reaches the test.
+        let _stop = Stop(&done, &settle);
         fault();
-        done.store(true, Ordering::SeqCst);
     });
-    load.into_inner().unwrap()
+    load.into_inner().unwrap_or_else(|p| p.into_inner())
+}
+
+/// Ends the loops when dropped (at once when the fault panicked).
+struct Stop<'a>(&'a AtomicBool, &'a AtomicBool);
+
+impl Drop for Stop<'_> {
+    fn drop(&mut self) {
+        if std::thread::panicking() {
+            self.1.store(false, Ordering::SeqCst);
+        }
+        self.0.store(true, Ordering::SeqCst);
+    }
 }
 
 /// Panics (with both agents' logs, the fence log and the addresses) when the VIP is
@@ -194,15 +228,15 @@ pub fn assert_vip_not_on_both(c: &Cluster) {
     );
 }
 
-fn read_loop(c: &Cluster, done: &AtomicBool, load: &Mutex<Load>) {
+fn read_loop(c: &Cluster, settle: &AtomicBool, done: &AtomicBool, load: &Mutex<Load>) {
     let mut since = None;
     loop {
         let after = done.load(Ordering::SeqCst);
-        let ok = c
-            .client_env("cn01", "lsdef", &["cn01"], &[XCATHOST])
-            .status
-            .success();
-        let mut l = load.lock().unwrap();
+        if after && !settle.load(Ordering::SeqCst) {
+            return;
+        }
+        let ok = cn01(c, "lsdef", &["cn01"], VIA_VIP).status.success();
+        let mut l = load.lock().unwrap_or_else(|p| p.into_inner());
         l.reads += 1;
         l.failed_reads += usize::from(!ok);
         drop(l);
@@ -214,14 +248,17 @@ fn read_loop(c: &Cluster, done: &AtomicBool, load: &Mutex<Load>) {
     }
 }
 
-fn write_loop(c: &Cluster, first: u32, done: &AtomicBool, load: &Mutex<Load>) {
+fn write_loop(c: &Cluster, first: u32, settle: &AtomicBool, done: &AtomicBool, load: &Mutex<Load>) {
     let mut n = first;
     let start = Instant::now();
     loop {
         let after = done.load(Ordering::SeqCst);
-        let ok = write_node(c, n).status.success();
+        if after && !settle.load(Ordering::SeqCst) {
+            return;
+        }
+        let ok = write_node(c, n, VIA_VIP).status.success();
         if ok {
-            load.lock().unwrap().acked.push(n);
+            load.lock().unwrap_or_else(|p| p.into_inner()).acked.push(n);
         }
         n += 1;
         if after && ok || start.elapsed() > Duration::from_secs(180) {
@@ -233,7 +270,7 @@ fn write_loop(c: &Cluster, first: u32, done: &AtomicBool, load: &Mutex<Load>) {
 
 /// The node names `lsdef -t node -s all` lists through the VIP.
 pub fn listed_nodes(c: &Cluster) -> String {
-    let o = c.client_env("cn01", "lsdef", &["-t", "node", "-s", "all"], &[XCATHOST]);
+    let o = cn01(c, "lsdef", &["-t", "node", "-s", "all"], VIA_VIP);
     assert!(o.status.success(), "{}", show(&o));
     text(&o.stdout)
 }
@@ -254,6 +291,28 @@ pub fn assert_acked_present(c: &Cluster, load: &Load) {
         load.failed_reads,
         load.samples
     );
+}
+
+/// The shared term file (`TERM HOLDER`), read on the machine.
+pub fn shared_term(c: &Cluster) -> String {
+    let path = super::ha::shared_dir(c.layout()).join("xcatha/term");
+    std::fs::read_to_string(path)
+        .unwrap_or_default()
+        .trim()
+        .to_string()
+}
+
+/// Polls `host`'s [`agent_log`] until it has `line` (panics after `limit`).
+pub fn wait_log(c: &Cluster, host: &str, line: &str, limit: Duration) -> String {
+    let deadline = Instant::now() + limit;
+    loop {
+        let log = agent_log(c, host);
+        if log.contains(line) {
+            return log;
+        }
+        assert!(Instant::now() < deadline, "{host}: never '{line}':\n{log}");
+        std::thread::sleep(Duration::from_millis(200));
+    }
 }
 
 /// Every thread's backtrace of process `pid` (`gdb -batch`), for a failure message.
