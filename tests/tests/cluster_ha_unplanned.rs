@@ -64,6 +64,25 @@ fn every_mn1_process_killed_mn2_fences_and_takes_over() {
     }
 }
 
+/// The first fence kills mn1 and drops its VIP, then fails: until the retry the VIP is
+/// on no host and connections to the database hang.  Heartbeats must still be answered
+/// (by mn2 and the witness) for mn2 to retry after the timeout and take over.
+#[test]
+fn mn1_killed_first_fence_fails_after_the_kill_mn2_retries_and_takes_over() {
+    let kill = |c: &Cluster| {
+        c.set_fence_failing_once("mn2").expect("mn2's fence flag");
+        c.kill_host("mn1");
+    };
+    if let Some(c) = takeover_after("kill -9 of mn1, mn2's first fence failing", kill) {
+        let log = agent_log(&c, "mn2");
+        assert!(
+            log.contains("mn2: fencing mn1 failed: not taking over"),
+            "{log}"
+        );
+        done(c);
+    }
+}
+
 /// mn1's daemon (and with it its agent) frozen while its PostgreSQL, and the VIP to
 /// it, stay up: the fence kills the frozen daemon too.
 #[test]

@@ -6,7 +6,8 @@
 //! every process of the peer's host — all processes in its network namespace — and
 //! remove the VIP from its interface, as a power-off would; wait until the killed
 //! postmaster is reaped; then take the shared disk's database: start PostgreSQL here;
-//! it fails on purpose while [`FENCE_FAILS`] exists).
+//! it fails on purpose while [`FENCE_FAILS`] exists, and once after the kill when
+//! [`FENCE_FAILS_ONCE`] exists).
 //! Also the faults on a whole MN host and on its unsupervised xcatd (pidfile).
 
 use super::ha::{self, PG_DATA, SHARED_PATH, VIP, VIP_NIC};
@@ -29,6 +30,10 @@ pub const FENCE: &str = "/etc/xcatha/fence";
 /// While this file exists on an MN its fence command fails (exit 1) without touching
 /// the peer ([`Cluster::set_fence_failing`]).
 pub const FENCE_FAILS: &str = "/etc/xcatha/fence-fails";
+/// While this file exists on an MN its fence command kills the peer and drops its VIP,
+/// then removes the file and fails (exit 1) before starting PostgreSQL: the next
+/// attempt finds a dead peer and no VIP anywhere.
+pub const FENCE_FAILS_ONCE: &str = "/etc/xcatha/fence-fails-once";
 const XCATD_PIDFILE: &str = "/var/lib/xcluster/xcatd.pid";
 
 fn member(spec: &ClusterSpec, name: &str) -> Result<String, String> {
@@ -102,6 +107,7 @@ fn fence_script(layout: &Layout) -> Result<String, String> {
          while [ -n \"$pm\" ] && [ -e /proc/$pm ] && [ $n -lt 200 ]; do sleep 0.2; n=$((n+1)); done\n\
          # A powered-off host holds no address: the VIP goes with it.\n\
          machine ip -n \"$ns\" addr del {VIP}/24 dev eth0\n\
+         [ -e {FENCE_FAILS_ONCE} ] && {{ rm -f {FENCE_FAILS_ONCE}; echo \"fence: failing once after the kill on purpose\" >&2; exit 1; }}\n\
          exec {start}\n",
         std::process::id(),
         std::process::id(),
@@ -164,16 +170,26 @@ impl Cluster {
 
     /// Make `host`'s fence command fail (exit 1, the peer untouched) or work again.
     pub fn set_fence_failing(&self, host: &str, fails: bool) -> Result<(), String> {
-        let h = self.host(host);
-        let o = if fails {
-            h.run("touch", &[FENCE_FAILS])
+        let flag = if fails { "touch" } else { "rm" };
+        self.fence_flag(host, flag, FENCE_FAILS)
+    }
+
+    /// Make `host`'s next fence fail after it killed the peer ([`FENCE_FAILS_ONCE`]).
+    pub fn set_fence_failing_once(&self, host: &str) -> Result<(), String> {
+        self.fence_flag(host, "touch", FENCE_FAILS_ONCE)
+    }
+
+    fn fence_flag(&self, host: &str, program: &str, flag: &str) -> Result<(), String> {
+        let args: &[&str] = if program == "rm" {
+            &["-f", flag]
         } else {
-            h.run("rm", &["-f", FENCE_FAILS])
+            &[flag]
         };
+        let o = self.host(host).run(program, args);
         if o.status.success() {
             Ok(())
         } else {
-            Err(format!("{host}: {FENCE_FAILS}: {o:?}"))
+            Err(format!("{host}: {program} {flag}: {o:?}"))
         }
     }
 
