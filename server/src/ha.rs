@@ -60,34 +60,17 @@ pub fn write_refusal(ha: Option<&HaHandle>, handler: &dyn Handler, cmd: &str) ->
     Some(Response::new().error(format!("{cmd}: refused: {why}")))
 }
 
-/// The answer to a member's `hastatus` ([`member_hastatus`]): the built-in's,
-/// straight from the agent, without the dispatch path's database reads (forwarding
-/// settings, `site` values).  While the VIP is down those would hold a heartbeat — and
-/// the moment the agent records the exchange — for the database's connect timeout, so
-/// a witness or a standby would count a dead active as heard seconds after it died.
-fn member_answer(shared: &crate::state::Shared, req: &xcat_proto::Request) -> Response {
-    let Some(db) = shared.store.inner().db() else {
-        return Response::new().error("xcatd has no database handle");
-    };
-    let ctx = xcat_handlers::Ctx {
-        db,
-        server: shared.info.clone(),
-        runner: shared.runner(),
-        user: None,
-        peer_host: None,
-        privileged: true,
-        groups: None,
-    };
-    xcat_handlers::builtins::hastatus::answer(&ctx, &req.args())
-}
-
-/// The answer to a `hastatus` request (a heartbeat, the status or an admin word) from a
-/// member of the HA set (its certificate name is this node's, a peer's or the
-/// witness's), given without the policy table: the database sits behind the VIP and is
-/// out of reach exactly while the members decide a takeover, and while `xcatha -a` on a
-/// standby asks its own daemon to activate (with this host's server certificate).  Not
-/// audited (the audit log is in that database); the agent logs every transition.
-/// `None` for every other request.
+/// The answer to a `hastatus` request (a heartbeat, the status, the metrics or an admin
+/// word) from a member of the HA set (its certificate name is this node's, a peer's or
+/// the witness's) or from root's certificate, given straight from the agent without the
+/// policy table or any other database read: the database sits behind the VIP and is out
+/// of reach (or hangs while the VIP is on no host) exactly while the members decide a
+/// takeover, while `xcatha -a` on a standby asks its own daemon to activate (with this
+/// host's server certificate), and while an admin looks at what happens.  Through the
+/// dispatch path a heartbeat that arrived just before the active died waited for the
+/// database's connect timeout, so the standby counted the dead active as heard seconds
+/// late.  Not audited (the audit log is in that database); the agent logs every
+/// transition.  `None` for every other request.
 pub fn member_hastatus(
     shared: &crate::state::Shared,
     req: &xcat_proto::Request,
@@ -95,5 +78,10 @@ pub fn member_hastatus(
 ) -> Option<Response> {
     let ha = shared.info.ha.as_ref()?;
     let name = cert_name?;
-    (req.command() == "hastatus" && ha.0.knows(name)).then(|| member_answer(shared, req))
+    let allowed = ha.0.knows(name) || name == ROOT_CERT;
+    (req.command() == "hastatus" && allowed)
+        .then(|| xcat_handlers::builtins::hastatus::answer_with(Some(ha), &req.args()))
 }
+
+/// The certificate name of root's client credentials (`~/.xcat/client-cred.pem`).
+const ROOT_CERT: &str = "root";

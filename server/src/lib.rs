@@ -5,6 +5,7 @@
 //! (framing, queue, abort, writer) → [`dispatch`] on a blocking thread
 //! (auth, [`policy`], built-ins, handlers, [`forward`]) → [`output`].
 
+pub mod accept_values;
 pub mod audit;
 pub mod auth;
 pub mod budget;

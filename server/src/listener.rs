@@ -8,12 +8,13 @@
 //! interval.  Shutdown stops accepting; connection tasks hold a guard so
 //! the caller can wait for them.
 
+use crate::accept_values::AcceptValues;
 use crate::config::ServeConfig;
 use crate::connection;
 use crate::peer::{short_host, unmap, PeerInfo};
 use crate::pending::PendingGuard;
 use crate::state::Shared;
-use crate::store::{NetworkRow, SiteValues};
+use crate::store::SiteValues;
 use crate::throttle::max_connections;
 use crate::tls::{peer_name, AcceptorCache, TlsSettings};
 use socket2::{Domain, Protocol, Socket, Type};
@@ -24,10 +25,6 @@ use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::{mpsc, watch};
 
 const BACKLOG: i32 = 8192;
-
-/// How long the accept loop waits for site values before it goes on with
-/// the last ones read.
-const SITE_READ_BOUND: std::time::Duration = std::time::Duration::from_secs(2);
 
 fn bind_one(addr: SocketAddr, dual_stack: bool) -> std::io::Result<std::net::TcpListener> {
     let socket = Socket::new(Domain::for_address(addr), Type::STREAM, Some(Protocol::TCP))?;
@@ -86,34 +83,16 @@ fn tls_settings(site: &crate::store::SiteValues) -> TlsSettings {
     }
 }
 
-/// How long a connection waits for the `networks` rows before its peer's short
-/// name is made without them (the read goes on and fills the cache).
-const NETWORKS_READ_BOUND: Duration = Duration::from_millis(200);
-
-/// `networks` rows (cached like site values); none when unreadable or not read within
-/// [`NETWORKS_READ_BOUND`]: a database out of reach (an HA standby while the VIP is
-/// down) must not hold every connection — heartbeats included — for its connect
-/// timeout.
-async fn networks(shared: &Arc<Shared>) -> Arc<Vec<NetworkRow>> {
-    if let Some(rows) = shared.store.fresh_networks() {
-        return rows;
-    }
-    let s = shared.clone();
-    let read = tokio::task::spawn_blocking(move || s.store.networks());
-    match tokio::time::timeout(NETWORKS_READ_BOUND, read).await {
-        Ok(Ok(Ok(v))) => v,
-        Ok(Ok(Err(e))) => {
-            tracing::debug!("networks table unreadable: {e}");
-            Arc::new(Vec::new())
-        }
-        Ok(Err(_)) | Err(_) => Arc::new(Vec::new()),
-    }
-}
-
 /// Short host name of a peer whose address resolved to `fqdn`: the domain
 /// stripped is its network's `networks.domain`, else `site.domain`.
-async fn peer_host(shared: &Arc<Shared>, site: &SiteValues, ip: IpAddr, fqdn: &str) -> String {
-    let rows = networks(shared).await;
+async fn peer_host(
+    shared: &Arc<Shared>,
+    values: &AcceptValues,
+    site: &SiteValues,
+    ip: IpAddr,
+    fqdn: &str,
+) -> String {
+    let rows = values.networks(shared).await;
     let domain = crate::netdomain::peer_domain(ip, &rows, site.get("domain").map(String::as_str));
     short_host(fqdn, domain)
 }
@@ -121,7 +100,6 @@ async fn peer_host(shared: &Arc<Shared>, site: &SiteValues, ip: IpAddr, fqdn: &s
 struct Accepted {
     tcp: TcpStream,
     addr: SocketAddr,
-    site: Arc<SiteValues>,
     started: Instant,
     pending: PendingGuard,
 }
@@ -129,6 +107,7 @@ struct Accepted {
 async fn handle(
     conn: Accepted,
     shared: Arc<Shared>,
+    values: Arc<AcceptValues>,
     acceptors: Arc<AcceptorCache>,
     shutdown: watch::Receiver<bool>,
     _guard: mpsc::Sender<()>,
@@ -136,7 +115,6 @@ async fn handle(
     let Accepted {
         tcp,
         addr,
-        site,
         started,
         pending,
     } = conn;
@@ -144,6 +122,13 @@ async fn handle(
     let addr = unmap(addr);
     // The reverse lookup runs on the resolver threads during the handshake.
     let lookup = shared.resolver.lookup(addr.ip());
+    // Site values are re-read (briefly cached) for every connection, so a changed
+    // xcatmaxconnections applies from the next request; here, not in the accept loop,
+    // so a database that hangs delays no other connection (crate::accept_values).
+    let site = values.site(&shared).await;
+    shared.conn_limit.set_limit(max_connections(
+        site.get("xcatmaxconnections").map(String::as_str),
+    ));
     let limits = &shared.cfg.limits;
     let acceptor = acceptors.get(&tls_settings(&site));
     let handshake = tokio::time::timeout(
@@ -170,7 +155,7 @@ async fn handle(
     let name = peer_name(tls.get_ref().1.peer_certificates());
     let fqdn = lookup.await;
     let host = match fqdn.as_deref() {
-        Some(f) => Some(peer_host(&shared, &site, addr.ip(), f).await),
+        Some(f) => Some(peer_host(&shared, &values, &site, addr.ip(), f).await),
         None => None,
     };
     let peer = PeerInfo {
@@ -263,51 +248,6 @@ async fn accept_forever(l: TcpListener, tx: mpsc::Sender<(TcpStream, SocketAddr)
     }
 }
 
-/// The site values of the accept loop: cached values while fresh, else one read of
-/// the database at a time.  While the database answers, a connection waits for a
-/// read up to [`SITE_READ_BOUND`]; once a read failed or overran the bound, accepts go
-/// on at once with the last values read until a read succeeds again (a database out
-/// of reach — an HA standby while the VIP is down — would otherwise hold every accept
-/// for the bound, and heartbeats would queue behind each other).
-#[derive(Default)]
-struct SiteReader {
-    last: Arc<SiteValues>,
-    reading: Option<tokio::task::JoinHandle<Option<Arc<SiteValues>>>>,
-    failing: bool,
-}
-
-impl SiteReader {
-    async fn get(&mut self, shared: &Arc<Shared>) -> Arc<SiteValues> {
-        if let Some(site) = shared.store.fresh_site() {
-            self.last = site.clone();
-            return site;
-        }
-        let mut read = self.reading.take().unwrap_or_else(|| {
-            let s = shared.clone();
-            tokio::task::spawn_blocking(move || s.store.site().ok())
-        });
-        let bound = if self.failing {
-            Duration::ZERO
-        } else {
-            SITE_READ_BOUND
-        };
-        match tokio::time::timeout(bound, &mut read).await {
-            Ok(Ok(Some(site))) => {
-                self.failing = false;
-                self.last = site.clone();
-                return site;
-            }
-            Ok(_) => {}
-            Err(_) => self.reading = Some(read),
-        }
-        if !self.failing {
-            tracing::warn!("site table not readable in time; using the last values read");
-            self.failing = true;
-        }
-        self.last.clone()
-    }
-}
-
 /// Accept until `shutdown` turns true; returns once accepting has stopped
 /// (the listening sockets are closed: new connections are refused).
 /// Every connection task holds a clone of `guard`.
@@ -324,7 +264,7 @@ pub async fn accept_loop(
         .map(|l| tokio::spawn(accept_forever(l, tx.clone())))
         .collect();
     drop(tx);
-    let mut site_reader = SiteReader::default();
+    let values = Arc::new(AcceptValues::default());
     loop {
         let (tcp, addr) = tokio::select! {
             pair = rx.recv() => match pair {
@@ -333,23 +273,16 @@ pub async fn accept_loop(
             },
             _ = shutdown.changed() => break,
         };
-        let started = Instant::now();
-        // Site values are re-read (briefly cached) for every connection, so a
-        // changed xcatmaxconnections applies from the next request.
-        let site = site_reader.get(&shared).await;
-        shared.conn_limit.set_limit(max_connections(
-            site.get("xcatmaxconnections").map(String::as_str),
-        ));
         let conn = Accepted {
             tcp,
             addr,
-            site,
-            started,
+            started: Instant::now(),
             pending: shared.pending.admit(),
         };
         tokio::spawn(handle(
             conn,
             shared.clone(),
+            values.clone(),
             acceptors.clone(),
             shutdown.clone(),
             guard.clone(),

@@ -6,7 +6,7 @@
 //! `hastatus --metrics` gives the same facts as Prometheus metrics, one per line.
 //! Without an agent (`xcatd` without `--ha-config`) the answer is `role: none`.
 
-use crate::api::{Ctx, Handler, HandlerError, Responder};
+use crate::api::{Ctx, HaHandle, Handler, HandlerError, Responder};
 use xcat_proto::{Request, Response};
 
 pub struct Hastatus;
@@ -31,10 +31,17 @@ pub fn answer(ctx: &Ctx, args: &[&str]) -> Response {
     if !ctx.privileged {
         return Response::new().error("hastatus: permission denied: trusted peers and root only");
     }
+    answer_with(ctx.server.ha.as_ref(), args)
+}
+
+/// The answer of the agent `ha` (none: this daemon runs without `--ha-config`) to an
+/// allowed caller; reads no database (the daemon answers HA members and root with it
+/// while the database is out of reach).
+pub fn answer_with(ha: Option<&HaHandle>, args: &[&str]) -> Response {
     if matches!(args.first(), Some(&"-h" | &"--help")) {
         return lines(Response::new(), USAGE.map(String::from).to_vec());
     }
-    let Some(ha) = &ctx.server.ha else {
+    let Some(ha) = ha else {
         return match args.first() {
             None => Response::new().data(NO_HA),
             Some(_) => Response::new().error("hastatus: this xcatd runs without --ha-config"),

@@ -4,11 +4,13 @@
 //! the witness's on sn1 (`/etc/xcatha/witness.conf`, passed to sn1's supervised xcatd
 //! as `--ha-config`), and the fence command of both MNs (`/etc/xcatha/fence PEER`: kill
 //! every process of the peer's host — all processes in its network namespace — and
-//! remove the VIP from its interface, as a power-off would; then take the shared
-//! disk's database: start PostgreSQL here).
+//! remove the VIP from its interface, as a power-off would; wait until the killed
+//! postmaster is reaped; then take the shared disk's database: start PostgreSQL here;
+//! it fails on purpose while [`FENCE_FAILS`] exists, and once after the kill when
+//! [`FENCE_FAILS_ONCE`] exists).
 //! Also the faults on a whole MN host and on its unsupervised xcatd (pidfile).
 
-use super::ha::{self, SHARED_PATH, VIP, VIP_NIC};
+use super::ha::{self, PG_DATA, SHARED_PATH, VIP, VIP_NIC};
 use super::layout::Layout;
 use super::mounts::host_command;
 use super::spec::{ClusterSpec, HostSpec, Role};
@@ -25,6 +27,13 @@ pub const WITNESS_CONF: &str = "/etc/xcatha/witness.conf";
 pub const WITNESS: &str = "sn1";
 /// The MNs' fence command (`FENCE PEER`).
 pub const FENCE: &str = "/etc/xcatha/fence";
+/// While this file exists on an MN its fence command fails (exit 1) without touching
+/// the peer ([`Cluster::set_fence_failing`]).
+pub const FENCE_FAILS: &str = "/etc/xcatha/fence-fails";
+/// While this file exists on an MN its fence command kills the peer and drops its VIP,
+/// then removes the file and fails (exit 1) before starting PostgreSQL: the next
+/// attempt finds a dead peer and no VIP anywhere.
+pub const FENCE_FAILS_ONCE: &str = "/etc/xcatha/fence-fails-once";
 const XCATD_PIDFILE: &str = "/var/lib/xcluster/xcatd.pid";
 
 fn member(spec: &ClusterSpec, name: &str) -> Result<String, String> {
@@ -82,6 +91,7 @@ fn fence_script(layout: &Layout) -> Result<String, String> {
          # process that runs the cluster (pid {}; the hosts' copies of /run/netns are stale).\n\
          machine() {{ nsenter --mount=/proc/{}/ns/mnt -- \"$@\"; }}\n\
          case \"$1\" in mn1|mn2) ;; *) echo \"fence: unknown peer '$1'\" >&2; exit 2;; esac\n\
+         [ -e {FENCE_FAILS} ] && {{ echo \"fence: failing on purpose ({FENCE_FAILS})\" >&2; exit 1; }}\n\
          ns=\"{}$1\"\n\
          for i in 1 2 3 4 5 6 7 8 9 10; do\n\
          \x20 pids=$(machine ip netns pids \"$ns\")\n\
@@ -90,8 +100,14 @@ fn fence_script(layout: &Layout) -> Result<String, String> {
          \x20 sleep 0.2\n\
          done\n\
          [ -z \"$(machine ip netns pids \"$ns\")\" ] || {{ echo \"fence: $1 still runs\" >&2; exit 1; }}\n\
+         # The peer's postmaster is dead, but a zombie until the machine's init reaps it,\n\
+         # and PostgreSQL refuses to start while the pid in postmaster.pid exists.\n\
+         pm=$(head -n 1 {PG_DATA}/postmaster.pid 2>/dev/null)\n\
+         n=0\n\
+         while [ -n \"$pm\" ] && [ -e /proc/$pm ] && [ $n -lt 200 ]; do sleep 0.2; n=$((n+1)); done\n\
          # A powered-off host holds no address: the VIP goes with it.\n\
          machine ip -n \"$ns\" addr del {VIP}/24 dev eth0\n\
+         [ -e {FENCE_FAILS_ONCE} ] && {{ rm -f {FENCE_FAILS_ONCE}; echo \"fence: failing once after the kill on purpose\" >&2; exit 1; }}\n\
          exec {start}\n",
         std::process::id(),
         std::process::id(),
@@ -150,6 +166,31 @@ impl Cluster {
     /// daemon reaches its database through the VIP).
     pub fn vip_up(&self, host: &str) -> Result<(), String> {
         ha::set_vip(&self.layout, host, true)
+    }
+
+    /// Make `host`'s fence command fail (exit 1, the peer untouched) or work again.
+    pub fn set_fence_failing(&self, host: &str, fails: bool) -> Result<(), String> {
+        let flag = if fails { "touch" } else { "rm" };
+        self.fence_flag(host, flag, FENCE_FAILS)
+    }
+
+    /// Make `host`'s next fence fail after it killed the peer ([`FENCE_FAILS_ONCE`]).
+    pub fn set_fence_failing_once(&self, host: &str) -> Result<(), String> {
+        self.fence_flag(host, "touch", FENCE_FAILS_ONCE)
+    }
+
+    fn fence_flag(&self, host: &str, program: &str, flag: &str) -> Result<(), String> {
+        let args: &[&str] = if program == "rm" {
+            &["-f", flag]
+        } else {
+            &[flag]
+        };
+        let o = self.host(host).run(program, args);
+        if o.status.success() {
+            Ok(())
+        } else {
+            Err(format!("{host}: {program} {flag}: {o:?}"))
+        }
     }
 
     /// Pids of every process of `host` (its network namespace).

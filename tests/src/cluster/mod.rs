@@ -25,7 +25,8 @@
 //! (paths and names), [`net`], [`mounts`], [`ssh`], [`postgres`], [`xcat`],
 //! [`nimsim`], [`nim_seed`] (the AIX diskless walk-through's data), [`daemon`], [`probe`],
 //! [`faults`], [`host`], [`cleanup`], [`ha`] (the HA layout: shared disk, VIP, services
-//! commands).
+//! commands), [`ha_agents`] (the HA agents' files and faults), [`ha_watch`] (what the
+//! unplanned-failover tests observe: status, VIP, client load).
 
 pub mod check;
 pub mod cleanup;
@@ -33,6 +34,7 @@ pub mod daemon;
 pub mod faults;
 pub mod ha;
 pub mod ha_agents;
+pub mod ha_watch;
 pub mod host;
 pub mod layout;
 pub mod mounts;
