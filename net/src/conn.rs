@@ -128,6 +128,7 @@ pub async fn tcp_connect(addr: &str, timeout: Duration) -> Result<TcpStream, Cli
         match tokio::time::timeout(timeout, TcpStream::connect(sa)).await {
             Ok(Ok(s)) => {
                 let _ = s.set_nodelay(true);
+                crate::keepalive::detect_dead_peer(&s);
                 return Ok(s);
             }
             Ok(Err(e)) => last = ClientError::Connect(e.to_string()),

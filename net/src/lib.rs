@@ -9,11 +9,13 @@
 //! - [`Connection`] / [`submit`]: send requests, read answers up to serverdone.
 //! - [`reader`]: splitting the byte stream into `<xcatresponse>` documents.
 //! - [`submit_blocking`]: the same for synchronous callers.
+//! - [`keepalive`]: dead-peer detection on both ends' sockets.
 
 pub mod blocking;
 pub mod conn;
 pub mod creds;
 pub mod error;
+pub mod keepalive;
 pub mod reader;
 pub mod tls;
 

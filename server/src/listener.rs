@@ -119,6 +119,7 @@ async fn handle(
         pending,
     } = conn;
     let _ = tcp.set_nodelay(true);
+    xcat_net::keepalive::detect_dead_peer(&tcp);
     let addr = unmap(addr);
     // The reverse lookup runs on the resolver threads during the handshake.
     let lookup = shared.resolver.lookup(addr.ip());
