@@ -8,36 +8,16 @@
 //! 2 then 3, reads and writes through the VIP after each switch, the old active still
 //! running and deactivated.  Needs root (skips otherwise; fails under CI=true).
 
-use std::process::Output;
 use xcat_tests::cluster::ha::{xcatha_args, VIP, VIP_NIC};
 use xcat_tests::cluster::ha_agents::{MN1_IP, MN2_IP};
+use xcat_tests::cluster::ha_watch::{show, step_lines, text, vip_holders};
 use xcat_tests::cluster::{Cluster, ClusterSpec};
 
 const XCATHOST: (&str, &str) = ("XCATHOST", "198.18.0.5:3001");
 
-fn text(b: &[u8]) -> String {
-    String::from_utf8_lossy(b).into_owned()
-}
-
-fn show(o: &Output) -> String {
-    format!(
-        "{}\nstdout:\n{}\nstderr:\n{}",
-        o.status,
-        text(&o.stdout),
-        text(&o.stderr)
-    )
-}
-
-/// The lines that are steps, without their status tag.
+/// The step lines of xcatha's output, owned.
 fn steps(out: &str) -> Vec<String> {
-    out.lines()
-        .filter_map(|l| {
-            ["[Dryrun]", "[Passed]", "[Failed]", "[Failed, OK to ignore]"]
-                .iter()
-                .find_map(|t| l.strip_suffix(t))
-                .map(|s| s.trim_end().to_string())
-        })
-        .collect()
+    step_lines(out).into_iter().map(str::to_string).collect()
 }
 
 /// `xcatha ARGS --dryrun` on `host`: exit 0, its steps.
@@ -54,13 +34,6 @@ fn xcatha_as(c: &Cluster, host: &str, args: &[&str], dry: &[String]) -> String {
     let out = text(&o.stdout);
     assert_eq!(dry, steps(&out), "{host}: {out}");
     out
-}
-
-fn vip_holders(c: &Cluster) -> Vec<&'static str> {
-    ["mn1", "mn2"]
-        .into_iter()
-        .filter(|h| c.has_vip(h))
-        .collect()
 }
 
 /// One planned switch `from` → `to` through xcatha; `to` ends active at `term`.  Both

@@ -13,20 +13,11 @@
 use std::process::Output;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
-use xcat_tests::cluster::check::text;
 use xcat_tests::cluster::ha::{xcatha_args, VIP, VIP_NAME, VIP_NIC};
+use xcat_tests::cluster::ha_watch::{show, step_lines, text, vip_holders};
 use xcat_tests::cluster::{Cluster, ClusterSpec};
 
 const XCATHOST: (&str, &str) = ("XCATHOST", "198.18.0.5:3001");
-
-fn show(o: &Output) -> String {
-    format!(
-        "{}\nstdout:\n{}\nstderr:\n{}",
-        o.status,
-        text(&o.stdout),
-        text(&o.stderr)
-    )
-}
 
 /// `xcatha ARGS` on `host`: exit code 0, no `[Failed]` step, the final line.
 fn xcatha_ok(c: &Cluster, host: &str, args: &[&str], last: &str) -> String {
@@ -68,18 +59,6 @@ fn dry_run(c: &Cluster, host: &str, args: &[&str]) -> String {
     text(&o.stdout)
 }
 
-/// The step lines (ending in a status tag), without the tag.
-fn step_lines(out: &str) -> Vec<&str> {
-    out.lines()
-        .filter_map(|l| {
-            ["[Dryrun]", "[Passed]", "[Failed]", "[Failed, OK to ignore]"]
-                .iter()
-                .find_map(|t| l.strip_suffix(t))
-        })
-        .map(str::trim_end)
-        .collect()
-}
-
 fn deactivate(c: &Cluster, host: &str) -> String {
     xcatha_ok(c, host, &["-d", "-i", VIP_NIC, "-v", VIP], STANDBY)
 }
@@ -96,14 +75,6 @@ fn client_ok(c: &Cluster, command: &str, args: &[&str]) -> String {
     let o = client(c, command, args);
     assert!(o.status.success(), "{command} {args:?}: {}", show(&o));
     text(&o.stdout)
-}
-
-/// Which MNs hold the VIP (from `ip addr` inside each).
-fn vip_holders(c: &Cluster) -> Vec<&'static str> {
-    ["mn1", "mn2"]
-        .into_iter()
-        .filter(|h| c.has_vip(h))
-        .collect()
 }
 
 /// `lsdef -l` of every node and `tabdump` of every table, through the VIP.

@@ -12,8 +12,8 @@
 
 use std::time::{Duration, Instant};
 use xcat_tests::cluster::ha_watch::{
-    agent_log, agents_up, assert_acked_present, show, under_load, utc_now, vip_holders,
-    wait_status, MN2,
+    agent_log, agents_up, assert_acked_present, cn01, show, text, under_load, utc_now, vip_holders,
+    wait_log, wait_status, MN2,
 };
 use xcat_tests::cluster::Cluster;
 
@@ -43,12 +43,26 @@ fn takeover_after(what: &str, fault: impl FnOnce(&Cluster)) -> Option<Cluster> {
     );
     assert_eq!(vip_holders(&c), ["mn2"]);
     assert!(c.host_pids("mn1").is_empty(), "mn1 was fenced");
-    let log = agent_log(&c, "mn2");
+    // The command log is written by its own thread: the line may trail the role.
+    let log = wait_log(&c, "mn2", "mn2: active at term 2", Duration::from_secs(10));
     eprintln!("mn2's agent:\n{log}");
-    assert!(log.contains("mn2: active at term 2"), "{log}");
     assert!(!load.acked.is_empty(), "no write acknowledged");
     assert_acked_present(&c, &load);
+    assert_sn_serves(&c);
     Some(c)
+}
+
+/// A service node reaches the database through the VIP (`cfgloc`): after the takeover
+/// sn2's xcatd, never restarted, answers a command that reads it.
+fn assert_sn_serves(c: &Cluster) {
+    let sn2 = c.spec.host("sn2").expect("sn2 in the HA layout").ip();
+    let o = cn01(c, "lsdef", &["cn01"], &format!("{sn2}:3001"));
+    assert!(o.status.success(), "sn2: {}", show(&o));
+    assert!(
+        text(&o.stdout).starts_with("Object name: cn01\n"),
+        "sn2: {}",
+        show(&o)
+    );
 }
 
 /// Teardown leaves nothing behind.

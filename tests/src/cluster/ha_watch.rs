@@ -24,8 +24,18 @@ pub const MN2: &str = "198.18.0.2";
 /// The clients' `XCATHOST` (the VIP, [`super::ha::VIP`]).
 pub const VIA_VIP: &str = "198.18.0.5:3001";
 
-pub fn text(b: &[u8]) -> String {
-    String::from_utf8_lossy(b).into_owned()
+pub use super::check::text;
+
+/// xcatha's step lines (those ending in a status tag), without the tag.
+pub fn step_lines(out: &str) -> Vec<&str> {
+    out.lines()
+        .filter_map(|l| {
+            ["[Dryrun]", "[Passed]", "[Failed]", "[Failed, OK to ignore]"]
+                .iter()
+                .find_map(|t| l.strip_suffix(t))
+        })
+        .map(str::trim_end)
+        .collect()
 }
 
 /// Exit status, stdout and stderr for a failure message.
