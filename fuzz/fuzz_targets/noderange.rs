@@ -1,4 +1,4 @@
-//! Fuzz target `noderange`: see [`xcatd_fuzz::noderange`].
+//! Fuzz target `noderange`: see [`xcatd_fuzz::noderange_one_mode`].
 #![no_main]
 
-libfuzzer_sys::fuzz_target!(|data: &[u8]| xcatd_fuzz::noderange(data));
+libfuzzer_sys::fuzz_target!(|data: &[u8]| xcatd_fuzz::noderange_one_mode(data));
