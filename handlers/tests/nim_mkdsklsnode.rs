@@ -121,11 +121,7 @@ fn sim(name: &str) -> SimHost {
     std::fs::write(boot.join("rc.dd_boot"), "# rc.dd_boot\n").unwrap();
     std::fs::create_dir_all(spot_dir.join("71_spot/usr/lpp/bos/inst_root/etc")).unwrap();
     for tool in ["usr/bin/chgrp", "usr/bin/chown"] {
-        let path = h.root.join(tool);
-        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-        std::fs::write(&path, "#!/bin/sh\nexit 0\n").unwrap();
-        use std::os::unix::fs::PermissionsExt;
-        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755)).unwrap();
+        write_exec(&h.root.join(tool), "#!/bin/sh\nexit 0\n");
     }
     let spot_location = format!("location={}", spot_dir.display());
     client_files(&h.root);
@@ -1134,9 +1130,10 @@ impl Router {
         }
     }
 
-    /// The logged commands that no simulator logs itself (its own wrappers).
+    /// The logged commands that no simulator logs itself (its own
+    /// wrappers), each fan-out to the service nodes in name order.
     fn unsimulated(&self) -> Vec<String> {
-        self.log.lock().unwrap().clone()
+        xcat_tests::fan_sorted(self.log.lock().unwrap().clone())
     }
 }
 

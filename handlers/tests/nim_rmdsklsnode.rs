@@ -8,7 +8,7 @@
 mod nim_support;
 
 use nim_support::*;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::Command;
 use std::sync::Arc;
 use xcat_handlers::api::{Ctx, Handler};
@@ -89,13 +89,7 @@ fn seed(env: &Env, dir: &tempfile::TempDir) {
         "#!/bin/sh\nwhile [ \"$1\" != -- ]; do shift; done\nshift\necho \"$1 $2\" >> '{}'\n",
         dir.path().join("ssh.log").display()
     );
-    std::fs::write(&ssh, script).unwrap();
-    chmod_x(&ssh);
-}
-
-fn chmod_x(p: &Path) {
-    use std::os::unix::fs::PermissionsExt;
-    std::fs::set_permissions(p, std::fs::Permissions::from_mode(0o755)).unwrap();
+    write_exec(&ssh, &script);
 }
 
 /// The simulated host's own directory (state, tftpboot, bootptab).
@@ -565,8 +559,7 @@ fn prescripts_run_before_and_after_and_a_failure_stops() {
         log.display()
     );
     for s in ["b1", "e1"] {
-        std::fs::write(rig.prescripts().join(s), &script).unwrap();
-        chmod_x(&rig.prescripts().join(s));
+        write_exec(&rig.prescripts().join(s), &script);
     }
     ins(
         &rig.env,
@@ -592,7 +585,7 @@ fn prescripts_run_before_and_after_and_a_failure_stops() {
         format!("{dir}/b1 NODES=cn01,cn02 ACTION=remove\n{dir}/e1 NODES=cn01,cn02 ACTION=remove\n")
     );
     // A failing begin script: nothing removed, stock's message, Return=1.
-    std::fs::write(rig.prescripts().join("b1"), "#!/bin/sh\necho no\nexit 3\n").unwrap();
+    write_exec(&rig.prescripts().join("b1"), "#!/bin/sh\necho no\nexit 3\n");
     define_init(&sn1, "cn01", "cn01", "aabbccddee01");
     let out = run_on(&rig, &sn1, &["cn01"], &["cn01"]);
     assert_eq!(out.stdout, "sn1: Running begin script b1 for nodes cn01.\n");

@@ -492,12 +492,11 @@ fn do_sfs_copy_copies_to_one_service_node_and_skips_allocated_resources() {
             "Copying xCAT statelite files to service node sn1.",
         ]
     );
-    let local: Vec<String> = router
+    let local = router
         .log()
         .into_iter()
-        .filter(|(t, _)| *t == Target::Local)
-        .map(|(_, l)| l)
-        .collect();
+        .filter(|(t, _)| *t == Target::Local);
+    let local = xcat_tests::fan_sorted(local.map(|(_, l)| l).collect());
     assert_eq!(
         local[..5],
         [

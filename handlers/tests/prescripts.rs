@@ -49,9 +49,7 @@ impl Rig {
             "#!/bin/sh\n{extra}\necho \"{name} $NODES $ACTION\" >> '{}'\nprintf '{out}'\nexit {rc}\n",
             self.log().display()
         );
-        std::fs::write(&p, text).unwrap();
-        use std::os::unix::fs::PermissionsExt;
-        std::fs::set_permissions(&p, std::fs::Permissions::from_mode(0o755)).unwrap();
+        write_exec(&p, &text);
     }
 
     fn run(&self, command: &str, nodes: &[&str], action: &str) -> Out {

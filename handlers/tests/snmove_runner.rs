@@ -3,7 +3,6 @@
 //! validated host with every word quoted, bounded fan-out, the internal
 //! request hook, and the recording runner's canned answers.
 
-use std::os::unix::fs::PermissionsExt;
 use std::time::{Duration, Instant};
 use xcat_handlers::runner::{run_many, Cmd, Output, RecordingRunner, Runner, SystemRunner, Target};
 use xcat_proto::{Request, Response};
@@ -58,12 +57,11 @@ fn timeout_kills_the_process_group() {
 fn ssh_is_batch_mode_to_a_validated_host_with_quoted_words() {
     let dir = tempfile::tempdir().unwrap();
     let fake = dir.path().join("ssh");
-    std::fs::write(
+    xcat_tests::write_exec(
         &fake,
         "#!/bin/sh\nfor a in \"$@\"; do printf '%s\\n' \"$a\"; done\n",
     )
     .unwrap();
-    std::fs::set_permissions(&fake, std::fs::Permissions::from_mode(0o755)).unwrap();
     let r = system()
         .with_ssh_program(fake.to_str().unwrap())
         .with_connect_timeout(Duration::from_secs(5));

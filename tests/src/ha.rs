@@ -171,12 +171,7 @@ fn write_fence_script(dir: &Path) -> PathBuf {
          [ -z \"$state\" ] || [ \"$state\" = Z ]\n",
         dir = dir.display()
     );
-    std::fs::write(&script, text).expect("fence script");
-    Command::new("chmod")
-        .arg("755")
-        .arg(&script)
-        .status()
-        .expect("chmod");
+    crate::write_exec(&script, &text).expect("fence script");
     script
 }
 

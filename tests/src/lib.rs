@@ -11,10 +11,14 @@
 //! - [`client`]: running the client library in-process against a server.
 //! - [`cluster`]: a whole xCAT cluster of real hosts in namespaces (root).
 //! - [`pg_cluster`]: stopping/restarting the with-postgres cluster, holding table locks.
+//! - [`exec_file`]: executable files a test writes and runs at once.
+//! - [`command_log`]: concurrent commands' log lines in a stable order.
 
 pub mod certs;
 pub mod client;
 pub mod cluster;
+pub mod command_log;
+pub mod exec_file;
 pub mod fixtures;
 pub mod ha;
 pub mod mock;
@@ -24,6 +28,8 @@ pub mod server;
 pub mod service_nodes;
 
 pub use client::{run_client, run_client_env, send_raw, ClientHome};
+pub use command_log::fan_sorted;
+pub use exec_file::write_exec;
 pub use fixtures::{fixture, fixtures, Fixture};
 pub use server::{Backend, Xcatd};
 pub use xcat_client::Printed;

@@ -133,13 +133,11 @@ impl Net {
         self.calls.lock().unwrap().clone()
     }
 
-    /// The lines run on one target, in order.
+    /// The lines run on one target, in order (each fan-out to the service
+    /// nodes in name order).
     pub fn calls_on(&self, target: &Target) -> Vec<String> {
-        self.calls()
-            .into_iter()
-            .filter(|(t, _)| t == target)
-            .map(|(_, l)| l)
-            .collect()
+        let calls = self.calls().into_iter().filter(|(t, _)| t == target);
+        xcat_tests::fan_sorted(calls.map(|(_, l)| l).collect())
     }
 
     /// From now on `tool` (a file tool's stock path, `/usr/bin/cp`) run on

@@ -170,12 +170,10 @@ pub fn install_wrappers(root: &Path, links: &Path, script: impl Fn(&Path) -> Str
     }
 }
 
-/// Write an executable file (its directory made first).
+/// Write an executable file (its directory made first), safe to run at
+/// once (see `xcat_tests::exec_file`).
 pub fn write_exec(path: &Path, text: &str) {
-    use std::os::unix::fs::PermissionsExt;
-    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-    std::fs::write(path, text).unwrap();
-    std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o755)).unwrap();
+    xcat_tests::write_exec(path, text).unwrap();
 }
 
 /// Run `cmd`, which must succeed (`what` names it in the failure); its

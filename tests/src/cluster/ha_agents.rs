@@ -14,7 +14,7 @@ use super::ha::{self, PG_DATA, SHARED_PATH, VIP, VIP_NIC};
 use super::layout::Layout;
 use super::mounts::host_command;
 use super::spec::{ClusterSpec, HostSpec, Role};
-use super::sys::{chmod, run, write_file};
+use super::sys::{run, write_file};
 use super::Cluster;
 use crate::server::xcatd_bin;
 use std::process::Command;
@@ -132,8 +132,7 @@ pub fn prepare_host(layout: &Layout, spec: &ClusterSpec, host: &HostSpec) -> Res
         mn_conf(spec, host)?.as_bytes(),
     )?;
     let fence = dir.join("etc/xcatha/fence");
-    write_file(&fence, fence_script(layout)?.as_bytes())?;
-    chmod(&fence, 0o755)
+    crate::write_exec(&fence, &fence_script(layout)?)
 }
 
 /// The witness's extra daemon arguments (none for other hosts or without agents).
