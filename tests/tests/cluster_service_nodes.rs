@@ -4,8 +4,10 @@
 //! run their parts, tagged per SN; with sn1 killed the anycast part runs on
 //! sn2 and only sn1's broadcast part fails, with stock's text and exit 1;
 //! with sn1 frozen (SIGSTOP: its kernel accepts TCP, the daemon never
-//! answers) the same answer comes back within the MN's connect timeout.
-//! One cluster bring-up for all of it.  Needs root (skips otherwise; fails under CI=true).
+//! answers) the same answer comes back within the MN's connect timeout;
+//! with sn1's cable pulled while it works on its part (no reset ever reaches
+//! the MN) the MN's TCP keepalive gives up on it in about a minute, not at
+//! the 30-minute idle limit. One cluster bring-up for all of it.  Needs root (skips otherwise; fails under CI=true).
 
 use std::process::Output;
 use xcat_tests::cluster::{Cluster, ClusterSpec};
@@ -20,19 +22,18 @@ fn text(out: &Output) -> (Vec<String>, String) {
 }
 
 fn split(c: &Cluster) -> Output {
+    split_args(c, &["cn01,cnx1,cnx2"])
+}
+
+/// `xcatdrs_snsplit ARGS` from mn1's client.
+fn split_args(c: &Cluster, args: &[&str]) -> Output {
     // No stock link for a test command: the client binary takes it as its
     // first word.  `timeout` only guards against a hang; the command's own
     // completion is what the tests wait for.
     let client = xcat_tests::server::xcatclient_bin();
-    c.host("mn1").run(
-        "timeout",
-        &[
-            "300",
-            &client.to_string_lossy(),
-            "xcatdrs_snsplit",
-            "cn01,cnx1,cnx2",
-        ],
-    )
+    let client = client.to_string_lossy();
+    let words = [&["300", client.as_ref(), "xcatdrs_snsplit"][..], args].concat();
+    c.host("mn1").run("timeout", &words)
 }
 
 /// With sn1 out: cn01's anycast part goes on to sn2, sn1's broadcast
@@ -97,6 +98,7 @@ fn service_nodes_run_their_parts_and_a_dead_or_frozen_one_fails_alone() {
     );
     database_down_then_back(&c);
     frozen_service_node(&c);
+    cable_pulled_mid_command(&c);
     let _fault = c.kill_daemon("sn1");
     assert_sn1_out(&split(&c));
 }
@@ -116,6 +118,38 @@ fn frozen_service_node(c: &Cluster) {
     let out = split(c);
     frozen.undo().expect("thaw sn1");
     assert_sn1_out(&out);
+}
+
+/// sn1's cable pulled while its part waits (`-w` 10 minutes): no reset
+/// reaches the MN, which learns of it only from its unanswered keepalive
+/// probes (30 s of silence, then every 10 s; `net/src/keepalive.rs`) and
+/// fails sn1's part with stock's text, long before the 30-minute idle limit
+/// (`xcatdrs_snidletimeout`).
+fn cable_pulled_mid_command(c: &Cluster) {
+    let t0 = std::time::Instant::now();
+    let out = std::thread::scope(|s| {
+        let run = s.spawn(|| split_args(c, &["cn01", "-b", "primary", "-w", "600000"]));
+        // Time for the part to reach sn1 and for its daemon to start waiting.
+        std::thread::sleep(std::time::Duration::from_secs(3));
+        let cut = c.cut_link("sn1");
+        let out = run.join().expect("client thread");
+        drop(cut);
+        out
+    });
+    let took = t0.elapsed();
+    let (lines, stderr) = text(&out);
+    eprintln!("cable pulled: sn1's part failed after {took:?}: {stderr}");
+    assert_eq!(out.status.code(), Some(1), "{lines:?} {stderr}");
+    assert!(lines.is_empty(), "{lines:?}");
+    assert!(
+        stderr
+            .starts_with("Error: [mn1]: Unable to dispatch hierarchical sub-command to sn1:3001."),
+        "{stderr}"
+    );
+    assert!(
+        took < std::time::Duration::from_secs(150),
+        "the keepalive did not end it: {took:?}"
+    );
 }
 
 /// PostgreSQL stopped: every daemon answers with a database error (no
