@@ -1,6 +1,7 @@
 //! `xcatha -a -p PATH -i NIC -v VIP`: ping guard, VIP up, host name = the VIP's name,
 //! then the services in order.  With the HA agent ([`super::handover`]) the agent
-//! brings the VIP up once xcatd runs; xcatha only adds the VIP to `resolv.conf`.
+//! brings the VIP up once xcatd runs; xcatha only adds the VIP to `resolv.conf`, and
+//! the ping guard waits 2 s, not stock's 10 ([`vip::Guard`]).
 
 use super::{services, Failure};
 use crate::dbtype::DbType;
@@ -17,10 +18,15 @@ pub fn activate(
 ) -> Result<(), Failure> {
     exec.say("########## Activate stage ##########");
     check_shared_path(exec, path)?;
-    if !vip::guard(exec, v) {
+    let agent = super::handover::in_use(exec);
+    let wait = if agent {
+        vip::Guard::Agent
+    } else {
+        vip::Guard::Stock
+    };
+    if !vip::guard(exec, v, wait) {
         return Err(Failure::early(vip::ACTIVE_MESSAGE));
     }
-    let agent = super::handover::in_use(exec);
     let configured = if agent {
         vip::add_nameserver(exec, v)
     } else {

@@ -53,7 +53,7 @@ impl SetupArgs {
 
 pub fn setup(exec: &mut Exec, a: &SetupArgs) -> Result<(), Failure> {
     check_shared_path(exec, &a.path)?;
-    if !vip::guard(exec, &a.vip) {
+    if !vip::guard(exec, &a.vip, vip::Guard::Stock) {
         return Err(Failure::early(vip::ACTIVE_MESSAGE));
     }
     let shared_has_data = report_shared_install(exec, &a.path);

@@ -1,5 +1,5 @@
-//! `bench_failover [planned|unplanned] [ROUNDS]`: the failover figures of the README
-//! (`scripts/bench-failover`, `MODE=unplanned scripts/bench-failover`).
+//! `bench_failover [planned|agents|unplanned] [ROUNDS]`: the failover figures of the
+//! README (`scripts/bench-failover`, `MODE=agents …`, `MODE=unplanned …`).
 //!
 //! planned: brings up the cluster's HA layout (removed at exit), runs `xcatha -s` on
 //! mn1 and mn2 and `xcatha -a` on mn1, then ROUNDS times (default 5) switches the
@@ -7,6 +7,10 @@
 //! stock-named `lsdef cn01` through the VIP in a loop.  A round's time runs from the
 //! start of `xcatha -d` to the end of the first answered command started after the
 //! deactivation finished (only the new MN can answer it).
+//!
+//! agents: the same rounds with the HA agents at their default timing
+//! ([`Cluster::agents_up`] instead of the set-up runs): xcatha hands the VIP over
+//! through `hastatus deactivate` / `activate`.
 //!
 //! unplanned: ROUNDS times a fresh HA cluster with the agents at their default timing
 //! (no overrides: heartbeat 1 s, takeover 10 s, lease 6 s; `unplanned` module), kill
@@ -94,7 +98,7 @@ fn report(what: &str, mut times: Vec<Duration>) {
 fn main() -> ExitCode {
     let mut args: Vec<String> = std::env::args().skip(1).collect();
     let mode = match args.first().map(String::as_str) {
-        Some("planned" | "unplanned") => args.remove(0),
+        Some("planned" | "agents" | "unplanned") => args.remove(0),
         _ => "planned".to_string(),
     };
     let rounds: usize = args.first().and_then(|a| a.parse().ok()).unwrap_or(5);
@@ -110,20 +114,30 @@ fn main() -> ExitCode {
             }
         };
     }
-    planned(rounds)
+    planned(rounds, mode == "agents")
 }
 
-fn planned(rounds: usize) -> ExitCode {
-    let c = match Cluster::start_as(ClusterSpec::ha(), &format!("t{}bench", std::process::id())) {
+/// The planned rounds, with or without the HA agents.
+fn planned(rounds: usize, agents: bool) -> ExitCode {
+    let spec = if agents {
+        ClusterSpec::ha().with_ha_agents(&[])
+    } else {
+        ClusterSpec::ha()
+    };
+    let c = match Cluster::start_as(spec, &format!("t{}bench", std::process::id())) {
         Ok(c) => c,
         Err(e) => {
             eprintln!("bench_failover: {e}");
             return ExitCode::FAILURE;
         }
     };
-    let prepared = setup(&c, "mn1")
-        .and_then(|_| setup(&c, "mn2"))
-        .and_then(|_| activate(&c, "mn1"));
+    let prepared = if agents {
+        c.agents_up()
+    } else {
+        setup(&c, "mn1")
+            .and_then(|_| setup(&c, "mn2"))
+            .and_then(|_| activate(&c, "mn1"))
+    };
     if let Err(e) = prepared {
         eprintln!("bench_failover: {e}");
         return ExitCode::FAILURE;
@@ -148,6 +162,11 @@ fn planned(rounds: usize) -> ExitCode {
         }
         active = (active.1, active.0);
     }
-    report("planned failover", times);
+    let what = if agents {
+        "planned failover through the agents"
+    } else {
+        "planned failover"
+    };
+    report(what, times);
     ExitCode::SUCCESS
 }
