@@ -15,6 +15,7 @@ pub mod objects;
 pub mod regexattr;
 pub mod registry;
 pub mod subnet;
+pub mod user_regex;
 
 // Lets `testing` name this crate as `xcat_schema::` (it is also compiled into
 // this crate's integration tests by path).

@@ -101,7 +101,7 @@ pub fn is_trusted(rows: &[PolicyRow], peer_name: Option<&str>) -> bool {
 
 /// Unanchored Perl-compatible match; an invalid pattern matches nothing.
 fn regex_matches(pattern: &str, text: &str) -> bool {
-    match fancy_regex::Regex::new(pattern) {
+    match xcat_schema::user_regex::compile(pattern) {
         Ok(re) => re.is_match(text).unwrap_or(false),
         Err(e) => {
             tracing::warn!("policy parameters regex {pattern:?} is invalid: {e}");

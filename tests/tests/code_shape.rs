@@ -2,6 +2,8 @@
 //! 100 lines (from its `fn` line to its closing brace), and every source file starts
 //! with a module doc (`//!`) saying what it owns. Production code is every `src/` of
 //! the workspace's crates; tests, benches and examples are exempt from the length rule.
+//! Regular expressions in production code compile through `xcat_schema::user_regex`
+//! only, which guards the engine against patterns that allocate without bound.
 
 use std::path::{Path, PathBuf};
 
@@ -134,5 +136,23 @@ fn the_scanner_sees_functions_and_their_length() {
         f,
         [("a".into(), 2, 3), ("b".into(), 6, 5), ("d".into(), 13, 2)],
         "one-line bodies (c) are not counted"
+    );
+}
+
+#[test]
+fn regular_expressions_compile_through_user_regex_only() {
+    let guard = repo().join("schema/src/user_regex.rs");
+    let mut direct = Vec::new();
+    for f in sources().into_iter().filter(|f| *f != guard) {
+        let text = std::fs::read_to_string(&f).unwrap_or_default();
+        let production = text.split("#[cfg(test)]").next().unwrap_or("");
+        if production.contains("fancy_regex") {
+            direct.push(f.strip_prefix(repo()).unwrap_or(&f).display().to_string());
+        }
+    }
+    assert!(
+        direct.is_empty(),
+        "use xcat_schema::user_regex, not fancy_regex, in:\n{}",
+        direct.join("\n")
     );
 }

@@ -5,6 +5,8 @@
 //! * 1,000,000 `<node>` elements (refused past `MAX_REQUEST_ELEMENTS`);
 //! * a 100,000-level noderange (parentheses, brackets, chained brackets);
 //! * XML nested 100,000 levels deep;
+//! * regular expressions naming group 21,111,122,222 (2.6 GB in the regex
+//!   engine before `xcat_schema::user_regex` refused them);
 //! * invalid UTF-8 and NUL bytes in every field of a request.
 
 use xcat_client::Printed;
@@ -61,6 +63,23 @@ async fn a_hundred_thousand_level_noderange_is_refused() {
         assert_error(&p, "noderange nested more than 100 levels deep");
         still_serving(&mut server).await;
     }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn huge_back_reference_numbers_are_refused() {
+    let mut server = Xcatd::start();
+    for range in ["/n\\k<21111122222>", "/x\\k<31111122222>"] {
+        let p = server.run(&["nodels", range]).await;
+        assert_error(&p, "Invalid back reference");
+        still_serving(&mut server).await;
+    }
+    let p = server
+        .run(&["lsdef", "-t", "node", "-w", "groups=~\\k<21111122222>"])
+        .await;
+    assert_ne!(p.exit_code, 0, "{p:?}");
+    still_serving(&mut server).await;
+    let hwm = server.memory_kb("VmHWM").unwrap_or(0);
+    assert!(hwm < MAX_HWM_KB, "VmHWM {hwm} kB");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

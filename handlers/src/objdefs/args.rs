@@ -316,7 +316,9 @@ fn positional(
             p.noderange = p.names.clone();
             p.from_args = true;
         } else {
-            if cmd != Cmd::Mkdef && a.starts_with('/') && fancy_regex::Regex::new(&a[1..]).is_err()
+            if cmd != Cmd::Mkdef
+                && a.starts_with('/')
+                && xcat_schema::user_regex::compile(&a[1..]).is_err()
             {
                 fail!(
                     out,

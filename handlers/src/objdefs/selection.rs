@@ -2,8 +2,8 @@
 //! `attr!~re`; Perl regexes through fancy-regex) and dynamic-group
 //! `wherevals` (`a==b::c=~d`).
 
-use fancy_regex::Regex;
 use xcat_schema::noderange::{parse_selector, MatchOp, Matcher, Selector, SelectorSyntax};
+use xcat_schema::user_regex::{compile, Regex};
 
 #[derive(Debug, Clone)]
 pub enum Test {
@@ -34,7 +34,7 @@ pub struct Selection {
 pub struct BadSelection(pub String);
 
 fn regex(v: &str, word: &str) -> Result<Regex, BadSelection> {
-    Regex::new(v).map_err(|_| BadSelection(word.to_string()))
+    compile(v).map_err(|_| BadSelection(word.to_string()))
 }
 
 impl Selection {

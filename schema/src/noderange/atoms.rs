@@ -102,7 +102,7 @@ pub(super) fn miss(cx: &mut Ctx<'_>, atom: &str, verify: bool) -> Vec<String> {
 /// Nodes whose full name matches the Perl regular expression.
 fn regex_nodes(cx: &mut Ctx<'_>, re: &str) -> Result<Vec<String>, NodeRangeError> {
     cx.count_regex()?;
-    let pattern = fancy_regex::Regex::new(&format!("^(?:{re})$"))
+    let pattern = crate::user_regex::compile(&format!("^(?:{re})$"))
         .map_err(|e| NodeRangeError::Syntax(format!("Invalid regular expression /{re}: {e}")))?;
     let map = cx.group_map()?;
     Ok(map

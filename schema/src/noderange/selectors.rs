@@ -8,7 +8,7 @@
 use super::context::Ctx;
 use super::NodeRangeError;
 use crate::registry;
-use fancy_regex::Regex;
+use crate::user_regex::{compile, Regex};
 
 /// Comparison of a selector.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -151,7 +151,7 @@ impl Selector {
     pub fn matcher(&self) -> Result<Matcher, String> {
         let regex = match self.op {
             MatchOp::Regex | MatchOp::NotRegex => Some(
-                Regex::new(&self.value)
+                compile(&self.value)
                     .map_err(|e| format!("Invalid regular expression {}: {e}", self.value))?,
             ),
             _ => None,

@@ -15,7 +15,7 @@ mod value;
 
 pub use value::numify;
 
-use fancy_regex::Regex;
+use crate::user_regex::{self, Regex};
 use std::collections::HashMap;
 use std::sync::Arc;
 
@@ -115,7 +115,7 @@ impl RegexEval {
                 let groups = digit_groups(node);
                 self.easy
                     .entry(groups)
-                    .or_insert_with(|| Regex::new(&easy_pattern(groups)).ok())
+                    .or_insert_with(|| user_regex::compile(&easy_pattern(groups)).ok())
                     .as_ref()?
             }
         };
@@ -138,7 +138,7 @@ impl RegexEval {
 }
 
 fn compile(stored: &str) -> Compiled {
-    let given = |p: &str| match Regex::new(p) {
+    let given = |p: &str| match user_regex::compile(p) {
         Ok(re) => Some(Pattern::Given(re)),
         Err(_) => None,
     };

@@ -3,8 +3,6 @@
 //! text, and applying one twice changes nothing more (stock appends again
 //! on every run; we do not, README compatibility).
 
-use fancy_regex::Regex;
-
 /// The `/proc` stanza stock appends to a client's filesystems file
 /// (aixinstall.pm:12225).  Stock's shell `echo "…"` drops the quotes around
 /// `"/proc"`; we write them, as AIX's own /etc/filesystems has them.
@@ -22,7 +20,7 @@ fn with_final_newline(text: &str) -> String {
 }
 
 fn replace_first(text: &str, pattern: &str, with: &str) -> String {
-    match Regex::new(pattern) {
+    match xcat_schema::user_regex::compile(pattern) {
         Ok(re) => re.replace(text, with).into_owned(),
         Err(_) => text.to_string(),
     }
