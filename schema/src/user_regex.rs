@@ -10,7 +10,7 @@
 //! `\k'N'`, `(?P=N)`, `(?(<N>)…)`) allocated 2.6 GB and took 10 s in a debug
 //! build before failing as an invalid back reference: one request could
 //! take the daemon's memory. Found by the `noderange` fuzz target
-//! (`fuzz/regressions/noderange/oom-*`). A group number can be no larger
+//! (`fuzz/regressions/noderange/oom-backref-group-number`). A group number can be no larger
 //! than the number of groups, which is less than half the pattern's length:
 //! beyond that we answer fancy-regex's own "Invalid back reference" error,
 //! at the reference's position.
@@ -30,15 +30,17 @@ pub fn compile(pattern: &str) -> Result<Regex, Error> {
 }
 
 /// The byte position of the first back reference or group condition whose
-/// group number is at least half the pattern's length, if any.
+/// group number is at least half the pattern's length, if any.  Works on
+/// bytes: the openers and digits are ASCII, and a multi-byte character
+/// never matches them.
 fn oversized_group_reference(pattern: &str) -> Option<usize> {
-    const OPENERS: [&str; 5] = ["\\k<", "\\k'", "(?P=", "(?(<", "(?('"];
+    const OPENERS: [&[u8]; 5] = [b"\\k<", b"\\k'", b"(?P=", b"(?(<", b"(?('"];
     let limit = pattern.len() / 2;
     let bytes = pattern.as_bytes();
     let mut i = 0;
     while i < bytes.len() {
-        let rest = &pattern[i..];
-        if let Some(open) = OPENERS.iter().find(|o| rest.starts_with(**o)) {
+        let rest = &bytes[i..];
+        if let Some(open) = OPENERS.iter().find(|o| rest.starts_with(o)) {
             if group_number_at_least(&rest[open.len()..], limit) {
                 return Some(i);
             }
@@ -50,9 +52,17 @@ fn oversized_group_reference(pattern: &str) -> Option<usize> {
 }
 
 /// Whether `text` starts with a decimal group number of `limit` or more.
-fn group_number_at_least(text: &str, limit: usize) -> bool {
-    let digits = text.len() - text.trim_start_matches(|c: char| c.is_ascii_digit()).len();
-    digits > 0 && text[..digits].parse::<usize>().map_or(true, |n| n >= limit)
+fn group_number_at_least(text: &[u8], limit: usize) -> bool {
+    let digits = text.iter().take_while(|b| b.is_ascii_digit()).count();
+    // More digits than `limit` has cannot be below it (leading zeros aside,
+    // which are as suspicious).
+    let max_digits = limit.checked_ilog10().map_or(1, |l| l as usize + 1);
+    digits > 0
+        && (digits > max_digits
+            || text[..digits]
+                .iter()
+                .fold(0usize, |n, d| n * 10 + usize::from(d - b'0'))
+                >= limit)
 }
 
 #[cfg(test)]
@@ -93,5 +103,14 @@ mod tests {
         );
         assert!(compile("node[0-9]+").is_ok());
         assert!(compile("k<99999999999>").is_ok());
+    }
+
+    #[test]
+    fn multi_byte_characters_anywhere() {
+        // Found by the noderange fuzzer: an escape before a two-byte character.
+        assert!(compile("\\p\u{562}").is_err());
+        assert!(compile("\u{562}\\k<99999>").is_err());
+        assert!(compile("é\\é(a)\\k<1>").is_ok());
+        assert_eq!(oversized_group_reference("\\\u{562}"), None);
     }
 }
