@@ -10,10 +10,11 @@
 //! `\k'N'`, `(?P=N)`, `(?(<N>)…)`) allocated 2.6 GB and took 10 s in a debug
 //! build before failing as an invalid back reference: one request could
 //! take the daemon's memory. Found by the `noderange` fuzz target
-//! (`fuzz/regressions/noderange/oom-backref-group-number`). A group number can be no larger
-//! than the number of groups, which is less than half the pattern's length:
-//! beyond that we answer fancy-regex's own "Invalid back reference" error,
-//! at the reference's position.
+//! (`fuzz/regressions/noderange/oom-backref-group-number`). A group number
+//! can be no larger than the number of groups, which is less than half the
+//! pattern's length: beyond that we answer fancy-regex's own "Invalid back
+//! reference" error, at the reference's position. The scan is conservative:
+//! it does not track character classes, where such text would be literal.
 
 pub use fancy_regex::Regex;
 use fancy_regex::{Error, ParseError};
