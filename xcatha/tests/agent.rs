@@ -159,10 +159,15 @@ fn an_agent_refusal_stops_the_run() {
 
 /// `hastatus` at `link` until a line starts with each of `want` (15 s at most).
 fn wait_status(link: &Xcatd, want: &[&str]) -> Vec<String> {
+    wait_lines(link, want, |l, w| l.starts_with(w))
+}
+
+/// `hastatus` at `link` until, for each of `want`, some line satisfies `matches`.
+fn wait_lines(link: &Xcatd, want: &[&str], matches: fn(&str, &str) -> bool) -> Vec<String> {
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(15);
     loop {
         let st = xcatha::agent::AgentLink::hastatus(link, &[]).unwrap_or_else(|e| vec![e]);
-        if want.iter().all(|w| st.iter().any(|l| l.starts_with(w))) {
+        if want.iter().all(|w| st.iter().any(|l| matches(l, w))) {
             return st;
         }
         assert!(
@@ -197,7 +202,13 @@ fn planned_switch_through_the_agents_of_an_ha_set_on_loopback() {
     assert_eq!(set.mns[0].vip_record(), "up 198.18.0.5\ndown 198.18.0.5\n");
     // mn2's side: mn1's daemon still answers (deactivated), so the activation is a
     // planned one: no fencing, the term raised to 2 by mn2, the VIP on mn2.
-    wait_status(&link(1), &["peer mn1: reachable (last heartbeat"]);
+    // Wait until mn2 has heard mn1's deactivated report, not just any heartbeat: an
+    // activation on a report still saying "active" is refused (the CI race of stop 18).
+    wait_lines(
+        &link(1),
+        &["peer mn1: reachable (last heartbeat", ", deactivated, "],
+        |l, w| l.starts_with("peer mn1: reachable") && l.contains(w),
+    );
     let mn2 = Mn::named("mn2", "198.18.0.2");
     let (code, out, _) = mn2.run_agent(&ACTIVATE, Arc::new(link(1)));
     assert_eq!(code, 0, "{out}");
