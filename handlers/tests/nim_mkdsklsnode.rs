@@ -1113,82 +1113,13 @@ fn prescripts_run_around_the_nodes() {
     );
 }
 
-/// Routes every command to the simulator of its host (this server: `mn`);
-/// `test` / `ls` run for real, `du -sm` says 1 MB; a command no simulator
-/// has (rsync, mkdir) is recorded as a success.  Every command is logged with its host.
-struct Router {
-    roots: std::collections::HashMap<String, std::path::PathBuf>,
-    log: std::sync::Mutex<Vec<String>>,
-}
-
-impl Router {
-    fn new(hosts: &[&SimHost]) -> Router {
-        let roots = hosts.iter().map(|h| (h.name.clone(), h.root.clone()));
-        Router {
-            roots: roots.collect(),
-            log: std::sync::Mutex::new(Vec::new()),
-        }
-    }
-
-    /// The logged commands that no simulator logs itself (its own
-    /// wrappers), each fan-out to the service nodes in name order.
-    fn unsimulated(&self) -> Vec<String> {
-        xcat_tests::fan_sorted(self.log.lock().unwrap().clone())
-    }
-}
-
-impl xcat_handlers::runner::Runner for Router {
-    fn run(
-        &self,
-        target: &xcat_handlers::runner::Target,
-        cmd: &xcat_handlers::runner::Cmd,
-        _timeout: Duration,
-    ) -> xcat_handlers::runner::Output {
-        use xcat_handlers::runner::{Output, Target};
-        let host = match target {
-            Target::Local => "mn",
-            Target::Host(h) => h.as_str(),
-        };
-        let root = self
-            .roots
-            .get(host)
-            .unwrap_or_else(|| panic!("no host {host}"));
-        let sim = root.join(cmd.program.trim_start_matches('/'));
-        if cmd.program == "/usr/bin/du" {
-            self.log
-                .lock()
-                .unwrap()
-                .push(format!("{host}: {}", cmd.to_shell_line()));
-            let dir = cmd.args.last().cloned().unwrap_or_default();
-            return Output::success(format!("1\t{dir}\n"));
-        }
-        let (program, record) = if sim.exists() {
-            (sim, false)
-        } else if ["/usr/bin/test", "/usr/bin/ls"].contains(&cmd.program.as_str()) {
-            (std::path::PathBuf::from(&cmd.program), true)
-        } else {
-            let line = format!("{host}: {}", cmd.to_shell_line());
-            self.log.lock().unwrap().push(line);
-            return Output::success("");
-        };
-        if record {
-            let line = format!("{host}: {}", cmd.to_shell_line());
-            self.log.lock().unwrap().push(line);
-        }
-        exec(&program, &cmd.args)
-    }
-
-    fn xcat(&self, _request: xcat_proto::Request, _timeout: Duration) -> Vec<Response> {
-        Vec::new()
-    }
-}
-
 #[test]
 fn sharedinstall_sns_copies_through_one_service_node_and_defines_on_each() {
     let env = env();
     ins(&env, "site", &[("key", "sharedinstall"), ("value", "sns")]);
     let (mn, sn1, sn2) = (sim("mn"), sim("sn1"), sim("sn2"));
-    let router = std::sync::Arc::new(Router::new(&[&mn, &sn1, &sn2]));
+    let real = &["/usr/bin/test", "/usr/bin/ls"];
+    let router = std::sync::Arc::new(Router::new("mn", &[&mn, &sn1, &sn2], real));
     let mut ctx = ctx_on(&env, "mn");
     ctx.runner = router.clone();
     let h = Mkdsklsnode::with_config(NimConfig::default());

@@ -931,6 +931,10 @@ fn verbose_shows_the_xcataixscript_steps_on_a_remote_nimprime() {
         steps.push(format!("/usr/sbin/lsnim -l {r}"));
     }
     let mut want = shown_on_nimprime(&steps);
+    // copyres2's size check: du on nimprime, df on the service node.
+    let lpp = format!("{inst}/nim/lpp_source/lpp61");
+    want += &shown_on_nimprime(&[format!("/usr/bin/du -sm {lpp}")]);
+    want += &format!("Running command on sn2: /usr/bin/df -m {lpp}\n\n");
     want += "Copying NIM resource lpp61 to service nodes.\n\n";
     assert!(out.stdout.starts_with(&want), "{}", out.stdout);
     // The copy ran there, before the copies to the service nodes.

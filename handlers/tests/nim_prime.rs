@@ -212,6 +212,9 @@ fn prime_on<'a>(
 ) -> Prime<'a> {
     let mut p = Prime::new(net, cfg, target);
     p.install_dir = net.path("install");
+    if p.target == Target::Local {
+        p.name = "mn".into();
+    }
     p
 }
 
@@ -653,11 +656,28 @@ fn copies_with_space_check_and_chfs() {
     let (ok, out) = copy(&net, &imgs, &res, &["mn", "sn1", "sn2"], true);
     assert!(ok, "{}", out.stderr);
     assert_eq!(out.stderr, "");
-    assert_eq!(out.stdout, format!("Copying NIM resource {SPOT} to service nodes.\n\nCopying NIM resource s1 to service nodes.\n\n"));
     let spot_dir = net.path(&format!("install/nim/spot/{SPOT}"));
     let spots = net.path("install/nim/spot");
     let scripts = net.path("install/nim/scripts");
     let post = net.path("install/postscripts");
+    let need = du_mb(&scripts) + 10;
+    // -V: du, df and chfs as `Running command on <host>: …` (stock's runcmd).
+    let ran = |host: &str, c: String| format!("Running command on {host}: {c}\n\n");
+    let copying = |res: &str| format!("Copying NIM resource {res} to service nodes.\n\n");
+    let want = [
+        ran("mn", format!("/usr/bin/du -sm {spot_dir}")),
+        ran("sn1", format!("/usr/bin/df -m {spot_dir}")),
+        copying(SPOT),
+        ran("mn", format!("/usr/bin/du -sm {scripts}")),
+        ran("sn1", format!("/usr/bin/df -m {scripts}")),
+        ran("sn2", format!("/usr/bin/df -m {scripts}")),
+        ran(
+            "sn2",
+            format!("/usr/sbin/chfs -a size=+{}M {tmp}", need - 5),
+        ),
+        copying("s1"),
+    ];
+    assert_eq!(out.stdout, want.concat());
     assert_eq!(
         net.calls_on(&Target::Host("sn1".into())),
         [
@@ -668,7 +688,6 @@ fn copies_with_space_check_and_chfs() {
             format!("/usr/bin/df -m {scripts}"),
         ]
     );
-    let need = du_mb(&scripts) + 10;
     assert_eq!(
         net.calls_on(&Target::Host("sn2".into())),
         [

@@ -10,64 +10,18 @@
 mod nim_support;
 
 use nim_support::*;
-use std::collections::{BTreeMap, HashMap};
-use std::path::PathBuf;
-use std::sync::Mutex;
+use std::collections::BTreeMap;
 use std::time::Duration;
 use xcat_handlers::api::Responder;
 use xcat_handlers::nim::cmd::NimConfig;
 use xcat_handlers::nim::model::{Image, NodeNet, Reply, Resources};
 use xcat_handlers::nim::sns::copy::{do_sfs_copy, CopyJob, SfsCopy};
 use xcat_handlers::nim::sns::define::{def_sn_res, DefSnRes};
-use xcat_handlers::runner::{Cmd, Output, Runner, Target};
-use xcat_proto::{Request, Response};
+use xcat_handlers::runner::Target;
+use xcat_proto::Response;
 
-/// Routes a service node's commands to its simulator; runs `test`, `rm`
-/// and `ls` for real; records everything else (rsync) as a success.
-struct Router {
-    roots: HashMap<String, PathBuf>,
-    log: Mutex<Vec<(Target, String)>>,
-}
-
-impl Router {
-    fn new(hosts: &[&SimHost]) -> Router {
-        Router {
-            roots: hosts
-                .iter()
-                .map(|h| (h.name.clone(), h.root.clone()))
-                .collect(),
-            log: Mutex::new(Vec::new()),
-        }
-    }
-
-    fn log(&self) -> Vec<(Target, String)> {
-        self.log.lock().unwrap().clone()
-    }
-}
-
-impl Runner for Router {
-    fn run(&self, target: &Target, cmd: &Cmd, _timeout: Duration) -> Output {
-        self.log
-            .lock()
-            .unwrap()
-            .push((target.clone(), cmd.to_shell_line()));
-        if let Target::Host(h) = target {
-            let root = self.roots.get(h).unwrap_or_else(|| panic!("no host {h}"));
-            let sim = root.join(cmd.program.trim_start_matches('/'));
-            if sim.exists() {
-                return exec(&sim, &cmd.args);
-            }
-        }
-        if ["/usr/bin/test", "/usr/bin/rm", "/usr/bin/ls"].contains(&cmd.program.as_str()) {
-            return exec(std::path::Path::new(&cmd.program), &cmd.args);
-        }
-        Output::success("")
-    }
-
-    fn xcat(&self, _request: Request, _timeout: Duration) -> Vec<Response> {
-        Vec::new()
-    }
-}
+/// What runs here for real; the rest (rsync) is recorded as a success.
+const REAL: &[&str] = &["/usr/bin/test", "/usr/bin/rm", "/usr/bin/ls"];
 
 const HOSTS: &str = "198.18.0.21 cn01\n198.18.0.22 cn02\n198.18.0.25 cn05\n";
 
@@ -183,7 +137,7 @@ fn def_sn_res_defines_every_resource_on_each_service_node() {
         ],
     );
     sn2.reset_log();
-    let router = Router::new(&[&sn1, &sn2]);
+    let router = Router::new("mn", &[&sn1, &sn2], REAL);
     let cfg = NimConfig::default();
     let attrs = BTreeMap::new();
     let p = DefSnRes {
@@ -320,7 +274,7 @@ fn def_sn_res_defines_every_resource_on_each_service_node() {
 #[test]
 fn def_sn_res_refuses_bad_values_before_any_command_for_them() {
     let sn1 = sim("sn1");
-    let router = Router::new(&[&sn1]);
+    let router = Router::new("mn", &[&sn1], REAL);
     let cfg = NimConfig::default();
     let (mut img, res) = dskls("/install/nim");
     img.attrs.insert("spot".into(), "71spot;reboot".into());
@@ -415,7 +369,7 @@ fn do_sfs_copy_copies_to_one_service_node_and_skips_allocated_resources() {
     ]);
     nim(&["-o", "allocate", "-a", "shared_root=71sr", "cn05"]);
     sn2.reset_log();
-    let router = Router::new(&[&sn1, &sn2]);
+    let router = Router::new("mn", &[&sn1, &sn2], REAL);
     let cfg = NimConfig::default();
     let (img, res) = dskls("/install/nim");
     let standalone = image(

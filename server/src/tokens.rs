@@ -158,6 +158,18 @@ mod tests {
         assert!(valid(&(t + 10).to_string(), t));
         assert!(!valid("garbage", t));
         assert_eq!(uuid().len(), 36);
-        assert!(!time2string(t).contains(" 0"));
+        assert_unpadded(&time2string(t));
+        // A fixed instant in the first hour of a day, early in a month: every field
+        // below 10 (the clock's own time only tested this by chance, and failed
+        // between 00:00 and 00:59 when the check looked for " 0").
+        assert_unpadded(&time2string(1_767_315_845));
+    }
+
+    /// Each number of a `time2string` text is written without leading zeros.
+    fn assert_unpadded(text: &str) {
+        for field in text.split(['-', ' ', ':']) {
+            let n: i64 = field.parse().unwrap_or_else(|_| panic!("{text}"));
+            assert_eq!(field, n.to_string(), "{text}");
+        }
     }
 }

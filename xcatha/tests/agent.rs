@@ -10,38 +10,9 @@
 
 mod common;
 
-use common::{step_lines, steps, Mn};
+use common::{assert_steps, step_lines, with, Mn, ACTIVATE, DEACTIVATE};
 use std::sync::Arc;
 use xcatha::agent::{RecordingAgent, Xcatd};
-
-const DEACTIVATE: [&str; 6] = ["xcatha", "-d", "-v", "198.18.0.5", "-i", "eth0:0"];
-const ACTIVATE: [&str; 8] = [
-    "xcatha",
-    "-a",
-    "-p",
-    "<shared>",
-    "-v",
-    "198.18.0.5",
-    "-i",
-    "eth0:0",
-];
-
-fn with(args: &[&'static str], extra: &'static str) -> Vec<&'static str> {
-    let mut v = args.to_vec();
-    v.push(extra);
-    v
-}
-
-/// Compares with `tests/steps/<name>` (the actual text in the target's scratch
-/// directory when they differ).
-fn assert_steps(out: &str, name: &str) {
-    if out != steps(name) {
-        let actual =
-            std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("{name}.actual"));
-        let _ = std::fs::write(&actual, out);
-        panic!("{name} differs (actual in {}):\n{out}", actual.display());
-    }
-}
 
 /// An MN whose physical host is saved (as after `xcatha -s`) and whose console lock
 /// names conserver.

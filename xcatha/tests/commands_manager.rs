@@ -5,7 +5,7 @@
 
 mod common;
 
-use common::{step_lines, Mn};
+use common::{step_lines, with, Mn, ACTIVATE, DEACTIVATE};
 use std::sync::Arc;
 use xcat_handlers::runner::SystemRunner;
 use xcatha::service_commands::CommandServices;
@@ -24,28 +24,12 @@ fn manager(mn: &Mn) -> Arc<dyn ServiceManager> {
     Arc::new(CommandServices::parse(&text, runner).unwrap())
 }
 
-const ACTIVATE: [&str; 8] = [
-    "xcatha",
-    "-a",
-    "-p",
-    "<shared>",
-    "-v",
-    "198.18.0.5",
-    "-i",
-    "eth0:0",
-];
-const DEACTIVATE: [&str; 6] = ["xcatha", "-d", "-v", "198.18.0.5", "-i", "eth0:0"];
-
-fn with_dry<'a>(args: &[&'a str]) -> Vec<&'a str> {
-    [args, &["--dryrun"]].concat()
-}
-
 #[test]
 fn configured_commands_run_and_absent_services_are_skipped() {
     let mn = Mn::new();
     let marker = mn.dir.path().join("xcatd.running");
 
-    let (code, dry, _) = mn.run_with(&with_dry(&ACTIVATE), "", manager(&mn));
+    let (code, dry, _) = mn.run_with(&with(&ACTIVATE, "--dryrun"), "", manager(&mn));
     assert_eq!(code, 0, "{dry}");
     assert!(!marker.exists(), "a dry run starts nothing");
     let (code, out, err) = mn.run_with(&ACTIVATE, "", manager(&mn));
@@ -61,7 +45,7 @@ fn configured_commands_run_and_absent_services_are_skipped() {
     // No console lock: neither console server is started (as with systemd).
     assert!(!out.contains("conserver"), "{out}");
 
-    let (code, dry, _) = mn.run_with(&with_dry(&DEACTIVATE), "", manager(&mn));
+    let (code, dry, _) = mn.run_with(&with(&DEACTIVATE, "--dryrun"), "", manager(&mn));
     assert_eq!(code, 0, "{dry}");
     let (code, out, _) = mn.run_with(&DEACTIVATE, "", manager(&mn));
     assert_eq!(code, 0, "{out}");

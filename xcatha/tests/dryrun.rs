@@ -4,21 +4,9 @@
 
 mod common;
 
-use common::{steps, Mn};
+use common::{assert_steps, with, Mn, ACTIVATE, DEACTIVATE, SETUP};
 
 const PROBES: [&str; 2] = ["hostname", "ip -o -4 addr show"];
-
-/// Compares with `tests/steps/<name>`; the actual text is left in the target's
-/// scratch directory for review when they differ.
-fn assert_steps(out: &str, name: &str) {
-    let expected = steps(name);
-    if out != expected {
-        let actual =
-            std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("{name}.actual"));
-        let _ = std::fs::write(&actual, out);
-        panic!("{name} differs (actual in {}):\n{out}", actual.display());
-    }
-}
 
 fn assert_untouched(mn: &Mn, before_hosts: &str, ha_mn: &str) {
     assert_eq!(mn.read("/etc/hosts"), before_hosts);
@@ -37,24 +25,7 @@ fn assert_untouched(mn: &Mn, before_hosts: &str, ha_mn: &str) {
 fn setup_dryrun_prints_the_recorded_steps() {
     let mn = Mn::new();
     let hosts = mn.read("/etc/hosts");
-    let (code, out, err) = mn.run(
-        &[
-            "xcatha",
-            "-s",
-            "-p",
-            "<shared>",
-            "-v",
-            "198.18.0.5",
-            "-i",
-            "eth0:0",
-            "-n",
-            "hamn",
-            "-t",
-            "sqlite",
-            "--dryrun",
-        ],
-        "",
-    );
+    let (code, out, err) = mn.run(&with(&SETUP, "--dryrun"), "");
     assert_eq!((code, err.as_str()), (0, ""), "{out}");
     assert_steps(&out, "setup.dryrun");
     assert_untouched(&mn, &hosts, "");
@@ -65,20 +36,7 @@ fn activate_dryrun_prints_the_recorded_steps() {
     let mn = Mn::new();
     std::fs::write(mn.root.join("etc/xcat/console.lock"), "conserver\n").unwrap();
     let hosts = mn.read("/etc/hosts");
-    let (code, out, err) = mn.run(
-        &[
-            "xcatha",
-            "-a",
-            "-p",
-            "<shared>",
-            "-v",
-            "198.18.0.5",
-            "-i",
-            "eth0:0",
-            "--dryrun",
-        ],
-        "",
-    );
+    let (code, out, err) = mn.run(&with(&ACTIVATE, "--dryrun"), "");
     std::fs::remove_file(mn.root.join("etc/xcat/console.lock")).unwrap();
     assert_eq!((code, err.as_str()), (0, ""), "{out}");
     assert_steps(&out, "activate.dryrun");
@@ -91,18 +49,7 @@ fn deactivate_dryrun_prints_the_recorded_steps() {
     std::fs::create_dir_all(mn.root.join("tmp")).unwrap();
     std::fs::write(mn.root.join("tmp/ha_mn"), "198.18.0.1 mn1\n").unwrap();
     let hosts = mn.read("/etc/hosts");
-    let (code, out, err) = mn.run(
-        &[
-            "xcatha",
-            "-d",
-            "-v",
-            "198.18.0.5",
-            "-i",
-            "eth0:0",
-            "--dryrun",
-        ],
-        "",
-    );
+    let (code, out, err) = mn.run(&with(&DEACTIVATE, "--dryrun"), "");
     assert_eq!((code, err.as_str()), (0, ""), "{out}");
     assert_steps(&out, "deactivate.dryrun");
     assert_untouched(&mn, &hosts, "198.18.0.1 mn1\n");
@@ -114,20 +61,7 @@ fn activate_dryrun_reads_site_domain_when_the_database_answers() {
     mn.db()
         .write(|c| c.delete_where("site", &[("key", "domain")]))
         .unwrap();
-    let (code, out, _) = mn.run(
-        &[
-            "xcatha",
-            "-a",
-            "-p",
-            "<shared>",
-            "-v",
-            "198.18.0.5",
-            "-i",
-            "eth0:0",
-            "--dryrun",
-        ],
-        "",
-    );
+    let (code, out, _) = mn.run(&with(&ACTIVATE, "--dryrun"), "");
     assert_eq!(code, 0, "{out}");
     assert!(
         out.contains(

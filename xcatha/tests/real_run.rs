@@ -6,51 +6,18 @@
 
 mod common;
 
-use common::{step_lines, Mn, IP_ADDR_WITH_VIP};
+use common::{step_lines, with, Mn, ACTIVATE, DEACTIVATE, IP_ADDR_WITH_VIP, SETUP};
 use std::fs;
 use xcat_handlers::runner::Output;
 use xcatha::services::ServiceOp;
 
-const SETUP: [&str; 12] = [
-    "xcatha",
-    "-s",
-    "-p",
-    "<shared>",
-    "-v",
-    "198.18.0.5",
-    "-i",
-    "eth0:0",
-    "-n",
-    "hamn",
-    "-t",
-    "sqlite",
-];
-const ACTIVATE: [&str; 8] = [
-    "xcatha",
-    "-a",
-    "-p",
-    "<shared>",
-    "-v",
-    "198.18.0.5",
-    "-i",
-    "eth0:0",
-];
-
-fn setup_args(dry: bool) -> Vec<&'static str> {
-    let mut a: Vec<&str> = SETUP.to_vec();
-    if dry {
-        a.push("--dryrun");
-    }
-    a
-}
-
 #[test]
 fn setup_takes_the_dry_run_steps_and_moves_the_data() {
     let mn = Mn::new();
-    let (code, dry, _) = mn.run(&setup_args(true), "");
+    let (code, dry, _) = mn.run(&with(&SETUP, "--dryrun"), "");
     assert_eq!(code, 0, "{dry}");
     mn.runner.clear();
-    let (code, out, err) = mn.run(&setup_args(false), "");
+    let (code, out, err) = mn.run(&SETUP, "");
     assert_eq!((code, err.as_str()), (0, ""), "{out}");
     assert_eq!(step_lines(&dry), step_lines(&out), "{out}");
     assert!(out.contains("virtual ip can be used.\n"), "{out}");
@@ -143,7 +110,7 @@ fn setup_takes_the_dry_run_steps_and_moves_the_data() {
     );
 
     // A second setup finds the row and the links in place.
-    let (code, out, _) = mn.run(&setup_args(false), "");
+    let (code, out, _) = mn.run(&SETUP, "");
     assert_eq!(code, 0, "{out}");
     assert!(out.contains("mn1 exists in policy table (1.4).\n"), "{out}");
 }
@@ -151,7 +118,7 @@ fn setup_takes_the_dry_run_steps_and_moves_the_data() {
 #[test]
 fn activate_starts_the_services_in_order() {
     let mn = Mn::new();
-    assert_eq!(mn.run(&setup_args(false), "").0, 0);
+    assert_eq!(mn.run(&SETUP, "").0, 0);
     mn.runner.clear();
     let before = mn.services.log().len();
     let (code, out, _) = mn.run(&ACTIVATE, "");
@@ -189,7 +156,7 @@ fn activate_starts_the_services_in_order() {
 #[test]
 fn a_failing_service_is_retried_and_reported() {
     let mn = Mn::new();
-    assert_eq!(mn.run(&setup_args(false), "").0, 0);
+    assert_eq!(mn.run(&SETUP, "").0, 0);
     mn.services.fail(ServiceOp::Start, "ntpd");
     let (code, out, _) = mn.run(&ACTIVATE, "");
     assert_eq!(code, 1, "{out}");
@@ -208,7 +175,7 @@ fn a_failing_service_is_retried_and_reported() {
 #[test]
 fn xcatd_failing_to_start_cleans_up() {
     let mn = Mn::new();
-    assert_eq!(mn.run(&setup_args(false), "").0, 0);
+    assert_eq!(mn.run(&SETUP, "").0, 0);
     mn.services.fail(ServiceOp::Start, "xcatd");
     mn.runner.clear();
     let (code, out, _) = mn.run(&ACTIVATE, "");
@@ -236,7 +203,7 @@ fn an_active_vip_aborts_before_any_change() {
         None,
         Output::success("64 bytes from 198.18.0.5\n"),
     );
-    let (code, out, _) = mn.run(&setup_args(false), "");
+    let (code, out, _) = mn.run(&SETUP, "");
     assert_eq!(code, 1);
     assert_eq!(
         out,
@@ -266,7 +233,7 @@ fn deactivate_fails_when_the_vip_stays() {
         Some(&["-o", "-4", "addr", "show"]),
         Output::success(IP_ADDR_WITH_VIP),
     );
-    let (code, out, _) = mn.run(&["xcatha", "-d", "-v", "198.18.0.5", "-i", "eth0:0"], "");
+    let (code, out, _) = mn.run(&DEACTIVATE, "");
     assert_eq!(code, 1, "{out}");
     assert!(
         out.ends_with("Remove virtual IP 198.18.0.5 [Failed]\nError: Remove virtual IP stage\n"),
@@ -277,10 +244,10 @@ fn deactivate_fails_when_the_vip_stays() {
 #[test]
 fn the_second_mn_links_to_the_data_the_first_one_shared() {
     let mn1 = Mn::new();
-    assert_eq!(mn1.run(&setup_args(false), "").0, 0);
+    assert_eq!(mn1.run(&SETUP, "").0, 0);
     let mn2 = Mn::named("mn2", "198.18.0.2");
     let shared = mn1.shared.display().to_string();
-    let mut args = setup_args(false);
+    let mut args = SETUP.to_vec();
     args[3] = &shared;
     let (code, out, _) = mn2.run(&args, "");
     assert_eq!(code, 0, "{out}");

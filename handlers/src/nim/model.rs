@@ -184,10 +184,13 @@ impl<'a> Reply<'a> {
     /// `"$msg\n"`); without `-V` the lines are dropped.
     pub fn commands(&mut self, nim: &Nim, server: &str) -> Result<(), Aborted> {
         for line in nim.take_lines() {
-            if self.verbose {
-                self.info(format!("Running command on {server}: {line}\n"))?;
-            }
+            self.ran(server, &line)?;
         }
         Ok(())
+    }
+
+    /// With `-V`, `Running command on <server>: <line>` for one command.
+    pub fn ran(&mut self, server: &str, line: &str) -> Result<(), Aborted> {
+        self.verbose(format!("Running command on {server}: {line}\n"))
     }
 }

@@ -1,8 +1,9 @@
 //! NIM handler test support on top of `common`: a simulated AIX host per
 //! service node (the `nimsim` binary behind wrapper scripts at the stock
 //! paths under a per-host command root, its own state, host name and hosts
-//! file), its call log, and an `Env` whose handlers run real commands
-//! (`SystemRunner`) as a given server.
+//! file), its call log, an `Env` whose handlers run real commands
+//! (`SystemRunner`) as a given server, and a `Router` that sends each
+//! command to the simulator of its host, as ssh would.
 #![allow(dead_code)]
 
 #[path = "../common/mod.rs"]
@@ -16,7 +17,7 @@ use std::sync::Arc;
 use xcat_handlers::api::{Ctx, Handler, Part, ServerInfo};
 use xcat_handlers::nim::cmd::NimConfig;
 use xcat_handlers::nim::xcat2nim::Xcat2nim;
-use xcat_handlers::runner::SystemRunner;
+use xcat_handlers::runner::{Cmd, Output, Runner, SystemRunner, Target};
 use xcat_proto::{Request, Response};
 
 /// The built simulator (`cargo build -p nimsim` first).
@@ -323,5 +324,106 @@ pub fn exec(program: &Path, args: &[String]) -> xcat_handlers::runner::Output {
         status: o.status.code(),
         stdout: String::from_utf8_lossy(&o.stdout).into_owned(),
         stderr: String::from_utf8_lossy(&o.stderr).into_owned(),
+    }
+}
+
+/// A runner for handler tests that routes each command to the simulator of
+/// its host, as ssh would (`Target::Local` is the host named `local`, this
+/// server): a command whose program the host's simulator has runs there;
+/// `du -sm` says 1 MB; a program in `real` runs here for real; anything
+/// else (rsync, mkdir, …) is a success that did nothing.  Every command is
+/// logged with its target and whether a simulator ran it (simulators log
+/// their own commands).
+pub struct Router {
+    local: String,
+    roots: std::collections::HashMap<String, PathBuf>,
+    real: &'static [&'static str],
+    log: std::sync::Mutex<Vec<Routed>>,
+}
+
+/// One command a [`Router`] was given.
+struct Routed {
+    target: xcat_handlers::runner::Target,
+    host: String,
+    line: String,
+    simulated: bool,
+}
+
+impl Router {
+    /// Commands for `hosts` go to their simulators; `real`: the stock
+    /// paths run here when no simulator has them (e.g. `/usr/bin/test`).
+    pub fn new(local: &str, hosts: &[&SimHost], real: &'static [&'static str]) -> Router {
+        Router {
+            local: local.to_string(),
+            roots: hosts
+                .iter()
+                .map(|h| (h.name.clone(), h.root.clone()))
+                .collect(),
+            real,
+            log: std::sync::Mutex::new(Vec::new()),
+        }
+    }
+
+    /// Every command, with its target, in the order given.
+    pub fn log(&self) -> Vec<(xcat_handlers::runner::Target, String)> {
+        let log = self.log.lock().unwrap();
+        log.iter()
+            .map(|r| (r.target.clone(), r.line.clone()))
+            .collect()
+    }
+
+    /// `host: command` of each command no simulator ran (the simulators log
+    /// their own), each fan-out to the service nodes in name order.
+    pub fn unsimulated(&self) -> Vec<String> {
+        let log = self.log.lock().unwrap();
+        let lines = log
+            .iter()
+            .filter(|r| !r.simulated)
+            .map(|r| format!("{}: {}", r.host, r.line));
+        xcat_tests::fan_sorted(lines.collect())
+    }
+
+    /// The simulator program for `cmd` on `host`, if that host has one.
+    /// A remote host the test did not set up is a bug of the test.
+    fn simulator(&self, target: &Target, host: &str, cmd: &Cmd) -> Option<PathBuf> {
+        let root = match (self.roots.get(host), target) {
+            (Some(root), _) => root,
+            (None, Target::Local) => return None,
+            (None, Target::Host(_)) => panic!("no host {host}"),
+        };
+        let sim = root.join(cmd.program.trim_start_matches('/'));
+        sim.exists().then_some(sim)
+    }
+}
+
+impl Runner for Router {
+    fn run(&self, target: &Target, cmd: &Cmd, _timeout: std::time::Duration) -> Output {
+        let host = match target {
+            Target::Local => self.local.clone(),
+            Target::Host(h) => h.clone(),
+        };
+        let fake_du = cmd.program == "/usr/bin/du";
+        let sim = self.simulator(target, &host, cmd).filter(|_| !fake_du);
+        self.log.lock().unwrap().push(Routed {
+            target: target.clone(),
+            host,
+            line: cmd.to_shell_line(),
+            simulated: sim.is_some(),
+        });
+        if fake_du {
+            let dir = cmd.args.last().cloned().unwrap_or_default();
+            return Output::success(format!("1\t{dir}\n"));
+        }
+        match sim {
+            Some(sim) => exec(&sim, &cmd.args),
+            None if self.real.contains(&cmd.program.as_str()) => {
+                exec(Path::new(&cmd.program), &cmd.args)
+            }
+            None => Output::success(""),
+        }
+    }
+
+    fn xcat(&self, _request: Request, _timeout: std::time::Duration) -> Vec<Response> {
+        Vec::new()
     }
 }

@@ -189,3 +189,50 @@ pub fn step_lines(out: &str) -> Vec<String> {
         })
         .collect()
 }
+
+/// `xcatha -s` as the tests run it: shared data at `<shared>`, the VIP on eth0:0,
+/// host name `hamn`, SQLite.
+pub const SETUP: [&str; 12] = [
+    "xcatha",
+    "-s",
+    "-p",
+    "<shared>",
+    "-v",
+    "198.18.0.5",
+    "-i",
+    "eth0:0",
+    "-n",
+    "hamn",
+    "-t",
+    "sqlite",
+];
+
+/// `xcatha -a` as the tests run it.
+pub const ACTIVATE: [&str; 8] = [
+    "xcatha",
+    "-a",
+    "-p",
+    "<shared>",
+    "-v",
+    "198.18.0.5",
+    "-i",
+    "eth0:0",
+];
+
+/// `xcatha -d` as the tests run it.
+pub const DEACTIVATE: [&str; 6] = ["xcatha", "-d", "-v", "198.18.0.5", "-i", "eth0:0"];
+
+/// `args` and then `extra` (e.g. `--dryrun`).
+pub fn with<'a>(args: &[&'a str], extra: &'a str) -> Vec<&'a str> {
+    [args, &[extra]].concat()
+}
+
+/// Compares `out` with `tests/steps/<name>`; the actual text is left in the target's
+/// scratch directory for review when they differ.
+pub fn assert_steps(out: &str, name: &str) {
+    if out != steps(name) {
+        let actual = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("{name}.actual"));
+        let _ = std::fs::write(&actual, out);
+        panic!("{name} differs (actual in {}):\n{out}", actual.display());
+    }
+}

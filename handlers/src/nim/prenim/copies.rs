@@ -32,6 +32,7 @@ pub fn prime_steps(ctx: &Ctx, job: &PrimeJob, docs: &mut Docs) -> Result<bool, H
     let target = nimprime_target(ctx, a.nimprime);
     let mut prime = prime::Prime::new(ctx.runner.as_ref(), a.cfg, target);
     prime.install_dir = site.installdir.clone();
+    prime.name = a.nimprime.to_string();
     let mut reply = Reply::new(&mut docs.0, a.verbose);
     if !a.standalone && !update_spots(ctx, &prime, job, &mut reply)? {
         return Ok(false);

@@ -309,9 +309,12 @@ fn source_and_destination(copy: &PlannedCopy) -> (String, String) {
 }
 
 /// The size on nimprime, then per service node `df -m` and, when short,
-/// `chfs -a size=+<n>M`.
+/// `chfs -a size=+<n>M`.  With `-V` each of them is shown as `Running
+/// command on <host>: <cmd>` (stock runs the three through `runcmd`,
+/// aixinstall.pm:9504, 9523, 9561), naming the host it ran on.
 fn make_room(p: &Prime, copy: &PlannedCopy, dir: &str, reply: &mut Reply) -> Result<bool, Aborted> {
     let du = p.nim().run(cmd::DU, &["-sm", dir]);
+    reply.ran(&p.name, &du.line)?;
     let Some(size) = du.ok().then(|| space::parse_du(&du.out.stdout)).flatten() else {
         reply.error(format!("Could not run: '{}'\n", du.line))?;
         reply.verbose(du.text())?;
@@ -328,6 +331,7 @@ fn make_room(p: &Prime, copy: &PlannedCopy, dir: &str, reply: &mut Reply) -> Res
         .collect();
     let mut grow = Vec::new();
     for (sn, r) in copy.service_nodes.iter().zip(fan(p, &dfs)) {
+        reply.ran(sn, &r.line)?;
         let parsed: Option<FsSpace> = r.ok().then(|| space::parse_df(&r.out.stdout)).flatten();
         let Some(fs) = parsed else {
             reply.error(format!("Could not run: '{}' on {sn}.\n", r.line))?;
@@ -340,6 +344,7 @@ fn make_room(p: &Prime, copy: &PlannedCopy, dir: &str, reply: &mut Reply) -> Res
         }
     }
     for ((target, _, _), r) in grow.iter().zip(fan(p, &grow)) {
+        reply.ran(&target.to_string(), &r.line)?;
         if !r.ok() {
             reply.error(format!("Could not run: '{}' on {target}.\n", r.line))?;
             reply.verbose(r.text())?;

@@ -34,6 +34,8 @@ pub struct Prime<'a> {
     pub cfg: &'a NimConfig,
     /// nimprime: [`Target::Local`] when it is this host (stock `is_me`).
     pub target: Target,
+    /// nimprime's host name, for the `-V` lines of its commands.
+    pub name: String,
     /// `site.installdir` (stock default `/install`).
     pub install_dir: String,
     /// How many service nodes are worked on at once (copies, `df`, `chfs`).
@@ -44,11 +46,13 @@ pub struct Prime<'a> {
 }
 
 impl<'a> Prime<'a> {
-    /// nimprime on `target`, installdir `/install`, 8 service nodes at once.
+    /// nimprime on `target` (named as the target; `localhost` for this host),
+    /// installdir `/install`, 8 service nodes at once.
     pub fn new(runner: &'a dyn Runner, cfg: &'a NimConfig, target: Target) -> Prime<'a> {
         Prime {
             runner,
             cfg,
+            name: target.to_string(),
             target,
             install_dir: "/install".to_string(),
             parallelism: 8,
