@@ -159,9 +159,9 @@ mod tests {
         assert!(!valid("garbage", t));
         assert_eq!(uuid().len(), 36);
         assert_unpadded(&time2string(t));
-        // A fixed instant in the first hour of a day, early in a month: every field
-        // below 10 (the clock's own time only tested this by chance, and failed
-        // between 00:00 and 00:59 when the check looked for " 0").
+        // A fixed instant, 2026-1-2 1:4:5 in UTC: month, day and time all one digit
+        // there (the clock's own time only tested this by chance, and failed between
+        // 00:00 and 00:59 when the check looked for " 0").
         assert_unpadded(&time2string(1_767_315_845));
     }
 
