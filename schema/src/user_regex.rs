@@ -15,19 +15,86 @@
 //! pattern's length: beyond that we answer fancy-regex's own "Invalid back
 //! reference" error, at the reference's position. The scan is conservative:
 //! it does not track character classes, where such text would be literal.
+//!
+//! fancy-regex also computes each subexpression's shortest match length
+//! without overflow checks (0.14 `src/analyze.rs:142`, repeat count times the
+//! child's length, and the sums of concatenations): `(abcd){5731407000573140714}`
+//! panics in a build with overflow checks and wraps silently in a release
+//! build, where a wrapped length then steers how the pattern is compiled.
+//! Found by the `regexattr` fuzz target (`fuzz/regressions/regexattr/`). We
+//! walk the engine's own parse tree with the same arithmetic, checked, and
+//! refuse a pattern whose shortest match cannot be counted: no string we
+//! hold could match it anyway.
 
 pub use fancy_regex::Regex;
-use fancy_regex::{Error, ParseError};
+use fancy_regex::{Error, Expr, ParseError};
 
 /// `pattern` compiled, or the engine's error (also for an oversized group
-/// number in a back reference).
+/// number in a back reference, or repeat counts whose product overflows).
 // The engine's own error type, as `Regex::new` returns it: callers format it.
 #[allow(clippy::result_large_err)]
 pub fn compile(pattern: &str) -> Result<Regex, Error> {
+    // First: the engine's parser already sizes its bit set by group numbers.
     if let Some(at) = oversized_group_reference(pattern) {
         return Err(Error::ParseError(at, ParseError::InvalidBackref));
     }
+    if let Ok(tree) = Expr::parse_tree(pattern) {
+        if shortest_match(&tree.expr).is_none() {
+            let why = format!(
+                "repeat counts too large: the shortest match would be longer than {} characters",
+                usize::MAX
+            );
+            let at = largest_repeat_count(pattern);
+            return Err(Error::ParseError(at, ParseError::GeneralParseError(why)));
+        }
+    }
     Regex::new(pattern)
+}
+
+/// The length of the shortest text `expr` matches, counted as fancy-regex's
+/// analysis counts it; `None` where that count overflows anywhere inside.
+fn shortest_match(expr: &Expr) -> Option<usize> {
+    match expr {
+        Expr::Any { .. } | Expr::Literal { .. } => Some(1),
+        Expr::Delegate { size, .. } => Some(*size),
+        Expr::Concat(parts) => parts
+            .iter()
+            .try_fold(0usize, |sum, p| sum.checked_add(shortest_match(p)?)),
+        Expr::Alt(branches) => branches
+            .iter()
+            .try_fold(usize::MAX, |least, b| Some(least.min(shortest_match(b)?))),
+        Expr::Group(child) | Expr::AtomicGroup(child) => shortest_match(child),
+        Expr::LookAround(child, _) => shortest_match(child).map(|_| 0),
+        Expr::Repeat { child, lo, .. } => shortest_match(child)?.checked_mul(*lo),
+        Expr::Conditional {
+            condition,
+            true_branch,
+            false_branch,
+        } => {
+            let condition = shortest_match(condition)?;
+            let (then, other) = (shortest_match(true_branch)?, shortest_match(false_branch)?);
+            // The engine also adds the condition to the true branch alone.
+            condition.checked_add(then)?;
+            Some(condition + then.min(other))
+        }
+        _ => Some(0),
+    }
+}
+
+/// The byte position of the `{` that opens the largest repeat count, where
+/// an error about repeat counts points.
+fn largest_repeat_count(pattern: &str) -> usize {
+    let bytes = pattern.as_bytes();
+    let count_at = |i: usize| {
+        let digits = &bytes[i + 1..];
+        let digits = &digits[..digits.iter().take_while(|b| b.is_ascii_digit()).count()];
+        let significant = digits.iter().skip_while(|&&d| d == b'0').count();
+        (significant, &digits[digits.len() - significant..])
+    };
+    (0..bytes.len())
+        .filter(|&i| bytes[i] == b'{' && (i == 0 || bytes[i - 1] != b'\\'))
+        .max_by_key(|&i| (count_at(i), std::cmp::Reverse(i)))
+        .unwrap_or(0)
 }
 
 /// The byte position of the first back reference or group condition whose
@@ -104,6 +171,49 @@ mod tests {
         );
         assert!(compile("node[0-9]+").is_ok());
         assert!(compile("k<99999999999>").is_ok());
+    }
+
+    #[test]
+    fn repeat_counts_whose_product_overflows_are_refused() {
+        let refused = |p: &str| match compile(p) {
+            Err(Error::ParseError(at, ParseError::GeneralParseError(why))) => {
+                assert!(why.starts_with("repeat counts too large"), "{why}");
+                Some(at)
+            }
+            other => panic!("{p:?}: {other:?}"),
+        };
+        // The two fuzz cases' essence: a long child times a huge count.
+        assert_eq!(refused("(abcd){000000005731407000573140714}"), Some(6));
+        assert_eq!(refused("x(!r1r){9999999990000040714}"), Some(7));
+        // Nested counts each small enough, their product not.
+        let nested = "(".repeat(7) + "a" + &"){1000}".repeat(7);
+        assert_eq!(refused(&nested), Some(9));
+        // Sums: two halves of the range side by side; a conditional's branch.
+        let half = usize::MAX / 2 + 1;
+        assert!(refused(&format!("a{{{half}}}b{{{half}}}")).is_some());
+        assert!(refused(&format!("(a)(?(1)b{{{half}}}c{{{half}}}|d)")).is_some());
+        assert!(refused(&format!("(?=a{{{half}}}a{{{half}}})")).is_some());
+        assert!(refused(&format!("x|a{{{half}}}a{{{half}}}")).is_some());
+    }
+
+    #[test]
+    fn ordinary_repeats_compile_as_before() {
+        for p in [
+            "a{3}",
+            "(ab){2,5}",
+            "x{0,}",
+            "\\{99999999999999999999}",
+            "[{]",
+        ] {
+            assert!(compile(p).is_ok(), "{p:?}");
+        }
+        let big = format!("a{{{}}}", usize::MAX);
+        assert!(!matches!(
+            compile(&big),
+            Err(Error::ParseError(_, ParseError::GeneralParseError(_)))
+        ));
+        assert_eq!(largest_repeat_count("a{2}b{10}c{009}"), 5);
+        assert_eq!(largest_repeat_count("no counts"), 0);
     }
 
     #[test]

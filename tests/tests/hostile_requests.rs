@@ -7,6 +7,8 @@
 //! * XML nested 100,000 levels deep;
 //! * regular expressions naming group 21,111,122,222 (2.6 GB in the regex
 //!   engine before `xcat_schema::user_regex` refused them);
+//! * repeat counts whose product overflows the regex engine's length count
+//!   (a panic in a build with overflow checks, which these tests use);
 //! * invalid UTF-8 and NUL bytes in every field of a request.
 
 use xcat_client::Printed;
@@ -80,6 +82,21 @@ async fn huge_back_reference_numbers_are_refused() {
     still_serving(&mut server).await;
     let hwm = server.memory_kb("VmHWM").unwrap_or(0);
     assert!(hwm < MAX_HWM_KB, "VmHWM {hwm} kB");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn repeat_counts_past_the_engines_count_are_refused() {
+    let mut server = Xcatd::start();
+    // Parentheses would split a noderange: two counts whose sum overflows.
+    let huge = "x{9999999999999999999}y{9999999999999999999}";
+    let p = server.run(&["nodels", &format!("/{huge}")]).await;
+    assert_error(&p, "repeat counts too large");
+    still_serving(&mut server).await;
+    let p = server
+        .run(&["lsdef", "-t", "node", "-w", &format!("groups=~{huge}")])
+        .await;
+    assert_ne!(p.exit_code, 0, "{p:?}");
+    still_serving(&mut server).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
