@@ -194,11 +194,38 @@ pub fn mount_shared(layout: &Layout, spec: &ClusterSpec) -> Result<(), String> {
         run(Command::new("nsenter")
             .arg(&mnt)
             .args(["mount", "--bind", &shared, SHARED_PATH]))?;
+        keep_binaries_visible(&mnt, &tmp)?;
+        // Recursive: the binaries' binds inside `tmp` come along.
         run(Command::new("nsenter")
             .arg(&mnt)
-            .args(["mount", "--bind"])
+            .args(["mount", "--rbind"])
             .arg(&tmp)
             .arg("/tmp"))?;
+    }
+    Ok(())
+}
+
+/// A checkout under `/tmp` (a clone in `/tmp/x`): the MN's private `/tmp`
+/// would hide the test binaries, so each of their directories is bound into
+/// that private `/tmp` at the same path, before it covers `/tmp`.
+fn keep_binaries_visible(mnt: &str, tmp: &Path) -> Result<(), String> {
+    let mut dirs: Vec<PathBuf> = [xcatd_bin(), xcatha_bin(), xcatclient_bin()]
+        .iter()
+        .filter_map(|bin| bin.parent().map(Path::to_path_buf))
+        .collect();
+    dirs.sort();
+    dirs.dedup();
+    for dir in dirs {
+        let Ok(rel) = dir.strip_prefix("/tmp") else {
+            continue;
+        };
+        let inside = tmp.join(rel);
+        std::fs::create_dir_all(&inside).map_err(|e| format!("{}: {e}", inside.display()))?;
+        run(Command::new("nsenter")
+            .arg(mnt)
+            .args(["mount", "--bind"])
+            .arg(&dir)
+            .arg(&inside))?;
     }
     Ok(())
 }
