@@ -210,11 +210,12 @@ fn prime_on<'a>(
     cfg: &'a xcat_handlers::nim::cmd::NimConfig,
     target: Target,
 ) -> Prime<'a> {
-    let mut p = Prime::new(net, cfg, target);
+    let name = match &target {
+        Target::Local => "mn".to_string(),
+        Target::Host(h) => h.clone(),
+    };
+    let mut p = Prime::new(net, cfg, target, &name);
     p.install_dir = net.path("install");
-    if p.target == Target::Local {
-        p.name = "mn".into();
-    }
     p
 }
 

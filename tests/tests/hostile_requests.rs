@@ -79,6 +79,7 @@ async fn huge_back_reference_numbers_are_refused() {
         .run(&["lsdef", "-t", "node", "-w", "groups=~\\k<21111122222>"])
         .await;
     assert_ne!(p.exit_code, 0, "{p:?}");
+    assert_error(&p, "Incorrect selection string specified with -w flag.");
     still_serving(&mut server).await;
     let hwm = server.memory_kb("VmHWM").unwrap_or(0);
     assert!(hwm < MAX_HWM_KB, "VmHWM {hwm} kB");
@@ -96,6 +97,7 @@ async fn repeat_counts_past_the_engines_count_are_refused() {
         .run(&["lsdef", "-t", "node", "-w", &format!("groups=~{huge}")])
         .await;
     assert_ne!(p.exit_code, 0, "{p:?}");
+    assert_error(&p, "Incorrect selection string specified with -w flag.");
     still_serving(&mut server).await;
 }
 

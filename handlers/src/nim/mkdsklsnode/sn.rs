@@ -491,7 +491,12 @@ fn dolitesetup(
         .filter(|(_, i)| **i == img.name)
         .map(|(n, _)| n.clone())
         .collect();
-    let mut p = prime::Prime::new(ctx.runner.as_ref(), &h.nim, Target::Local);
+    let mut p = prime::Prime::new(
+        ctx.runner.as_ref(),
+        &h.nim,
+        Target::Local,
+        &ctx.server.short_host,
+    );
     p.install_dir = f.world.site.installdir.clone();
     let req = prime::LiteRequest {
         image: img,

@@ -30,9 +30,8 @@ pub struct PrimeJob<'a> {
 pub fn prime_steps(ctx: &Ctx, job: &PrimeJob, docs: &mut Docs) -> Result<bool, HandlerError> {
     let (a, site) = (job.args, &job.world.site);
     let target = nimprime_target(ctx, a.nimprime);
-    let mut prime = prime::Prime::new(ctx.runner.as_ref(), a.cfg, target);
+    let mut prime = prime::Prime::new(ctx.runner.as_ref(), a.cfg, target, a.nimprime);
     prime.install_dir = site.installdir.clone();
-    prime.name = a.nimprime.to_string();
     let mut reply = Reply::new(&mut docs.0, a.verbose);
     if !a.standalone && !update_spots(ctx, &prime, job, &mut reply)? {
         return Ok(false);

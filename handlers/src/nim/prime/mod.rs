@@ -46,13 +46,18 @@ pub struct Prime<'a> {
 }
 
 impl<'a> Prime<'a> {
-    /// nimprime on `target` (named as the target; `localhost` for this host),
-    /// installdir `/install`, 8 service nodes at once.
-    pub fn new(runner: &'a dyn Runner, cfg: &'a NimConfig, target: Target) -> Prime<'a> {
+    /// nimprime `name` on `target`, installdir `/install`, 8 service nodes
+    /// at once.
+    pub fn new(
+        runner: &'a dyn Runner,
+        cfg: &'a NimConfig,
+        target: Target,
+        name: &str,
+    ) -> Prime<'a> {
         Prime {
             runner,
             cfg,
-            name: target.to_string(),
+            name: name.to_string(),
             target,
             install_dir: "/install".to_string(),
             parallelism: 8,

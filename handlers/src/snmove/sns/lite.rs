@@ -20,7 +20,7 @@ pub fn dolitesetup(
     nodes: &[String],
     out: &mut dyn Responder,
 ) -> Result<LiteOutcome, HandlerError> {
-    let prime = Prime::new(run.runner, &run.cfg, run.target(nimprime));
+    let prime = Prime::new(run.runner, &run.cfg, run.target(nimprime), nimprime);
     let req = LiteRequest {
         image,
         nodes,
